@@ -1,0 +1,50 @@
+# `make run` sets up whatever is missing and starts everything; `make test` runs every test.
+# Set-up steps are file targets, so a second `make run` only starts the services.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+NODE   := bash $(CURDIR)/scripts/with-node.sh
+UI_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.js
+# Browser tests use Debian's Chromium; fonts render Indian scripts in screenshots and PDFs.
+TEST_DEBIAN_PACKAGES := chromium fonts-noto-core fonts-noto-cjk
+
+.PHONY: run test setup ui clean-ui help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run   - install what is missing and start Ticket Show on http://127.0.0.1:$${PORT:-5000}"
+	@echo "make test  - run the whole test suite"
+
+run: setup
+	$(BIN)/python scripts/run.py
+
+test: setup $(VENV)/.dev-installed
+	bash scripts/ensure-debian-packages.sh $(TEST_DEBIAN_PACKAGES)
+	cd backend && ../$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed frontend/dist/index.html
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: backend/requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q --disable-pip-version-check -r backend/requirements.lock
+	touch $@
+
+$(VENV)/.dev-installed: backend/requirements-dev.lock $(VENV)/.installed
+	$(BIN)/pip install -q --disable-pip-version-check -r backend/requirements-dev.lock
+	touch $@
+
+frontend/node_modules/.installed: frontend/package-lock.json | $(BIN)/python
+	cd frontend && $(NODE) npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(UI_SOURCES)
+	cd frontend && $(NODE) npm run build
+	touch $@
+
+ui: frontend/dist/index.html
+
+clean-ui:
+	rm -rf frontend/dist frontend/node_modules

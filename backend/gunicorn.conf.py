@@ -1,0 +1,12 @@
+"""gunicorn for a 2-core machine. Workers are processes (SQLite's write lock serialises them safely)."""
+import multiprocessing
+import os
+
+workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count() * 2)))
+threads = int(os.environ.get("WEB_THREADS", 2))
+worker_class = "gthread"
+timeout = 30
+graceful_timeout = 10
+accesslog = os.environ.get("ACCESS_LOG", "-")
+errorlog = "-"
+# Migrations and the admin seed already ran in `flask prepare`; workers only serve.

@@ -1,0 +1,156 @@
+import stat
+
+import pytest
+
+from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD
+
+
+def signup(client, username="asha", email="asha@example.com", password=USER_PASSWORD):
+    return client.post("/api/auth/signup", json={"username": username, "email": email, "password": password})
+
+
+def test_signup_login_me_logout_round_trip(client):
+    created = signup(client)
+    assert created.status_code == 201
+    user = created.get_json()
+    assert user["username"] == "asha" and user["roles"] == ["user"] and "password_hash" not in user
+
+    login = client.post("/api/auth/login", json={"username": "asha", "password": USER_PASSWORD})
+    body = login.get_json()
+    assert login.status_code == 200
+    assert body["token_type"] == "Bearer" and body["expires_in"] > 0 and body["user"]["id"] == user["id"]
+    headers = {"Authorization": f"Bearer {body['access_token']}"}
+
+    me = client.get("/api/auth/me", headers=headers).get_json()
+    assert me["preferences"] == {"report_format": "html", "reminders": True, "place": None}
+
+    assert client.post("/api/auth/logout", headers=headers).status_code == 204
+    after = client.get("/api/auth/me", headers=headers)
+    assert after.status_code == 401 and after.get_json()["error"]["code"] == "token_revoked"
+
+
+def test_logout_survives_a_redis_flush(client, app):
+    """SQLite keeps the revocation even if Redis forgets it."""
+    signup(client)
+    token = client.post("/api/auth/login", json={"username": "asha", "password": USER_PASSWORD}).get_json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    client.post("/api/auth/logout", headers=headers)
+    from ticketshow.extensions import redis_store
+    redis_store.flushdb()
+    assert client.get("/api/auth/me", headers=headers).status_code == 401
+
+
+def test_usernames_are_unique_regardless_of_case_and_any_script_works(client):
+    assert signup(client, "Ünïcode", "a@example.com").status_code == 201
+    taken = signup(client, "üNÏCODE", "b@example.com")
+    assert taken.status_code == 409 and taken.get_json()["error"]["code"] == "username_taken"
+    for name in ["प्रिया", "தமிழ்செல்வி", "さくら", "نور", "🎭fan"]:
+        response = signup(client, name, "x@example.com")
+        assert response.status_code == 201, name
+        assert response.get_json()["username"] == name
+        login = client.post("/api/auth/login", json={"username": name, "password": USER_PASSWORD})
+        assert login.status_code == 200 and login.get_json()["user"]["username"] == name
+
+
+@pytest.mark.parametrize("password, reason", [
+    ("short1!", "at least 8"),
+    ("password", "common"),
+    ("qwerty123", "common"),
+    ("asha-the-great", "username"),
+])
+def test_password_policy(client, password, reason):
+    username = "asha-the-great" if reason == "username" else "asha"
+    response = signup(client, username=username, password=password)
+    body = response.get_json()
+    assert response.status_code == 422
+    assert body["error"]["code"] == "weak_password"
+    assert reason in " ".join(body["error"]["details"]["password"]).lower()
+
+
+def test_bad_email_is_named(client):
+    response = signup(client, email="not-an-email")
+    assert response.status_code == 422 and "email" in response.get_json()["error"]["details"]
+
+
+def test_passwords_are_hashed_with_argon2(app, client):
+    signup(client)
+    from sqlalchemy import select
+
+    from ticketshow.auth.models import User
+    from ticketshow.extensions import db
+    stored = db.session.scalar(select(User.password_hash).where(User.username == "asha"))
+    assert stored.startswith("$argon2id$") and USER_PASSWORD not in stored
+
+
+def test_wrong_password_and_unknown_user_look_the_same(client):
+    signup(client)
+    wrong = client.post("/api/auth/login", json={"username": "asha", "password": "wrong-password"})
+    unknown = client.post("/api/auth/login", json={"username": "nobody", "password": "wrong-password"})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.get_json() == unknown.get_json()
+    assert wrong.get_json()["error"]["code"] == "invalid_credentials"
+
+
+def test_login_is_throttled_per_username_after_ten_failures(client):
+    signup(client)
+    for attempt in range(10):
+        response = client.post("/api/auth/login", json={"username": "ASHA", "password": f"bad{attempt}"},
+                               environ_base={"REMOTE_ADDR": f"10.0.0.{attempt}"})
+        assert response.status_code == 401
+    blocked = client.post("/api/auth/login", json={"username": "asha", "password": USER_PASSWORD},
+                          environ_base={"REMOTE_ADDR": "10.0.1.1"})
+    assert blocked.status_code == 429
+    assert 0 < int(blocked.headers["Retry-After"]) <= 15 * 60
+    assert blocked.get_json()["error"]["code"] == "too_many_attempts"
+
+
+def test_login_is_throttled_per_address(client):
+    for attempt in range(10):
+        client.post("/api/auth/login", json={"username": f"someone{attempt}", "password": "bad-password"})
+    signup(client)
+    blocked = client.post("/api/auth/login", json={"username": "asha", "password": USER_PASSWORD})
+    assert blocked.status_code == 429 and "Retry-After" in blocked.headers
+
+
+def test_garbage_tokens_are_401(client):
+    for value in ["Bearer nonsense", "Bearer ", "Basic abc", "Bearer a.b.c"]:
+        response = client.get("/api/auth/me", headers={"Authorization": value})
+        assert response.status_code == 401, value
+        assert response.get_json()["error"]["code"] in {"invalid_token", "unauthorized"}
+
+
+def test_preferences_update_and_validation(api, client):
+    user = api.new_user()
+    response = client.patch("/api/auth/me/preferences", json={"report_format": "pdf", "reminders": False,
+                                                                "place": "Chennai"}, headers=user["headers"])
+    assert response.status_code == 200
+    assert response.get_json()["preferences"] == {"report_format": "pdf", "reminders": False, "place": "Chennai"}
+    bad = client.patch("/api/auth/me/preferences", json={"report_format": "docx"}, headers=user["headers"])
+    assert bad.status_code == 422 and "report_format" in bad.get_json()["error"]["details"]
+
+
+def test_admin_seeded_with_generated_password_file(tmp_path, redis_server):
+    from ticketshow import create_app
+    from ticketshow.auth import service
+    from tests.conftest import make_settings
+    from flask_migrate import upgrade
+
+    app = create_app(make_settings(tmp_path, redis_server["url"]))
+    with app.app_context():
+        upgrade()
+        user, generated = service.ensure_admin(tmp_path, "boss", None)
+        assert user.roles == ["admin"] and len(generated) >= 12
+        secret_file = tmp_path / "admin-password.txt"
+        assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+        assert generated in secret_file.read_text()
+        assert service.ensure_admin(tmp_path, "boss", None) == (None, None)  # once per database
+        login = app.test_client().post("/api/auth/login", json={"username": "boss", "password": generated})
+        assert login.status_code == 200 and login.get_json()["user"]["roles"] == ["admin"]
+        from ticketshow.extensions import db
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_seeded_admin_can_log_in(client):
+    response = client.post("/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD})
+    assert response.status_code == 200 and response.get_json()["user"]["roles"] == ["admin"]

@@ -1,0 +1,170 @@
+"""Every admin endpoint refuses users and anonymous callers; no input a client can send gives a 500."""
+import io
+
+import pytest
+from PIL import Image
+
+from tests.api.test_catalog import later
+
+HUGE = "x" * (1024 * 1024)
+
+
+@pytest.fixture
+def world(api, admin):
+    theatre = api.create_theatre(admin, name="Roxy")
+    show = api.create_show(admin, name="Sholay")
+    screening = api.create_screening(admin, show["id"], theatre["id"], later(2))
+    return {"theatre": theatre, "show": show, "screening": screening}
+
+
+def png_bytes(size=(40, 30), fmt="PNG") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 60)).save(out, fmt)
+    return out.getvalue()
+
+
+def admin_calls(world):
+    t, s, sc = world["theatre"]["id"], world["show"]["id"], world["screening"]["id"]
+    return [
+        ("POST", "/api/theatres", {"name": "New", "place": "Goa", "capacity": 10}),
+        ("PATCH", f"/api/theatres/{t}", {"name": "Hacked"}),
+        ("DELETE", f"/api/theatres/{t}?force=true", None),
+        ("PUT", f"/api/theatres/{t}/image", "image"),
+        ("POST", "/api/shows", {"name": "New", "rating": 1, "tags": [], "ticket_price": 1}),
+        ("PATCH", f"/api/shows/{s}", {"name": "Hacked"}),
+        ("DELETE", f"/api/shows/{s}?force=true", None),
+        ("PUT", f"/api/shows/{s}/image", "image"),
+        ("POST", "/api/screenings", {"show_id": s, "theatre_id": t, "starts_at": later(5)}),
+        ("PATCH", f"/api/screenings/{sc}", {"price": 1}),
+        ("DELETE", f"/api/screenings/{sc}?force=true", None),
+    ]
+
+
+def call(client, method, path, body, headers):
+    if body == "image":
+        return client.open(path, method=method, headers=headers,
+                           data={"image": (io.BytesIO(png_bytes()), "a.png")}, content_type="multipart/form-data")
+    return client.open(path, method=method, headers=headers, json=body)
+
+
+def snapshot(client, world):
+    return [client.get(path).get_json() for path in (
+        "/api/theatres", "/api/shows", f"/api/theatres/{world['theatre']['id']}",
+        f"/api/shows/{world['show']['id']}", f"/api/screenings/{world['screening']['id']}")]
+
+
+def test_role_matrix(api, client, world):
+    user = api.new_user()
+    before = snapshot(client, world)
+    for method, path, body in admin_calls(world):
+        anonymous = call(client, method, path, body, {})
+        assert anonymous.status_code == 401, (method, path)
+        assert anonymous.get_json()["error"]["code"] == "unauthorized"
+        forbidden = call(client, method, path, body, user["headers"])
+        assert forbidden.status_code == 403, (method, path)
+        assert forbidden.get_json()["error"]["code"] == "admin_only"
+    assert snapshot(client, world) == before
+
+
+def test_admin_can_make_every_admin_call(client, admin, world):
+    calls = admin_calls(world)
+    deletes = [c for c in calls if c[0] == "DELETE"][::-1]  # screening, show, theatre: children first
+    for method, path, body in [c for c in calls if c[0] != "DELETE"] + deletes:
+        response = call(client, method, path, body, admin)
+        assert response.status_code in {200, 201, 204}, (method, path, response.get_json())
+
+
+JSON_ENDPOINTS = [
+    ("POST", "/api/auth/signup", False),
+    ("POST", "/api/auth/login", False),
+    ("PATCH", "/api/auth/me/preferences", "user"),
+    ("POST", "/api/theatres", "admin"),
+    ("PATCH", "/api/theatres/{t}", "admin"),
+    ("POST", "/api/shows", "admin"),
+    ("PATCH", "/api/shows/{s}", "admin"),
+    ("POST", "/api/screenings", "admin"),
+    ("PATCH", "/api/screenings/{sc}", "admin"),
+]
+
+BAD_BODIES = [
+    {"name": 12, "place": [], "capacity": "many", "rating": "x", "tags": "drama", "ticket_price": {},
+     "starts_at": 5, "show_id": "1", "theatre_id": True, "username": 1, "password": None, "email": [],
+     "report_format": 3, "reminders": "perhaps", "price": "free", "screenings": {}},
+    {"name": HUGE, "place": HUGE, "description": HUGE[:900_000], "username": HUGE[:900_000]},
+    {"capacity": -1, "rating": -3, "ticket_price": -5, "price": -1, "duration_minutes": -10, "show_id": -1},
+    {"capacity": 10**30, "rating": 1e308, "ticket_price": 1e20, "price": "1e400", "duration_minutes": 10**12,
+     "theatre_id": 2**70},
+    {"capacity": 2.5, "ticket_price": 10.001, "price": "NaN", "rating": float("inf") if False else "Infinity"},
+    {"starts_at": "2026-12-01T18:30:00", "name": "   ", "place": "\u0000bad", "tags": ["a" * 50]},
+    {"starts_at": "yesterday", "screenings": [{"theatre_id": "x", "starts_at": "later"}]},
+    [],
+    "a string",
+    None,
+    {},
+]
+
+
+@pytest.fixture
+def callers(api, admin):
+    return {"admin": admin, "user": api.new_user()["headers"], False: {}}
+
+
+def assert_error_shape(response, method, path):
+    assert response.status_code < 500, (method, path, response.status_code, response.get_data(as_text=True)[:300])
+    assert response.status_code >= 400, (method, path, response.status_code)
+    body = response.get_json()
+    assert set(body) == {"error"}, body
+    assert isinstance(body["error"]["code"], str) and body["error"]["message"]
+
+
+@pytest.mark.parametrize("method, template, role", JSON_ENDPOINTS)
+def test_bad_bodies_are_clear_errors(client, world, callers, method, template, role):
+    path = template.format(t=world["theatre"]["id"], s=world["show"]["id"], sc=world["screening"]["id"])
+    headers = callers[role]
+    for body in BAD_BODIES:
+        response = client.open(path, method=method, json=body, headers=headers)
+        if body in ({}, None) and method == "PATCH":
+            assert response.status_code == 200  # an empty patch changes nothing
+            continue
+        assert_error_shape(response, method, path)
+        if isinstance(body, dict) and body:
+            assert response.status_code in {413, 422, 401}, (path, body.keys(), response.status_code)
+    not_json = client.open(path, method=method, data="{not json", headers={**headers, "Content-Type": "application/json"})
+    assert not_json.status_code == 400 and not_json.get_json()["error"]["code"] == "invalid_json"
+    wrong_type = client.open(path, method=method, data="name=x", headers={**headers, "Content-Type": "text/plain"})
+    assert wrong_type.status_code == 400 and wrong_type.get_json()["error"]["code"] == "unsupported_content_type"
+    too_big = client.open(path, method=method, json={"name": "y" * (1024 * 1024 + 10)}, headers=headers)
+    assert too_big.status_code == 413
+
+
+def test_validation_names_the_fields(client, admin):
+    response = client.post("/api/theatres", json={"name": "", "capacity": 0, "place": "x" * 121}, headers=admin)
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["details"]) == {"name", "capacity", "place"}
+    response = client.post("/api/shows", json={"name": "A", "rating": 5.5, "tags": [], "ticket_price": 1.234},
+                           headers=admin)
+    assert set(response.get_json()["error"]["details"]) == {"rating", "ticket_price"}
+    naive = client.post("/api/screenings", json={"show_id": 1, "theatre_id": 1, "starts_at": "2027-01-01T10:00:00"},
+                        headers=admin)
+    assert "offset" in naive.get_json()["error"]["details"]["starts_at"][0]
+
+
+@pytest.mark.parametrize("query", [
+    "page=abc", "per_page=-1", "min_rating=9", "sort=random", "from=tomorrow", "from=2027-01-01T00:00:00",
+    "to=2020-01-01T00:00:00Z&from=2021-01-01T00:00:00Z", "page=99999999999999999999", "q=" + "x" * 500,
+])
+def test_bad_queries_are_422(client, query):
+    for path in ("/api/shows", "/api/screenings", "/api/theatres"):
+        response = client.get(f"{path}?{query}")
+        if response.status_code == 200:
+            continue  # parameter not used by this listing
+        assert response.status_code == 422, (path, query, response.get_data(as_text=True)[:200])
+        assert_error_shape(response, "GET", path)
+
+
+def test_unknown_routes_and_methods_under_api_are_json(client):
+    for method in ("GET", "POST", "DELETE"):
+        response = client.open("/api/no/such/thing", method=method)
+        assert response.status_code == 404 and response.is_json
+    wrong = client.put("/api/theatres")
+    assert wrong.status_code == 405 and wrong.get_json()["error"]["code"] == "method_not_allowed"

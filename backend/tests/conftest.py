@@ -1,0 +1,157 @@
+"""Real parts for every test: a fresh SQLite file per test (copied from one migrated template), a real
+Redis server started on a free port for the session, and helpers to make users and log in."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from redis_server import redis_server_binary  # noqa: E402
+
+from ticketshow import create_app  # noqa: E402
+from ticketshow.config import Settings  # noqa: E402
+
+ADMIN_PASSWORD = "Admin-Test-Passw0rd!"
+USER_PASSWORD = "user-Test-passw0rd"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A private redis-server on a free port; stopped at the end of the session."""
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(workdir)], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.time() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.05)
+    yield {"url": url, "port": port, "process": process}
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def make_settings(data_dir: Path, redis_url: str, **extra) -> Settings:
+    return Settings.from_env(
+        data_dir=data_dir, redis_url=redis_url, admin_username="admin", admin_password=ADMIN_PASSWORD,
+        demo_data=False, extra={"testing": True, **extra})
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory, redis_server):
+    """Migrate once with Alembic and seed the admin; each test copies the file."""
+    from flask_migrate import upgrade
+
+    from ticketshow.auth import service as auth_service
+
+    data_dir = tmp_path_factory.mktemp("template")
+    app = create_app(make_settings(data_dir, redis_server["url"]))
+    with app.app_context():
+        upgrade()
+        auth_service.ensure_admin(data_dir, "admin", ADMIN_PASSWORD)
+        from ticketshow.extensions import db
+        db.session.remove()
+        db.engine.dispose()
+    return data_dir / "ticketshow.sqlite3"
+
+
+@pytest.fixture
+def data_dir(tmp_path, migrated_template):
+    shutil.copy(migrated_template, tmp_path / "ticketshow.sqlite3")
+    return tmp_path
+
+
+@pytest.fixture
+def app(data_dir, redis_server):
+    redis.Redis.from_url(redis_server["url"]).flushdb()
+    application = create_app(make_settings(data_dir, redis_server["url"]))
+    ctx = application.app_context()
+    ctx.push()
+    yield application
+    from ticketshow.extensions import db
+    db.session.remove()
+    db.engine.dispose()
+    ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Api:
+    """A small helper around the Flask test client that speaks the contract."""
+
+    def __init__(self, client):
+        self.client = client
+        self._counter = 0
+
+    def login(self, username: str, password: str) -> str:
+        response = self.client.post("/api/auth/login", json={"username": username, "password": password})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()["access_token"]
+
+    def admin_headers(self) -> dict:
+        return {"Authorization": f"Bearer {self.login('admin', ADMIN_PASSWORD)}"}
+
+    def new_user(self, username: str | None = None) -> dict:
+        self._counter += 1
+        username = username or f"user{self._counter}-{os.urandom(3).hex()}"
+        response = self.client.post("/api/auth/signup", json={
+            "username": username, "email": f"{self._counter}@example.com", "password": USER_PASSWORD})
+        assert response.status_code == 201, response.get_json()
+        token = self.login(username, USER_PASSWORD)
+        return {**response.get_json(), "headers": {"Authorization": f"Bearer {token}"}}
+
+    def create_theatre(self, headers, **fields) -> dict:
+        body = {"name": f"Theatre {os.urandom(3).hex()}", "place": "Chennai", "capacity": 100, **fields}
+        response = self.client.post("/api/theatres", json=body, headers=headers)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def create_show(self, headers, **fields) -> dict:
+        body = {"name": f"Show {os.urandom(3).hex()}", "rating": 4, "tags": ["drama"], "ticket_price": 200,
+                **fields}
+        response = self.client.post("/api/shows", json=body, headers=headers)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def create_screening(self, headers, show_id: int, theatre_id: int, starts_at: str, **fields) -> dict:
+        response = self.client.post("/api/screenings", json={
+            "show_id": show_id, "theatre_id": theatre_id, "starts_at": starts_at, **fields}, headers=headers)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+
+@pytest.fixture
+def api(client):
+    return Api(client)
+
+
+@pytest.fixture
+def admin(api):
+    return api.admin_headers()

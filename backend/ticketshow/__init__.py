@@ -1,0 +1,92 @@
+"""Ticket Show: create_app() builds the Flask app that serves the API, the UI and Celery's app context."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from apiflask import APIFlask
+from flask import request
+
+from .config import Settings, load_secret_key
+from .database import configure_sqlite_engine
+from .errors import ERROR_SCHEMA, register_error_handlers
+from .extensions import db, jwt, migrate, redis_store
+from .jsonprovider import DecimalJSONProvider
+
+MAX_JSON_BYTES = 1024 * 1024
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(settings: Settings | None = None) -> APIFlask:
+    settings = settings or Settings.from_env()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+    app = APIFlask(__name__, title="Ticket Show API", version="1.0.0",
+                   spec_path="/api/openapi.json", docs_path="/api/docs", static_folder=None)
+    app.json = DecimalJSONProvider(app)
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=load_secret_key(settings.data_dir),
+        JWT_SECRET_KEY=None,  # falls back to SECRET_KEY
+        JWT_TOKEN_LOCATION=["headers"],
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{settings.database_path}",
+        SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 10}},
+        REDIS_URL=settings.redis_url,
+        APP_TIMEZONE=settings.app_timezone,
+        ACCESS_TOKEN_MINUTES=settings.access_token_minutes,
+        LOGIN_MAX_FAILURES=settings.login_max_failures,
+        LOGIN_WINDOW_SECONDS=settings.login_window_seconds,
+        ADMIN_EMAIL=settings.extra.get("admin_email", "admin@ticketshow.example"),
+        MEDIA_DIR=settings.media_dir,
+        UI_DIST=settings.extra.get("ui_dist", Path(__file__).resolve().parents[2] / "frontend" / "dist"),
+        # Uploads may be 5 MB (plus multipart framing); JSON bodies are held to 1 MB in _limit_json_bodies.
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES + 64 * 1024,
+        VALIDATION_ERROR_SCHEMA=ERROR_SCHEMA,
+        HTTP_ERROR_SCHEMA=ERROR_SCHEMA,
+        SECURITY_SCHEMES={"BearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        SERVERS=[{"url": "/", "description": "this server"}],
+        INFO={"description": "Ticket Show: book show tickets at theatres and cinemas."},
+        JSON_SORT_KEYS=False,
+    )
+    if settings.extra.get("testing"):
+        app.config["TESTING"] = True
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    jwt.init_app(app)
+    redis_store.init_app(app)
+    with app.app_context():
+        configure_sqlite_engine(db.engine)
+
+    from .auth import jwt_callbacks  # noqa: F401  (registers the JWT hooks)
+    from .auth.routes import bp as auth_bp
+    from .catalog.routes import bp as catalog_bp
+    from .cli import register_cli
+    from .health import bp as health_bp
+    from .spa import register_spa
+
+    for blueprint in (health_bp, auth_bp, catalog_bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+    register_spa(app)
+    register_cli(app)
+
+    @app.before_request
+    def _limit_json_bodies():
+        if request.path.startswith("/api/") and request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+            if request.mimetype != "multipart/form-data":
+                request.max_content_length = MAX_JSON_BYTES
+            _require_json_content_type()
+
+    return app
+
+
+def _require_json_content_type() -> None:
+    from .errors import DomainError
+
+    if request.mimetype == "multipart/form-data":
+        return
+    has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding") == "chunked"
+    if has_body and not request.is_json:
+        raise DomainError("Send the body as JSON with Content-Type: application/json.",
+                          code="unsupported_content_type", details={"content_type": request.mimetype})

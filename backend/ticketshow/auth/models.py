@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+
+ROLE_ADMIN = "admin"
+ROLE_USER = "user"
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    # Case-folded copy with a unique index: "Asha" and "ASHA" are the same account name.
+    username_key: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=ROLE_USER)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    report_format: Mapped[str] = mapped_column(String(8), default="html")
+    reminders: Mapped[bool] = mapped_column(Boolean, default=True)
+    preferred_place: Mapped[str | None] = mapped_column(String(120))
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ROLE_ADMIN
+
+    @property
+    def roles(self) -> list[str]:
+        return [self.role]
+
+    @property
+    def preferences(self) -> dict:
+        return {"report_format": self.report_format, "reminders": self.reminders, "place": self.preferred_place}
+
+
+class RevokedToken(db.Model):
+    """Logged-out tokens; Redis holds the fast copy, this table the durable one."""
+
+    __tablename__ = "revoked_tokens"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from apiflask import Schema
+from apiflask.fields import Boolean, Email, Integer, List, Nested, String
+from marshmallow import validate
+
+from ..fields import TrimmedString
+
+
+class SignupIn(Schema):
+    username = TrimmedString(required=True, min_length=1, max_length=64,
+                             metadata={"description": "any script; unique regardless of case"})
+    email = String(required=True, validate=validate.Length(max=254))
+    password = String(required=True, validate=validate.Length(max=1024))
+
+
+class LoginIn(Schema):
+    username = String(required=True, validate=validate.Length(min=1, max=200))
+    password = String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class PreferencesOut(Schema):
+    report_format = String(metadata={"enum": ["html", "pdf"]})
+    reminders = Boolean()
+    place = String(allow_none=True)
+
+
+class PreferencesIn(Schema):
+    report_format = String(validate=validate.OneOf(["html", "pdf"]))
+    reminders = Boolean()
+    place = TrimmedString(max_length=120, allow_none=True)
+
+
+class UserOut(Schema):
+    id = Integer()
+    username = String()
+    email = Email()
+    roles = List(String())
+
+
+class MeOut(UserOut):
+    preferences = Nested(PreferencesOut)
+
+
+class TokenOut(Schema):
+    access_token = String()
+    token_type = String()
+    expires_in = Integer()
+    user = Nested(MeOut)

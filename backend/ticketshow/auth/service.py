@@ -1,0 +1,140 @@
+"""Accounts: sign-up, login, logout, preferences and the admin created with every new database."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import redis
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_jwt_extended import create_access_token
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..database import utcnow
+from ..errors import Conflict, Invalid, NotFound, Unauthorized
+from ..extensions import db, redis_store
+from ..text import fold
+from . import throttle
+from .models import ROLE_ADMIN, ROLE_USER, RevokedToken, User
+from .passwords import hash_password, password_problems, verify_password
+
+log = logging.getLogger(__name__)
+
+
+def username_key(username: str) -> str:
+    return fold(username.strip())
+
+
+def _normalise_email(email: str) -> str:
+    try:
+        return validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise Invalid({"email": str(exc)}) from exc
+
+
+def create_user(username: str, email: str, password: str, role: str = ROLE_USER) -> User:
+    username = username.strip()
+    email = _normalise_email(email)
+    problems = password_problems(password, username)
+    if problems:
+        raise Invalid({"password": problems}, "The password is too weak.", code="weak_password")
+    key = username_key(username)
+    if db.session.scalar(select(User.id).where(User.username_key == key)) is not None:
+        raise Conflict("This username is taken.", code="username_taken", details={"username": [username]})
+    user = User(username=username, username_key=key, email=email,
+                password_hash=hash_password(password), role=role)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # two sign-ups for one name at the same moment
+        db.session.rollback()
+        raise Conflict("This username is taken.", code="username_taken") from exc
+    return user
+
+
+def login(username: str, password: str, address: str) -> dict:
+    key = username_key(username)
+    throttle.check_allowed(key, address)
+    user = db.session.scalar(select(User).where(User.username_key == key))
+    if not verify_password(user.password_hash if user else None, password):
+        throttle.record_failure(key, address)
+        raise Unauthorized("Invalid username or password.", code="invalid_credentials")
+    throttle.record_success(key)
+    lifetime = timedelta(minutes=current_app.config["ACCESS_TOKEN_MINUTES"])
+    token = create_access_token(identity=str(user.id), expires_delta=lifetime,
+                                additional_claims={"role": user.role})
+    return {"access_token": token, "token_type": "Bearer",
+            "expires_in": int(lifetime.total_seconds()), "user": user}
+
+
+def logout(jti: str, expires_at: datetime) -> None:
+    """Revoke one token: in SQLite for good and in Redis (with the token's own TTL) for fast checks."""
+    db.session.merge(RevokedToken(jti=jti, expires_at=expires_at))
+    db.session.execute(RevokedToken.__table__.delete().where(RevokedToken.expires_at < utcnow()))
+    db.session.commit()
+    ttl = max(int((expires_at - utcnow()).total_seconds()), 1)
+    try:
+        redis_store.set(f"revoked:{jti}", 1, ex=ttl)
+    except redis.RedisError:
+        log.warning("token revocation not cached (Redis down); SQLite still has it")
+
+
+def is_token_revoked(jti: str) -> bool:
+    try:
+        if redis_store.exists(f"revoked:{jti}"):
+            return True
+        # Redis is fast but may have been flushed or restarted: SQLite is the record.
+    except redis.RedisError:
+        pass
+    return db.session.get(RevokedToken, jti) is not None
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def update_preferences(user_id: int, changes: dict) -> User:
+    user = get_user(user_id)
+    if "report_format" in changes:
+        user.report_format = changes["report_format"]
+    if "reminders" in changes:
+        user.reminders = changes["reminders"]
+    if "place" in changes:
+        user.preferred_place = changes["place"] or None
+    db.session.commit()
+    return user
+
+
+def ensure_admin(data_dir: Path, username: str, password: str | None) -> tuple[User | None, str | None]:
+    """Create the admin on a new database. Returns (user, generated password) or (None, None) if one exists.
+
+    Without ADMIN_PASSWORD a password is generated, printed once by the caller and written to
+    admin-password.txt (mode 600) in the data dir.
+    """
+    if db.session.scalar(select(User.id).where(User.role == ROLE_ADMIN)) is not None:
+        return None, None
+    generated = None
+    if not password:
+        generated = password = secrets.token_urlsafe(12)
+    problems = password_problems(password, username)
+    if problems:
+        raise SystemExit("ADMIN_PASSWORD is not acceptable: " + " ".join(problems))
+    user = create_user(username, current_app.config["ADMIN_EMAIL"], password, role=ROLE_ADMIN)
+    if generated:
+        path = data_dir / "admin-password.txt"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(f"{username}\n{generated}\n")
+        os.chmod(path, 0o600)
+    return user, generated
+
+
+def token_expiry(decoded: dict) -> datetime:
+    return datetime.fromtimestamp(decoded["exp"], tz=timezone.utc)

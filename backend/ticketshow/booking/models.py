@@ -1,0 +1,67 @@
+"""Bookings and their tickets: one ticket row per confirmed seat, unique per (screening, seat)."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..catalog.models import Screening
+from ..database import Money, UTCDateTime, utcnow
+from ..extensions import db
+
+CONFIRMED = "confirmed"
+CANCELLED = "cancelled"
+
+
+class Booking(db.Model):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint("quantity >= 1", name="quantity_positive"),
+        UniqueConstraint("user_id", "idempotency_key", name="uq_bookings_user_idempotency"),
+        Index("ix_bookings_screening_status", "screening_id", "status"),
+        Index("ix_bookings_user_created", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    screening_id: Mapped[int] = mapped_column(ForeignKey("screenings.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Decimal] = mapped_column(Money)
+    total_price: Mapped[Decimal] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(String(16), default=CONFIRMED)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(String(40))
+
+    screening: Mapped[Screening] = relationship(lazy="joined", innerjoin=True)
+
+
+class Ticket(db.Model):
+    __tablename__ = "tickets"
+    __table_args__ = (UniqueConstraint("screening_id", "seat_no", name="uq_tickets_screening_seat"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
+    screening_id: Mapped[int] = mapped_column(ForeignKey("screenings.id"))
+    seat_no: Mapped[int] = mapped_column(Integer)
+
+
+class Rating(db.Model):
+    """A user's score (1-5) for a show they saw; rating again replaces it."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+        UniqueConstraint("user_id", "show_id", name="uq_ratings_user_show"),
+        Index("ix_ratings_show", "show_id", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id"))
+    score: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,130 @@
+"""Theatres, shows and screenings. Rows are soft-removed (removed_at) so past bookings keep their history."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import Money, UTCDateTime, utcnow
+from ..extensions import db
+from . import images
+
+
+class Theatre(db.Model):
+    __tablename__ = "theatres"
+    __table_args__ = (
+        CheckConstraint("capacity BETWEEN 1 AND 10000", name="capacity_range"),
+        Index("uq_theatres_live_name_place", "name_folded", "place_folded", unique=True,
+              sqlite_where=text("removed_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_folded: Mapped[str] = mapped_column(String(120))
+    place: Mapped[str] = mapped_column(String(120))
+    place_folded: Mapped[str] = mapped_column(String(120), index=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+    caption: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    capacity: Mapped[int] = mapped_column(Integer)
+    image_path: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    popularity = None
+
+    @property
+    def image_url(self) -> str | None:
+        return images.url(self.image_path)
+
+
+class Show(db.Model):
+    __tablename__ = "shows"
+    __table_args__ = (
+        CheckConstraint("rating BETWEEN 0 AND 5", name="rating_range"),
+        CheckConstraint("ticket_price >= 0", name="price_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_folded: Mapped[str] = mapped_column(String(120), index=True)
+    caption: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    rating: Mapped[float] = mapped_column(Float, default=0)
+    ticket_price: Mapped[Decimal] = mapped_column(Money)
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(60))
+    image_path: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Filled by the catalogue service for responses (one grouped query per page, never per row).
+    user_rating = {"average": None, "count": 0}
+    popularity = None
+
+    tag_rows: Mapped[list["ShowTag"]] = relationship(
+        back_populates="show", cascade="all, delete-orphan", order_by="ShowTag.position", lazy="selectin")
+
+    @property
+    def tags(self) -> list[str]:
+        return [row.tag for row in self.tag_rows]
+
+    @property
+    def image_url(self) -> str | None:
+        return images.url(self.image_path)
+
+
+class ShowTag(db.Model):
+    __tablename__ = "show_tags"
+
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    show: Mapped[Show] = relationship(back_populates="tag_rows")
+
+    __table_args__ = (Index("ix_show_tags_tag", "tag", "show_id"),)
+
+
+class Screening(db.Model):
+    """A show at a theatre at a time, with its price and the seats it had when it was created."""
+
+    __tablename__ = "screenings"
+    __table_args__ = (
+        CheckConstraint("seats_total BETWEEN 1 AND 10000", name="seats_range"),
+        CheckConstraint("price >= 0", name="price_non_negative"),
+        Index("ix_screenings_starts_at", "starts_at"),
+        Index("ix_screenings_theatre_starts", "theatre_id", "starts_at"),
+        Index("ix_screenings_show_starts", "show_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id"))
+    theatre_id: Mapped[int] = mapped_column(ForeignKey("theatres.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    price: Mapped[Decimal] = mapped_column(Money)
+    seats_total: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    show: Mapped[Show] = relationship(lazy="joined", innerjoin=True)
+    theatre: Mapped[Theatre] = relationship(lazy="joined", innerjoin=True)
+
+    # Filled by the catalogue service from the ticket rows (one grouped query per page).
+    seats_sold = 0
+    predicted_occupancy = None
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.seats_total - self.seats_sold, 0)
+
+    @property
+    def houseful(self) -> bool:
+        return self.seats_left == 0
+
+    @property
+    def base_price(self):
+        return self.price

@@ -1,0 +1,200 @@
+"""Request and response schemas of the catalogue; the same classes validate input and document the API."""
+from __future__ import annotations
+
+from apiflask import Schema
+from apiflask.fields import Boolean, File, Float, Integer, List, Nested, String
+from marshmallow import ValidationError, validate, validates_schema
+
+from ..fields import Money, Name, OffsetDateTime, TrimmedString
+from ..pagination import PageQuery, page_schema
+
+Capacity = lambda **kw: Integer(strict=True, validate=validate.Range(min=1, max=10000), **kw)  # noqa: E731
+
+
+class Rating(Float):
+    def __init__(self, **kwargs):
+        super().__init__(allow_nan=False, validate=validate.Range(min=0, max=5), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError("Must be a number.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Tag(TrimmedString):
+    def __init__(self, **kwargs):
+        super().__init__(min_length=1, max_length=40, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).lower()
+
+
+# ---- theatres -------------------------------------------------------------------------------------
+
+class TheatreIn(Schema):
+    name = Name(required=True)
+    place = Name(required=True, metadata={"description": "city or locality"})
+    capacity = Capacity(required=True)
+    address = TrimmedString(max_length=300, allow_none=True)
+    caption = TrimmedString(max_length=200, allow_none=True, metadata={"description": "a one-line tagline"})
+    description = TrimmedString(max_length=5000, allow_none=True)
+
+
+class TheatreRef(Schema):
+    id = Integer()
+    name = String()
+    place = String()
+
+
+class TheatreOut(Schema):
+    id = Integer()
+    name = String()
+    place = String()
+    address = String(allow_none=True)
+    caption = String(allow_none=True)
+    description = String(allow_none=True)
+    capacity = Integer()
+    image_url = String(allow_none=True)
+    popularity = Float(allow_none=True, metadata={"description": "0..100, null before the first forecast"})
+    created_at = OffsetDateTime()
+    updated_at = OffsetDateTime()
+
+
+class TheatreQuery(PageQuery):
+    q = String(validate=validate.Length(max=120), metadata={"description": "name contains"})
+    place = String(validate=validate.Length(max=120),
+                   metadata={"description": "location contains (case- and accent-insensitive)"})
+
+
+# ---- shows ----------------------------------------------------------------------------------------
+
+class ShowRef(Schema):
+    id = Integer()
+    name = String()
+    image_url = String(allow_none=True)
+
+
+class UserRatingOut(Schema):
+    average = Float(allow_none=True)
+    count = Integer()
+
+
+class AllocationIn(Schema):
+    theatre_id = Integer(strict=True, required=True, validate=validate.Range(min=1))
+    starts_at = OffsetDateTime(required=True)
+    price = Money(metadata={"description": "defaults to the show's ticket_price"})
+
+
+class ShowIn(Schema):
+    name = Name(required=True)
+    caption = TrimmedString(max_length=200, allow_none=True)
+    description = TrimmedString(max_length=5000, allow_none=True)
+    rating = Rating(required=True)
+    tags = List(Tag(), required=True, validate=validate.Length(max=12))
+    ticket_price = Money(required=True)
+    duration_minutes = Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=1440))
+    language = TrimmedString(max_length=60, allow_none=True)
+    screenings = List(Nested(AllocationIn), validate=validate.Length(max=500), load_only=True,
+                      metadata={"description": "allocate theatres at showtimes while creating the show"})
+
+
+class ShowUpdateIn(ShowIn):
+    class Meta:
+        exclude = ("screenings",)
+
+
+class ShowOut(Schema):
+    id = Integer()
+    name = String()
+    caption = String(allow_none=True)
+    description = String(allow_none=True)
+    rating = Float()
+    tags = List(String())
+    ticket_price = Money()
+    duration_minutes = Integer(allow_none=True)
+    language = String(allow_none=True)
+    image_url = String(allow_none=True)
+    user_rating = Nested(UserRatingOut)
+    popularity = Float(allow_none=True, metadata={"description": "0..100, null before the first forecast"})
+    created_at = OffsetDateTime()
+    updated_at = OffsetDateTime()
+
+
+class Timeframe(Schema):
+    from_ = OffsetDateTime(data_key="from", metadata={"description": "start of the timeframe (with offset)"})
+    to = OffsetDateTime(metadata={"description": "end of the timeframe (with offset)"})
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and data["to"] < data["from_"]:
+            raise ValidationError("Must not be before 'from'.", field_name="to")
+
+
+class ShowQuery(PageQuery, Timeframe):
+    q = String(validate=validate.Length(max=120), metadata={"description": "name contains, any script"})
+    tag = List(String(validate=validate.Length(max=40)), validate=validate.Length(max=12),
+               metadata={"description": "repeatable; every tag must match"})
+    min_rating = Float(allow_nan=False, validate=validate.Range(min=0, max=5))
+    place = String(validate=validate.Length(max=120),
+                   metadata={"description": "shows with upcoming screenings at theatres in this place"})
+    sort = String(load_default="latest", validate=validate.OneOf(["latest", "rating", "name"]))
+
+
+# ---- screenings -----------------------------------------------------------------------------------
+
+class ScreeningIn(Schema):
+    show_id = Integer(strict=True, required=True, validate=validate.Range(min=1))
+    theatre_id = Integer(strict=True, required=True, validate=validate.Range(min=1))
+    starts_at = OffsetDateTime(required=True)
+    price = Money(metadata={"description": "defaults to the show's ticket_price"})
+
+
+class ScreeningUpdateIn(Schema):
+    starts_at = OffsetDateTime()
+    price = Money()
+
+
+class ScreeningOut(Schema):
+    id = Integer()
+    show = Nested(ShowRef)
+    theatre = Nested(TheatreRef)
+    starts_at = OffsetDateTime()
+    price = Money()
+    base_price = Money()
+    seats_total = Integer()
+    seats_left = Integer()
+    houseful = Boolean()
+    predicted_occupancy = Float(allow_none=True)
+
+
+class ScreeningQuery(PageQuery, Timeframe):
+    show_id = Integer(validate=validate.Range(min=1))
+    theatre_id = Integer(validate=validate.Range(min=1))
+    place = String(validate=validate.Length(max=120))
+
+
+class TheatreDetailOut(TheatreOut):
+    screenings = List(Nested(ScreeningOut), metadata={"description": "upcoming screenings, soonest first"})
+
+
+class ShowDetailOut(ShowOut):
+    screenings = List(Nested(ScreeningOut), metadata={"description": "upcoming screenings, soonest first"})
+
+
+class DeleteQuery(Schema):
+    force = Boolean(load_default=False,
+                    metadata={"description": "cancel future bookings (their owners are told) and delete"})
+
+
+class ImageIn(Schema):
+    image = File(required=True, metadata={"description": "PNG, JPEG or WebP, at most 5 MB"})
+
+
+class ImageOut(Schema):
+    image_url = String()
+
+
+TheatrePage = page_schema(TheatreOut, "TheatrePage")
+ShowPage = page_schema(ShowOut, "ShowPage")
+ScreeningPage = page_schema(ScreeningOut, "ScreeningPage")
+

@@ -1,0 +1,380 @@
+"""Catalogue rules: theatres, shows and their screenings.
+
+Functions take ids and plain values, run one transaction and raise domain errors. Removal is soft
+(removed_at) so that past bookings keep their screening, show and theatre for reports.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import and_, exists, func, select, update
+
+from ..booking.models import CANCELLED, CONFIRMED, Booking, Rating, Ticket
+from ..database import immediate_transaction, utcnow
+from ..errors import Conflict, Invalid, NotFound
+from ..extensions import db
+from ..pagination import paginate
+from ..text import fold
+from . import images
+from .models import Screening, Show, ShowTag, Theatre
+
+UPCOMING_LIMIT = 200  # screenings embedded in a theatre's or a show's page
+DEFAULT_TIMEFRAME = timedelta(days=7)
+
+
+def _like(term: str) -> str:
+    escaped = fold(term.strip()).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+# ---- reading ----------------------------------------------------------------------------------------
+
+def attach_seat_counts(screenings: Sequence[Screening]) -> Sequence[Screening]:
+    """Fill seats_sold on each screening from its ticket rows, in one grouped query."""
+    ids = [s.id for s in screenings]
+    if ids:
+        sold = dict(db.session.execute(
+            select(Ticket.screening_id, func.count()).where(Ticket.screening_id.in_(ids))
+            .group_by(Ticket.screening_id)).all())
+        for screening in screenings:
+            screening.seats_sold = sold.get(screening.id, 0)
+    return screenings
+
+
+def attach_user_ratings(shows: Sequence[Show]) -> Sequence[Show]:
+    ids = [s.id for s in shows]
+    if ids:
+        rows = db.session.execute(
+            select(Rating.show_id, func.avg(Rating.score), func.count())
+            .where(Rating.show_id.in_(ids)).group_by(Rating.show_id)).all()
+        found = {show_id: (avg, count) for show_id, avg, count in rows}
+        for show in shows:
+            avg, count = found.get(show.id, (None, 0))
+            show.user_rating = {"average": round(float(avg), 2) if avg is not None else None, "count": count}
+    return shows
+
+
+def _live_theatre(theatre_id: int) -> Theatre:
+    theatre = db.session.get(Theatre, theatre_id)
+    if theatre is None or theatre.removed_at is not None:
+        raise NotFound("No such theatre.", details={"theatre_id": theatre_id})
+    return theatre
+
+
+def _live_show(show_id: int) -> Show:
+    show = db.session.get(Show, show_id)
+    if show is None or show.removed_at is not None:
+        raise NotFound("No such show.", details={"show_id": show_id})
+    return show
+
+
+def _live_screening(screening_id: int) -> Screening:
+    screening = db.session.get(Screening, screening_id)
+    if screening is None or screening.removed_at is not None:
+        raise NotFound("No such screening.", details={"screening_id": screening_id})
+    return screening
+
+
+def _upcoming_screenings(**where) -> list[Screening]:
+    statement = (select(Screening).join(Screening.show).join(Screening.theatre)
+                 .where(Screening.removed_at.is_(None), Show.removed_at.is_(None),
+                        Theatre.removed_at.is_(None), Screening.starts_at >= utcnow())
+                 .filter_by(**where).order_by(Screening.starts_at, Screening.id).limit(UPCOMING_LIMIT))
+    return list(attach_seat_counts(db.session.scalars(statement).all()))
+
+
+def list_theatres(q: str | None, place: str | None, page: int, per_page: int) -> dict:
+    statement = select(Theatre).where(Theatre.removed_at.is_(None))
+    if q:
+        statement = statement.where(Theatre.name_folded.like(_like(q), escape="\\"))
+    if place:
+        statement = statement.where(Theatre.place_folded.like(_like(place), escape="\\"))
+    return paginate(statement.order_by(Theatre.name_folded, Theatre.id), page, per_page)
+
+
+def theatre_home(theatre_id: int) -> dict:
+    theatre = _live_theatre(theatre_id)
+    return {**_as_dict(theatre), "popularity": theatre.popularity,
+            "screenings": _upcoming_screenings(theatre_id=theatre.id)}
+
+
+def list_shows(*, q=None, tags: Iterable[str] = (), min_rating=None, place=None, starts_from=None,
+               starts_to=None, sort="latest", page=1, per_page=20) -> dict:
+    statement = select(Show).where(Show.removed_at.is_(None))
+    if q:
+        statement = statement.where(Show.name_folded.like(_like(q), escape="\\"))
+    for tag in {t.strip().lower() for t in tags if t.strip()}:
+        statement = statement.where(exists().where(ShowTag.show_id == Show.id, ShowTag.tag == tag))
+    if min_rating is not None:
+        statement = statement.where(Show.rating >= min_rating)
+    if place or starts_from or starts_to:
+        screening_filter = [Screening.show_id == Show.id, Screening.removed_at.is_(None)]
+        screening_filter.append(Screening.starts_at >= (starts_from or utcnow()))
+        if starts_to:
+            screening_filter.append(Screening.starts_at <= starts_to)
+        if place:
+            screening_filter.append(exists().where(
+                Theatre.id == Screening.theatre_id, Theatre.removed_at.is_(None),
+                Theatre.place_folded.like(_like(place), escape="\\")))
+        statement = statement.where(exists().where(and_(*screening_filter)))
+    order = {
+        "latest": (Show.created_at.desc(), Show.id.desc()),
+        "rating": (Show.rating.desc(), Show.created_at.desc(), Show.id.desc()),
+        "name": (Show.name_folded, Show.id),
+    }[sort]
+    result = paginate(statement.order_by(*order), page, per_page)
+    attach_user_ratings(result["items"])
+    return result
+
+
+def show_detail(show_id: int) -> dict:
+    show = _live_show(show_id)
+    attach_user_ratings([show])
+    return {**_as_dict(show), "tags": show.tags, "user_rating": show.user_rating,
+            "popularity": show.popularity, "screenings": _upcoming_screenings(show_id=show.id)}
+
+
+def get_show(show_id: int) -> Show:
+    show = _live_show(show_id)
+    attach_user_ratings([show])
+    return show
+
+
+def list_screenings(*, starts_from=None, starts_to=None, show_id=None, theatre_id=None, place=None,
+                    page=1, per_page=20) -> dict:
+    starts_from = starts_from or utcnow()
+    starts_to = starts_to or starts_from + DEFAULT_TIMEFRAME
+    statement = (select(Screening).join(Screening.show).join(Screening.theatre)
+                 .where(Screening.removed_at.is_(None), Show.removed_at.is_(None),
+                        Theatre.removed_at.is_(None),
+                        Screening.starts_at >= starts_from, Screening.starts_at <= starts_to))
+    if show_id:
+        statement = statement.where(Screening.show_id == show_id)
+    if theatre_id:
+        statement = statement.where(Screening.theatre_id == theatre_id)
+    if place:
+        statement = statement.where(Theatre.place_folded.like(_like(place), escape="\\"))
+    result = paginate(statement.order_by(Screening.starts_at, Screening.id), page, per_page)
+    attach_seat_counts(result["items"])
+    return result
+
+
+def get_screening(screening_id: int) -> Screening:
+    screening = _live_screening(screening_id)
+    if screening.show.removed_at or screening.theatre.removed_at:
+        raise NotFound("No such screening.", details={"screening_id": screening_id})
+    attach_seat_counts([screening])
+    return screening
+
+
+def _as_dict(row) -> dict:
+    data = {column.key: getattr(row, column.key) for column in row.__table__.columns}
+    data["image_url"] = images.url(row.image_path)
+    return data
+
+
+# ---- theatres -------------------------------------------------------------------------------------
+
+def _check_theatre_name_free(name: str, place: str, exclude_id: int | None = None) -> None:
+    statement = select(Theatre.id).where(Theatre.removed_at.is_(None), Theatre.name_folded == fold(name),
+                                         Theatre.place_folded == fold(place))
+    if exclude_id:
+        statement = statement.where(Theatre.id != exclude_id)
+    if db.session.scalar(statement) is not None:
+        raise Conflict(f"A theatre named '{name}' already exists in {place}.", code="theatre_exists",
+                       details={"name": [name]})
+
+
+def create_theatre(fields: dict) -> Theatre:
+    _check_theatre_name_free(fields["name"], fields["place"])
+    theatre = Theatre(**fields, name_folded=fold(fields["name"]), place_folded=fold(fields["place"]))
+    db.session.add(theatre)
+    db.session.commit()
+    return theatre
+
+
+def update_theatre(theatre_id: int, changes: dict) -> Theatre:
+    theatre = _live_theatre(theatre_id)
+    name, place = changes.get("name", theatre.name), changes.get("place", theatre.place)
+    if "name" in changes or "place" in changes:
+        _check_theatre_name_free(name, place, exclude_id=theatre.id)
+    if "capacity" in changes and changes["capacity"] != theatre.capacity:
+        _change_capacity(theatre.id, changes["capacity"])
+        theatre = _live_theatre(theatre_id)
+    for key, value in changes.items():
+        setattr(theatre, key, value)
+    theatre.name_folded, theatre.place_folded = fold(theatre.name), fold(theatre.place)
+    db.session.commit()
+    return theatre
+
+
+def _change_capacity(theatre_id: int, capacity: int) -> None:
+    """Upcoming screenings follow the theatre's capacity; refuse if one has sold more seats than that.
+
+    Runs under the write lock so that no booking can slip in between the check and the update.
+    """
+    with immediate_transaction(db.session):
+        upcoming = select(Screening.id).where(Screening.theatre_id == theatre_id,
+                                              Screening.removed_at.is_(None), Screening.starts_at >= utcnow())
+        oversold = db.session.execute(
+            select(Ticket.screening_id, func.count()).where(Ticket.screening_id.in_(upcoming))
+            .group_by(Ticket.screening_id).having(func.count() > capacity)).all()
+        if oversold:
+            worst = max(count for _, count in oversold)
+            raise Conflict(f"{worst} seats are already sold for an upcoming screening; the capacity cannot "
+                           f"go below that.", code="capacity_below_sold",
+                           details={"capacity": [f"At least {worst}."], "seats_sold": worst,
+                                    "screening_ids": [sid for sid, _ in oversold]})
+        db.session.execute(update(Screening).where(Screening.id.in_(upcoming)).values(seats_total=capacity))
+        db.session.execute(update(Theatre).where(Theatre.id == theatre_id).values(capacity=capacity))
+
+
+def delete_theatre(theatre_id: int, force: bool) -> dict:
+    theatre = _live_theatre(theatre_id)
+    screening_ids = select(Screening.id).where(Screening.theatre_id == theatre.id, Screening.removed_at.is_(None))
+    return _remove_with_bookings(screening_ids, force, reason="theatre_removed", what=f"theatre '{theatre.name}'",
+                                 parent=update(Theatre).where(Theatre.id == theatre.id))
+
+
+def set_theatre_image(theatre_id: int, data: bytes, media_dir: Path) -> str:
+    return _set_image(_live_theatre(theatre_id), "theatres", data, media_dir)
+
+
+# ---- shows ----------------------------------------------------------------------------------------
+
+def _set_tags(show: Show, tags: Iterable[str]) -> None:
+    unique = list(dict.fromkeys(t for t in tags if t))
+    show.tag_rows = [ShowTag(tag=tag, position=index) for index, tag in enumerate(unique)]
+
+
+def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
+    fields = dict(fields)
+    tags = fields.pop("tags", [])
+    show = Show(**fields, name_folded=fold(fields["name"]))
+    _set_tags(show, tags)
+    db.session.add(show)
+    db.session.flush()
+    theatres = {}
+    problems = {}
+    for index, allocation in enumerate(allocations or []):
+        theatre = db.session.get(Theatre, allocation["theatre_id"])
+        if theatre is None or theatre.removed_at is not None:
+            problems[f"screenings.{index}.theatre_id"] = "No such theatre."
+        theatres[index] = theatre
+    if problems:
+        db.session.rollback()
+        raise Invalid(problems)
+    for index, allocation in enumerate(allocations or []):
+        theatre = theatres[index]
+        db.session.add(Screening(show_id=show.id, theatre_id=theatre.id, starts_at=allocation["starts_at"],
+                                 price=allocation.get("price", show.ticket_price), seats_total=theatre.capacity))
+    db.session.commit()
+    attach_user_ratings([show])
+    return show
+
+
+def update_show(show_id: int, changes: dict) -> Show:
+    show = _live_show(show_id)
+    changes = dict(changes)
+    if "tags" in changes:
+        _set_tags(show, changes.pop("tags"))
+    for key, value in changes.items():
+        setattr(show, key, value)
+    show.name_folded = fold(show.name)
+    show.updated_at = utcnow()
+    db.session.commit()
+    attach_user_ratings([show])
+    return show
+
+
+def delete_show(show_id: int, force: bool) -> dict:
+    show = _live_show(show_id)
+    screening_ids = select(Screening.id).where(Screening.show_id == show.id, Screening.removed_at.is_(None))
+    return _remove_with_bookings(screening_ids, force, reason="show_removed", what=f"show '{show.name}'",
+                                 parent=update(Show).where(Show.id == show.id))
+
+
+def set_show_image(show_id: int, data: bytes, media_dir: Path) -> str:
+    return _set_image(_live_show(show_id), "shows", data, media_dir)
+
+
+# ---- screenings -----------------------------------------------------------------------------------
+
+def create_screening(show_id: int, theatre_id: int, starts_at: datetime, price: Decimal | None) -> Screening:
+    show = _live_show(show_id)
+    theatre = _live_theatre(theatre_id)
+    screening = Screening(show_id=show.id, theatre_id=theatre.id, starts_at=starts_at,
+                          price=show.ticket_price if price is None else price, seats_total=theatre.capacity)
+    db.session.add(screening)
+    db.session.commit()
+    return get_screening(screening.id)
+
+
+def update_screening(screening_id: int, changes: dict) -> Screening:
+    screening = get_screening(screening_id)
+    for key, value in changes.items():
+        setattr(screening, key, value)
+    db.session.commit()
+    return get_screening(screening.id)
+
+
+def delete_screening(screening_id: int, force: bool) -> dict:
+    screening = get_screening(screening_id)
+    ids = select(Screening.id).where(Screening.id == screening.id)
+    return _remove_with_bookings(ids, force, reason="screening_removed",
+                                 what=f"the screening of '{screening.show.name}'")
+
+
+# ---- shared ---------------------------------------------------------------------------------------
+
+def future_bookings(screening_ids) -> tuple[int, int]:
+    """(bookings, seats) confirmed for screenings among these that have not started."""
+    row = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Booking.quantity), 0))
+        .join(Screening, Screening.id == Booking.screening_id)
+        .where(Booking.screening_id.in_(screening_ids), Booking.status == CONFIRMED,
+               Screening.starts_at >= utcnow())).one()
+    return int(row[0]), int(row[1])
+
+
+def _remove_with_bookings(screening_ids, force: bool, *, reason: str, what: str, parent=None) -> dict:
+    """Soft-remove screenings (and their theatre or show: `parent`, an UPDATE) in one write transaction.
+
+    Future bookings make it a 409 unless forced, which cancels them and frees their seats. Cancelled
+    bookings keep cancel_reason, so their owners can be told (by mail, once mail exists). Past screenings
+    of a removed theatre or show stay as records; the public views hide them with their parent.
+    """
+    with immediate_transaction(db.session):
+        bookings, seats = future_bookings(screening_ids)
+        if bookings and not force:
+            raise Conflict(f"Deleting {what} would cancel {bookings} future booking"
+                           f"{'s' if bookings != 1 else ''} ({seats} seats). Repeat with force=true to "
+                           f"cancel them and notify their owners.", code="has_bookings",
+                           details={"bookings": bookings, "seats": seats})
+        now = utcnow()
+        cancelled_ids = db.session.scalars(
+            select(Booking.id).join(Screening, Screening.id == Booking.screening_id)
+            .where(Booking.screening_id.in_(screening_ids), Booking.status == CONFIRMED,
+                   Screening.starts_at >= now)).all()
+        if cancelled_ids:
+            db.session.execute(Ticket.__table__.delete().where(Ticket.booking_id.in_(cancelled_ids)))
+            db.session.execute(update(Booking).where(Booking.id.in_(cancelled_ids))
+                               .values(status=CANCELLED, cancelled_at=now, cancel_reason=reason))
+        if parent is None:
+            db.session.execute(update(Screening).where(Screening.id.in_(screening_ids)).values(removed_at=now))
+        else:
+            db.session.execute(update(Screening).where(Screening.id.in_(screening_ids), Screening.starts_at >= now)
+                               .values(removed_at=now))
+            db.session.execute(parent.values(removed_at=now))
+    return {"cancelled_bookings": len(cancelled_ids)}
+
+
+def _set_image(row, kind: str, data: bytes, media_dir: Path) -> str:
+    new_path = images.store(media_dir, kind, data)
+    old_path, row.image_path = row.image_path, new_path
+    db.session.commit()
+    images.remove(media_dir, old_path)
+    return images.url(new_path)

@@ -1,0 +1,94 @@
+"""Every setting, read from the environment (and an optional .env file), with the defaults of API.md."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        return int(raw) if raw else default
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    redis_url: str
+    port: int
+    host: str
+    demo_data: bool
+    admin_username: str
+    admin_password: str | None
+    smtp_host: str | None
+    smtp_port: int
+    mail_from: str
+    gchat_webhook_url: str | None
+    app_timezone: str
+    reminder_at: str
+    access_token_minutes: int = 12 * 60
+    booking_max_quantity: int = 10
+    cancellation_cutoff_minutes: int = 60
+    login_max_failures: int = 10
+    login_window_seconds: int = 15 * 60
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "ticketshow.sqlite3"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        load_dotenv(override=False)
+        values = dict(
+            data_dir=Path(_env("TICKETSHOW_DATA_DIR", "./instance")).resolve(),
+            redis_url=_env("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            port=_int_env("PORT", 5000),
+            host=_env("HOST", "127.0.0.1"),
+            demo_data=_env("DEMO_DATA", "1") not in {"0", "false", "no", "off"},
+            admin_username=_env("ADMIN_USERNAME", "admin"),
+            admin_password=os.environ.get("ADMIN_PASSWORD") or None,
+            smtp_host=os.environ.get("SMTP_HOST") or None,
+            smtp_port=_int_env("SMTP_PORT", 8025),
+            mail_from=_env("MAIL_FROM", "Ticket Show <no-reply@ticketshow.local>"),
+            gchat_webhook_url=os.environ.get("GCHAT_WEBHOOK_URL") or None,
+            app_timezone=_env("APP_TIMEZONE", "Asia/Kolkata"),
+            reminder_at=_env("REMINDER_AT", "18:00"),
+            access_token_minutes=_int_env("ACCESS_TOKEN_MINUTES", 12 * 60),
+            booking_max_quantity=_int_env("BOOKING_MAX_QUANTITY", 10),
+            cancellation_cutoff_minutes=_int_env("CANCELLATION_CUTOFF_MINUTES", 60),
+        )
+        values.update(overrides)
+        return cls(**values)
+
+
+def load_secret_key(data_dir: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept (mode 600) in the data dir."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = data_dir / "secret-key"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: when several processes start at once, exactly one writes the key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        key = secrets.token_urlsafe(48)
+        fh.write(key)
+    return key

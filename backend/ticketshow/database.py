@@ -1,0 +1,95 @@
+"""SQLite set-up and the column types shared by every model.
+
+pysqlite opens transactions on its own, which hides BEGIN IMMEDIATE. Following SQLAlchemy's documented
+recipe we switch that off and emit BEGIN ourselves: plain BEGIN for ordinary work (readers never queue
+behind the write lock) and BEGIN IMMEDIATE where a session asks for it with `immediate_transaction()`.
+"""
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import DateTime, Integer, TypeDecorator
+
+IMMEDIATE = "ticketshow_immediate"
+
+
+def configure_sqlite_engine(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        if connection.get_execution_options().get(IMMEDIATE):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+@contextlib.contextmanager
+def immediate_transaction(session):
+    """Run the block in one write transaction that holds SQLite's write lock from its first statement.
+
+    Checking seats and inserting tickets inside it cannot interleave with another writer, in this process
+    or any other: SQLite serialises them.
+    """
+    session = session() if not hasattr(session, "in_transaction") else session  # unwrap scoped_session
+    if session.in_transaction():
+        session.commit()
+    connection = session.connection(execution_options={IMMEDIATE: True})
+    try:
+        yield connection
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC text that sorts correctly."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+class Money(TypeDecorator):
+    """Decimal rupees with two places, stored exactly as integer paise."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return int((Decimal(value) * 100).quantize(Decimal(1)))
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return (Decimal(value) / 100).quantize(Decimal("0.01"))
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)

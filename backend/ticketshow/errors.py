@@ -1,0 +1,157 @@
+"""Domain errors and the one JSON error shape: {"error": {"code", "message", "details"}}."""
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIFlask
+from apiflask.exceptions import HTTPError
+from flask import request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {"type": "object"},
+            },
+            "required": ["code", "message"],
+        }
+    },
+}
+
+
+class DomainError(Exception):
+    """A rule of the business was broken; routes let it propagate and the handler shapes it."""
+
+    status = 400
+    code = "bad_request"
+    message = "The request could not be handled."
+
+    def __init__(self, message: str | None = None, *, code: str | None = None,
+                 details: dict[str, Any] | None = None, headers: dict[str, str] | None = None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.code = code or self.code
+        self.details = details or {}
+        self.headers = headers or {}
+
+
+class NotFound(DomainError):
+    status, code, message = 404, "not_found", "Not found."
+
+
+class Unauthorized(DomainError):
+    status, code, message = 401, "unauthorized", "Log in to do this."
+
+
+class Forbidden(DomainError):
+    status, code, message = 403, "forbidden", "You are not allowed to do this."
+
+
+class Conflict(DomainError):
+    status, code, message = 409, "conflict", "This conflicts with the current state."
+
+
+class Invalid(DomainError):
+    """422 naming the offending fields in details: {"field": ["message", ...]}."""
+
+    status, code, message = 422, "validation_error", "Some fields are invalid."
+
+    def __init__(self, fields: dict[str, str | list[str]], message: str | None = None, **kwargs):
+        details = {name: ([msg] if isinstance(msg, str) else list(msg)) for name, msg in fields.items()}
+        super().__init__(message or self.message, details=details, **kwargs)
+
+
+class TooLarge(DomainError):
+    status, code, message = 413, "payload_too_large", "The upload is too large."
+
+
+class UnsupportedMediaType(DomainError):
+    status, code, message = 415, "unsupported_media_type", "This type of upload is not supported."
+
+
+class TooManyRequests(DomainError):
+    status, code, message = 429, "too_many_requests", "Too many attempts; try again later."
+
+
+# Codes and messages for HTTP errors raised by Flask/Werkzeug themselves.
+_HTTP_CODES = {
+    400: ("bad_request", "The request is malformed."),
+    401: ("unauthorized", "Log in to do this."),
+    403: ("forbidden", "You are not allowed to do this."),
+    404: ("not_found", "Not found."),
+    405: ("method_not_allowed", "This method is not allowed here."),
+    409: ("conflict", "This conflicts with the current state."),
+    413: ("payload_too_large", "The request body is too large."),
+    415: ("unsupported_media_type", "This content type is not supported."),
+    422: ("validation_error", "Some fields are invalid."),
+    429: ("too_many_requests", "Too many requests; try again later."),
+    500: ("internal_error", "Something went wrong on our side."),
+}
+
+
+def error_body(status: int, code: str, message: str, details: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def _flatten_validation_detail(detail: dict) -> dict[str, list[str]]:
+    """APIFlask nests messages by location ({"json": {"name": [...]}}); clients want fields."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            flat.setdefault(prefix or "_body", []).extend(value)
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                walk(f"{prefix}.{index}", inner)
+        else:
+            flat.setdefault(prefix or "_body", []).append(str(value))
+
+    for location, fields in (detail or {}).items():
+        if isinstance(fields, dict):
+            for name, messages in fields.items():
+                walk("_body" if name == "_schema" else str(name), messages)
+        else:
+            walk(location, fields)
+    return flat
+
+
+def register_error_handlers(app: APIFlask) -> None:
+    @app.error_processor
+    def http_error(error: HTTPError):
+        status = error.status_code
+        code, default_message = _HTTP_CODES.get(status, ("http_error", "The request failed."))
+        if status == 422 and error.detail:
+            details = _flatten_validation_detail(error.detail)
+            return error_body(status, "validation_error", "Some fields are invalid.", details), status, error.headers
+        if status == 400 and request.is_json:
+            return error_body(status, "invalid_json", "The request body is not valid JSON."), status, error.headers
+        message = error.message if error.message and status not in _HTTP_CODES else default_message
+        if status == 405:
+            allowed = error.headers.get("Allow", "")
+            return error_body(status, code, message, {"allowed": allowed.split(", ") if allowed else []}), status, error.headers
+        return error_body(status, code, message, error.extra_data.get("details")), status, error.headers
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        return error_body(error.status, error.code, error.message, error.details), error.status, error.headers
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(_error):
+        limit = request.max_content_length or app.config.get("MAX_CONTENT_LENGTH") or 0
+        return error_body(413, "payload_too_large", "The request body is too large.",
+                          {"max_bytes": limit}), 413
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        if isinstance(error, HTTPException):  # Werkzeug errors not otherwise mapped
+            return http_error(HTTPError(error.code or 500, message=error.name))
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_body(500, "internal_error", "Something went wrong on our side."), 500

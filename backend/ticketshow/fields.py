@@ -1,0 +1,97 @@
+"""Marshmallow fields shared by every schema: names, money, times with an offset."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from marshmallow import ValidationError, fields
+
+from .text import has_control_characters
+
+MAX_PRICE = Decimal("1000000")
+
+
+class TrimmedString(fields.String):
+    """A string trimmed of surrounding whitespace, then checked for length; text is otherwise kept exactly."""
+
+    def __init__(self, *, min_length: int = 0, max_length: int, **kwargs):
+        super().__init__(**kwargs)
+        self.min_length = min_length
+        self.max_length = max_length
+        self.metadata.setdefault("minLength", min_length)
+        self.metadata.setdefault("maxLength", max_length)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if has_control_characters(text):
+            raise ValidationError("Control characters are not allowed.")
+        if len(text) < self.min_length:
+            raise ValidationError("Must not be empty." if self.min_length == 1
+                                  else f"Must be at least {self.min_length} characters.")
+        if len(text) > self.max_length:
+            raise ValidationError(f"Must be at most {self.max_length} characters.")
+        return text
+
+
+def Name(**kwargs) -> TrimmedString:
+    return TrimmedString(min_length=1, max_length=120, **kwargs)
+
+
+class Money(fields.Field):
+    """Rupees as a JSON number with at most two decimals, 0 to 1,000,000; dumped as a Decimal."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"].update({"type": "number", "format": "decimal", "minimum": 0,
+                                   "maximum": float(MAX_PRICE), "multipleOf": 0.01})
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValidationError("Must be a number.")
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation as exc:
+            raise ValidationError("Must be a number.") from exc
+        if not amount.is_finite():
+            raise ValidationError("Must be a number.")
+        if amount < 0:
+            raise ValidationError("Must not be negative.")
+        if amount > MAX_PRICE:
+            raise ValidationError(f"Must be at most {MAX_PRICE}.")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValidationError("At most two decimals.")
+        return amount.quantize(Decimal("0.01"))
+
+
+class OffsetDateTime(fields.DateTime):
+    """ISO 8601 with an offset on input (any offset); dumped in APP_TIMEZONE with its offset."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="iso", **kwargs)
+        self.metadata.setdefault("example", "2026-12-01T18:30:00+05:30")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or len(value) > 64:
+            raise ValidationError("Must be an ISO 8601 date-time with an offset.")
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValidationError("Give the time with an offset, e.g. 2026-12-01T18:30:00+05:30.")
+        if not 2000 <= moment.year <= 2100:
+            raise ValidationError("Must be between the years 2000 and 2100.")
+        return moment
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return local_isoformat(value)
+
+
+def local_isoformat(moment: datetime) -> str:
+    zone = ZoneInfo(current_app.config["APP_TIMEZONE"])
+    return moment.astimezone(zone).isoformat(timespec="seconds")

@@ -1,0 +1,30 @@
+"""JSON with money as numbers that keep two decimals (250.00, never "250.00" or 250.0)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import simplejson
+from flask.json.provider import JSONProvider
+
+
+def _default(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+class DecimalJSONProvider(JSONProvider):
+    mimetype = "application/json"
+
+    def dumps(self, obj, **kwargs):
+        kwargs.setdefault("ensure_ascii", False)
+        return simplejson.dumps(obj, use_decimal=True, default=_default, **kwargs)
+
+    def loads(self, s, **kwargs):
+        return simplejson.loads(s, **kwargs)
+
+    def response(self, *args, **kwargs):
+        obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(self.dumps(obj) + "\n", mimetype=self.mimetype)
