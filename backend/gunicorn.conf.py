@@ -7,6 +7,8 @@ threads = int(os.environ.get("WEB_THREADS", 2))
 worker_class = "gthread"
 timeout = 30
 graceful_timeout = 10
-accesslog = os.environ.get("ACCESS_LOG", "-")
+accesslog = os.environ.get("ACCESS_LOG", "-") or None  # ACCESS_LOG="" turns it off (tests, benchmarks)
 errorlog = "-"
 # Migrations and the admin seed already ran in `flask prepare`; workers only serve.
+# Several servers may run on one machine (make run, tests, benchmarks): no shared control socket.
+control_socket_disable = True

@@ -155,3 +155,53 @@ def api(client):
 @pytest.fixture
 def admin(api):
     return api.admin_headers()
+
+
+class LiveServer:
+    """The app as `make run` starts it: `flask prepare`, then gunicorn with several worker processes."""
+
+    def __init__(self, data_dir: Path, redis_url: str, app_module: str = "wsgi:app", **env):
+        self.data_dir, self.port = data_dir, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = data_dir / "gunicorn.log"
+        self.env = dict(os.environ, TICKETSHOW_DATA_DIR=str(data_dir), REDIS_URL=redis_url, PORT=str(self.port),
+                        ADMIN_USERNAME="admin", ADMIN_PASSWORD=ADMIN_PASSWORD, DEMO_DATA="0", ACCESS_LOG="",
+                        **env)
+        self.app_module = app_module
+        self.process = None
+
+    def __getitem__(self, key):  # fixtures hand out dict-like access: live_server["url"]
+        return getattr(self, {"url": "url", "data_dir": "data_dir", "log": "log"}[key])
+
+    def start(self) -> "LiveServer":
+        import requests
+        backend, bin_dir = ROOT / "backend", Path(sys.executable).parent
+        subprocess.run([str(bin_dir / "flask"), "--app", "ticketshow", "prepare"], cwd=backend, env=self.env,
+                       check=True, stdout=subprocess.DEVNULL)
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [str(bin_dir / "gunicorn"), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}",
+                 self.app_module], cwd=backend, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while True:
+            try:
+                if requests.get(f"{self.url}/api/health", timeout=2).status_code == 200:
+                    return self
+            except requests.RequestException:  # not listening yet, or workers still booting
+                pass
+            if time.time() > deadline or self.process.poll() is not None:
+                self.stop()
+                raise RuntimeError(f"live server did not start:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, redis_server):
+    server = LiveServer(tmp_path_factory.mktemp("live"), redis_server["url"]).start()
+    yield server
+    server.stop()

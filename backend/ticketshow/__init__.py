@@ -35,6 +35,8 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         APP_TIMEZONE=settings.app_timezone,
         ACCESS_TOKEN_MINUTES=settings.access_token_minutes,
         LOGIN_MAX_FAILURES=settings.login_max_failures,
+        BOOKING_MAX_QUANTITY=settings.booking_max_quantity,
+        CANCELLATION_CUTOFF_MINUTES=settings.cancellation_cutoff_minutes,
         LOGIN_WINDOW_SECONDS=settings.login_window_seconds,
         ADMIN_EMAIL=settings.extra.get("admin_email", "admin@ticketshow.example"),
         MEDIA_DIR=settings.media_dir,
@@ -60,12 +62,13 @@ def create_app(settings: Settings | None = None) -> APIFlask:
 
     from .auth import jwt_callbacks  # noqa: F401  (registers the JWT hooks)
     from .auth.routes import bp as auth_bp
+    from .booking.routes import bp as booking_bp
     from .catalog.routes import bp as catalog_bp
     from .cli import register_cli
     from .health import bp as health_bp
     from .spa import register_spa
 
-    for blueprint in (health_bp, auth_bp, catalog_bp):
+    for blueprint in (health_bp, auth_bp, catalog_bp, booking_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_spa(app)

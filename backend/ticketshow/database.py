@@ -7,6 +7,7 @@ behind the write lock) and BEGIN IMMEDIATE where a session asks for it with `imm
 from __future__ import annotations
 
 import contextlib
+import functools
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -40,19 +41,39 @@ def configure_sqlite_engine(engine: Engine) -> None:
 def immediate_transaction(session):
     """Run the block in one write transaction that holds SQLite's write lock from its first statement.
 
-    Checking seats and inserting tickets inside it cannot interleave with another writer, in this process
-    or any other: SQLite serialises them.
+    Every service that writes runs in one: a deferred transaction that reads and then writes fails with
+    SQLITE_BUSY when another writer got in between, and checking seats then inserting tickets must not
+    interleave with another writer, in this process or any other. Nested use joins the outer transaction.
     """
     session = session() if not hasattr(session, "in_transaction") else session  # unwrap scoped_session
+    if session.info.get(IMMEDIATE):
+        yield session.connection()
+        return
     if session.in_transaction():
-        session.commit()
+        session.commit()  # end the read transaction; reads never hold the write lock
     connection = session.connection(execution_options={IMMEDIATE: True})
+    session.info[IMMEDIATE] = True
     try:
         yield connection
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    finally:
+        session.info.pop(IMMEDIATE, None)
+
+
+def writes(function):
+    """Decorator: run a service function in one immediate_transaction, committed when it returns."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        from .extensions import db
+
+        with immediate_transaction(db.session):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 class UTCDateTime(TypeDecorator):

@@ -25,6 +25,8 @@ class TrimmedString(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text and self.allow_none and self.min_length == 0:
+            return None  # an emptied optional field clears it
         if has_control_characters(text):
             raise ValidationError("Control characters are not allowed.")
         if len(text) < self.min_length:

@@ -171,3 +171,18 @@ def test_unknown_ids_are_404_json(client, admin):
         assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
         assert client.patch(path, json={}, headers=admin).status_code == 404
         assert client.delete(path, headers=admin).status_code == 404
+
+
+def test_free_screenings_and_null_price_mean_the_default(api, client, admin):
+    theatre = api.create_theatre(admin)
+    show = api.create_show(admin, ticket_price=80, screenings=[
+        {"theatre_id": theatre["id"], "starts_at": later(1), "price": 0},
+        {"theatre_id": theatre["id"], "starts_at": later(2), "price": None}])
+    prices = [s["price"] for s in client.get(f"/api/shows/{show['id']}").get_json()["screenings"]]
+    assert prices == [0.0, 80.0]
+
+
+def test_emptied_optional_text_clears_it(api, client, admin):
+    theatre = api.create_theatre(admin, address="Old address")
+    response = client.patch(f"/api/theatres/{theatre['id']}", json={"address": "  "}, headers=admin)
+    assert response.status_code == 200 and response.get_json()["address"] is None

@@ -12,9 +12,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_jwt_extended import create_access_token
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from ..database import utcnow
+from ..database import immediate_transaction, utcnow, writes
 from ..errors import Conflict, Invalid, NotFound, Unauthorized
 from ..extensions import db, redis_store
 from ..text import fold
@@ -43,16 +42,12 @@ def create_user(username: str, email: str, password: str, role: str = ROLE_USER)
     if problems:
         raise Invalid({"password": problems}, "The password is too weak.", code="weak_password")
     key = username_key(username)
-    if db.session.scalar(select(User.id).where(User.username_key == key)) is not None:
-        raise Conflict("This username is taken.", code="username_taken", details={"username": [username]})
-    user = User(username=username, username_key=key, email=email,
-                password_hash=hash_password(password), role=role)
-    db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError as exc:  # two sign-ups for one name at the same moment
-        db.session.rollback()
-        raise Conflict("This username is taken.", code="username_taken") from exc
+    password_hash = hash_password(password)  # slow on purpose: done before taking the write lock
+    with immediate_transaction(db.session):
+        if db.session.scalar(select(User.id).where(User.username_key == key)) is not None:
+            raise Conflict("This username is taken.", code="username_taken", details={"username": [username]})
+        user = User(username=username, username_key=key, email=email, password_hash=password_hash, role=role)
+        db.session.add(user)
     return user
 
 
@@ -73,9 +68,9 @@ def login(username: str, password: str, address: str) -> dict:
 
 def logout(jti: str, expires_at: datetime) -> None:
     """Revoke one token: in SQLite for good and in Redis (with the token's own TTL) for fast checks."""
-    db.session.merge(RevokedToken(jti=jti, expires_at=expires_at))
-    db.session.execute(RevokedToken.__table__.delete().where(RevokedToken.expires_at < utcnow()))
-    db.session.commit()
+    with immediate_transaction(db.session):
+        db.session.merge(RevokedToken(jti=jti, expires_at=expires_at))
+        db.session.execute(RevokedToken.__table__.delete().where(RevokedToken.expires_at < utcnow()))
     ttl = max(int((expires_at - utcnow()).total_seconds()), 1)
     try:
         redis_store.set(f"revoked:{jti}", 1, ex=ttl)
@@ -100,6 +95,7 @@ def get_user(user_id: int) -> User:
     return user
 
 
+@writes
 def update_preferences(user_id: int, changes: dict) -> User:
     user = get_user(user_id)
     if "report_format" in changes:
@@ -108,7 +104,6 @@ def update_preferences(user_id: int, changes: dict) -> User:
         user.reminders = changes["reminders"]
     if "place" in changes:
         user.preferred_place = changes["place"] or None
-    db.session.commit()
     return user
 
 

@@ -38,6 +38,12 @@ class Booking(db.Model):
 
     screening: Mapped[Screening] = relationship(lazy="joined", innerjoin=True)
 
+    # Filled by the booking service for responses.
+    seat_numbers = ()
+    can_cancel = False
+    can_rate = False
+    my_rating = None
+
 
 class Ticket(db.Model):
     __tablename__ = "tickets"

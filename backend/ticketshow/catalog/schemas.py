@@ -82,7 +82,7 @@ class UserRatingOut(Schema):
 class AllocationIn(Schema):
     theatre_id = Integer(strict=True, required=True, validate=validate.Range(min=1))
     starts_at = OffsetDateTime(required=True)
-    price = Money(metadata={"description": "defaults to the show's ticket_price"})
+    price = Money(allow_none=True, metadata={"description": "defaults to the show's ticket_price"})
 
 
 class ShowIn(Schema):
@@ -146,7 +146,7 @@ class ScreeningIn(Schema):
     show_id = Integer(strict=True, required=True, validate=validate.Range(min=1))
     theatre_id = Integer(strict=True, required=True, validate=validate.Range(min=1))
     starts_at = OffsetDateTime(required=True)
-    price = Money(metadata={"description": "defaults to the show's ticket_price"})
+    price = Money(allow_none=True, metadata={"description": "defaults to the show's ticket_price"})
 
 
 class ScreeningUpdateIn(Schema):

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import and_, exists, func, select, update
 
 from ..booking.models import CANCELLED, CONFIRMED, Booking, Rating, Ticket
-from ..database import immediate_transaction, utcnow
+from ..database import immediate_transaction, utcnow, writes
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..pagination import paginate
@@ -188,14 +188,15 @@ def _check_theatre_name_free(name: str, place: str, exclude_id: int | None = Non
                        details={"name": [name]})
 
 
+@writes
 def create_theatre(fields: dict) -> Theatre:
     _check_theatre_name_free(fields["name"], fields["place"])
     theatre = Theatre(**fields, name_folded=fold(fields["name"]), place_folded=fold(fields["place"]))
     db.session.add(theatre)
-    db.session.commit()
     return theatre
 
 
+@writes
 def update_theatre(theatre_id: int, changes: dict) -> Theatre:
     theatre = _live_theatre(theatre_id)
     name, place = changes.get("name", theatre.name), changes.get("place", theatre.place)
@@ -207,7 +208,6 @@ def update_theatre(theatre_id: int, changes: dict) -> Theatre:
     for key, value in changes.items():
         setattr(theatre, key, value)
     theatre.name_folded, theatre.place_folded = fold(theatre.name), fold(theatre.place)
-    db.session.commit()
     return theatre
 
 
@@ -240,7 +240,7 @@ def delete_theatre(theatre_id: int, force: bool) -> dict:
 
 
 def set_theatre_image(theatre_id: int, data: bytes, media_dir: Path) -> str:
-    return _set_image(_live_theatre(theatre_id), "theatres", data, media_dir)
+    return _set_image(Theatre, theatre_id, "theatres", data, media_dir)
 
 
 # ---- shows ----------------------------------------------------------------------------------------
@@ -250,6 +250,7 @@ def _set_tags(show: Show, tags: Iterable[str]) -> None:
     show.tag_rows = [ShowTag(tag=tag, position=index) for index, tag in enumerate(unique)]
 
 
+@writes
 def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
     fields = dict(fields)
     tags = fields.pop("tags", [])
@@ -265,17 +266,16 @@ def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
             problems[f"screenings.{index}.theatre_id"] = "No such theatre."
         theatres[index] = theatre
     if problems:
-        db.session.rollback()
         raise Invalid(problems)
     for index, allocation in enumerate(allocations or []):
-        theatre = theatres[index]
+        theatre, price = theatres[index], allocation.get("price")
         db.session.add(Screening(show_id=show.id, theatre_id=theatre.id, starts_at=allocation["starts_at"],
-                                 price=allocation.get("price", show.ticket_price), seats_total=theatre.capacity))
-    db.session.commit()
+                                 price=show.ticket_price if price is None else price, seats_total=theatre.capacity))
     attach_user_ratings([show])
     return show
 
 
+@writes
 def update_show(show_id: int, changes: dict) -> Show:
     show = _live_show(show_id)
     changes = dict(changes)
@@ -285,7 +285,6 @@ def update_show(show_id: int, changes: dict) -> Show:
         setattr(show, key, value)
     show.name_folded = fold(show.name)
     show.updated_at = utcnow()
-    db.session.commit()
     attach_user_ratings([show])
     return show
 
@@ -298,26 +297,27 @@ def delete_show(show_id: int, force: bool) -> dict:
 
 
 def set_show_image(show_id: int, data: bytes, media_dir: Path) -> str:
-    return _set_image(_live_show(show_id), "shows", data, media_dir)
+    return _set_image(Show, show_id, "shows", data, media_dir)
 
 
 # ---- screenings -----------------------------------------------------------------------------------
 
+@writes
 def create_screening(show_id: int, theatre_id: int, starts_at: datetime, price: Decimal | None) -> Screening:
     show = _live_show(show_id)
     theatre = _live_theatre(theatre_id)
     screening = Screening(show_id=show.id, theatre_id=theatre.id, starts_at=starts_at,
                           price=show.ticket_price if price is None else price, seats_total=theatre.capacity)
     db.session.add(screening)
-    db.session.commit()
+    db.session.flush()
     return get_screening(screening.id)
 
 
+@writes
 def update_screening(screening_id: int, changes: dict) -> Screening:
     screening = get_screening(screening_id)
     for key, value in changes.items():
         setattr(screening, key, value)
-    db.session.commit()
     return get_screening(screening.id)
 
 
@@ -372,9 +372,17 @@ def _remove_with_bookings(screening_ids, force: bool, *, reason: str, what: str,
     return {"cancelled_bookings": len(cancelled_ids)}
 
 
-def _set_image(row, kind: str, data: bytes, media_dir: Path) -> str:
+def _set_image(model, row_id: int, kind: str, data: bytes, media_dir: Path) -> str:
+    """Re-encode first (slow, outside the write lock), then point the row at the new file."""
+    find = _live_theatre if model is Theatre else _live_show
+    find(row_id)  # 404 before any work
     new_path = images.store(media_dir, kind, data)
-    old_path, row.image_path = row.image_path, new_path
-    db.session.commit()
+    try:
+        with immediate_transaction(db.session):
+            row = find(row_id)
+            old_path, row.image_path = row.image_path, new_path
+    except BaseException:
+        images.remove(media_dir, new_path)
+        raise
     images.remove(media_dir, old_path)
     return images.url(new_path)

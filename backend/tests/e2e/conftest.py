@@ -1,0 +1,49 @@
+"""End-to-end fixtures: Debian's Chromium driven by Playwright, at a phone and a desktop viewport."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+VIEWPORTS = {
+    "phone": {"viewport": {"width": 375, "height": 812}, "has_touch": True, "is_mobile": True,
+              "device_scale_factor": 2},
+    "desktop": {"viewport": {"width": 1366, "height": 768}},
+}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]}
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def ui(request, browser, live_server):
+    """A fresh browser context at one viewport, failing the test on any console error."""
+    context = browser.new_context(base_url=live_server["url"], **VIEWPORTS[request.param])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    shots = ARTIFACTS / request.node.name.replace("/", "_")
+    shots.mkdir(parents=True, exist_ok=True)
+
+    class UI:
+        viewport = request.param
+
+        def __init__(self):
+            self.page = page
+            self.console_errors = errors
+
+        def shot(self, name: str) -> None:
+            page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+
+    yield UI()
+    context.close()

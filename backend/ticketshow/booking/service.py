@@ -1,0 +1,204 @@
+"""Booking rules: seats are taken and freed in one BEGIN IMMEDIATE transaction each.
+
+SQLite's write lock serialises every writer, in this process and in every other gunicorn worker, so
+the count of sold seats read inside the transaction cannot change before the tickets are inserted.
+The unique (screening_id, seat_no) index is the last line of defence should that ever be wrong.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..auth.models import User
+from ..catalog.models import Screening, Show
+from ..database import immediate_transaction, utcnow, writes
+from ..errors import Conflict, Forbidden, NotFound
+from ..extensions import db
+from ..pagination import paginate
+from .models import CANCELLED, CONFIRMED, Booking, Rating, Ticket
+
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+
+class Houseful(Conflict):
+    code, message = "houseful", "This screening is houseful: no seats are left."
+
+
+class NotEnoughSeats(Conflict):
+    code = "not_enough_seats"
+
+
+class ScreeningStarted(Conflict):
+    code, message = "screening_started", "This screening has already started; it can no longer be booked."
+
+
+class CancellationClosed(Conflict):
+    code = "cancellation_closed"
+
+
+def _bookable_screening(screening_id: int) -> Screening:
+    screening = db.session.get(Screening, screening_id)
+    if (screening is None or screening.removed_at is not None or screening.show.removed_at is not None
+            or screening.theatre.removed_at is not None):
+        raise NotFound("No such screening.", details={"screening_id": screening_id})
+    return screening
+
+
+def _replay(user_id: int, key: str) -> Booking | None:
+    """The booking this key already made within 24 hours; an older use of the key is forgotten."""
+    existing = db.session.scalar(select(Booking).where(Booking.user_id == user_id, Booking.idempotency_key == key))
+    if existing is None:
+        return None
+    if existing.created_at >= utcnow() - IDEMPOTENCY_WINDOW:
+        return existing
+    existing.idempotency_key = None
+    db.session.flush()
+    return None
+
+
+def book(user_id: int, screening_id: int, quantity: int, *, idempotency_key: str | None = None,
+         expected_unit_price: Decimal | None = None) -> tuple[Booking, bool]:
+    """Book `quantity` seats. Returns (booking, created); created is False for an idempotent replay."""
+    limit = current_app.config["BOOKING_MAX_QUANTITY"]
+    if not 1 <= quantity <= limit:  # the schema checks too; services stand on their own
+        from ..errors import Invalid
+        raise Invalid({"quantity": f"Book between 1 and {limit} seats at a time."})
+    with immediate_transaction(db.session):
+        if idempotency_key and (previous := _replay(user_id, idempotency_key)):
+            return previous, False
+        screening = _bookable_screening(screening_id)
+        if screening.starts_at <= utcnow():
+            raise ScreeningStarted(details={"starts_at": screening.starts_at.isoformat()})
+        taken = set(db.session.scalars(select(Ticket.seat_no).where(Ticket.screening_id == screening.id)))
+        seats_left = max(screening.seats_total - len(taken), 0)
+        if seats_left == 0:
+            raise Houseful(details={"seats_left": 0})
+        if seats_left < quantity:
+            raise NotEnoughSeats(f"Only {seats_left} seat{'s' if seats_left != 1 else ''} left; you asked for "
+                                 f"{quantity}.", details={"seats_left": seats_left, "requested": quantity})
+        unit_price = screening.price  # fixed now, whatever the screening's price becomes later
+        if expected_unit_price is not None and expected_unit_price != unit_price:
+            raise Conflict("The price has changed since you saw it.", code="price_changed",
+                           details={"unit_price": unit_price, "expected_unit_price": expected_unit_price})
+        free = (seat for seat in range(1, screening.seats_total + 1) if seat not in taken)
+        seats = [next(free) for _ in range(quantity)]
+        booking = Booking(user_id=user_id, screening_id=screening.id, quantity=quantity, unit_price=unit_price,
+                          total_price=unit_price * quantity, status=CONFIRMED, idempotency_key=idempotency_key)
+        db.session.add(booking)
+        db.session.flush()
+        db.session.add_all(Ticket(booking_id=booking.id, screening_id=screening.id, seat_no=seat) for seat in seats)
+    return booking, True
+
+
+def _visible_booking(user: User, booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or (booking.user_id != user.id and not user.is_admin):
+        raise NotFound("No such booking.", details={"booking_id": booking_id})  # another's is "not found"
+    return booking
+
+
+def get_booking(user: User, booking_id: int) -> Booking:
+    return _describe([_visible_booking(user, booking_id)])[0]
+
+
+def cancel(user: User, booking_id: int) -> Booking:
+    cutoff = timedelta(minutes=current_app.config["CANCELLATION_CUTOFF_MINUTES"])
+    with immediate_transaction(db.session):
+        booking = _visible_booking(user, booking_id)
+        if booking.status == CANCELLED:
+            return booking  # cancelling twice changes nothing
+        closes_at = booking.screening.starts_at - cutoff
+        if utcnow() >= closes_at:
+            minutes = int(cutoff.total_seconds() // 60)
+            raise CancellationClosed(f"Bookings can be cancelled until {minutes} minutes before the start.",
+                                     details={"closed_at": closes_at.isoformat()})
+        db.session.execute(Ticket.__table__.delete().where(Ticket.booking_id == booking.id))
+        booking.status, booking.cancelled_at, booking.cancel_reason = CANCELLED, utcnow(), "cancelled_by_user"
+    return booking
+
+
+def list_bookings(user: User, *, for_user_id: int | None = None, when: str | None = None,
+                  status: str | None = None, page: int = 1, per_page: int = 20) -> dict:
+    statement = select(Booking).join(Booking.screening)
+    if user.is_admin:
+        if for_user_id:
+            statement = statement.where(Booking.user_id == for_user_id)
+    else:
+        statement = statement.where(Booking.user_id == user.id)
+    if status:
+        statement = statement.where(Booking.status == status)
+    now = utcnow()
+    if when == "upcoming":
+        statement = statement.where(Screening.starts_at >= now).order_by(Screening.starts_at, Booking.id)
+    elif when == "past":
+        statement = statement.where(Screening.starts_at < now).order_by(Screening.starts_at.desc(), Booking.id.desc())
+    else:
+        statement = statement.order_by(Booking.created_at.desc(), Booking.id.desc())
+    result = paginate(statement, page, per_page)
+    _describe(result["items"])
+    return result
+
+
+def _describe(bookings: list[Booking]) -> list[Booking]:
+    """Fill the response-only fields (seats, what the owner may do, their score) in two queries."""
+    _with_seats(bookings)
+    _with_my_ratings(bookings)
+    return bookings
+
+
+def _with_seats(bookings: list[Booking]) -> None:
+    ids = [b.id for b in bookings]
+    seats: dict[int, list[int]] = {}
+    if ids:
+        for booking_id, seat_no in db.session.execute(
+                select(Ticket.booking_id, Ticket.seat_no).where(Ticket.booking_id.in_(ids)).order_by(Ticket.seat_no)):
+            seats.setdefault(booking_id, []).append(seat_no)
+    cutoff = timedelta(minutes=current_app.config["CANCELLATION_CUTOFF_MINUTES"])
+    now = utcnow()
+    for booking in bookings:
+        booking.seat_numbers = seats.get(booking.id, [])
+        booking.can_cancel = booking.status == CONFIRMED and now < booking.screening.starts_at - cutoff
+        booking.can_rate = booking.status == CONFIRMED and booking.screening.starts_at <= now
+
+
+def _with_my_ratings(bookings: list[Booking]) -> None:
+    pairs = {(b.user_id, b.screening.show_id) for b in bookings}
+    if not pairs:
+        return
+    user_ids = {u for u, _ in pairs}
+    show_ids = {s for _, s in pairs}
+    scores = {(r.user_id, r.show_id): r.score for r in db.session.scalars(
+        select(Rating).where(Rating.user_id.in_(user_ids), Rating.show_id.in_(show_ids)))}
+    for booking in bookings:
+        booking.my_rating = scores.get((booking.user_id, booking.screening.show_id))
+
+
+@writes
+def rate(user_id: int, show_id: int, score: int) -> dict:
+    """Rate a show the user has seen: a confirmed booking of one of its screenings that has started."""
+    show = db.session.get(Show, show_id)
+    if show is None or show.removed_at is not None:
+        raise NotFound("No such show.", details={"show_id": show_id})
+    attended = db.session.scalar(
+        select(Booking.id).join(Booking.screening)
+        .where(Booking.user_id == user_id, Booking.status == CONFIRMED, Screening.show_id == show_id,
+               Screening.starts_at <= utcnow()).limit(1))
+    if attended is None:
+        raise Forbidden("You can rate a show once you have a booking for it and the screening has started.",
+                        code="not_attended")
+    rating = db.session.scalar(select(Rating).where(Rating.user_id == user_id, Rating.show_id == show_id))
+    if rating is None:
+        rating = Rating(user_id=user_id, show_id=show_id, score=score)
+        db.session.add(rating)
+    else:
+        rating.score = score
+    db.session.flush()
+    average, count = db.session.execute(
+        select(func.avg(Rating.score), func.count()).where(Rating.show_id == show_id)).one()
+    return {"show_id": show_id, "score": score,
+            "user_rating": {"average": round(float(average), 2), "count": count}}
+
+

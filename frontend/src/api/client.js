@@ -1,0 +1,155 @@
+// The one HTTP client of the UI. Every call goes to the same origin, carries the session's Bearer token,
+// speaks JSON, and turns the API's error shape {"error": {code, message, details}} into an ApiError.
+
+export class ApiError extends Error {
+  constructor({ status, code, message, details = {}, retryAfter = null }) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.details = details || {}
+    // Seconds from the Retry-After header (429), when the server sent one.
+    this.retryAfter = retryAfter
+  }
+}
+
+// main.js wires these to the auth store and router; the defaults keep this module usable on its own.
+let getToken = () => null
+let onUnauthorized = () => {}
+
+export function configureClient(options) {
+  if (options.getToken) getToken = options.getToken
+  if (options.onUnauthorized) onUnauthorized = options.onUnauthorized
+}
+
+/** Builds "?a=1&tag=x&tag=y", leaving out empty values so callers can pass filters as they are. */
+export function buildQuery(params = {}) {
+  const search = new URLSearchParams()
+  for (const [key, value] of Object.entries(params)) {
+    const values = Array.isArray(value) ? value : [value]
+    for (const v of values) {
+      if (v === undefined || v === null || v === '') continue
+      search.append(key, String(v))
+    }
+  }
+  const text = search.toString()
+  return text ? `?${text}` : ''
+}
+
+function parseRetryAfter(header) {
+  if (!header) return null
+  const seconds = Number(header)
+  if (Number.isFinite(seconds)) return seconds
+  const date = Date.parse(header) // Retry-After may also be an HTTP date
+  return Number.isNaN(date) ? null : Math.max(0, Math.round((date - Date.now()) / 1000))
+}
+
+async function readBody(response) {
+  if (response.status === 204) return null
+  const text = await response.text()
+  if (!text) return null
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+export async function request(method, path, { query, json, formData, signal } = {}) {
+  const headers = { Accept: 'application/json' }
+  const token = getToken()
+  if (token) headers.Authorization = `Bearer ${token}`
+  let body
+  if (formData) {
+    body = formData // the browser sets the multipart boundary itself
+  } else if (json !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    body = JSON.stringify(json)
+  }
+
+  let response
+  try {
+    response = await fetch(path + buildQuery(query), { method, headers, body, signal })
+  } catch (cause) {
+    if (cause?.name === 'AbortError') throw cause
+    throw new ApiError({
+      status: 0,
+      code: 'network_error',
+      message: 'Could not reach the server. Check your connection and try again.',
+    })
+  }
+
+  const data = await readBody(response)
+  if (response.ok) return data
+
+  const error = data && typeof data === 'object' && data.error ? data.error : {}
+  const apiError = new ApiError({
+    status: response.status,
+    code: error.code || `http_${response.status}`,
+    message: error.message || defaultMessage(response.status),
+    details: error.details,
+    retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
+  })
+  // A token the server no longer accepts means the session is over; a 401 without a token
+  // (e.g. wrong password at login) is just an answer for the form.
+  if (response.status === 401 && token) onUnauthorized(apiError)
+  throw apiError
+}
+
+function defaultMessage(status) {
+  if (status === 401) return 'Please log in.'
+  if (status === 403) return 'You are not allowed to do that.'
+  if (status === 404) return 'Not found.'
+  if (status === 413) return 'That file is too large.'
+  if (status === 415) return 'That file type is not supported.'
+  if (status === 429) return 'Too many requests. Please wait a moment.'
+  if (status >= 500) return 'The server had a problem. Please try again.'
+  return 'Something went wrong.'
+}
+
+export const api = {
+  get: (path, query, options) => request('GET', path, { query, ...options }),
+  post: (path, json, options) => request('POST', path, { json, ...options }),
+  patch: (path, json, options) => request('PATCH', path, { json, ...options }),
+  put: (path, json, options) => request('PUT', path, { json, ...options }),
+  delete: (path, query, options) => request('DELETE', path, { query, ...options }),
+  upload(path, file, field = 'image') {
+    const formData = new FormData()
+    formData.append(field, file)
+    return request('PUT', path, { formData })
+  },
+}
+
+/** Reads every page of a list endpoint (the API caps per_page at 100), e.g. for a select's options. */
+export async function fetchAllPages(listPage, params = {}) {
+  const items = []
+  for (let page = 1; ; page += 1) {
+    const result = await listPage({ ...params, page, per_page: 100 })
+    items.push(...result.items)
+    if (items.length >= result.total || result.items.length === 0) return items
+  }
+}
+
+/**
+ * The messages for one field from an error's details. Handles flat keys ("name"), dotted keys
+ * ("screenings.0.starts_at") and nested objects ({screenings: {0: {starts_at: [...]}}}).
+ */
+export function fieldErrors(error, ...path) {
+  const details = error?.details
+  if (!details || typeof details !== 'object') return []
+  const dotted = details[path.join('.')]
+  if (dotted) return toMessages(dotted)
+  let node = details
+  for (const key of path) {
+    if (!node || typeof node !== 'object') return []
+    node = node[key]
+  }
+  return toMessages(node)
+}
+
+function toMessages(value) {
+  if (!value) return []
+  if (typeof value === 'string') return [value]
+  if (Array.isArray(value)) return value.filter((v) => typeof v === 'string')
+  return []
+}

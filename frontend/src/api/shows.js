@@ -1,0 +1,10 @@
+import { api, fetchAllPages } from './client'
+
+export const listShows = (params) => api.get('/api/shows', params)
+export const listAllShows = (params) => fetchAllPages(listShows, params)
+export const getShow = (id) => api.get(`/api/shows/${id}`)
+export const createShow = (data) => api.post('/api/shows', data)
+export const updateShow = (id, data) => api.patch(`/api/shows/${id}`, data)
+export const deleteShow = (id, { force = false } = {}) =>
+  api.delete(`/api/shows/${id}`, force ? { force: 'true' } : undefined)
+export const uploadShowImage = (id, file) => api.upload(`/api/shows/${id}/image`, file)

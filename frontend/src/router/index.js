@@ -1,0 +1,62 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { useAuthStore } from '@/stores/auth'
+import { useToast } from '@/composables/useToast'
+
+// Guards only shape the experience; the server refuses anything a user may not do.
+const routes = [
+  { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { title: 'Shows' } },
+  { path: '/shows/:id(\\d+)', name: 'show', component: () => import('@/views/ShowView.vue'), props: true },
+  { path: '/theatres', name: 'theatres', component: () => import('@/views/TheatresView.vue'), meta: { title: 'Theatres' } },
+  { path: '/theatres/:id(\\d+)', name: 'theatre', component: () => import('@/views/TheatreView.vue'), props: true },
+  { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'Log in', guestOnly: true } },
+  { path: '/signup', name: 'signup', component: () => import('@/views/SignupView.vue'), meta: { title: 'Sign up', guestOnly: true } },
+  {
+    path: '/admin',
+    component: () => import('@/views/admin/AdminView.vue'),
+    meta: { requiresAuth: true, requiresAdmin: true },
+    children: [
+      { path: '', name: 'admin', redirect: { name: 'admin-theatres' } },
+      { path: 'theatres', name: 'admin-theatres', component: () => import('@/views/admin/AdminTheatresView.vue'), meta: { title: 'Admin · Theatres' } },
+      { path: 'shows', name: 'admin-shows', component: () => import('@/views/admin/AdminShowsView.vue'), meta: { title: 'Admin · Shows' } },
+      { path: 'screenings', name: 'admin-screenings', component: () => import('@/views/admin/AdminScreeningsView.vue'), meta: { title: 'Admin · Screenings' } },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'Page not found' } },
+]
+
+const router = createRouter({
+  history: createWebHistory(import.meta.env.BASE_URL),
+  routes,
+  scrollBehavior(to, from, savedPosition) {
+    if (savedPosition) return savedPosition
+    if (to.path === from.path) return false // only the query changed (paging, filters): stay put
+    return { top: 0 }
+  },
+})
+
+/** A redirect target from the query string, accepted only when it is a path inside this app. */
+export function safeRedirect(value) {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/'
+}
+
+router.beforeEach(async (to) => {
+  const auth = useAuthStore()
+  if (to.meta.guestOnly && auth.isLoggedIn) return safeRedirect(to.query.redirect)
+  if (!to.meta.requiresAuth && !to.meta.requiresAdmin) return true
+
+  if (!auth.isLoggedIn) return { name: 'login', query: { redirect: to.fullPath } }
+  await auth.ensureUser() // roles may have changed since the last visit
+  if (!auth.isLoggedIn) return { name: 'login', query: { redirect: to.fullPath } }
+  if (to.meta.requiresAdmin && !auth.isAdmin) {
+    useToast().error('That page is for administrators only.')
+    return { name: 'home' }
+  }
+  return true
+})
+
+router.afterEach((to) => {
+  // Detail pages set their own title once the name is known.
+  if (to.meta.title) document.title = `${to.meta.title} · Ticket Show`
+})
+
+export default router

@@ -1,0 +1,101 @@
+import { defineStore } from 'pinia'
+import * as authApi from '@/api/auth'
+
+const STORAGE_KEY = 'ticketshow.session'
+// The in-flight /me request, shared by every guard that waits for it (not state: it is not data).
+let meRequest = null
+
+function loadSession() {
+  try {
+    const session = JSON.parse(localStorage.getItem(STORAGE_KEY) || 'null')
+    if (!session?.token) return null
+    if (session.expiresAt && session.expiresAt <= Date.now()) return null // expired while away
+    return session
+  } catch {
+    return null
+  }
+}
+
+export const useAuthStore = defineStore('auth', {
+  state: () => {
+    const session = loadSession()
+    return {
+      token: session?.token ?? null,
+      expiresAt: session?.expiresAt ?? null,
+      // Kept from the last visit so the navbar is right at once; fetchMe() refreshes it.
+      user: session?.user ?? null,
+    }
+  },
+
+  getters: {
+    isLoggedIn: (state) => Boolean(state.token),
+    isAdmin: (state) => Boolean(state.token && state.user?.roles?.includes('admin')),
+  },
+
+  actions: {
+    persist() {
+      if (this.token) {
+        localStorage.setItem(
+          STORAGE_KEY,
+          JSON.stringify({ token: this.token, expiresAt: this.expiresAt, user: this.user }),
+        )
+      } else {
+        localStorage.removeItem(STORAGE_KEY)
+      }
+    },
+
+    async login(username, password) {
+      const result = await authApi.login(username, password)
+      this.token = result.access_token
+      this.expiresAt = result.expires_in ? Date.now() + result.expires_in * 1000 : null
+      this.user = result.user
+      meRequest = Promise.resolve(result.user)
+      this.persist()
+      return result.user
+    },
+
+    async signup(username, email, password) {
+      await authApi.signup(username, email, password)
+      return this.login(username, password)
+    },
+
+    async logout() {
+      try {
+        if (this.token) await authApi.logout()
+      } catch {
+        // The session ends locally whatever the server says (it may already be gone).
+      } finally {
+        this.clearSession()
+      }
+    },
+
+    clearSession() {
+      this.token = null
+      this.expiresAt = null
+      this.user = null
+      meRequest = null
+      this.persist()
+    },
+
+    async fetchMe() {
+      if (!this.token) return null
+      const user = await authApi.me()
+      this.user = user
+      this.persist()
+      return user
+    },
+
+    /** Refreshes the user once per page load; route guards await it before checking roles. */
+    ensureUser() {
+      if (!this.token) return Promise.resolve(null)
+      if (!meRequest) {
+        meRequest = this.fetchMe().catch((error) => {
+          // 401 already cleared the session (client.js); on other failures keep the cached user.
+          if (error?.status !== 401) meRequest = null
+          return this.user
+        })
+      }
+      return meRequest
+    },
+  },
+})

@@ -1,0 +1,112 @@
+// Display and input conversions. Showtimes are always shown in the theatre chain's local time
+// (APP_TIMEZONE on the server), whatever the visitor's own time zone is.
+
+export const APP_TIMEZONE = 'Asia/Kolkata'
+const APP_OFFSET = '+05:30' // Asia/Kolkata has no daylight saving, so the offset is fixed
+const LOCALE = 'en-IN'
+
+const money = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: 'INR' })
+
+/** 250 -> "₹250.00" */
+export function formatPrice(amount) {
+  if (amount === null || amount === undefined || amount === '') return '—'
+  return money.format(Number(amount))
+}
+
+const dateTimeFormat = new Intl.DateTimeFormat(LOCALE, {
+  timeZone: APP_TIMEZONE,
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+})
+const timeFormat = new Intl.DateTimeFormat(LOCALE, { timeZone: APP_TIMEZONE, hour: 'numeric', minute: '2-digit' })
+const dayFormat = new Intl.DateTimeFormat(LOCALE, {
+  timeZone: APP_TIMEZONE,
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+})
+// en-CA gives YYYY-MM-DD, which sorts and groups well.
+const dayKeyFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: APP_TIMEZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+})
+
+/** "2026-12-01T18:30:00+05:30" -> "Tue, 1 Dec 2026, 6:30 pm" */
+export const formatDateTime = (iso) => (iso ? dateTimeFormat.format(new Date(iso)) : '—')
+/** -> "6:30 pm" */
+export const formatTime = (iso) => timeFormat.format(new Date(iso))
+/** -> "Tuesday, 1 December 2026" */
+export const formatDay = (iso) => dayFormat.format(new Date(iso))
+/** -> "2026-12-01", the local day a screening belongs to. */
+export const dayKey = (iso) => dayKeyFormat.format(new Date(iso))
+
+/** Value for <input type="datetime-local"> showing the instant in the theatre's local time. */
+export function toLocalInputValue(iso) {
+  if (!iso) return ''
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: APP_TIMEZONE,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  )
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`
+}
+
+/** "2026-12-01T18:30" typed in the form (theatre local time) -> "2026-12-01T18:30:00+05:30". */
+export function fromLocalInputValue(value) {
+  if (!value) return null
+  const withSeconds = value.length === 16 ? `${value}:00` : value.slice(0, 19)
+  return `${withSeconds}${APP_OFFSET}`
+}
+
+/** 135 -> "2 h 15 min" */
+export function formatDuration(minutes) {
+  if (!minutes) return ''
+  const h = Math.floor(minutes / 60)
+  const m = minutes % 60
+  return [h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean).join(' ')
+}
+
+/** "3 upcoming screenings" / "1 upcoming screening" */
+export function plural(count, singular, pluralForm = `${singular}s`) {
+  return `${count} ${count === 1 ? singular : pluralForm}`
+}
+
+/** Groups screenings (sorted by time) into [{key, label, screenings}] by local day. */
+export function groupByDay(screenings) {
+  const groups = new Map()
+  const sorted = [...screenings].sort((a, b) => new Date(a.starts_at) - new Date(b.starts_at))
+  for (const screening of sorted) {
+    const key = dayKey(screening.starts_at)
+    if (!groups.has(key)) groups.set(key, { key, label: formatDay(screening.starts_at), screenings: [] })
+    groups.get(key).screenings.push(screening)
+  }
+  return [...groups.values()]
+}
+
+/**
+ * Labels for theatre <option>s: the theatre's name, plus its place only when another theatre has the
+ * same name (e.g. two "PVR"s), so the usual case reads cleanly and the rare one stays unambiguous.
+ */
+export function theatreOptions(theatres) {
+  const counts = new Map()
+  for (const theatre of theatres) counts.set(theatre.name, (counts.get(theatre.name) ?? 0) + 1)
+  return theatres.map((theatre) => ({
+    value: String(theatre.id),
+    label: counts.get(theatre.name) > 1 ? `${theatre.name} (${theatre.place})` : theatre.name,
+  }))
+}
