@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Boolean, Float, Integer, List, Nested, String
+from apiflask.fields import Boolean, Integer, List, Nested, String
 from flask import current_app
 from marshmallow import ValidationError, validate, validates
 
-from ..catalog.schemas import TheatreRef
+from ..catalog.schemas import TheatreRef, UserRatingOut
 from ..fields import Money, OffsetDateTime
 from ..pagination import PageQuery, page_schema
 
@@ -60,11 +60,6 @@ class BookingQuery(PageQuery):
 
 class RatingIn(Schema):
     score = Integer(strict=True, required=True, validate=validate.Range(min=1, max=5))
-
-
-class UserRatingOut(Schema):
-    average = Float(allow_none=True)
-    count = Integer()
 
 
 class RatingOut(Schema):
