@@ -3,7 +3,9 @@ import multiprocessing
 import os
 
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count() * 2)))
-threads = int(os.environ.get("WEB_THREADS", 2))
+# One thread per process: a thread holding the write queue must not wait on the GIL for its sibling
+# (measured in docs/benchmarks.md: 2 threads gave lower booking throughput and a longer tail).
+threads = int(os.environ.get("WEB_THREADS", 1))
 worker_class = "gthread"
 timeout = 30
 graceful_timeout = 10

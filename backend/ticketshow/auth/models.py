@@ -42,7 +42,7 @@ class User(db.Model):
 
 
 class RevokedToken(db.Model):
-    """Logged-out tokens; Redis holds the fast copy, this table the durable one."""
+    """Logged-out tokens, kept until they would have expired anyway."""
 
     __tablename__ = "revoked_tokens"
 

@@ -31,7 +31,7 @@ def login(data):
 @auth_required
 @bp.output(MeOut)
 def me():
-    return current_user
+    return service.get_user(current_user.id)
 
 
 @bp.patch("/me/preferences")

@@ -4,18 +4,18 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import redis
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_jwt_extended import create_access_token
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ..database import immediate_transaction, utcnow, writes
 from ..errors import Conflict, Invalid, NotFound, Unauthorized
-from ..extensions import db, redis_store
+from ..extensions import db
 from ..text import fold
 from . import throttle
 from .models import ROLE_ADMIN, ROLE_USER, RevokedToken, User
@@ -67,25 +67,40 @@ def login(username: str, password: str, address: str) -> dict:
 
 
 def logout(jti: str, expires_at: datetime) -> None:
-    """Revoke one token: in SQLite for good and in Redis (with the token's own TTL) for fast checks."""
+    """Revoke one token until it would have expired anyway; expired revocations are pruned here."""
     with immediate_transaction(db.session):
         db.session.merge(RevokedToken(jti=jti, expires_at=expires_at))
         db.session.execute(RevokedToken.__table__.delete().where(RevokedToken.expires_at < utcnow()))
-    ttl = max(int((expires_at - utcnow()).total_seconds()), 1)
-    try:
-        redis_store.set(f"revoked:{jti}", 1, ex=ttl)
-    except redis.RedisError:
-        log.warning("token revocation not cached (Redis down); SQLite still has it")
 
 
-def is_token_revoked(jti: str) -> bool:
-    try:
-        if redis_store.exists(f"revoked:{jti}"):
-            return True
-        # Redis is fast but may have been flushed or restarted: SQLite is the record.
-    except redis.RedisError:
-        pass
-    return db.session.get(RevokedToken, jti) is not None
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, as read once per authenticated request (the full User is loaded where needed)."""
+
+    id: int
+    username: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ROLE_ADMIN
+
+
+_PRINCIPAL_SQL = text(
+    "SELECT u.id, u.username, u.role, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = :jti) "
+    "FROM users AS u WHERE u.id = :user_id")
+
+
+def principal_and_revocation(user_id: int, jti: str) -> tuple[Principal | None, bool]:
+    """The caller and whether their token was logged out, in one primary-key query.
+
+    Revocations live in SQLite only: a lookup here costs less than a Redis round trip and survives a
+    Redis restart or flush.
+    """
+    row = db.session.execute(_PRINCIPAL_SQL, {"jti": jti, "user_id": user_id}).first()
+    if row is None:
+        return None, False
+    return Principal(row[0], row[1], row[2]), bool(row[3])
 
 
 def get_user(user_id: int) -> User:

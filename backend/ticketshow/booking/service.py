@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from ..auth.models import User
+from ..catalog import images
 from ..catalog.models import Screening, Show, Theatre
 from ..database import immediate_transaction, utcnow, writes
 from ..errors import Conflict, Forbidden, Invalid, NotFound
@@ -60,34 +61,37 @@ def _replay(user_id: int, key: str) -> int | None:
 
 
 def book(user_id: int, screening_id: int, quantity: int, *, idempotency_key: str | None = None,
-         expected_unit_price: Decimal | None = None) -> tuple[Booking, bool]:
+         expected_unit_price: Decimal | None = None) -> tuple[Booking | dict, bool]:
     """Book `quantity` seats. Returns (booking, created); created is False for an idempotent replay.
 
-    The write lock is held only for a few indexed statements in Core SQL; the booking is loaded for
-    the answer after the commit.
+    The write lock is held for a few indexed Core statements only, and a new booking is answered from
+    what those statements read, without loading it again: this is the hottest write path.
     """
     limit = current_app.config["BOOKING_MAX_QUANTITY"]
     if not 1 <= quantity <= limit:  # the schema checks too; services stand on their own
         raise Invalid({"quantity": f"Book between 1 and {limit} seats at a time."})
     with immediate_transaction(db.session):
-        if idempotency_key and (previous_id := _replay(user_id, idempotency_key)):
-            booking_id, created = previous_id, False
-        else:
-            booking_id, created = _take_seats(user_id, screening_id, quantity, idempotency_key,
-                                              expected_unit_price), True
-    return db.session.get(Booking, booking_id), created
+        previous_id = _replay(user_id, idempotency_key) if idempotency_key else None
+        if previous_id is None:
+            return _take_seats(user_id, screening_id, quantity, idempotency_key, expected_unit_price), True
+    return db.session.get(Booking, previous_id), False
 
 
 def _take_seats(user_id: int, screening_id: int, quantity: int, idempotency_key: str | None,
-                expected_unit_price: Decimal | None) -> int:
+                expected_unit_price: Decimal | None) -> dict:
     screening = db.session.execute(
-        select(Screening.seats_total, Screening.price, Screening.starts_at)
+        select(Screening.seats_total, Screening.price, Screening.starts_at, Show.id.label("show_id"),
+               Show.name.label("show_name"), Show.image_path, Theatre.id.label("theatre_id"),
+               Theatre.name.label("theatre_name"), Theatre.place,
+               select(Rating.score).where(Rating.user_id == user_id, Rating.show_id == Show.id)
+               .scalar_subquery().label("my_rating"))
         .join(Show, Show.id == Screening.show_id).join(Theatre, Theatre.id == Screening.theatre_id)
         .where(Screening.id == screening_id, Screening.removed_at.is_(None), Show.removed_at.is_(None),
                Theatre.removed_at.is_(None))).first()
     if screening is None:
         raise NotFound("No such screening.", details={"screening_id": screening_id})
-    if screening.starts_at <= utcnow():
+    now = utcnow()
+    if screening.starts_at <= now:
         raise ScreeningStarted(details={"starts_at": screening.starts_at.isoformat()})
     sold, highest_seat = db.session.execute(
         select(func.count(), func.coalesce(func.max(Ticket.seat_no), 0)).where(Ticket.screening_id == screening_id)).one()
@@ -102,14 +106,21 @@ def _take_seats(user_id: int, screening_id: int, quantity: int, idempotency_key:
         raise Conflict("The price has changed since you saw it.", code="price_changed",
                        details={"unit_price": unit_price, "expected_unit_price": expected_unit_price})
     seats = _free_seats(screening_id, screening.seats_total, sold, highest_seat, quantity)
-    booking_id = db.session.execute(
-        Booking.__table__.insert().values(
-            user_id=user_id, screening_id=screening_id, quantity=quantity, unit_price=unit_price,
-            total_price=unit_price * quantity, status=CONFIRMED, idempotency_key=idempotency_key,
-            created_at=utcnow()).returning(Booking.__table__.c.id)).scalar_one()
+    booking = {"user_id": user_id, "screening_id": screening_id, "quantity": quantity, "unit_price": unit_price,
+               "total_price": unit_price * quantity, "status": CONFIRMED, "idempotency_key": idempotency_key,
+               "created_at": now}
+    booking["id"] = db.session.execute(
+        Booking.__table__.insert().values(**booking).returning(Booking.__table__.c.id)).scalar_one()
     db.session.execute(Ticket.__table__.insert(),
-                       [{"booking_id": booking_id, "screening_id": screening_id, "seat_no": seat} for seat in seats])
-    return booking_id
+                       [{"booking_id": booking["id"], "screening_id": screening_id, "seat_no": seat} for seat in seats])
+    cutoff = timedelta(minutes=current_app.config["CANCELLATION_CUTOFF_MINUTES"])
+    return {**booking, "seat_numbers": seats, "cancelled_at": None, "cancel_reason": None,
+            "can_cancel": now < screening.starts_at - cutoff, "can_rate": False, "my_rating": screening.my_rating,
+            "screening": {"id": screening_id, "starts_at": screening.starts_at,
+                          "show": {"id": screening.show_id, "name": screening.show_name,
+                                   "image_url": images.url(screening.image_path)},
+                          "theatre": {"id": screening.theatre_id, "name": screening.theatre_name,
+                                      "place": screening.place}}}
 
 
 def _free_seats(screening_id: int, seats_total: int, sold: int, highest_seat: int, quantity: int) -> list[int]:
