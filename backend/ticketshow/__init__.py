@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{settings.database_path}",
         SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 10}},
         REDIS_URL=settings.redis_url,
+        CACHE_TTL_SECONDS=settings.cache_ttl_seconds,
         APP_TIMEZONE=settings.app_timezone,
         ACCESS_TOKEN_MINUTES=settings.access_token_minutes,
         LOGIN_MAX_FAILURES=settings.login_max_failures,
@@ -66,9 +67,10 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     from .catalog.routes import bp as catalog_bp
     from .cli import register_cli
     from .health import bp as health_bp
+    from .operations import bp as operations_bp
     from .spa import register_spa
 
-    for blueprint in (health_bp, auth_bp, catalog_bp, booking_bp):
+    for blueprint in (health_bp, operations_bp, auth_bp, catalog_bp, booking_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_spa(app)

@@ -37,6 +37,7 @@ class Settings:
     gchat_webhook_url: str | None
     app_timezone: str
     reminder_at: str
+    cache_ttl_seconds: int = 300
     access_token_minutes: int = 12 * 60
     booking_max_quantity: int = 10
     cancellation_cutoff_minutes: int = 60
@@ -70,6 +71,7 @@ class Settings:
             app_timezone=_env("APP_TIMEZONE", "Asia/Kolkata"),
             reminder_at=_env("REMINDER_AT", "18:00"),
             access_token_minutes=_int_env("ACCESS_TOKEN_MINUTES", 12 * 60),
+            cache_ttl_seconds=_int_env("CACHE_TTL_SECONDS", 300),
             booking_max_quantity=_int_env("BOOKING_MAX_QUANTITY", 10),
             cancellation_cutoff_minutes=_int_env("CANCELLATION_CUTOFF_MINUTES", 60),
         )

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from flask_jwt_extended import JWTManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -21,16 +23,20 @@ migrate = Migrate()
 jwt = JWTManager()
 
 
+def make_redis_client(url: str) -> redis.Redis:
+    """Short timeouts and no retries: while Redis is away, reads fall back to the database at once
+    instead of waiting out redis-py's default backoff on every request."""
+    return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=1.0, health_check_interval=30,
+                                retry=Retry(NoBackoff(), 0))
+
+
 class RedisHolder:
-    """The app's Redis client. Short timeouts: a Redis outage must slow nothing down for long."""
+    """The app's Redis client, shared by the cache, the login throttle and health checks."""
 
     client: redis.Redis | None = None
 
     def init_app(self, app) -> None:
-        self.client = redis.Redis.from_url(
-            app.config["REDIS_URL"], socket_connect_timeout=0.5, socket_timeout=1.0,
-            health_check_interval=30,
-        )
+        self.client = make_redis_client(app.config["REDIS_URL"])
         app.extensions["ticketshow_redis"] = self
 
     def __getattr__(self, name):

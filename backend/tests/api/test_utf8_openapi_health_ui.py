@@ -55,19 +55,17 @@ def test_openapi_documents_every_contract_endpoint(client):
 
 def test_health_ok_and_503_naming_redis(app, client, redis_server):
     assert client.get("/api/health").get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
-    from ticketshow.extensions import redis_store
-    import redis
-    redis_store.client = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)  # nothing listens
+    from ticketshow.extensions import make_redis_client, redis_store
+    redis_store.client = make_redis_client("redis://127.0.0.1:1/0")  # nothing listens there
     response = client.get("/api/health")
     assert response.status_code == 503
     assert response.get_json() == {"status": "failing", "database": "ok", "redis": "failing"}
 
 
 def test_reads_and_logins_work_while_redis_is_down(app, api, client, admin):
-    from ticketshow.extensions import redis_store
-    import redis
+    from ticketshow.extensions import make_redis_client, redis_store
     api.create_theatre(admin, name="Still here")
-    redis_store.client = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    redis_store.client = make_redis_client("redis://127.0.0.1:1/0")  # nothing listens there
     assert client.get("/api/theatres").get_json()["items"][0]["name"] == "Still here"
     assert client.get("/api/auth/me", headers=api.admin_headers()).status_code == 200
 

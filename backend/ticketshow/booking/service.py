@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from ..auth.models import User
+from ..cache import mark_catalog_changed
 from ..catalog import images
 from ..catalog.models import Screening, Show, Theatre
 from ..database import immediate_transaction, utcnow, writes
@@ -228,6 +229,7 @@ def rate(user_id: int, show_id: int, score: int) -> dict:
     if attended is None:
         raise Forbidden("You can rate a show once you have a booking for it and the screening has started.",
                         code="not_attended")
+    mark_catalog_changed(db.session)  # show cards carry the users' average
     rating = db.session.scalar(select(Rating).where(Rating.user_id == user_id, Rating.show_id == show_id))
     if rating is None:
         rating = Rating(user_id=user_id, show_id=show_id, score=score)

@@ -1,10 +1,12 @@
 """Catalogue endpoints: thin routes that validate, call one service function and shape the output."""
 from __future__ import annotations
 
+import simplejson
 from apiflask import APIBlueprint
 from flask import current_app
 
 from ..auth.guards import admin_required
+from ..cache import cached_json
 from . import service
 from .schemas import (DeleteQuery, ImageIn, ImageOut, ScreeningIn, ScreeningOut, ScreeningPage, ScreeningQuery,
                       ScreeningUpdateIn, ShowDetailOut, ShowIn, ShowOut, ShowPage, ShowQuery, ShowUpdateIn,
@@ -16,6 +18,10 @@ _DELETE_DOC = {204: "Deleted", 409: "Future bookings exist (code has_bookings); 
 _IMAGE_DOC = {413: "Larger than 5 MB", 415: "Not a PNG, JPEG or WebP image", 422: "Damaged image"}
 
 
+def _fresh_seats(body: bytes) -> bytes:
+    return current_app.json.dumps(service.refresh_seats(simplejson.loads(body, use_decimal=True))).encode()
+
+
 def _read_image(files) -> bytes:
     return files["image"].read()
 
@@ -23,6 +29,7 @@ def _read_image(files) -> bytes:
 # ---- theatres -------------------------------------------------------------------------------------
 
 @bp.get("/theatres")
+@cached_json()
 @bp.input(TheatreQuery, location="query", arg_name="query")
 @bp.output(TheatrePage)
 @bp.doc(tags=["Theatres"])
@@ -31,6 +38,7 @@ def list_theatres(query):
 
 
 @bp.get("/theatres/<int:theatre_id>")
+@cached_json(refresh=_fresh_seats)
 @bp.output(TheatreDetailOut)
 @bp.doc(tags=["Theatres"], summary="A theatre's home view: its fields and upcoming screenings")
 def get_theatre(theatre_id: int):
@@ -77,6 +85,7 @@ def put_theatre_image(theatre_id: int, files):
 # ---- shows ----------------------------------------------------------------------------------------
 
 @bp.get("/shows")
+@cached_json()
 @bp.input(ShowQuery, location="query", arg_name="query")
 @bp.output(ShowPage)
 @bp.doc(tags=["Shows"], summary="Shows, newest added first by default; search by name, tags, rating, place, time")
@@ -87,6 +96,7 @@ def list_shows(query):
 
 
 @bp.get("/shows/<int:show_id>")
+@cached_json(refresh=_fresh_seats)
 @bp.output(ShowDetailOut)
 @bp.doc(tags=["Shows"])
 def get_show(show_id: int):
@@ -134,6 +144,7 @@ def put_show_image(show_id: int, files):
 # ---- screenings -----------------------------------------------------------------------------------
 
 @bp.get("/screenings")
+@cached_json(refresh=_fresh_seats)
 @bp.input(ScreeningQuery, location="query", arg_name="query")
 @bp.output(ScreeningPage)
 @bp.doc(tags=["Screenings"], summary="Screenings in a timeframe (default: now to seven days ahead)")
@@ -144,6 +155,7 @@ def list_screenings(query):
 
 
 @bp.get("/screenings/<int:screening_id>")
+@cached_json(refresh=_fresh_seats)
 @bp.output(ScreeningOut)
 @bp.doc(tags=["Screenings"])
 def get_screening(screening_id: int):

@@ -5,6 +5,7 @@ Functions take ids and plain values, run one transaction and raise domain errors
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -13,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import and_, exists, func, select, update
 
 from ..booking.models import CANCELLED, CONFIRMED, Booking, Rating, Ticket
+from ..cache import mark_catalog_changed
 from ..database import immediate_transaction, utcnow, writes
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
@@ -32,16 +34,46 @@ def _like(term: str) -> str:
 
 # ---- reading ----------------------------------------------------------------------------------------
 
+def seats_sold(screening_ids: Iterable[int]) -> dict[int, int]:
+    """Seats sold per screening, from the ticket rows, in one grouped query on the unique index."""
+    ids = list(screening_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Ticket.screening_id, func.count()).where(Ticket.screening_id.in_(ids))
+                                   .group_by(Ticket.screening_id)).all())
+
+
 def attach_seat_counts(screenings: Sequence[Screening]) -> Sequence[Screening]:
-    """Fill seats_sold on each screening from its ticket rows, in one grouped query."""
-    ids = [s.id for s in screenings]
-    if ids:
-        sold = dict(db.session.execute(
-            select(Ticket.screening_id, func.count()).where(Ticket.screening_id.in_(ids))
-            .group_by(Ticket.screening_id)).all())
-        for screening in screenings:
-            screening.seats_sold = sold.get(screening.id, 0)
+    sold = seats_sold(s.id for s in screenings)
+    for screening in screenings:
+        screening.seats_sold = sold.get(screening.id, 0)
     return screenings
+
+
+def refresh_seats(body: dict) -> dict:
+    """Put live seat figures into a cached response body (a screening, a list of them, or a page that
+    embeds them), so that cached catalogue reads never show yesterday's seats."""
+    found = [body] if "seats_total" in body else []
+    for key in ("items", "screenings"):
+        found += [item for item in body.get(key) or () if isinstance(item, dict) and "seats_total" in item]
+    sold = seats_sold(item["id"] for item in found)
+    for item in found:
+        item["seats_left"] = max(item["seats_total"] - sold.get(item["id"], 0), 0)
+        item["houseful"] = item["seats_left"] == 0
+    return body
+
+
+def catalog_write(function):
+    """A service function that changes what public reads show: one write transaction, and the cached
+    responses are invalidated once it has committed."""
+
+    @writes
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        mark_catalog_changed(db.session)
+        return function(*args, **kwargs)
+
+    return wrapper
 
 
 def attach_user_ratings(shows: Sequence[Show]) -> Sequence[Show]:
@@ -188,7 +220,7 @@ def _check_theatre_name_free(name: str, place: str, exclude_id: int | None = Non
                        details={"name": [name]})
 
 
-@writes
+@catalog_write
 def create_theatre(fields: dict) -> Theatre:
     _check_theatre_name_free(fields["name"], fields["place"])
     theatre = Theatre(**fields, name_folded=fold(fields["name"]), place_folded=fold(fields["place"]))
@@ -196,7 +228,7 @@ def create_theatre(fields: dict) -> Theatre:
     return theatre
 
 
-@writes
+@catalog_write
 def update_theatre(theatre_id: int, changes: dict) -> Theatre:
     theatre = _live_theatre(theatre_id)
     name, place = changes.get("name", theatre.name), changes.get("place", theatre.place)
@@ -232,6 +264,7 @@ def _change_capacity(theatre_id: int, capacity: int) -> None:
         db.session.execute(update(Theatre).where(Theatre.id == theatre_id).values(capacity=capacity))
 
 
+@catalog_write
 def delete_theatre(theatre_id: int, force: bool) -> dict:
     theatre = _live_theatre(theatre_id)
     screening_ids = select(Screening.id).where(Screening.theatre_id == theatre.id, Screening.removed_at.is_(None))
@@ -250,7 +283,7 @@ def _set_tags(show: Show, tags: Iterable[str]) -> None:
     show.tag_rows = [ShowTag(tag=tag, position=index) for index, tag in enumerate(unique)]
 
 
-@writes
+@catalog_write
 def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
     fields = dict(fields)
     tags = fields.pop("tags", [])
@@ -275,7 +308,7 @@ def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
     return show
 
 
-@writes
+@catalog_write
 def update_show(show_id: int, changes: dict) -> Show:
     show = _live_show(show_id)
     changes = dict(changes)
@@ -289,6 +322,7 @@ def update_show(show_id: int, changes: dict) -> Show:
     return show
 
 
+@catalog_write
 def delete_show(show_id: int, force: bool) -> dict:
     show = _live_show(show_id)
     screening_ids = select(Screening.id).where(Screening.show_id == show.id, Screening.removed_at.is_(None))
@@ -302,7 +336,7 @@ def set_show_image(show_id: int, data: bytes, media_dir: Path) -> str:
 
 # ---- screenings -----------------------------------------------------------------------------------
 
-@writes
+@catalog_write
 def create_screening(show_id: int, theatre_id: int, starts_at: datetime, price: Decimal | None) -> Screening:
     show = _live_show(show_id)
     theatre = _live_theatre(theatre_id)
@@ -313,7 +347,7 @@ def create_screening(show_id: int, theatre_id: int, starts_at: datetime, price: 
     return get_screening(screening.id)
 
 
-@writes
+@catalog_write
 def update_screening(screening_id: int, changes: dict) -> Screening:
     screening = get_screening(screening_id)
     for key, value in changes.items():
@@ -321,6 +355,7 @@ def update_screening(screening_id: int, changes: dict) -> Screening:
     return get_screening(screening.id)
 
 
+@catalog_write
 def delete_screening(screening_id: int, force: bool) -> dict:
     screening = get_screening(screening_id)
     ids = select(Screening.id).where(Screening.id == screening.id)
@@ -379,6 +414,7 @@ def _set_image(model, row_id: int, kind: str, data: bytes, media_dir: Path) -> s
     new_path = images.store(media_dir, kind, data)
     try:
         with immediate_transaction(db.session):
+            mark_catalog_changed(db.session)
             row = find(row_id)
             old_path, row.image_path = row.image_path, new_path
     except BaseException:

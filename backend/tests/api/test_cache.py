@@ -1,0 +1,144 @@
+"""Public reads are cached in Redis, invalidated by every catalogue write, and never serve stale seats."""
+import io
+
+import pytest
+
+from tests.api.test_catalog import later
+from tests.api.test_roles_and_bad_input import png_bytes
+from tests.factories import book_seats
+
+
+@pytest.fixture
+def catalogue(api, admin):
+    theatre = api.create_theatre(admin, name="Roxy", capacity=10)
+    show = api.create_show(admin, name="Sholay", screenings=[{"theatre_id": theatre["id"], "starts_at": later(1)}])
+    screening_id = api.client.get(f"/api/shows/{show['id']}").get_json()["screenings"][0]["id"]
+    from ticketshow import cache
+    cache.flush_all()  # start every test with nothing cached
+    return {"theatre": theatre, "show": show, "screening_id": screening_id}
+
+
+def cached_paths(c):
+    return ["/api/theatres", f"/api/theatres/{c['theatre']['id']}", "/api/shows?sort=name&tag=drama",
+            f"/api/shows/{c['show']['id']}", "/api/screenings", f"/api/screenings/{c['screening_id']}"]
+
+
+def test_miss_then_hit_with_the_same_body(client, catalogue):
+    for path in cached_paths(catalogue):
+        first, second = client.get(path), client.get(path)
+        assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("MISS", "HIT"), path
+        assert first.data == second.data and first.headers["ETag"] == second.headers["ETag"]
+
+
+def test_query_order_does_not_matter(client, catalogue):
+    client.get("/api/shows?tag=drama&sort=name")
+    assert client.get("/api/shows?sort=name&tag=drama").headers["X-Cache"] == "HIT"
+
+
+def test_conditional_get_answers_304(client, catalogue):
+    first = client.get("/api/shows")
+    again = client.get("/api/shows", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+
+WRITES = [
+    ("PATCH", "/api/theatres/{t}", {"name": "Roxy Renamed"}, "/api/theatres", "Roxy Renamed"),
+    ("POST", "/api/theatres", {"name": "Maratha Mandir", "place": "Mumbai", "capacity": 5}, "/api/theatres",
+     "Maratha Mandir"),
+    ("PATCH", "/api/shows/{s}", {"name": "Sholay 3D"}, "/api/shows/{s}", "Sholay 3D"),
+    ("POST", "/api/shows", {"name": "Deewaar", "rating": 5, "tags": ["drama"], "ticket_price": 90}, "/api/shows",
+     "Deewaar"),
+    ("PATCH", "/api/screenings/{sc}", {"price": 321.5}, "/api/screenings/{sc}", "321.5"),
+    ("POST", "/api/screenings", {"show_id": "{s}", "theatre_id": "{t}", "starts_at": later(3), "price": 77.25},
+     "/api/screenings", "77.25"),
+    ("PATCH", "/api/theatres/{t}", {"capacity": 7}, "/api/theatres/{t}", '"seats_total": 7'),
+]
+
+
+@pytest.mark.parametrize("method, template, body, read, expected", WRITES)
+def test_every_catalogue_write_invalidates(client, admin, catalogue, method, template, body, read, expected):
+    ids = {"t": catalogue["theatre"]["id"], "s": catalogue["show"]["id"], "sc": catalogue["screening_id"]}
+    read_path = read.format(**ids)
+    assert client.get(read_path).headers["X-Cache"] == "MISS"
+    assert client.get(read_path).headers["X-Cache"] == "HIT"
+    body = {k: (int(v.format(**ids)) if isinstance(v, str) and v.startswith("{") else v) for k, v in body.items()}
+    response = client.open(template.format(**ids), method=method, json=body, headers=admin)
+    assert response.status_code in {200, 201}, response.get_json()
+    after = client.get(read_path)
+    assert after.headers["X-Cache"] == "MISS" and expected in after.get_data(as_text=True)
+
+
+def test_deletes_and_images_invalidate(client, admin, catalogue):
+    show_path = f"/api/shows/{catalogue['show']['id']}"
+    client.get(show_path), client.get("/api/shows")
+    upload = client.put(f"/api/shows/{catalogue['show']['id']}/image", headers=admin,
+                        data={"image": (io.BytesIO(png_bytes()), "p.png")}, content_type="multipart/form-data")
+    assert client.get(show_path).get_json()["image_url"] == upload.get_json()["image_url"]
+    client.get("/api/screenings")
+    assert client.delete(f"/api/screenings/{catalogue['screening_id']}", headers=admin).status_code == 204
+    assert client.get("/api/screenings").get_json()["items"] == []
+    client.get("/api/theatres")
+    assert client.delete(f"/api/theatres/{catalogue['theatre']['id']}", headers=admin).status_code == 204
+    assert client.get("/api/theatres").get_json()["items"] == []
+    assert client.delete(show_path, headers=admin).status_code == 204
+    assert client.get(show_path).status_code == 404
+
+
+def test_seats_are_always_fresh_even_on_a_hit(app, api, client, catalogue):
+    path = f"/api/screenings/{catalogue['screening_id']}"
+    theatre_path = f"/api/theatres/{catalogue['theatre']['id']}"
+    client.get(path), client.get(theatre_path), client.get("/api/screenings")
+    book_seats(api.new_user()["id"], catalogue["screening_id"], 10)
+    hit = client.get(path)
+    assert hit.headers["X-Cache"] == "HIT"
+    assert hit.get_json()["seats_left"] == 0 and hit.get_json()["houseful"] is True
+    assert client.get(theatre_path).get_json()["screenings"][0]["houseful"] is True
+    assert client.get("/api/screenings").get_json()["items"][0]["seats_left"] == 0
+
+
+def test_ratings_invalidate_show_cards(app, api, client, admin, catalogue):
+    import time_machine
+    from datetime import datetime, timedelta, timezone
+    user = api.new_user()
+    book_seats(user["id"], catalogue["screening_id"], 1)
+    client.get("/api/shows")
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=2)):
+        headers = {"Authorization": f"Bearer {api.login(user['username'], 'user-Test-passw0rd')}"}
+        assert client.put(f"/api/shows/{catalogue['show']['id']}/rating", json={"score": 5},
+                          headers=headers).status_code == 200
+        assert client.get("/api/shows").get_json()["items"][0]["user_rating"] == {"average": 5.0, "count": 1}
+
+
+def test_admin_flush(api, client, admin, catalogue):
+    client.get("/api/theatres"), client.get("/api/shows")
+    user = api.new_user()
+    assert client.delete("/api/admin/cache", headers=user["headers"]).status_code == 403
+    assert client.delete("/api/admin/cache").status_code == 401
+    assert client.get("/api/theatres").headers["X-Cache"] == "HIT"
+    assert client.delete("/api/admin/cache", headers=admin).status_code == 204
+    assert client.get("/api/theatres").headers["X-Cache"] == "MISS"
+    from ticketshow.extensions import make_redis_client, redis_store
+    assert [k for k in redis_store.scan_iter(match="cache:response:*")] == [
+        k for k in redis_store.scan_iter(match="cache:response:*") if b"/api/theatres" in k]
+
+
+def test_answers_that_depend_on_the_caller_are_not_cached(api, client, catalogue):
+    user = api.new_user()
+    response = client.get("/api/bookings", headers=user["headers"])
+    assert response.status_code == 200 and "X-Cache" not in response.headers
+    assert client.get("/api/auth/me", headers=user["headers"]).headers.get("X-Cache") is None
+
+
+def test_reads_survive_redis_being_down(app, client, catalogue):
+    from ticketshow.extensions import make_redis_client, redis_store
+    redis_store.client = make_redis_client("redis://127.0.0.1:1/0")  # nothing listens there
+    for path in cached_paths(catalogue):
+        response = client.get(path)
+        assert response.status_code == 200 and response.headers["X-Cache"] == "MISS", path
+    assert client.get("/api/health").status_code == 503
+
+
+def test_errors_are_not_cached(client):
+    assert client.get("/api/shows/999").status_code == 404
+    assert client.get("/api/shows?sort=bogus").status_code == 422
+    assert "X-Cache" not in client.get("/api/shows/999").headers
