@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     from .booking.routes import bp as booking_bp
     from .catalog.routes import bp as catalog_bp
     from .cli import register_cli
+    from .compression import register_compression
     from .health import bp as health_bp
     from .operations import bp as operations_bp
     from .spa import register_spa
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     for blueprint in (health_bp, operations_bp, auth_bp, catalog_bp, booking_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    register_compression(app)
     register_spa(app)
     register_cli(app)
 

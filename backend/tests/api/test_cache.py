@@ -142,3 +142,22 @@ def test_errors_are_not_cached(client):
     assert client.get("/api/shows/999").status_code == 404
     assert client.get("/api/shows?sort=bogus").status_code == 422
     assert "X-Cache" not in client.get("/api/shows/999").headers
+
+
+def test_large_json_is_gzipped_for_clients_that_accept_it(api, client, admin):
+    import gzip
+    import json
+    for n in range(30):
+        api.create_theatre(admin, name=f"Theatre number {n}", description="A long description. " * 5)
+    plain = client.get("/api/theatres?per_page=100")
+    packed = client.get("/api/theatres?per_page=100", headers={"Accept-Encoding": "gzip, br"})
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    assert len(packed.data) < len(plain.data) / 3
+    assert json.loads(gzip.decompress(packed.data)) == plain.get_json()
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    again = client.get("/api/theatres?per_page=100", headers={"Accept-Encoding": "gzip",
+                                                             "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304
+    small = client.get("/api/health", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in small.headers

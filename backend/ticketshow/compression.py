@@ -1,0 +1,29 @@
+"""gzip for JSON answers where it pays: large bodies, to clients that accept it."""
+from __future__ import annotations
+
+import gzip
+
+from flask import request
+
+MIN_BYTES = 2048  # below this the headers and CPU cost more than the bytes saved
+
+
+def register_compression(app) -> None:
+    @app.after_request
+    def compress(response):
+        if (response.mimetype != "application/json" or response.direct_passthrough
+                or response.status_code < 200 or response.status_code in (204, 304)
+                or "Content-Encoding" in response.headers
+                or "gzip" not in request.headers.get("Accept-Encoding", "")):
+            return response
+        body = response.get_data()
+        if len(body) < MIN_BYTES:
+            return response
+        response.set_data(gzip.compress(body, compresslevel=5))
+        response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+        if response.get_etag()[0]:
+            # The compressed bytes differ from the plain ones, so their validator must differ too.
+            etag, weak = response.get_etag()
+            response.set_etag(etag + "-gz", weak=weak)
+        return response
