@@ -6,8 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 NODE   := bash $(CURDIR)/scripts/with-node.sh
 UI_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.js
-# Browser tests use Debian's Chromium; fonts render Indian scripts in screenshots and PDFs.
-TEST_DEBIAN_PACKAGES := chromium fonts-noto-core fonts-noto-cjk
+# PDF reports: WeasyPrint's Pango/HarfBuzz and Noto fonts for Hindi, Tamil and Japanese names.
+RUN_DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk
+# Browser tests use Debian's Chromium; pdftotext (poppler-utils) reads the PDF reports back.
+TEST_DEBIAN_PACKAGES := chromium poppler-utils $(RUN_DEBIAN_PACKAGES)
 
 .PHONY: run test setup ui clean-ui help
 .DEFAULT_GOAL := help
@@ -17,6 +19,7 @@ help:
 	@echo "make test  - run the whole test suite"
 
 run: setup
+	@bash scripts/ensure-debian-packages.sh $(RUN_DEBIAN_PACKAGES) || echo "[setup] without these packages PDF reports cannot be rendered; everything else runs"
 	$(BIN)/python scripts/run.py
 
 test: setup $(VENV)/.dev-installed

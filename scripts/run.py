@@ -3,7 +3,7 @@
 
 Order: Redis (only if none answers at REDIS_URL), then `flask prepare` (migrate, seed; once, before any
 worker forks), then gunicorn. A child that dies takes the others down with it, so a half-started app
-never lingers. Later issues add the Celery worker, beat and the mail catcher to SERVICES.
+never lingers. Then the mail catcher (when SMTP_HOST is not set), the Celery worker and beat.
 """
 from __future__ import annotations
 
@@ -94,6 +94,13 @@ def main() -> int:
             stop_all("preparation failed")
             return prepared.returncode
 
+        if not os.environ.get("SMTP_HOST"):  # no mail server configured: keep mail in the data dir
+            start("mail", [str(VENV_BIN / "python"), "-m", "ticketshow.notifications.mail_catcher",
+                           "--port", os.environ.get("SMTP_PORT") or "8025", "--dir", str(data_dir / "mail")])
+        celery = [str(VENV_BIN / "celery"), "-A", "ticketshow.worker"]
+        start("worker", celery + ["worker", "-Q", "mail,reports,exports,default", "--loglevel=INFO",
+                                  "--concurrency=2", "--hostname=ticketshow@%h"])
+        start("beat", celery + ["beat", "--loglevel=INFO"])
         start("web", [str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--bind", f"{host}:{port}",
                       "wsgi:app"])
         log(f"Ticket Show is starting at http://{host}:{port}  (Ctrl-C stops everything)")

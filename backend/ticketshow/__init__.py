@@ -65,14 +65,21 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     from .auth.routes import bp as auth_bp
     from .booking.routes import bp as booking_bp
     from .catalog.routes import bp as catalog_bp
+    from .celery_app import celery_init_app
     from .cli import register_cli
     from .compression import register_compression
+    from .exports.routes import bp as exports_bp
     from .health import bp as health_bp
+    from .jobs.routes import bp as jobs_bp
+    from .notifications.presence import record_after_request
     from .operations import bp as operations_bp
+    from .reports.routes import bp as reports_bp
     from .spa import register_spa
 
-    for blueprint in (health_bp, operations_bp, auth_bp, catalog_bp, booking_bp):
+    for blueprint in (health_bp, operations_bp, auth_bp, catalog_bp, booking_bp, jobs_bp, exports_bp, reports_bp):
         app.register_blueprint(blueprint)
+    celery_init_app(app)
+    app.after_request(record_after_request)  # last seen, for the daily reminder
     register_error_handlers(app)
     register_compression(app)
     register_spa(app)

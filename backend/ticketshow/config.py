@@ -43,6 +43,9 @@ class Settings:
     cancellation_cutoff_minutes: int = 60
     login_max_failures: int = 10
     login_window_seconds: int = 15 * 60
+    # Celery's broker and result store; defaults to REDIS_URL (tests give Celery its own db number).
+    celery_broker_url: str | None = None
+    app_url: str = "http://127.0.0.1:5000"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -52,6 +55,10 @@ class Settings:
     @property
     def media_dir(self) -> Path:
         return self.data_dir / "media"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -74,6 +81,8 @@ class Settings:
             cache_ttl_seconds=_int_env("CACHE_TTL_SECONDS", 300),
             booking_max_quantity=_int_env("BOOKING_MAX_QUANTITY", 10),
             cancellation_cutoff_minutes=_int_env("CANCELLATION_CUTOFF_MINUTES", 60),
+            celery_broker_url=os.environ.get("CELERY_BROKER_URL") or None,
+            app_url=_env("APP_URL", f"http://127.0.0.1:{_int_env('PORT', 5000)}"),
         )
         values.update(overrides)
         return cls(**values)

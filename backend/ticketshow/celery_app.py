@@ -1,0 +1,56 @@
+"""Celery bound to the Flask app (Flask's celery_init_app / FlaskTask pattern).
+
+create_app() calls celery_init_app(), so the web process can enqueue and the worker and beat
+(`celery -A ticketshow.worker worker -Q mail,reports,exports,default`, `celery -A ticketshow.worker beat`)
+run tasks inside the same app's context. Tasks are declared with @shared_task, so they bind to whichever app is current.
+"""
+from __future__ import annotations
+
+from celery import Celery
+from flask import Flask
+
+from .schedule import beat_schedule
+from .tasks_base import FlaskTask
+
+QUEUES = ("mail", "reports", "exports", "default")
+
+# Mail apart from heavy work: a long export never delays a reminder.
+TASK_ROUTES = {
+    "notifications.*": {"queue": "mail"},
+    "mail.*": {"queue": "mail"},
+    "reports.*": {"queue": "reports"},
+    "exports.*": {"queue": "exports"},
+}
+
+
+def celery_init_app(app: Flask) -> Celery:
+    settings = app.config["SETTINGS"]
+    broker = settings.celery_broker_url or settings.redis_url
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=broker,
+        result_backend=broker,
+        task_ignore_result=True,  # the jobs table is the record; nobody reads Celery results
+        task_default_queue="default",
+        task_routes=TASK_ROUTES,
+        task_acks_late=True,  # a worker killed mid-task leaves the message for the next one
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        timezone=settings.app_timezone,
+        enable_utc=True,
+        beat_schedule=beat_schedule(settings),
+        # PersistentScheduler keeps each entry's last run here: a restart neither repeats nor skips a run.
+        beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
+    )
+    celery.flask_app = app  # FlaskTask enters this app's context around every task
+    celery.set_default()
+    app.extensions["celery"] = celery
+    _import_tasks()
+    return celery
+
+
+def _import_tasks() -> None:
+    from .exports import tasks as _exports  # noqa: F401
+    from .notifications import tasks as _notifications  # noqa: F401
+    from .reports import tasks as _reports  # noqa: F401

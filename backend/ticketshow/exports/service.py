@@ -1,0 +1,163 @@
+"""Theatre CSV export: a header block (theatre, generated at, totals), then one row per screening.
+
+Rows are streamed from a cursor in batches (yield_per) straight into the file, so memory stays flat
+however many screenings and tickets the theatre has. Text cells that a spreadsheet would run as a
+formula are escaped.
+"""
+from __future__ import annotations
+
+import csv
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import func, select, type_coerce
+
+from ..auth.models import User
+from ..booking.models import CANCELLED, CONFIRMED, Booking, Rating
+from ..catalog.models import Screening, Show, ShowTag, Theatre
+from ..database import Money, utcnow
+from ..errors import NotFound
+from ..extensions import db
+from ..jobs import clock
+from ..jobs import service as jobs
+from ..jobs.models import DONE, EXPORT, Job
+from ..notifications.mail import Mail
+from ..reports.rendering import render
+
+Progress = Callable[[int, int], None]
+BATCH = 1000
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+COLUMNS = ["Show", "Tags", "Start ({tz})", "Price (INR)", "Seats total", "Seats sold", "Revenue (INR)",
+           "Cancellations", "Show user rating"]
+
+
+def safe_cell(value):
+    """Text a spreadsheet would evaluate (=SUM(..), +1, -1, @cmd, tab/CR tricks) gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _theatre(theatre_id: int) -> Theatre:
+    theatre = db.session.get(Theatre, theatre_id)
+    if theatre is None or theatre.removed_at is not None:
+        raise NotFound("No such theatre.", details={"theatre_id": theatre_id})
+    return theatre
+
+
+def request_export(theatre_id: int, requested_by: int) -> Job:
+    theatre = _theatre(theatre_id)
+    return jobs.create(EXPORT, requested_by, {"theatre_id": theatre.id, "theatre_name": theatre.name})
+
+
+def _money(expression):
+    return type_coerce(func.coalesce(expression, 0), Money)
+
+
+def _per_screening():
+    """Seats sold, revenue and cancellations of each screening: correlated, index-backed subqueries."""
+    confirmed = (Booking.screening_id == Screening.id) & (Booking.status == CONFIRMED)
+    sold = select(func.coalesce(func.sum(Booking.quantity), 0)).where(confirmed).scalar_subquery()
+    revenue = select(_money(func.sum(Booking.total_price))).where(confirmed).scalar_subquery()
+    cancelled = (select(func.count()).where(Booking.screening_id == Screening.id, Booking.status == CANCELLED)
+                 .scalar_subquery())
+    return sold, type_coerce(revenue, Money), cancelled
+
+
+def totals(theatre_id: int) -> dict:
+    screenings = db.session.scalar(select(func.count()).select_from(Screening)
+                                   .where(Screening.theatre_id == theatre_id, Screening.removed_at.is_(None)))
+    row = db.session.execute(
+        select(func.coalesce(func.sum(Booking.quantity).filter(Booking.status == CONFIRMED), 0),
+               _money(func.sum(Booking.total_price).filter(Booking.status == CONFIRMED)),
+               func.count().filter(Booking.status == CANCELLED))
+        .join(Screening, Screening.id == Booking.screening_id)
+        .where(Screening.theatre_id == theatre_id, Screening.removed_at.is_(None))).one()
+    return {"screenings": screenings, "tickets_sold": row[0], "revenue": row[1], "cancellations": row[2]}
+
+
+def _show_facts(theatre_id: int) -> tuple[dict[int, str], dict[int, str]]:
+    """Tags and user rating of each show playing here (one row per show, never per screening)."""
+    show_ids = select(Screening.show_id).where(Screening.theatre_id == theatre_id).distinct()
+    tags: dict[int, list[str]] = {}
+    for show_id, tag in db.session.execute(select(ShowTag.show_id, ShowTag.tag).where(ShowTag.show_id.in_(show_ids))
+                                           .order_by(ShowTag.show_id, ShowTag.position)):
+        tags.setdefault(show_id, []).append(tag)
+    ratings = {show_id: f"{average:.2f}" for show_id, average in db.session.execute(
+        select(Rating.show_id, func.avg(Rating.score)).where(Rating.show_id.in_(show_ids)).group_by(Rating.show_id))}
+    return {show_id: "; ".join(names) for show_id, names in tags.items()}, ratings
+
+
+def write_theatre_csv(job_id: int, progress: Progress = lambda done, total: None) -> tuple[str, int]:
+    """Write the job's CSV; returns (path relative to the data dir, rows written)."""
+    job = jobs.get(job_id)
+    theatre = _theatre(jobs.params_of(job)["theatre_id"])
+    settings = current_app.config["SETTINGS"]
+    settings.exports_dir.mkdir(parents=True, exist_ok=True)
+    generated = clock.to_local(utcnow())
+    name = f"theatre-{theatre.id}-job-{job_id}-{generated:%Y%m%d-%H%M%S}.csv"
+    final, partial = settings.exports_dir / name, settings.exports_dir / f".{name}.partial"
+    summary = totals(theatre.id)
+    tags, ratings = _show_facts(theatre.id)
+    sold, revenue, cancelled = _per_screening()
+    rows = (select(Show.name, Screening.show_id, Screening.starts_at, Screening.price, Screening.seats_total,
+                   sold, revenue, cancelled)
+            .join(Show, Show.id == Screening.show_id)
+            .where(Screening.theatre_id == theatre.id, Screening.removed_at.is_(None))
+            .order_by(Screening.starts_at, Screening.id))
+    total, written, every = summary["screenings"], 0, max(summary["screenings"] // 50, 1)
+    # utf-8-sig: Excel reads Hindi, Tamil and Japanese names right only with the BOM.
+    with open(partial, "w", newline="", encoding="utf-8-sig") as handle, db.engine.connect() as connection:
+        out = csv.writer(handle)
+        for label, value in (("Theatre", theatre.name), ("Place", theatre.place),
+                             ("Generated at", generated.isoformat(timespec="seconds")),
+                             ("Screenings", summary["screenings"]), ("Tickets sold", summary["tickets_sold"]),
+                             ("Revenue (INR)", _two(summary["revenue"])),
+                             ("Cancellations", summary["cancellations"])):
+            out.writerow([label, safe_cell(value)])
+        out.writerow([])
+        out.writerow([column.format(tz=settings.app_timezone) for column in COLUMNS])
+        # Its own connection: the progress writes commit on the session without closing this cursor.
+        for row in connection.execution_options(yield_per=BATCH).execute(rows):
+            out.writerow([safe_cell(row.name), safe_cell(tags.get(row.show_id, "")),
+                          clock.to_local(row.starts_at).strftime("%Y-%m-%d %H:%M"), _two(row.price),
+                          row.seats_total, row[5], _two(row[6]), row[7], ratings.get(row.show_id, "")])
+            written += 1
+            if written % every == 0:
+                progress(written, total)
+    os.replace(partial, final)  # a reader never sees half a file
+    return str(final.relative_to(settings.data_dir)), written
+
+
+def _two(amount) -> str:
+    return f"{Decimal(amount or 0):.2f}"
+
+
+def export_file(job_id: int) -> tuple[Path, str]:
+    """The finished export's file and a download name; 404 until it is done."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind != EXPORT or job.state != DONE or not job.result_path:
+        raise NotFound("No finished export with this id.", details={"job_id": job_id})
+    path = current_app.config["SETTINGS"].data_dir / job.result_path
+    if not path.is_file():
+        raise NotFound("The export file is gone; export again.", details={"job_id": job_id})
+    return path, path.name
+
+
+def outcome_mail(job_id: int, *, rows: int = 0, error: str | None = None) -> dict:
+    """The admin's notice: "Export ready: <theatre>" or "Export failed: <theatre>" (as Mail fields)."""
+    job = jobs.get(job_id)
+    params = jobs.params_of(job)
+    admin = db.session.get(User, job.requested_by) if job.requested_by else None
+    context = {"ok": error is None, "theatre": params.get("theatre_name", "a theatre"), "job_id": job_id,
+               "error": error or "", "rows": rows,
+               "download_url": current_app.config["SETTINGS"].app_url.rstrip("/") + (job.result_url or "")}
+    subject = f"Export {'ready' if error is None else 'failed'}: {context['theatre']}"
+    mail = Mail(to=admin.email if admin else current_app.config["ADMIN_EMAIL"],
+                to_name=admin.username if admin else None, subject=subject,
+                text=render("emails/export_done.txt", **context), html=render("emails/export_done.html", **context))
+    return {"to": mail.to, "to_name": mail.to_name, "subject": mail.subject, "text": mail.text, "html": mail.html}
+

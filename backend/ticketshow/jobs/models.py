@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+
+PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+
+EXPORT = "export"
+DAILY_REMINDERS = "daily_reminders"
+MONTHLY_REPORTS = "monthly_reports"
+
+
+class Job(db.Model):
+    """One async job. The row, not Celery's result store, is the record: it survives a Redis restart."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),
+        CheckConstraint("state IN ('pending', 'running', 'done', 'failed')", name="state_known"),
+        Index("ix_jobs_kind_created", "kind", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), default=PENDING)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    # What the job is about, e.g. {"theatre_id": 3} or {"date": "2026-12-01"} (JSON text).
+    params: Mapped[str | None] = mapped_column(Text)
+    # A short human summary of the outcome, e.g. "12 reminders sent" or the export's theatre name.
+    summary: Mapped[str | None] = mapped_column(String(300))
+    result_path: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | None] = mapped_column(Text)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def result_url(self) -> str | None:
+        if self.kind == EXPORT and self.state == DONE and self.result_path:
+            return f"/api/exports/{self.id}/download"
+        return None

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from apiflask import Schema
+from apiflask.fields import DateTime, Integer, String
+from marshmallow import validate
+
+from ..pagination import PageQuery, page_schema
+from .models import DAILY_REMINDERS, EXPORT, MONTHLY_REPORTS
+
+
+class JobOut(Schema):
+    id = Integer()
+    kind = String(metadata={"enum": [EXPORT, DAILY_REMINDERS, MONTHLY_REPORTS]})
+    state = String(metadata={"enum": ["pending", "running", "done", "failed"]})
+    progress = Integer(metadata={"description": "0..100"})
+    result_url = String(metadata={"description": "where to download the result (exports), once done"})
+    error = String(metadata={"description": "what went wrong, when failed"})
+    summary = String(metadata={"description": "a short description of the job or its outcome"})
+    requested_by = Integer(allow_none=True)
+    created_at = DateTime()
+    updated_at = DateTime()
+    finished_at = DateTime(allow_none=True)
+
+
+JobPage = page_schema(JobOut, "JobPage")
+
+
+class JobQuery(PageQuery):
+    kind = String(validate=validate.OneOf([EXPORT, DAILY_REMINDERS, MONTHLY_REPORTS]))
+
+
+class JobAccepted(Schema):
+    job_id = Integer()
+    status_url = String()
+
+
+class DailyRemindersIn(Schema):
+    date = String(metadata={"description": "YYYY-MM-DD; default today in APP_TIMEZONE", "example": "2026-12-01"})
+
+
+class MonthlyReportsIn(Schema):
+    month = String(required=True, metadata={"description": "YYYY-MM", "example": "2026-11"})
+
+
+def accepted(job) -> dict:
+    return {"job_id": job.id, "status_url": f"/api/jobs/{job.id}"}

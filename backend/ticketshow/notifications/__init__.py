@@ -1,0 +1,1 @@
+"""Mail, the chat webhook, the local mail catcher, visits (last seen) and the daily reminder."""

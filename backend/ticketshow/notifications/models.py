@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class Visit(db.Model):
+    """A user made at least one authenticated request on this local day (APP_TIMEZONE)."""
+
+    __tablename__ = "user_visits"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class ReminderLog(db.Model):
+    """One row per user per day: the unique key is what makes a second run send nothing.
+
+    A run claims the row first (job_id), then delivers; email and chat are marked separately so a retry
+    after a failed webhook does not send the email again.
+    """
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_reminder_log_user_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    chatted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReportLog(db.Model):
+    """One row per user per month for the monthly report, claimed then marked sent (see ReminderLog)."""
+
+    __tablename__ = "report_log"
+    __table_args__ = (UniqueConstraint("user_id", "month", name="uq_report_log_user_month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    report_format: Mapped[str | None] = mapped_column(String(8))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

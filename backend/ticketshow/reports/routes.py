@@ -1,0 +1,39 @@
+"""A user's own monthly report, as a web page or a PDF download."""
+from __future__ import annotations
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import String
+from flask import Response
+from flask_jwt_extended import current_user
+from marshmallow import validate
+
+from ..auth.guards import auth_required
+from ..jobs import clock
+from . import service
+
+bp = APIBlueprint("reports", __name__, url_prefix="/api", tag="Reports")
+
+
+class MonthlyReportQuery(Schema):
+    month = String(load_default=None, metadata={"description": "YYYY-MM; default: last month"})
+    format = String(load_default="html", validate=validate.OneOf(["html", "pdf"]))
+
+
+@bp.get("/reports/monthly")
+@auth_required
+@bp.input(MonthlyReportQuery, location="query", arg_name="query")
+@bp.doc(summary="The caller's own monthly entertainment report (text/html or application/pdf)",
+        responses={200: {"description": "The report", "content": {"text/html": {}, "application/pdf": {}}},
+                   422: "Bad month or format"})
+def monthly_report(query):
+    if query["month"]:
+        first = clock.month_start(query["month"])
+    else:
+        first = clock.previous_month(clock.local_now().date().replace(day=1))
+    report = service.monthly_report(current_user.id, first)
+    if query["format"] == "pdf":
+        return Response(service.render_pdf(report), mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="ticket-show-{report.month_key}.pdf"',
+            "Cache-Control": "private, no-store"})
+    return Response(service.render_html(report), mimetype="text/html",
+                    headers={"Cache-Control": "private, no-store"})

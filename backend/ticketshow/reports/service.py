@@ -1,0 +1,216 @@
+"""Monthly entertainment report: what a user booked, saw, spent and rated in one local month.
+
+- bookings made: bookings created in the month (cancelled ones counted apart);
+- tickets and money spent: confirmed bookings made in the month;
+- shows seen: confirmed bookings whose screening started in the month (and has started);
+- ratings given: scores given or changed in the month;
+- favourites: tags and theatres across the month's confirmed bookings and screenings seen;
+- compared with the month before, and what is booked next.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import Integer, func, select, type_coerce, union, update
+from sqlalchemy.dialects.sqlite import insert
+
+from ..auth.models import ROLE_USER, User
+from ..booking.models import CONFIRMED, Booking, Rating
+from ..catalog.models import Screening, Show
+from ..database import utcnow, writes
+from ..errors import NotFound
+from ..extensions import db
+from ..jobs import clock
+from ..notifications import mail
+from ..notifications.models import ReportLog
+from .rendering import render
+
+Progress = Callable[[int, int], None]
+UPCOMING_LIMIT = 5
+
+
+@dataclass
+class MonthlyReport:
+    user: User
+    month: date
+    generated_at: datetime
+    bookings: list[dict] = field(default_factory=list)
+    cancelled: int = 0
+    tickets: int = 0
+    spent: Decimal = Decimal("0.00")
+    seen: list[dict] = field(default_factory=list)
+    ratings: list[dict] = field(default_factory=list)
+    favourite_tags: list[tuple[str, int]] = field(default_factory=list)
+    favourite_theatres: list[tuple[str, int]] = field(default_factory=list)
+    previous: dict = field(default_factory=dict)
+    upcoming: list[dict] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return clock.month_label(self.month)
+
+    @property
+    def month_key(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+    @property
+    def has_activity(self) -> bool:
+        return bool(self.bookings or self.seen or self.ratings)
+
+    @property
+    def current(self) -> dict:
+        return {"bookings": len(self.bookings), "tickets": self.tickets, "spent": self.spent,
+                "shows_seen": len(self.seen)}
+
+    @property
+    def changes(self) -> dict:
+        return {key: self.current[key] - self.previous.get(key, 0) for key in self.current}
+
+
+def _describe(booking: Booking) -> dict:
+    screening = booking.screening
+    return {"id": booking.id, "show": screening.show.name, "theatre": screening.theatre.name, "place": screening.theatre.place,
+            "starts_at": clock.to_local(screening.starts_at), "quantity": booking.quantity,
+            "total": booking.total_price, "status": booking.status, "tags": screening.show.tags,
+            "booked_at": clock.to_local(booking.created_at)}
+
+
+def _made_in(user_id: int, start: datetime, end: datetime):
+    return select(Booking).where(Booking.user_id == user_id, Booking.created_at >= start, Booking.created_at < end)
+
+
+def _seen_in(user_id: int, start: datetime, end: datetime, now: datetime):
+    return (select(Booking).join(Booking.screening)
+            .where(Booking.user_id == user_id, Booking.status == CONFIRMED, Screening.starts_at >= start,
+                   Screening.starts_at < min(end, now)))
+
+
+def _totals(user_id: int, first: date, now: datetime) -> dict:
+    """The month's headline numbers, for the comparison with the month before."""
+    start, end = clock.month_bounds(first)
+    made = _made_in(user_id, start, end).subquery()
+    bookings, tickets, spent = db.session.execute(select(
+        func.count(), func.coalesce(func.sum(made.c.quantity).filter(made.c.status == CONFIRMED), 0),
+        func.coalesce(func.sum(type_coerce(made.c.total_price, Integer)).filter(made.c.status == CONFIRMED), 0))).one()
+    seen = db.session.scalar(select(func.count()).select_from(_seen_in(user_id, start, end, now).subquery()))
+    return {"bookings": bookings, "tickets": tickets, "spent": (Decimal(spent) / 100).quantize(Decimal("0.01")),
+            "shows_seen": seen}
+
+
+def monthly_report(user_id: int, first: date) -> MonthlyReport:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    now = utcnow()
+    start, end = clock.month_bounds(first)
+    report = MonthlyReport(user=user, month=first, generated_at=clock.to_local(now))
+    made = db.session.scalars(_made_in(user_id, start, end).order_by(Booking.created_at, Booking.id)).all()
+    report.bookings = [_describe(b) for b in made]
+    confirmed = [b for b in report.bookings if b["status"] == CONFIRMED]
+    report.cancelled = len(made) - len(confirmed)
+    report.tickets = sum(b["quantity"] for b in confirmed)
+    report.spent = sum((b["total"] for b in confirmed), Decimal("0.00"))
+    seen = db.session.scalars(_seen_in(user_id, start, end, now).order_by(Screening.starts_at, Booking.id)).all()
+    report.seen = [_describe(b) for b in seen]
+    report.ratings = [{"show": name, "score": score} for name, score in db.session.execute(
+        select(Show.name, Rating.score).join(Show, Show.id == Rating.show_id)
+        .where(Rating.user_id == user_id, Rating.updated_at >= start, Rating.updated_at < end)
+        .order_by(Rating.updated_at))]
+    # Favourites weigh each booking once, whether it was made or seen this month (or both).
+    involved = {d["id"]: d for d in confirmed + report.seen}
+    tags, theatres = Counter(), Counter()
+    for described in involved.values():
+        tags.update(described["tags"])
+        theatres[described["theatre"]] += 1
+    report.favourite_tags = tags.most_common(3)
+    report.favourite_theatres = theatres.most_common(3)
+    report.previous = _totals(user_id, clock.previous_month(first), now)
+    upcoming = db.session.scalars(
+        select(Booking).join(Booking.screening)
+        .where(Booking.user_id == user_id, Booking.status == CONFIRMED, Screening.starts_at > now)
+        .order_by(Screening.starts_at).limit(UPCOMING_LIMIT)).all()
+    report.upcoming = [_describe(b) for b in upcoming]
+    return report
+
+
+def _context(report: MonthlyReport) -> dict:
+    return {"r": report, "app_url": current_app.config["SETTINGS"].app_url}
+
+
+def render_html(report: MonthlyReport) -> str:
+    return render("emails/monthly_report.html", **_context(report))
+
+
+def render_text(report: MonthlyReport) -> str:
+    return render("emails/monthly_report.txt", **_context(report))
+
+
+def render_pdf(report: MonthlyReport) -> bytes:
+    from weasyprint import HTML  # imported late: it loads Pango, which the web workers rarely need
+
+    return HTML(string=render("pdf/monthly_report.html", **_context(report))).write_pdf()
+
+
+def report_mail(report: MonthlyReport) -> mail.Mail:
+    user = report.user
+    subject = f"{user.username}, your Ticket Show month: {report.label}"
+    message = mail.Mail(to=user.email, to_name=user.username, subject=subject, text=render_text(report),
+                        html=render_html(report))
+    if user.report_format == "pdf":
+        message.attachments.append(mail.Attachment(f"ticket-show-{report.month_key}.pdf", render_pdf(report),
+                                                   "application", "pdf"))
+    return message
+
+
+# ---- the monthly run: one report per user per month, even if the job runs twice ---------------------------
+
+def users_with_activity(first: date) -> list[int]:
+    start, end = clock.month_bounds(first)
+    now = utcnow()
+    made = select(Booking.user_id).where(Booking.created_at >= start, Booking.created_at < end)
+    seen = (select(Booking.user_id).join(Booking.screening)
+            .where(Booking.status == CONFIRMED, Screening.starts_at >= start, Screening.starts_at < min(end, now)))
+    rated = select(Rating.user_id).where(Rating.updated_at >= start, Rating.updated_at < end)
+    active = union(made, seen, rated).subquery()
+    return list(db.session.scalars(select(User.id).where(User.id.in_(select(active.c[0])), User.role == ROLE_USER)
+                                   .order_by(User.id)))
+
+
+@writes
+def _claim(job_id: int, month_key: str, user_ids: list[int]) -> None:
+    if user_ids:
+        db.session.execute(insert(ReportLog).on_conflict_do_nothing(),
+                           [{"user_id": uid, "month": month_key, "job_id": job_id, "created_at": utcnow()}
+                            for uid in user_ids])
+
+
+@writes
+def _mark_sent(log_id: int, report_format: str | None, error: str | None = None) -> None:
+    db.session.execute(update(ReportLog).where(ReportLog.id == log_id)
+                       .values(sent_at=utcnow(), report_format=report_format, error=error))
+
+
+def send_monthly_reports(job_id: int, first: date, progress: Progress = lambda done, total: None) -> int:
+    """Claim the month's active users, then mail each report this job still owes; returns how many went out."""
+    month_key = first.strftime("%Y-%m")
+    _claim(job_id, month_key, users_with_activity(first))
+    owed = db.session.execute(select(ReportLog.id, ReportLog.user_id).where(
+        ReportLog.job_id == job_id, ReportLog.month == month_key, ReportLog.sent_at.is_(None))
+        .order_by(ReportLog.id)).all()
+    sent = 0
+    for done, (log_id, user_id) in enumerate(owed, start=1):
+        report = monthly_report(user_id, first)
+        if report.has_activity:
+            mail.send(report_mail(report))
+            sent += 1
+            _mark_sent(log_id, report.user.report_format)
+        else:  # activity vanished between claim and send (e.g. a screening moved): nothing to say
+            _mark_sent(log_id, None, error="nothing to report")
+        progress(done, len(owed))
+        db.session.expunge_all()  # 2,000 users: keep the identity map small
+    return sent

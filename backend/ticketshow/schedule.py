@@ -1,0 +1,28 @@
+"""Every periodic job in one list. Crontab times are local (Celery's timezone is APP_TIMEZONE)."""
+from __future__ import annotations
+
+from celery.schedules import crontab
+
+
+def _hour_minute(value: str) -> tuple[int, int]:
+    try:
+        hour, minute = (int(part) for part in value.split(":"))
+        if 0 <= hour < 24 and 0 <= minute < 60:
+            return hour, minute
+    except ValueError:
+        pass
+    raise SystemExit(f"REMINDER_AT must be HH:MM (24-hour), got {value!r}")
+
+
+def beat_schedule(settings) -> dict:
+    hour, minute = _hour_minute(settings.reminder_at)
+    return {
+        "daily-reminders": {
+            "task": "notifications.daily_reminders_scheduled",
+            "schedule": crontab(hour=hour, minute=minute),
+        },
+        "monthly-reports": {  # the 1st at 09:00 local, for the month that just ended
+            "task": "reports.monthly_reports_scheduled",
+            "schedule": crontab(day_of_month=1, hour=9, minute=0),
+        },
+    }
