@@ -76,7 +76,7 @@ def test_admin_creates_catalogue_and_new_user_sees_it_first(ui, live_server):
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     if page.locator(".navbar-toggler").is_visible():
         page.locator(".navbar-toggler").click()
-    first_card = page.locator(".card").first
+    first_card = page.get_by_role("article").first
     expect(first_card).to_contain_text(show_name)
     ui.shot("home-newest-first")
 

@@ -55,8 +55,8 @@ async function readBody(response) {
   }
 }
 
-export async function request(method, path, { query, json, formData, signal } = {}) {
-  const headers = { Accept: 'application/json' }
+export async function request(method, path, { query, json, formData, signal, headers: extraHeaders } = {}) {
+  const headers = { Accept: 'application/json', ...extraHeaders }
   const token = getToken()
   if (token) headers.Authorization = `Bearer ${token}`
   let body

@@ -19,13 +19,22 @@ export function useQueryState(defaults) {
     return result
   })
 
-  function update(changes) {
-    const next = { ...values.value, page: 1, ...changes }
+  // Changes made while an earlier one is still navigating build on it (two debounced fields flushed at
+  // once must not overwrite each other with the route as it was before both).
+  let pending = null
+
+  /** replace: true rewrites the current history entry (for defaults the visitor did not choose). */
+  function update(changes, { replace = false } = {}) {
+    const next = { ...values.value, ...(pending || {}), page: 1, ...changes }
+    pending = next
     const query = {}
     for (const [key, value] of Object.entries(next)) {
       if (value !== '' && value !== null && value !== undefined && value !== defaults[key]) query[key] = String(value)
     }
-    router.push({ query })
+    const navigation = replace ? router.replace({ query }) : router.push({ query })
+    return navigation.finally(() => {
+      if (pending === next) pending = null
+    })
   }
 
   return { values, update }

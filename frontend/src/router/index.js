@@ -6,6 +6,27 @@ import { useToast } from '@/composables/useToast'
 const routes = [
   { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { title: 'Shows' } },
   { path: '/shows/:id(\\d+)', name: 'show', component: () => import('@/views/ShowView.vue'), props: true },
+  { path: '/whats-on', name: 'whats-on', component: () => import('@/views/WhatsOnView.vue'), meta: { title: "What's on" } },
+  {
+    path: '/book/:screeningId(\\d+)',
+    name: 'book',
+    component: () => import('@/views/BookView.vue'),
+    props: true,
+    meta: { title: 'Book tickets', requiresAuth: true },
+  },
+  {
+    path: '/bookings/:id(\\d+)',
+    name: 'booking',
+    component: () => import('@/views/BookingView.vue'),
+    props: true,
+    meta: { title: 'Your booking', requiresAuth: true },
+  },
+  {
+    path: '/my-bookings',
+    name: 'my-bookings',
+    component: () => import('@/views/MyBookingsView.vue'),
+    meta: { title: 'My bookings', requiresAuth: true },
+  },
   { path: '/theatres', name: 'theatres', component: () => import('@/views/TheatresView.vue'), meta: { title: 'Theatres' } },
   { path: '/theatres/:id(\\d+)', name: 'theatre', component: () => import('@/views/TheatreView.vue'), props: true },
   { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'Log in', guestOnly: true } },

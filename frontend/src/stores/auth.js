@@ -30,6 +30,8 @@ export const useAuthStore = defineStore('auth', {
   getters: {
     isLoggedIn: (state) => Boolean(state.token),
     isAdmin: (state) => Boolean(state.token && state.user?.roles?.includes('admin')),
+    /** The place the user chose as theirs (preselects place filters), or ''. */
+    preferredPlace: (state) => (state.token && state.user?.preferences?.place) || '',
   },
 
   actions: {
@@ -83,6 +85,14 @@ export const useAuthStore = defineStore('auth', {
       this.user = user
       this.persist()
       return user
+    },
+
+    /** changes: any of {report_format, reminders, place}. Keeps the answer (the user) as the session's user. */
+    async savePreferences(changes) {
+      const user = await authApi.updatePreferences(changes)
+      this.user = { ...this.user, ...user }
+      this.persist()
+      return this.user
     },
 
     /** Refreshes the user once per page load; route guards await it before checking roles. */

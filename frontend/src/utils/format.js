@@ -110,3 +110,34 @@ export function theatreOptions(theatres) {
     label: counts.get(theatre.name) > 1 ? `${theatre.name} (${theatre.place})` : theatre.name,
   }))
 }
+
+// ---------- Local (Asia/Kolkata) days, for timeframes sent to the API ----------
+
+/** Today's date in the theatre chain's time zone, "YYYY-MM-DD". */
+export const todayKey = (now = new Date()) => dayKeyFormat.format(now)
+
+/** "2026-12-01" + 2 -> "2026-12-03" (calendar arithmetic on the date alone, no time zone involved). */
+export function addDays(key, days) {
+  const date = new Date(`${key}T00:00:00Z`)
+  date.setUTCDate(date.getUTCDate() + days)
+  return date.toISOString().slice(0, 10)
+}
+
+/** 0 = Sunday … 6 = Saturday, for a "YYYY-MM-DD" day. */
+export const weekday = (key) => new Date(`${key}T00:00:00Z`).getUTCDay()
+
+/** Local midnight starting that day, with the offset the API requires: "2026-12-01T00:00:00+05:30". */
+export const startOfDay = (key) => `${key}T00:00:00${APP_OFFSET}`
+
+/** An instant as local time with the offset: "2026-12-01T18:30:00+05:30". */
+export const toOffsetIso = (date = new Date()) => fromLocalInputValue(toLocalInputValue(date.toISOString()))
+
+/** "Sat, 5 Dec" for a "YYYY-MM-DD" day. */
+export function formatShortDay(key) {
+  return new Intl.DateTimeFormat(LOCALE, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(
+    new Date(`${key}T00:00:00Z`),
+  )
+}
+
+/** Whether a screening has started (it can no longer be booked). */
+export const hasStarted = (iso, now = Date.now()) => new Date(iso).getTime() <= now

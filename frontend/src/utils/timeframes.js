@@ -1,0 +1,55 @@
+// The quick timeframes of the "What's on" page. Days are the theatre chain's local days (Asia/Kolkata),
+// and every bound is sent with its +05:30 offset, as the API requires.
+import { addDays, formatShortDay, startOfDay, toOffsetIso, todayKey, weekday } from './format'
+
+export const RANGES = [
+  { value: 'today', label: 'Today' },
+  { value: 'tomorrow', label: 'Tomorrow' },
+  { value: 'weekend', label: 'This weekend' },
+  { value: 'week', label: 'Next 7 days' },
+  { value: 'custom', label: 'Custom dates' },
+]
+export const DEFAULT_RANGE = 'week'
+
+/**
+ * {from, to, caption} for a range; for 'custom', fromDay/toDay are "YYYY-MM-DD" (both inclusive).
+ * Nothing that has already started is asked for: a range that includes today begins now.
+ * Returns {error} when custom dates are missing or reversed.
+ */
+export function timeframe(range, { fromDay = '', toDay = '' } = {}, now = new Date()) {
+  const today = todayKey(now)
+  const nowIso = toOffsetIso(now)
+  const fromDayOrNow = (day) => (day <= today ? nowIso : startOfDay(day))
+  switch (range) {
+    case 'today':
+      return { from: nowIso, to: startOfDay(addDays(today, 1)), caption: formatShortDay(today) }
+    case 'tomorrow': {
+      const day = addDays(today, 1)
+      return { from: startOfDay(day), to: startOfDay(addDays(day, 1)), caption: formatShortDay(day) }
+    }
+    case 'weekend': {
+      const wd = weekday(today)
+      const saturday = wd === 0 ? addDays(today, -1) : addDays(today, 6 - wd)
+      const sunday = addDays(saturday, 1)
+      return {
+        from: fromDayOrNow(saturday),
+        to: startOfDay(addDays(sunday, 1)),
+        caption: `${formatShortDay(saturday)} – ${formatShortDay(sunday)}`,
+      }
+    }
+    case 'custom': {
+      if (!fromDay || !toDay) return { error: 'Choose both dates.' }
+      if (toDay < fromDay) return { error: '“To” must be on or after “From”.' }
+      if (toDay < today) return { error: 'Those dates are in the past. Choose today or later.' }
+      return {
+        from: fromDayOrNow(fromDay),
+        to: startOfDay(addDays(toDay, 1)),
+        caption: fromDay === toDay ? formatShortDay(fromDay) : `${formatShortDay(fromDay)} – ${formatShortDay(toDay)}`,
+      }
+    }
+    default: {
+      const end = new Date(now.getTime() + 7 * 24 * 3600 * 1000)
+      return { from: nowIso, to: toOffsetIso(end), caption: `${formatShortDay(today)} – ${formatShortDay(todayKey(end))}` }
+    }
+  }
+}
