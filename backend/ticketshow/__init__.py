@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     from .celery_app import celery_init_app
     from .cli import register_cli
     from .compression import register_compression
+    from .dashboard.routes import bp as dashboard_bp
     from .exports.routes import bp as exports_bp
     from .health import bp as health_bp
     from .jobs.routes import bp as jobs_bp
@@ -76,7 +77,8 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     from .reports.routes import bp as reports_bp
     from .spa import register_spa
 
-    for blueprint in (health_bp, operations_bp, auth_bp, catalog_bp, booking_bp, jobs_bp, exports_bp, reports_bp):
+    for blueprint in (health_bp, operations_bp, dashboard_bp, auth_bp, catalog_bp, booking_bp, jobs_bp,
+                      exports_bp, reports_bp):
         app.register_blueprint(blueprint)
     celery_init_app(app)
     app.after_request(record_after_request)  # last seen, for the daily reminder

@@ -37,6 +37,10 @@ def admin_calls(world):
         ("POST", "/api/screenings", {"show_id": s, "theatre_id": t, "starts_at": later(5)}),
         ("PATCH", f"/api/screenings/{sc}", {"price": 1}),
         ("DELETE", f"/api/screenings/{sc}?force=true", None),
+        ("GET", "/api/admin/dashboard", None),
+        ("DELETE", "/api/admin/cache", None),
+        ("POST", f"/api/theatres/{t}/export", None),
+        ("GET", "/api/jobs?kind=export", None),
     ]
 
 
@@ -70,6 +74,8 @@ def test_admin_can_make_every_admin_call(client, admin, world):
     calls = admin_calls(world)
     deletes = [c for c in calls if c[0] == "DELETE"][::-1]  # screening, show, theatre: children first
     for method, path, body in [c for c in calls if c[0] != "DELETE"] + deletes:
+        if path.endswith("/export"):
+            continue  # needs a Celery worker: tests/tasks/test_exports.py runs it for real
         response = call(client, method, path, body, admin)
         assert response.status_code in {200, 201, 204}, (method, path, response.get_json())
 

@@ -1,0 +1,112 @@
+"""The admin dashboard's figures: bookings, revenue and occupancy per theatre and per show, over time."""
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..auth.models import ROLE_USER, User
+from ..booking.models import CANCELLED, CONFIRMED, Booking, Rating, Ticket
+from ..catalog.models import Screening, Show, Theatre
+from ..database import utcnow
+from ..extensions import db
+
+TOP_SHOWS = 5
+
+
+def dashboard(days: int) -> dict:
+    """Bookings made in the last `days` days; occupancy of the screenings that start in that window or as
+    far ahead (what was sold for recent and coming screenings)."""
+    now = utcnow()
+    since = now - timedelta(days=days)
+    window_end = now + timedelta(days=days)
+    confirmed_in_window = (Booking.status == CONFIRMED, Booking.created_at >= since)
+
+    totals_row = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Booking.quantity), 0), func.coalesce(func.sum(Booking.total_price), 0))
+        .where(*confirmed_in_window)).one()
+    cancellations = db.session.scalar(select(func.count()).where(Booking.status == CANCELLED,
+                                                                 Booking.cancelled_at >= since))
+
+    def grouped(key):
+        """Per theatre or per show: (sales in the window, seats offered and sold around it)."""
+        sales = {row[0]: row[1:] for row in db.session.execute(
+            select(key, func.count(), func.sum(Booking.quantity), func.sum(Booking.total_price))
+            .join(Screening, Screening.id == Booking.screening_id)
+            .where(*confirmed_in_window).group_by(key))}
+        return sales, _seats_by(key, since, window_end)
+
+    theatre_sales, theatre_seats = grouped(Screening.theatre_id)
+    show_sales, show_seats = grouped(Screening.show_id)
+
+    theatres = db.session.execute(select(Theatre.id, Theatre.name, Theatre.place)
+                                  .where(Theatre.removed_at.is_(None)).order_by(Theatre.name_folded)).all()
+    shows = db.session.execute(select(Show.id, Show.name).where(Show.removed_at.is_(None))).all()
+    ratings = {row[0]: (row[1], row[2]) for row in db.session.execute(
+        select(Rating.show_id, func.avg(Rating.score), func.count()).group_by(Rating.show_id))}
+
+    def figures(row_id, sales, seats) -> dict:
+        bookings, tickets, revenue = sales.get(row_id, (0, 0, 0))
+        seats_total, sold = seats.get(row_id, (0, 0))
+        return {"bookings": bookings or 0, "tickets": tickets or 0, "revenue": revenue or 0,
+                "seats": seats_total or 0, "occupancy": round(sold / seats_total, 4) if seats_total else 0.0}
+
+    per_theatre = [{"id": t.id, "name": t.name, "place": t.place, **figures(t.id, theatre_sales, theatre_seats)}
+                   for t in theatres]
+    per_show = []
+    for show in shows:
+        average, count = ratings.get(show.id, (None, 0))
+        per_show.append({"id": show.id, "name": show.name, **figures(show.id, show_sales, show_seats),
+                         "user_rating": {"average": round(float(average), 2) if average is not None else None,
+                                         "count": count}})
+    per_show.sort(key=lambda s: (-s["tickets"], s["name"]))
+
+    return {
+        "since": since, "until": now,
+        "totals": {
+            "bookings": totals_row[0], "tickets": totals_row[1], "revenue": totals_row[2],
+            "cancellations": cancellations,
+            "users": db.session.scalar(select(func.count()).where(User.role == ROLE_USER)),
+            "theatres": len(theatres), "shows": len(shows),
+            "upcoming_screenings": db.session.scalar(select(func.count()).where(
+                Screening.removed_at.is_(None), Screening.starts_at >= now)),
+        },
+        "per_theatre": per_theatre,
+        "per_show": per_show,
+        "over_time": _over_time(since, days),
+        "top_shows": per_show[:TOP_SHOWS],
+    }
+
+
+def _seats_by(key, since, until) -> dict:
+    """{key: (seats offered, seats sold)} over live screenings starting in [since, until]."""
+    sold = (select(Ticket.screening_id, func.count().label("sold")).group_by(Ticket.screening_id).subquery())
+    rows = db.session.execute(
+        select(key, func.sum(Screening.seats_total), func.coalesce(func.sum(sold.c.sold), 0))
+        .outerjoin(sold, sold.c.screening_id == Screening.id)
+        .where(Screening.removed_at.is_(None), Screening.starts_at >= since, Screening.starts_at <= until)
+        .group_by(key))
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def _over_time(since, days: int) -> list[dict]:
+    """Confirmed bookings per local day, every day present (zeros included) so charts have no gaps."""
+    zone = ZoneInfo(current_app.config["APP_TIMEZONE"])
+    per_day: dict[str, list] = {}
+    for created_at, quantity, total in db.session.execute(
+            select(Booking.created_at, Booking.quantity, Booking.total_price)
+            .where(Booking.status == CONFIRMED, Booking.created_at >= since)):
+        day = created_at.astimezone(zone).date().isoformat()
+        figures = per_day.setdefault(day, [0, 0, 0])
+        figures[0] += 1
+        figures[1] += quantity
+        figures[2] += total
+    first = since.astimezone(zone).date()
+    result = []
+    for offset in range(days + 1):
+        day = (first + timedelta(days=offset)).isoformat()
+        bookings, tickets, revenue = per_day.get(day, (0, 0, 0))
+        result.append({"day": day, "bookings": bookings, "tickets": tickets, "revenue": revenue})
+    return result
