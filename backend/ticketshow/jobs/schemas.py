@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import DateTime, Integer, String
+from apiflask.fields import Integer, String
 from marshmallow import validate
 
+from ..fields import OffsetDateTime
 from ..pagination import PageQuery, page_schema
 from .models import DAILY_REMINDERS, EXPORT, MONTHLY_REPORTS
 
@@ -17,9 +18,9 @@ class JobOut(Schema):
     error = String(metadata={"description": "what went wrong, when failed"})
     summary = String(metadata={"description": "a short description of the job or its outcome"})
     requested_by = Integer(allow_none=True)
-    created_at = DateTime()
-    updated_at = DateTime()
-    finished_at = DateTime(allow_none=True)
+    created_at = OffsetDateTime()
+    updated_at = OffsetDateTime()
+    finished_at = OffsetDateTime(allow_none=True)
 
 
 JobPage = page_schema(JobOut, "JobPage")
