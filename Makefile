@@ -26,6 +26,12 @@ test: setup $(VENV)/.dev-installed
 	bash scripts/ensure-debian-packages.sh $(TEST_DEBIAN_PACKAGES)
 	cd backend && ../$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Load benchmark: seeds a large catalogue in a temp dir, serves it as `make run` does and measures it
+# with wrk (installed if missing). Options: make bench BENCH_ARGS="--duration 5" (bench/load.py --help).
+.PHONY: bench
+bench: setup $(VENV)/.dev-installed
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
 setup: $(VENV)/.installed frontend/dist/index.html
 
 $(BIN)/python:

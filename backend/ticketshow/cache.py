@@ -102,14 +102,14 @@ def cached_json(refresh=None):
     """Cache a public GET's JSON body. `refresh(body_bytes) -> body_bytes` re-fills live figures.
 
     Adds X-Cache: HIT|MISS and an ETag, and answers If-None-Match with 304. Only for responses that do
-    not depend on who asks.
+    not depend on who asks. CACHE_TTL_SECONDS=0 turns the cache off: no lookup, no store, always MISS.
     """
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             part = _request_part()
-            found = _lookup(part)
+            found = _lookup(part) if current_app.config["CACHE_TTL_SECONDS"] > 0 else None  # 0: cache off
             if found and found[1] is not None:
                 body, state = found[1], "HIT"
             else:

@@ -161,3 +161,20 @@ def test_large_json_is_gzipped_for_clients_that_accept_it(api, client, admin):
     assert again.status_code == 304
     small = client.get("/api/health", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in small.headers
+
+
+def test_a_ttl_of_zero_turns_the_cache_off(app, api, client, catalogue):
+    from ticketshow.extensions import redis_store
+    for path in cached_paths(catalogue):  # stored while the cache is on...
+        client.get(path)
+        assert client.get(path).headers["X-Cache"] == "HIT", path
+    stored = sorted(redis_store.scan_iter(match="cache:response:*"))
+    app.config["CACHE_TTL_SECONDS"] = 0  # as CACHE_TTL_SECONDS=0 (the load benchmark's uncached server)
+    for path in cached_paths(catalogue):  # ...never served once it is off, and nothing new is stored
+        first, second = client.get(path), client.get(path)
+        assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("MISS", "MISS"), path
+        assert first.data == second.data
+        assert client.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert sorted(redis_store.scan_iter(match="cache:response:*")) == stored
+    book_seats(api.new_user()["id"], catalogue["screening_id"], 10)
+    assert client.get(f"/api/screenings/{catalogue['screening_id']}").get_json()["houseful"] is True
