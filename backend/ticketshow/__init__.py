@@ -9,7 +9,7 @@ from flask import request
 from .config import Settings, load_secret_key
 from .database import configure_sqlite_engine
 from .errors import ERROR_SCHEMA, register_error_handlers
-from .extensions import db, jwt, migrate, redis_store
+from .extensions import db, jwt, redis_store
 from .jsonprovider import DecimalJSONProvider
 
 MAX_JSON_BYTES = 1024 * 1024
@@ -17,7 +17,9 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def create_app(settings: Settings | None = None) -> APIFlask:
+def create_app(settings: Settings | None = None, *, serving_only: bool = False) -> APIFlask:
+    """The app. `serving_only` (gunicorn) leaves out the migration commands: Alembic costs each web
+    worker about 10 MB, and workers never migrate (`flask prepare` does, before they start)."""
     settings = settings or Settings.from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
@@ -55,7 +57,10 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         app.config["TESTING"] = True
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    if not serving_only:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     jwt.init_app(app)
     redis_store.init_app(app)
     with app.app_context():

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask_migrate import upgrade
 
 
 def register_cli(app) -> None:
     @app.cli.command("prepare")
     def prepare():
         """Create or upgrade the database and create the admin on a new database."""
+        from flask_migrate import upgrade  # only here: web workers never load Alembic
+
         from .auth import service as auth_service
 
         settings = current_app.config["SETTINGS"]

@@ -5,7 +5,6 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 from flask_jwt_extended import JWTManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 
@@ -19,7 +18,6 @@ naming_convention = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
-migrate = Migrate()
 jwt = JWTManager()
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import sys
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256  # argon2 cost is linear in length; a cap keeps a huge password from being a DoS
@@ -18,7 +19,13 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password-for-timing")
 
 @lru_cache(maxsize=1)
 def _common_passwords() -> frozenset[str]:
-    return frozenset(FREQUENCY_LISTS["passwords"][:COMMON_PASSWORDS_CHECKED])
+    """The most common passwords from zxcvbn's list. Its module holds 14 MB of word lists, so it is
+    loaded on first use, the part we need is kept, and the module is dropped again."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    common = frozenset(FREQUENCY_LISTS["passwords"][:COMMON_PASSWORDS_CHECKED])
+    sys.modules.pop("zxcvbn.frequency_lists", None)
+    return common
 
 
 def password_problems(password: str, username: str | None) -> list[str]:
