@@ -160,7 +160,8 @@ def admin(api):
 class LiveServer:
     """The app as `make run` starts it: `flask prepare`, then gunicorn with several worker processes."""
 
-    def __init__(self, data_dir: Path, redis_url: str, app_module: str = "wsgi:app", **env):
+    def __init__(self, data_dir: Path, redis_url: str, app_module: str = "wsgi:app", with_worker: bool = False,
+                 **env):
         self.data_dir, self.port = data_dir, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = data_dir / "gunicorn.log"
@@ -168,7 +169,8 @@ class LiveServer:
                         ADMIN_USERNAME="admin", ADMIN_PASSWORD=ADMIN_PASSWORD, DEMO_DATA="0", ACCESS_LOG="",
                         **env)
         self.app_module = app_module
-        self.process = None
+        self.with_worker = with_worker
+        self.process = self.worker = self.mail = None
 
     def __getitem__(self, key):  # fixtures hand out dict-like access: live_server["url"]
         return getattr(self, {"url": "url", "data_dir": "data_dir", "log": "log"}[key])
@@ -178,6 +180,16 @@ class LiveServer:
         backend, bin_dir = ROOT / "backend", Path(sys.executable).parent
         subprocess.run([str(bin_dir / "flask"), "--app", "ticketshow", "prepare"], cwd=backend, env=self.env,
                        check=True, stdout=subprocess.DEVNULL)
+        if self.with_worker:  # as `make run` starts them, for journeys that export or mail
+            self.mail = subprocess.Popen(
+                [sys.executable, "-m", "ticketshow.notifications.mail_catcher", "--port", self.env["SMTP_PORT"],
+                 "--dir", str(self.data_dir / "mail")], cwd=backend, env=self.env,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            with open(self.data_dir / "worker.log", "wb") as log:
+                self.worker = subprocess.Popen(
+                    [str(bin_dir / "celery"), "-A", "ticketshow.worker", "worker", "-Q", "mail,reports,exports,default",
+                     "--concurrency=1", "--loglevel=WARNING", "--hostname", f"e2e-{self.port}@%h"],
+                    cwd=backend, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 [str(bin_dir / "gunicorn"), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}",
@@ -195,13 +207,15 @@ class LiveServer:
             time.sleep(0.2)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
+        for process in (self.process, self.worker, self.mail):
+            if process and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, redis_server):
-    server = LiveServer(tmp_path_factory.mktemp("live"), redis_server["url"]).start()
+    server = LiveServer(tmp_path_factory.mktemp("live"), redis_server["url"], with_worker=True,
+                        SMTP_PORT=str(free_port())).start()
     yield server
     server.stop()

@@ -53,6 +53,7 @@ def test_export_csv_matches_database_and_mails_the_admin(api, admin, client, smt
     job = wait_for_job(client, admin, body["job_id"])
     assert job["state"] == "done", job
     assert job["progress"] == 100 and job["kind"] == "export"
+    assert job["summary"] == f"{theatre['name']}: 3 screening rows"  # past exports say which theatre
     assert job["result_url"] == f"/api/exports/{job['id']}/download"
 
     download = client.get(job["result_url"], headers=admin)

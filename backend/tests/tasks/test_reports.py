@@ -104,6 +104,14 @@ def test_report_endpoint_html_and_pdf(api, tmp_path):
                           text=True, check=True).stdout
     assert "आशा" in text and "東京物語" in text and "1,450.00" in text
     assert "March 2026" in default_month.get_data(as_text=True)  # default: last month
+    assert "attached as a PDF" not in page  # that line belongs in the email only
+
+
+def test_report_endpoint_says_when_there_is_nothing(api):
+    seeded = seed_month(api)
+    with at(1, 9, month=4):
+        idle = api.client.get("/api/reports/monthly?month=2026-03", headers=_headers(api, seeded["idle"]["username"]))
+    assert idle.status_code == 404 and idle.get_json()["error"]["code"] == "no_activity"
 
 
 def test_report_input_errors(api, admin, client):

@@ -50,7 +50,13 @@ def _theatre(theatre_id: int) -> Theatre:
 
 def request_export(theatre_id: int, requested_by: int) -> Job:
     theatre = _theatre(theatre_id)
-    return jobs.create(EXPORT, requested_by, {"theatre_id": theatre.id, "theatre_name": theatre.name})
+    return jobs.create(EXPORT, requested_by, {"theatre_id": theatre.id, "theatre_name": theatre.name},
+                       summary=theatre.name)
+
+
+def finished_summary(job_id: int, rows: int) -> str:
+    """What the list of past exports shows: which theatre, and how much was written."""
+    return f"{jobs.params_of(jobs.get(job_id))['theatre_name']}: {rows} screening rows"
 
 
 def _money(expression):

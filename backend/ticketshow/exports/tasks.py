@@ -27,5 +27,5 @@ def enqueue_export(theatre_id: int, requested_by: int) -> Job:
 def export_theatre_csv(self, job_id: int) -> None:
     jobs.start(job_id)
     path, rows = exports.write_theatre_csv(job_id, progress=lambda done, total: jobs.progress(job_id, done, total))
-    jobs.finish(job_id, result_path=path, summary=f"{rows} screening rows")
+    jobs.finish(job_id, result_path=path, summary=exports.finished_summary(job_id, rows))
     send_mail.delay(exports.outcome_mail(job_id, rows=rows))

@@ -13,8 +13,8 @@ from .models import DONE, FAILED, PENDING, RUNNING, Job
 
 
 @writes
-def create(kind: str, requested_by: int | None, params: dict | None = None) -> Job:
-    job = Job(kind=kind, state=PENDING, progress=0, requested_by=requested_by,
+def create(kind: str, requested_by: int | None, params: dict | None = None, summary: str | None = None) -> Job:
+    job = Job(kind=kind, state=PENDING, progress=0, requested_by=requested_by, summary=summary,
               params=json.dumps(params or {}, ensure_ascii=False))
     db.session.add(job)
     db.session.flush()

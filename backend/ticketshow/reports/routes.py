@@ -8,6 +8,7 @@ from flask_jwt_extended import current_user
 from marshmallow import validate
 
 from ..auth.guards import auth_required
+from ..errors import NotFound
 from ..jobs import clock
 from . import service
 
@@ -24,16 +25,19 @@ class MonthlyReportQuery(Schema):
 @bp.input(MonthlyReportQuery, location="query", arg_name="query")
 @bp.doc(summary="The caller's own monthly entertainment report (text/html or application/pdf)",
         responses={200: {"description": "The report", "content": {"text/html": {}, "application/pdf": {}}},
-                   422: "Bad month or format"})
+                   404: "Nothing happened that month (code no_activity)", 422: "Bad month or format"})
 def monthly_report(query):
     if query["month"]:
         first = clock.month_start(query["month"])
     else:
         first = clock.previous_month(clock.local_now().date().replace(day=1))
     report = service.monthly_report(current_user.id, first)
+    if not report.has_activity:
+        raise NotFound(f"Nothing to report for {first:%B %Y}: no bookings, visits to shows or ratings.",
+                       code="no_activity", details={"month": f"{first:%Y-%m}"})
     if query["format"] == "pdf":
         return Response(service.render_pdf(report), mimetype="application/pdf", headers={
             "Content-Disposition": f'inline; filename="ticket-show-{report.month_key}.pdf"',
             "Cache-Control": "private, no-store"})
-    return Response(service.render_html(report), mimetype="text/html",
+    return Response(service.render_html(report, for_mail=False), mimetype="text/html",
                     headers={"Cache-Control": "private, no-store"})

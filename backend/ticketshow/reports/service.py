@@ -138,12 +138,13 @@ def monthly_report(user_id: int, first: date) -> MonthlyReport:
     return report
 
 
-def _context(report: MonthlyReport) -> dict:
-    return {"r": report, "app_url": current_app.config["SETTINGS"].app_url}
+def _context(report: MonthlyReport, *, for_mail: bool = True) -> dict:
+    return {"r": report, "app_url": current_app.config["SETTINGS"].app_url, "for_mail": for_mail}
 
 
-def render_html(report: MonthlyReport) -> str:
-    return render("emails/monthly_report.html", **_context(report))
+def render_html(report: MonthlyReport, *, for_mail: bool = True) -> str:
+    """The report as HTML: the email's body, or (for_mail=False) the page a user opens in the app."""
+    return render("emails/monthly_report.html", **_context(report, for_mail=for_mail))
 
 
 def render_text(report: MonthlyReport) -> str:

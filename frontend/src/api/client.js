@@ -55,7 +55,7 @@ async function readBody(response) {
   }
 }
 
-export async function request(method, path, { query, json, formData, signal, headers: extraHeaders } = {}) {
+export async function request(method, path, { query, json, formData, signal, headers: extraHeaders, blob = false } = {}) {
   const headers = { Accept: 'application/json', ...extraHeaders }
   const token = getToken()
   if (token) headers.Authorization = `Bearer ${token}`
@@ -79,6 +79,10 @@ export async function request(method, path, { query, json, formData, signal, hea
     })
   }
 
+  // Files (CSV exports, reports) need the token too, so they come through here as Blobs, not as links.
+  if (blob && response.ok) {
+    return { blob: await response.blob(), filename: filenameFrom(response.headers.get('Content-Disposition')) }
+  }
   const data = await readBody(response)
   if (response.ok) return data
 
@@ -94,6 +98,21 @@ export async function request(method, path, { query, json, formData, signal, hea
   // (e.g. wrong password at login) is just an answer for the form.
   if (response.status === 401 && token) onUnauthorized(apiError)
   throw apiError
+}
+
+/** The filename from `Content-Disposition: attachment; filename="x.csv"` (or filename*=UTF-8''x.csv), or null. */
+export function filenameFrom(header) {
+  if (!header) return null
+  const encoded = /filename\*\s*=\s*(?:UTF-8'')?([^;]+)/i.exec(header)
+  if (encoded) {
+    try {
+      return decodeURIComponent(encoded[1].trim().replace(/^"|"$/g, ''))
+    } catch {
+      // fall through to the plain form
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(header)
+  return plain ? plain[1].trim() : null
 }
 
 function defaultMessage(status) {
@@ -113,6 +132,9 @@ export const api = {
   patch: (path, json, options) => request('PATCH', path, { json, ...options }),
   put: (path, json, options) => request('PUT', path, { json, ...options }),
   delete: (path, query, options) => request('DELETE', path, { query, ...options }),
+  /** A file download with the session's token: resolves to {blob, filename}; errors are ApiErrors as usual. */
+  blob: (path, query, { accept = '*/*', ...options } = {}) =>
+    request('GET', path, { query, blob: true, headers: { Accept: `${accept}, application/json;q=0.5` }, ...options }),
   upload(path, file, field = 'image') {
     const formData = new FormData()
     formData.append(field, file)

@@ -27,6 +27,18 @@ const routes = [
     component: () => import('@/views/MyBookingsView.vue'),
     meta: { title: 'My bookings', requiresAuth: true },
   },
+  {
+    path: '/reports',
+    name: 'reports',
+    component: () => import('@/views/ReportsView.vue'),
+    meta: { title: 'Reports', requiresAuth: true },
+  },
+  {
+    path: '/account',
+    name: 'account',
+    component: () => import('@/views/AccountView.vue'),
+    meta: { title: 'Account', requiresAuth: true },
+  },
   { path: '/theatres', name: 'theatres', component: () => import('@/views/TheatresView.vue'), meta: { title: 'Theatres' } },
   { path: '/theatres/:id(\\d+)', name: 'theatre', component: () => import('@/views/TheatreView.vue'), props: true },
   { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'Log in', guestOnly: true } },
@@ -36,7 +48,8 @@ const routes = [
     component: () => import('@/views/admin/AdminView.vue'),
     meta: { requiresAuth: true, requiresAdmin: true },
     children: [
-      { path: '', name: 'admin', redirect: { name: 'admin-theatres' } },
+      { path: '', name: 'admin', redirect: { name: 'admin-dashboard' } },
+      { path: 'dashboard', name: 'admin-dashboard', component: () => import('@/views/admin/AdminDashboardView.vue'), meta: { title: 'Admin · Dashboard' } },
       { path: 'theatres', name: 'admin-theatres', component: () => import('@/views/admin/AdminTheatresView.vue'), meta: { title: 'Admin · Theatres' } },
       { path: 'shows', name: 'admin-shows', component: () => import('@/views/admin/AdminShowsView.vue'), meta: { title: 'Admin · Shows' } },
       { path: 'screenings', name: 'admin-screenings', component: () => import('@/views/admin/AdminScreeningsView.vue'), meta: { title: 'Admin · Screenings' } },

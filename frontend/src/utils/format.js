@@ -141,3 +141,34 @@ export function formatShortDay(key) {
 
 /** Whether a screening has started (it can no longer be booked). */
 export const hasStarted = (iso, now = Date.now()) => new Date(iso).getTime() <= now
+
+// ---------- Figures and months (dashboard, reports) ----------
+
+const count = new Intl.NumberFormat(LOCALE)
+/** 12345 -> "12,345" (Indian grouping: 1,23,456) */
+export const formatCount = (value) => (value === null || value === undefined ? '—' : count.format(Number(value)))
+
+/** 0.425 -> "43%" (occupancy is 0..1) */
+export function formatPercent(fraction) {
+  if (fraction === null || fraction === undefined || Number.isNaN(Number(fraction))) return '—'
+  return `${Math.round(Number(fraction) * 100)}%`
+}
+
+/** 1234567 -> "₹12.3L"-style short money for chart axes: "₹12,34,567" is too wide there. */
+const compactMoney = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: 'INR', notation: 'compact', maximumFractionDigits: 1 })
+export const formatPriceShort = (amount) => compactMoney.format(Number(amount) || 0)
+
+/** The month before today's (Asia/Kolkata), "YYYY-MM". */
+export function lastMonthKey(now = new Date()) {
+  const [year, month] = todayKey(now).split('-').map(Number)
+  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`
+}
+
+/** "2026-11" -> "November 2026" */
+export function formatMonth(key) {
+  const match = /^(\d{4})-(\d{2})$/.exec(key || '')
+  if (!match) return key || ''
+  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(
+    new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)),
+  )
+}

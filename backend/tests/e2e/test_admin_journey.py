@@ -1,0 +1,112 @@
+"""The admin: a theatre with a Tamil name and an image, a show at two theatres at different prices, a
+screening deleted through the confirmation dialog, a theatre's CSV exported and downloaded, the cache
+flushed — at a phone and a desktop viewport."""
+import email
+import email.policy
+import os
+import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import requests
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.conftest import ADMIN_PASSWORD
+from tests.e2e.test_booking_journey import Backstage
+from tests.e2e.test_foundation_journey import log_in, open_menu_if_collapsed
+
+
+def poster(path):
+    image = Image.new("RGB", (600, 900), (90, 20, 50))
+    image.save(path, "PNG")
+    return path
+
+
+def test_admin_catalogue_export_and_cache(ui, live_server, tmp_path):
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    tamil_name = f"சத்யம் திரையரங்கம் {tag}"
+    other = stage.post("/api/theatres", {"name": f"Devi {tag}", "place": "Chennai", "capacity": 40})
+
+    log_in(page, "admin", ADMIN_PASSWORD)
+    open_menu_if_collapsed(page)
+    page.get_by_role("link", name="Admin").click()
+
+    # a theatre with a Tamil name and an image (previewed before upload)
+    page.get_by_role("tab", name="Theatres").or_(page.get_by_role("link", name="Theatres", exact=True)).last.click()
+    page.get_by_role("button", name="Create theatre").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Name").fill(tamil_name)
+    dialog.get_by_label("Place").fill("சென்னை")
+    dialog.get_by_label("Capacity").fill("50")
+    dialog.get_by_label("Image").set_input_files(str(poster(tmp_path / "hall.png")))
+    expect(dialog.get_by_role("img").first).to_be_visible()
+    ui.shot("admin-theatre-form")
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.get_by_text(tamil_name).first).to_be_visible()
+    theatre = requests.get(f"{live_server.url}/api/theatres", params={"q": tag, "place": "சென்னை"}).json()["items"][0]
+    assert theatre["name"] == tamil_name and theatre["image_url"].endswith(".webp")
+    assert requests.get(live_server.url + theatre["image_url"]).status_code == 200
+
+    # a show allocated to two theatres at different prices
+    page.get_by_role("tab", name="Shows").or_(page.get_by_role("link", name="Shows", exact=True)).last.click()
+    page.get_by_role("button", name="Create show").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Name").fill(f"Kaala {tag}")
+    dialog.get_by_label("Rating").fill("4")
+    dialog.get_by_label("Tags").fill("action")
+    dialog.get_by_label("Ticket price").fill("200")
+    starts = (datetime.now(ZoneInfo("Asia/Kolkata")) + timedelta(days=3)).replace(hour=19, minute=0)
+    for index, (hall, price) in enumerate(((tamil_name, "180"), (other["name"], "240"))):
+        dialog.get_by_role("button", name="Add screening").click()
+        dialog.get_by_label("Theatre").nth(index).select_option(label=hall)
+        dialog.get_by_label("Starts at").nth(index).fill(starts.strftime("%Y-%m-%dT%H:%M"))
+        dialog.get_by_label("Price", exact=True).nth(index).fill(price)
+    ui.shot("admin-show-form")
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.get_by_text(f"Kaala {tag}").first).to_be_visible()
+    show = requests.get(f"{live_server.url}/api/shows", params={"q": f"Kaala {tag}"}).json()["items"][0]
+    prices = {s["theatre"]["name"]: s["price"] for s in
+              requests.get(f"{live_server.url}/api/shows/{show['id']}").json()["screenings"]}
+    assert prices == {tamil_name: 180.0, other["name"]: 240.0}
+
+    # a screening deleted through the confirmation dialog
+    page.get_by_role("tab", name="Screenings").or_(page.get_by_role("link", name="Screenings", exact=True)).last.click()
+    row = page.get_by_role("listitem").filter(has_text=f"Kaala {tag}").filter(has_text=other["name"])
+    row.get_by_role("button", name="Delete").click()
+    confirm = page.get_by_role("dialog")
+    expect(confirm).to_contain_text(f"Kaala {tag}")
+    confirm.get_by_role("button", name="Delete").click()
+    expect(row).to_have_count(0)
+    remaining = requests.get(f"{live_server.url}/api/shows/{show['id']}").json()["screenings"]
+    assert [s["theatre"]["name"] for s in remaining] == [tamil_name]
+
+    # the theatre's CSV, exported and downloaded
+    page.get_by_role("tab", name="Dashboard").or_(page.get_by_role("link", name="Dashboard", exact=True)).last.click()
+    page.get_by_role("button", name=f"Export CSV for {tamil_name}").click()
+    theatres = page.get_by_role("region", name="Theatres").or_(page.locator("section[aria-labelledby='theatres-heading']"))
+    download_button = theatres.first.get_by_role("button", name="Download").first
+    expect(download_button).to_be_visible(timeout=20_000)
+    ui.shot("admin-export-done")
+    with page.expect_download() as download_info:
+        download_button.click()
+    csv_text = open(download_info.value.path(), encoding="utf-8-sig").read()
+    assert tamil_name in csv_text and f"Kaala {tag}" in csv_text and "180.00" in csv_text
+    def subjects():
+        return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)["Subject"]
+                for path in (live_server.data_dir / "mail").glob("*.eml")]
+
+    deadline = time.time() + 15  # the notice is sent by the mail queue just after the job is done
+    while f"Export ready: {tamil_name}" not in subjects() and time.time() < deadline:
+        time.sleep(0.2)
+    assert f"Export ready: {tamil_name}" in subjects()
+
+    # the cache, flushed
+    requests.get(f"{live_server.url}/api/theatres")
+    assert requests.get(f"{live_server.url}/api/theatres").headers["X-Cache"] == "HIT"
+    page.get_by_role("button", name="Flush cache").click()
+    page.get_by_role("dialog").get_by_role("button", name="Flush cache").click()
+    expect(page.get_by_text("Cache flushed").first).to_be_visible()
+    assert requests.get(f"{live_server.url}/api/theatres").headers["X-Cache"] == "MISS"
+    assert ui.console_errors == []
