@@ -1,4 +1,5 @@
-"""`flask --app ticketshow prepare`: migrate and seed, once, before the web server forks its workers."""
+"""`flask --app ticketshow prepare`: migrate and seed, once, before the web server forks its workers.
+`flask --app ticketshow demo`: load the demo catalogue on demand (idempotent)."""
 from __future__ import annotations
 
 import click
@@ -8,7 +9,8 @@ from flask import current_app
 def register_cli(app) -> None:
     @app.cli.command("prepare")
     def prepare():
-        """Create or upgrade the database and create the admin on a new database."""
+        """Create or upgrade the database; on a new database create the admin and, unless DEMO_DATA=0,
+        load the demo catalogue."""
         from flask_migrate import upgrade  # only here: web workers never load Alembic
 
         from .auth import service as auth_service
@@ -24,4 +26,15 @@ def register_cli(app) -> None:
                 fg="yellow", bold=True))
         elif user:
             click.echo(f"Admin created: username '{user.username}' (password from ADMIN_PASSWORD).")
+        if user and settings.demo_data:  # a new database: the admin was created just now
+            from .demo.loader import load_demo
+
+            click.echo(str(load_demo(settings.data_dir)))
         click.echo("Database ready.")
+
+    @app.cli.command("demo")
+    def demo():
+        """Load the demo catalogue (theatres, shows, screenings, demo users); does nothing if it is there."""
+        from .demo.loader import load_demo
+
+        click.echo(str(load_demo(current_app.config["SETTINGS"].data_dir)))

@@ -83,6 +83,8 @@ def writer_queue(session):
         return
     handle = getattr(_lock_files, "handle", None)
     if handle is None or handle.name != database + ".writer-lock":
+        if handle is not None:
+            handle.close()  # this thread now writes to another database (tests, tools)
         handle = _lock_files.handle = open(database + ".writer-lock", "a+b")  # noqa: SIM115  (kept per thread)
     fcntl.flock(handle, fcntl.LOCK_EX)
     try:

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import ADMIN_PASSWORD
 from tests.e2e.test_booking_journey import Backstage
-from tests.e2e.test_foundation_journey import log_in, open_menu_if_collapsed
+from tests.e2e.test_foundation_journey import admin_tab, log_in, open_menu_if_collapsed
 
 
 def poster(path):
@@ -34,7 +34,7 @@ def test_admin_catalogue_export_and_cache(ui, live_server, tmp_path):
     page.get_by_role("link", name="Admin").click()
 
     # a theatre with a Tamil name and an image (previewed before upload)
-    page.get_by_role("tab", name="Theatres").or_(page.get_by_role("link", name="Theatres", exact=True)).last.click()
+    admin_tab(page, "Theatres")
     page.get_by_role("button", name="Create theatre").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Name").fill(tamil_name)
@@ -50,7 +50,7 @@ def test_admin_catalogue_export_and_cache(ui, live_server, tmp_path):
     assert requests.get(live_server.url + theatre["image_url"]).status_code == 200
 
     # a show allocated to two theatres at different prices
-    page.get_by_role("tab", name="Shows").or_(page.get_by_role("link", name="Shows", exact=True)).last.click()
+    admin_tab(page, "Shows")
     page.get_by_role("button", name="Create show").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Name").fill(f"Kaala {tag}")
@@ -72,7 +72,7 @@ def test_admin_catalogue_export_and_cache(ui, live_server, tmp_path):
     assert prices == {tamil_name: 180.0, other["name"]: 240.0}
 
     # a screening deleted through the confirmation dialog
-    page.get_by_role("tab", name="Screenings").or_(page.get_by_role("link", name="Screenings", exact=True)).last.click()
+    admin_tab(page, "Screenings")
     row = page.get_by_role("listitem").filter(has_text=f"Kaala {tag}").filter(has_text=other["name"])
     row.get_by_role("button", name="Delete").click()
     confirm = page.get_by_role("dialog")
@@ -83,7 +83,7 @@ def test_admin_catalogue_export_and_cache(ui, live_server, tmp_path):
     assert [s["theatre"]["name"] for s in remaining] == [tamil_name]
 
     # the theatre's CSV, exported and downloaded
-    page.get_by_role("tab", name="Dashboard").or_(page.get_by_role("link", name="Dashboard", exact=True)).last.click()
+    admin_tab(page, "Dashboard")
     page.get_by_role("button", name=f"Export CSV for {tamil_name}").click()
     theatres = page.get_by_role("region", name="Theatres").or_(page.locator("section[aria-labelledby='theatres-heading']"))
     download_button = theatres.first.get_by_role("button", name="Download").first

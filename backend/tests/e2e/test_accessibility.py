@@ -1,0 +1,46 @@
+"""axe-core finds no serious or critical accessibility violation on any page, at either viewport."""
+import os
+from datetime import datetime, timedelta, timezone
+
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.conftest import ADMIN_PASSWORD
+from tests.e2e.test_booking_journey import PASSWORD, Backstage
+from tests.e2e.test_foundation_journey import log_in
+
+SERIOUS = {"serious", "critical"}
+
+
+def violations_on(page, path):
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page)
+    return [f"{path}: {v['id']} ({v['impact']}) {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"] if v["impact"] in SERIOUS]
+
+
+def test_no_serious_accessibility_violations(ui, live_server):
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    theatre = stage.post("/api/theatres", {"name": f"Axe hall {tag}", "place": "Pune", "capacity": 20})
+    starts = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
+    show = stage.post("/api/shows", {"name": f"Axe show {tag}", "rating": 4, "tags": ["drama"], "ticket_price": 90,
+                                     "screenings": [{"theatre_id": theatre["id"], "starts_at": starts}]})
+    screening_id = stage.screening_ids(show["id"])[0]
+    username = f"axe-{tag}-{ui.viewport}"
+    stage.post("/api/auth/signup", {"username": username, "email": "axe@example.com", "password": PASSWORD})
+
+    found = []
+    for path in ("/", "/whats-on", "/theatres", f"/theatres/{theatre['id']}", f"/shows/{show['id']}", "/login",
+                 "/signup", "/no-such-page"):
+        found += violations_on(page, path)
+    log_in(page, username, PASSWORD)
+    page.wait_for_url(lambda url: "/login" not in url)
+    for path in (f"/book/{screening_id}", "/my-bookings", "/reports", "/account"):
+        found += violations_on(page, path)
+    page.evaluate("localStorage.clear()")
+    log_in(page, "admin", ADMIN_PASSWORD)
+    page.wait_for_url(lambda url: "/login" not in url)
+    for path in ("/admin/dashboard", "/admin/theatres", "/admin/shows", "/admin/screenings"):
+        found += violations_on(page, path)
+    assert found == []
