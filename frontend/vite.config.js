@@ -1,14 +1,113 @@
 import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import { VitePWA } from 'vite-plugin-pwa'
 
 // The Flask backend serves the API and uploaded images; in development Vite forwards those paths to it
 // so the UI can use same-origin URLs everywhere (as it does in production, where Flask serves dist/).
 // TICKETSHOW_API_URL points the dev server at a backend on another address.
 const backend = process.env.TICKETSHOW_API_URL || 'http://127.0.0.1:5000'
 
+// The palette of src/assets/main.css: plum for the browser chrome, the light page colour for the splash.
+const THEME_COLOR = '#6b1a36'
+const BACKGROUND_COLOR = '#fbf7f2'
+
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [
+    vue(),
+    // Installable PWA: writes dist/manifest.webmanifest (and links it from index.html) and a Workbox
+    // service worker at dist/sw.js, scope "/". main.js registers it through virtual:pwa-register.
+    VitePWA({
+      strategies: 'generateSW',
+      filename: 'sw.js',
+      manifestFilename: 'manifest.webmanifest',
+      scope: '/',
+      base: '/',
+      injectRegister: false,
+      // A new version waits until the user says "Reload" (AppUpdatePrompt), so a booking form is never
+      // swapped out from under someone; the very first install takes control at once (clientsClaim).
+      registerType: 'prompt',
+      includeManifestIcons: false, // the icons are precached by globPatterns already
+      manifest: {
+        id: '/',
+        name: 'Ticket Show',
+        short_name: 'Ticket Show',
+        description: 'Book tickets for shows at theatres and cinemas near you.',
+        lang: 'en',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'any',
+        theme_color: THEME_COLOR,
+        background_color: BACKGROUND_COLOR,
+        categories: ['entertainment'],
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // The app shell: index.html, the hashed JS/CSS chunks (every lazy route too), icons, the icon font.
+        globPatterns: ['**/*.{html,js,css,svg,png,woff2}'],
+        globIgnores: ['**/node_modules/**', 'sw.js', 'workbox-*.js'],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: false,
+        // Any page of the SPA opens offline; /api and /media are never answered with index.html.
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/media(\/|$)/],
+        runtimeCaching: [
+          {
+            // Public catalogue reads only: lists and single items of shows, theatres and screenings. Never
+            // auth, bookings, admin, jobs, exports or reports (they depend on who asks), and never a sub-path
+            // such as /api/theatres/1/export. Workbox routes match GET only, so writes always go to the network.
+            urlPattern: ({ url, request, sameOrigin }) =>
+              sameOrigin &&
+              request.method === 'GET' &&
+              /^\/api\/(shows|theatres|screenings)(\/\d+)?\/?$/.test(url.pathname),
+            handler: 'NetworkFirst',
+            method: 'GET',
+            options: {
+              cacheName: 'ticketshow-api',
+              networkTimeoutSeconds: 4,
+              cacheableResponse: { statuses: [200] },
+              expiration: { maxEntries: 200, maxAgeSeconds: 7 * 24 * 60 * 60, purgeOnQuotaError: true },
+              plugins: [
+                {
+                  // A NetworkFirst cache hit means the network failed or timed out: the header tells the
+                  // API client (src/api/client.js) to show the offline banner. Workbox copies this
+                  // function's source into sw.js, so it must not refer to anything outside itself.
+                  cachedResponseWillBeUsed: async ({ cachedResponse }) => {
+                    if (!cachedResponse) return cachedResponse
+                    const headers = new Headers(cachedResponse.headers)
+                    headers.set('X-Ticketshow-Offline-Copy', '1')
+                    return new Response(await cachedResponse.blob(), {
+                      status: cachedResponse.status,
+                      statusText: cachedResponse.statusText,
+                      headers,
+                    })
+                  },
+                },
+              ],
+            },
+          },
+          {
+            // Posters and theatre photos: names are random and never reused, so a cached copy is good for good.
+            urlPattern: ({ url, request, sameOrigin }) =>
+              sameOrigin && request.method === 'GET' && url.pathname.startsWith('/media/'),
+            handler: 'CacheFirst',
+            method: 'GET',
+            options: {
+              cacheName: 'ticketshow-media',
+              cacheableResponse: { statuses: [200] },
+              expiration: { maxEntries: 120, maxAgeSeconds: 30 * 24 * 60 * 60, purgeOnQuotaError: true },
+            },
+          },
+        ],
+      },
+    }),
+  ],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },

@@ -5,9 +5,11 @@ from PIL import Image, ImageDraw
 PLUM = (107, 26, 54, 255)
 GOLD = (224, 179, 90, 255)
 
-def icon(size: int) -> Image.Image:
+def icon(size: int, zoom: float = 1.0) -> Image.Image:
+    """The icon at `size`; zoom < 1 draws the ticket smaller around the centre (for the maskable icon)."""
     scale = 4  # draw large, then downsample for smooth edges
-    s = size * scale
+    full = size * scale
+    s = round(full * zoom)
     img = Image.new("RGBA", (s, s), PLUM)
     d = ImageDraw.Draw(img)
     # Ticket inside the maskable safe zone (central 80%).
@@ -34,7 +36,14 @@ def icon(size: int) -> Image.Image:
         a = -math.pi / 2 + i * math.pi / 5
         pts.append((cx + r * math.cos(a), cy + r * math.sin(a)))
     d.polygon(pts, fill=PLUM)
+    if s != full:  # centre the smaller drawing on a full-size plum square
+        canvas = Image.new("RGBA", (full, full), PLUM)
+        canvas.paste(img, ((full - s) // 2, (full - s) // 2))
+        img = canvas
     return img.resize((size, size), Image.LANCZOS)
 
 for size in (192, 512):
     icon(size).save(f"public/icons/icon-{size}.png", optimize=True)
+# Maskable: platforms crop it to a circle or squircle, keeping only the central 80% "safe zone"; the ticket
+# is drawn at 80% so even its corners stay well inside that circle, on an opaque full-bleed background.
+icon(512, zoom=0.8).convert("RGB").save("public/icons/icon-maskable-512.png", optimize=True)

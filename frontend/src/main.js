@@ -10,6 +10,10 @@ import router from './router'
 import { configureClient } from './api/client'
 import { useAuthStore } from './stores/auth'
 import { useToast } from './composables/useToast'
+import { reportNetworkStatus } from './composables/useNetworkStatus'
+import { registerServiceWorker } from './composables/useServiceWorker'
+// Imported before mounting so its `beforeinstallprompt` listener is there when the browser fires it.
+import './composables/useInstallPrompt'
 
 followColorScheme()
 
@@ -28,14 +32,14 @@ configureClient({
     const current = router.currentRoute.value
     if (current.name !== 'login') router.push({ name: 'login', query: { redirect: current.fullPath } })
   },
+  onNetworkStatus: reportNetworkStatus,
 })
 auth.ensureUser()
 
 app.mount('#app')
 
-if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-  window.addEventListener('load', () => navigator.serviceWorker.register('/sw.js').catch(() => {}))
-}
+// The offline-capable service worker (vite-plugin-pwa, /sw.js), production builds only.
+registerServiceWorker()
 
 /** Bootstrap 5.3 colour modes: follow the system setting, also when it changes while the app is open. */
 function followColorScheme() {

@@ -29,8 +29,11 @@ class Backstage:
         assert response.status_code in (200, 201), response.text
         return response.json()
 
+    def screenings(self, show_id):
+        return requests.get(f"{self.base}/api/shows/{show_id}").json()["screenings"]
+
     def screening_ids(self, show_id):
-        return [s["id"] for s in requests.get(f"{self.base}/api/shows/{show_id}").json()["screenings"]]
+        return [s["id"] for s in self.screenings(show_id)]
 
 
 def at(days=0, hours=0):

@@ -13,13 +13,22 @@ export class ApiError extends Error {
   }
 }
 
-// main.js wires these to the auth store and router; the defaults keep this module usable on its own.
+// main.js wires these to the auth store, router and network status; the defaults keep this module usable
+// on its own.
 let getToken = () => null
 let onUnauthorized = () => {}
+let onNetworkStatus = () => {}
+
+// The service worker sets this header on a public list it answered from its cache because the network
+// failed (see the runtime caching in vite.config.js): the data is shown, but we are offline.
+const OFFLINE_COPY_HEADER = 'X-Ticketshow-Offline-Copy'
 
 export function configureClient(options) {
   if (options.getToken) getToken = options.getToken
   if (options.onUnauthorized) onUnauthorized = options.onUnauthorized
+  // Called with 'unreachable' (network error), 'cached' (an offline copy from the service worker) or
+  // 'reachable' (a real answer from the server, whatever its status).
+  if (options.onNetworkStatus) onNetworkStatus = options.onNetworkStatus
 }
 
 /** Builds "?a=1&tag=x&tag=y", leaving out empty values so callers can pass filters as they are. */
@@ -72,12 +81,15 @@ export async function request(method, path, { query, json, formData, signal, hea
     response = await fetch(path + buildQuery(query), { method, headers, body, signal })
   } catch (cause) {
     if (cause?.name === 'AbortError') throw cause
+    onNetworkStatus('unreachable')
     throw new ApiError({
       status: 0,
       code: 'network_error',
       message: 'Could not reach the server. Check your connection and try again.',
     })
   }
+
+  onNetworkStatus(response.headers.get(OFFLINE_COPY_HEADER) ? 'cached' : 'reachable')
 
   // Files (CSV exports, reports) need the token too, so they come through here as Blobs, not as links.
   if (blob && response.ok) {
