@@ -141,8 +141,8 @@ def main() -> int:
         oversold = sum(max(0, sum(o.asked for o in confirmed if o.screening_id == sid) - args.seats)
                        for sid in arena.screening_ids)
         print()
-        print(f"| measure | requests | per second | p50 ms | p99 ms | ratio to health |")
-        print(f"| --- | ---: | ---: | ---: | ---: | ---: |")
+        print("| measure | requests | per second | p50 ms | p99 ms | ratio to health |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
         print(f"| GET /api/health (ceiling) | {health['requests']} | {health['rps']:.0f} | {health['p50_ms']:.1f} "
               f"| {health['p99_ms']:.1f} | 1.00 |")
         print(f"| POST /api/bookings (confirmed) | {len(outcomes)} | {booking_rps:.0f} | "

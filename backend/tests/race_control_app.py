@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 from ticketshow import create_app
 from ticketshow.booking import service
 from ticketshow.booking.models import CONFIRMED, Booking, Ticket
+from ticketshow.catalog.models import Screening
 from ticketshow.extensions import db
 
 
 def check_then_insert(user_id, screening_id, quantity, *, idempotency_key=None, expected_unit_price=None):
-    screening = service._bookable_screening(screening_id)
+    screening = db.session.get(Screening, screening_id)
     sold = db.session.scalar(select(func.count()).where(Ticket.screening_id == screening.id))
     db.session.commit()  # the check ends here; the write below is a separate transaction
     seats_left = screening.seats_total - sold

@@ -117,9 +117,9 @@ def test_admin_flush(api, client, admin, catalogue):
     assert client.get("/api/theatres").headers["X-Cache"] == "HIT"
     assert client.delete("/api/admin/cache", headers=admin).status_code == 204
     assert client.get("/api/theatres").headers["X-Cache"] == "MISS"
-    from ticketshow.extensions import make_redis_client, redis_store
-    assert [k for k in redis_store.scan_iter(match="cache:response:*")] == [
-        k for k in redis_store.scan_iter(match="cache:response:*") if b"/api/theatres" in k]
+    from ticketshow.extensions import redis_store
+    left = [key for key in redis_store.scan_iter(match="cache:response:*")]
+    assert left and all(b"/api/theatres" in key for key in left)  # the old /api/shows entry is gone
 
 
 def test_answers_that_depend_on_the_caller_are_not_cached(api, client, catalogue):

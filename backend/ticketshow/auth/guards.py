@@ -31,9 +31,3 @@ def admin_required(view):
 
     _annotate(wrapper, security=BEARER)
     return wrapper
-
-
-def optional_user():
-    """The logged-in user if a valid token came with the request, else None (public endpoints)."""
-    verify_jwt_in_request(optional=True)
-    return current_user if current_user else None

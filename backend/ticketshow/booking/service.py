@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from ..auth.models import User
 from ..cache import mark_catalog_changed
 from ..catalog import images
+from ..catalog.service import user_ratings
 from ..catalog.models import Screening, Show, Theatre
 from ..database import immediate_transaction, utcnow, writes
 from ..errors import Conflict, Forbidden, Invalid, NotFound
@@ -39,14 +40,6 @@ class ScreeningStarted(Conflict):
 
 class CancellationClosed(Conflict):
     code = "cancellation_closed"
-
-
-def _bookable_screening(screening_id: int) -> Screening:  # used by the race test's control
-    screening = db.session.get(Screening, screening_id)
-    if (screening is None or screening.removed_at is not None or screening.show.removed_at is not None
-            or screening.theatre.removed_at is not None):
-        raise NotFound("No such screening.", details={"screening_id": screening_id})
-    return screening
 
 
 def _replay(user_id: int, key: str) -> int | None:
@@ -237,9 +230,6 @@ def rate(user_id: int, show_id: int, score: int) -> dict:
     else:
         rating.score = score
     db.session.flush()
-    average, count = db.session.execute(
-        select(func.avg(Rating.score), func.count()).where(Rating.show_id == show_id)).one()
-    return {"show_id": show_id, "score": score,
-            "user_rating": {"average": round(float(average), 2), "count": count}}
+    return {"show_id": show_id, "score": score, "user_rating": user_ratings([show_id])[show_id]}
 
 

@@ -76,16 +76,23 @@ def catalog_write(function):
     return wrapper
 
 
+NO_USER_RATINGS = {"average": None, "count": 0}
+
+
+def user_ratings(show_ids=None) -> dict[int, dict]:
+    """Users' scores per show as {"average", "count"}, in one grouped query (every show when ids is None).
+    Shows nobody rated are absent: use NO_USER_RATINGS for them."""
+    statement = select(Rating.show_id, func.avg(Rating.score), func.count()).group_by(Rating.show_id)
+    if show_ids is not None:
+        statement = statement.where(Rating.show_id.in_(show_ids))
+    return {show_id: {"average": round(float(average), 2), "count": count}
+            for show_id, average, count in db.session.execute(statement)}
+
+
 def attach_user_ratings(shows: Sequence[Show]) -> Sequence[Show]:
-    ids = [s.id for s in shows]
-    if ids:
-        rows = db.session.execute(
-            select(Rating.show_id, func.avg(Rating.score), func.count())
-            .where(Rating.show_id.in_(ids)).group_by(Rating.show_id)).all()
-        found = {show_id: (avg, count) for show_id, avg, count in rows}
-        for show in shows:
-            avg, count = found.get(show.id, (None, 0))
-            show.user_rating = {"average": round(float(avg), 2) if avg is not None else None, "count": count}
+    found = user_ratings([s.id for s in shows]) if shows else {}
+    for show in shows:
+        show.user_rating = found.get(show.id, NO_USER_RATINGS)
     return shows
 
 
@@ -167,12 +174,6 @@ def show_detail(show_id: int) -> dict:
     attach_user_ratings([show])
     return {**_as_dict(show), "tags": show.tags, "user_rating": show.user_rating,
             "popularity": show.popularity, "screenings": _upcoming_screenings(show_id=show.id)}
-
-
-def get_show(show_id: int) -> Show:
-    show = _live_show(show_id)
-    attach_user_ratings([show])
-    return show
 
 
 def list_screenings(*, starts_from=None, starts_to=None, show_id=None, theatre_id=None, place=None,

@@ -8,8 +8,9 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..auth.models import ROLE_USER, User
-from ..booking.models import CANCELLED, CONFIRMED, Booking, Rating, Ticket
+from ..booking.models import CANCELLED, CONFIRMED, Booking, Ticket
 from ..catalog.models import Screening, Show, Theatre
+from ..catalog.service import NO_USER_RATINGS, user_ratings
 from ..database import utcnow
 from ..extensions import db
 
@@ -44,8 +45,7 @@ def dashboard(days: int) -> dict:
     theatres = db.session.execute(select(Theatre.id, Theatre.name, Theatre.place)
                                   .where(Theatre.removed_at.is_(None)).order_by(Theatre.name_folded)).all()
     shows = db.session.execute(select(Show.id, Show.name).where(Show.removed_at.is_(None))).all()
-    ratings = {row[0]: (row[1], row[2]) for row in db.session.execute(
-        select(Rating.show_id, func.avg(Rating.score), func.count()).group_by(Rating.show_id))}
+    ratings = user_ratings()
 
     def figures(row_id, sales, seats) -> dict:
         bookings, tickets, revenue = sales.get(row_id, (0, 0, 0))
@@ -57,10 +57,8 @@ def dashboard(days: int) -> dict:
                    for t in theatres]
     per_show = []
     for show in shows:
-        average, count = ratings.get(show.id, (None, 0))
         per_show.append({"id": show.id, "name": show.name, **figures(show.id, show_sales, show_seats),
-                         "user_rating": {"average": round(float(average), 2) if average is not None else None,
-                                         "count": count}})
+                         "user_rating": ratings.get(show.id, NO_USER_RATINGS)})
     per_show.sort(key=lambda s: (-s["tickets"], s["name"]))
 
     return {

@@ -16,8 +16,9 @@ from flask import current_app
 from sqlalchemy import func, select, type_coerce
 
 from ..auth.models import User
-from ..booking.models import CANCELLED, CONFIRMED, Booking, Rating
+from ..booking.models import CANCELLED, CONFIRMED, Booking
 from ..catalog.models import Screening, Show, ShowTag, Theatre
+from ..catalog.service import user_ratings
 from ..database import Money, utcnow
 from ..errors import NotFound
 from ..extensions import db
@@ -92,8 +93,7 @@ def _show_facts(theatre_id: int) -> tuple[dict[int, str], dict[int, str]]:
     for show_id, tag in db.session.execute(select(ShowTag.show_id, ShowTag.tag).where(ShowTag.show_id.in_(show_ids))
                                            .order_by(ShowTag.show_id, ShowTag.position)):
         tags.setdefault(show_id, []).append(tag)
-    ratings = {show_id: f"{average:.2f}" for show_id, average in db.session.execute(
-        select(Rating.show_id, func.avg(Rating.score)).where(Rating.show_id.in_(show_ids)).group_by(Rating.show_id))}
+    ratings = {show_id: f"{rating['average']:.2f}" for show_id, rating in user_ratings(show_ids).items()}
     return {show_id: "; ".join(names) for show_id, names in tags.items()}, ratings
 
 
