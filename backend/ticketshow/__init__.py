@@ -79,11 +79,13 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     from .jobs.routes import bp as jobs_bp
     from .notifications.presence import record_after_request
     from .operations import bp as operations_bp
+    from .popularity.routes import bp as popularity_bp
+    from .pricing.routes import bp as pricing_bp
     from .reports.routes import bp as reports_bp
     from .spa import register_spa
 
     for blueprint in (health_bp, operations_bp, dashboard_bp, auth_bp, catalog_bp, booking_bp, jobs_bp,
-                      exports_bp, reports_bp):
+                      exports_bp, reports_bp, pricing_bp, popularity_bp):
         app.register_blueprint(blueprint)
     celery_init_app(app)
     app.after_request(record_after_request)  # last seen, for the daily reminder

@@ -20,6 +20,7 @@ TASK_ROUTES = {
     "mail.*": {"queue": "mail"},
     "reports.*": {"queue": "reports"},
     "exports.*": {"queue": "exports"},
+    "popularity.*": {"queue": "default"},
 }
 
 
@@ -53,4 +54,6 @@ def celery_init_app(app: Flask) -> Celery:
 def _import_tasks() -> None:
     from .exports import tasks as _exports  # noqa: F401
     from .notifications import tasks as _notifications  # noqa: F401
+    from .popularity import tasks as _popularity  # noqa: F401
+    from .pricing import tasks as _pricing  # noqa: F401
     from .reports import tasks as _reports  # noqa: F401

@@ -1,5 +1,6 @@
 """`flask --app ticketshow prepare`: migrate and seed, once, before the web server forks its workers.
-`flask --app ticketshow demo`: load the demo catalogue on demand (idempotent)."""
+`flask --app ticketshow demo`: load the demo catalogue on demand (idempotent).
+`flask --app ticketshow forecast`: run the nightly popularity forecast now, in this process."""
 from __future__ import annotations
 
 import click
@@ -38,3 +39,10 @@ def register_cli(app) -> None:
         from .demo.loader import load_demo
 
         click.echo(str(load_demo(current_app.config["SETTINGS"].data_dir)))
+
+    @app.cli.command("forecast")
+    def forecast():
+        """Retrain the popularity model and forecast every upcoming screening now (as the nightly job does)."""
+        from .popularity.service import run_forecast
+
+        click.echo(str(run_forecast()))

@@ -144,3 +144,30 @@ class Money(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+# ---- the driver connection, for the few statements on the hottest path ----------------------------
+# Building, compiling and processing a SQLAlchemy statement costs several times what SQLite spends running
+# it. The booking transaction runs its handful of statements on the sqlite3 connection underneath the
+# session's transaction instead; these helpers store values exactly as the column types above do.
+
+def driver_connection(session):
+    """The sqlite3 connection of the session's current transaction (BEGIN already sent)."""
+    return session.connection().connection.driver_connection
+
+
+def to_paise(amount: Decimal) -> int:
+    return Money().process_bind_param(amount, None)
+
+
+def from_paise(paise: int | None) -> Decimal | None:
+    return Money().process_result_value(paise, None)
+
+
+def to_stored_time(value: datetime) -> str:
+    """As SQLAlchemy's SQLite DateTime stores a naive UTC value: 'YYYY-MM-DD HH:MM:SS.ffffff'."""
+    return UTCDateTime().process_bind_param(value, None).isoformat(sep=" ", timespec="microseconds")
+
+
+def from_stored_time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=timezone.utc)

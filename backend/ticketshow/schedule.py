@@ -21,8 +21,16 @@ def beat_schedule(settings) -> dict:
             "task": "notifications.daily_reminders_scheduled",
             "schedule": crontab(hour=hour, minute=minute),
         },
+        "dynamic-prices": {  # prices move with time to the start too (pricing/service.py)
+            "task": "pricing.reprice_upcoming",
+            "schedule": crontab(minute="*/10"),
+        },
         "monthly-reports": {  # the 1st at 09:00 local, for the month that just ended
             "task": "reports.monthly_reports_scheduled",
             "schedule": crontab(day_of_month=1, hour=9, minute=0),
+        },
+        "nightly-forecast": {  # 02:30 local, when nobody books: retrain and forecast every upcoming screening
+            "task": "popularity.nightly_forecast_scheduled",
+            "schedule": crontab(hour=2, minute=30),
         },
     }

@@ -12,17 +12,27 @@ from tests.factories import book_seats
 
 @contextmanager
 def recorded_statements():
+    """Every statement SQLite runs in the block, as SQLite's trace sees it (values inlined): those sent by
+    SQLAlchemy and those the booking path sends on the driver connection alike."""
     from ticketshow.extensions import db
-    statements = []
+    statements, traced = [], []
 
-    def record(_conn, _cursor, statement, parameters, _context, _many):
-        statements.append((statement, parameters))
+    def trace(connection):
+        connection.set_trace_callback(lambda statement: statements.append((statement, ())))
+        traced.append(connection)
 
-    event.listen(db.engine, "before_cursor_execute", record)
+    def on_checkout(dbapi_connection, _record, _proxy):
+        trace(dbapi_connection)
+
+    event.listen(db.engine, "checkout", on_checkout)
+    if db.session().in_transaction():  # the test's own session may already hold a connection
+        trace(db.session.connection().connection.driver_connection)
     try:
         yield statements
     finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+        event.remove(db.engine, "checkout", on_checkout)
+        for connection in traced:
+            connection.set_trace_callback(None)
 
 
 def statement_count(client, path, headers=None) -> int:

@@ -143,6 +143,30 @@ def test_the_demo_holds_what_it_promises(app, data_dir):
                 assert (image.format, image.size) == ("WEBP", size)
 
 
+def test_the_demo_comes_with_forecasts_learnt_from_its_past(app, demo_template):
+    """The load ends with a first forecast run: every upcoming screening has one, trained on the demo's
+    past months (enough history for the model, which beats the naive forecast on the latest of them)."""
+    from ticketshow.popularity import service as popularity
+    from ticketshow.popularity.models import ForecastRun, ScreeningForecast
+
+    _, output = demo_template
+    now = utcnow()
+    upcoming = set(db.session.scalars(select(Screening.id).where(Screening.starts_at > now)))
+    forecasts = dict(db.session.execute(select(ScreeningForecast.screening_id,
+                                               ScreeningForecast.predicted_occupancy)).all())
+    assert set(forecasts) == upcoming and f"forecasts for {len(upcoming)} upcoming screenings" in output
+    assert len({round(value, 2) for value in forecasts.values()}) > 30  # they differ, screening by screening
+    run = db.session.scalar(select(ForecastRun))
+    assert run.model.startswith("ridge") and run.validation_mae < run.baseline_mae
+    shows = popularity.popularity_for("show", db.session.scalars(select(Show.id)))
+    assert len(shows) == len(SHOWS) and all(0 <= p["score"] <= 100 for p in shows.values())
+    # The houseful screening is forecast full.
+    sold = dict(db.session.execute(select(Ticket.screening_id, func.count()).group_by(Ticket.screening_id)).all())
+    houseful = next(s.id for s in db.session.scalars(select(Screening).where(Screening.starts_at > now))
+                    if sold.get(s.id, 0) == s.seats_total)
+    assert forecasts[houseful] == 1.0
+
+
 def test_loading_twice_adds_nothing(app, data_dir):
     def snapshot():
         return [_count(model) for model in (Theatre, Show, Screening, User, Booking, Ticket, Rating)]

@@ -10,17 +10,19 @@ from datetime import timedelta
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from ..auth.models import User
 from ..cache import mark_catalog_changed
 from ..catalog import images
 from ..catalog.service import user_ratings
-from ..catalog.models import Screening, Show, Theatre
-from ..database import immediate_transaction, utcnow, writes
+from ..catalog.models import Screening, Show
+from ..database import (driver_connection, from_paise, from_stored_time, immediate_transaction, to_paise,
+                        to_stored_time, utcnow, writes)
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..pagination import paginate
+from ..pricing import service as pricing
 from .models import CANCELLED, CONFIRMED, Booking, Rating, Ticket
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -40,6 +42,10 @@ class ScreeningStarted(Conflict):
 
 class CancellationClosed(Conflict):
     code = "cancellation_closed"
+
+
+class PriceChanged(Conflict):
+    code = "price_changed"
 
 
 def _replay(user_id: int, key: str) -> int | None:
@@ -71,57 +77,69 @@ def book(user_id: int, screening_id: int, quantity: int, *, idempotency_key: str
     return db.session.get(Booking, previous_id), False
 
 
+_SCREENING_FOR_SALE = """
+    SELECT s.seats_total, s.price, s.starts_at, sh.dynamic_pricing, sh.id, sh.name, sh.image_path,
+           t.id, t.name, t.place, (SELECT score FROM ratings WHERE user_id = ? AND show_id = sh.id)
+    FROM screenings AS s JOIN shows AS sh ON sh.id = s.show_id JOIN theatres AS t ON t.id = s.theatre_id
+    WHERE s.id = ? AND s.removed_at IS NULL AND sh.removed_at IS NULL AND t.removed_at IS NULL"""
+_SEATS_SOLD = "SELECT count(*), coalesce(max(seat_no), 0) FROM tickets WHERE screening_id = ?"
+_SEATS_TAKEN = "SELECT seat_no FROM tickets WHERE screening_id = ?"
+_INSERT_BOOKING = """
+    INSERT INTO bookings (user_id, screening_id, quantity, unit_price, total_price, status, idempotency_key,
+                          created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
+_INSERT_TICKET = "INSERT INTO tickets (booking_id, screening_id, seat_no) VALUES (?, ?, ?)"
+
+
 def _take_seats(user_id: int, screening_id: int, quantity: int, idempotency_key: str | None,
                 expected_unit_price: Decimal | None) -> dict:
-    screening = db.session.execute(
-        select(Screening.seats_total, Screening.price, Screening.starts_at, Show.id.label("show_id"),
-               Show.name.label("show_name"), Show.image_path, Theatre.id.label("theatre_id"),
-               Theatre.name.label("theatre_name"), Theatre.place,
-               select(Rating.score).where(Rating.user_id == user_id, Rating.show_id == Show.id)
-               .scalar_subquery().label("my_rating"))
-        .join(Show, Show.id == Screening.show_id).join(Theatre, Theatre.id == Screening.theatre_id)
-        .where(Screening.id == screening_id, Screening.removed_at.is_(None), Show.removed_at.is_(None),
-               Theatre.removed_at.is_(None))).first()
-    if screening is None:
+    """Check and take the seats: four indexed statements on the driver connection (database.py says why),
+    inside the caller's BEGIN IMMEDIATE transaction."""
+    sqlite = driver_connection(db.session)
+    row = sqlite.execute(_SCREENING_FOR_SALE, (user_id, screening_id)).fetchone()
+    if row is None:
         raise NotFound("No such screening.", details={"screening_id": screening_id})
-    now = utcnow()
-    if screening.starts_at <= now:
-        raise ScreeningStarted(details={"starts_at": screening.starts_at.isoformat()})
-    sold, highest_seat = db.session.execute(
-        select(func.count(), func.coalesce(func.max(Ticket.seat_no), 0)).where(Ticket.screening_id == screening_id)).one()
-    seats_left = max(screening.seats_total - sold, 0)
+    (seats_total, price_paise, starts_at, dynamic_pricing, show_id, show_name, image_path,
+     theatre_id, theatre_name, place, my_rating) = row
+    starts_at, now = from_stored_time(starts_at), utcnow()
+    if starts_at <= now:
+        raise ScreeningStarted(details={"starts_at": starts_at.isoformat()})
+    sold, highest_seat = sqlite.execute(_SEATS_SOLD, (screening_id,)).fetchone()
+    seats_left = max(seats_total - sold, 0)
     if seats_left == 0:
         raise Houseful(details={"seats_left": 0})
     if seats_left < quantity:
         raise NotEnoughSeats(f"Only {seats_left} seat{'s' if seats_left != 1 else ''} left; you asked for "
                              f"{quantity}.", details={"seats_left": seats_left, "requested": quantity})
-    unit_price = screening.price  # fixed now, whatever the screening's price becomes later
+    unit_price = from_paise(price_paise)  # fixed now, under the write lock, whatever the price becomes later
     if expected_unit_price is not None and expected_unit_price != unit_price:
-        raise Conflict("The price has changed since you saw it.", code="price_changed",
-                       details={"unit_price": unit_price, "expected_unit_price": expected_unit_price})
-    seats = _free_seats(screening_id, screening.seats_total, sold, highest_seat, quantity)
-    booking = {"user_id": user_id, "screening_id": screening_id, "quantity": quantity, "unit_price": unit_price,
-               "total_price": unit_price * quantity, "status": CONFIRMED, "idempotency_key": idempotency_key,
-               "created_at": now}
-    booking["id"] = db.session.execute(
-        Booking.__table__.insert().values(**booking).returning(Booking.__table__.c.id)).scalar_one()
-    db.session.execute(Ticket.__table__.insert(),
-                       [{"booking_id": booking["id"], "screening_id": screening_id, "seat_no": seat} for seat in seats])
+        raise PriceChanged(f"The price is now ₹{unit_price:.2f} a seat (you saw ₹{expected_unit_price:.2f}); "
+                           f"nothing was booked.",
+                           details={"unit_price": unit_price, "expected_unit_price": expected_unit_price})
+    seats = _free_seats(sqlite, screening_id, seats_total, sold, highest_seat, quantity)
+    total_price = unit_price * quantity
+    booking_id = sqlite.execute(_INSERT_BOOKING, (
+        user_id, screening_id, quantity, to_paise(unit_price), to_paise(total_price), CONFIRMED, idempotency_key,
+        to_stored_time(now))).fetchone()[0]
+    sqlite.executemany(_INSERT_TICKET, [(booking_id, screening_id, seat) for seat in seats])
+    if dynamic_pricing:  # the next customer is quoted the price this sale has made
+        pricing.reprice([screening_id], "booking", now=now)
     cutoff = timedelta(minutes=current_app.config["CANCELLATION_CUTOFF_MINUTES"])
-    return {**booking, "seat_numbers": seats, "cancelled_at": None, "cancel_reason": None,
-            "can_cancel": now < screening.starts_at - cutoff, "can_rate": False, "my_rating": screening.my_rating,
-            "screening": {"id": screening_id, "starts_at": screening.starts_at,
-                          "show": {"id": screening.show_id, "name": screening.show_name,
-                                   "image_url": images.url(screening.image_path)},
-                          "theatre": {"id": screening.theatre_id, "name": screening.theatre_name,
-                                      "place": screening.place}}}
+    return {"id": booking_id, "user_id": user_id, "screening_id": screening_id, "quantity": quantity,
+            "unit_price": unit_price, "total_price": total_price, "status": CONFIRMED,
+            "idempotency_key": idempotency_key, "created_at": now, "seat_numbers": seats, "cancelled_at": None,
+            "cancel_reason": None, "can_cancel": now < starts_at - cutoff, "can_rate": False, "my_rating": my_rating,
+            "screening": {"id": screening_id, "starts_at": starts_at,
+                          "show": {"id": show_id, "name": show_name, "image_url": images.url(image_path)},
+                          "theatre": {"id": theatre_id, "name": theatre_name, "place": place}}}
 
 
-def _free_seats(screening_id: int, seats_total: int, sold: int, highest_seat: int, quantity: int) -> list[int]:
+def _free_seats(sqlite, screening_id: int, seats_total: int, sold: int, highest_seat: int,
+                quantity: int) -> list[int]:
     """The lowest free seat numbers. Without cancellations seats are 1..sold, so no list is read."""
     if highest_seat == sold:
         return list(range(sold + 1, sold + quantity + 1))
-    taken = set(db.session.scalars(select(Ticket.seat_no).where(Ticket.screening_id == screening_id)))
+    taken = {seat for (seat,) in sqlite.execute(_SEATS_TAKEN, (screening_id,))}
     free = (seat for seat in range(1, seats_total + 1) if seat not in taken)
     return [next(free) for _ in range(quantity)]
 
@@ -150,6 +168,8 @@ def cancel(user: User, booking_id: int) -> Booking:
                                      details={"closed_at": closes_at.isoformat()})
         db.session.execute(Ticket.__table__.delete().where(Ticket.booking_id == booking.id))
         booking.status, booking.cancelled_at, booking.cancel_reason = CANCELLED, utcnow(), "cancelled_by_user"
+        db.session.flush()
+        pricing.reprice([booking.screening_id], "cancellation")
     return booking
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import Money, UTCDateTime, utcnow
@@ -46,6 +46,8 @@ class Show(db.Model):
     __table_args__ = (
         CheckConstraint("rating BETWEEN 0 AND 5", name="rating_range"),
         CheckConstraint("ticket_price >= 0", name="price_non_negative"),
+        CheckConstraint("price_floor_pct BETWEEN 10 AND 100 AND price_ceiling_pct BETWEEN 100 AND 500",
+                        name="dynamic_pricing_bounds"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -58,6 +60,10 @@ class Show(db.Model):
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str | None] = mapped_column(String(60))
     image_path: Mapped[str | None] = mapped_column(String(200))
+    # Dynamic pricing (off by default): screenings' prices move between these shares of their base price.
+    dynamic_pricing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
+    price_floor_pct: Mapped[int] = mapped_column(Integer, default=80, server_default=text("80"))
+    price_ceiling_pct: Mapped[int] = mapped_column(Integer, default=150, server_default=text("150"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -65,9 +71,15 @@ class Show(db.Model):
     # Filled by the catalogue service for responses (one grouped query per page, never per row).
     user_rating = {"average": None, "count": 0}
     popularity = None
+    trending = False
 
     tag_rows: Mapped[list["ShowTag"]] = relationship(
         back_populates="show", cascade="all, delete-orphan", order_by="ShowTag.position", lazy="selectin")
+
+    @property
+    def dynamic_pricing_settings(self) -> dict:
+        return {"enabled": self.dynamic_pricing, "floor_pct": self.price_floor_pct,
+                "ceiling_pct": self.price_ceiling_pct}
 
     @property
     def tags(self) -> list[str]:
@@ -90,12 +102,17 @@ class ShowTag(db.Model):
 
 
 class Screening(db.Model):
-    """A show at a theatre at a time, with its price and the seats it had when it was created."""
+    """A show at a theatre at a time, with its prices and the seats it had when it was created.
+
+    `base_price` is what the admin set; `price` is what a booking is charged now. They are equal unless the
+    show has dynamic pricing, in which case the pricing service moves `price` (see docs/pricing.md).
+    """
 
     __tablename__ = "screenings"
     __table_args__ = (
         CheckConstraint("seats_total BETWEEN 1 AND 10000", name="seats_range"),
         CheckConstraint("price >= 0", name="price_non_negative"),
+        CheckConstraint("base_price >= 0", name="base_price_non_negative"),
         Index("ix_screenings_starts_at", "starts_at"),
         Index("ix_screenings_theatre_starts", "theatre_id", "starts_at"),
         Index("ix_screenings_show_starts", "show_id", "starts_at"),
@@ -105,7 +122,9 @@ class Screening(db.Model):
     show_id: Mapped[int] = mapped_column(ForeignKey("shows.id"))
     theatre_id: Mapped[int] = mapped_column(ForeignKey("theatres.id"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    base_price: Mapped[Decimal] = mapped_column(Money)
     price: Mapped[Decimal] = mapped_column(Money)
+    previous_price: Mapped[Decimal | None] = mapped_column(Money)  # before the last change: the trend
     seats_total: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -116,6 +135,7 @@ class Screening(db.Model):
     # Filled by the catalogue service from the ticket rows (one grouped query per page).
     seats_sold = 0
     predicted_occupancy = None
+    filling_fast = False
 
     @property
     def seats_left(self) -> int:
@@ -126,5 +146,26 @@ class Screening(db.Model):
         return self.seats_left == 0
 
     @property
-    def base_price(self):
-        return self.price
+    def price_trend(self) -> str:
+        return price_trend(self.price, self.previous_price)
+
+
+def price_trend(price, previous_price) -> str:
+    if previous_price is None or price == previous_price:
+        return "steady"
+    return "rising" if price > previous_price else "falling"
+
+
+class PriceChange(db.Model):
+    """One move of a screening's current price, with what moved it: the admin sees the history."""
+
+    __tablename__ = "price_changes"
+    __table_args__ = (Index("ix_price_changes_screening", "screening_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    screening_id: Mapped[int] = mapped_column(ForeignKey("screenings.id", ondelete="CASCADE"))
+    price: Mapped[Decimal] = mapped_column(Money)
+    previous_price: Mapped[Decimal | None] = mapped_column(Money)
+    reason: Mapped[str] = mapped_column(String(20))
+    seats_sold: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -85,6 +85,20 @@ class AllocationIn(Schema):
     price = Money(allow_none=True, metadata={"description": "defaults to the show's ticket_price"})
 
 
+class DynamicPricingIn(Schema):
+    enabled = Boolean(required=True, truthy={True}, falsy={False})  # JSON true or false, not "yes"
+    floor_pct = Integer(strict=True, validate=validate.Range(min=10, max=100),
+                        metadata={"description": "lowest price, as a percentage of the base price (default 80)"})
+    ceiling_pct = Integer(strict=True, validate=validate.Range(min=100, max=500),
+                          metadata={"description": "highest price, as a percentage of the base price (default 150)"})
+
+
+class DynamicPricingOut(Schema):
+    enabled = Boolean()
+    floor_pct = Integer()
+    ceiling_pct = Integer()
+
+
 class ShowIn(Schema):
     name = Name(required=True)
     caption = TrimmedString(max_length=200, allow_none=True)
@@ -94,6 +108,7 @@ class ShowIn(Schema):
     ticket_price = Money(required=True)
     duration_minutes = Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=1440))
     language = TrimmedString(max_length=60, allow_none=True)
+    dynamic_pricing = Nested(DynamicPricingIn, metadata={"description": "off unless given (docs/pricing.md)"})
     screenings = List(Nested(AllocationIn), validate=validate.Length(max=500), load_only=True,
                       metadata={"description": "allocate theatres at showtimes while creating the show"})
 
@@ -115,7 +130,9 @@ class ShowOut(Schema):
     language = String(allow_none=True)
     image_url = String(allow_none=True)
     user_rating = Nested(UserRatingOut)
+    dynamic_pricing = Nested(DynamicPricingOut, attribute="dynamic_pricing_settings")
     popularity = Float(allow_none=True, metadata={"description": "0..100, null before the first forecast"})
+    trending = Boolean(metadata={"description": "bookings are picking up fast (docs/popularity.md)"})
     created_at = OffsetDateTime()
     updated_at = OffsetDateTime()
 
@@ -151,7 +168,7 @@ class ScreeningIn(Schema):
 
 class ScreeningUpdateIn(Schema):
     starts_at = OffsetDateTime()
-    price = Money()
+    price = Money(metadata={"description": "the base price"})
 
 
 class ScreeningOut(Schema):
@@ -159,12 +176,14 @@ class ScreeningOut(Schema):
     show = Nested(ShowRef)
     theatre = Nested(TheatreRef)
     starts_at = OffsetDateTime()
-    price = Money()
-    base_price = Money()
+    price = Money(metadata={"description": "what a booking is charged now"})
+    base_price = Money(metadata={"description": "the price the admin set; equal to price without dynamic pricing"})
+    price_trend = String(metadata={"description": "rising, falling or steady: the last price change"})
     seats_total = Integer()
     seats_left = Integer()
     houseful = Boolean()
-    predicted_occupancy = Float(allow_none=True)
+    filling_fast = Boolean(metadata={"description": "most seats sold, or the forecast says it will fill"})
+    predicted_occupancy = Float(allow_none=True, metadata={"description": "0..1, the forecast final share sold"})
 
 
 class ScreeningQuery(PageQuery, Timeframe):

@@ -20,8 +20,10 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..pagination import paginate
 from ..text import fold
+from ..popularity.service import forecasts_for, popularity_for
+from ..pricing import service as pricing
 from . import images
-from .models import Screening, Show, ShowTag, Theatre
+from .models import Screening, Show, ShowTag, Theatre, price_trend
 
 UPCOMING_LIMIT = 200  # screenings embedded in a theatre's or a show's page
 DEFAULT_TIMEFRAME = timedelta(days=7)
@@ -43,23 +45,52 @@ def seats_sold(screening_ids: Iterable[int]) -> dict[int, int]:
                                    .group_by(Ticket.screening_id)).all())
 
 
+FILLING_FAST_SOLD_SHARE = 0.7
+FILLING_FAST_FORECAST = 0.85
+
+
+def filling_fast(seats_total: int, seats_left: int, predicted_occupancy: float | None) -> bool:
+    """Seats are going: most are sold already, or the forecast says the house will (nearly) fill."""
+    if seats_left <= 0 or seats_total <= 0:
+        return False
+    sold_share = 1 - seats_left / seats_total
+    return sold_share >= FILLING_FAST_SOLD_SHARE or (predicted_occupancy or 0) >= FILLING_FAST_FORECAST
+
+
 def attach_seat_counts(screenings: Sequence[Screening]) -> Sequence[Screening]:
-    sold = seats_sold(s.id for s in screenings)
+    """Fill the response-only figures of screenings: seats sold, the forecast and the badge they give."""
+    ids = [s.id for s in screenings]
+    sold = seats_sold(ids)
+    forecasts = forecasts_for(ids) if ids else {}
     for screening in screenings:
         screening.seats_sold = sold.get(screening.id, 0)
+        screening.predicted_occupancy = forecasts.get(screening.id)
+        screening.filling_fast = filling_fast(screening.seats_total, screening.seats_left,
+                                              screening.predicted_occupancy)
     return screenings
 
 
 def refresh_seats(body: dict) -> dict:
-    """Put live seat figures into a cached response body (a screening, a list of them, or a page that
-    embeds them), so that cached catalogue reads never show yesterday's seats."""
+    """Put live seats and prices into a cached response body (a screening, a list of them, or a page that
+    embeds them): bookings change both without invalidating the cache, so cached reads never show stale ones."""
     found = [body] if "seats_total" in body else []
     for key in ("items", "screenings"):
         found += [item for item in body.get(key) or () if isinstance(item, dict) and "seats_total" in item]
-    sold = seats_sold(item["id"] for item in found)
+    if not found:
+        return body
+    live = {row.id: row for row in db.session.execute(
+        select(Screening.id, Screening.price, Screening.previous_price,
+               select(func.count()).where(Ticket.screening_id == Screening.id).scalar_subquery().label("sold"))
+        .where(Screening.id.in_([item["id"] for item in found])))}
     for item in found:
-        item["seats_left"] = max(item["seats_total"] - sold.get(item["id"], 0), 0)
+        row = live.get(item["id"])
+        if row is None:
+            continue
+        item["seats_left"] = max(item["seats_total"] - row.sold, 0)
         item["houseful"] = item["seats_left"] == 0
+        item["price"] = row.price.quantize(Decimal("0.01"))
+        item["price_trend"] = price_trend(row.price, row.previous_price)
+        item["filling_fast"] = filling_fast(item["seats_total"], item["seats_left"], item.get("predicted_occupancy"))
     return body
 
 
@@ -90,10 +121,21 @@ def user_ratings(show_ids=None) -> dict[int, dict]:
 
 
 def attach_user_ratings(shows: Sequence[Show]) -> Sequence[Show]:
+    """Fill the response-only figures of shows: users' ratings and the forecast's popularity."""
     found = user_ratings([s.id for s in shows]) if shows else {}
+    popular = popularity_for("show", [s.id for s in shows]) if shows else {}
     for show in shows:
         show.user_rating = found.get(show.id, NO_USER_RATINGS)
+        score = popular.get(show.id)
+        show.popularity, show.trending = (score["score"], score["trending"]) if score else (None, False)
     return shows
+
+
+def attach_theatre_popularity(theatres: Sequence[Theatre]) -> Sequence[Theatre]:
+    popular = popularity_for("theatre", [t.id for t in theatres]) if theatres else {}
+    for theatre in theatres:
+        theatre.popularity = popular.get(theatre.id, {}).get("score")
+    return theatres
 
 
 def _live_theatre(theatre_id: int) -> Theatre:
@@ -131,11 +173,13 @@ def list_theatres(q: str | None, place: str | None, page: int, per_page: int) ->
         statement = statement.where(Theatre.name_folded.like(_like(q), escape="\\"))
     if place:
         statement = statement.where(Theatre.place_folded.like(_like(place), escape="\\"))
-    return paginate(statement.order_by(Theatre.name_folded, Theatre.id), page, per_page)
+    result = paginate(statement.order_by(Theatre.name_folded, Theatre.id), page, per_page)
+    attach_theatre_popularity(result["items"])
+    return result
 
 
 def theatre_home(theatre_id: int) -> dict:
-    theatre = _live_theatre(theatre_id)
+    theatre = attach_theatre_popularity([_live_theatre(theatre_id)])[0]
     return {**_as_dict(theatre), "popularity": theatre.popularity,
             "screenings": _upcoming_screenings(theatre_id=theatre.id)}
 
@@ -173,7 +217,8 @@ def show_detail(show_id: int) -> dict:
     show = _live_show(show_id)
     attach_user_ratings([show])
     return {**_as_dict(show), "tags": show.tags, "user_rating": show.user_rating,
-            "popularity": show.popularity, "screenings": _upcoming_screenings(show_id=show.id)}
+            "dynamic_pricing_settings": show.dynamic_pricing_settings, "popularity": show.popularity,
+            "trending": show.trending, "screenings": _upcoming_screenings(show_id=show.id)}
 
 
 def list_screenings(*, starts_from=None, starts_to=None, show_id=None, theatre_id=None, place=None,
@@ -241,7 +286,7 @@ def update_theatre(theatre_id: int, changes: dict) -> Theatre:
     for key, value in changes.items():
         setattr(theatre, key, value)
     theatre.name_folded, theatre.place_folded = fold(theatre.name), fold(theatre.place)
-    return theatre
+    return attach_theatre_popularity([theatre])[0]
 
 
 def _change_capacity(theatre_id: int, capacity: int) -> None:
@@ -263,6 +308,7 @@ def _change_capacity(theatre_id: int, capacity: int) -> None:
                                     "screening_ids": [sid for sid, _ in oversold]})
         db.session.execute(update(Screening).where(Screening.id.in_(upcoming)).values(seats_total=capacity))
         db.session.execute(update(Theatre).where(Theatre.id == theatre_id).values(capacity=capacity))
+        pricing.reprice(db.session.scalars(upcoming).all(), "capacity")  # the share sold has changed
 
 
 @catalog_write
@@ -284,11 +330,24 @@ def _set_tags(show: Show, tags: Iterable[str]) -> None:
     show.tag_rows = [ShowTag(tag=tag, position=index) for index, tag in enumerate(unique)]
 
 
+def _set_dynamic_pricing(show: Show, settings: dict) -> None:
+    """Apply a partial {enabled, floor_pct, ceiling_pct}; the bounds must hold the base price."""
+    enabled = settings.get("enabled", show.dynamic_pricing or False)
+    floor_pct = settings.get("floor_pct", show.price_floor_pct or 80)
+    ceiling_pct = settings.get("ceiling_pct", show.price_ceiling_pct or 150)
+    if floor_pct > 100 or ceiling_pct < 100:
+        raise Invalid({"dynamic_pricing": "The floor must be at most 100% and the ceiling at least 100% of the "
+                                          "base price."})
+    show.dynamic_pricing, show.price_floor_pct, show.price_ceiling_pct = enabled, floor_pct, ceiling_pct
+
+
 @catalog_write
 def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
     fields = dict(fields)
     tags = fields.pop("tags", [])
+    dynamic = fields.pop("dynamic_pricing", None)
     show = Show(**fields, name_folded=fold(fields["name"]))
+    _set_dynamic_pricing(show, dynamic or {})
     _set_tags(show, tags)
     db.session.add(show)
     db.session.flush()
@@ -301,10 +360,16 @@ def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
         theatres[index] = theatre
     if problems:
         raise Invalid(problems)
+    screenings = []
     for index, allocation in enumerate(allocations or []):
         theatre, price = theatres[index], allocation.get("price")
-        db.session.add(Screening(show_id=show.id, theatre_id=theatre.id, starts_at=allocation["starts_at"],
-                                 price=show.ticket_price if price is None else price, seats_total=theatre.capacity))
+        base_price = show.ticket_price if price is None else price
+        screenings.append(Screening(show_id=show.id, theatre_id=theatre.id, starts_at=allocation["starts_at"],
+                                    base_price=base_price, price=base_price, seats_total=theatre.capacity))
+    db.session.add_all(screenings)
+    if show.dynamic_pricing and screenings:
+        db.session.flush()
+        pricing.reprice(pricing.upcoming_dynamic_screenings(show.id), "created")
     attach_user_ratings([show])
     return show
 
@@ -315,10 +380,16 @@ def update_show(show_id: int, changes: dict) -> Show:
     changes = dict(changes)
     if "tags" in changes:
         _set_tags(show, changes.pop("tags"))
+    dynamic = changes.pop("dynamic_pricing", None)
+    if dynamic is not None:
+        _set_dynamic_pricing(show, dynamic)
     for key, value in changes.items():
         setattr(show, key, value)
     show.name_folded = fold(show.name)
     show.updated_at = utcnow()
+    if dynamic is not None:
+        db.session.flush()
+        pricing.reprice(pricing.upcoming_dynamic_screenings(show.id), "settings")
     attach_user_ratings([show])
     return show
 
@@ -341,18 +412,27 @@ def set_show_image(show_id: int, data: bytes, media_dir: Path) -> str:
 def create_screening(show_id: int, theatre_id: int, starts_at: datetime, price: Decimal | None) -> Screening:
     show = _live_show(show_id)
     theatre = _live_theatre(theatre_id)
-    screening = Screening(show_id=show.id, theatre_id=theatre.id, starts_at=starts_at,
-                          price=show.ticket_price if price is None else price, seats_total=theatre.capacity)
+    base_price = show.ticket_price if price is None else price
+    screening = Screening(show_id=show.id, theatre_id=theatre.id, starts_at=starts_at, base_price=base_price,
+                          price=base_price, seats_total=theatre.capacity)
     db.session.add(screening)
     db.session.flush()
+    if show.dynamic_pricing and starts_at > utcnow():
+        pricing.reprice([screening.id], "created")
     return get_screening(screening.id)
 
 
 @catalog_write
 def update_screening(screening_id: int, changes: dict) -> Screening:
     screening = get_screening(screening_id)
+    changes = dict(changes)
+    if "price" in changes:  # the admin sets the base; the current price follows from it
+        changes["base_price"] = changes.pop("price")
     for key, value in changes.items():
         setattr(screening, key, value)
+    db.session.flush()
+    pricing.reprice([screening.id], "admin")
+    db.session.expire(screening)
     return get_screening(screening.id)
 
 

@@ -8,7 +8,9 @@ What it writes goes through the services where they apply: accounts through `cre
 policy), theatres and shows through the catalogue service (shows with their screenings as allocations),
 upcoming bookings through `book` and `cancel`, ratings through `rate`. Bookings of past screenings cannot
 go through `book` (it refuses started screenings), so they are inserted as the booking service writes
-them: a booking row and one ticket per seat, seats 1..n per screening. Pictures are drawn by posters.py
+them: a booking row and one ticket per seat, seats 1..n per screening. How many seats a past screening
+sold, and when, comes from the synthetic history model (popularity/synthetic.py: weekday, time of day,
+tags, theatre, the show's rating, noise), so the forecast run at the end of the load has trends to learn. Pictures are drawn by posters.py
 and stored with `catalog.images.store`, the path uploads take. Everything but the accounts and the image
 files is written in one transaction: a failed load leaves no half catalogue (and removes its images).
 """
@@ -37,6 +39,7 @@ from ..catalog import service as catalog_service
 from ..catalog.models import Screening, Show, Theatre
 from ..database import immediate_transaction, utcnow
 from ..extensions import db
+from ..popularity import synthetic
 from ..text import fold
 from . import posters
 from .catalogue import MARKER_THEATRE, SHOWS, THEATRES, DemoShow, DemoTheatre
@@ -57,6 +60,13 @@ SEED = 2026
 WEEKDAY_SLOTS = ("12:30", "15:45", "19:00", "21:30")
 WEEKEND_SLOTS = ("10:30", "13:15", "16:30", "19:00", "21:30")
 NEARLY_HOUSEFUL_LEFT = 3
+# The past: a screening at about one theatre in five on a weekday, one in three at the weekend, at any
+# hour (enough history, about 250 screenings, for the forecast to learn weekday, hour and show effects).
+PAST_WEEKDAY_SHARE = 0.18
+PAST_WEEKEND_SHARE = 0.35
+# Past bookings by the tour's users (the rest are the audience's): a few each month, not hundreds.
+TOUR_SHARE = 0.25
+UPCOMING_ON_SALE_DAYS = 10
 
 
 @dataclass
@@ -72,6 +82,7 @@ class DemoSummary:
     ratings: int = 0
     houseful_screening_id: int | None = None
     nearly_houseful_screening_id: int | None = None
+    forecasts: int = 0
     seconds: float = 0.0
 
     def __str__(self) -> str:
@@ -79,7 +90,8 @@ class DemoSummary:
             return "Demo catalogue already loaded; nothing added."
         return (f"Demo catalogue loaded in {self.seconds:.1f} s: {self.theatres} theatres, {self.shows} shows, "
                 f"{self.screenings} screenings ({self.upcoming_screenings} upcoming), {self.bookings} bookings "
-                f"({self.tickets} seats), {self.ratings} ratings; demo users {', '.join(self.users)} "
+                f"({self.tickets} seats), {self.ratings} ratings, forecasts for {self.forecasts} upcoming screenings; "
+                f"demo users {', '.join(self.users)} "
                 f"(password '{DEMO_PASSWORD}').")
 
 
@@ -120,8 +132,22 @@ def load_demo(data_dir: Path | str, *, seed: int = SEED) -> DemoSummary:
     except BaseException:
         _remove(media_dir, stored)
         raise
+    summary.forecasts = _first_forecast()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _first_forecast() -> int:
+    """Forecast the demo's upcoming screenings now rather than at the first nightly run, so a fresh
+    `make run` shows them. A failure leaves the demo loaded: the nightly job will try again."""
+    from ..popularity.service import run_forecast
+
+    try:
+        return run_forecast()["screenings_forecast"]
+    except Exception:  # noqa: BLE001  (the catalogue is committed; forecasts are a bonus here)
+        log.exception("the demo's first forecast failed; the nightly job will make one")
+        db.session.rollback()
+        return 0
 
 
 # ---- accounts --------------------------------------------------------------------------------------
@@ -249,9 +275,9 @@ def _schedule(rnd: random.Random, now: datetime, zone: ZoneInfo) -> dict[int, li
         weekend = day.weekday() >= 5
         for t_index, theatre in enumerate(THEATRES):
             if offset < 0:
-                if rnd.random() > (0.2 if weekend else 0.08):  # the past: about one evening a week
+                if rnd.random() > (PAST_WEEKEND_SHARE if weekend else PAST_WEEKDAY_SHARE):
                     continue
-                slots = ["19:00"]
+                slots = [rnd.choice(WEEKEND_SLOTS if weekend else WEEKDAY_SLOTS)]
             else:
                 slots = list(WEEKEND_SLOTS if weekend else WEEKDAY_SLOTS)
                 count = rnd.choice((1, 2)) if theatre.capacity < 100 else rnd.choice((2, 2, 3))
@@ -316,7 +342,11 @@ def _load(users: dict[str, User], stored: dict, rnd: random.Random) -> DemoSumma
     user_list = list(users.values())
     tour = [u for name, u in users.items() if name in DEMO_USERS] or user_list
     audience = [u for name, u in users.items() if name not in DEMO_USERS] or user_list
-    bookings, tickets = _past_bookings(past, tour, audience, rnd, now)
+    shows_by_id = {show_ids[i]: SHOWS[i] for i in show_ids}
+    added_at = dict(db.session.execute(select(Show.id, Show.created_at).where(Show.id.in_(show_ids.values()))).all())
+    theatres_by_id = {theatre_id: THEATRES[i] for i, theatre_id in enumerate(theatre_ids)}
+    bookings, tickets = _past_bookings(past, tour, audience, rnd, now, zone,
+                                       shows_by_id, added_at, theatres_by_id)
     summary.bookings += bookings
     summary.tickets += tickets
     summary.ratings = _ratings(user_list, now, rnd)
@@ -325,36 +355,43 @@ def _load(users: dict[str, User], stored: dict, rnd: random.Random) -> DemoSumma
     summary.houseful_screening_id, summary.nearly_houseful_screening_id = houseful, nearly
     summary.bookings += booked
     summary.tickets += seats
+
+    booked, seats = _upcoming_sales(upcoming, {houseful, nearly}, audience, rnd, now, zone, shows_by_id, added_at,
+                                    theatres_by_id)
+    summary.bookings += booked
+    summary.tickets += seats
     return summary
 
 
 # ---- bookings and ratings --------------------------------------------------------------------------
 
-def _past_bookings(past, tour: list[User], audience: list[User], rnd: random.Random, now: datetime):
-    """Bookings for screenings that have started, written as `book` writes them, dated over the months
-    before: a booking row, then one ticket per seat numbered 1..n in each screening."""
+def _past_bookings(past, tour: list[User], audience: list[User], rnd: random.Random, now: datetime, zone: ZoneInfo,
+                   shows: dict[int, DemoShow], added_at: dict[int, datetime], theatres: dict[int, DemoTheatre]):
+    """Bookings for screenings that have started, written as `book` writes them: a booking row, then one
+    ticket per seat numbered 1..n in each screening. Seats sold and booking times follow the synthetic
+    history model; the tour's users have a booking at about one screening in four."""
     next_id = (db.session.scalar(select(func.max(Booking.id))) or 0) + 1
     booking_rows, ticket_rows = [], []
     earliest = now - timedelta(days=PAST_DAYS + 2)
     for screening in past:
+        show, theatre = shows[screening.show_id], theatres[screening.theatre_id]
+        expected = synthetic.expected_occupancy(
+            quality=_quality(show), tags=show.tags, theatre_appeal=_appeal(theatre),
+            local_start=screening.starts_at.astimezone(zone),
+            days_since_added=(screening.starts_at - added_at[screening.show_id]).total_seconds() / 86400)
+        sales = synthetic.simulate_sales(
+            rnd, seats_total=screening.seats_total, expected=expected, starts_at=screening.starts_at,
+            on_sale_from=max(earliest, screening.starts_at - timedelta(days=14)))
+        tour_sale = rnd.randrange(len(sales)) if sales and rnd.random() < TOUR_SHARE else None
         seat = 0
-        groups = rnd.randint(3, 8)
-        for _ in range(groups):
-            is_tour = rnd.random() < 0.15
-            user = rnd.choice(tour if is_tour else audience)
-            quantity = rnd.randint(1, 4) if is_tour else rnd.choice((2, 2, 3, 4, 4, 5, 6, 8, 10))
-            if seat + quantity > screening.seats_total:
-                break
-            span = (screening.starts_at - timedelta(hours=2)) - max(earliest, screening.starts_at - timedelta(days=14))
-            created = screening.starts_at - timedelta(hours=2) - span * rnd.random()
-            cancelled = rnd.random() < 0.06
+        for index, (quantity, created, cancelled_at) in enumerate(sales):
+            user = rnd.choice(tour) if index == tour_sale else rnd.choice(audience)
             booking_rows.append({
                 "id": next_id, "user_id": user.id, "screening_id": screening.id, "quantity": quantity,
                 "unit_price": screening.price, "total_price": screening.price * quantity,
-                "status": CANCELLED if cancelled else CONFIRMED, "idempotency_key": None, "created_at": created,
-                "cancelled_at": created + (screening.starts_at - created) / 3 if cancelled else None,
-                "cancel_reason": "cancelled_by_user" if cancelled else None})
-            if not cancelled:  # cancelling frees the seats: a cancelled booking has no tickets
+                "status": CANCELLED if cancelled_at else CONFIRMED, "idempotency_key": None, "created_at": created,
+                "cancelled_at": cancelled_at, "cancel_reason": "cancelled_by_user" if cancelled_at else None})
+            if not cancelled_at:  # cancelling frees the seats: a cancelled booking has no tickets
                 ticket_rows += [{"booking_id": next_id, "screening_id": screening.id, "seat_no": seat + n + 1}
                                 for n in range(quantity)]
                 seat += quantity
@@ -364,6 +401,64 @@ def _past_bookings(past, tour: list[User], audience: list[User], rnd: random.Ran
     if ticket_rows:
         db.session.execute(Ticket.__table__.insert(), ticket_rows)
     return len(booking_rows), len(ticket_rows)
+
+
+def _upcoming_sales(upcoming, taken: set, audience: list[User], rnd: random.Random, now: datetime, zone: ZoneInfo,
+                    shows: dict[int, DemoShow], added_at: dict[int, datetime], theatres: dict[int, DemoTheatre]):
+    """Upcoming screenings went on sale UPCOMING_ON_SALE_DAYS ago and have the audience's bookings made
+    since, as the synthetic model has them arrive (only those made before now), so that the first
+    forecast sees screenings filling at different paces. Written like the past ones, in the seats left
+    free by the bookings made through `book`; the houseful and nearly houseful screenings keep theirs."""
+    on_sale_from = now - timedelta(days=UPCOMING_ON_SALE_DAYS)
+    db.session.execute(update(Screening), [{"id": s.id, "created_at": on_sale_from} for s in upcoming])
+    ids = [s.id for s in upcoming if s.id not in taken]
+    occupied: dict[int, set[int]] = {}
+    for screening_id, seat_no in db.session.execute(
+            select(Ticket.screening_id, Ticket.seat_no).where(Ticket.screening_id.in_(ids))):
+        occupied.setdefault(screening_id, set()).add(seat_no)
+    next_id = (db.session.scalar(select(func.max(Booking.id))) or 0) + 1
+    booking_rows, ticket_rows = [], []
+    for screening in upcoming:
+        if screening.id in taken:
+            continue
+        show, theatre = shows[screening.show_id], theatres[screening.theatre_id]
+        expected = synthetic.expected_occupancy(
+            quality=_quality(show), tags=show.tags, theatre_appeal=_appeal(theatre),
+            local_start=screening.starts_at.astimezone(zone),
+            days_since_added=(screening.starts_at - added_at[screening.show_id]).total_seconds() / 86400)
+        seats = occupied.get(screening.id, set())
+        free = (n for n in range(1, screening.seats_total + 1) if n not in seats)
+        for quantity, created, cancelled_at in synthetic.simulate_sales(
+                rnd, seats_total=screening.seats_total, expected=expected, starts_at=screening.starts_at,
+                on_sale_from=on_sale_from):
+            if created > now or cancelled_at is not None:
+                continue  # not booked yet; or a change of mind (the demo has its own cancellation)
+            if len(seats) + quantity > screening.seats_total:
+                break
+            numbers = [next(free) for _ in range(quantity)]
+            seats.update(numbers)
+            booking_rows.append({
+                "id": next_id, "user_id": rnd.choice(audience).id, "screening_id": screening.id,
+                "quantity": quantity, "unit_price": screening.price, "total_price": screening.price * quantity,
+                "status": CONFIRMED, "idempotency_key": None, "created_at": created, "cancelled_at": None,
+                "cancel_reason": None})
+            ticket_rows += [{"booking_id": next_id, "screening_id": screening.id, "seat_no": n} for n in numbers]
+            next_id += 1
+    if booking_rows:
+        db.session.execute(Booking.__table__.insert(), booking_rows)
+        db.session.execute(Ticket.__table__.insert(), ticket_rows)
+    return len(booking_rows), len(ticket_rows)
+
+
+def _quality(show: DemoShow) -> float:
+    """The synthetic model's show quality (log-odds), read from the admin's rating (3.6..4.7 in the demo)."""
+    return (show.rating - 4.2) * 1.2
+
+
+def _appeal(theatre: DemoTheatre) -> float:
+    """The synthetic model's theatre appeal: the dearer halls are the sought-after ones; the small
+    studio fills easily."""
+    return float(theatre.price_factor - 1) * 1.5 + (0.4 if theatre.capacity < 100 else 0.0)
 
 
 def _ratings(users: list[User], now: datetime, rnd: random.Random) -> int:

@@ -13,6 +13,8 @@ PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
 EXPORT = "export"
 DAILY_REMINDERS = "daily_reminders"
 MONTHLY_REPORTS = "monthly_reports"
+FORECAST = "forecast"
+KINDS = (EXPORT, DAILY_REMINDERS, MONTHLY_REPORTS, FORECAST)
 
 
 class Job(db.Model):

@@ -6,12 +6,12 @@ from marshmallow import validate
 
 from ..fields import OffsetDateTime
 from ..pagination import PageQuery, page_schema
-from .models import DAILY_REMINDERS, EXPORT, MONTHLY_REPORTS
+from .models import KINDS
 
 
 class JobOut(Schema):
     id = Integer()
-    kind = String(metadata={"enum": [EXPORT, DAILY_REMINDERS, MONTHLY_REPORTS]})
+    kind = String(metadata={"enum": list(KINDS)})
     state = String(metadata={"enum": ["pending", "running", "done", "failed"]})
     progress = Integer(metadata={"description": "0..100"})
     result_url = String(metadata={"description": "where to download the result (exports), once done"})
@@ -27,7 +27,7 @@ JobPage = page_schema(JobOut, "JobPage")
 
 
 class JobQuery(PageQuery):
-    kind = String(validate=validate.OneOf([EXPORT, DAILY_REMINDERS, MONTHLY_REPORTS]))
+    kind = String(validate=validate.OneOf(KINDS))
 
 
 class JobAccepted(Schema):
