@@ -1,8 +1,11 @@
 """axe-core finds no serious or critical accessibility violation on any page, at either viewport."""
 import os
+import time
 from datetime import datetime, timedelta, timezone
 
+import requests
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.conftest import ADMIN_PASSWORD
 from tests.e2e.test_booking_journey import PASSWORD, Backstage
@@ -14,9 +17,29 @@ SERIOUS = {"serious", "critical"}
 def violations_on(page, path):
     page.goto(path)
     page.wait_for_load_state("networkidle")
+    return axe_violations(page, path)
+
+
+def axe_violations(page, where):
+    page.wait_for_function("!document.querySelector('.modal-fade-enter-active')")  # a dialog fully faded in
     results = Axe().run(page)
-    return [f"{path}: {v['id']} ({v['impact']}) {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+    return [f"{where}: {v['id']} ({v['impact']}) {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
             for v in results.response["violations"] if v["impact"] in SERIOUS]
+
+
+def run_forecast(stage):
+    """Runs the popularity forecast through the API and waits for its job, so the dashboard shows one."""
+    accepted = requests.post(f"{stage.base}/api/admin/jobs/forecast", headers=stage.admin)
+    assert accepted.status_code == 202, accepted.text
+    job = accepted.json()
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        state = requests.get(f"{stage.base}/api/jobs/{job['job_id']}", headers=stage.admin).json()["state"]
+        if state in ("done", "failed"):
+            assert state == "done"
+            return
+        time.sleep(0.2)
+    raise AssertionError("the forecast job did not finish")
 
 
 def test_no_serious_accessibility_violations(ui, live_server):
@@ -36,18 +59,33 @@ def test_no_serious_accessibility_violations(ui, live_server):
     user = stage.headers(username, PASSWORD)
     stage.post("/api/bookings", {"screening_id": houseful, "quantity": 1}, user)
     stage.post("/api/bookings", {"screening_id": screening_id, "quantity": 2}, user)
+    # a show priced by demand whose price has moved (trend badges, price history), and a forecast
+    dynamic = stage.post("/api/shows", {"name": f"Axe demand {tag}", "rating": 4, "tags": ["drama"],
+                                        "ticket_price": 100, "dynamic_pricing": {"enabled": True},
+                                        "screenings": [{"theatre_id": theatre["id"], "starts_at": starts}]})
+    moving = stage.screening_ids(dynamic["id"])[0]
+    stage.post("/api/bookings", {"screening_id": moving, "quantity": 3}, user)
+    run_forecast(stage)
 
     found = []
-    for path in ("/", "/whats-on", "/theatres", f"/theatres/{theatre['id']}", f"/shows/{show['id']}", "/login",
-                 "/signup", "/no-such-page"):
+    for path in ("/", "/whats-on", "/theatres", f"/theatres/{theatre['id']}", f"/shows/{show['id']}",
+                 f"/shows/{dynamic['id']}", "/login", "/signup", "/no-such-page"):
         found += violations_on(page, path)
     log_in(page, username, PASSWORD)
     page.wait_for_url(lambda url: "/login" not in url)
-    for path in (f"/book/{screening_id}", "/my-bookings", "/reports", "/account"):
+    for path in (f"/book/{screening_id}", f"/book/{moving}", "/my-bookings", "/reports", "/account"):
         found += violations_on(page, path)
     page.evaluate("localStorage.clear()")
     log_in(page, "admin", ADMIN_PASSWORD)
     page.wait_for_url(lambda url: "/login" not in url)
     for path in ("/admin/dashboard", "/admin/theatres", "/admin/shows", "/admin/screenings"):
         found += violations_on(page, path)
+    page.goto(f"/admin/screenings?show_id={dynamic['id']}")
+    page.get_by_role("button", name="Price history").first.click()
+    expect(page.get_by_role("dialog").get_by_test_id("price-changes")).to_be_visible()
+    found += axe_violations(page, "price history dialog")
+    page.goto(f"/admin/shows?q=Axe demand {tag}")
+    page.get_by_role("button", name="Edit").first.click()
+    expect(page.get_by_role("switch", name="Move prices with demand")).to_be_checked()
+    found += axe_violations(page, "show form with dynamic pricing")
     assert found == []

@@ -12,15 +12,15 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 export const isFinished = (job) => Boolean(job && FINISHED.includes(job.state))
 
 /**
- * Background jobs started from this session (exports, reminders, reports), by id, kept up to date while
- * they run. Living in a store, a running export keeps its progress when the admin visits another tab.
+ * Background jobs started from this session (exports, reminders, reports, forecasts), by id, kept up to
+ * date while they run. Living in a store, a running export keeps its progress when the admin visits another tab.
  */
 export const useJobsStore = defineStore('jobs', {
   state: () => ({
     byId: {},
     // theatre id -> the id of its latest export started here
     exportByTheatre: {},
-    // operation name ('reminders' | 'reports') -> job id
+    // operation name ('reminders' | 'reports' | 'forecast') -> job id
     operations: {},
   }),
 
@@ -43,7 +43,7 @@ export const useJobsStore = defineStore('jobs', {
       return accepted.job_id
     },
 
-    /** Runs an admin operation ('reminders' or 'reports'); resolves to the finished job. */
+    /** Runs an admin operation ('reminders', 'reports' or 'forecast'); resolves to the finished job. */
     async startOperation(name, start) {
       const accepted = await start()
       this.remember({ id: accepted.job_id, state: 'pending', progress: 0 })

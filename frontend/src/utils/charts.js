@@ -57,3 +57,21 @@ export function axis(palette, extra = {}) {
     ...Object.fromEntries(Object.entries(extra).filter(([key]) => !['ticks', 'grid'].includes(key))),
   }
 }
+
+/**
+ * Options for a chart read point by point (per day, per change): hovering shows every series at that
+ * point, each line worded by `label(ctx)`. Options: `scales`, and `legendLabels` to add to the legend labels.
+ */
+export function indexedOptions(palette, label, { scales, legendLabels } = {}) {
+  const base = baseOptions(palette)
+  return {
+    ...base,
+    interaction: { mode: 'index', intersect: false },
+    plugins: {
+      ...base.plugins,
+      legend: { ...base.plugins.legend, labels: { ...base.plugins.legend.labels, ...legendLabels } },
+      tooltip: { ...base.plugins.tooltip, callbacks: { label } },
+    },
+    scales,
+  }
+}

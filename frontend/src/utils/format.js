@@ -172,3 +172,54 @@ export function formatMonth(key) {
     new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)),
   )
 }
+
+// ---------- Prices that move (dynamic pricing) and forecasts ----------
+
+/** How a price moved last: {label, icon} for 'rising' and 'falling', null for 'steady' or unknown. */
+export function priceTrend(trend) {
+  if (trend === 'rising') return { label: 'Price rising', icon: 'arrow-up-right' }
+  if (trend === 'falling') return { label: 'Price falling', icon: 'arrow-down-right' }
+  return null
+}
+
+const PRICE_CHANGE_REASONS = {
+  booking: 'Seats were booked',
+  cancellation: 'A booking was cancelled',
+  time: 'Time to the show',
+  settings: 'Pricing settings changed',
+  admin: 'Base price changed',
+  capacity: 'Theatre capacity changed',
+  created: 'Screening added',
+}
+/** 'booking' -> "Seats were booked": why a screening's price moved, in words. */
+export const priceChangeReason = (reason) => PRICE_CHANGE_REASONS[reason] ?? reason ?? '—'
+
+/** The lowest and highest price dynamic pricing allows for a base price: ⌈base × floor⌉ … ⌊base × ceiling⌋. */
+export function dynamicPriceRange(base, floorPct, ceilingPct) {
+  const amount = Number(base)
+  const floor = Number(floorPct)
+  const ceiling = Number(ceilingPct)
+  if (!(amount > 0) || !Number.isFinite(floor) || !Number.isFinite(ceiling)) return null
+  // Percentages as integers keep 200 × 115 / 100 exact (200 × 1.15 is 229.99999…).
+  return { low: Math.ceil((amount * floor) / 100), high: Math.floor((amount * ceiling) / 100) }
+}
+
+/** 12.3 (occupancy points) -> "+12 pts"; -4.6 -> "−5 pts". */
+export function formatPoints(effect) {
+  const value = Math.round(Number(effect) || 0)
+  if (value === 0) return '±0 pts'
+  return `${value > 0 ? '+' : '−'}${Math.abs(value)} pts`
+}
+
+/** A popularity score 0..100 as "72/100", or null when there is none yet. */
+export const formatPopularity = (score) => (score === null || score === undefined ? null : `${Math.round(Number(score))}/100`)
+
+const shortDateTimeFormat = new Intl.DateTimeFormat(LOCALE, {
+  timeZone: APP_TIMEZONE,
+  day: 'numeric',
+  month: 'short',
+  hour: 'numeric',
+  minute: '2-digit',
+})
+/** "2026-12-01T18:30:00+05:30" -> "1 Dec, 6:30 pm" (chart axes, compact tables). */
+export const formatShortDateTime = (iso) => (iso ? shortDateTimeFormat.format(new Date(iso)) : '—')
