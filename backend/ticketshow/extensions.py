@@ -1,7 +1,10 @@
 """Extensions, created once here and bound to the app in create_app()."""
 from __future__ import annotations
 
+import time
+
 import redis
+from flask import current_app
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 from flask_jwt_extended import JWTManager
@@ -18,7 +21,34 @@ naming_convention = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
-jwt = JWTManager()
+
+
+class VerifiedTokenMemo(JWTManager):
+    """Flask-JWT-Extended with a per-app memo of tokens whose signature and claims were verified.
+
+    Without it every authenticated request parses its token three times, and PyJWT checks every base64
+    character on each parse: the largest single cost of a booking after its statements. An entry is only
+    ever returned for the identical token string; expiry is checked on every use (an expired token goes
+    back through the library, which answers token_expired), and revocation is still read from SQLite on
+    every request, so a logout takes effect at once.
+    """
+
+    MAX_ENTRIES = 10_000
+
+    def _decode_jwt_from_config(self, encoded_token, csrf_value=None, allow_expired=False):
+        memo = current_app.extensions.setdefault("ticketshow_verified_tokens", {})
+        claims = memo.get(encoded_token)
+        if claims is not None and not allow_expired and csrf_value is None and claims.get("exp", 0) > time.time():
+            return claims
+        claims = super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
+        if not allow_expired:
+            if len(memo) >= self.MAX_ENTRIES:
+                memo.clear()
+            memo[encoded_token] = claims
+        return claims
+
+
+jwt = VerifiedTokenMemo()
 
 
 def make_redis_client(url: str) -> redis.Redis:

@@ -1,6 +1,8 @@
 import stat
+from datetime import datetime, timedelta, timezone
 
 import pytest
+import time_machine
 
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD
 
@@ -27,6 +29,19 @@ def test_signup_login_me_logout_round_trip(client):
     assert client.post("/api/auth/logout", headers=headers).status_code == 204
     after = client.get("/api/auth/me", headers=headers)
     assert after.status_code == 401 and after.get_json()["error"]["code"] == "token_revoked"
+
+
+def test_a_token_already_verified_still_expires(client):
+    """Verified tokens are remembered per process (extensions.VerifiedTokenMemo); expiry still applies."""
+    signup(client)
+    token = client.post("/api/auth/login", json={"username": "asha", "password": USER_PASSWORD}).get_json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/auth/me", headers=headers).status_code == 200  # verified and remembered
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(hours=12, minutes=1)):
+        expired = client.get("/api/auth/me", headers=headers)
+    assert expired.status_code == 401 and expired.get_json()["error"]["code"] == "token_expired"
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
 
 
 def test_logout_survives_a_redis_flush(client, app):

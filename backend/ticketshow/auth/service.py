@@ -11,9 +11,9 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_jwt_extended import create_access_token
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from ..database import immediate_transaction, utcnow, writes
+from ..database import driver_connection, immediate_transaction, utcnow, writes
 from ..errors import Conflict, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..text import fold
@@ -86,18 +86,18 @@ class Principal:
         return self.role == ROLE_ADMIN
 
 
-_PRINCIPAL_SQL = text(
-    "SELECT u.id, u.username, u.role, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = :jti) "
-    "FROM users AS u WHERE u.id = :user_id")
+_PRINCIPAL_SQL = ("SELECT u.id, u.username, u.role, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?) "
+                  "FROM users AS u WHERE u.id = ?")
 
 
 def principal_and_revocation(user_id: int, jti: str) -> tuple[Principal | None, bool]:
     """The caller and whether their token was logged out, in one primary-key query.
 
+    It runs on every authenticated request, so on the driver connection (database.driver_connection).
     Revocations live in SQLite only: a lookup here costs less than a Redis round trip and survives a
     Redis restart or flush.
     """
-    row = db.session.execute(_PRINCIPAL_SQL, {"jti": jti, "user_id": user_id}).first()
+    row = driver_connection(db.session).execute(_PRINCIPAL_SQL, (jti, user_id)).fetchone()
     if row is None:
         return None, False
     return Principal(row[0], row[1], row[2]), bool(row[3])
