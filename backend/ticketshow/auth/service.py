@@ -97,7 +97,11 @@ def principal_and_revocation(user_id: int, jti: str) -> tuple[Principal | None, 
     Revocations live in SQLite only: a lookup here costs less than a Redis round trip and survives a
     Redis restart or flush.
     """
-    row = driver_connection(db.session).execute(_PRINCIPAL_SQL, (jti, user_id)).fetchone()
+    connection = db.engine.raw_connection()  # no session transaction: a write request's BEGIN IMMEDIATE
+    try:                                     # then starts without first ending a read transaction
+        row = connection.driver_connection.execute(_PRINCIPAL_SQL, (jti, user_id)).fetchone()
+    finally:
+        connection.close()
     if row is None:
         return None, False
     return Principal(row[0], row[1], row[2]), bool(row[3])
