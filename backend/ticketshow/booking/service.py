@@ -10,14 +10,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ..auth.models import User
 from ..cache import mark_catalog_changed
 from ..catalog import images
 from ..catalog.service import user_ratings
 from ..catalog.models import Screening, Show
-from ..database import (driver_connection, from_paise, from_stored_time, immediate_transaction, to_paise,
+from ..database import (driver_write_transaction, from_paise, from_stored_time, immediate_transaction, to_paise,
                         to_stored_time, utcnow, writes)
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
@@ -48,15 +48,19 @@ class PriceChanged(Conflict):
     code = "price_changed"
 
 
-def _replay(user_id: int, key: str) -> int | None:
+_FIND_KEY = "SELECT id, created_at FROM bookings WHERE user_id = ? AND idempotency_key = ?"
+_FORGET_KEY = "UPDATE bookings SET idempotency_key = NULL WHERE id = ?"
+
+
+def _replay(sqlite, user_id: int, key: str) -> int | None:
     """The booking this key already made within 24 hours; an older use of the key is forgotten."""
-    existing = db.session.execute(select(Booking.id, Booking.created_at)
-                                  .where(Booking.user_id == user_id, Booking.idempotency_key == key)).first()
+    existing = sqlite.execute(_FIND_KEY, (user_id, key)).fetchone()
     if existing is None:
         return None
-    if existing.created_at >= utcnow() - IDEMPOTENCY_WINDOW:
-        return existing.id
-    db.session.execute(update(Booking).where(Booking.id == existing.id).values(idempotency_key=None))
+    booking_id, created_at = existing
+    if from_stored_time(created_at) >= utcnow() - IDEMPOTENCY_WINDOW:
+        return booking_id
+    sqlite.execute(_FORGET_KEY, (booking_id,))
     return None
 
 
@@ -64,16 +68,17 @@ def book(user_id: int, screening_id: int, quantity: int, *, idempotency_key: str
          expected_unit_price: Decimal | None = None) -> tuple[Booking | dict, bool]:
     """Book `quantity` seats. Returns (booking, created); created is False for an idempotent replay.
 
-    The write lock is held for a few indexed Core statements only, and a new booking is answered from
-    what those statements read, without loading it again: this is the hottest write path.
+    This is the hottest write path, so it runs as plain SQL in its own BEGIN IMMEDIATE transaction on a
+    pooled sqlite3 connection (database.driver_write_transaction), holds the write lock for a few indexed
+    statements only, and answers a new booking from what they read, without loading it again.
     """
     limit = current_app.config["BOOKING_MAX_QUANTITY"]
     if not 1 <= quantity <= limit:  # the schema checks too; services stand on their own
         raise Invalid({"quantity": f"Book between 1 and {limit} seats at a time."})
-    with immediate_transaction(db.session):
-        previous_id = _replay(user_id, idempotency_key) if idempotency_key else None
+    with driver_write_transaction(db.session) as sqlite:
+        previous_id = _replay(sqlite, user_id, idempotency_key) if idempotency_key else None
         if previous_id is None:
-            return _take_seats(user_id, screening_id, quantity, idempotency_key, expected_unit_price), True
+            return _take_seats(sqlite, user_id, screening_id, quantity, idempotency_key, expected_unit_price), True
     return db.session.get(Booking, previous_id), False
 
 
@@ -91,11 +96,9 @@ _INSERT_BOOKING = """
 _INSERT_TICKET = "INSERT INTO tickets (booking_id, screening_id, seat_no) VALUES (?, ?, ?)"
 
 
-def _take_seats(user_id: int, screening_id: int, quantity: int, idempotency_key: str | None,
+def _take_seats(sqlite, user_id: int, screening_id: int, quantity: int, idempotency_key: str | None,
                 expected_unit_price: Decimal | None) -> dict:
-    """Check and take the seats: four indexed statements on the driver connection (database.py says why),
-    inside the caller's BEGIN IMMEDIATE transaction."""
-    sqlite = driver_connection(db.session)
+    """Check and take the seats: four indexed statements, inside the caller's BEGIN IMMEDIATE transaction."""
     row = sqlite.execute(_SCREENING_FOR_SALE, (user_id, screening_id)).fetchone()
     if row is None:
         raise NotFound("No such screening.", details={"screening_id": screening_id})
@@ -123,7 +126,7 @@ def _take_seats(user_id: int, screening_id: int, quantity: int, idempotency_key:
         to_stored_time(now))).fetchone()[0]
     sqlite.executemany(_INSERT_TICKET, [(booking_id, screening_id, seat) for seat in seats])
     if dynamic_pricing:  # the next customer is quoted the price this sale has made
-        pricing.reprice([screening_id], "booking", now=now)
+        pricing.reprice_on(sqlite, [screening_id], "booking", now=now)
     cutoff = timedelta(minutes=current_app.config["CANCELLATION_CUTOFF_MINUTES"])
     return {"id": booking_id, "user_id": user_id, "screening_id": screening_id, "quantity": quantity,
             "unit_price": unit_price, "total_price": total_price, "status": CONFIRMED,

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 
-from ..booking.models import CONFIRMED, Booking, Ticket
+from ..booking.models import CONFIRMED
+from ..cache import mark_catalog_changed
 from ..catalog.models import PriceChange, Screening, Show, price_trend
-from ..database import utcnow, writes
+from ..database import (driver_connection, from_paise, from_stored_time, to_paise, to_stored_time, utcnow,
+                        writes)
 from ..errors import NotFound
 from ..extensions import db
 
@@ -62,56 +64,58 @@ def dynamic_price(base_price: Decimal, rule: PricingRule, *, seats_total: int, s
 
 
 def reprice(screening_ids: Iterable[int], reason: str, *, now: datetime | None = None) -> int:
-    """Bring these screenings' current prices up to date and record every change.
-
-    Runs inside the caller's write transaction (a booking, a cancellation, an admin change, the beat).
-    Screenings of shows without dynamic pricing go back to their base price. Returns how many changed.
-    """
+    """reprice_on() inside the session's write transaction (admin changes, cancellations, the beat).
+    The session's copies of these screenings are expired, so they are read again with their new price."""
     ids = list(dict.fromkeys(screening_ids))
-    if not ids:
+    changed = reprice_on(driver_connection(db.session), ids, reason, now=now)
+    if changed:
+        for instance in list(db.session.identity_map.values()):
+            if isinstance(instance, Screening) and instance.id in ids:
+                db.session.expire(instance)
+    return changed
+
+
+_PRICING_INPUTS = """
+    SELECT s.id, s.base_price, s.price, s.seats_total, s.starts_at, sh.dynamic_pricing, sh.price_floor_pct,
+           sh.price_ceiling_pct,
+           (SELECT count(*) FROM tickets WHERE screening_id = s.id),
+           (SELECT coalesce(sum(quantity), 0) FROM bookings
+             WHERE screening_id = s.id AND status = ? AND created_at >= ?)
+    FROM screenings AS s JOIN shows AS sh ON sh.id = s.show_id
+    WHERE s.id IN ({ids})"""
+_SET_PRICE = "UPDATE screenings SET price = ?, previous_price = ? WHERE id = ?"
+_RECORD_CHANGE = """
+    INSERT INTO price_changes (screening_id, price, previous_price, reason, seats_sold, changed_at)
+    VALUES (?, ?, ?, ?, ?, ?)"""
+
+
+def reprice_on(sqlite, screening_ids: list[int], reason: str, *, now: datetime | None = None) -> int:
+    """Bring these screenings' current prices up to date and record every change; returns how many changed.
+
+    Runs inside the caller's write transaction, on its sqlite3 connection: the booking transaction is one
+    (database.driver_write_transaction). Screenings of shows without dynamic pricing go back to their base.
+    """
+    if not screening_ids:
         return 0
     now = now or utcnow()
-    rows = db.session.execute(
-        select(Screening.id, Screening.base_price, Screening.price, Screening.seats_total, Screening.starts_at,
-               Show.dynamic_pricing, Show.price_floor_pct, Show.price_ceiling_pct)
-        .join(Show, Show.id == Screening.show_id).where(Screening.id.in_(ids))).all()
-    dynamic_ids = [row.id for row in rows if row.dynamic_pricing]
-    sold = _seats_sold(dynamic_ids)
-    recent = _recent_seats(dynamic_ids, now)
-    changes = []
-    for row in rows:
-        if row.dynamic_pricing:
-            new_price = dynamic_price(row.base_price, PricingRule(row.price_floor_pct, row.price_ceiling_pct),
-                                      seats_total=row.seats_total, seats_sold=sold.get(row.id, 0),
-                                      recent_seats=recent.get(row.id, 0),
-                                      hours_to_start=(row.starts_at - now).total_seconds() / 3600)
+    rows = sqlite.execute(_PRICING_INPUTS.format(ids=", ".join("?" * len(screening_ids))),
+                          (CONFIRMED, to_stored_time(now - RECENT_WINDOW), *screening_ids)).fetchall()
+    changed = 0
+    for (screening_id, base_paise, price_paise, seats_total, starts_at, dynamic, floor_pct, ceiling_pct,
+         sold, recent) in rows:
+        base_price, price = from_paise(base_paise), from_paise(price_paise)
+        if dynamic:
+            hours_to_start = (from_stored_time(starts_at) - now).total_seconds() / 3600
+            new_price = dynamic_price(base_price, PricingRule(floor_pct, ceiling_pct), seats_total=seats_total,
+                                      seats_sold=sold, recent_seats=recent, hours_to_start=hours_to_start)
         else:
-            new_price = row.base_price
-        if new_price != row.price:
-            changes.append({"screening_id": row.id, "price": new_price, "previous_price": row.price,
-                            "reason": reason, "seats_sold": sold.get(row.id, 0), "changed_at": now})
-    for change in changes:
-        db.session.execute(update(Screening).where(Screening.id == change["screening_id"])
-                           .values(price=change["price"], previous_price=change["previous_price"]))
-    if changes:
-        db.session.execute(PriceChange.__table__.insert(), changes)
-    return len(changes)
-
-
-def _seats_sold(screening_ids: list[int]) -> dict[int, int]:
-    if not screening_ids:
-        return {}
-    return dict(db.session.execute(select(Ticket.screening_id, func.count())
-                                   .where(Ticket.screening_id.in_(screening_ids)).group_by(Ticket.screening_id)).all())
-
-
-def _recent_seats(screening_ids: list[int], now: datetime) -> dict[int, int]:
-    if not screening_ids:
-        return {}
-    return dict(db.session.execute(
-        select(Booking.screening_id, func.sum(Booking.quantity))
-        .where(Booking.screening_id.in_(screening_ids), Booking.status == CONFIRMED,
-               Booking.created_at >= now - RECENT_WINDOW).group_by(Booking.screening_id)).all())
+            new_price = base_price
+        if new_price != price:
+            sqlite.execute(_SET_PRICE, (to_paise(new_price), price_paise, screening_id))
+            sqlite.execute(_RECORD_CHANGE, (screening_id, to_paise(new_price), price_paise, reason, sold,
+                                            to_stored_time(now)))
+            changed += 1
+    return changed
 
 
 def upcoming_dynamic_screenings(show_id: int | None = None, *, now: datetime | None = None):
@@ -128,7 +132,6 @@ def upcoming_dynamic_screenings(show_id: int | None = None, *, now: datetime | N
 @writes
 def reprice_upcoming(now: datetime | None = None) -> int:
     """The beat's periodic pass: time moves prices even when nobody books."""
-    from ..cache import mark_catalog_changed
     changed = reprice(upcoming_dynamic_screenings(now=now), "time", now=now)
     if changed:
         mark_catalog_changed(db.session)
