@@ -116,3 +116,33 @@ def test_the_cli_runs_the_forecast(app):
     assert result.exit_code == 0, result.output
     assert "'model': 'ridge'" in result.output
     assert db.session.scalar(select(func.count()).select_from(ScreeningForecast)) > 50
+
+
+def test_catalogue_answers_carry_the_forecast_even_when_cached_before_the_run(app, client):
+    load_small_history()
+    screening_id = min(s.id for s in db.session.execute(select(Screening.id).where(Screening.starts_at > utcnow())))
+    screening = client.get(f"/api/screenings/{screening_id}").get_json()
+    show_path, theatre_path = f"/api/shows/{screening['show']['id']}", f"/api/theatres/{screening['theatre']['id']}"
+    for path in (show_path, theatre_path, "/api/shows", "/api/theatres"):
+        client.get(path)  # cached without a forecast
+    assert screening["predicted_occupancy"] is None
+    assert client.get(show_path).headers["X-Cache"] == "HIT"
+    assert client.get(show_path).get_json()["popularity"] is None
+
+    service.run_forecast()
+    forecast = db.session.get(ScreeningForecast, screening_id).predicted_occupancy
+    fresh = client.get(f"/api/screenings/{screening_id}").get_json()
+    assert fresh["predicted_occupancy"] == forecast
+    sold_share = 1 - fresh["seats_left"] / fresh["seats_total"]
+    assert fresh["filling_fast"] is (not fresh["houseful"] and (sold_share >= 0.7 or forecast >= 0.85))
+    show = client.get(show_path).get_json()
+    scores = {(p.kind, p.subject_id): p for p in db.session.scalars(select(PopularityScore))}
+    expected = scores[("show", show["id"])]
+    assert show["popularity"] == expected.score and show["trending"] is expected.trending
+    assert {s["id"]: s["predicted_occupancy"] for s in show["screenings"]}[screening_id] == forecast
+    listed = {s["id"]: s for s in client.get("/api/shows?per_page=100").get_json()["items"]}
+    assert listed[show["id"]]["popularity"] == expected.score
+    theatre = client.get(theatre_path).get_json()
+    assert theatre["popularity"] == scores[("theatre", theatre["id"])].score
+    theatres = {t["id"]: t for t in client.get("/api/theatres").get_json()["items"]}
+    assert theatres[theatre["id"]]["popularity"] == theatre["popularity"]
