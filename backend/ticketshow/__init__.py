@@ -9,6 +9,7 @@ from flask import request
 from .config import Settings, load_secret_key
 from .database import configure_sqlite_engine
 from .errors import ERROR_SCHEMA, register_error_handlers
+from .fields import RowIdConverter
 from .extensions import db, jwt, redis_store
 from .jsonprovider import DecimalJSONProvider
 
@@ -26,6 +27,7 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     app = APIFlask(__name__, title="Ticket Show API", version="1.0.0",
                    spec_path="/api/openapi.json", docs_path="/api/docs", static_folder=None)
     app.json = DecimalJSONProvider(app)
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     app.config.update(
         SETTINGS=settings,
         SECRET_KEY=load_secret_key(settings.data_dir),

@@ -1,4 +1,5 @@
-"""Marshmallow fields shared by every schema: names, money, times with an offset."""
+"""Marshmallow fields shared by every schema: names, money, times with an offset, row ids (and their URL
+converter)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,11 +7,26 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
+from werkzeug.routing import IntegerConverter
 
 from .text import has_control_characters
 
 MAX_PRICE = Decimal("1000000")
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest INTEGER: a bigger id cannot even be bound to a query
+
+
+def RowId(**kwargs) -> fields.Integer:
+    """A row id, 1 to SQLite's largest integer, so an absurd id is a 422 and never an overflow."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ROW_ID), **kwargs)
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in routes, bounded like RowId: a bigger number matches no route and answers 404."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 class TrimmedString(fields.String):

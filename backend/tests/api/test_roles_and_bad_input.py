@@ -41,6 +41,9 @@ def admin_calls(world):
         ("DELETE", "/api/admin/cache", None),
         ("POST", f"/api/theatres/{t}/export", None),
         ("GET", "/api/jobs?kind=export", None),
+        ("GET", f"/api/admin/screenings/{sc}/prices", None),
+        ("GET", "/api/admin/forecast", None),
+        ("POST", "/api/admin/jobs/forecast", None),
     ]
 
 
@@ -77,7 +80,7 @@ def test_admin_can_make_every_admin_call(client, admin, world):
         if path.endswith("/export"):
             continue  # needs a Celery worker: tests/tasks/test_exports.py runs it for real
         response = call(client, method, path, body, admin)
-        assert response.status_code in {200, 201, 204}, (method, path, response.get_json())
+        assert response.status_code in {200, 201, 202, 204}, (method, path, response.get_json())
 
 
 JSON_ENDPOINTS = [
@@ -101,11 +104,12 @@ EMPTY_BODY_OK = {"PATCH", "/api/admin/jobs/daily-reminders"}
 BAD_BODIES = [
     {"name": 12, "place": [], "capacity": "many", "rating": "x", "tags": "drama", "ticket_price": {},
      "starts_at": 5, "show_id": "1", "theatre_id": True, "username": 1, "password": None, "email": [],
-     "report_format": 3, "reminders": "perhaps", "price": "free", "screenings": {}},
+     "report_format": 3, "reminders": "perhaps", "price": "free", "screenings": {}, "dynamic_pricing": "on",
+     "expected_unit_price": "free", "screening_id": "1"},
     {"name": HUGE, "place": HUGE, "description": HUGE[:900_000], "username": HUGE[:900_000]},
     {"capacity": -1, "rating": -3, "ticket_price": -5, "price": -1, "duration_minutes": -10, "show_id": -1},
     {"capacity": 10**30, "rating": 1e308, "ticket_price": 1e20, "price": "1e400", "duration_minutes": 10**12,
-     "theatre_id": 2**70},
+     "theatre_id": 2**70, "screening_id": 2**70, "dynamic_pricing": {"enabled": True, "floor_pct": 2**70}},
     {"capacity": 2.5, "ticket_price": 10.001, "price": "NaN", "rating": float("inf") if False else "Infinity"},
     {"starts_at": "2026-12-01T18:30:00", "name": "   ", "place": "\u0000bad", "tags": ["a" * 50]},
     {"starts_at": "yesterday", "screenings": [{"theatre_id": "x", "starts_at": "later"}]},
@@ -172,6 +176,21 @@ def test_bad_queries_are_422(client, query):
             continue  # parameter not used by this listing
         assert response.status_code == 422, (path, query, response.get_data(as_text=True)[:200])
         assert_error_shape(response, "GET", path)
+
+
+def test_ids_beyond_sqlite_integers_are_404_or_422(client, admin, api):
+    huge = 2**63  # one past SQLite's largest INTEGER: it cannot even be bound to a query
+    for path in (f"/api/screenings/{huge}", f"/api/shows/{huge}", f"/api/theatres/{huge}",
+                 f"/api/admin/screenings/{huge}/prices", f"/api/bookings/{huge}", f"/api/jobs/{huge}"):
+        response = client.get(path, headers=admin)
+        assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found", path
+    booking = client.post("/api/bookings", json={"screening_id": huge, "quantity": 1},
+                          headers=api.new_user()["headers"])
+    assert booking.status_code == 422 and "screening_id" in booking.get_json()["error"]["details"]
+    listing = client.get(f"/api/screenings?show_id={huge}")
+    assert listing.status_code == 422 and "show_id" in listing.get_json()["error"]["details"]
+    largest = client.get(f"/api/screenings/{huge - 1}")
+    assert largest.status_code == 404 and largest.get_json()["error"]["code"] == "not_found"
 
 
 def test_unknown_routes_and_methods_under_api_are_json(client):

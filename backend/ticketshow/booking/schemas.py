@@ -6,12 +6,12 @@ from flask import current_app
 from marshmallow import ValidationError, validate, validates
 
 from ..catalog.schemas import TheatreRef, UserRatingOut
-from ..fields import Money, OffsetDateTime
+from ..fields import Money, OffsetDateTime, RowId
 from ..pagination import PageQuery, page_schema
 
 
 class BookingIn(Schema):
-    screening_id = Integer(strict=True, required=True, validate=validate.Range(min=1))
+    screening_id = RowId(strict=True, required=True)
     quantity = Integer(strict=True, required=True, metadata={"description": "1 to the per-booking limit (10)"})
     expected_unit_price = Money(metadata={"description": "the price the user was shown; 409 price_changed if moved"})
 
@@ -53,7 +53,7 @@ class BookingOut(Schema):
 
 
 class BookingQuery(PageQuery):
-    user_id = Integer(validate=validate.Range(min=1), metadata={"description": "admin only: one user's bookings"})
+    user_id = RowId(metadata={"description": "admin only: one user's bookings"})
     when = String(validate=validate.OneOf(["upcoming", "past"]))
     status = String(validate=validate.OneOf(["confirmed", "cancelled"]))
 

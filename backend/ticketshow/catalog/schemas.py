@@ -5,7 +5,7 @@ from apiflask import Schema
 from apiflask.fields import Boolean, File, Float, Integer, List, Nested, String
 from marshmallow import ValidationError, validate, validates_schema
 
-from ..fields import Money, Name, OffsetDateTime, TrimmedString
+from ..fields import Money, Name, OffsetDateTime, RowId, TrimmedString
 from ..pagination import PageQuery, page_schema
 
 Capacity = lambda **kw: Integer(strict=True, validate=validate.Range(min=1, max=10000), **kw)  # noqa: E731
@@ -80,7 +80,7 @@ class UserRatingOut(Schema):
 
 
 class AllocationIn(Schema):
-    theatre_id = Integer(strict=True, required=True, validate=validate.Range(min=1))
+    theatre_id = RowId(strict=True, required=True)
     starts_at = OffsetDateTime(required=True)
     price = Money(allow_none=True, metadata={"description": "defaults to the show's ticket_price"})
 
@@ -160,8 +160,8 @@ class ShowQuery(PageQuery, Timeframe):
 # ---- screenings -----------------------------------------------------------------------------------
 
 class ScreeningIn(Schema):
-    show_id = Integer(strict=True, required=True, validate=validate.Range(min=1))
-    theatre_id = Integer(strict=True, required=True, validate=validate.Range(min=1))
+    show_id = RowId(strict=True, required=True)
+    theatre_id = RowId(strict=True, required=True)
     starts_at = OffsetDateTime(required=True)
     price = Money(allow_none=True, metadata={"description": "defaults to the show's ticket_price"})
 
@@ -187,8 +187,8 @@ class ScreeningOut(Schema):
 
 
 class ScreeningQuery(PageQuery, Timeframe):
-    show_id = Integer(validate=validate.Range(min=1))
-    theatre_id = Integer(validate=validate.Range(min=1))
+    show_id = RowId()
+    theatre_id = RowId()
     place = String(validate=validate.Length(max=120))
 
 
