@@ -17,8 +17,9 @@ from ticketshow.config import Settings  # noqa: E402
 PASSWORD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2VlZHNlZWRzZWVk$ZmFrZWZha2VmYWtlZmFrZWZha2VmYWtlZmFrZWZha2U"
 
 
-def bench_app():
-    data_dir = Path(tempfile.mkdtemp(prefix="ticketshow-bench-"))
+def bench_app(data_dir: Path | None = None):
+    """The app on `data_dir` (default: a new temp dir), with its app context pushed."""
+    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="ticketshow-bench-"))
     # Redis is never reached by these benchmarks (no request, no enqueue); any URL does.
     app = create_app(Settings.from_env(data_dir=data_dir, redis_url="redis://127.0.0.1:1/0", demo_data=False,
                                        smtp_host="127.0.0.1", extra={"testing": True}))

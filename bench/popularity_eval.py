@@ -22,6 +22,7 @@ import time
 from datetime import timedelta
 
 from _seed import bench_app
+from synthetic_history import add_history_arguments
 
 from ticketshow.popularity import model, synthetic  # noqa: E402
 from ticketshow.popularity.service import load_history  # noqa: E402
@@ -31,10 +32,7 @@ TEST_DAYS = 30
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seed", type=int, default=8)
-    parser.add_argument("--months", type=int, default=6)
-    parser.add_argument("--theatres", type=int, default=8)
-    parser.add_argument("--shows", type=int, default=40)
+    add_history_arguments(parser)
     parser.add_argument("--in-memory", action="store_true", help="skip the database round trip")
     args = parser.parse_args()
 

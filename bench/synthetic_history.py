@@ -22,38 +22,27 @@ from zoneinfo import ZoneInfo
 
 from _seed import bench_app
 
-from flask_migrate import upgrade  # noqa: E402
-
-from ticketshow import create_app  # noqa: E402
-from ticketshow.config import Settings  # noqa: E402
 from ticketshow.popularity import synthetic  # noqa: E402
 
 
-def app_in(data_dir: str | None):
-    """The bench app (a temp dir), or one on the given data dir, migrated like `make run` does."""
-    if data_dir is None:
-        return bench_app()
-    path = Path(data_dir)
-    app = create_app(Settings.from_env(data_dir=path, redis_url="redis://127.0.0.1:1/0", demo_data=False,
-                                       extra={"testing": True}))
-    app.app_context().push()
-    upgrade()
-    return app, path
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_history_arguments(parser: argparse.ArgumentParser) -> None:
+    """The history's shape, shared with bench/popularity_eval.py."""
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--months", type=int, default=6)
     parser.add_argument("--theatres", type=int, default=8)
     parser.add_argument("--shows", type=int, default=40)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_history_arguments(parser)
     parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 1, 5), help="first local day")
     parser.add_argument("--upcoming-days", type=int, default=0, help="days at the end that have not happened yet")
     parser.add_argument("--data-dir", help="where the database goes (default: a new temp dir)")
     parser.add_argument("--forecast", action="store_true", help="run the forecast on the result")
     args = parser.parse_args()
 
-    app, data_dir = app_in(args.data_dir)
+    app, data_dir = bench_app(Path(args.data_dir) if args.data_dir else None)
     started = time.perf_counter()
     zone = ZoneInfo(app.config["APP_TIMEZONE"])
     end = datetime.combine(args.start + timedelta(days=30 * args.months), clock_time(0), zone).astimezone(timezone.utc)
