@@ -18,8 +18,8 @@ _DELETE_DOC = {204: "Deleted", 409: "Future bookings exist (code has_bookings); 
 _IMAGE_DOC = {413: "Larger than 5 MB", 415: "Not a PNG, JPEG or WebP image", 422: "Damaged image"}
 
 
-def _fresh_seats(body: bytes) -> bytes:
-    return current_app.json.dumps(service.refresh_seats(simplejson.loads(body, use_decimal=True))).encode()
+def _fresh_figures(body: bytes) -> bytes:
+    return current_app.json.dumps(service.refresh_live_figures(simplejson.loads(body, use_decimal=True))).encode()
 
 
 def _read_image(files) -> bytes:
@@ -38,7 +38,7 @@ def list_theatres(query):
 
 
 @bp.get("/theatres/<int:theatre_id>")
-@cached_json(refresh=_fresh_seats)
+@cached_json(refresh=_fresh_figures)
 @bp.output(TheatreDetailOut)
 @bp.doc(tags=["Theatres"], summary="A theatre's home view: its fields and upcoming screenings")
 def get_theatre(theatre_id: int):
@@ -96,7 +96,7 @@ def list_shows(query):
 
 
 @bp.get("/shows/<int:show_id>")
-@cached_json(refresh=_fresh_seats)
+@cached_json(refresh=_fresh_figures)
 @bp.output(ShowDetailOut)
 @bp.doc(tags=["Shows"])
 def get_show(show_id: int):
@@ -144,7 +144,7 @@ def put_show_image(show_id: int, files):
 # ---- screenings -----------------------------------------------------------------------------------
 
 @bp.get("/screenings")
-@cached_json(refresh=_fresh_seats)
+@cached_json(refresh=_fresh_figures)
 @bp.input(ScreeningQuery, location="query", arg_name="query")
 @bp.output(ScreeningPage)
 @bp.doc(tags=["Screenings"], summary="Screenings in a timeframe (default: now to seven days ahead)")
@@ -155,7 +155,7 @@ def list_screenings(query):
 
 
 @bp.get("/screenings/<int:screening_id>")
-@cached_json(refresh=_fresh_seats)
+@cached_json(refresh=_fresh_figures)
 @bp.output(ScreeningOut)
 @bp.doc(tags=["Screenings"])
 def get_screening(screening_id: int):

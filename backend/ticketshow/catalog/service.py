@@ -57,7 +57,7 @@ def filling_fast(seats_total: int, seats_left: int, predicted_occupancy: float |
     return sold_share >= FILLING_FAST_SOLD_SHARE or (predicted_occupancy or 0) >= FILLING_FAST_FORECAST
 
 
-def attach_seat_counts(screenings: Sequence[Screening]) -> Sequence[Screening]:
+def attach_live_figures(screenings: Sequence[Screening]) -> Sequence[Screening]:
     """Fill the response-only figures of screenings: seats sold, the forecast and the badge they give."""
     ids = [s.id for s in screenings]
     sold = seats_sold(ids)
@@ -70,7 +70,7 @@ def attach_seat_counts(screenings: Sequence[Screening]) -> Sequence[Screening]:
     return screenings
 
 
-def refresh_seats(body: dict) -> dict:
+def refresh_live_figures(body: dict) -> dict:
     """Put live seats and prices into a cached response body (a screening, a list of them, or a page that
     embeds them): bookings change both without invalidating the cache, so cached reads never show stale ones."""
     found = [body] if "seats_total" in body else []
@@ -164,7 +164,7 @@ def _upcoming_screenings(**where) -> list[Screening]:
                  .where(Screening.removed_at.is_(None), Show.removed_at.is_(None),
                         Theatre.removed_at.is_(None), Screening.starts_at >= utcnow())
                  .filter_by(**where).order_by(Screening.starts_at, Screening.id).limit(UPCOMING_LIMIT))
-    return list(attach_seat_counts(db.session.scalars(statement).all()))
+    return list(attach_live_figures(db.session.scalars(statement).all()))
 
 
 def list_theatres(q: str | None, place: str | None, page: int, per_page: int) -> dict:
@@ -236,7 +236,7 @@ def list_screenings(*, starts_from=None, starts_to=None, show_id=None, theatre_i
     if place:
         statement = statement.where(Theatre.place_folded.like(_like(place), escape="\\"))
     result = paginate(statement.order_by(Screening.starts_at, Screening.id), page, per_page)
-    attach_seat_counts(result["items"])
+    attach_live_figures(result["items"])
     return result
 
 
@@ -244,7 +244,7 @@ def get_screening(screening_id: int) -> Screening:
     screening = _live_screening(screening_id)
     if screening.show.removed_at or screening.theatre.removed_at:
         raise NotFound("No such screening.", details={"screening_id": screening_id})
-    attach_seat_counts([screening])
+    attach_live_figures([screening])
     return screening
 
 
@@ -432,7 +432,6 @@ def update_screening(screening_id: int, changes: dict) -> Screening:
         setattr(screening, key, value)
     db.session.flush()
     pricing.reprice([screening.id], "admin")
-    db.session.expire(screening)
     return get_screening(screening.id)
 
 
