@@ -12,6 +12,7 @@ from .errors import ERROR_SCHEMA, register_error_handlers
 from .fields import RowIdConverter
 from .extensions import db, jwt, redis_store
 from .jsonprovider import DecimalJSONProvider
+from .openapi import register_openapi
 
 MAX_JSON_BYTES = 1024 * 1024
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -52,9 +53,9 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
         HTTP_ERROR_SCHEMA=ERROR_SCHEMA,
         SECURITY_SCHEMES={"BearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         SERVERS=[{"url": "/", "description": "this server"}],
-        INFO={"description": "Ticket Show: book show tickets at theatres and cinemas."},
         JSON_SORT_KEYS=False,
     )
+    register_openapi(app)
     if settings.extra.get("testing"):
         app.config["TESTING"] = True
 

@@ -18,8 +18,15 @@ class HealthOut(Schema):
 
 @bp.get("/health")
 @bp.output(HealthOut)
-@bp.doc(responses={503: "A part is failing; the body names it"})
+@bp.doc(operation_id="getHealth", responses={
+    503: {"description": "A part is failing: the body names it (`\"failing\"`)",
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HealthOut"}}}}})
 def health():
+    """Health of the service
+
+    Checks the database and Redis; 200 when both answer, 503 naming the failing part otherwise. Public,
+    for load balancers and monitors.
+    """
     parts = {"database": "ok", "redis": "ok"}
     try:
         db.session.execute(text("SELECT 1"))

@@ -12,7 +12,11 @@ bp = APIBlueprint("operations", __name__, url_prefix="/api/admin", tag="Operatio
 @bp.delete("/cache")
 @admin_required
 @bp.output({}, status_code=204)
-@bp.doc(summary="Drop every cached response")
+@bp.doc()
 def flush_cache():
+    """Drop every cached response
+
+    Empties the response cache of public reads; the next reads are built from the database.
+    """
     cache.flush_all()
     return ""

@@ -29,5 +29,5 @@ def admin_required(view):
             raise Forbidden("Only an admin can do this.", code="admin_only")
         return view(*args, **kwargs)
 
-    _annotate(wrapper, security=BEARER)
+    _annotate(wrapper, security=BEARER, x_access="admin")  # the document says "Admin only" and lists 403
     return wrapper

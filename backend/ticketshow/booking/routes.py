@@ -6,6 +6,7 @@ from flask_jwt_extended import current_user
 
 from ..auth.guards import auth_required
 from ..errors import Invalid
+from ..openapi import IDEMPOTENCY_KEY, document
 from . import service
 from .schemas import BookingIn, BookingOut, BookingPage, BookingQuery, RatingIn, RatingOut
 
@@ -25,10 +26,25 @@ def _idempotency_key() -> str | None:
 @auth_required
 @bp.input(BookingIn, arg_name="data")
 @bp.output(BookingOut, status_code=201)
-@bp.doc(tags=["Bookings"], summary="Book seats (send Idempotency-Key to make retries safe)", responses={
-    200: "The first booking made with this Idempotency-Key", 404: "No such screening",
-    409: "houseful, not_enough_seats (details.seats_left), screening_started or price_changed"})
+@bp.doc(tags=["Bookings"], responses={
+    200: {"description": "A replay: the booking this Idempotency-Key already made (nothing was booked now)",
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BookingOut"}}}},
+    404: "`not_found`: no such screening (or it was removed)",
+    409: "`houseful` (no seat left), `not_enough_seats` (fewer left than asked; `details.seats_left`), "
+         "`screening_started` (the screening is in the past) or `price_changed` (the price moved from "
+         "`expected_unit_price`; the new one in `details`). Nothing is booked.",
+    422: "Invalid fields: quantity outside 1..the per-booking limit, an unknown field type, or a bad "
+         "Idempotency-Key (1 to 200 characters); `details` names them"})
+@document(parameters=[IDEMPOTENCY_KEY])
 def create_booking(data):
+    """Book seats at a screening
+
+    Books `quantity` seats for the caller at the screening's current price, all or nothing; under any
+    concurrency no screening is ever sold beyond its seats. Send an `Idempotency-Key` to make retries
+    safe: the same key from the same user within 24 hours answers the booking it first made (200) and
+    never books twice. Send `expected_unit_price` (the price the user saw) to be refused with 409
+    `price_changed` instead of paying a price that moved.
+    """
     booking, created = service.book(current_user.id, data["screening_id"], data["quantity"],
                                     idempotency_key=_idempotency_key(),
                                     expected_unit_price=data.get("expected_unit_price"))
@@ -41,8 +57,13 @@ def create_booking(data):
 @auth_required
 @bp.input(BookingQuery, location="query", arg_name="query")
 @bp.output(BookingPage)
-@bp.doc(tags=["Bookings"], summary="The caller's bookings (the admin sees all, or one user's with user_id)")
+@bp.doc(tags=["Bookings"])
 def list_bookings(query):
+    """List the caller's bookings
+
+    The caller's own bookings, newest first, one page at a time; filter by `when` (upcoming or past) and
+    `status`. An admin sees everyone's, or one user's with `user_id` (ignored for other callers).
+    """
     return service.list_bookings(current_user, for_user_id=query.get("user_id"), when=query.get("when"),
                                  status=query.get("status"), page=query["page"], per_page=query["per_page"])
 
@@ -50,16 +71,28 @@ def list_bookings(query):
 @bp.get("/bookings/<int:booking_id>")
 @auth_required
 @bp.output(BookingOut)
-@bp.doc(tags=["Bookings"], responses={404: "No such booking, or another user's"})
+@bp.doc(tags=["Bookings"], responses={404: "`not_found`: no such booking, or another user's"})
 def get_booking(booking_id: int):
+    """One booking
+
+    A booking of the caller (an admin may read any), with its screening, seats, prices and whether it
+    can still be cancelled or rated.
+    """
     return service.get_booking(current_user, booking_id)
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")
 @auth_required
 @bp.output(BookingOut)
-@bp.doc(tags=["Bookings"], responses={409: "cancellation_closed: too close to the start"})
+@bp.doc(tags=["Bookings"], responses={
+    404: "`not_found`: no such booking, or another user's",
+    409: "`cancellation_closed`: too close to the start (the cutoff, default 60 minutes before)"})
 def cancel_booking(booking_id: int):
+    """Cancel a booking
+
+    Cancels a confirmed booking of the caller; its seats return to sale at once. Cancelling an already
+    cancelled booking answers it unchanged. Answers the booking with `status: "cancelled"`.
+    """
     service.cancel(current_user, booking_id)
     return service.get_booking(current_user, booking_id)
 
@@ -68,6 +101,13 @@ def cancel_booking(booking_id: int):
 @auth_required
 @bp.input(RatingIn, arg_name="data")
 @bp.output(RatingOut)
-@bp.doc(tags=["Ratings"], responses={403: "No confirmed booking of this show that has started"})
+@bp.doc(tags=["Ratings"], responses={
+    403: "`forbidden`: the caller has no confirmed booking of this show whose screening has started",
+    404: "`not_found`: no such show"})
 def rate_show(show_id: int, data):
+    """Rate a show
+
+    Gives the show a score from 1 to 5, for a user with a confirmed booking of it whose screening has
+    started; rating again replaces the score. Answers the score and the show's new average.
+    """
     return service.rate(current_user.id, show_id, data["score"])

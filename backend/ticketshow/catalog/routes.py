@@ -14,8 +14,10 @@ from .schemas import (DeleteQuery, ImageIn, ImageOut, ScreeningIn, ScreeningOut,
 
 bp = APIBlueprint("catalog", __name__, url_prefix="/api")
 
-_DELETE_DOC = {204: "Deleted", 409: "Future bookings exist (code has_bookings); repeat with force=true"}
-_IMAGE_DOC = {413: "Larger than 5 MB", 415: "Not a PNG, JPEG or WebP image", 422: "Damaged image"}
+_DELETE_DOC = {204: "Deleted", 409: "`has_bookings`: future bookings exist; repeat with force=true to cancel them"}
+_IMAGE_DOC = {413: "`image_too_large`: larger than 5 MB",
+              415: "`unsupported_image_type`: not a PNG, JPEG or WebP image",
+              422: "`invalid_image`: empty, damaged or too many pixels (`details.image`), or no `image` field"}
 
 
 def _fresh_figures(body: bytes) -> bytes:
@@ -34,14 +36,24 @@ def _read_image(files) -> bytes:
 @bp.output(TheatrePage)
 @bp.doc(tags=["Theatres"])
 def list_theatres(query):
+    """List theatres
+
+    Theatres by name, one page at a time; `q` matches the name and `place` the location (both case- and
+    accent-insensitive substrings). Public and cached (ETag, If-None-Match).
+    """
     return service.list_theatres(query.get("q"), query.get("place"), query["page"], query["per_page"])
 
 
 @bp.get("/theatres/<int:theatre_id>")
 @cached_json(refresh=_fresh_figures)
 @bp.output(TheatreDetailOut)
-@bp.doc(tags=["Theatres"], summary="A theatre's home view: its fields and upcoming screenings")
+@bp.doc(tags=["Theatres"])
 def get_theatre(theatre_id: int):
+    """One theatre with its upcoming screenings
+
+    A theatre's home view: its fields and its upcoming screenings, soonest first, with live seats and
+    prices. Public and cached (ETag, If-None-Match).
+    """
     return service.theatre_home(theatre_id)
 
 
@@ -49,8 +61,12 @@ def get_theatre(theatre_id: int):
 @admin_required
 @bp.input(TheatreIn, arg_name="data")
 @bp.output(TheatreOut, status_code=201)
-@bp.doc(tags=["Theatres"], responses={409: "A theatre of that name exists in that place"})
+@bp.doc(tags=["Theatres"], responses={409: "`theatre_exists`: a theatre of that name exists in that place"})
 def create_theatre(data):
+    """Create a theatre
+
+    Adds a theatre (one hall) with its capacity; the answer is the new theatre.
+    """
     return service.create_theatre(data)
 
 
@@ -58,8 +74,14 @@ def create_theatre(data):
 @admin_required
 @bp.input(TheatreIn(partial=True), arg_name="data")
 @bp.output(TheatreOut)
-@bp.doc(tags=["Theatres"], responses={409: "Capacity below seats already sold (capacity_below_sold)"})
+@bp.doc(tags=["Theatres"], responses={
+    409: "`theatre_exists` (the new name is taken in that place) or `capacity_below_sold` (an upcoming "
+         "screening has sold more seats than the new capacity)"})
 def update_theatre(theatre_id: int, data):
+    """Change a theatre
+
+    Changes the fields given; the others keep their value. A new capacity applies to upcoming screenings.
+    """
     return service.update_theatre(theatre_id, data)
 
 
@@ -69,6 +91,11 @@ def update_theatre(theatre_id: int, data):
 @bp.output({}, status_code=204)
 @bp.doc(tags=["Theatres"], responses=_DELETE_DOC)
 def delete_theatre(theatre_id: int, query):
+    """Delete a theatre
+
+    Removes the theatre and its screenings; past bookings keep their history. Refused with 409
+    `has_bookings` while future bookings exist, unless `force=true`, which cancels them and tells their users.
+    """
     service.delete_theatre(theatre_id, query["force"])
     return ""
 
@@ -77,8 +104,13 @@ def delete_theatre(theatre_id: int, query):
 @admin_required
 @bp.input(ImageIn, location="files", arg_name="files")
 @bp.output(ImageOut)
-@bp.doc(tags=["Theatres"], responses=_IMAGE_DOC)
+@bp.doc(tags=["Theatres"], operation_id="uploadTheatreImage", responses=_IMAGE_DOC)
 def put_theatre_image(theatre_id: int, files):
+    """Upload a theatre's image
+
+    Multipart form with the field `image`: a PNG, JPEG or WebP of at most 5 MB. It is checked, re-encoded
+    to WebP and replaces the old one; the answer is its URL.
+    """
     return {"image_url": service.set_theatre_image(theatre_id, _read_image(files), current_app.config["MEDIA_DIR"])}
 
 
@@ -88,8 +120,14 @@ def put_theatre_image(theatre_id: int, files):
 @cached_json()
 @bp.input(ShowQuery, location="query", arg_name="query")
 @bp.output(ShowPage)
-@bp.doc(tags=["Shows"], summary="Shows, newest added first by default; search by name, tags, rating, place, time")
+@bp.doc(tags=["Shows"])
 def list_shows(query):
+    """List and search shows
+
+    Shows, newest added first by default (`sort`), one page at a time. `q` matches the name in any script;
+    `tag` may repeat (every tag must match); `place`, `from` and `to` keep shows with screenings there and
+    then. Public and cached (ETag, If-None-Match).
+    """
     return service.list_shows(q=query.get("q"), tags=query.get("tag", []), min_rating=query.get("min_rating"),
                               place=query.get("place"), starts_from=query.get("from_"), starts_to=query.get("to"),
                               sort=query["sort"], page=query["page"], per_page=query["per_page"])
@@ -100,6 +138,11 @@ def list_shows(query):
 @bp.output(ShowDetailOut)
 @bp.doc(tags=["Shows"])
 def get_show(show_id: int):
+    """One show with its upcoming screenings
+
+    A show's fields, its users' rating, and its upcoming screenings at every theatre, soonest first, with
+    live seats and prices. Public and cached (ETag, If-None-Match).
+    """
     return service.show_detail(show_id)
 
 
@@ -107,8 +150,14 @@ def get_show(show_id: int):
 @admin_required
 @bp.input(ShowIn, arg_name="data")
 @bp.output(ShowOut, status_code=201)
-@bp.doc(tags=["Shows"], summary="Create a show, optionally allocating it to theatres at showtimes")
+@bp.doc(tags=["Shows"], responses={
+    422: "Invalid fields, or an unknown theatre in `screenings` (`details` names `screenings.N.theatre_id`)"})
 def create_show(data):
+    """Create a show
+
+    Adds a show and, with `screenings`, allocates it to theatres at showtimes in the same step (a
+    screening's price defaults to the show's `ticket_price`). The answer is the new show.
+    """
     allocations = data.pop("screenings", None)
     return service.create_show(data, allocations)
 
@@ -119,6 +168,11 @@ def create_show(data):
 @bp.output(ShowOut)
 @bp.doc(tags=["Shows"])
 def update_show(show_id: int, data):
+    """Change a show
+
+    Changes the fields given; the others keep their value. `dynamic_pricing` turns demand-based prices on
+    or off for its upcoming screenings (docs/pricing.md).
+    """
     return service.update_show(show_id, data)
 
 
@@ -128,6 +182,11 @@ def update_show(show_id: int, data):
 @bp.output({}, status_code=204)
 @bp.doc(tags=["Shows"], responses=_DELETE_DOC)
 def delete_show(show_id: int, query):
+    """Delete a show
+
+    Removes the show and its screenings; past bookings keep their history. Refused with 409
+    `has_bookings` while future bookings exist, unless `force=true`, which cancels them and tells their users.
+    """
     service.delete_show(show_id, query["force"])
     return ""
 
@@ -136,8 +195,13 @@ def delete_show(show_id: int, query):
 @admin_required
 @bp.input(ImageIn, location="files", arg_name="files")
 @bp.output(ImageOut)
-@bp.doc(tags=["Shows"], responses=_IMAGE_DOC)
+@bp.doc(tags=["Shows"], operation_id="uploadShowImage", responses=_IMAGE_DOC)
 def put_show_image(show_id: int, files):
+    """Upload a show's poster
+
+    Multipart form with the field `image`: a PNG, JPEG or WebP of at most 5 MB. It is checked, re-encoded
+    to WebP and replaces the old one; the answer is its URL.
+    """
     return {"image_url": service.set_show_image(show_id, _read_image(files), current_app.config["MEDIA_DIR"])}
 
 
@@ -147,8 +211,13 @@ def put_show_image(show_id: int, files):
 @cached_json(refresh=_fresh_figures)
 @bp.input(ScreeningQuery, location="query", arg_name="query")
 @bp.output(ScreeningPage)
-@bp.doc(tags=["Screenings"], summary="Screenings in a timeframe (default: now to seven days ahead)")
+@bp.doc(tags=["Screenings"])
 def list_screenings(query):
+    """List screenings in a timeframe
+
+    Screenings from `from` to `to` (default: now to seven days ahead), soonest first, optionally of one
+    show, at one theatre or in one place, with live seats and prices. Public and cached (ETag, If-None-Match).
+    """
     return service.list_screenings(starts_from=query.get("from_"), starts_to=query.get("to"),
                                    show_id=query.get("show_id"), theatre_id=query.get("theatre_id"),
                                    place=query.get("place"), page=query["page"], per_page=query["per_page"])
@@ -159,6 +228,11 @@ def list_screenings(query):
 @bp.output(ScreeningOut)
 @bp.doc(tags=["Screenings"])
 def get_screening(screening_id: int):
+    """One screening
+
+    A screening with its show, theatre, time, current price and live seats. Public and cached (ETag,
+    If-None-Match).
+    """
     return service.get_screening(screening_id)
 
 
@@ -166,8 +240,13 @@ def get_screening(screening_id: int):
 @admin_required
 @bp.input(ScreeningIn, arg_name="data")
 @bp.output(ScreeningOut, status_code=201)
-@bp.doc(tags=["Screenings"], summary="Allocate a show to a theatre at a time (a past time is allowed, for records)")
+@bp.doc(tags=["Screenings"], responses={404: "`not_found`: no such show or theatre"})
 def create_screening(data):
+    """Create a screening
+
+    Allocates a show to a theatre at a time; the price defaults to the show's `ticket_price`, and seats to
+    the theatre's capacity. A past time is allowed, for records.
+    """
     return service.create_screening(data["show_id"], data["theatre_id"], data["starts_at"], data.get("price"))
 
 
@@ -175,8 +254,12 @@ def create_screening(data):
 @admin_required
 @bp.input(ScreeningUpdateIn, arg_name="data")
 @bp.output(ScreeningOut)
-@bp.doc(tags=["Screenings"], summary="Move a screening or change its price")
+@bp.doc(tags=["Screenings"])
 def update_screening(screening_id: int, data):
+    """Change a screening
+
+    Moves a screening to another time or changes its base price; fields left out keep their value.
+    """
     return service.update_screening(screening_id, data)
 
 
@@ -186,5 +269,10 @@ def update_screening(screening_id: int, data):
 @bp.output({}, status_code=204)
 @bp.doc(tags=["Screenings"], responses=_DELETE_DOC)
 def delete_screening(screening_id: int, query):
+    """Delete a screening
+
+    Removes the screening; past bookings keep their history. Refused with 409 `has_bookings` while it has
+    future bookings, unless `force=true`, which cancels them and tells their users.
+    """
     service.delete_screening(screening_id, query["force"])
     return ""

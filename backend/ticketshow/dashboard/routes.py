@@ -13,6 +13,11 @@ bp = APIBlueprint("dashboard", __name__, url_prefix="/api/admin", tag="Operation
 @admin_required
 @bp.input(DashboardQuery, location="query", arg_name="query")
 @bp.output(DashboardOut)
-@bp.doc(summary="Bookings, revenue and occupancy per theatre and per show, and bookings per day")
+@bp.doc(operation_id="getDashboard")
 def dashboard(query):
+    """The admin dashboard's figures
+
+    Bookings, revenue (rupees) and occupancy per theatre and per show, and bookings per day over the last
+    `days` days.
+    """
     return service.dashboard(query["days"])

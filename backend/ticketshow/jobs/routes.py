@@ -14,8 +14,13 @@ bp = APIBlueprint("jobs", __name__, url_prefix="/api", tag="Jobs")
 @bp.get("/jobs/<int:job_id>")
 @auth_required
 @bp.output(JobOut)
-@bp.doc(summary="A job's state and progress (the admin, or the user who asked)", responses={404: "No such job"})
+@bp.doc(responses={404: "`not_found`: no such job, or another user's"})
 def get_job(job_id: int):
+    """A job's state and progress
+
+    A background job's state (pending, running, done, failed), progress (0..100), and when done its
+    `result_url` (exports) or when failed its `error`. For the admin, or the user who started it.
+    """
     return service.visible_job(current_user, job_id)
 
 
@@ -23,8 +28,12 @@ def get_job(job_id: int):
 @admin_required
 @bp.input(JobQuery, location="query", arg_name="query")
 @bp.output(JobPage)
-@bp.doc(summary="Past jobs, newest first (e.g. ?kind=export for past exports)")
+@bp.doc()
 def list_jobs(query):
+    """List past jobs
+
+    Background jobs, newest first, one page at a time; `kind` keeps one kind (e.g. `export`).
+    """
     return service.list_jobs(query.get("kind"), query["page"], query["per_page"])
 
 
@@ -32,9 +41,13 @@ def list_jobs(query):
 @admin_required
 @bp.input(DailyRemindersIn, arg_name="data")
 @bp.output(JobAccepted, status_code=202)
-@bp.doc(summary="Send the daily reminder now, exactly as the schedule does",
-        responses={422: "Bad date (YYYY-MM-DD)"})
+@bp.doc(responses={422: "`validation_error`: bad date (YYYY-MM-DD), named in `details.date`"})
 def run_daily_reminders(data):
+    """Send the daily reminders now
+
+    Runs the daily reminder as the schedule does, for `date` (default today in APP_TIMEZONE): every user
+    with reminders on who neither visited nor booked that day gets one; nobody gets two for a day.
+    """
     from ..notifications.tasks import enqueue_daily_reminders
 
     day = clock.parse_day(data["date"]) if data.get("date") else clock.local_now().date()
@@ -45,9 +58,13 @@ def run_daily_reminders(data):
 @admin_required
 @bp.input(MonthlyReportsIn, arg_name="data")
 @bp.output(JobAccepted, status_code=202)
-@bp.doc(summary="Send every user's report for a month now, exactly as the schedule does on the 1st",
-        responses={422: "Bad month (YYYY-MM)"})
+@bp.doc(responses={422: "`validation_error`: bad month (YYYY-MM, from 2000), named in `details.month`"})
 def run_monthly_reports(data):
+    """Send the monthly reports now
+
+    Sends every user's report for `month` as the schedule does on the 1st; nobody gets two reports for the
+    same month, and users with nothing in the month get none.
+    """
     from ..reports.tasks import enqueue_monthly_reports
 
     return accepted(enqueue_monthly_reports(clock.month_start(data["month"]), requested_by=current_user.id))

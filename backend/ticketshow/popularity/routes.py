@@ -16,17 +16,25 @@ bp = APIBlueprint("popularity", __name__, url_prefix="/api/admin", tag="Operatio
 @admin_required
 @bp.input(ForecastQuery, location="query", arg_name="query")
 @bp.output(ForecastOverviewOut)
-@bp.doc(summary="Seats expected per day, the screenings expected to fill most and least with their reasons, "
-                "and the last forecast run")
+@bp.doc(operation_id="getForecast")
 def forecast(query):
+    """The popularity forecast overview
+
+    Seats expected to sell per day over the next `days` days, the screenings expected to fill most and
+    least with their reasons, and the last forecast run (docs/popularity.md).
+    """
     return service.forecast_overview(query["days"])
 
 
 @bp.post("/jobs/forecast")
 @admin_required
 @bp.output(JobAccepted, status_code=202)
-@bp.doc(summary="Run the nightly popularity forecast now, exactly as the schedule does", tags=["Jobs"])
+@bp.doc(tags=["Jobs"])
 def run_forecast():
+    """Run the popularity forecast now
+
+    Runs the nightly occupancy forecast as the schedule does, as a background job; follow it at `status_url`.
+    """
     from .tasks import enqueue_forecast
 
     return accepted(enqueue_forecast(requested_by=current_user.id))

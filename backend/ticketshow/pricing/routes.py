@@ -12,6 +12,11 @@ bp = APIBlueprint("pricing", __name__, url_prefix="/api/admin", tag="Screenings"
 @bp.get("/screenings/<int:screening_id>/prices")
 @admin_required
 @bp.output(PriceHistoryOut)
-@bp.doc(summary="A screening's price history: every move of its current price and what moved it")
+@bp.doc(operation_id="getPriceHistory")
 def price_history(screening_id: int):
+    """A screening's price history
+
+    Every move of the screening's current price, newest first, with what moved it and the seats sold then
+    (docs/pricing.md).
+    """
     return service.price_history(screening_id)

@@ -23,10 +23,18 @@ class MonthlyReportQuery(Schema):
 @bp.get("/reports/monthly")
 @auth_required
 @bp.input(MonthlyReportQuery, location="query", arg_name="query")
-@bp.doc(summary="The caller's own monthly entertainment report (text/html or application/pdf)",
-        responses={200: {"description": "The report", "content": {"text/html": {}, "application/pdf": {}}},
-                   404: "Nothing happened that month (code no_activity)", 422: "Bad month or format"})
+@bp.doc(operation_id="getMonthlyReport", responses={
+    200: {"description": "The report: an HTML page (format=html) or a PDF (format=pdf)",
+          "content": {"text/html": {"schema": {"type": "string"}},
+                      "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+    404: "`no_activity`: nothing happened that month (no bookings, visits or ratings)",
+    422: "`validation_error`: bad `month` (YYYY-MM, from 2000) or `format`"})
 def monthly_report(query):
+    """The caller's monthly report
+
+    The caller's own entertainment report for `month` (default: last month): the bookings they made, the
+    screenings they attended, what they spent and the ratings they gave, as HTML or PDF.
+    """
     if query["month"]:
         first = clock.month_start(query["month"])
     else:

@@ -1,0 +1,293 @@
+"""The OpenAPI document at /api/openapi.json, finished after APIFlask generates it from routes and schemas.
+
+APIFlask builds paths, parameters and schemas from `@bp.input`/`@bp.output`/`@bp.doc` and the route's
+docstring (first line: summary; the rest: description). `finish_document` then applies the rules below
+to EVERY operation, so a new endpoint gets them by following the conventions, with nothing to register:
+
+- operationId: the view function's name in camelCase (`list_shows` -> `listShows`), unless the route says
+  `@bp.doc(operation_id="...")` (used where the function name is not a verb phrase: `me` -> `getMe`).
+- tags: each tag once, declared with a description (TAGS below, or a blueprint's `tag={"name", "description"}`).
+- errors: one `Error` component; 400 and 413 for every JSON body, 401 for every route behind a token, 403
+  for the routes whose guard declares an access rule (`auth.guards.admin_required` -> "Admin only."), 304
+  with `ETag`/`If-None-Match` and `X-Cache` for routes behind `cache.cached_json`.
+- extras a route declares with `document(...)` below: header parameters (Idempotency-Key) and response
+  headers (Retry-After), kept in the view's `_spec` like APIFlask's own annotations.
+
+tests/api/test_openapi.py holds the document to these rules (and to openapi-spec-validator and the
+Redocly "recommended" rules it can check), so a new endpoint without a summary, description, operationId
+or declared errors fails there with a message saying what to add.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from apiflask import APIFlask
+from apiflask.scaffold import _annotate
+
+LICENSE = {"name": "MIT", "identifier": "MIT"}
+CONTACT = {"name": "Ticket Show maintainers"}
+
+# Every tag an operation may carry, in the order the reference shows them.
+TAGS: dict[str, str] = {
+    "Auth": "Sign up, log in and out (Bearer tokens), the caller's account and preferences.",
+    "Theatres": "Theatres (halls) where shows are screened. Anyone reads; admins write.",
+    "Shows": "Shows (films, plays, concerts) with tags, ratings and their upcoming screenings. Anyone reads; "
+             "admins write.",
+    "Screenings": "A show at a theatre at a time, with its price and seats left. Anyone reads; admins write.",
+    "Bookings": "The caller's bookings: book seats (safely retried with Idempotency-Key), list, cancel.",
+    "Ratings": "Users' scores for shows they have seen.",
+    "Jobs": "Background jobs (exports, reminders, monthly reports, forecasts): start them and follow their state.",
+    "Reports": "The caller's monthly entertainment report.",
+    "Operations": "Health, the admin dashboard and forecasts, and the response cache.",
+}
+
+# What a guard's access rule means, said in the description of every operation behind it.
+ACCESS_RULES: dict[str, str] = {
+    "admin": "Admin only: any other caller gets 403 `admin_only`.",
+}
+
+ERROR_COMPONENT = "Error"
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Every error under /api has this shape; `code` is stable, `message` is for a person.",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string", "description": "snake_case, stable: what clients branch on"},
+                "message": {"type": "string", "description": "for a person"},
+                "details": {"type": "object", "description": "more about the error, e.g. the invalid fields "
+                                                            "({field: [messages]}) for 422"},
+            },
+            "required": ["code", "message", "details"],
+        },
+    },
+    "required": ["error"],
+}
+
+# The statuses every operation of a kind can answer, and what they mean there.
+STANDARD_ERRORS = {
+    "400": "Malformed request: the body is not valid JSON (`invalid_json`), or a body was sent without "
+           "`Content-Type: application/json` (`unsupported_content_type`).",
+    "401": "No token, or an expired, logged-out or invalid one (`unauthorized`, `token_expired`, "
+           "`token_revoked`, `invalid_token`). Comes with `WWW-Authenticate: Bearer`.",
+    "404": "Not found (`not_found`), also for another user's private resource.",
+    "413": "The JSON body is over 1 MB (`payload_too_large`; `details.max_bytes`).",
+    "422": "Invalid field values (`validation_error` or a more specific code): `details` names every invalid "
+           "field with its messages, `{\"field\": [\"message\", ...]}`.",
+}
+
+HEADERS: dict[str, dict] = {
+    "ETag": {"description": "A strong validator of the body; send it back in If-None-Match to get 304 when "
+                            "nothing changed.", "schema": {"type": "string"}},
+    "X-Cache": {"description": "HIT when the body came from the response cache, MISS when it was built now.",
+                "schema": {"type": "string", "enum": ["HIT", "MISS"]}},
+    "Cache-Control": {"description": "`no-cache`: revalidate with If-None-Match before reuse.",
+                      "schema": {"type": "string"}},
+    "Retry-After": {"description": "Seconds to wait before trying again.",
+                    "schema": {"type": "integer", "minimum": 0}},
+    "WWW-Authenticate": {"description": "`Bearer`", "schema": {"type": "string"}},
+}
+
+IF_NONE_MATCH = {
+    "name": "If-None-Match", "in": "header", "required": False,
+    "description": "The ETag of a body you hold; 304 with no body if it is still current.",
+    "schema": {"type": "string"},
+}
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Any unique string of 1 to 200 characters (a UUID is a good choice). The same key from the "
+                   "same user within 24 hours answers what it first did and never does it twice.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+}
+
+
+def document(*, parameters: list[dict] | None = None, headers: dict[int, list[str]] | None = None,
+             access: str | None = None):
+    """Declare what APIFlask cannot see: header `parameters` (OpenAPI parameter objects), response
+    `headers` by status ({429: ["Retry-After"]}, names from HEADERS) and an `access` rule (ACCESS_RULES).
+    Put it anywhere below `@bp.get`/`@bp.post`."""
+
+    def decorator(view):
+        if parameters:
+            _annotate(view, x_parameters=[*getattr(view, "_spec", {}).get("x_parameters", []), *parameters])
+        if headers:
+            _annotate(view, x_headers={**getattr(view, "_spec", {}).get("x_headers", {}), **headers})
+        if access:
+            _annotate(view, x_access=access)
+        return view
+
+    return decorator
+
+
+def camel_case(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def openapi_path(rule: str) -> str:
+    return re.sub(r"<(?:[^<:>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def register_openapi(app: APIFlask) -> None:
+    app.config.update(
+        INFO={
+            "description": "Ticket Show: book show tickets at theatres and cinemas. Guide: docs/api.md "
+                           "(tokens, pagination, safe retries with Idempotency-Key, ETags, a generated client).",
+            "contact": CONTACT,
+            "license": LICENSE,
+        },
+    )
+    app.spec_processor(lambda spec: finish_document(app, spec))
+
+
+def _views_by_operation(app: APIFlask) -> dict[tuple[str, str], Any]:
+    views = {}
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods or ():
+            views[(openapi_path(rule.rule), method.lower())] = (rule.endpoint, app.view_functions[rule.endpoint])
+    return views
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}}}}
+
+
+def _replace_refs(node, old: set[str], new: str):
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.rsplit("/", 1)[-1] in old and ref.startswith("#/components/schemas/"):
+            node["$ref"] = f"#/components/schemas/{new}"
+        for value in node.values():
+            _replace_refs(value, old, new)
+    elif isinstance(node, list):
+        for value in node:
+            _replace_refs(value, old, new)
+
+
+def finish_document(app: APIFlask, spec: dict) -> dict:
+    spec = copy.deepcopy(spec)
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    # APIFlask registers the one error shape twice (HTTPError, ValidationError): keep one component.
+    _replace_refs(spec["paths"], {"HTTPError", "ValidationError"}, ERROR_COMPONENT)
+    schemas.pop("HTTPError", None)
+    schemas.pop("ValidationError", None)
+    schemas[ERROR_COMPONENT] = copy.deepcopy(ERROR_SCHEMA)
+
+    _merge_duplicate_components(spec)
+    _walk_schemas(spec, _to_openapi_31)
+
+    views = _views_by_operation(app)
+    used_tags: list[str] = []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            endpoint, view = views[(path, method)]
+            _finish_operation(app, operation, endpoint, getattr(view, "_spec", {}), method)
+            for tag in operation.get("tags", []):
+                if tag not in used_tags:
+                    used_tags.append(tag)
+
+    declared = dict(TAGS)
+    for blueprint in app.blueprints.values():
+        tag = getattr(blueprint, "tag", None)
+        if isinstance(tag, dict) and tag.get("description"):
+            declared.setdefault(tag["name"], tag["description"])
+    # Declared tags in their order, then any undeclared one (without a description: the test names it).
+    names = [name for name in declared if name in used_tags] + [name for name in used_tags if name not in declared]
+    spec["tags"] = [{"name": name, **({"description": declared[name]} if name in declared else {})}
+                    for name in names]
+    return spec
+
+
+def _merge_duplicate_components(spec: dict) -> None:
+    """apispec registers one schema class again as `Name1` when it meets it twice (a page's items and an
+    output); when the two are identical, keep `Name` only."""
+    schemas = spec["components"]["schemas"]
+    for name in list(schemas):
+        match = re.fullmatch(r"(.+?)(\d+)", name)
+        if match and schemas.get(match.group(1)) == schemas[name]:
+            _replace_refs(spec, {name}, match.group(1))
+            del schemas[name]
+
+
+def _walk_schemas(node, visit, key: str | None = None) -> None:
+    """Call visit(schema) on every Schema Object in the document (components, parameters, bodies, responses)."""
+    if isinstance(node, dict):
+        if key == "schema" or key == "items":
+            visit(node)
+        for child_key, value in node.items():
+            if key in ("properties", "schemas", "patternProperties"):
+                visit(value) if isinstance(value, dict) else None
+                _walk_schemas(value, visit, None)
+            else:
+                _walk_schemas(value, visit, child_key)
+    elif isinstance(node, list):
+        for value in node:
+            _walk_schemas(value, visit, key if key in ("allOf", "anyOf", "oneOf", "prefixItems") else None)
+
+
+def _to_openapi_31(schema: dict) -> None:
+    """OpenAPI 3.1 is JSON Schema 2020-12: `examples` (a list), not the 3.0 `example`; null as a type."""
+    if "example" in schema:
+        schema.setdefault("examples", [schema.pop("example")])
+    if schema.pop("nullable", False) and "type" in schema:
+        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        schema["type"] = [*types, "null"] if "null" not in types else types
+
+
+def _finish_operation(app: APIFlask, operation: dict, endpoint: str, view_spec: dict, method: str) -> None:
+    operation.setdefault("operationId", camel_case(endpoint.rsplit(".", 1)[-1]))
+    if "security" not in operation:
+        operation["security"] = []  # public: said explicitly, so no client sends a token it does not need
+    responses = operation.setdefault("responses", {})
+
+    access = view_spec.get("x_access")
+    if access:
+        rule = ACCESS_RULES.get(access, f"Requires the {access} role: other callers get 403.")
+        description = operation.get("description", "")
+        if rule not in description:
+            operation["description"] = f"{description}\n\n{rule}".strip()
+        responses.setdefault("403", _error_response(rule))
+
+    body = operation.get("requestBody", {}).get("content", {})
+    if "application/json" in body:
+        operation["requestBody"].setdefault("required", True)
+        responses.setdefault("400", _error_response(STANDARD_ERRORS["400"]))
+        responses.setdefault("413", _error_response(STANDARD_ERRORS["413"]))
+
+    for status, response in responses.items():
+        if status.startswith(("4", "5")) and not response.get("content"):
+            response["content"] = _error_response("")["content"]
+        if status in STANDARD_ERRORS and response.get("description") in {
+                app.config["AUTH_ERROR_DESCRIPTION"], app.config["NOT_FOUND_DESCRIPTION"],
+                app.config["VALIDATION_ERROR_DESCRIPTION"], ""}:
+            response["description"] = STANDARD_ERRORS[status]
+    if "401" in responses:
+        responses["401"].setdefault("headers", {})["WWW-Authenticate"] = HEADERS["WWW-Authenticate"]
+
+    if view_spec.get("x_cached"):
+        ok = responses.get("200", {})
+        ok.setdefault("headers", {}).update({name: HEADERS[name] for name in ("ETag", "X-Cache", "Cache-Control")})
+        responses.setdefault("304", {
+            "description": "Not modified: the If-None-Match ETag is current. No body.",
+            "headers": {name: HEADERS[name] for name in ("ETag", "X-Cache", "Cache-Control")}})
+        _add_parameter(operation, IF_NONE_MATCH)
+
+    for parameter in view_spec.get("x_parameters", []):
+        _add_parameter(operation, parameter)
+    for status, names in view_spec.get("x_headers", {}).items():
+        response = responses.setdefault(str(status), _error_response(""))
+        response.setdefault("headers", {}).update({name: HEADERS[name] for name in names})
+
+    # Sorted by status so the document reads (and diffs) the same way every time.
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+def _add_parameter(operation: dict, parameter: dict) -> None:
+    parameters = operation.setdefault("parameters", [])
+    if not any(p.get("name") == parameter["name"] and p.get("in") == parameter["in"] for p in parameters):
+        parameters.append(copy.deepcopy(parameter))
