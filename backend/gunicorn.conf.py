@@ -16,3 +16,9 @@ errorlog = "-"
 # Migrations and the admin seed already ran in `flask prepare`; workers only serve.
 # Several servers may run on one machine (make run, tests, benchmarks): no shared control socket.
 control_socket_disable = True
+
+# JSON instead of gunicorn's HTML error pages (over-long request lines, unparsable methods), and no
+# Server header naming gunicorn and its version.
+from ticketshow.serving import install  # noqa: E402
+
+install()

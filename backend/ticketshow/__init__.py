@@ -5,6 +5,7 @@ from pathlib import Path
 
 from apiflask import APIFlask
 from flask import request
+from werkzeug.routing import Map
 
 from .config import Settings, load_secret_key
 from .database import configure_sqlite_engine
@@ -19,13 +20,26 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
+class _UrlMap(Map):
+    """Slashes are not merged: "//api//shows" is not redirected with an HTML page but answered as what it
+    is, an unknown path (a JSON 404 under /api, see spa.py)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("merge_slashes", False)
+        super().__init__(*args, **kwargs)
+
+
+class _App(APIFlask):
+    url_map_class = _UrlMap
+
+
 def create_app(settings: Settings | None = None, *, serving_only: bool = False) -> APIFlask:
     """The app. `serving_only` (gunicorn) leaves out the migration commands: Alembic costs each web
     worker about 10 MB, and workers never migrate (`flask prepare` does, before they start)."""
     settings = settings or Settings.from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
-    app = APIFlask(__name__, title="Ticket Show API", version="1.0.0",
+    app = _App(__name__, title="Ticket Show API", version="1.0.0",
                    spec_path="/api/openapi.json", docs_path="/api/docs", static_folder=None)
     app.json = DecimalJSONProvider(app)
     app.url_map.converters["int"] = RowIdConverter  # before any route is added
@@ -58,6 +72,11 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     register_openapi(app)
     if settings.extra.get("testing"):
         app.config["TESTING"] = True
+
+    from apiflask.schema_adapters.marshmallow import parser as request_parser
+
+    from . import jsonbody
+    jsonbody.register(request_parser)  # strict JSON bodies: a 4xx for anything a client can send
 
     db.init_app(app)
     if not serving_only:

@@ -133,7 +133,9 @@ def cached_json(refresh=None):
 def _answer(body: bytes, state: str) -> Response:
     etag = hashlib.blake2b(body, digest_size=12).hexdigest()
     # compression.py gives the gzipped variant the validator etag + "-gz"; either one is a match.
-    matched = next((tag for tag in (etag, etag + "-gz") if request.if_none_match.contains(tag)), None)
+    # If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/"x" matches "x", so an ETag that a
+    # compressing proxy weakened still validates; "*" and lists of tags work too.
+    matched = next((tag for tag in (etag, etag + "-gz") if request.if_none_match.contains_weak(tag)), None)
     response = Response(b"" if matched else body, status=304 if matched else 200, mimetype="application/json")
     response.set_etag(matched or etag)
     response.headers["X-Cache"] = state

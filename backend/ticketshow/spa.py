@@ -5,6 +5,7 @@ The fallback lives in the 404 handler rather than a catch-all route, so that /ap
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from flask import current_app, request, send_from_directory
@@ -41,8 +42,10 @@ def register_spa(app) -> None:
     @app.errorhandler(404)
     def not_found(error):
         path = request.path
-        if request.method in {"GET", "HEAD"} and not path.startswith(("/api/", "/media/", "/assets/")) \
-                and path not in {"/api", "/media", "/assets"}:
+        # Slashes are not merged by routing, so "//api//x" is judged by its merged form: still the API.
+        merged = re.sub("/{2,}", "/", path)
+        if request.method in {"GET", "HEAD"} and not merged.startswith(("/api/", "/media/", "/assets/")) \
+                and merged.rstrip("/") not in {"/api", "/media", "/assets"}:
             file_path = safe_join(str(dist), path.lstrip("/"))
             if file_path and Path(file_path).is_file():
                 return send_from_directory(dist, path.lstrip("/"), max_age=0)

@@ -119,6 +119,26 @@ BAD_BODIES = [
     {},
 ]
 
+# Raw bodies no JSON encoder would write: each must be a 400 (or a 422 naming the field), never a 500.
+RAW_BAD_BODIES = [
+    b"[" * 100_000 + b"]" * 100_000,                                   # deeper than any stack
+    b'{"a":' * 5_000 + b"1" + b"}" * 5_000,
+    b"[" * 40 + b"]" * 40,                                             # shallow enough to parse, too deep to accept
+    b'{"capacity": 1e400, "rating": -1E999, "quantity": 1e400}',       # floats that overflow to infinity
+    b'{"capacity": ' + b"9" * 5_000 + b', "quantity": 1}',             # beyond Python's int-parsing guard
+    b'{"screening_id": ' + b"1" * 40 + b', "quantity": -' + b"7" * 31 + b'}',
+    b'{"capacity": NaN, "quantity": Infinity, "score": -Infinity}',
+    '{"name": "Café", "username": "ü"}'.encode("utf-16"),              # UTF-16 with its BOM
+    '{"name": "Café"}'.encode("utf-16-le"),
+    '{"name": "Café", "place": "Köln", "username": "zoë"}'.encode("latin-1"),
+    b'{"name": "\xed\xa0\x80", "username": "a\xed\xbf\xbf"}',       # surrogates encoded as (invalid) UTF-8
+    b'{"name": "\\ud800", "place": "x\\udfff", "username": "\\udbff\\udbff", "password": "\\ud83d"}',
+    b'{"\\ud800": 1}',
+    b'{"tags": ["\\udc00"], "screenings": [{"starts_at": "\\ud800"}], "description": "a\\ud800b"}',
+    b"\x00\x00\x00{",
+    b'{"name": "x"} trailing',
+]
+
 
 @pytest.fixture
 def callers(api, admin):
@@ -145,6 +165,11 @@ def test_bad_bodies_are_clear_errors(client, world, callers, method, template, r
         assert_error_shape(response, method, path)
         if isinstance(body, dict) and body:
             assert response.status_code in {413, 422, 401}, (path, body.keys(), response.status_code)
+    for raw in RAW_BAD_BODIES:
+        response = client.open(path, method=method, data=raw,
+                               headers={**headers, "Content-Type": "application/json"})
+        assert_error_shape(response, method, path)
+        assert response.status_code in {400, 401, 422}, (path, raw[:60], response.status_code)
     not_json = client.open(path, method=method, data="{not json", headers={**headers, "Content-Type": "application/json"})
     assert not_json.status_code == 400 and not_json.get_json()["error"]["code"] == "invalid_json"
     wrong_type = client.open(path, method=method, data="name=x", headers={**headers, "Content-Type": "text/plain"})
