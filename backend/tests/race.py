@@ -72,10 +72,12 @@ def new_screenings(arena: Arena, count: int = 1) -> list[int]:
     session.headers.update(arena.admin)
     theatre = session.post(f"{arena.base_url}/api/theatres",
                            json={"name": f"Race hall {tag}", "place": "Testpur", "capacity": arena.seats}).json()
-    starts = (datetime.now(timezone.utc) + timedelta(days=2)).isoformat()
+    first = datetime.now(timezone.utc) + timedelta(days=2)
+    # A theatre is one hall: the screenings follow each other (3 h show + changeover fits in 4 h).
     show = session.post(f"{arena.base_url}/api/shows", json={
         "name": f"Race {tag}", "rating": 3, "tags": ["race"], "ticket_price": 100,
-        "screenings": [{"theatre_id": theatre["id"], "starts_at": starts}] * count}).json()
+        "screenings": [{"theatre_id": theatre["id"], "starts_at": (first + timedelta(hours=4 * n)).isoformat()}
+                       for n in range(count)]}).json()
     arena.screening_ids = [s["id"] for s in session.get(f"{arena.base_url}/api/shows/{show['id']}").json()["screenings"]]
     return arena.screening_ids
 

@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
         BOOKING_MAX_QUANTITY=settings.booking_max_quantity,
         CANCELLATION_CUTOFF_MINUTES=settings.cancellation_cutoff_minutes,
         LOGIN_WINDOW_SECONDS=settings.login_window_seconds,
+        CHANGEOVER_MINUTES=settings.changeover_minutes,
         ADMIN_EMAIL=settings.extra.get("admin_email", "admin@ticketshow.example"),
         MEDIA_DIR=settings.media_dir,
         UI_DIST=settings.extra.get("ui_dist", Path(__file__).resolve().parents[2] / "frontend" / "dist"),

@@ -22,6 +22,18 @@ def _int_env(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _minutes_env(name: str, default: float) -> float:
+    """Minute settings accept decimals (API.md: `HOLD_MINUTES=0.25` is 15 seconds), never a negative."""
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a number of minutes, got {raw!r}") from exc
+    if not 0 <= value < 24 * 60:
+        raise SystemExit(f"{name} must be between 0 and 1440 minutes, got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -43,6 +55,7 @@ class Settings:
     cancellation_cutoff_minutes: int = 60
     login_max_failures: int = 10
     login_window_seconds: int = 15 * 60
+    changeover_minutes: float = 20.0  # between screenings in one theatre (API.md, CHANGEOVER_MINUTES)
     # Celery's broker and result store; defaults to REDIS_URL (tests give Celery its own db number).
     celery_broker_url: str | None = None
     app_url: str = "http://127.0.0.1:5000"
@@ -82,6 +95,7 @@ class Settings:
             booking_max_quantity=_int_env("BOOKING_MAX_QUANTITY", 10),
             cancellation_cutoff_minutes=_int_env("CANCELLATION_CUTOFF_MINUTES", 60),
             celery_broker_url=os.environ.get("CELERY_BROKER_URL") or None,
+            changeover_minutes=_minutes_env("CHANGEOVER_MINUTES", 20.0),
             app_url=_env("APP_URL", f"http://127.0.0.1:{_int_env('PORT', 5000)}"),
         )
         values.update(overrides)

@@ -47,6 +47,7 @@ def test_no_serious_accessibility_violations(ui, live_server):
     stage = Backstage(live_server.url)
     theatre = stage.post("/api/theatres", {"name": f"Axe hall {tag}", "place": "Pune", "capacity": 20})
     starts = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
+    later_starts = (datetime.now(timezone.utc) + timedelta(days=1, hours=4)).isoformat()  # one hall, one show at a time
     show = stage.post("/api/shows", {"name": f"Axe show {tag}", "rating": 4, "tags": ["drama"], "ticket_price": 90,
                                      "screenings": [{"theatre_id": theatre["id"], "starts_at": starts}]})
     screening_id = stage.screening_ids(show["id"])[0]
@@ -62,7 +63,7 @@ def test_no_serious_accessibility_violations(ui, live_server):
     # a show priced by demand whose price has moved (trend badges, price history), and a forecast
     dynamic = stage.post("/api/shows", {"name": f"Axe demand {tag}", "rating": 4, "tags": ["drama"],
                                         "ticket_price": 100, "dynamic_pricing": {"enabled": True},
-                                        "screenings": [{"theatre_id": theatre["id"], "starts_at": starts}]})
+                                        "screenings": [{"theatre_id": theatre["id"], "starts_at": later_starts}]})
     moving = stage.screening_ids(dynamic["id"])[0]
     stage.post("/api/bookings", {"screening_id": moving, "quantity": 3}, user)
     run_forecast(stage)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import and_, exists, func, select, update
 
 from ..booking.models import CANCELLED, CONFIRMED, Booking, Rating, Ticket
@@ -18,6 +19,7 @@ from ..cache import mark_catalog_changed
 from ..database import immediate_transaction, utcnow, writes
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..fields import local_isoformat
 from ..pagination import paginate
 from ..text import fold
 from ..popularity.service import forecasts_for, popularity_for
@@ -27,6 +29,55 @@ from .models import Screening, Show, ShowTag, Theatre, price_trend
 
 UPCOMING_LIMIT = 200  # screenings embedded in a theatre's or a show's page
 DEFAULT_TIMEFRAME = timedelta(days=7)
+DEFAULT_DURATION_MINUTES = 180  # a show without a duration holds its hall for 3 hours (API.md)
+MAX_DURATION_MINUTES = 1440  # the schemas' limit: no screening holds a hall longer
+
+
+class TheatreBusy(Conflict):
+    code = "theatre_busy"
+
+
+def occupied_until(starts_at: datetime, duration_minutes: int | None) -> datetime:
+    """When the hall is free again after a screening: start + the show's duration (180 minutes when
+    unknown) + CHANGEOVER_MINUTES (cleaning, letting the audience out and in; default 20, decimals allowed)."""
+    changeover = current_app.config["CHANGEOVER_MINUTES"]
+    return starts_at + timedelta(minutes=(duration_minutes or DEFAULT_DURATION_MINUTES) + changeover)
+
+
+def _describe_clash(other: Screening | None, starts_at: datetime, duration: int | None, **extra) -> dict:
+    details = {"theatre_id": other.theatre_id if other else extra.pop("theatre_id"),
+               "screening": {"id": other.id if other else None,
+                             "show": {"id": other.show.id, "name": other.show.name} if other else None,
+                             "starts_at": local_isoformat(starts_at),
+                             "busy_until": local_isoformat(occupied_until(starts_at, duration))}}
+    details["screening"].update(extra)
+    return details
+
+
+def check_theatre_free(theatre_id: int, starts_at: datetime, duration_minutes: int | None, *,
+                       ignore_ids: Iterable[int] = ()) -> None:
+    """Raise TheatreBusy (409, the clashing screening in details) if a screening of `duration_minutes`
+    starting at `starts_at` would overlap another live screening in the same theatre.
+
+    A theatre is one hall (API.md): two screenings overlap when each starts before the other's hall time
+    ends (occupied_until). Call it inside the write transaction that inserts or moves the screening: the
+    BEGIN IMMEDIATE write lock keeps a concurrent create from slipping in between the check and the write.
+    """
+    ends_at = occupied_until(starts_at, duration_minutes)
+    changeover = timedelta(minutes=current_app.config["CHANGEOVER_MINUTES"])
+    earliest = starts_at - timedelta(minutes=MAX_DURATION_MINUTES) - changeover  # nothing earlier can reach us
+    candidates = db.session.scalars(
+        select(Screening).join(Screening.show)
+        .where(Screening.theatre_id == theatre_id, Screening.removed_at.is_(None),
+               Screening.starts_at > earliest, Screening.starts_at < ends_at,
+               Screening.id.not_in(list(ignore_ids)))
+        .order_by(Screening.starts_at, Screening.id))
+    for other in candidates:
+        if starts_at < occupied_until(other.starts_at, other.show.duration_minutes):
+            raise TheatreBusy(
+                f"The theatre is busy then: '{other.show.name}' starts at {local_isoformat(other.starts_at)} and "
+                f"holds the hall until {local_isoformat(occupied_until(other.starts_at, other.show.duration_minutes))}.",
+                details=_describe_clash(other, other.starts_at, other.show.duration_minutes))
 
 
 def _like(term: str) -> str:
@@ -363,6 +414,7 @@ def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
     screenings = []
     for index, allocation in enumerate(allocations or []):
         theatre, price = theatres[index], allocation.get("price")
+        _check_allocation_free(show, index, allocation, theatre.id, screenings)
         base_price = show.ticket_price if price is None else price
         screenings.append(Screening(show_id=show.id, theatre_id=theatre.id, starts_at=allocation["starts_at"],
                                     base_price=base_price, price=base_price, seats_total=theatre.capacity))
@@ -374,6 +426,38 @@ def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
     return show
 
 
+def _check_allocation_free(show: Show, index: int, allocation: dict, theatre_id: int,
+                           earlier: list[Screening]) -> None:
+    """A screening given with a new show: free against the theatre's screenings and the request's own."""
+    starts_at = allocation["starts_at"]
+    try:
+        check_theatre_free(theatre_id, starts_at, show.duration_minutes)
+    except TheatreBusy as busy:
+        busy.details["field"] = f"screenings.{index}"
+        raise
+    for other_index, other in enumerate(earlier):
+        if other.theatre_id == theatre_id and starts_at < occupied_until(other.starts_at, show.duration_minutes) \
+                and other.starts_at < occupied_until(starts_at, show.duration_minutes):
+            raise TheatreBusy(f"Screenings {other_index + 1} and {index + 1} of this show overlap in the same theatre.",
+                              details={"field": f"screenings.{index}",
+                                       **_describe_clash(None, other.starts_at, show.duration_minutes,
+                                                         theatre_id=theatre_id, index=other_index)})
+
+
+def _check_show_screenings_fit(show: Show) -> None:
+    """After a duration change: every upcoming screening of the show must still fit in its theatre."""
+    for screening in db.session.scalars(select(Screening).where(
+            Screening.show_id == show.id, Screening.removed_at.is_(None), Screening.starts_at >= utcnow())
+            .order_by(Screening.starts_at)):
+        try:
+            check_theatre_free(screening.theatre_id, screening.starts_at, show.duration_minutes,
+                               ignore_ids=[screening.id])
+        except TheatreBusy as busy:
+            busy.details["field"] = "duration_minutes"
+            busy.details["changed_screening_id"] = screening.id
+            raise
+
+
 @catalog_write
 def update_show(show_id: int, changes: dict) -> Show:
     show = _live_show(show_id)
@@ -383,10 +467,15 @@ def update_show(show_id: int, changes: dict) -> Show:
     dynamic = changes.pop("dynamic_pricing", None)
     if dynamic is not None:
         _set_dynamic_pricing(show, dynamic)
+    longer = "duration_minutes" in changes and \
+        (changes["duration_minutes"] or DEFAULT_DURATION_MINUTES) > (show.duration_minutes or DEFAULT_DURATION_MINUTES)
     for key, value in changes.items():
         setattr(show, key, value)
     show.name_folded = fold(show.name)
     show.updated_at = utcnow()
+    if longer:  # a shorter show frees time; a longer one may now run into the next screening
+        db.session.flush()
+        _check_show_screenings_fit(show)
     if dynamic is not None:
         db.session.flush()
         pricing.reprice(pricing.upcoming_dynamic_screenings(show.id), "settings")
@@ -412,6 +501,7 @@ def set_show_image(show_id: int, data: bytes, media_dir: Path) -> str:
 def create_screening(show_id: int, theatre_id: int, starts_at: datetime, price: Decimal | None) -> Screening:
     show = _live_show(show_id)
     theatre = _live_theatre(theatre_id)
+    check_theatre_free(theatre.id, starts_at, show.duration_minutes)
     base_price = show.ticket_price if price is None else price
     screening = Screening(show_id=show.id, theatre_id=theatre.id, starts_at=starts_at, base_price=base_price,
                           price=base_price, seats_total=theatre.capacity)
@@ -428,6 +518,11 @@ def update_screening(screening_id: int, changes: dict) -> Screening:
     changes = dict(changes)
     if "price" in changes:  # the admin sets the base; the current price follows from it
         changes["base_price"] = changes.pop("price")
+    moved = {"starts_at", "theatre_id"} & set(changes)
+    if moved:
+        check_theatre_free(changes.get("theatre_id", screening.theatre_id),
+                           changes.get("starts_at", screening.starts_at), screening.show.duration_minutes,
+                           ignore_ids=[screening.id])
     for key, value in changes.items():
         setattr(screening, key, value)
     db.session.flush()

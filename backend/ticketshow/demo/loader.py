@@ -264,8 +264,20 @@ def _creation_order() -> list[int]:
     return list(reversed(mixed))  # the first created is the oldest
 
 
+def _next_quarter_hour(moment: datetime) -> datetime:
+    """The first quarter hour at or after `moment` (showtimes are on the quarter hour)."""
+    rounded = moment.replace(second=0, microsecond=0)
+    if rounded < moment:
+        rounded += timedelta(minutes=1)
+    return rounded + timedelta(minutes=-rounded.minute % 15)
+
+
 def _schedule(rnd: random.Random, now: datetime, zone: ZoneInfo) -> dict[int, list[tuple[int, datetime]]]:
-    """{show index: [(theatre index, start)]} for the past PAST_DAYS and the next UPCOMING_DAYS."""
+    """{show index: [(theatre index, start)]} for the past PAST_DAYS and the next UPCOMING_DAYS.
+
+    Screenings in one theatre never overlap (catalog_service.check_theatre_free): a slot that falls
+    before the previous show and its changeover are over moves to the next quarter hour after, or is
+    dropped when that is 23:00 or later."""
     repertoires = _repertoires()
     plan: dict[int, list[tuple[int, datetime]]] = {i: [] for i in range(len(SHOWS))}
     today = now.astimezone(zone).date()
@@ -283,9 +295,14 @@ def _schedule(rnd: random.Random, now: datetime, zone: ZoneInfo) -> dict[int, li
                 count = rnd.choice((1, 2)) if theatre.capacity < 100 else rnd.choice((2, 2, 3))
                 slots = sorted(rnd.sample(slots[1:] if theatre.capacity < 100 else slots, count))
             repertoire = repertoires[t_index]
+            free_at = None  # a theatre is one hall: the next show starts once the last one is out
             for slot in slots:
                 hour, minute = map(int, slot.split(":"))
                 start = datetime.combine(day, clock_time(hour, minute), zone)
+                if free_at is not None and start < free_at:
+                    start = _next_quarter_hour(free_at)
+                    if start.astimezone(zone).date() != day or start.astimezone(zone).hour >= 23:
+                        continue  # too late for another show today
                 if offset >= 0 and start < now + timedelta(minutes=30):
                     continue
                 show_index = repertoire[turn[t_index] % len(repertoire)]
@@ -293,6 +310,7 @@ def _schedule(rnd: random.Random, now: datetime, zone: ZoneInfo) -> dict[int, li
                 if slot == "10:30" and not {"kids", "family"} & set(SHOWS[show_index].tags):
                     family = [i for i in repertoire if {"kids", "family"} & set(SHOWS[i].tags)]
                     show_index = rnd.choice(family) if family else show_index
+                free_at = catalog_service.occupied_until(start, SHOWS[show_index].duration_minutes)
                 plan[show_index].append((t_index, start))
     return plan
 
