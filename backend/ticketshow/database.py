@@ -20,6 +20,10 @@ from sqlalchemy.types import DateTime, Integer, TypeDecorator
 IMMEDIATE = "ticketshow_immediate"
 
 
+def _unwrap(session):
+    return session() if not hasattr(session, "in_transaction") else session  # a scoped_session's session
+
+
 def configure_sqlite_engine(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -47,7 +51,7 @@ def immediate_transaction(session):
     SQLITE_BUSY when another writer got in between, and checking seats then inserting tickets must not
     interleave with another writer, in this process or any other. Nested use joins the outer transaction.
     """
-    session = session() if not hasattr(session, "in_transaction") else session  # unwrap scoped_session
+    session = _unwrap(session)
     if session.info.get(IMMEDIATE):
         yield session.connection()
         return
@@ -145,41 +149,102 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-# ---- the driver connection, for the few statements on the hottest path ----------------------------
+# ---- the driver-SQL seam: the few statements on the hottest paths ---------------------------------
 # Building, compiling and processing a SQLAlchemy statement costs several times what SQLite spends running
-# it. The booking transaction runs its handful of statements on the sqlite3 connection underneath the
-# session's transaction instead; these helpers store values exactly as the column types above do.
+# it, so a few hot paths send plain SQL on the sqlite3 connection underneath. Where that is allowed, why,
+# and what it skips (session events, the identity map) is written in docs/architecture.md ("Driver SQL").
+# These helpers are the only way in: a pooled connection, the session's own connection inside its write
+# transaction, named rows, and values stored exactly as the column types above store them.
 
-def driver_connection(session):
-    """The sqlite3 connection of the session's current transaction (BEGIN already sent)."""
-    return session.connection().connection.driver_connection
+
+class DriverTransactionConflict(RuntimeError):
+    """A driver write transaction was asked for while the ORM session holds a write transaction.
+
+    The two would be two connections wanting SQLite's one write lock: the second waits out busy_timeout and
+    fails, and committing the session first would split its work in two. A programming error, never input.
+    """
+
+
+@contextlib.contextmanager
+def pooled_sqlite(engine: Engine):
+    """A sqlite3 connection checked out of the engine's pool (same pragmas), returned to it afterwards.
+
+    No session transaction is involved: for one-statement reads on every request (the caller's principal)
+    and for driver_write_transaction below.
+    """
+    pooled = engine.raw_connection()
+    try:
+        yield pooled.driver_connection
+    finally:
+        pooled.close()
+
+
+def holds_write_transaction(session) -> bool:
+    """Whether the session is inside immediate_transaction or has changes a commit would write."""
+    session = _unwrap(session)
+    return bool(session.info.get(IMMEDIATE) or session.new or session.dirty or session.deleted)
 
 
 @contextlib.contextmanager
 def driver_write_transaction(session):
     """One BEGIN IMMEDIATE transaction on a pooled sqlite3 connection beside the ORM session.
 
-    The booking path's own: with the session, beginning and committing cost about as much as the
-    statements inside. Same discipline as immediate_transaction: the session's read transaction (if any)
-    ends first, so what it reads afterwards includes this write; then the writer queue, then BEGIN IMMEDIATE.
+    The seat ledger's own (booking/ledger.py): with the session, beginning and committing cost about as
+    much as the statements inside. Same discipline as immediate_transaction: the session's read transaction
+    (if any) ends first, so what it reads afterwards includes this write; then the writer queue, then BEGIN
+    IMMEDIATE. Raises DriverTransactionConflict if the session holds a write transaction of its own.
     """
-    session = session() if not hasattr(session, "in_transaction") else session  # unwrap scoped_session
+    session = _unwrap(session)
+    if holds_write_transaction(session):
+        raise DriverTransactionConflict(
+            "driver_write_transaction() inside the ORM session's write transaction: run the driver SQL on "
+            "session_write_connection(session) instead, or finish the session's transaction first")
     if session.in_transaction():
-        session.commit()
+        session.commit()  # a read transaction only (checked above): nothing is written here
     engine = session.get_bind()
-    pooled = engine.raw_connection()
-    try:
-        with writer_queue(engine.url.database):
-            sqlite = pooled.driver_connection
-            sqlite.execute("BEGIN IMMEDIATE")
-            try:
-                yield sqlite
-            except BaseException:
-                sqlite.rollback()
-                raise
-            sqlite.commit()
-    finally:
-        pooled.close()
+    with pooled_sqlite(engine) as sqlite, writer_queue(engine.url.database):
+        sqlite.execute("BEGIN IMMEDIATE")
+        try:
+            yield sqlite
+        except BaseException:
+            sqlite.rollback()
+            raise
+        sqlite.commit()
+
+
+def session_write_connection(session):
+    """The sqlite3 connection under the session's immediate_transaction, for driver SQL that must commit
+    or roll back with the session's own writes (repricing after a cancellation or an admin change).
+
+    Raises RuntimeError outside immediate_transaction: a driver write there would run in a plain BEGIN.
+    """
+    session = _unwrap(session)
+    if not session.info.get(IMMEDIATE):
+        raise RuntimeError("session_write_connection() outside immediate_transaction()")
+    return session.connection().connection.driver_connection
+
+
+@contextlib.contextmanager
+def driver_writes(session):
+    """The sqlite3 connection a driver-SQL write path runs on: inside the session's immediate_transaction,
+    that transaction's own (the session's changes are flushed first so the SQL sees them, and everything
+    commits or rolls back together: the demo loader books inside its one transaction); otherwise a
+    driver_write_transaction of its own. Raises DriverTransactionConflict for unflushed changes outside one.
+    """
+    session = _unwrap(session)
+    if session.info.get(IMMEDIATE):
+        session.flush()
+        yield session_write_connection(session)
+        return
+    with driver_write_transaction(session) as sqlite:
+        yield sqlite
+
+
+def named_rows(sqlite, row_type, sql: str, parameters=()):
+    """Run a query and answer its rows as row_type (a NamedTuple with one field per column, in order)."""
+    cursor = sqlite.cursor()
+    cursor.row_factory = lambda _cursor, row: row_type._make(row)
+    return cursor.execute(sql, parameters)
 
 
 def to_paise(amount: Decimal) -> int:

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from ticketshow.pricing.service import PricingRule, dynamic_price
+from ticketshow.pricing.formula import PricingRule, dynamic_price
 
 RULE = PricingRule(floor_pct=80, ceiling_pct=150)
 

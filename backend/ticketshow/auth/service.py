@@ -7,13 +7,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_jwt_extended import create_access_token
 from sqlalchemy import select
 
-from ..database import driver_connection, immediate_transaction, utcnow, writes
+from ..database import immediate_transaction, named_rows, pooled_sqlite, utcnow, writes
 from ..errors import Conflict, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..text import fold
@@ -86,6 +87,13 @@ class Principal:
         return self.role == ROLE_ADMIN
 
 
+class _CallerRow(NamedTuple):
+    id: int
+    username: str
+    role: str
+    revoked: int
+
+
 _PRINCIPAL_SQL = ("SELECT u.id, u.username, u.role, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?) "
                   "FROM users AS u WHERE u.id = ?")
 
@@ -93,18 +101,16 @@ _PRINCIPAL_SQL = ("SELECT u.id, u.username, u.role, EXISTS (SELECT 1 FROM revoke
 def principal_and_revocation(user_id: int, jti: str) -> tuple[Principal | None, bool]:
     """The caller and whether their token was logged out, in one primary-key query.
 
-    It runs on every authenticated request, so on the driver connection (database.driver_connection).
-    Revocations live in SQLite only: a lookup here costs less than a Redis round trip and survives a
-    Redis restart or flush.
+    It runs on every authenticated request, so as driver SQL on a pooled connection (database.pooled_sqlite),
+    outside the session: a write request's BEGIN IMMEDIATE then starts without first ending a read
+    transaction. Revocations live in SQLite only: a lookup here costs less than a Redis round trip and
+    survives a Redis restart or flush.
     """
-    connection = db.engine.raw_connection()  # no session transaction: a write request's BEGIN IMMEDIATE
-    try:                                     # then starts without first ending a read transaction
-        row = connection.driver_connection.execute(_PRINCIPAL_SQL, (jti, user_id)).fetchone()
-    finally:
-        connection.close()
+    with pooled_sqlite(db.engine) as sqlite:
+        row = named_rows(sqlite, _CallerRow, _PRINCIPAL_SQL, (jti, user_id)).fetchone()
     if row is None:
         return None, False
-    return Principal(row[0], row[1], row[2]), bool(row[3])
+    return Principal(row.id, row.username, row.role), bool(row.revoked)
 
 
 def get_user(user_id: int) -> User:

@@ -48,9 +48,7 @@ def create_booking(data):
     booking, created = service.book(current_user.id, data["screening_id"], data["quantity"],
                                     idempotency_key=_idempotency_key(),
                                     expected_unit_price=data.get("expected_unit_price"))
-    if created:
-        return booking, 201
-    return service.get_booking(current_user, booking.id), 200
+    return booking, 201 if created else 200
 
 
 @bp.get("/bookings")

@@ -17,12 +17,12 @@ from ..cache import mark_catalog_changed
 from ..catalog import images
 from ..catalog.service import user_ratings
 from ..catalog.models import Screening, Show
-from ..database import (driver_write_transaction, from_paise, from_stored_time, immediate_transaction, to_paise,
-                        to_stored_time, utcnow, writes)
+from ..database import driver_writes, immediate_transaction, session_write_connection, utcnow, writes
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..pagination import paginate
-from ..pricing import service as pricing
+from ..pricing import repricing
+from . import ledger
 from .models import CANCELLED, CONFIRMED, Booking, Rating, Ticket
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -48,103 +48,84 @@ class PriceChanged(Conflict):
     code = "price_changed"
 
 
-_FIND_KEY = "SELECT id, created_at FROM bookings WHERE user_id = ? AND idempotency_key = ?"
-_FORGET_KEY = "UPDATE bookings SET idempotency_key = NULL WHERE id = ?"
-
-
-def _replay(sqlite, user_id: int, key: str) -> int | None:
-    """The booking this key already made within 24 hours; an older use of the key is forgotten."""
-    existing = sqlite.execute(_FIND_KEY, (user_id, key)).fetchone()
-    if existing is None:
-        return None
-    booking_id, created_at = existing
-    if from_stored_time(created_at) >= utcnow() - IDEMPOTENCY_WINDOW:
-        return booking_id
-    sqlite.execute(_FORGET_KEY, (booking_id,))
-    return None
-
-
 def book(user_id: int, screening_id: int, quantity: int, *, idempotency_key: str | None = None,
-         expected_unit_price: Decimal | None = None) -> tuple[Booking | dict, bool]:
-    """Book `quantity` seats. Returns (booking, created); created is False for an idempotent replay.
+         expected_unit_price: Decimal | None = None) -> tuple[dict, bool]:
+    """Book `quantity` seats. Returns (booking, created): the booking in BookingOut's shape (a dict: money
+    in rupees as Decimal, times as aware UTC datetimes), and False for created when the Idempotency-Key
+    already made it within 24 hours (then the booking is answered as it stands now).
 
-    This is the hottest write path, so it runs as plain SQL in its own BEGIN IMMEDIATE transaction on a
-    pooled sqlite3 connection (database.driver_write_transaction), holds the write lock for a few indexed
-    statements only, and answers a new booking from what they read, without loading it again.
+    Raises Invalid (quantity outside 1..BOOKING_MAX_QUANTITY), NotFound (no live screening), ScreeningStarted,
+    Houseful, NotEnoughSeats (details.seats_left) and PriceChanged (expected_unit_price differs).
+    This is the hottest write path, so its statements are the seat ledger's plain SQL (booking/ledger.py) in
+    their own BEGIN IMMEDIATE transaction (database.driver_writes), holding the write lock for a
+    few indexed statements only, and a new booking is answered from what they read, without loading it again.
+    Called inside the session's immediate_transaction (the demo loader), it joins that transaction instead.
     """
     limit = current_app.config["BOOKING_MAX_QUANTITY"]
     if not 1 <= quantity <= limit:  # the schema checks too; services stand on their own
         raise Invalid({"quantity": f"Book between 1 and {limit} seats at a time."})
-    with driver_write_transaction(db.session) as sqlite:
-        previous_id = _replay(sqlite, user_id, idempotency_key) if idempotency_key else None
+    with driver_writes(db.session) as sqlite:
+        now = utcnow()  # read under the write lock: the start check and created_at see the same moment
+        previous_id = (ledger.replayed_booking(sqlite, user_id, idempotency_key, now=now, window=IDEMPOTENCY_WINDOW)
+                       if idempotency_key else None)
         if previous_id is None:
-            return _take_seats(sqlite, user_id, screening_id, quantity, idempotency_key, expected_unit_price), True
-    return db.session.get(Booking, previous_id), False
-
-
-_SCREENING_FOR_SALE = """
-    SELECT s.seats_total, s.price, s.starts_at, sh.dynamic_pricing, sh.id, sh.name, sh.image_path,
-           t.id, t.name, t.place, (SELECT score FROM ratings WHERE user_id = ? AND show_id = sh.id)
-    FROM screenings AS s JOIN shows AS sh ON sh.id = s.show_id JOIN theatres AS t ON t.id = s.theatre_id
-    WHERE s.id = ? AND s.removed_at IS NULL AND sh.removed_at IS NULL AND t.removed_at IS NULL"""
-_SEATS_SOLD = "SELECT count(*), coalesce(max(seat_no), 0) FROM tickets WHERE screening_id = ?"
-_SEATS_TAKEN = "SELECT seat_no FROM tickets WHERE screening_id = ?"
-_INSERT_BOOKING = """
-    INSERT INTO bookings (user_id, screening_id, quantity, unit_price, total_price, status, idempotency_key,
-                          created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
-_INSERT_TICKET = "INSERT INTO tickets (booking_id, screening_id, seat_no) VALUES (?, ?, ?)"
+            return _take_seats(sqlite, user_id, screening_id, quantity, idempotency_key, expected_unit_price, now), True
+    return _answer(_describe([db.session.get(Booking, previous_id)])[0]), False
 
 
 def _take_seats(sqlite, user_id: int, screening_id: int, quantity: int, idempotency_key: str | None,
-                expected_unit_price: Decimal | None) -> dict:
+                expected_unit_price: Decimal | None, now) -> dict:
     """Check and take the seats: four indexed statements, inside the caller's BEGIN IMMEDIATE transaction."""
-    row = sqlite.execute(_SCREENING_FOR_SALE, (user_id, screening_id)).fetchone()
-    if row is None:
+    screening = ledger.screening_for_sale(sqlite, user_id, screening_id)
+    if screening is None:
         raise NotFound("No such screening.", details={"screening_id": screening_id})
-    (seats_total, price_paise, starts_at, dynamic_pricing, show_id, show_name, image_path,
-     theatre_id, theatre_name, place, my_rating) = row
-    starts_at, now = from_stored_time(starts_at), utcnow()
+    starts_at = screening.starts_at_utc
     if starts_at <= now:
         raise ScreeningStarted(details={"starts_at": starts_at.isoformat()})
-    sold, highest_seat = sqlite.execute(_SEATS_SOLD, (screening_id,)).fetchone()
-    seats_left = max(seats_total - sold, 0)
+    sold = ledger.seats_sold(sqlite, screening_id)
+    seats_left = max(screening.seats_total - sold.sold, 0)
     if seats_left == 0:
         raise Houseful(details={"seats_left": 0})
     if seats_left < quantity:
         raise NotEnoughSeats(f"Only {seats_left} seat{'s' if seats_left != 1 else ''} left; you asked for "
                              f"{quantity}.", details={"seats_left": seats_left, "requested": quantity})
-    unit_price = from_paise(price_paise)  # fixed now, under the write lock, whatever the price becomes later
+    unit_price = screening.unit_price  # fixed now, under the write lock, whatever the price becomes later
     if expected_unit_price is not None and expected_unit_price != unit_price:
         raise PriceChanged(f"The price is now ₹{unit_price:.2f} a seat (you saw ₹{expected_unit_price:.2f}); "
                            f"nothing was booked.",
                            details={"unit_price": unit_price, "expected_unit_price": expected_unit_price})
-    seats = _free_seats(sqlite, screening_id, seats_total, sold, highest_seat, quantity)
-    total_price = unit_price * quantity
-    booking_id = sqlite.execute(_INSERT_BOOKING, (
-        user_id, screening_id, quantity, to_paise(unit_price), to_paise(total_price), CONFIRMED, idempotency_key,
-        to_stored_time(now))).fetchone()[0]
-    sqlite.executemany(_INSERT_TICKET, [(booking_id, screening_id, seat) for seat in seats])
-    if dynamic_pricing:  # the next customer is quoted the price this sale has made
-        pricing.reprice_on(sqlite, [screening_id], "booking", now=now)
+    sale = ledger.record_sale(sqlite, user_id=user_id, screening_id=screening_id, quantity=quantity,
+                              unit_price=unit_price, seats_total=screening.seats_total, sold=sold,
+                              idempotency_key=idempotency_key, now=now)
+    if screening.dynamic_pricing:  # the next customer is quoted the price this sale has made
+        repricing.reprice_on(sqlite, [screening_id], "booking", now=now)
     cutoff = timedelta(minutes=current_app.config["CANCELLATION_CUTOFF_MINUTES"])
-    return {"id": booking_id, "user_id": user_id, "screening_id": screening_id, "quantity": quantity,
-            "unit_price": unit_price, "total_price": total_price, "status": CONFIRMED,
-            "idempotency_key": idempotency_key, "created_at": now, "seat_numbers": seats, "cancelled_at": None,
-            "cancel_reason": None, "can_cancel": now < starts_at - cutoff, "can_rate": False, "my_rating": my_rating,
+    return {"id": sale.booking_id, "user_id": user_id, "screening_id": screening_id, "quantity": quantity,
+            "unit_price": sale.unit_price, "total_price": sale.total_price, "status": CONFIRMED,
+            "idempotency_key": idempotency_key, "created_at": sale.created_at, "seat_numbers": sale.seat_numbers,
+            "cancelled_at": None, "cancel_reason": None, "can_cancel": now < starts_at - cutoff, "can_rate": False,
+            "my_rating": screening.my_rating,
             "screening": {"id": screening_id, "starts_at": starts_at,
-                          "show": {"id": show_id, "name": show_name, "image_url": images.url(image_path)},
-                          "theatre": {"id": theatre_id, "name": theatre_name, "place": place}}}
+                          "show": {"id": screening.show_id, "name": screening.show_name,
+                                   "image_url": images.url(screening.image_path)},
+                          "theatre": {"id": screening.theatre_id, "name": screening.theatre_name,
+                                      "place": screening.place}}}
 
 
-def _free_seats(sqlite, screening_id: int, seats_total: int, sold: int, highest_seat: int,
-                quantity: int) -> list[int]:
-    """The lowest free seat numbers. Without cancellations seats are 1..sold, so no list is read."""
-    if highest_seat == sold:
-        return list(range(sold + 1, sold + quantity + 1))
-    taken = {seat for (seat,) in sqlite.execute(_SEATS_TAKEN, (screening_id,))}
-    free = (seat for seat in range(1, seats_total + 1) if seat not in taken)
-    return [next(free) for _ in range(quantity)]
+def _answer(booking: Booking) -> dict:
+    """A described Booking (see _describe) in the same shape as _take_seats' answer."""
+    screening = booking.screening
+    return {"id": booking.id, "user_id": booking.user_id, "screening_id": booking.screening_id,
+            "quantity": booking.quantity, "unit_price": booking.unit_price, "total_price": booking.total_price,
+            "status": booking.status, "idempotency_key": booking.idempotency_key, "created_at": booking.created_at,
+            "seat_numbers": list(booking.seat_numbers), "cancelled_at": booking.cancelled_at,
+            "cancel_reason": booking.cancel_reason, "can_cancel": booking.can_cancel, "can_rate": booking.can_rate,
+            "my_rating": booking.my_rating,
+            "screening": {"id": screening.id, "starts_at": screening.starts_at,
+                          "show": {"id": screening.show.id, "name": screening.show.name,
+                                   "image_url": images.url(screening.show.image_path)},
+                          "theatre": {"id": screening.theatre.id, "name": screening.theatre.name,
+                                      "place": screening.theatre.place}}}
 
 
 def _visible_booking(user: User, booking_id: int) -> Booking:
@@ -169,10 +150,11 @@ def cancel(user: User, booking_id: int) -> Booking:
             minutes = int(cutoff.total_seconds() // 60)
             raise CancellationClosed(f"Bookings can be cancelled until {minutes} minutes before the start.",
                                      details={"closed_at": closes_at.isoformat()})
-        db.session.execute(Ticket.__table__.delete().where(Ticket.booking_id == booking.id))
-        booking.status, booking.cancelled_at, booking.cancel_reason = CANCELLED, utcnow(), "cancelled_by_user"
-        db.session.flush()
-        pricing.reprice([booking.screening_id], "cancellation")
+        screening_id = booking.screening_id
+        ledger.cancel_and_free_seats(session_write_connection(db.session), [booking.id],
+                                     reason="cancelled_by_user", now=utcnow())
+        db.session.expire(booking)  # the ledger wrote past the session
+        repricing.reprice([screening_id], "cancellation")
     return booking
 
 

@@ -14,16 +14,18 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import and_, exists, func, select, update
 
-from ..booking.models import CANCELLED, CONFIRMED, Booking, Rating, Ticket
+from ..booking import ledger
+from ..booking.models import CONFIRMED, Booking, Rating, Ticket
 from ..cache import mark_catalog_changed
-from ..database import immediate_transaction, utcnow, writes
+from ..database import immediate_transaction, session_write_connection, utcnow, writes
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..fields import local_isoformat
 from ..pagination import paginate
 from ..text import fold
 from ..popularity.service import forecasts_for, popularity_for
-from ..pricing import service as pricing
+from ..pricing import repricing
+from ..pricing.service import upcoming_dynamic_screenings
 from . import images
 from .models import Screening, Show, ShowTag, Theatre, price_trend
 
@@ -359,7 +361,7 @@ def _change_capacity(theatre_id: int, capacity: int) -> None:
                                     "screening_ids": [sid for sid, _ in oversold]})
         db.session.execute(update(Screening).where(Screening.id.in_(upcoming)).values(seats_total=capacity))
         db.session.execute(update(Theatre).where(Theatre.id == theatre_id).values(capacity=capacity))
-        pricing.reprice(db.session.scalars(upcoming).all(), "capacity")  # the share sold has changed
+        repricing.reprice(db.session.scalars(upcoming).all(), "capacity")  # the share sold has changed
 
 
 @catalog_write
@@ -421,7 +423,7 @@ def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
     db.session.add_all(screenings)
     if show.dynamic_pricing and screenings:
         db.session.flush()
-        pricing.reprice(pricing.upcoming_dynamic_screenings(show.id), "created")
+        repricing.reprice(upcoming_dynamic_screenings(show.id), "created")
     attach_user_ratings([show])
     return show
 
@@ -478,7 +480,7 @@ def update_show(show_id: int, changes: dict) -> Show:
         _check_show_screenings_fit(show)
     if dynamic is not None:
         db.session.flush()
-        pricing.reprice(pricing.upcoming_dynamic_screenings(show.id), "settings")
+        repricing.reprice(upcoming_dynamic_screenings(show.id), "settings")
     attach_user_ratings([show])
     return show
 
@@ -508,7 +510,7 @@ def create_screening(show_id: int, theatre_id: int, starts_at: datetime, price: 
     db.session.add(screening)
     db.session.flush()
     if show.dynamic_pricing and starts_at > utcnow():
-        pricing.reprice([screening.id], "created")
+        repricing.reprice([screening.id], "created")
     return get_screening(screening.id)
 
 
@@ -526,7 +528,7 @@ def update_screening(screening_id: int, changes: dict) -> Screening:
     for key, value in changes.items():
         setattr(screening, key, value)
     db.session.flush()
-    pricing.reprice([screening.id], "admin")
+    repricing.reprice([screening.id], "admin")
     return get_screening(screening.id)
 
 
@@ -569,10 +571,7 @@ def _remove_with_bookings(screening_ids, force: bool, *, reason: str, what: str,
             select(Booking.id).join(Screening, Screening.id == Booking.screening_id)
             .where(Booking.screening_id.in_(screening_ids), Booking.status == CONFIRMED,
                    Screening.starts_at >= now)).all()
-        if cancelled_ids:
-            db.session.execute(Ticket.__table__.delete().where(Ticket.booking_id.in_(cancelled_ids)))
-            db.session.execute(update(Booking).where(Booking.id.in_(cancelled_ids))
-                               .values(status=CANCELLED, cancelled_at=now, cancel_reason=reason))
+        ledger.cancel_and_free_seats(session_write_connection(db.session), cancelled_ids, reason=reason, now=now)
         if parent is None:
             db.session.execute(update(Screening).where(Screening.id.in_(screening_ids)).values(removed_at=now))
         else:

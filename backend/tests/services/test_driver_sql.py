@@ -1,0 +1,125 @@
+"""The driver-SQL seam (database.py, booking/ledger.py, pricing/repricing.py): named rows, a pooled
+connection returned to the pool, and a guard against a driver write transaction inside the session's own."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from ticketshow.auth.models import User
+from ticketshow.booking import ledger
+from ticketshow.booking.models import Booking
+from ticketshow.database import (DriverTransactionConflict, driver_write_transaction, immediate_transaction,
+                                 pooled_sqlite, session_write_connection)
+from ticketshow.extensions import db
+from ticketshow.pricing import repricing
+
+from tests.api.test_catalog import later
+
+
+def bookings_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Booking))
+
+
+def test_driver_write_transaction_is_refused_inside_the_session_write_transaction(app):
+    with pytest.raises(DriverTransactionConflict, match="inside the ORM session's write transaction"):
+        with immediate_transaction(db.session):
+            with driver_write_transaction(db.session):
+                pass  # pragma: no cover  (never reached)
+
+
+def test_driver_write_transaction_is_refused_while_the_session_has_unwritten_changes(app):
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    admin.preferred_place = "Pune"  # a change the old code would have committed half-way
+    with pytest.raises(DriverTransactionConflict):
+        with driver_write_transaction(db.session):
+            pass  # pragma: no cover
+    db.session.rollback()
+    assert db.session.scalar(select(User.preferred_place).where(User.username == "admin")) != "Pune"
+
+
+def test_driver_write_transaction_ends_a_read_transaction_and_commits_or_rolls_back(app):
+    before = bookings_count()  # the session now holds a read transaction
+    with driver_write_transaction(db.session) as sqlite:
+        assert sqlite.in_transaction
+        sqlite.execute("UPDATE users SET preferred_place = 'Agra' WHERE username = 'admin'")
+    assert db.session.scalar(select(User.preferred_place).where(User.username == "admin")) == "Agra"
+    with pytest.raises(ZeroDivisionError):
+        with driver_write_transaction(db.session) as sqlite:
+            sqlite.execute("UPDATE users SET preferred_place = 'Goa' WHERE username = 'admin'")
+            1 / 0  # noqa: B018
+    db.session.commit()
+    assert db.session.scalar(select(User.preferred_place).where(User.username == "admin")) == "Agra"
+    assert bookings_count() == before
+
+
+def test_session_write_connection_only_inside_immediate_transaction(app):
+    with pytest.raises(RuntimeError, match="outside immediate_transaction"):
+        session_write_connection(db.session)
+    with pytest.raises(RuntimeError):
+        repricing.reprice([1], "admin")
+    with immediate_transaction(db.session):
+        assert session_write_connection(db.session).in_transaction
+
+
+def test_pooled_connection_goes_back_to_the_pool(app):
+    pool = db.engine.pool
+    with pooled_sqlite(db.engine) as sqlite:
+        assert sqlite.execute("SELECT 1").fetchone() == (1,)
+        out = pool.checkedout()
+    assert pool.checkedout() == out - 1
+
+
+def test_ledger_rows_are_named_and_decoded(app, api, admin):
+    theatre = api.create_theatre(admin, capacity=5)
+    show = api.create_show(admin, ticket_price=250)
+    screening = api.create_screening(admin, show["id"], theatre["id"], later(2))
+    user = api.new_user()
+    with pooled_sqlite(db.engine) as sqlite:
+        row = ledger.screening_for_sale(sqlite, user["id"], screening["id"])
+        assert (row.seats_total, row.show_id, row.theatre_id, row.my_rating) == (5, show["id"], theatre["id"], None)
+        assert str(row.unit_price) == "250.00"
+        assert row.starts_at_utc.tzinfo is timezone.utc
+        assert ledger.seats_sold(sqlite, screening["id"]) == ledger.SeatsSold(sold=0, highest_seat=0)
+        assert ledger.screening_for_sale(sqlite, user["id"], screening["id"] + 1000) is None
+
+
+def test_cancel_and_free_seats_leaves_cancelled_bookings_alone(app, api, admin):
+    theatre = api.create_theatre(admin, capacity=5)
+    show = api.create_show(admin)
+    screening = api.create_screening(admin, show["id"], theatre["id"], later(2))
+    user = api.new_user()
+    booked = api.client.post("/api/bookings", json={"screening_id": screening["id"], "quantity": 2},
+                             headers=user["headers"]).get_json()
+    first = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    with immediate_transaction(db.session):
+        sqlite = session_write_connection(db.session)
+        ledger.cancel_and_free_seats(sqlite, [booked["id"]], reason="show_removed", now=first)
+        ledger.cancel_and_free_seats(sqlite, [booked["id"]], reason="cancelled_by_user",
+                                     now=first + timedelta(hours=1))
+        assert ledger.seats_sold(sqlite, screening["id"]).sold == 0
+    booking = db.session.get(Booking, booked["id"])
+    assert (booking.status, booking.cancel_reason, booking.cancelled_at) == ("cancelled", "show_removed", first)
+
+
+def test_book_inside_the_session_write_transaction_joins_it(app, api, admin):
+    """The demo loader books inside its one transaction: the booking commits or rolls back with it."""
+    from ticketshow.booking import service as booking_service
+    theatre = api.create_theatre(admin, capacity=5)
+    show = api.create_show(admin)
+    screening = api.create_screening(admin, show["id"], theatre["id"], later(2))
+    user = api.new_user()
+    before = bookings_count()
+    with pytest.raises(LookupError):
+        with immediate_transaction(db.session):
+            booking_service.book(user["id"], screening["id"], 2)
+            raise LookupError("the rest of the caller's work failed")
+    assert bookings_count() == before
+    with immediate_transaction(db.session):
+        answer, created = booking_service.book(user["id"], screening["id"], 2)
+        admin_user = db.session.scalar(select(User).where(User.username == "admin"))
+        admin_user.preferred_place = "Kochi"
+    assert created and answer["seat_numbers"] == [1, 2]
+    assert bookings_count() == before + 1
+    assert db.session.scalar(select(User.preferred_place).where(User.username == "admin")) == "Kochi"
