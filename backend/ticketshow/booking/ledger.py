@@ -53,6 +53,7 @@ class SeatsSold(NamedTuple):
 class KeyUse(NamedTuple):
     booking_id: int
     created_at: str
+    request_fingerprint: str | None  # None for bookings made before fingerprints were stored
 
 
 class Sale(NamedTuple):
@@ -65,8 +66,8 @@ class Sale(NamedTuple):
     created_at: datetime
 
 
-_FIND_KEY = "SELECT id, created_at FROM bookings WHERE user_id = ? AND idempotency_key = ?"
-_FORGET_KEY = "UPDATE bookings SET idempotency_key = NULL WHERE id = ?"
+_FIND_KEY = "SELECT id, created_at, request_fingerprint FROM bookings WHERE user_id = ? AND idempotency_key = ?"
+_FORGET_KEY = "UPDATE bookings SET idempotency_key = NULL, request_fingerprint = NULL WHERE id = ?"
 _SCREENING_FOR_SALE = """
     SELECT s.seats_total, s.price, s.starts_at, sh.dynamic_pricing, sh.id, sh.name, sh.image_path,
            t.id, t.name, t.place, (SELECT score FROM ratings WHERE user_id = ? AND show_id = sh.id)
@@ -76,21 +77,21 @@ _SEATS_SOLD = "SELECT count(*), coalesce(max(seat_no), 0) FROM tickets WHERE scr
 _SEATS_TAKEN = "SELECT seat_no FROM tickets WHERE screening_id = ?"
 _INSERT_BOOKING = """
     INSERT INTO bookings (user_id, screening_id, quantity, unit_price, total_price, status, idempotency_key,
-                          created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
+                          request_fingerprint, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
 _INSERT_TICKET = "INSERT INTO tickets (booking_id, screening_id, seat_no) VALUES (?, ?, ?)"
 _FREE_SEATS = "DELETE FROM tickets WHERE booking_id IN ({ids})"
 _CANCEL = "UPDATE bookings SET status = ?, cancelled_at = ?, cancel_reason = ? WHERE id IN ({ids}) AND status = ?"
 
 
-def replayed_booking(sqlite, user_id: int, key: str, *, now: datetime, window: timedelta) -> int | None:
-    """The id of the booking this Idempotency-Key made within `window`; an older use of the key is forgotten
-    (its booking keeps existing, the key is cleared so that it can book again)."""
+def key_use(sqlite, user_id: int, key: str, *, now: datetime, window: timedelta) -> KeyUse | None:
+    """The booking this Idempotency-Key made within `window`, with the fingerprint of its request; an older
+    use of the key is forgotten (its booking keeps existing, the key is cleared so that it can book again)."""
     use = named_rows(sqlite, KeyUse, _FIND_KEY, (user_id, key)).fetchone()
     if use is None:
         return None
     if from_stored_time(use.created_at) >= now - window:
-        return use.booking_id
+        return use
     sqlite.execute(_FORGET_KEY, (use.booking_id,))
     return None
 
@@ -105,14 +106,15 @@ def seats_sold(sqlite, screening_id: int) -> SeatsSold:
 
 
 def record_sale(sqlite, *, user_id: int, screening_id: int, quantity: int, unit_price: Decimal,
-                seats_total: int, sold: SeatsSold, idempotency_key: str | None, now: datetime) -> Sale:
+                seats_total: int, sold: SeatsSold, idempotency_key: str | None, now: datetime,
+                request_fingerprint: str | None = None) -> Sale:
     """Insert the booking and one ticket per seat (the lowest free seat numbers). The caller has checked,
     in the same transaction, that `quantity` seats are free."""
     seats = _lowest_free_seats(sqlite, screening_id, seats_total, sold, quantity)
     total_price = unit_price * quantity
     (booking_id,) = sqlite.execute(_INSERT_BOOKING, (
         user_id, screening_id, quantity, to_paise(unit_price), to_paise(total_price), CONFIRMED, idempotency_key,
-        to_stored_time(now))).fetchone()
+        request_fingerprint, to_stored_time(now))).fetchone()
     sqlite.executemany(_INSERT_TICKET, [(booking_id, screening_id, seat) for seat in seats])
     return Sale(booking_id, seats, unit_price, total_price, now)
 

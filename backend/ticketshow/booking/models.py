@@ -32,6 +32,8 @@ class Booking(db.Model):
     total_price: Mapped[Decimal] = mapped_column(Money)
     status: Mapped[str] = mapped_column(String(16), default=CONFIRMED)
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    # SHA-256 of the request the key was used for: the same key with another request is refused.
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(String(40))

@@ -34,7 +34,9 @@ def _idempotency_key() -> str | None:
          "`screening_started` (the screening is in the past) or `price_changed` (the price moved from "
          "`expected_unit_price`; the new one in `details`). Nothing is booked.",
     422: "Invalid fields: quantity outside 1..the per-booking limit, an unknown field type, or a bad "
-         "Idempotency-Key (1 to 200 characters); `details` names them"})
+         "Idempotency-Key (1 to 200 characters); `details` names them. `idempotency_key_reused`: this "
+         "Idempotency-Key was used in the last 24 hours with a different request (another screening, "
+         "quantity or expected price); nothing is booked"})
 @document(parameters=[IDEMPOTENCY_KEY])
 def create_booking(data):
     """Book seats at a screening

@@ -6,6 +6,8 @@ The unique (screening_id, seat_no) index is the last line of defence should that
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -48,6 +50,33 @@ class PriceChanged(Conflict):
     code = "price_changed"
 
 
+class IdempotencyKeyReused(Invalid):
+    code = "idempotency_key_reused"
+
+
+def request_fingerprint(request: dict) -> str:
+    """SHA-256 of the booking request in canonical JSON (sorted keys, amounts as text): what an
+    Idempotency-Key stands for. Every field counts, so another quantity, screening or expected price is
+    another request."""
+    canonical = json.dumps(request, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replayed_booking(sqlite, user_id: int, key: str, fingerprint: str, now) -> int | None:
+    """The booking this key made within 24 hours, if it was made by the same request. The same key with a
+    different request raises IdempotencyKeyReused (422, as the IETF Idempotency-Key draft says); bookings
+    stored before fingerprints replay as before."""
+    use = ledger.key_use(sqlite, user_id, key, now=now, window=IDEMPOTENCY_WINDOW)
+    if use is None:
+        return None
+    if use.request_fingerprint is not None and use.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            {"Idempotency-Key": "This key was used for a different booking request in the last 24 hours; "
+                                "use a new key for a new request."},
+            "This Idempotency-Key was already used with a different request; nothing was booked.")
+    return use.booking_id
+
+
 def book(user_id: int, screening_id: int, quantity: int, *, idempotency_key: str | None = None,
          expected_unit_price: Decimal | None = None) -> tuple[dict, bool]:
     """Book `quantity` seats. Returns (booking, created): the booking in BookingOut's shape (a dict: money
@@ -55,7 +84,8 @@ def book(user_id: int, screening_id: int, quantity: int, *, idempotency_key: str
     already made it within 24 hours (then the booking is answered as it stands now).
 
     Raises Invalid (quantity outside 1..BOOKING_MAX_QUANTITY), NotFound (no live screening), ScreeningStarted,
-    Houseful, NotEnoughSeats (details.seats_left) and PriceChanged (expected_unit_price differs).
+    Houseful, NotEnoughSeats (details.seats_left), PriceChanged (expected_unit_price differs) and
+    IdempotencyKeyReused (422: the key was used with another request in the last 24 hours; nothing booked).
     This is the hottest write path, so its statements are the seat ledger's plain SQL (booking/ledger.py) in
     their own BEGIN IMMEDIATE transaction (database.driver_writes), holding the write lock for a
     few indexed statements only, and a new booking is answered from what they read, without loading it again.
@@ -64,17 +94,20 @@ def book(user_id: int, screening_id: int, quantity: int, *, idempotency_key: str
     limit = current_app.config["BOOKING_MAX_QUANTITY"]
     if not 1 <= quantity <= limit:  # the schema checks too; services stand on their own
         raise Invalid({"quantity": f"Book between 1 and {limit} seats at a time."})
+    fingerprint = request_fingerprint({"screening_id": screening_id, "quantity": quantity,
+                                       "expected_unit_price": expected_unit_price}) if idempotency_key else None
     with driver_writes(db.session) as sqlite:
         now = utcnow()  # read under the write lock: the start check and created_at see the same moment
-        previous_id = (ledger.replayed_booking(sqlite, user_id, idempotency_key, now=now, window=IDEMPOTENCY_WINDOW)
+        previous_id = (_replayed_booking(sqlite, user_id, idempotency_key, fingerprint, now)
                        if idempotency_key else None)
         if previous_id is None:
-            return _take_seats(sqlite, user_id, screening_id, quantity, idempotency_key, expected_unit_price, now), True
+            return _take_seats(sqlite, user_id, screening_id, quantity, idempotency_key, expected_unit_price, now,
+                               fingerprint), True
     return _answer(_describe([db.session.get(Booking, previous_id)])[0]), False
 
 
 def _take_seats(sqlite, user_id: int, screening_id: int, quantity: int, idempotency_key: str | None,
-                expected_unit_price: Decimal | None, now) -> dict:
+                expected_unit_price: Decimal | None, now, fingerprint: str | None = None) -> dict:
     """Check and take the seats: four indexed statements, inside the caller's BEGIN IMMEDIATE transaction."""
     screening = ledger.screening_for_sale(sqlite, user_id, screening_id)
     if screening is None:
@@ -96,7 +129,7 @@ def _take_seats(sqlite, user_id: int, screening_id: int, quantity: int, idempote
                            details={"unit_price": unit_price, "expected_unit_price": expected_unit_price})
     sale = ledger.record_sale(sqlite, user_id=user_id, screening_id=screening_id, quantity=quantity,
                               unit_price=unit_price, seats_total=screening.seats_total, sold=sold,
-                              idempotency_key=idempotency_key, now=now)
+                              idempotency_key=idempotency_key, now=now, request_fingerprint=fingerprint)
     if screening.dynamic_pricing:  # the next customer is quoted the price this sale has made
         repricing.reprice_on(sqlite, [screening_id], "booking", now=now)
     cutoff = timedelta(minutes=current_app.config["CANCELLATION_CUTOFF_MINUTES"])
