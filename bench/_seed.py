@@ -22,7 +22,7 @@ def bench_app(data_dir: Path | None = None):
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="ticketshow-bench-"))
     # Redis is never reached by these benchmarks (no request, no enqueue); any URL does.
     app = create_app(Settings.from_env(data_dir=data_dir, redis_url="redis://127.0.0.1:1/0", demo_data=False,
-                                       smtp_host="127.0.0.1", extra={"testing": True}))
+                                       smtp_host="127.0.0.1", testing=True))
     context = app.app_context()
     context.push()
     upgrade()

@@ -55,10 +55,10 @@ def redis_server(tmp_path_factory):
     process.wait(timeout=10)
 
 
-def make_settings(data_dir: Path, redis_url: str, **extra) -> Settings:
-    return Settings.from_env(
-        data_dir=data_dir, redis_url=redis_url, admin_username="admin", admin_password=ADMIN_PASSWORD,
-        demo_data=False, extra={"testing": True, **extra})
+def make_settings(data_dir: Path, redis_url: str, **fields) -> Settings:
+    return Settings.from_env(**{
+        "data_dir": data_dir, "redis_url": redis_url, "admin_username": "admin", "admin_password": ADMIN_PASSWORD,
+        "demo_data": False, "testing": True, **fields})
 
 
 @pytest.fixture(scope="session")

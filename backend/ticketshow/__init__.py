@@ -59,9 +59,9 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
         CANCELLATION_CUTOFF_MINUTES=settings.cancellation_cutoff_minutes,
         LOGIN_WINDOW_SECONDS=settings.login_window_seconds,
         CHANGEOVER_MINUTES=settings.changeover_minutes,
-        ADMIN_EMAIL=settings.extra.get("admin_email", "admin@ticketshow.example"),
+        ADMIN_EMAIL=settings.admin_email,
         MEDIA_DIR=settings.media_dir,
-        UI_DIST=settings.extra.get("ui_dist", Path(__file__).resolve().parents[2] / "frontend" / "dist"),
+        UI_DIST=settings.ui_dist or Path(__file__).resolve().parents[2] / "frontend" / "dist",
         # Uploads may be 5 MB (plus multipart framing); JSON bodies are held to 1 MB in _limit_json_bodies.
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES + 64 * 1024,
         VALIDATION_ERROR_SCHEMA=ERROR_SCHEMA,
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
         JSON_SORT_KEYS=False,
     )
     register_openapi(app)
-    if settings.extra.get("testing"):
+    if settings.testing:
         app.config["TESTING"] = True
 
     from apiflask.schema_adapters.marshmallow import parser as request_parser

@@ -9,6 +9,7 @@ from __future__ import annotations
 from celery import Celery
 from flask import Flask
 
+from .retry import BROKER_VISIBILITY_SECONDS
 from .schedule import beat_schedule
 from .tasks_base import FlaskTask
 
@@ -21,6 +22,7 @@ TASK_ROUTES = {
     "reports.*": {"queue": "reports"},
     "exports.*": {"queue": "exports"},
     "popularity.*": {"queue": "default"},
+    "jobs.*": {"queue": "default"},
 }
 
 
@@ -38,6 +40,13 @@ def celery_init_app(app: Flask) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
+        # Starting a job with the broker away must answer 503 in about a second, not hang the request:
+        # a short connect timeout and a few quick publish retries (then jobs.service.enqueue gives up).
+        broker_connection_timeout=2,
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
+        # Redis redelivers an unacknowledged message after this long; above the longest countdown of
+        # retry.MESSAGE_RETRY, so a message waiting to retry is not delivered twice.
+        broker_transport_options={"visibility_timeout": BROKER_VISIBILITY_SECONDS, "socket_connect_timeout": 2},
         timezone=settings.app_timezone,
         enable_utc=True,
         beat_schedule=beat_schedule(settings),
@@ -53,6 +62,7 @@ def celery_init_app(app: Flask) -> Celery:
 
 def _import_tasks() -> None:
     from .exports import tasks as _exports  # noqa: F401
+    from .jobs import tasks as _jobs  # noqa: F401
     from .notifications import tasks as _notifications  # noqa: F401
     from .popularity import tasks as _popularity  # noqa: F401
     from .pricing import tasks as _pricing  # noqa: F401

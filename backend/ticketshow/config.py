@@ -59,7 +59,24 @@ class Settings:
     # Celery's broker and result store; defaults to REDIS_URL (tests give Celery its own db number).
     celery_broker_url: str | None = None
     app_url: str = "http://127.0.0.1:5000"
-    extra: dict = field(default_factory=dict)
+    # Where job failures and beat jobs' alerts go when no admin user asked (ADMIN_EMAIL).
+    admin_email: str = "admin@ticketshow.example"
+    # Jobs (docs/jobs.md, retry.py): attempts and the waits between them; a running job whose heartbeat
+    # is older than job_stale_minutes lost its worker and is requeued (or failed) by the watchdog.
+    job_max_attempts: int = 8
+    job_retry_first_minutes: int = 5
+    job_retry_max_minutes: int = 240
+    job_stale_minutes: int = 5
+    job_heartbeat_seconds: int = 30
+    # The processes `make run` starts (processes.py): gunicorn's workers and threads, its access log
+    # ("-" is stdout, "" none), the Celery worker's concurrency.
+    web_concurrency: int = field(default_factory=lambda: (os.cpu_count() or 1) + 1)
+    web_threads: int = 1
+    access_log: str = "-"
+    worker_concurrency: int = 2
+    # The built UI that the app serves; None: frontend/dist beside the backend.
+    ui_dist: Path | None = None
+    testing: bool = False
 
     @property
     def database_path(self) -> Path:
@@ -97,6 +114,16 @@ class Settings:
             celery_broker_url=os.environ.get("CELERY_BROKER_URL") or None,
             changeover_minutes=_minutes_env("CHANGEOVER_MINUTES", 20.0),
             app_url=_env("APP_URL", f"http://127.0.0.1:{_int_env('PORT', 5000)}"),
+            admin_email=_env("ADMIN_EMAIL", "admin@ticketshow.example"),
+            job_max_attempts=max(_int_env("JOB_MAX_ATTEMPTS", 8), 1),
+            job_retry_first_minutes=max(_int_env("JOB_RETRY_FIRST_MINUTES", 5), 1),
+            job_retry_max_minutes=max(_int_env("JOB_RETRY_MAX_MINUTES", 240), 1),
+            job_stale_minutes=max(_int_env("JOB_STALE_MINUTES", 5), 1),
+            job_heartbeat_seconds=max(_int_env("JOB_HEARTBEAT_SECONDS", 30), 1),
+            web_concurrency=max(_int_env("WEB_CONCURRENCY", (os.cpu_count() or 1) + 1), 1),
+            web_threads=max(_int_env("WEB_THREADS", 1), 1),
+            access_log=os.environ.get("ACCESS_LOG", "-"),
+            worker_concurrency=max(_int_env("WORKER_CONCURRENCY", 2), 1),
         )
         values.update(overrides)
         return cls(**values)

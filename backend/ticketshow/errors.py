@@ -78,6 +78,13 @@ class TooManyRequests(DomainError):
     status, code, message = 429, "too_many_requests", "Too many attempts; try again later."
 
 
+class QueueUnavailable(DomainError):
+    """503: the job queue (the Celery broker, Redis) did not take a job's message; no job row is left."""
+
+    status, code = 503, "queue_unavailable"
+    message = "The job queue cannot be reached right now; nothing was started. Try again in a minute."
+
+
 # Codes and messages for HTTP errors raised by Flask/Werkzeug themselves.
 _HTTP_CODES = {
     400: ("bad_request", "The request is malformed."),
@@ -90,6 +97,7 @@ _HTTP_CODES = {
     415: ("unsupported_media_type", "This content type is not supported."),
     422: ("validation_error", "Some fields are invalid."),
     429: ("too_many_requests", "Too many requests; try again later."),
+    503: ("service_unavailable", "The service is unavailable; try again later."),
     500: ("internal_error", "Something went wrong on our side."),
 }
 

@@ -21,6 +21,14 @@ def beat_schedule(settings) -> dict:
             "task": "notifications.daily_reminders_scheduled",
             "schedule": crontab(hour=hour, minute=minute),
         },
+        "job-watchdog": {  # retries that are due, lost messages, jobs whose worker died (jobs/tasks.py)
+            "task": "jobs.watchdog",
+            "schedule": crontab(minute="*"),
+        },
+        "export-partials": {  # .partial files left by a worker that died mid-export
+            "task": "exports.clean_partials",
+            "schedule": crontab(minute="*/10"),
+        },
         "dynamic-prices": {  # prices move with time to the start too (pricing/service.py)
             "task": "pricing.reprice_upcoming",
             "schedule": crontab(minute="*/10"),

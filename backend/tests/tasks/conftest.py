@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import redis
+import time_machine
 from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 
@@ -21,13 +22,33 @@ from ticketshow.notifications.mail_catcher import MailboxHandler
 from ..conftest import ADMIN_PASSWORD, free_port
 
 
+class RefusingMailbox(MailboxHandler):
+    """The catcher's handler, refusing the addresses in `refused` at RCPT (550), as a real server does
+    for a mailbox that does not exist."""
+
+    def __init__(self):
+        super().__init__(log=lambda line: None)
+        self.refused: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
 class SmtpCatcher:
-    """aiosmtpd on a fixed free port that a test can stop and start again (the SMTP-outage test)."""
+    """aiosmtpd on a fixed free port that a test can stop and start again (the SMTP-outage test), and
+    that refuses the addresses in `refused`."""
 
     def __init__(self):
         self.port = free_port()
-        self.handler = MailboxHandler(log=lambda line: None)
+        self.handler = RefusingMailbox()
         self.controller = None
+
+    @property
+    def refused(self) -> set[str]:
+        return self.handler.refused
 
     @property
     def messages(self):
@@ -108,7 +129,7 @@ def app(data_dir, redis_server, smtp, webhook, celery_broker_url):
         data_dir=data_dir, redis_url=redis_server["url"], admin_username="admin", admin_password=ADMIN_PASSWORD,
         demo_data=False, smtp_host="127.0.0.1", smtp_port=smtp.port, gchat_webhook_url=webhook.url,
         celery_broker_url=celery_broker_url, app_url="http://ticketshow.test", app_timezone="Asia/Kolkata",
-        extra={"testing": True})
+        testing=True)
     application = create_app(settings)
     ctx = application.app_context()
     ctx.push()
@@ -135,11 +156,33 @@ def fresh_reads() -> None:
     db.session.remove()
 
 
-def wait_for_job(client, headers, job_id: int, timeout: float = 30) -> dict:
-    deadline = time.time() + timeout
+def wait_for_job(client, headers, job_id: int, timeout: float = 30, until=None) -> dict:
+    """Poll GET /api/jobs/{id} until it is done or failed (or `until(job)` holds); the last answer."""
+    until = until or (lambda job: job["state"] in {"done", "failed"})
+    deadline = time.monotonic() + timeout
     while True:
         fresh_reads()
         job = client.get(f"/api/jobs/{job_id}", headers=headers).get_json()
-        if job["state"] in {"done", "failed"} or time.time() > deadline:
+        if until(job) or time.monotonic() > deadline:
             return job
         time.sleep(0.05)
+
+
+def waiting_to_retry(job: dict) -> bool:
+    """After a failed attempt: pending again, with a retry time (and a note on what failed)."""
+    return job["state"] == "pending" and job["retry_at"] is not None or job["state"] in {"done", "failed"}
+
+
+def watchdog_at(moment):
+    """Run beat's watchdog with the clock at `moment` (time-machine, ticking): due retries are published
+    to the real worker. Returns the travel context, still on: leave it once the job has settled."""
+    from ticketshow.jobs.tasks import watchdog
+
+    traveller = time_machine.travel(moment, tick=True)
+    traveller.start()
+    try:
+        result = watchdog.apply().get()
+    except BaseException:
+        traveller.stop()
+        raise
+    return traveller, result

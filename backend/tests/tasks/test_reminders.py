@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import redis
 import time_machine
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from ticketshow.auth.models import User
 from ticketshow.extensions import db
@@ -15,7 +15,7 @@ from ticketshow.notifications.models import ReminderLog, Visit
 from ticketshow.notifications.service import reminder_recipients
 
 from ..factories import book_seats
-from .conftest import fresh_reads, wait_for_job
+from .conftest import fresh_reads, wait_for_job, waiting_to_retry, watchdog_at
 
 IST = ZoneInfo("Asia/Kolkata")
 
@@ -72,19 +72,35 @@ def test_reminders_reach_exactly_the_idle_users_once(api, admin, client, smtp, w
     assert len(smtp.messages) == 2 and len(webhook.posts) == 2
 
 
-def test_smtp_outage_is_retried_and_delivered_once(api, admin, client, smtp, worker, redis_server):
+def test_smtp_outage_is_retried_hours_later_and_delivered_once(api, admin, client, smtp, worker, redis_server):
     people = _people(api, admin, redis_server["url"])
     smtp.stop()
     job_id = client.post("/api/admin/jobs/daily-reminders", json={}, headers=admin).get_json()["job_id"]
-    deadline = datetime.now() + timedelta(seconds=15)
-    while "retrying" not in (client.get(f"/api/jobs/{job_id}", headers=admin).get_json()["error"] or ""):
-        assert datetime.now() < deadline, "the task never noticed the SMTP outage"
-        fresh_reads()
-    smtp.start()  # the server is back on the same port
-    job = wait_for_job(client, admin, job_id)
-    assert job["state"] == "done", job
+    job = wait_for_job(client, admin, job_id, until=waiting_to_retry)
+    assert job["state"] == "pending" and job["attempts"] == 1, job
+    assert "2 not yet sent" in job["error"] and "ConnectionRefusedError" in job["error"]
+    # Each recipient's row says what happened to them.
+    rows = db.session.scalars(select(ReminderLog).order_by(ReminderLog.id)).all()
+    assert [(r.state, r.attempts, r.emailed_at) for r in rows] == [("failed", 1, None)] * 2
+    assert all("ConnectionRefusedError" in r.error for r in rows)
+    retry_at = datetime.fromisoformat(job["retry_at"])
+    assert timedelta(minutes=4) < retry_at - datetime.fromisoformat(job["updated_at"]) <= timedelta(minutes=5)
+
+    smtp.start()  # the server is back on the same port; nothing is sent before the retry is due
+    traveller, early = watchdog_at(retry_at - timedelta(minutes=1))
+    traveller.stop()
+    assert early["retried"] == [] and smtp.messages == []
+    traveller, due = watchdog_at(retry_at + timedelta(seconds=1))
+    try:
+        assert due["retried"] == [job_id]
+        job = wait_for_job(client, admin, job_id)
+    finally:
+        traveller.stop()
+    assert job["state"] == "done" and job["attempts"] == 2 and job["error"] is None, job
     smtp.wait_for(2)
     assert _mails_by_user(smtp, people) == {"visitor": 0, "booker": 0, "quiet": 0, "idle": 1, "नींद": 1}
+    fresh_reads()
+    assert [(r.state, r.attempts, r.error) for r in db.session.scalars(select(ReminderLog))] == [("sent", 2, None)] * 2
 
 
 def test_recipients_follow_the_local_day(app, api, admin):

@@ -6,7 +6,7 @@ from flask import send_file
 from flask_jwt_extended import current_user
 
 from ..auth.guards import admin_required
-from ..jobs.schemas import JobAccepted, accepted
+from ..jobs.schemas import QUEUE_UNAVAILABLE, JobAccepted, accepted
 from . import service
 from .tasks import enqueue_export
 
@@ -16,7 +16,7 @@ bp = APIBlueprint("exports", __name__, url_prefix="/api", tag="Jobs")
 @bp.post("/theatres/<int:theatre_id>/export")
 @admin_required
 @bp.output(JobAccepted, status_code=202)
-@bp.doc(responses={404: "`not_found`: no such theatre"})
+@bp.doc(responses={404: "`not_found`: no such theatre", **QUEUE_UNAVAILABLE})
 def export_theatre(theatre_id: int):
     """Export a theatre's screenings as CSV
 

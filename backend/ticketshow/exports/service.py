@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import csv
 import os
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
@@ -25,6 +28,7 @@ from ..extensions import db
 from ..jobs import clock
 from ..jobs import service as jobs
 from ..jobs.models import DONE, EXPORT, Job
+from ..jobs.service import Outcome
 from ..notifications.mail import Mail
 from ..reports.rendering import render
 
@@ -42,22 +46,17 @@ def safe_cell(value):
     return value
 
 
-def _theatre(theatre_id: int) -> Theatre:
+def exportable_theatre(theatre_id: int) -> Theatre:
+    """The theatre, if it exists and is not removed; NotFound (404) otherwise."""
     theatre = db.session.get(Theatre, theatre_id)
     if theatre is None or theatre.removed_at is not None:
         raise NotFound("No such theatre.", details={"theatre_id": theatre_id})
     return theatre
 
 
-def request_export(theatre_id: int, requested_by: int) -> Job:
-    theatre = _theatre(theatre_id)
-    return jobs.create(EXPORT, requested_by, {"theatre_id": theatre.id, "theatre_name": theatre.name},
-                       summary=theatre.name)
-
-
-def finished_summary(job_id: int, rows: int) -> str:
-    """What the list of past exports shows: which theatre, and how much was written."""
-    return f"{jobs.params_of(jobs.get(job_id))['theatre_name']}: {rows} screening rows"
+@dataclass
+class ExportOutcome(Outcome):
+    rows: int = 0
 
 
 def _money(expression):
@@ -97,15 +96,28 @@ def _show_facts(theatre_id: int) -> tuple[dict[int, str], dict[int, str]]:
     return {show_id: "; ".join(names) for show_id, names in tags.items()}, ratings
 
 
-def write_theatre_csv(job_id: int, progress: Progress = lambda done, total: None) -> tuple[str, int]:
-    """Write the job's CSV; returns (path relative to the data dir, rows written)."""
-    job = jobs.get(job_id)
-    theatre = _theatre(jobs.params_of(job)["theatre_id"])
+def write_theatre_csv(theatre_id: int, progress: Progress = lambda done, total: None) -> ExportOutcome:
+    """Write the theatre's CSV into the exports dir (through a `.partial` file, renamed when complete, and
+    removed if the export fails). The outcome: the path relative to the data dir, the rows written, and the
+    summary the list of past exports shows ("<theatre>: <rows> screening rows")."""
+    theatre = exportable_theatre(theatre_id)
     settings = current_app.config["SETTINGS"]
     settings.exports_dir.mkdir(parents=True, exist_ok=True)
     generated = clock.to_local(utcnow())
-    name = f"theatre-{theatre.id}-job-{job_id}-{generated:%Y%m%d-%H%M%S}.csv"
+    name = f"theatre-{theatre.id}-{generated:%Y%m%d-%H%M%S}-{secrets.token_hex(4)}.csv"
     final, partial = settings.exports_dir / name, settings.exports_dir / f".{name}.partial"
+    try:
+        written = _write(theatre, partial, generated, progress)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # nothing half-written is left behind
+        raise
+    os.replace(partial, final)  # a reader never sees half a file
+    return ExportOutcome(summary=f"{theatre.name}: {written} screening rows",
+                         result_path=str(final.relative_to(settings.data_dir)), rows=written)
+
+
+def _write(theatre: Theatre, partial: Path, generated, progress: Progress) -> int:
+    settings = current_app.config["SETTINGS"]
     summary = totals(theatre.id)
     tags, ratings = _show_facts(theatre.id)
     sold, revenue, cancelled = _per_screening()
@@ -133,9 +145,27 @@ def write_theatre_csv(job_id: int, progress: Progress = lambda done, total: None
                           row.seats_total, row[5], _two(row[6]), row[7], ratings.get(row.show_id, "")])
             written += 1
             if written % every == 0:
+                handle.flush()  # keeps the file's mtime fresh: clean_partials leaves a live export alone
                 progress(written, total)
-    os.replace(partial, final)  # a reader never sees half a file
-    return str(final.relative_to(settings.data_dir)), written
+    return written
+
+
+def clean_partials() -> int:
+    """Remove `.partial` export files that no writer touched for JOB_STALE_MINUTES (the worker writing them
+    died; a failed export removes its own). Returns how many were removed."""
+    settings = current_app.config["SETTINGS"]
+    if not settings.exports_dir.is_dir():
+        return 0
+    cutoff = (utcnow() - timedelta(minutes=settings.job_stale_minutes)).timestamp()
+    removed = 0
+    for path in settings.exports_dir.glob(".*.partial"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # renamed or removed by its writer meanwhile
+            continue
+    return removed
 
 
 def _two(amount) -> str:

@@ -4,28 +4,37 @@ from __future__ import annotations
 from celery import shared_task
 
 from ..jobs import service as jobs
-from ..jobs.models import Job
+from ..jobs.models import EXPORT, Job
 from ..notifications.tasks import send_mail
-from ..tasks_base import JobTask, describe
+from ..tasks_base import JobTask
 from . import service as exports
+
+EXPORT_TASK = "exports.theatre_csv"
 
 
 class ExportTask(JobTask):
     abstract = True
 
-    def after_failure(self, job_id: int, exc: BaseException) -> None:
-        send_mail.delay(exports.outcome_mail(job_id, error=describe(exc)))
+    def after_done(self, run, outcome) -> None:
+        send_mail.delay(exports.outcome_mail(run.job_id, rows=outcome.rows))
+
+    def after_failure(self, job_id: int, error: str) -> None:
+        send_mail.delay(exports.outcome_mail(job_id, error=error))
 
 
 def enqueue_export(theatre_id: int, requested_by: int) -> Job:
-    job = exports.request_export(theatre_id, requested_by)
-    export_theatre_csv.delay(job.id)
-    return job
+    """Check the theatre, then the export job; QueueUnavailable (503) when the broker is away."""
+    theatre = exports.exportable_theatre(theatre_id)
+    return jobs.enqueue(EXPORT, EXPORT_TASK, requested_by, {"theatre_id": theatre.id, "theatre_name": theatre.name},
+                        summary=theatre.name)
 
 
-@shared_task(name="exports.theatre_csv", bind=True, base=ExportTask)
-def export_theatre_csv(self, job_id: int) -> None:
-    jobs.start(job_id)
-    path, rows = exports.write_theatre_csv(job_id, progress=lambda done, total: jobs.progress(job_id, done, total))
-    jobs.finish(job_id, result_path=path, summary=exports.finished_summary(job_id, rows))
-    send_mail.delay(exports.outcome_mail(job_id, rows=rows))
+@shared_task(name=EXPORT_TASK, base=ExportTask)
+def export_theatre_csv(run: jobs.JobRun) -> jobs.Outcome:
+    return exports.write_theatre_csv(run.params["theatre_id"], progress=run.progress)
+
+
+@shared_task(name="exports.clean_partials")
+def clean_partials() -> int:
+    """Beat's sweep: `.partial` files no writer has touched for JOB_STALE_MINUTES (their worker died)."""
+    return exports.clean_partials()

@@ -25,6 +25,7 @@ class Job(db.Model):
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),
         CheckConstraint("state IN ('pending', 'running', 'done', 'failed')", name="state_known"),
         Index("ix_jobs_kind_created", "kind", "created_at"),
+        Index("ix_jobs_state", "state"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -38,6 +39,15 @@ class Job(db.Model):
     result_path: Mapped[str | None] = mapped_column(String(300))
     error: Mapped[str | None] = mapped_column(Text)
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The Celery task that runs it, so the watchdog can requeue a job without knowing its module.
+    task_name: Mapped[str | None] = mapped_column(String(100))
+    # Attempts started so far; each one's writes are conditional on it, so a worker the watchdog gave up
+    # on (its job requeued) cannot overwrite the new attempt's outcome.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Written every JOB_HEARTBEAT_SECONDS while an attempt runs: older than JOB_STALE_MINUTES = worker lost.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a pending job that is waiting to try again becomes due (the watchdog requeues it then).
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

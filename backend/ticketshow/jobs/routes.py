@@ -6,7 +6,8 @@ from flask_jwt_extended import current_user
 
 from ..auth.guards import admin_required, auth_required
 from . import clock, service
-from .schemas import DailyRemindersIn, JobAccepted, JobOut, JobPage, JobQuery, MonthlyReportsIn, accepted
+from .schemas import (QUEUE_UNAVAILABLE, DailyRemindersIn, JobAccepted, JobOut, JobPage, JobQuery, MonthlyReportsIn,
+                      accepted)
 
 bp = APIBlueprint("jobs", __name__, url_prefix="/api", tag="Jobs")
 
@@ -41,7 +42,7 @@ def list_jobs(query):
 @admin_required
 @bp.input(DailyRemindersIn, arg_name="data")
 @bp.output(JobAccepted, status_code=202)
-@bp.doc(responses={422: "`validation_error`: bad date (YYYY-MM-DD), named in `details.date`"})
+@bp.doc(responses={422: "`validation_error`: bad date (YYYY-MM-DD), named in `details.date`", **QUEUE_UNAVAILABLE})
 def run_daily_reminders(data):
     """Send the daily reminders now
 
@@ -58,7 +59,7 @@ def run_daily_reminders(data):
 @admin_required
 @bp.input(MonthlyReportsIn, arg_name="data")
 @bp.output(JobAccepted, status_code=202)
-@bp.doc(responses={422: "`validation_error`: bad month (YYYY-MM, from 2000), named in `details.month`"})
+@bp.doc(responses={422: "`validation_error`: bad month (YYYY-MM, from 2000), named in `details.month`", **QUEUE_UNAVAILABLE})
 def run_monthly_reports(data):
     """Send the monthly reports now
 

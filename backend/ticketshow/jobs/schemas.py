@@ -18,6 +18,9 @@ class JobOut(Schema):
     error = String(metadata={"description": "what went wrong, when failed"})
     summary = String(metadata={"description": "a short description of the job or its outcome"})
     requested_by = Integer(allow_none=True)
+    attempts = Integer(metadata={"description": "attempts started so far (a retried or requeued job has more than 1)"})
+    retry_at = OffsetDateTime(allow_none=True, metadata={
+        "description": "when a pending job that failed for now tries again (its error says why)"})
     created_at = OffsetDateTime()
     updated_at = OffsetDateTime()
     finished_at = OffsetDateTime(allow_none=True)
@@ -41,6 +44,10 @@ class DailyRemindersIn(Schema):
 
 class MonthlyReportsIn(Schema):
     month = String(required=True, metadata={"description": "YYYY-MM", "example": "2026-11"})
+
+
+# Every route that starts a job documents this answer (API.md: no job is left behind).
+QUEUE_UNAVAILABLE = {503: "`queue_unavailable`: the job queue (Redis) cannot be reached; no job was created"}
 
 
 def accepted(job) -> dict:

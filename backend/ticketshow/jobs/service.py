@@ -1,24 +1,100 @@
-"""Job rows: created by the route that enqueues, moved along by the task that runs."""
+"""Job rows: created and enqueued together (or not at all), moved along by the task base, watched over.
+
+A job's life: `enqueue` writes it `pending` and publishes its message; the task base (tasks_base.JobTask)
+`begin`s an attempt (running, attempts + 1, heartbeat), records progress and then `finish`es it, or sends it
+back to `pending` with a `retry_at` (`retry_later`), or `fail`s it. The watchdog (jobs/tasks.py) requeues
+pending jobs that are due or whose message was lost, and running jobs whose heartbeat stopped (the worker
+died), or fails them after JOB_MAX_ATTEMPTS. Every write of an attempt is conditional on its attempt
+number, so a worker given up for dead cannot overwrite its successor.
+"""
 from __future__ import annotations
 
 import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable
 
-from sqlalchemy import select, update
+from flask import current_app
+from sqlalchemy import delete, or_, select, update
 
 from ..database import utcnow, writes
-from ..errors import NotFound
+from ..errors import NotFound, QueueUnavailable
 from ..extensions import db
 from ..pagination import paginate
 from .models import DONE, FAILED, PENDING, RUNNING, Job
 
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Outcome:
+    """What a job's service call returns: a summary for the job row, and for batches what is still owed.
+
+    owed > 0 (recipients not yet reached, e.g. SMTP was down): the job tries again after the policy's wait
+    (retry.py); `failures` names them for the job's error and, after the last attempt, the admin's alert.
+    """
+
+    summary: str
+    result_path: str | None = None
+    owed: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+@dataclass
+class JobRun:
+    """One attempt of a job, as the task base hands it to a task body: its parameters and a progress callback."""
+
+    job_id: int
+    kind: str
+    attempt: int
+    params: dict
+    requested_by: int | None
+    progress: Progress
+
+
+def _celery():
+    return current_app.extensions["celery"]
+
 
 @writes
-def create(kind: str, requested_by: int | None, params: dict | None = None, summary: str | None = None) -> Job:
+def create(kind: str, requested_by: int | None, params: dict | None = None, summary: str | None = None,
+           task_name: str | None = None) -> Job:
     job = Job(kind=kind, state=PENDING, progress=0, requested_by=requested_by, summary=summary,
-              params=json.dumps(params or {}, ensure_ascii=False))
+              task_name=task_name, params=json.dumps(params or {}, ensure_ascii=False))
     db.session.add(job)
     db.session.flush()
     return job
+
+
+def enqueue(kind: str, task_name: str, requested_by: int | None, params: dict | None = None,
+            summary: str | None = None) -> Job:
+    """Create the job row and publish its message. If the broker cannot take the message, the row is
+    deleted again and QueueUnavailable (503 queue_unavailable) raised: no job is left pending forever.
+
+    The row is committed first so that a worker picking the message up at once finds it; a crash between
+    the two leaves a pending row without a message, which the watchdog requeues (`requeue_lost`).
+    """
+    job = create(kind, requested_by, params, summary, task_name=task_name)
+    try:
+        publish(job.id, task_name)
+    except Exception as exc:  # kombu's OperationalError, redis' ConnectionError, a timeout: all mean "no queue"
+        log.warning("job %s (%s) not queued: %s", job.id, kind, exc)
+        _discard(job.id)
+        raise QueueUnavailable(details={"kind": kind}) from None
+    return job
+
+
+def publish(job_id: int, task_name: str) -> None:
+    """Send the job's message (by task name, so nothing here imports the domains that run jobs)."""
+    _celery().send_task(task_name, args=[job_id], ignore_result=True)  # results are the job row, never read
+
+
+@writes
+def _discard(job_id: int) -> None:
+    db.session.execute(delete(Job).where(Job.id == job_id, Job.state == PENDING))
 
 
 def params_of(job: Job) -> dict:
@@ -47,32 +123,111 @@ def list_jobs(kind: str | None, page: int, per_page: int) -> dict:
     return paginate(query, page, per_page)
 
 
-def _set(job_id: int, **values) -> None:
-    db.session.execute(update(Job).where(Job.id == job_id).values(updated_at=utcnow(), **values))
+def _set(job_id: int, attempt: int | None = None, **values) -> bool:
+    """Update the job; with `attempt`, only while that attempt is the running one. True if a row changed."""
+    statement = update(Job).where(Job.id == job_id)
+    if attempt is not None:
+        statement = statement.where(Job.attempts == attempt, Job.state == RUNNING)
+    return db.session.execute(statement.values(updated_at=utcnow(), **values)).rowcount == 1
 
 
 @writes
-def start(job_id: int) -> None:
-    # A retried task starts again: running, not yet failed, whatever the last attempt left.
-    _set(job_id, state=RUNNING, error=None)
+def begin(job_id: int) -> JobRun | None:
+    """Start an attempt: pending (and due) → running, attempts + 1, heartbeat now. None when the job is
+    not waiting to run (done, failed, running elsewhere, or a retry not yet due): a duplicate or late
+    message (e.g. Redis redelivering a dead worker's message after the watchdog requeued the job)."""
+    now = utcnow()
+    changed = db.session.execute(
+        update(Job).where(Job.id == job_id, Job.state == PENDING, or_(Job.retry_at.is_(None), Job.retry_at <= now))
+        .values(state=RUNNING, attempts=Job.attempts + 1, heartbeat_at=now, retry_at=None, updated_at=now)
+    ).rowcount
+    if not changed:
+        return None
+    job = db.session.get(Job, job_id)
+    db.session.refresh(job)
+    attempt, last = job.attempts, {"percent": 0}
+
+    def report(done: int, total: int) -> None:  # one write per percent gained, not per recipient or row
+        percent = _percent(done, total)
+        if percent > last["percent"]:
+            last["percent"] = percent
+            progress(job_id, attempt, done, total)
+
+    return JobRun(job_id=job.id, kind=job.kind, attempt=attempt, params=params_of(job), requested_by=job.requested_by,
+                  progress=report)
+
+
+def _percent(done: int, total: int) -> int:
+    return 100 if total <= 0 else min(int(done * 100 / total), 99)  # 100 only when finished
 
 
 @writes
-def progress(job_id: int, done: int, total: int) -> None:
-    percent = 100 if total <= 0 else min(int(done * 100 / total), 99)  # 100 only when finished
-    _set(job_id, progress=percent)
+def heartbeat(job_id: int, attempt: int) -> bool:
+    return _set(job_id, attempt, heartbeat_at=utcnow())
 
 
 @writes
-def finish(job_id: int, *, result_path: str | None = None, summary: str | None = None) -> None:
-    _set(job_id, state=DONE, progress=100, result_path=result_path, summary=summary, finished_at=utcnow())
+def progress(job_id: int, attempt: int, done: int, total: int) -> None:
+    _set(job_id, attempt, progress=_percent(done, total), heartbeat_at=utcnow())
 
 
 @writes
-def note_error(job_id: int, error: str) -> None:
-    _set(job_id, error=error[:2000])
+def finish(job_id: int, attempt: int, *, result_path: str | None = None, summary: str | None = None) -> bool:
+    return _set(job_id, attempt, state=DONE, progress=100, result_path=result_path, summary=summary, error=None,
+                finished_at=utcnow(), heartbeat_at=None)
 
 
 @writes
-def fail(job_id: int, error: str) -> None:
-    _set(job_id, state=FAILED, error=error[:2000], finished_at=utcnow())
+def retry_later(job_id: int, attempt: int, at: datetime, note: str, summary: str | None = None) -> bool:
+    """Back to pending until `at`; the note (what went wrong, when it tries again) is the job's error."""
+    values = dict(state=PENDING, retry_at=at, error=note[:2000], heartbeat_at=None)
+    if summary is not None:
+        values["summary"] = summary[:300]
+    return _set(job_id, attempt, **values)
+
+
+@writes
+def fail(job_id: int, attempt: int | None, error: str, summary: str | None = None) -> bool:
+    values = dict(state=FAILED, error=error[:2000], finished_at=utcnow(), heartbeat_at=None, retry_at=None)
+    if summary is not None:
+        values["summary"] = summary[:300]
+    return _set(job_id, attempt, **values)
+
+
+# ---- the watchdog's questions and moves ---------------------------------------------------------------
+
+def stale_cutoff(now: datetime | None = None) -> datetime:
+    return (now or utcnow()) - timedelta(minutes=current_app.config["SETTINGS"].job_stale_minutes)
+
+
+def due_retries(now: datetime | None = None) -> list[int]:
+    """Pending jobs whose retry time has come."""
+    return list(db.session.scalars(select(Job.id).where(Job.state == PENDING, Job.retry_at <= (now or utcnow()))
+                                   .order_by(Job.id)))
+
+
+def lost_messages(now: datetime | None = None) -> list[int]:
+    """Pending jobs never retried that have waited longer than the stale window: their message was probably
+    lost (Redis restarted without it). Publishing again is harmless: `begin` runs a job once."""
+    return list(db.session.scalars(select(Job.id).where(Job.state == PENDING, Job.retry_at.is_(None),
+                                                        Job.updated_at < stale_cutoff(now)).order_by(Job.id)))
+
+
+def stale_running(now: datetime | None = None) -> list[Job]:
+    """Running jobs whose heartbeat stopped: the worker died (SIGKILL, OOM, power) in the middle."""
+    return list(db.session.scalars(select(Job).where(Job.state == RUNNING, or_(
+        Job.heartbeat_at.is_(None), Job.heartbeat_at < stale_cutoff(now))).order_by(Job.id)))
+
+
+@writes
+def release_for_retry(job_id: int, note: str | None = None, *, expect_running_attempt: int | None = None) -> bool:
+    """pending with no retry time (due now), conditional on the state the watchdog saw; True if it won."""
+    statement = update(Job).where(Job.id == job_id)
+    if expect_running_attempt is not None:
+        statement = statement.where(Job.state == RUNNING, Job.attempts == expect_running_attempt)
+    else:
+        statement = statement.where(Job.state == PENDING)
+    values = dict(state=PENDING, retry_at=None, heartbeat_at=None, updated_at=utcnow())
+    if note:
+        values["error"] = note[:2000]
+    return db.session.execute(statement.values(**values)).rowcount == 1

@@ -7,8 +7,10 @@ import urllib.request
 
 from flask import current_app
 
+from ..retry import TransientError
 
-class WebhookError(Exception):
+
+class WebhookError(TransientError):
     """The webhook did not take the message (network error or a non-2xx answer); worth retrying."""
 
 

@@ -5,17 +5,17 @@ from datetime import date
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import or_, select, update
-from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy import or_, select
 
 from ..auth.models import ROLE_USER, User
 from ..booking.models import Booking
 from ..catalog.models import Screening, Show, Theatre
-from ..database import utcnow, writes
+from ..database import utcnow
 from ..extensions import db
 from ..jobs import clock
+from ..jobs.service import Outcome
 from ..reports.rendering import render
-from . import chat, mail
+from . import chat, delivery, mail
 from .models import ReminderLog, Visit
 
 Progress = Callable[[int, int], None]
@@ -32,30 +32,6 @@ def reminder_recipients(day: date) -> list[User]:
                User.id.not_in(visited), User.id.not_in(booked),
                or_(User.last_seen_at.is_(None), User.last_seen_at < start, User.last_seen_at >= end))
         .order_by(User.id)))
-
-
-@writes
-def _claim(job_id: int, day: date, user_ids: list[int]) -> None:
-    """Insert one log row per user and day; the unique key makes a second run's claim a no-op."""
-    if user_ids:
-        db.session.execute(insert(ReminderLog).on_conflict_do_nothing(),
-                           [{"user_id": uid, "day": day, "job_id": job_id, "created_at": utcnow()}
-                            for uid in user_ids])
-
-
-def _undelivered(job_id: int, day: date) -> list[tuple[ReminderLog, User]]:
-    """This job's claimed rows still owing an email (or a chat message, when the webhook is on)."""
-    owing = ReminderLog.emailed_at.is_(None)
-    if chat.enabled():
-        owing = or_(owing, ReminderLog.chatted_at.is_(None))
-    return list(db.session.execute(
-        select(ReminderLog, User).join(User, User.id == ReminderLog.user_id)
-        .where(ReminderLog.job_id == job_id, ReminderLog.day == day, owing).order_by(ReminderLog.id)))
-
-
-@writes
-def _mark(log_id: int, **values) -> None:
-    db.session.execute(update(ReminderLog).where(ReminderLog.id == log_id).values(**values))
 
 
 def reminder_mail(user: User, day: date, suggestions) -> mail.Mail:
@@ -77,19 +53,31 @@ def _suggestions(limit: int = 3) -> list[dict]:
              "starts_at": clock.to_local(s.starts_at), "price": s.price} for s in screenings]
 
 
-def send_daily_reminders(job_id: int, day: date, progress: Progress = lambda done, total: None) -> int:
-    """Claim the day's recipients, then deliver what this job still owes. Safe to run again (a retry)."""
-    _claim(job_id, day, [user.id for user in reminder_recipients(day)])
-    owed = _undelivered(job_id, day)
-    suggestions = _suggestions() if owed else []
+def send_daily_reminders(day: date, progress: Progress = lambda done, total: None) -> Outcome:
+    """Claim the day's recipients, then deliver every reminder still owed for `day` (delivery.py): one
+    recipient's failure is recorded on their row and the rest go on; a retry or re-run sends only what is
+    owed, so nobody gets two. Email and chat are marked apart: a webhook failure does not resend the email.
+    The outcome says how many went out and how many are still owed (the job then tries again later)."""
+    delivery.claim(ReminderLog, ReminderLog.day, day, [user.id for user in reminder_recipients(day)])
+    suggestions = _suggestions()
     app_url = current_app.config["SETTINGS"].app_url
-    for done, (row, user) in enumerate(owed, start=1):
+
+    def deliver(row_id: int, user_id: int) -> dict:
+        row, user = db.session.get(ReminderLog, row_id), db.session.get(User, user_id)
+        done = {"state": "sent"}
         if row.emailed_at is None:
             mail.send(reminder_mail(user, day, suggestions))
-            _mark(row.id, emailed_at=utcnow())
+            done["emailed_at"] = utcnow()
         if chat.enabled() and row.chatted_at is None:
+            if "emailed_at" in done:  # kept before the webhook is tried: its failure must not resend the email
+                delivery.mark(ReminderLog, row_id, emailed_at=done.pop("emailed_at"))
             chat.post(f"🎭 {user.username}, you have not booked a show today. "
                       f"See what is on tonight: {app_url}")
-            _mark(row.id, chatted_at=utcnow())
-        progress(done, len(owed))
-    return len(owed)
+            done["chatted_at"] = utcnow()
+        return done
+
+    result = delivery.deliver_all(ReminderLog, ReminderLog.day, day, deliver, progress)
+    summary = f"{result.sent} reminder{'s' if result.sent != 1 else ''} sent for {day.isoformat()}"
+    if result.owed:
+        summary += f"; {result.owed} not yet sent"
+    return Outcome(summary=summary, owed=result.owed, failures=result.failures)

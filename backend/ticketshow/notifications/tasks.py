@@ -8,27 +8,22 @@ from celery import shared_task
 from ..jobs import clock
 from ..jobs import service as jobs
 from ..jobs.models import DAILY_REMINDERS, Job
+from ..retry import MESSAGE_RETRY
 from ..tasks_base import JobTask
 from . import mail
 from . import service as reminders
-from .chat import WebhookError
 
-RETRY = dict(autoretry_for=(*mail.TRANSIENT_MAIL_ERRORS, WebhookError), retry_backoff=True,
-             retry_backoff_max=300, retry_jitter=True, max_retries=8)
+DAILY_REMINDERS_TASK = "notifications.daily_reminders"
 
 
 def enqueue_daily_reminders(day: date, requested_by: int | None) -> Job:
-    job = jobs.create(DAILY_REMINDERS, requested_by, {"date": day.isoformat()})
-    daily_reminders.delay(job.id)
-    return job
+    """The day's reminders as a job; QueueUnavailable (503) when the broker is away."""
+    return jobs.enqueue(DAILY_REMINDERS, DAILY_REMINDERS_TASK, requested_by, {"date": day.isoformat()})
 
 
-@shared_task(name="notifications.daily_reminders", bind=True, base=JobTask, **RETRY)
-def daily_reminders(self, job_id: int) -> None:
-    day = date.fromisoformat(jobs.params_of(jobs.get(job_id))["date"])
-    jobs.start(job_id)
-    sent = reminders.send_daily_reminders(job_id, day, progress=lambda done, total: jobs.progress(job_id, done, total))
-    jobs.finish(job_id, summary=f"{sent} reminder{'s' if sent != 1 else ''} sent for {day.isoformat()}")
+@shared_task(name=DAILY_REMINDERS_TASK, base=JobTask)
+def daily_reminders(run: jobs.JobRun) -> jobs.Outcome:
+    return reminders.send_daily_reminders(date.fromisoformat(run.params["date"]), progress=run.progress)
 
 
 @shared_task(name="notifications.daily_reminders_scheduled")
@@ -37,7 +32,7 @@ def daily_reminders_scheduled() -> int:
     return enqueue_daily_reminders(clock.local_now().date(), requested_by=None).id
 
 
-@shared_task(name="mail.send", **RETRY)
+@shared_task(name="mail.send", **MESSAGE_RETRY)
 def send_mail(message: dict) -> None:
-    """One message, retried with backoff while the SMTP server is away (export notices use it)."""
+    """One message (export notices, job alerts), retried with backoff while the SMTP server is away."""
     mail.send(mail.Mail(**message))

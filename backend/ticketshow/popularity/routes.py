@@ -5,7 +5,7 @@ from apiflask import APIBlueprint
 from flask_jwt_extended import current_user
 
 from ..auth.guards import admin_required
-from ..jobs.schemas import JobAccepted, accepted
+from ..jobs.schemas import QUEUE_UNAVAILABLE, JobAccepted, accepted
 from . import service
 from .schemas import ForecastOverviewOut, ForecastQuery
 
@@ -29,7 +29,7 @@ def forecast(query):
 @bp.post("/jobs/forecast")
 @admin_required
 @bp.output(JobAccepted, status_code=202)
-@bp.doc(tags=["Jobs"])
+@bp.doc(tags=["Jobs"], responses=QUEUE_UNAVAILABLE)
 def run_forecast():
     """Run the popularity forecast now
 

@@ -71,6 +71,16 @@ def _on_sale(now: datetime) -> dict[int, tuple[int, int, int]]:
                Theatre.removed_at.is_(None)))}
 
 
+def run_forecast_described() -> str:
+    """run_forecast, as the line the forecast job's row shows (forecasts made, model, training size, and
+    the validation error against the naive baseline when there was enough history to validate)."""
+    summary = run_forecast()
+    validation = (f"; validation MAE {summary['validation_mae']:.3f} vs naive {summary['baseline_mae']:.3f}"
+                  if summary["validation_mae"] is not None else "")
+    return (f"{summary['screenings_forecast']} screenings forecast by the {summary['model']} "
+            f"model from {summary['training_samples']} snapshots{validation}")
+
+
 def run_forecast(now: datetime | None = None) -> dict:
     """Train on every finished screening, forecast every upcoming one, and replace the forecast and
     popularity tables in one short write transaction. Returns a summary (also kept in forecast_runs)."""

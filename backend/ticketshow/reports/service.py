@@ -16,17 +16,17 @@ from decimal import Decimal
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import Integer, func, select, type_coerce, union, update
-from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy import Integer, func, select, type_coerce, union
 
 from ..auth.models import ROLE_USER, User
 from ..booking.models import CONFIRMED, Booking, Rating
 from ..catalog.models import Screening, Show
-from ..database import utcnow, writes
+from ..database import utcnow
 from ..errors import NotFound
 from ..extensions import db
 from ..jobs import clock
-from ..notifications import mail
+from ..jobs.service import Outcome
+from ..notifications import delivery, mail
 from ..notifications.models import ReportLog
 from .rendering import render
 
@@ -182,36 +182,23 @@ def users_with_activity(first: date) -> list[int]:
                                    .order_by(User.id)))
 
 
-@writes
-def _claim(job_id: int, month_key: str, user_ids: list[int]) -> None:
-    if user_ids:
-        db.session.execute(insert(ReportLog).on_conflict_do_nothing(),
-                           [{"user_id": uid, "month": month_key, "job_id": job_id, "created_at": utcnow()}
-                            for uid in user_ids])
-
-
-@writes
-def _mark_sent(log_id: int, report_format: str | None, error: str | None = None) -> None:
-    db.session.execute(update(ReportLog).where(ReportLog.id == log_id)
-                       .values(sent_at=utcnow(), report_format=report_format, error=error))
-
-
-def send_monthly_reports(job_id: int, first: date, progress: Progress = lambda done, total: None) -> int:
-    """Claim the month's active users, then mail each report this job still owes; returns how many went out."""
+def send_monthly_reports(first: date, progress: Progress = lambda done, total: None) -> Outcome:
+    """Claim the month's active users, then mail every report still owed for the month (see
+    notifications/delivery.py): one user's failure (bad data, a refused address, SMTP away) is recorded on
+    their report_log row and the rest go on; a retry or re-run sends only what is owed, so nobody gets two.
+    The outcome says how many went out and how many are still owed (the job then tries again later)."""
     month_key = first.strftime("%Y-%m")
-    _claim(job_id, month_key, users_with_activity(first))
-    owed = db.session.execute(select(ReportLog.id, ReportLog.user_id).where(
-        ReportLog.job_id == job_id, ReportLog.month == month_key, ReportLog.sent_at.is_(None))
-        .order_by(ReportLog.id)).all()
-    sent = 0
-    for done, (log_id, user_id) in enumerate(owed, start=1):
+    delivery.claim(ReportLog, ReportLog.month, month_key, users_with_activity(first))
+
+    def deliver(row_id: int, user_id: int) -> dict:
         report = monthly_report(user_id, first)
-        if report.has_activity:
-            mail.send(report_mail(report))
-            sent += 1
-            _mark_sent(log_id, report.user.report_format)
-        else:  # activity vanished between claim and send (e.g. a screening moved): nothing to say
-            _mark_sent(log_id, None, error="nothing to report")
-        progress(done, len(owed))
-        db.session.expunge_all()  # 2,000 users: keep the identity map small
-    return sent
+        if not report.has_activity:  # activity vanished between claim and send (a screening moved)
+            return {"state": "skipped", "sent_at": utcnow(), "report_format": None, "error": "nothing to report"}
+        mail.send(report_mail(report))
+        return {"state": "sent", "sent_at": utcnow(), "report_format": report.user.report_format}
+
+    result = delivery.deliver_all(ReportLog, ReportLog.month, month_key, deliver, progress)
+    summary = f"{result.sent} report{'s' if result.sent != 1 else ''} sent for {month_key}"
+    if result.owed:
+        summary += f"; {result.owed} not yet sent"
+    return Outcome(summary=summary, owed=result.owed, failures=result.failures)

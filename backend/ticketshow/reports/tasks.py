@@ -8,23 +8,20 @@ from celery import shared_task
 from ..jobs import clock
 from ..jobs import service as jobs
 from ..jobs.models import MONTHLY_REPORTS, Job
-from ..notifications.tasks import RETRY
 from ..tasks_base import JobTask
 from . import service as reports
 
+MONTHLY_REPORTS_TASK = "reports.monthly_reports"
+
 
 def enqueue_monthly_reports(first: date, requested_by: int | None) -> Job:
-    job = jobs.create(MONTHLY_REPORTS, requested_by, {"month": first.strftime("%Y-%m")})
-    monthly_reports.delay(job.id)
-    return job
+    """The month's reports as a job; QueueUnavailable (503) when the broker is away."""
+    return jobs.enqueue(MONTHLY_REPORTS, MONTHLY_REPORTS_TASK, requested_by, {"month": first.strftime("%Y-%m")})
 
 
-@shared_task(name="reports.monthly_reports", bind=True, base=JobTask, **RETRY)
-def monthly_reports(self, job_id: int) -> None:
-    first = clock.month_start(jobs.params_of(jobs.get(job_id))["month"])
-    jobs.start(job_id)
-    sent = reports.send_monthly_reports(job_id, first, progress=lambda done, total: jobs.progress(job_id, done, total))
-    jobs.finish(job_id, summary=f"{sent} report{'s' if sent != 1 else ''} sent for {first:%Y-%m}")
+@shared_task(name=MONTHLY_REPORTS_TASK, base=JobTask)
+def monthly_reports(run: jobs.JobRun) -> jobs.Outcome:
+    return reports.send_monthly_reports(clock.month_start(run.params["month"]), progress=run.progress)
 
 
 @shared_task(name="reports.monthly_reports_scheduled")
