@@ -31,7 +31,7 @@ class ReminderLog(db.Model):
 
     A run claims the row first, then delivers; email and chat are marked separately so a retry after a
     failed webhook does not send the email again. `state`, `attempts` and `error` say where each
-    recipient stands (DELIVERY_STATES). job_id: the claiming job, kept for rows from before 0006.
+    recipient stands (DELIVERY_STATES). job_id: the claiming job, kept for rows from before 0007.
     """
 
     __tablename__ = "reminder_log"

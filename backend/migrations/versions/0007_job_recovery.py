@@ -1,13 +1,13 @@
 """job recovery: attempts, heartbeat and retry time on jobs; a delivery state per batch recipient
 
-Revision ID: 0006_job_recovery
-Revises: 0005_theatre_busy
+Revision ID: 0007_job_recovery
+Revises: 0006_idempotency_fingerprint
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0006_job_recovery"
-down_revision = "0005_theatre_busy"
+revision = "0007_job_recovery"
+down_revision = "0006_idempotency_fingerprint"
 branch_labels = None
 depends_on = None
 
