@@ -106,15 +106,19 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     from .pricing.routes import bp as pricing_bp
     from .reports.routes import bp as reports_bp
     from .spa import register_spa
+    from .staff.routes import bp as staff_bp
+    from .audit.routes import bp as audit_bp
 
     for blueprint in (health_bp, operations_bp, dashboard_bp, auth_bp, catalog_bp, booking_bp, jobs_bp,
-                      exports_bp, reports_bp, pricing_bp, popularity_bp):
+                      exports_bp, reports_bp, pricing_bp, popularity_bp, staff_bp, audit_bp):
         app.register_blueprint(blueprint)
     celery_init_app(app)
     app.after_request(record_after_request)  # last seen, for the daily reminder
     register_error_handlers(app)
     register_compression(app)
     register_spa(app)
+    from . import policy
+    policy.declare_framework_routes(app)
     register_cli(app)
 
     @app.before_request

@@ -1,5 +1,6 @@
 """`flask --app ticketshow prepare`: migrate and seed, once, before the web server forks its workers.
 `flask --app ticketshow demo`: load the demo catalogue on demand (idempotent).
+`flask --app ticketshow staff-doc`: rewrite the routes-and-permissions table of docs/staff.md.
 `flask --app ticketshow forecast`: run the nightly popularity forecast now, in this process."""
 from __future__ import annotations
 
@@ -32,6 +33,17 @@ def register_cli(app) -> None:
 
             click.echo(str(load_demo(settings.data_dir)))
         click.echo("Database ready.")
+
+    @app.cli.command("staff-doc")
+    def staff_doc():
+        """Rewrite the table of routes and their permissions in docs/staff.md from the app's URL map."""
+        from pathlib import Path
+
+        from . import policy
+
+        path = Path(__file__).resolve().parents[2] / "docs" / "staff.md"
+        policy.write_route_table(current_app, path)
+        click.echo(f"Updated {path}.")
 
     @app.cli.command("demo")
     def demo():

@@ -5,6 +5,7 @@ from apiflask import APIBlueprint, Schema
 from apiflask.fields import String
 from sqlalchemy import text
 
+from . import policy
 from .extensions import db, redis_store
 
 bp = APIBlueprint("health", __name__, url_prefix="/api", tag="Operations")
@@ -17,6 +18,7 @@ class HealthOut(Schema):
 
 
 @bp.get("/health")
+@policy.public
 @bp.output(HealthOut)
 @bp.doc(operation_id="getHealth", responses={
     503: {"description": "A part is failing: the body names it (`\"failing\"`)",

@@ -8,7 +8,7 @@ to EVERY operation, so a new endpoint gets them by following the conventions, wi
   `@bp.doc(operation_id="...")` (used where the function name is not a verb phrase: `me` -> `getMe`).
 - tags: each tag once, declared with a description (TAGS below, or a blueprint's `tag={"name", "description"}`).
 - errors: one `Error` component; 400 and 413 for every JSON body, 401 for every route behind a token, 403
-  for the routes whose guard declares an access rule (`auth.guards.admin_required` -> "Admin only."), 304
+  for the routes whose policy declares an access rule (`policy.allow(...)` -> "Admin only." or who may), 304
   with `ETag`/`If-None-Match` and `X-Cache` for routes behind `cache.cached_json`.
 - extras a route declares with `document(...)` below: header parameters (Idempotency-Key) and response
   headers (Retry-After), kept in the view's `_spec` like APIFlask's own annotations.
@@ -26,6 +26,8 @@ from typing import Any
 from apiflask import APIFlask
 from apiflask.scaffold import _annotate
 
+from . import policy
+
 LICENSE = {"name": "MIT", "identifier": "MIT"}
 CONTACT = {"name": "Ticket Show maintainers"}
 
@@ -41,12 +43,15 @@ TAGS: dict[str, str] = {
     "Jobs": "Background jobs (exports, reminders, monthly reports, forecasts): start them and follow their state.",
     "Reports": "The caller's monthly entertainment report.",
     "Operations": "Health, the admin dashboard and forecasts, and the response cache.",
+    "Staff and audit": "Staff roles (managers and scanners of theatres) and the append-only audit log of every "
+                       "admin or staff write. Admin only.",
 }
 
 # What a guard's access rule means, said in the description of every operation behind it.
 ACCESS_RULES: dict[str, str] = {
     "admin": "Admin only: any other caller gets 403 `admin_only`.",
 }
+ACCESS_RULES.update(policy.access_rules())  # managers' and scanners' permissions (ticketshow/policy.py)
 
 ERROR_COMPONENT = "Error"
 ERROR_SCHEMA: dict[str, Any] = {

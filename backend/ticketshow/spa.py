@@ -17,9 +17,12 @@ HASHED_ASSET_MAX_AGE = 365 * 24 * 3600
 
 
 def register_spa(app) -> None:
+    from . import policy
+
     dist = Path(app.config["UI_DIST"])
 
     @app.get("/media/<path:filename>")
+    @policy.public
     @app.doc(hide=True)
     def media(filename: str):
         # Image names are random and never reused, so they may be cached for good.
@@ -28,6 +31,7 @@ def register_spa(app) -> None:
         return response
 
     @app.get("/assets/<path:filename>")
+    @policy.public
     @app.doc(hide=True)
     def assets(filename: str):
         response = send_from_directory(dist / "assets", filename, max_age=HASHED_ASSET_MAX_AGE)
@@ -35,6 +39,7 @@ def register_spa(app) -> None:
         return response
 
     @app.get("/")
+    @policy.public
     @app.doc(hide=True)
     def index():
         return _index_page(dist)

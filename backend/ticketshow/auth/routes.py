@@ -5,6 +5,7 @@ from flask import request
 from flask_jwt_extended import current_user, get_jwt
 
 from ..openapi import document
+from .. import policy
 from . import service
 from .guards import auth_required
 from .schemas import LoginIn, MeOut, PreferencesIn, SignupIn, TokenOut, UserOut
@@ -13,6 +14,7 @@ bp = APIBlueprint("auth", __name__, url_prefix="/api/auth", tag="Auth")
 
 
 @bp.post("/signup")
+@policy.public
 @bp.input(SignupIn, arg_name="data")
 @bp.output(UserOut, status_code=201)
 @bp.doc(operation_id="signUp", responses={
@@ -29,6 +31,7 @@ def signup(data):
 
 
 @bp.post("/login")
+@policy.public
 @bp.input(LoginIn, arg_name="data")
 @bp.output(TokenOut)
 @bp.doc(operation_id="logIn", responses={
@@ -54,7 +57,7 @@ def me():
 
     The logged-in user's id, username, email, roles and preferences.
     """
-    return service.get_user(current_user.id)
+    return service.account(current_user.id)
 
 
 @bp.patch("/me/preferences")
@@ -67,7 +70,8 @@ def update_preferences(data):
     Sets any of the monthly report's format (html or pdf), daily reminders on or off and the preferred
     place; fields left out keep their value. Answers the account with the new preferences.
     """
-    return service.update_preferences(current_user.id, data)
+    service.update_preferences(current_user.id, data)
+    return service.account(current_user.id)
 
 
 @bp.post("/logout")

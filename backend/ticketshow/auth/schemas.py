@@ -35,11 +35,16 @@ class UserOut(Schema):
     id = Integer()
     username = String()
     email = Email()
-    roles = List(String())
+    roles = List(String(), metadata={"description": '["admin"], ["manager"], ["scanner"] or ["user"]'})
 
 
 class MeOut(UserOut):
     preferences = Nested(PreferencesOut)
+    theatre_ids = List(Integer(), metadata={"description": "the theatres a manager or scanner works at ([] for others)"})
+    permissions = List(String(), metadata={
+        "description": "what the UI may offer: edit_catalogue, manage_theatres, export_theatres, "
+                       "view_theatre_bookings, check_in, view_dashboard, run_jobs, flush_cache, manage_staff, "
+                       "read_audit (the server checks again on every request)"})
 
 
 class TokenOut(Schema):

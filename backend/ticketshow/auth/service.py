@@ -64,7 +64,7 @@ def login(username: str, password: str, address: str) -> dict:
     token = create_access_token(identity=str(user.id), expires_delta=lifetime,
                                 additional_claims={"role": user.role})
     return {"access_token": token, "token_type": "Bearer",
-            "expires_in": int(lifetime.total_seconds()), "user": user}
+            "expires_in": int(lifetime.total_seconds()), "user": account(user.id)}
 
 
 def logout(jti: str, expires_at: datetime) -> None:
@@ -76,11 +76,16 @@ def logout(jti: str, expires_at: datetime) -> None:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling, as read once per authenticated request (the full User is loaded where needed)."""
+    """Who is calling, as read once per authenticated request (the full User is loaded where needed).
+
+    `theatre_ids` are the theatres a manager or scanner is assigned to (empty for others): ticketshow.policy
+    decides every access from these fields alone, without another query.
+    """
 
     id: int
     username: str
     role: str
+    theatre_ids: frozenset[int] = frozenset()
 
     @property
     def is_admin(self) -> bool:
@@ -92,14 +97,19 @@ class _CallerRow(NamedTuple):
     username: str
     role: str
     revoked: int
+    theatre_ids: str | None  # "3,7": a manager's or scanner's theatres
 
 
-_PRINCIPAL_SQL = ("SELECT u.id, u.username, u.role, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?) "
+# The assignments are read only for staff roles, from the staff_theatres primary key (user_id, theatre_id).
+_PRINCIPAL_SQL = ("SELECT u.id, u.username, u.role, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?), "
+                  "CASE WHEN u.role IN ('manager', 'scanner') THEN "
+                  "(SELECT group_concat(theatre_id) FROM staff_theatres WHERE user_id = u.id) END "
                   "FROM users AS u WHERE u.id = ?")
 
 
 def principal_and_revocation(user_id: int, jti: str) -> tuple[Principal | None, bool]:
-    """The caller and whether their token was logged out, in one primary-key query.
+    """The caller (with their theatres, for staff) and whether their token was logged out, in one
+    primary-key query.
 
     It runs on every authenticated request, so as driver SQL on a pooled connection (database.pooled_sqlite),
     outside the session: a write request's BEGIN IMMEDIATE then starts without first ending a read
@@ -110,13 +120,28 @@ def principal_and_revocation(user_id: int, jti: str) -> tuple[Principal | None, 
         row = named_rows(sqlite, _CallerRow, _PRINCIPAL_SQL, (jti, user_id)).fetchone()
     if row is None:
         return None, False
-    return Principal(row.id, row.username, row.role), bool(row.revoked)
+    theatres = frozenset(int(t) for t in row.theatre_ids.split(",")) if row.theatre_ids else frozenset()
+    return Principal(row.id, row.username, row.role, theatres), bool(row.revoked)
 
 
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("No such user.")
+    return user
+
+
+def account(user_id: int) -> User:
+    """The user as GET /api/auth/me and the login answer show them: with `theatre_ids` (staff) and
+    `permissions`, what the UI may offer them (ticketshow.policy.permissions_of)."""
+    from .. import policy
+    from ..staff.models import StaffTheatre
+
+    user = get_user(user_id)
+    ids = db.session.scalars(select(StaffTheatre.theatre_id).where(StaffTheatre.user_id == user.id)
+                             .order_by(StaffTheatre.theatre_id)).all() if user.role in policy.STAFF_ROLES else []
+    user.theatre_ids = list(ids)
+    user.permissions = policy.permissions_of(Principal(user.id, user.username, user.role, frozenset(ids)))
     return user
 
 

@@ -62,9 +62,11 @@ def list_bookings(query):
     """List the caller's bookings
 
     The caller's own bookings, newest first, one page at a time; filter by `when` (upcoming or past) and
-    `status`. An admin sees everyone's, or one user's with `user_id` (ignored for other callers).
+    `status`. An admin sees everyone's, or one user's with `user_id`. With `theatre_id`, the admin or a manager of that
+    theatre sees its bookings (others get 403).
     """
-    return service.list_bookings(current_user, for_user_id=query.get("user_id"), when=query.get("when"),
+    return service.list_bookings(current_user, for_user_id=query.get("user_id"), theatre_id=query.get("theatre_id"),
+                                 when=query.get("when"),
                                  status=query.get("status"), page=query["page"], per_page=query["per_page"])
 
 

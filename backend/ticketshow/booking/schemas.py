@@ -53,7 +53,8 @@ class BookingOut(Schema):
 
 
 class BookingQuery(PageQuery):
-    user_id = RowId(metadata={"description": "admin only: one user's bookings"})
+    user_id = RowId(metadata={"description": "admin, or with theatre_id its staff: one user's bookings"})
+    theatre_id = RowId(metadata={"description": "the admin or a manager of the theatre: its bookings (403 for others)"})
     when = String(validate=validate.OneOf(["upcoming", "past"]))
     status = String(validate=validate.OneOf(["confirmed", "cancelled"]))
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import select
 
-from ..auth.models import User
+from .. import audit, policy
 from ..cache import mark_catalog_changed
 from ..catalog import images
 from ..catalog.service import user_ratings
@@ -161,21 +161,29 @@ def _answer(booking: Booking) -> dict:
                                       "place": screening.theatre.place}}}
 
 
-def _visible_booking(user: User, booking_id: int) -> Booking:
+def _visible_booking(user, booking_id: int) -> Booking:
+    """The booking if the caller may read it: its owner, or staff who may read its theatre's bookings
+    (policy.can_view_theatre_bookings). Anyone else's is "not found", not "forbidden"."""
     booking = db.session.get(Booking, booking_id)
-    if booking is None or (booking.user_id != user.id and not user.is_admin):
-        raise NotFound("No such booking.", details={"booking_id": booking_id})  # another's is "not found"
+    if booking is None or (booking.user_id != user.id and
+                           not policy.can_view_theatre_bookings(user, booking.screening.theatre_id)):
+        raise NotFound("No such booking.", details={"booking_id": booking_id})
     return booking
 
 
-def get_booking(user: User, booking_id: int) -> Booking:
+def get_booking(user, booking_id: int) -> Booking:
     return _describe([_visible_booking(user, booking_id)])[0]
 
 
-def cancel(user: User, booking_id: int) -> Booking:
+def cancel(user, booking_id: int) -> Booking:
+    """Cancel a booking: its owner, or staff of its theatre (policy.can_cancel_theatre_bookings; audited, with
+    cancel_reason "cancelled_by_staff"). Seats return to sale at once. Raises NotFound (not visible to the
+    caller), Forbidden, CancellationClosed (after CANCELLATION_CUTOFF_MINUTES before the start)."""
     cutoff = timedelta(minutes=current_app.config["CANCELLATION_CUTOFF_MINUTES"])
     with immediate_transaction(db.session):
         booking = _visible_booking(user, booking_id)
+        if booking.user_id != user.id:  # staff cancelling someone's booking
+            policy.require(policy.can_cancel_theatre_bookings, booking.screening.theatre_id)
         if booking.status == CANCELLED:
             return booking  # cancelling twice changes nothing
         closes_at = booking.screening.starts_at - cutoff
@@ -183,18 +191,30 @@ def cancel(user: User, booking_id: int) -> Booking:
             minutes = int(cutoff.total_seconds() // 60)
             raise CancellationClosed(f"Bookings can be cancelled until {minutes} minutes before the start.",
                                      details={"closed_at": closes_at.isoformat()})
-        screening_id = booking.screening_id
-        ledger.cancel_and_free_seats(session_write_connection(db.session), [booking.id],
-                                     reason="cancelled_by_user", now=utcnow())
+        screening_id, by_staff = booking.screening_id, booking.user_id != user.id
+        seats = sorted(db.session.scalars(select(Ticket.seat_no).where(Ticket.booking_id == booking.id)))
+        reason = "cancelled_by_staff" if by_staff else "cancelled_by_user"
+        ledger.cancel_and_free_seats(session_write_connection(db.session), [booking.id], reason=reason, now=utcnow())
         db.session.expire(booking)  # the ledger wrote past the session
+        if by_staff:  # the owner's own cancellations are theirs, not staff writes
+            audit.record("cancel", "booking", booking.id,
+                         {"status": CONFIRMED, "seats": seats, "user_id": booking.user_id},
+                         {"status": CANCELLED, "cancel_reason": reason})
         repricing.reprice([screening_id], "cancellation")
     return booking
 
 
-def list_bookings(user: User, *, for_user_id: int | None = None, when: str | None = None,
+def list_bookings(user, *, for_user_id: int | None = None, theatre_id: int | None = None, when: str | None = None,
                   status: str | None = None, page: int = 1, per_page: int = 20) -> dict:
+    """The caller's own bookings; with `theatre_id`, that theatre's (its staff: policy.can_view_theatre_bookings,
+    else 403); the admin's without either: everyone's. `for_user_id` narrows the admin's or the staff's list."""
     statement = select(Booking).join(Booking.screening)
-    if user.is_admin:
+    if theatre_id is not None:
+        policy.require(policy.can_view_theatre_bookings, theatre_id)
+        statement = statement.where(Screening.theatre_id == theatre_id)
+        if for_user_id:
+            statement = statement.where(Booking.user_id == for_user_id)
+    elif policy.is_admin(user):
         if for_user_id:
             statement = statement.where(Booking.user_id == for_user_id)
     else:

@@ -5,7 +5,7 @@ import simplejson
 from apiflask import APIBlueprint
 from flask import current_app
 
-from ..auth.guards import admin_required
+from .. import policy
 from ..cache import cached_json
 from . import service
 from .schemas import (DeleteQuery, ImageIn, ImageOut, ScreeningIn, ScreeningOut, ScreeningPage, ScreeningQuery,
@@ -31,6 +31,7 @@ def _read_image(files) -> bytes:
 # ---- theatres -------------------------------------------------------------------------------------
 
 @bp.get("/theatres")
+@policy.public
 @cached_json()
 @bp.input(TheatreQuery, location="query", arg_name="query")
 @bp.output(TheatrePage)
@@ -45,6 +46,7 @@ def list_theatres(query):
 
 
 @bp.get("/theatres/<int:theatre_id>")
+@policy.public
 @cached_json(refresh=_fresh_figures)
 @bp.output(TheatreDetailOut)
 @bp.doc(tags=["Theatres"])
@@ -58,7 +60,7 @@ def get_theatre(theatre_id: int):
 
 
 @bp.post("/theatres")
-@admin_required
+@policy.allow(policy.can_edit_catalogue)
 @bp.input(TheatreIn, arg_name="data")
 @bp.output(TheatreOut, status_code=201)
 @bp.doc(tags=["Theatres"], responses={409: "`theatre_exists`: a theatre of that name exists in that place"})
@@ -71,7 +73,7 @@ def create_theatre(data):
 
 
 @bp.patch("/theatres/<int:theatre_id>")
-@admin_required
+@policy.allow(policy.can_edit_catalogue)
 @bp.input(TheatreIn(partial=True), arg_name="data")
 @bp.output(TheatreOut)
 @bp.doc(tags=["Theatres"], responses={
@@ -86,7 +88,7 @@ def update_theatre(theatre_id: int, data):
 
 
 @bp.delete("/theatres/<int:theatre_id>")
-@admin_required
+@policy.allow(policy.can_edit_catalogue)
 @bp.input(DeleteQuery, location="query", arg_name="query")
 @bp.output({}, status_code=204)
 @bp.doc(tags=["Theatres"], responses=_DELETE_DOC)
@@ -101,7 +103,7 @@ def delete_theatre(theatre_id: int, query):
 
 
 @bp.put("/theatres/<int:theatre_id>/image")
-@admin_required
+@policy.allow(policy.can_edit_catalogue)
 @bp.input(ImageIn, location="files", arg_name="files")
 @bp.output(ImageOut)
 @bp.doc(tags=["Theatres"], operation_id="uploadTheatreImage", responses=_IMAGE_DOC)
@@ -117,6 +119,7 @@ def put_theatre_image(theatre_id: int, files):
 # ---- shows ----------------------------------------------------------------------------------------
 
 @bp.get("/shows")
+@policy.public
 @cached_json()
 @bp.input(ShowQuery, location="query", arg_name="query")
 @bp.output(ShowPage)
@@ -134,6 +137,7 @@ def list_shows(query):
 
 
 @bp.get("/shows/<int:show_id>")
+@policy.public
 @cached_json(refresh=_fresh_figures)
 @bp.output(ShowDetailOut)
 @bp.doc(tags=["Shows"])
@@ -147,7 +151,7 @@ def get_show(show_id: int):
 
 
 @bp.post("/shows")
-@admin_required
+@policy.allow(policy.can_edit_catalogue)
 @bp.input(ShowIn, arg_name="data")
 @bp.output(ShowOut, status_code=201)
 @bp.doc(tags=["Shows"], responses={
@@ -163,7 +167,7 @@ def create_show(data):
 
 
 @bp.patch("/shows/<int:show_id>")
-@admin_required
+@policy.allow(policy.can_edit_catalogue)
 @bp.input(ShowUpdateIn(partial=True), arg_name="data")
 @bp.output(ShowOut)
 @bp.doc(tags=["Shows"])
@@ -177,7 +181,7 @@ def update_show(show_id: int, data):
 
 
 @bp.delete("/shows/<int:show_id>")
-@admin_required
+@policy.allow(policy.can_edit_catalogue)
 @bp.input(DeleteQuery, location="query", arg_name="query")
 @bp.output({}, status_code=204)
 @bp.doc(tags=["Shows"], responses=_DELETE_DOC)
@@ -192,7 +196,7 @@ def delete_show(show_id: int, query):
 
 
 @bp.put("/shows/<int:show_id>/image")
-@admin_required
+@policy.allow(policy.can_edit_catalogue)
 @bp.input(ImageIn, location="files", arg_name="files")
 @bp.output(ImageOut)
 @bp.doc(tags=["Shows"], operation_id="uploadShowImage", responses=_IMAGE_DOC)
@@ -208,6 +212,7 @@ def put_show_image(show_id: int, files):
 # ---- screenings -----------------------------------------------------------------------------------
 
 @bp.get("/screenings")
+@policy.public
 @cached_json(refresh=_fresh_figures)
 @bp.input(ScreeningQuery, location="query", arg_name="query")
 @bp.output(ScreeningPage)
@@ -224,6 +229,7 @@ def list_screenings(query):
 
 
 @bp.get("/screenings/<int:screening_id>")
+@policy.public
 @cached_json(refresh=_fresh_figures)
 @bp.output(ScreeningOut)
 @bp.doc(tags=["Screenings"])
@@ -237,7 +243,7 @@ def get_screening(screening_id: int):
 
 
 @bp.post("/screenings")
-@admin_required
+@policy.allow(policy.can_manage_theatre, theatre=policy.IN_BODY)
 @bp.input(ScreeningIn, arg_name="data")
 @bp.output(ScreeningOut, status_code=201)
 @bp.doc(tags=["Screenings"], responses={404: "`not_found`: no such show or theatre"})
@@ -245,13 +251,15 @@ def create_screening(data):
     """Create a screening
 
     Allocates a show to a theatre at a time; the price defaults to the show's `ticket_price`, and seats to
-    the theatre's capacity. A past time is allowed, for records.
+    the theatre's capacity. A past time is allowed, for records. A manager may
+    create screenings at the theatres assigned to them.
     """
+    policy.require(policy.can_manage_theatre, data["theatre_id"])
     return service.create_screening(data["show_id"], data["theatre_id"], data["starts_at"], data.get("price"))
 
 
 @bp.patch("/screenings/<int:screening_id>")
-@admin_required
+@policy.allow(policy.can_manage_theatre, theatre=policy.theatre_of_screening)
 @bp.input(ScreeningUpdateIn, arg_name="data")
 @bp.output(ScreeningOut)
 @bp.doc(tags=["Screenings"])
@@ -264,7 +272,7 @@ def update_screening(screening_id: int, data):
 
 
 @bp.delete("/screenings/<int:screening_id>")
-@admin_required
+@policy.allow(policy.can_manage_theatre, theatre=policy.theatre_of_screening)
 @bp.input(DeleteQuery, location="query", arg_name="query")
 @bp.output({}, status_code=204)
 @bp.doc(tags=["Screenings"], responses=_DELETE_DOC)

@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import and_, exists, func, select, update
 
+from .. import audit
 from ..booking import ledger
 from ..booking.models import CONFIRMED, Booking, Rating, Ticket
 from ..cache import mark_catalog_changed
@@ -309,6 +310,12 @@ def _as_dict(row) -> dict:
 
 # ---- theatres -------------------------------------------------------------------------------------
 
+# The fields an audit row shows for each kind of row (docs/staff.md).
+THEATRE_AUDIT = ("name", "place", "capacity", "address", "caption", "description")
+SHOW_AUDIT = ("name", "caption", "description", "rating", "ticket_price", "duration_minutes", "language", "tags",
+              "dynamic_pricing", "price_floor_pct", "price_ceiling_pct")
+SCREENING_AUDIT = ("show_id", "theatre_id", "starts_at", "base_price", "seats_total")
+
 def _check_theatre_name_free(name: str, place: str, exclude_id: int | None = None) -> None:
     statement = select(Theatre.id).where(Theatre.removed_at.is_(None), Theatre.name_folded == fold(name),
                                          Theatre.place_folded == fold(place))
@@ -324,12 +331,15 @@ def create_theatre(fields: dict) -> Theatre:
     _check_theatre_name_free(fields["name"], fields["place"])
     theatre = Theatre(**fields, name_folded=fold(fields["name"]), place_folded=fold(fields["place"]))
     db.session.add(theatre)
+    db.session.flush()
+    audit.record("create", "theatre", theatre.id, None, audit.snapshot(theatre, THEATRE_AUDIT))
     return theatre
 
 
 @catalog_write
 def update_theatre(theatre_id: int, changes: dict) -> Theatre:
     theatre = _live_theatre(theatre_id)
+    before = audit.snapshot(theatre, THEATRE_AUDIT)
     name, place = changes.get("name", theatre.name), changes.get("place", theatre.place)
     if "name" in changes or "place" in changes:
         _check_theatre_name_free(name, place, exclude_id=theatre.id)
@@ -339,6 +349,7 @@ def update_theatre(theatre_id: int, changes: dict) -> Theatre:
     for key, value in changes.items():
         setattr(theatre, key, value)
     theatre.name_folded, theatre.place_folded = fold(theatre.name), fold(theatre.place)
+    audit.record("update", "theatre", theatre.id, *audit.changed(before, audit.snapshot(theatre, THEATRE_AUDIT)))
     return attach_theatre_popularity([theatre])[0]
 
 
@@ -369,7 +380,8 @@ def delete_theatre(theatre_id: int, force: bool) -> dict:
     theatre = _live_theatre(theatre_id)
     screening_ids = select(Screening.id).where(Screening.theatre_id == theatre.id, Screening.removed_at.is_(None))
     return _remove_with_bookings(screening_ids, force, reason="theatre_removed", what=f"theatre '{theatre.name}'",
-                                 parent=update(Theatre).where(Theatre.id == theatre.id))
+                                 parent=update(Theatre).where(Theatre.id == theatre.id),
+                                 audited=("theatre", theatre.id, audit.snapshot(theatre, THEATRE_AUDIT)))
 
 
 def set_theatre_image(theatre_id: int, data: bytes, media_dir: Path) -> str:
@@ -404,6 +416,7 @@ def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
     _set_tags(show, tags)
     db.session.add(show)
     db.session.flush()
+    audit.record("create", "show", show.id, None, audit.snapshot(show, SHOW_AUDIT))
     theatres = {}
     problems = {}
     for index, allocation in enumerate(allocations or []):
@@ -421,6 +434,9 @@ def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
         screenings.append(Screening(show_id=show.id, theatre_id=theatre.id, starts_at=allocation["starts_at"],
                                     base_price=base_price, price=base_price, seats_total=theatre.capacity))
     db.session.add_all(screenings)
+    db.session.flush()
+    for screening in screenings:
+        audit.record("create", "screening", screening.id, None, audit.snapshot(screening, SCREENING_AUDIT))
     if show.dynamic_pricing and screenings:
         db.session.flush()
         repricing.reprice(upcoming_dynamic_screenings(show.id), "created")
@@ -463,6 +479,7 @@ def _check_show_screenings_fit(show: Show) -> None:
 @catalog_write
 def update_show(show_id: int, changes: dict) -> Show:
     show = _live_show(show_id)
+    before = audit.snapshot(show, SHOW_AUDIT)
     changes = dict(changes)
     if "tags" in changes:
         _set_tags(show, changes.pop("tags"))
@@ -475,11 +492,11 @@ def update_show(show_id: int, changes: dict) -> Show:
         setattr(show, key, value)
     show.name_folded = fold(show.name)
     show.updated_at = utcnow()
+    db.session.flush()
+    audit.record("update", "show", show.id, *audit.changed(before, audit.snapshot(show, SHOW_AUDIT)))
     if longer:  # a shorter show frees time; a longer one may now run into the next screening
-        db.session.flush()
         _check_show_screenings_fit(show)
     if dynamic is not None:
-        db.session.flush()
         repricing.reprice(upcoming_dynamic_screenings(show.id), "settings")
     attach_user_ratings([show])
     return show
@@ -490,7 +507,8 @@ def delete_show(show_id: int, force: bool) -> dict:
     show = _live_show(show_id)
     screening_ids = select(Screening.id).where(Screening.show_id == show.id, Screening.removed_at.is_(None))
     return _remove_with_bookings(screening_ids, force, reason="show_removed", what=f"show '{show.name}'",
-                                 parent=update(Show).where(Show.id == show.id))
+                                 parent=update(Show).where(Show.id == show.id),
+                                 audited=("show", show.id, audit.snapshot(show, SHOW_AUDIT)))
 
 
 def set_show_image(show_id: int, data: bytes, media_dir: Path) -> str:
@@ -509,6 +527,7 @@ def create_screening(show_id: int, theatre_id: int, starts_at: datetime, price: 
                           price=base_price, seats_total=theatre.capacity)
     db.session.add(screening)
     db.session.flush()
+    audit.record("create", "screening", screening.id, None, audit.snapshot(screening, SCREENING_AUDIT))
     if show.dynamic_pricing and starts_at > utcnow():
         repricing.reprice([screening.id], "created")
     return get_screening(screening.id)
@@ -517,6 +536,7 @@ def create_screening(show_id: int, theatre_id: int, starts_at: datetime, price: 
 @catalog_write
 def update_screening(screening_id: int, changes: dict) -> Screening:
     screening = get_screening(screening_id)
+    before = audit.snapshot(screening, SCREENING_AUDIT)
     changes = dict(changes)
     if "price" in changes:  # the admin sets the base; the current price follows from it
         changes["base_price"] = changes.pop("price")
@@ -528,6 +548,7 @@ def update_screening(screening_id: int, changes: dict) -> Screening:
     for key, value in changes.items():
         setattr(screening, key, value)
     db.session.flush()
+    audit.record("update", "screening", screening.id, *audit.changed(before, audit.snapshot(screening, SCREENING_AUDIT)))
     repricing.reprice([screening.id], "admin")
     return get_screening(screening.id)
 
@@ -537,7 +558,8 @@ def delete_screening(screening_id: int, force: bool) -> dict:
     screening = get_screening(screening_id)
     ids = select(Screening.id).where(Screening.id == screening.id)
     return _remove_with_bookings(ids, force, reason="screening_removed",
-                                 what=f"the screening of '{screening.show.name}'")
+                                 what=f"the screening of '{screening.show.name}'",
+                                 audited=("screening", screening.id, audit.snapshot(screening, SCREENING_AUDIT)))
 
 
 # ---- shared ---------------------------------------------------------------------------------------
@@ -552,12 +574,14 @@ def future_bookings(screening_ids) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def _remove_with_bookings(screening_ids, force: bool, *, reason: str, what: str, parent=None) -> dict:
+def _remove_with_bookings(screening_ids, force: bool, *, reason: str, what: str, parent=None,
+                          audited: tuple[str, int, dict]) -> dict:
     """Soft-remove screenings (and their theatre or show: `parent`, an UPDATE) in one write transaction.
 
     Future bookings make it a 409 unless forced, which cancels them and frees their seats. Cancelled
     bookings keep cancel_reason, so their owners can be told (by mail, once mail exists). Past screenings
     of a removed theatre or show stay as records; the public views hide them with their parent.
+    `audited` is (entity, id, fields): the removal's audit row, with `force` and the cancelled bookings.
     """
     with immediate_transaction(db.session):
         bookings, seats = future_bookings(screening_ids)
@@ -578,6 +602,9 @@ def _remove_with_bookings(screening_ids, force: bool, *, reason: str, what: str,
             db.session.execute(update(Screening).where(Screening.id.in_(screening_ids), Screening.starts_at >= now)
                                .values(removed_at=now))
             db.session.execute(parent.values(removed_at=now))
+        entity, entity_id, fields = audited
+        audit.record("delete", entity, entity_id, fields, {"removed_at": now, "force": force,
+                                                           "cancelled_bookings": sorted(cancelled_ids)})
     return {"cancelled_bookings": len(cancelled_ids)}
 
 
@@ -591,6 +618,8 @@ def _set_image(model, row_id: int, kind: str, data: bytes, media_dir: Path) -> s
             mark_catalog_changed(db.session)
             row = find(row_id)
             old_path, row.image_path = row.image_path, new_path
+            audit.record("update", "theatre" if model is Theatre else "show", row.id,
+                         {"image": images.url(old_path)}, {"image": images.url(new_path)})
     except BaseException:
         images.remove(media_dir, new_path)
         raise

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
-from ..auth.guards import admin_required
+from flask_jwt_extended import current_user
+
+from .. import policy
 from . import service
 from .schemas import DashboardOut, DashboardQuery
 
@@ -10,7 +12,7 @@ bp = APIBlueprint("dashboard", __name__, url_prefix="/api/admin", tag="Operation
 
 
 @bp.get("/dashboard")
-@admin_required
+@policy.allow(policy.can_view_dashboard)
 @bp.input(DashboardQuery, location="query", arg_name="query")
 @bp.output(DashboardOut)
 @bp.doc(operation_id="getDashboard")
@@ -18,6 +20,6 @@ def dashboard(query):
     """The admin dashboard's figures
 
     Bookings, revenue (rupees) and occupancy per theatre and per show, and bookings per day over the last
-    `days` days.
+    `days` days. A manager's cover the theatres assigned to them.
     """
-    return service.dashboard(query["days"])
+    return service.dashboard(query["days"], theatre_ids=policy.visible_theatres(current_user))

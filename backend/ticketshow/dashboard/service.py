@@ -17,19 +17,24 @@ from ..extensions import db
 TOP_SHOWS = 5
 
 
-def dashboard(days: int) -> dict:
+def dashboard(days: int, theatre_ids: frozenset[int] | None = None) -> dict:
     """Bookings made in the last `days` days; occupancy of the screenings that start in that window or as
-    far ahead (what was sold for recent and coming screenings)."""
+    far ahead (what was sold for recent and coming screenings).
+
+    `theatre_ids` limits every figure to those theatres (a manager's: policy.visible_theatres); None is the
+    whole chain. `totals.users` always counts the chain's customers.
+    """
     now = utcnow()
     since = now - timedelta(days=days)
     window_end = now + timedelta(days=days)
-    confirmed_in_window = (Booking.status == CONFIRMED, Booking.created_at >= since)
+    at_theatres = _at_theatres(theatre_ids)
+    confirmed_in_window = (Booking.status == CONFIRMED, Booking.created_at >= since, *at_theatres)
 
     totals_row = db.session.execute(
         select(func.count(), func.coalesce(func.sum(Booking.quantity), 0), func.coalesce(func.sum(Booking.total_price), 0))
         .where(*confirmed_in_window)).one()
     cancellations = db.session.scalar(select(func.count()).where(Booking.status == CANCELLED,
-                                                                 Booking.cancelled_at >= since))
+                                                                 Booking.cancelled_at >= since, *at_theatres))
 
     def grouped(key):
         """Per theatre or per show: (sales in the window, seats offered and sold around it)."""
@@ -37,14 +42,19 @@ def dashboard(days: int) -> dict:
             select(key, func.count(), func.sum(Booking.quantity), func.sum(Booking.total_price))
             .join(Screening, Screening.id == Booking.screening_id)
             .where(*confirmed_in_window).group_by(key))}
-        return sales, _seats_by(key, since, window_end)
+        return sales, _seats_by(key, since, window_end, theatre_ids)
 
     theatre_sales, theatre_seats = grouped(Screening.theatre_id)
     show_sales, show_seats = grouped(Screening.show_id)
 
-    theatres = db.session.execute(select(Theatre.id, Theatre.name, Theatre.place)
-                                  .where(Theatre.removed_at.is_(None)).order_by(Theatre.name_folded)).all()
-    shows = db.session.execute(select(Show.id, Show.name).where(Show.removed_at.is_(None))).all()
+    theatre_query = select(Theatre.id, Theatre.name, Theatre.place).where(Theatre.removed_at.is_(None))
+    show_query = select(Show.id, Show.name).where(Show.removed_at.is_(None))
+    if theatre_ids is not None:  # a manager: their theatres, and the shows ever screened there
+        theatre_query = theatre_query.where(Theatre.id.in_(theatre_ids))
+        show_query = show_query.where(Show.id.in_(select(Screening.show_id)
+                                                  .where(Screening.theatre_id.in_(theatre_ids))))
+    theatres = db.session.execute(theatre_query.order_by(Theatre.name_folded)).all()
+    shows = db.session.execute(show_query).all()
     ratings = user_ratings()
 
     def figures(row_id, sales, seats) -> dict:
@@ -69,33 +79,42 @@ def dashboard(days: int) -> dict:
             "users": db.session.scalar(select(func.count()).where(User.role == ROLE_USER)),
             "theatres": len(theatres), "shows": len(shows),
             "upcoming_screenings": db.session.scalar(select(func.count()).where(
-                Screening.removed_at.is_(None), Screening.starts_at >= now)),
+                Screening.removed_at.is_(None), Screening.starts_at >= now,
+                *([] if theatre_ids is None else [Screening.theatre_id.in_(theatre_ids)]))),
         },
         "per_theatre": per_theatre,
         "per_show": per_show,
-        "over_time": _over_time(since, days),
+        "over_time": _over_time(since, days, at_theatres),
         "top_shows": per_show[:TOP_SHOWS],
     }
 
 
-def _seats_by(key, since, until) -> dict:
+def _at_theatres(theatre_ids) -> tuple:
+    """Conditions on Booking that keep the bookings of these theatres (none for the whole chain)."""
+    if theatre_ids is None:
+        return ()
+    return (Booking.screening_id.in_(select(Screening.id).where(Screening.theatre_id.in_(theatre_ids))),)
+
+
+def _seats_by(key, since, until, theatre_ids=None) -> dict:
     """{key: (seats offered, seats sold)} over live screenings starting in [since, until]."""
     sold = (select(Ticket.screening_id, func.count().label("sold")).group_by(Ticket.screening_id).subquery())
     rows = db.session.execute(
         select(key, func.sum(Screening.seats_total), func.coalesce(func.sum(sold.c.sold), 0))
         .outerjoin(sold, sold.c.screening_id == Screening.id)
-        .where(Screening.removed_at.is_(None), Screening.starts_at >= since, Screening.starts_at <= until)
+        .where(Screening.removed_at.is_(None), Screening.starts_at >= since, Screening.starts_at <= until,
+               *([] if theatre_ids is None else [Screening.theatre_id.in_(theatre_ids)]))
         .group_by(key))
     return {row[0]: (row[1], row[2]) for row in rows}
 
 
-def _over_time(since, days: int) -> list[dict]:
+def _over_time(since, days: int, at_theatres: tuple = ()) -> list[dict]:
     """Confirmed bookings per local day, every day present (zeros included) so charts have no gaps."""
     zone = ZoneInfo(current_app.config["APP_TIMEZONE"])
     per_day: dict[str, list] = {}
     for created_at, quantity, total in db.session.execute(
             select(Booking.created_at, Booking.quantity, Booking.total_price)
-            .where(Booking.status == CONFIRMED, Booking.created_at >= since)):
+            .where(Booking.status == CONFIRMED, Booking.created_at >= since, *at_theatres)):
         day = created_at.astimezone(zone).date().isoformat()
         figures = per_day.setdefault(day, [0, 0, 0])
         figures[0] += 1

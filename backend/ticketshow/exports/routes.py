@@ -5,7 +5,7 @@ from apiflask import APIBlueprint
 from flask import send_file
 from flask_jwt_extended import current_user
 
-from ..auth.guards import admin_required
+from .. import policy
 from ..jobs.schemas import QUEUE_UNAVAILABLE, JobAccepted, accepted
 from . import service
 from .tasks import enqueue_export
@@ -14,7 +14,7 @@ bp = APIBlueprint("exports", __name__, url_prefix="/api", tag="Jobs")
 
 
 @bp.post("/theatres/<int:theatre_id>/export")
-@admin_required
+@policy.allow(policy.can_export_theatre, theatre="theatre_id")
 @bp.output(JobAccepted, status_code=202)
 @bp.doc(responses={404: "`not_found`: no such theatre", **QUEUE_UNAVAILABLE})
 def export_theatre(theatre_id: int):
@@ -28,7 +28,7 @@ def export_theatre(theatre_id: int):
 
 
 @bp.get("/exports/<int:job_id>/download")
-@admin_required
+@policy.allow(policy.can_export_theatre, theatre=service.theatre_of_export)
 @bp.doc(responses={
     200: {"description": "The CSV file, as an attachment",
           "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}},

@@ -59,6 +59,14 @@ class ExportOutcome(Outcome):
     rows: int = 0
 
 
+def theatre_of_export(kwargs: dict) -> int | None:
+    """The theatre of the URL's export job (policy.allow's `theatre`); None when there is no such export."""
+    job = db.session.get(Job, kwargs["job_id"])
+    if job is None or job.kind != EXPORT:
+        return None
+    return jobs.params_of(job).get("theatre_id")
+
+
 def _money(expression):
     return type_coerce(func.coalesce(expression, 0), Money)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 from flask_jwt_extended import current_user
 
-from ..auth.guards import admin_required, auth_required
+from .. import policy
+from ..auth.guards import auth_required
 from . import clock, service
 from .schemas import (QUEUE_UNAVAILABLE, DailyRemindersIn, JobAccepted, JobOut, JobPage, JobQuery, MonthlyReportsIn,
                       accepted)
@@ -26,20 +27,22 @@ def get_job(job_id: int):
 
 
 @bp.get("/jobs")
-@admin_required
+@policy.allow(policy.can_list_jobs)
 @bp.input(JobQuery, location="query", arg_name="query")
 @bp.output(JobPage)
 @bp.doc()
 def list_jobs(query):
     """List past jobs
 
-    Background jobs, newest first, one page at a time; `kind` keeps one kind (e.g. `export`).
+    Background jobs, newest first, one page at a time; `kind` keeps one kind (e.g. `export`). A manager sees
+    the jobs they started.
     """
-    return service.list_jobs(query.get("kind"), query["page"], query["per_page"])
+    mine_only = None if policy.is_admin(current_user) else current_user.id  # a manager's own exports
+    return service.list_jobs(query.get("kind"), query["page"], query["per_page"], requested_by=mine_only)
 
 
 @bp.post("/admin/jobs/daily-reminders")
-@admin_required
+@policy.allow(policy.can_run_jobs)
 @bp.input(DailyRemindersIn, arg_name="data")
 @bp.output(JobAccepted, status_code=202)
 @bp.doc(responses={422: "`validation_error`: bad date (YYYY-MM-DD), named in `details.date`", **QUEUE_UNAVAILABLE})
@@ -56,7 +59,7 @@ def run_daily_reminders(data):
 
 
 @bp.post("/admin/jobs/monthly-reports")
-@admin_required
+@policy.allow(policy.can_run_jobs)
 @bp.input(MonthlyReportsIn, arg_name="data")
 @bp.output(JobAccepted, status_code=202)
 @bp.doc(responses={422: "`validation_error`: bad month (YYYY-MM, from 2000), named in `details.month`", **QUEUE_UNAVAILABLE})

@@ -18,11 +18,12 @@ from typing import Callable
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
+from .. import audit
 from ..database import utcnow, writes
 from ..errors import NotFound, QueueUnavailable
 from ..extensions import db
 from ..pagination import paginate
-from .models import DONE, FAILED, PENDING, RUNNING, Job
+from .models import DONE, EXPORT, FAILED, PENDING, RUNNING, Job
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +63,15 @@ def _celery():
 @writes
 def create(kind: str, requested_by: int | None, params: dict | None = None, summary: str | None = None,
            task_name: str | None = None) -> Job:
+    """A pending job row. One started by someone (not by the schedule) is audited in the same transaction:
+    action "start", entity "export" for exports and "job" for the others, after = {kind, params}."""
     job = Job(kind=kind, state=PENDING, progress=0, requested_by=requested_by, summary=summary,
               task_name=task_name, params=json.dumps(params or {}, ensure_ascii=False))
     db.session.add(job)
     db.session.flush()
+    if requested_by is not None:
+        audit.record("start", _audited_entity(kind), job.id, None,
+                     {"kind": kind, "params": params or {}})
     return job
 
 
@@ -82,7 +88,7 @@ def enqueue(kind: str, task_name: str, requested_by: int | None, params: dict | 
         publish(job.id, task_name)
     except Exception as exc:  # kombu's OperationalError, redis' ConnectionError, a timeout: all mean "no queue"
         log.warning("job %s (%s) not queued: %s", job.id, kind, exc)
-        _discard(job.id)
+        _discard(job.id, kind, requested_by)
         raise QueueUnavailable(details={"kind": kind}) from None
     return job
 
@@ -92,9 +98,16 @@ def publish(job_id: int, task_name: str) -> None:
     _celery().send_task(task_name, args=[job_id], ignore_result=True)  # results are the job row, never read
 
 
+def _audited_entity(kind: str) -> str:
+    return "export" if kind == EXPORT else "job"
+
+
 @writes
-def _discard(job_id: int) -> None:
-    db.session.execute(delete(Job).where(Job.id == job_id, Job.state == PENDING))
+def _discard(job_id: int, kind: str, requested_by: int | None) -> None:
+    """Delete a job whose message could not be sent; its audited start gets a "discard" row (audit rows stay)."""
+    deleted = db.session.execute(delete(Job).where(Job.id == job_id, Job.state == PENDING)).rowcount
+    if deleted and requested_by is not None:
+        audit.record("discard", _audited_entity(kind), job_id, None, {"reason": "queue_unavailable"})
 
 
 def params_of(job: Job) -> dict:
@@ -109,15 +122,20 @@ def get(job_id: int) -> Job:
 
 
 def visible_job(user, job_id: int) -> Job:
-    """The job if the caller may see it: the admin, or the user who asked. Others get a 404."""
+    """The job if the caller may see it (policy.can_view_job: the admin, or the user who asked); others 404."""
+    from .. import policy
+
     job = get(job_id)
-    if not user.is_admin and job.requested_by != user.id:
+    if not policy.can_view_job(user, job.requested_by):
         raise NotFound("No such job.", details={"job_id": job_id})
     return job
 
 
-def list_jobs(kind: str | None, page: int, per_page: int) -> dict:
+def list_jobs(kind: str | None, page: int, per_page: int, requested_by: int | None = None) -> dict:
+    """Jobs, newest first; only those `requested_by` started when given (a manager's own exports)."""
     query = select(Job).order_by(Job.created_at.desc(), Job.id.desc())
+    if requested_by is not None:
+        query = query.where(Job.requested_by == requested_by)
     if kind:
         query = query.where(Job.kind == kind)
     return paginate(query, page, per_page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 from flask_jwt_extended import current_user
 
-from ..auth.guards import admin_required
+from .. import policy
 from ..jobs.schemas import QUEUE_UNAVAILABLE, JobAccepted, accepted
 from . import service
 from .schemas import ForecastOverviewOut, ForecastQuery
@@ -13,7 +13,7 @@ bp = APIBlueprint("popularity", __name__, url_prefix="/api/admin", tag="Operatio
 
 
 @bp.get("/forecast")
-@admin_required
+@policy.allow(policy.can_view_forecast)
 @bp.input(ForecastQuery, location="query", arg_name="query")
 @bp.output(ForecastOverviewOut)
 @bp.doc(operation_id="getForecast")
@@ -27,7 +27,7 @@ def forecast(query):
 
 
 @bp.post("/jobs/forecast")
-@admin_required
+@policy.allow(policy.can_run_jobs)
 @bp.output(JobAccepted, status_code=202)
 @bp.doc(tags=["Jobs"], responses=QUEUE_UNAVAILABLE)
 def run_forecast():

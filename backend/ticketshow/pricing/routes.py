@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
-from ..auth.guards import admin_required
+from .. import policy
 from . import service
 from .schemas import PriceHistoryOut
 
@@ -10,7 +10,7 @@ bp = APIBlueprint("pricing", __name__, url_prefix="/api/admin", tag="Screenings"
 
 
 @bp.get("/screenings/<int:screening_id>/prices")
-@admin_required
+@policy.allow(policy.can_manage_theatre, theatre=policy.theatre_of_screening)
 @bp.output(PriceHistoryOut)
 @bp.doc(operation_id="getPriceHistory")
 def price_history(screening_id: int):

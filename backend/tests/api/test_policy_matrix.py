@@ -1,0 +1,223 @@
+"""Role × endpoint matrix, generated from the app's own URL map.
+
+Every route must declare its policy (ticketshow/policy.py: policy.public, policy.logged_in or
+policy.allow(policy.can_...)); a route without one fails test_every_route_declares_a_policy. Then every
+route is called by every role that may not use it, against rows of theatre B, and must answer 401
+(anonymous) or 403/404 (others) while the database stays exactly as it was. The roles: an anonymous
+caller, a plain user, a scanner and a manager of theatre A, and (for the routes only the admin may use on
+theatre B) the admin is the only one allowed.
+
+Adding an endpoint: declare its policy on the route; if its URL has an argument not in ARGUMENTS, add a
+row of theatre B (or someone else's) for it; if its policy is new, add it to ALLOWED.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tests.api.test_catalog import later
+from tests.factories import book_seats
+from ticketshow import policy
+
+ROLES = ("anonymous", "user", "scanner_a", "manager_a", "admin")
+STAFF_OF_A = {"user", "scanner_a", "manager_a", "admin"}
+
+# Who may use a route of each policy, when the route's rows belong to theatre B (or to somebody else).
+ALLOWED = {
+    "public": set(ROLES),
+    "logged_in": STAFF_OF_A,  # routes without URL arguments; with one, the row is a stranger's: admin only
+    "can_edit_catalogue": {"admin"},
+    "can_manage_theatre": {"admin"},
+    "can_export_theatre": {"admin"},
+    "can_view_theatre_bookings": {"admin"},
+    "can_cancel_theatre_bookings": {"admin"},
+    "can_check_in": {"admin"},
+    "can_view_dashboard": {"admin", "manager_a"},  # a manager's covers their theatres only (test below)
+    "can_list_jobs": {"admin", "manager_a"},  # a manager's lists the jobs they started
+    "can_run_jobs": {"admin"},
+    "can_view_forecast": {"admin"},
+    "can_flush_cache": {"admin"},
+    "can_manage_staff": {"admin"},
+    "can_read_audit": {"admin"},
+}
+
+# Calls that a route's policy lets through but whose query asks for theatre B: refused all the same.
+QUERY_CASES = [("GET", "/api/bookings?theatre_id={theatre_id}", {"user", "scanner_a", "manager_a"})]
+
+
+@pytest.fixture
+def world(app, api, client, admin):
+    """Theatres A and B with a screening each, staff of A, and a stranger's booking and export at B."""
+    from ticketshow.jobs import service as jobs
+    from ticketshow.jobs.models import EXPORT
+
+    theatre_a = api.create_theatre(admin, name="Alpha")
+    theatre_b = api.create_theatre(admin, name="Beta")
+    show = api.create_show(admin, name="Sholay")
+    screening_a = api.create_screening(admin, show["id"], theatre_a["id"], later(2))
+    screening_b = api.create_screening(admin, show["id"], theatre_b["id"], later(3))
+    people = {"anonymous": {}, "admin": admin}
+    ids = {}
+    for role, staff_role in (("user", None), ("scanner_a", "scanner"), ("manager_a", "manager"),
+                             ("stranger", None)):
+        person = api.new_user()
+        people[role], ids[role] = person["headers"], person["id"]
+        if staff_role:
+            response = client.put(f"/api/admin/staff/{person['id']}", headers=admin,
+                                  json={"role": staff_role, "theatre_ids": [theatre_a["id"]]})
+            assert response.status_code == 200, response.get_json()
+    booking_b = book_seats(ids["stranger"], screening_b["id"], 2)
+    export_b = jobs.create(EXPORT, None, {"theatre_id": theatre_b["id"], "theatre_name": "Beta"})
+    return {
+        "people": people, "ids": ids, "theatre_a": theatre_a["id"], "screening_a": screening_a["id"],
+        "show": show["id"],
+        # A value for every URL argument: a row of theatre B, or somebody else's.
+        "arguments": {"theatre_id": theatre_b["id"], "screening_id": screening_b["id"], "show_id": show["id"],
+                      "booking_id": booking_b.id, "job_id": export_b.id, "user_id": ids["stranger"],
+                      "filename": "nothing.png"},
+    }
+
+
+def bodies(world) -> dict:
+    """Valid bodies where a route reads its theatre from the body (so the theatre check itself is what
+    refuses); others get {} (they are refused before their input is read)."""
+    b = world["arguments"]["theatre_id"]
+    return {("POST", "/api/screenings"): {"show_id": world["show"], "theatre_id": b, "starts_at": later(6)},
+            ("PUT", "/api/shows/<int:show_id>/rating"): {"score": 5}}
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method, app.view_functions[rule.endpoint]
+
+
+def database_state(app) -> dict:
+    """Every row of every table, but the per-request visit records (any logged-in request writes those)."""
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        tables = [name for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        state = {}
+        for table in tables:
+            if table == "user_visits":
+                continue
+            rows = connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+            if table == "users":  # last_seen_at moves with any logged-in request
+                columns = [c[1] for c in connection.execute('PRAGMA table_info("users")')]
+                seen = columns.index("last_seen_at")
+                rows = [row[:seen] + row[seen + 1:] for row in rows]
+            state[table] = rows
+    return state
+
+
+def test_every_route_declares_a_policy(app):
+    undeclared = [f"{method} {rule.rule}" for rule, method, view in routes(app)
+                  if getattr(view, "__policy__", None) is None]
+    assert undeclared == [], "declare a policy (ticketshow/policy.py) on: " + ", ".join(undeclared)
+    unknown = {f"{method} {rule.rule}: {view.__policy__}" for rule, method, view in routes(app)
+               if view.__policy__ not in ALLOWED}
+    assert unknown == set(), "say who may use these policies in ALLOWED: " + ", ".join(sorted(unknown))
+
+
+def refusals(app, client, world) -> list[str]:
+    """Call every route as every role that may not use it; list what was not refused as it should be."""
+    wrong, checked = [], 0
+    for rule, method, view in routes(app):
+        missing = [arg for arg in rule.arguments if arg not in world["arguments"]]
+        assert not missing, f"{rule.rule}: add a row for {missing} to the world's arguments"
+        path = rule.build(world["arguments"], append_unknown=False)[1] if rule.arguments else rule.rule
+        allowed = ALLOWED[view.__policy__]
+        if view.__policy__ == "logged_in" and rule.arguments:
+            allowed = {"admin"}  # the row is a stranger's, at theatre B
+        body = bodies(world).get((method, rule.rule), {})
+        for role in ROLES:
+            if role in allowed:
+                continue
+            response = client.open(path, method=method, json=body, headers=world["people"][role])
+            expected = {401} if role == "anonymous" else {403, 404}
+            if response.status_code not in expected or not (response.is_json and "error" in response.get_json()):
+                wrong.append(f"{role} {method} {path}: {response.status_code}")
+            checked += 1
+    for method, template, refused in QUERY_CASES:
+        path = template.format(**world["arguments"])
+        for role in refused:
+            response = client.open(path, method=method, headers=world["people"][role])
+            if response.status_code not in {403, 404}:
+                wrong.append(f"{role} {method} {path}: {response.status_code}")
+            checked += 1
+    assert checked > 100  # the matrix really ran
+    return wrong
+
+
+def test_roles_that_may_not_use_a_route_are_refused_and_change_nothing(app, client, world):
+    before = database_state(app)
+    assert refusals(app, client, world) == []
+    assert database_state(app) == before
+
+
+def test_the_matrix_catches_a_route_without_its_check(app, client, world):
+    """Control: the same walk, on an app where one manager-only route lost its check, reports it."""
+    view = app.view_functions["pricing.price_history"]
+    unguarded = view.__wrapped__  # the route as it would be without policy.allow
+    unguarded.__policy__ = view.__policy__
+    app.view_functions["pricing.price_history"] = unguarded
+    wrong = refusals(app, client, world)
+    path = f"/api/admin/screenings/{world['arguments']['screening_id']}/prices"
+    assert {line.split(":")[0] for line in wrong} == {f"{role} GET {path}" for role in
+                                                      ("anonymous", "user", "scanner_a", "manager_a")}
+
+
+def test_manager_of_a_runs_theatre_a(app, client, world):
+    """What the matrix refuses at theatre B, the manager of A may do at A."""
+    manager, a, screening_a = world["people"]["manager_a"], world["theatre_a"], world["screening_a"]
+    created = client.post("/api/screenings", headers=manager,
+                          json={"show_id": world["show"], "theatre_id": a, "starts_at": later(8)})
+    assert created.status_code == 201, created.get_json()
+    moved = client.patch(f"/api/screenings/{screening_a}", headers=manager, json={"price": 321})
+    assert moved.status_code == 200 and moved.get_json()["base_price"] == 321
+    assert client.get(f"/api/admin/screenings/{screening_a}/prices", headers=manager).status_code == 200
+    customer = world["ids"]["user"]
+    booking = book_seats(customer, screening_a, 1)
+    listed = client.get(f"/api/bookings?theatre_id={a}", headers=manager).get_json()
+    assert [item["id"] for item in listed["items"]] == [booking.id]
+    assert client.get(f"/api/bookings/{booking.id}", headers=manager).status_code == 200
+    cancelled = client.post(f"/api/bookings/{booking.id}/cancel", headers=manager)
+    assert cancelled.status_code == 200 and cancelled.get_json()["status"] == "cancelled"
+    assert cancelled.get_json()["cancel_reason"] == "cancelled_by_staff"
+    dashboard = client.get("/api/admin/dashboard", headers=manager).get_json()
+    assert [t["id"] for t in dashboard["per_theatre"]] == [a]
+    removed = client.delete(f"/api/screenings/{created.get_json()['id']}", headers=manager)
+    assert removed.status_code == 204
+    # ...and stays a customer: books for themselves, sees their own bookings.
+    own = client.post("/api/bookings", headers=manager, json={"screening_id": screening_a, "quantity": 1})
+    assert own.status_code == 201
+    assert [b["id"] for b in client.get("/api/bookings", headers=manager).get_json()["items"]] == [own.get_json()["id"]]
+
+
+def test_scanner_has_no_theatre_powers_and_nobody_is_staff_without_theatres(client, world):
+    scanner = world["people"]["scanner_a"]
+    for path in (f"/api/admin/screenings/{world['screening_a']}/prices", "/api/admin/dashboard",
+                 f"/api/bookings?theatre_id={world['theatre_a']}"):
+        response = client.get(path, headers=scanner)
+        assert response.status_code == 403 and response.get_json()["error"]["code"] == "staff_only", path
+    assert policy.can_check_in(policy_principal("scanner", {1}), 1)
+    assert not policy.can_check_in(policy_principal("scanner", {1}), 2)
+    assert not policy.can_manage_theatre(policy_principal("manager", set()), policy.ANY_THEATRE)
+    assert policy.can_manage_theatre(policy_principal("admin", set()), 99)
+
+
+def policy_principal(role, theatres):
+    from ticketshow.auth.service import Principal
+
+    return Principal(1, "someone", role, frozenset(theatres))
+
+
+def test_docs_staff_md_lists_every_route_as_the_app_has_it(app):
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "staff.md").read_text(encoding="utf-8")
+    table = policy.route_table(app)
+    assert "| NONE |" not in table and "| ? |" not in table
+    assert table in doc, "run `cd backend && ../.venv/bin/flask --app ticketshow staff-doc` and commit docs/staff.md"

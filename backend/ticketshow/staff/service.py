@@ -1,0 +1,91 @@
+"""Staff: granting and removing the manager and scanner roles and their theatres (ticketshow.policy reads them).
+
+A role change takes effect on the member's next request: the role and theatres are read with the caller on
+every request (auth.service.principal_and_revocation), never taken from the token.
+"""
+from __future__ import annotations
+
+from sqlalchemy import delete, or_, select
+
+from .. import audit, policy
+from ..auth.models import User
+from ..catalog.models import Theatre
+from ..database import immediate_transaction
+from ..errors import Conflict, Invalid, NotFound
+from ..extensions import db
+from ..pagination import paginate
+from ..text import fold
+from .models import StaffTheatre
+
+
+def _theatres_of(user_ids) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    if user_ids:
+        for user_id, theatre_id in db.session.execute(
+                select(StaffTheatre.user_id, StaffTheatre.theatre_id).where(StaffTheatre.user_id.in_(user_ids))
+                .order_by(StaffTheatre.theatre_id)):
+            found.setdefault(user_id, []).append(theatre_id)
+    return found
+
+
+def _describe(user: User, theatre_ids: list[int]) -> dict:
+    return {"user_id": user.id, "username": user.username, "email": user.email, "role": user.role,
+            "theatre_ids": theatre_ids}
+
+
+def set_role(user_id: int, role: str, theatre_ids: list[int]) -> dict:
+    """Make a user a manager or a scanner of `theatre_ids`, or a plain user again (role "user", no theatres).
+
+    Returns {user_id, username, email, role, theatre_ids}. Audited in the same transaction: action "grant"
+    (to manager or scanner) or "revoke" (to user), entity "staff", before/after {role, theatre_ids}.
+    Raises NotFound (no such user), Conflict `admin_role` (an admin's role is not changed here, so nobody
+    locks the chain out), Invalid naming `theatre_ids` (unknown or removed theatres; none for a staff role;
+    some for "user").
+    """
+    if role not in policy.STAFF_ROLES + (policy.USER,):
+        raise Invalid({"role": "Must be one of manager, scanner, user."})
+    wanted = sorted(set(theatre_ids))
+    if role == policy.USER and wanted:
+        raise Invalid({"theatre_ids": "A user has no theatres: send [] to remove the staff role."})
+    if role != policy.USER and not wanted:
+        raise Invalid({"theatre_ids": f"A {role} needs at least one theatre."})
+    with immediate_transaction(db.session):
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise NotFound("No such user.", details={"user_id": user_id})
+        if user.role == policy.ADMIN:
+            raise Conflict("An admin's role cannot be changed here.", code="admin_role",
+                           details={"user_id": user_id})
+        live = set(db.session.scalars(select(Theatre.id).where(Theatre.id.in_(wanted), Theatre.removed_at.is_(None))))
+        unknown = [t for t in wanted if t not in live]
+        if unknown:
+            raise Invalid({"theatre_ids": f"No such theatre: {', '.join(map(str, unknown))}."})
+        before = {"role": user.role, "theatre_ids": _theatres_of([user.id]).get(user.id, [])}
+        db.session.execute(delete(StaffTheatre).where(StaffTheatre.user_id == user.id))
+        db.session.add_all(StaffTheatre(user_id=user.id, theatre_id=t) for t in wanted)
+        user.role = role
+        after = {"role": role, "theatre_ids": wanted}
+        audit.record("revoke" if role == policy.USER else "grant", "staff", user.id, before, after)
+        result = _describe(user, wanted)
+    return result
+
+
+def list_staff(*, q: str | None = None, role: str | None = None, theatre_id: int | None = None,
+               page: int = 1, per_page: int = 20) -> dict:
+    """Admins and staff by username; with `q`, any user whose username contains it (to find one to grant a
+    role); `role` and `theatre_id` narrow it. Items: {user_id, username, email, role, theatre_ids}."""
+    statement = select(User)
+    if q:
+        escaped = fold(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = statement.where(User.username_key.like(f"%{escaped}%", escape="\\"))
+    elif role is None:
+        statement = statement.where(or_(User.role == policy.ADMIN, User.role.in_(policy.STAFF_ROLES)))
+    if role:
+        statement = statement.where(User.role == role)
+    if theatre_id is not None:
+        statement = statement.where(User.id.in_(select(StaffTheatre.user_id)
+                                                .where(StaffTheatre.theatre_id == theatre_id)))
+    result = paginate(statement.order_by(User.username_key, User.id), page, per_page)
+    theatres = _theatres_of([u.id for u in result["items"]])
+    result["items"] = [_describe(u, theatres.get(u.id, [])) for u in result["items"]]
+    return result
