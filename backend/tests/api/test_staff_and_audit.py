@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from tests.api.test_catalog import later
 from tests.api.test_roles_and_bad_input import png_bytes
 from tests.factories import book_seats
+from tests.tasks.test_job_recovery import app_without_broker  # noqa: F401  (a fixture)
 from ticketshow import audit
 from ticketshow.audit.models import AuditEntry
 from ticketshow.audit.service import NotInTransaction
@@ -279,3 +280,20 @@ def test_audit_filters_pages_and_answers_in_the_contract_shape(app, api, client,
         assert response.status_code == 422, bad
     for method in ("PUT", "PATCH", "DELETE", "POST"):
         assert client.open("/api/admin/audit", method=method, headers=admin).status_code == 405
+
+
+def test_a_job_the_queue_refused_is_audited_as_started_then_discarded(app_without_broker):
+    """The job row is committed with its audit row, then deleted when the broker refuses the message: audit
+    rows are never deleted, so the discard is a row of its own."""
+    from tests.conftest import Api
+
+    client = app_without_broker.test_client()
+    api = Api(client)
+    admin = api.admin_headers()
+    theatre = api.create_theatre(admin)
+    assert client.post(f"/api/theatres/{theatre['id']}/export", headers=admin).status_code == 503
+    rows = audit_rows(client, admin, entity="export")["items"]
+    assert [(r["action"], r["after"]) for r in rows] == [
+        ("discard", {"reason": "queue_unavailable"}),
+        ("start", {"kind": "export", "params": {"theatre_id": theatre["id"], "theatre_name": theatre["name"]}})]
+    assert rows[0]["entity_id"] == rows[1]["entity_id"]
