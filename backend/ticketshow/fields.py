@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 from .text import has_control_characters
 
 MAX_PRICE = Decimal("1000000")
+MONEY_TEXT = "rupees, at most two decimals"
 MAX_ROW_ID = 2**63 - 1  # SQLite's largest INTEGER: a bigger id cannot even be bound to a query
 
 
@@ -58,12 +59,16 @@ def Name(**kwargs) -> TrimmedString:
 
 
 class Money(fields.Field):
-    """Rupees as a JSON number with at most two decimals, 0 to 1,000,000; dumped as a Decimal."""
+    """Rupees as a JSON number with at most two decimals; accepted from 0 to 1,000,000, dumped as a Decimal.
+
+    The document says `type: number, minimum: 0` and no maximum (totals and dynamic prices may pass the
+    input bound) and no `multipleOf: 0.01`, which float-based validators wrongly fail for 19.99.
+    `MoneyIn` documents the input bound too."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {})
-        kwargs["metadata"].update({"type": "number", "format": "decimal", "minimum": 0,
-                                   "maximum": float(MAX_PRICE), "multipleOf": 0.01})
+        metadata = kwargs.setdefault("metadata", {})
+        metadata.update({"type": "number", "minimum": 0})
+        metadata["description"] = "; ".join(filter(None, [metadata.get("description"), MONEY_TEXT]))
         super().__init__(**kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -85,6 +90,15 @@ class Money(fields.Field):
         if amount != amount.quantize(Decimal("0.01")):
             raise ValidationError("At most two decimals.")
         return amount.quantize(Decimal("0.01"))
+
+
+def MoneyIn(**kwargs) -> Money:
+    """A price in a request: Money with its enforced maximum in the document."""
+    field = Money(**kwargs)
+    field.metadata["maximum"] = int(MAX_PRICE)
+    field.metadata["description"] = field.metadata["description"].replace(
+        MONEY_TEXT, f"rupees from 0 to {int(MAX_PRICE):,}, at most two decimals (19.99)")
+    return field
 
 
 class OffsetDateTime(fields.DateTime):

@@ -185,6 +185,8 @@ def finish_document(app: APIFlask, spec: dict) -> dict:
 
     _merge_duplicate_components(spec)
     _walk_schemas(spec, _to_openapi_31)
+    _walk_schemas(spec, lambda schema: _settings_in_schema(app, schema))
+    _require_sent_fields(spec)
 
     views = _views_by_operation(app)
     used_tags: list[str] = []
@@ -242,6 +244,61 @@ def _to_openapi_31(schema: dict) -> None:
     if schema.pop("nullable", False) and "type" in schema:
         types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         schema["type"] = [*types, "null"] if "null" not in types else types
+
+
+def _settings_in_schema(app: APIFlask, schema: dict) -> None:
+    """`"x-maximum-setting": "BOOKING_MAX_QUANTITY"` in a field's metadata: the maximum is that setting."""
+    setting = schema.pop("x-maximum-setting", None)
+    if setting:
+        schema["maximum"] = app.config[setting]
+
+
+def _component_refs(node) -> set[str]:
+    found = set()
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            found.add(ref.rsplit("/", 1)[-1])
+        for value in node.values():
+            found |= _component_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _component_refs(value)
+    return found
+
+
+def _reachable(spec: dict, roots: set[str]) -> set[str]:
+    schemas, seen, todo = spec["components"]["schemas"], set(), list(roots)
+    while todo:
+        name = todo.pop()
+        if name not in seen and name in schemas:
+            seen.add(name)
+            todo.extend(_component_refs(schemas[name]))
+    return seen
+
+
+def _require_sent_fields(spec: dict) -> None:
+    """Output schemas: marshmallow dumps every declared field (null when the value is None, so those
+    fields say `"null"` in their type), so every property of a schema used only in responses is
+    `required`. A field that is really left out at times says `"x-optional": true` in its metadata.
+    Answers may gain fields (API.md), so they do not say `additionalProperties: false`."""
+    requests, responses = set(), set()
+    for item in spec["paths"].values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            requests |= _component_refs([operation.get("requestBody", {}), operation.get("parameters", [])])
+            responses |= _component_refs(operation.get("responses", {}))
+    input_schemas = _reachable(spec, requests)
+    for name in _reachable(spec, responses) - input_schemas:
+        schema = spec["components"]["schemas"][name]
+        properties = schema.get("properties", {})
+        optional = {key for key, value in properties.items() if value.pop("x-optional", False)}
+        required = [key for key in properties if key not in optional]
+        if required and name != ERROR_COMPONENT:
+            schema["required"] = required
+        # The contract lets answers gain fields; a client must not break on one it does not know yet.
+        schema.pop("additionalProperties", None)
 
 
 def _finish_operation(app: APIFlask, operation: dict, endpoint: str, view_spec: dict, method: str) -> None:

@@ -292,3 +292,55 @@ def test_booking_retries_and_login_throttling_are_documented(spec):
         book["responses"]["201"]["content"]["application/json"]["schema"]  # the replay answers the booking
     assert "Retry-After" in paths["/api/auth/login"]["post"]["responses"]["429"]["headers"]
     assert "503" in paths["/api/health"]["get"]["responses"]
+
+
+# ---- schemas that say what the server does --------------------------------------------------------
+
+def test_answers_require_every_field_they_always_send(spec):
+    for name in ("ShowOut", "ScreeningOut", "BookingOut", "JobOut", "TokenOut", "MeOut", "TheatreDetailOut",
+                 "ShowPage", "DashboardOut", "PriceHistoryOut"):
+        schema = spec["components"]["schemas"][name]
+        assert set(schema["required"]) == set(schema["properties"]), name
+        assert "additionalProperties" not in schema, f"{name}: answers may gain fields (API.md)"
+    job = spec["components"]["schemas"]["JobOut"]["properties"]
+    for field in ("result_url", "error", "summary", "finished_at"):
+        assert "null" in job[field]["type"], f"JobOut.{field} is null until the job has one"
+
+
+def test_money_has_no_artificial_bounds(spec):
+    from jsonschema import Draft202012Validator
+
+    money = [(where, schema) for where, schema in schema_objects(spec)
+             if schema.get("type") in ("number", ["number", "null"]) and "rupees" in schema.get("description", "")]
+    assert len(money) > 10
+    for where, schema in money:
+        assert "multipleOf" not in schema, f"{where}: multipleOf 0.01 fails 19.99 in float validators"
+        Draft202012Validator(schema).validate(19.99)
+    totals = dict(money)
+    for where in ("BookingOut.total_price", "Totals.revenue", "ScreeningOut.price"):
+        assert "maximum" not in totals[where], f"{where}: totals and moving prices have no upper bound"
+    assert totals["ShowIn.ticket_price"]["maximum"] == 1_000_000  # what the server enforces on input
+
+
+def test_request_constraints_are_the_enforced_ones(spec, document_app):
+    schemas = spec["components"]["schemas"]
+    quantity = schemas["BookingIn"]["properties"]["quantity"]
+    assert (quantity["minimum"], quantity["maximum"]) == (1, document_app.config["BOOKING_MAX_QUANTITY"])
+    signup = schemas["SignupIn"]["properties"]
+    assert signup["email"]["format"] == "idn-email"
+    assert (signup["password"]["minLength"], signup["password"]["maxLength"]) == (8, 256)
+    month = schemas["MonthlyReportsIn"]["properties"]["month"]["pattern"]
+    report = {p["name"]: p for p in spec["paths"]["/api/reports/monthly"]["get"]["parameters"]}
+    assert report["month"]["schema"]["pattern"] == month
+    for good in ("2026-11", "2000-01", "2099-12"):
+        assert re.fullmatch(month, good)
+    for bad in ("2026-13", "1999-12", "2026-1", "26-11"):
+        assert not re.fullmatch(month, bad)
+    assert schemas["DailyRemindersIn"]["properties"]["date"]["format"] == "date"
+
+
+def test_file_answers_have_their_media_types(spec):
+    download = spec["paths"]["/api/exports/{job_id}/download"]["get"]["responses"]["200"]["content"]
+    assert set(download) == {"text/csv"}
+    report = spec["paths"]["/api/reports/monthly"]["get"]["responses"]["200"]["content"]
+    assert set(report) == {"text/html", "application/pdf"}

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Boolean, Email, Integer, List, Nested, String
+from apiflask.fields import Boolean, Integer, List, Nested, String
 from marshmallow import validate
 
 from ..fields import TrimmedString
+from .passwords import COMMON_PASSWORDS_CHECKED, MAX_LENGTH, MIN_LENGTH
 
 
 class SignupIn(Schema):
     username = TrimmedString(required=True, min_length=1, max_length=64,
                              metadata={"description": "any script; unique regardless of case"})
-    email = String(required=True, validate=validate.Length(max=254))
-    password = String(required=True, validate=validate.Length(max=1024))
+    email = String(required=True, validate=validate.Length(max=254), metadata={"format": "idn-email"})
+    password = String(required=True, validate=validate.Length(max=1024), metadata={
+        "minLength": MIN_LENGTH, "maxLength": MAX_LENGTH,
+        "description": f"{MIN_LENGTH} to {MAX_LENGTH} characters, not the username, not one of the "
+                       f"{COMMON_PASSWORDS_CHECKED:,} most common passwords (422 `weak_password` names every problem)"})
 
 
 class LoginIn(Schema):
@@ -34,7 +38,7 @@ class PreferencesIn(Schema):
 class UserOut(Schema):
     id = Integer()
     username = String()
-    email = Email()
+    email = String(metadata={"format": "idn-email"})
     roles = List(String(), metadata={"description": '["admin"], ["manager"], ["scanner"] or ["user"]'})
 
 

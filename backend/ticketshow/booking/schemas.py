@@ -6,14 +6,16 @@ from flask import current_app
 from marshmallow import ValidationError, validate, validates
 
 from ..catalog.schemas import TheatreRef, UserRatingOut
-from ..fields import Money, OffsetDateTime, RowId
+from ..fields import Money, MoneyIn, OffsetDateTime, RowId
 from ..pagination import PageQuery, page_schema
 
 
 class BookingIn(Schema):
     screening_id = RowId(strict=True, required=True)
-    quantity = Integer(strict=True, required=True, metadata={"description": "1 to the per-booking limit (10)"})
-    expected_unit_price = Money(metadata={"description": "the price the user was shown; 409 price_changed if moved"})
+    quantity = Integer(strict=True, required=True, metadata={
+        "description": "1 to the per-booking limit (BOOKING_MAX_QUANTITY)", "minimum": 1,
+        "x-maximum-setting": "BOOKING_MAX_QUANTITY"})
+    expected_unit_price = MoneyIn(metadata={"description": "the price the user was shown; 409 price_changed if moved"})
 
     @validates("quantity")
     def within_limit(self, value, **kwargs):

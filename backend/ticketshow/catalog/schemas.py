@@ -5,7 +5,7 @@ from apiflask import Schema
 from apiflask.fields import Boolean, File, Float, Integer, List, Nested, String
 from marshmallow import ValidationError, validate, validates_schema
 
-from ..fields import Money, Name, OffsetDateTime, RowId, TrimmedString
+from ..fields import Money, MoneyIn, Name, OffsetDateTime, RowId, TrimmedString
 from ..pagination import PageQuery, page_schema
 
 Capacity = lambda **kw: Integer(strict=True, validate=validate.Range(min=1, max=10000), **kw)  # noqa: E731
@@ -82,7 +82,7 @@ class UserRatingOut(Schema):
 class AllocationIn(Schema):
     theatre_id = RowId(strict=True, required=True)
     starts_at = OffsetDateTime(required=True)
-    price = Money(allow_none=True, metadata={"description": "defaults to the show's ticket_price"})
+    price = MoneyIn(allow_none=True, metadata={"description": "defaults to the show's ticket_price"})
 
 
 class DynamicPricingIn(Schema):
@@ -105,7 +105,7 @@ class ShowIn(Schema):
     description = TrimmedString(max_length=5000, allow_none=True)
     rating = Rating(required=True)
     tags = List(Tag(), required=True, validate=validate.Length(max=12))
-    ticket_price = Money(required=True)
+    ticket_price = MoneyIn(required=True)
     duration_minutes = Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=1440))
     language = TrimmedString(max_length=60, allow_none=True)
     dynamic_pricing = Nested(DynamicPricingIn, metadata={"description": "off unless given (docs/pricing.md)"})
@@ -139,7 +139,7 @@ class ShowOut(Schema):
 
 class Timeframe(Schema):
     from_ = OffsetDateTime(data_key="from", metadata={"description": "start of the timeframe (with offset)"})
-    to = OffsetDateTime(metadata={"description": "end of the timeframe (with offset)"})
+    to = OffsetDateTime(metadata={"description": "end of the timeframe (with offset); not before `from` (422)"})
 
     @validates_schema
     def ordered(self, data, **kwargs):
@@ -163,12 +163,12 @@ class ScreeningIn(Schema):
     show_id = RowId(strict=True, required=True)
     theatre_id = RowId(strict=True, required=True)
     starts_at = OffsetDateTime(required=True)
-    price = Money(allow_none=True, metadata={"description": "defaults to the show's ticket_price"})
+    price = MoneyIn(allow_none=True, metadata={"description": "defaults to the show's ticket_price"})
 
 
 class ScreeningUpdateIn(Schema):
     starts_at = OffsetDateTime()
-    price = Money(metadata={"description": "the base price"})
+    price = MoneyIn(metadata={"description": "the base price"})
 
 
 class ScreeningOut(Schema):
@@ -178,7 +178,7 @@ class ScreeningOut(Schema):
     starts_at = OffsetDateTime()
     price = Money(metadata={"description": "what a booking is charged now"})
     base_price = Money(metadata={"description": "the price the admin set; equal to price without dynamic pricing"})
-    price_trend = String(metadata={"description": "rising, falling or steady: the last price change"})
+    price_trend = String(metadata={"description": "the last price change", "enum": ["rising", "falling", "steady"]})
     seats_total = Integer()
     seats_left = Integer()
     houseful = Boolean()

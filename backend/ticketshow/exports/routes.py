@@ -31,7 +31,7 @@ def export_theatre(theatre_id: int):
 @policy.allow(policy.can_export_theatre, theatre=service.theatre_of_export)
 @bp.doc(responses={
     200: {"description": "The CSV file, as an attachment",
-          "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}},
+          "content": {"text/csv": {"schema": {"type": "string", "contentMediaType": "text/csv"}}}},
     404: "`not_found`: no such export, not finished yet, or its file is gone"})
 def download_export(job_id: int):
     """Download a finished export

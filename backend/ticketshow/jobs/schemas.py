@@ -8,15 +8,18 @@ from ..fields import OffsetDateTime
 from ..pagination import PageQuery, page_schema
 from .models import KINDS
 
+MONTH_PATTERN = r"^[2-9][0-9]{3}-(0[1-9]|1[0-2])$"  # what clock.month_start accepts
+
 
 class JobOut(Schema):
     id = Integer()
     kind = String(metadata={"enum": list(KINDS)})
     state = String(metadata={"enum": ["pending", "running", "done", "failed"]})
     progress = Integer(metadata={"description": "0..100"})
-    result_url = String(metadata={"description": "where to download the result (exports), once done"})
-    error = String(metadata={"description": "what went wrong, when failed"})
-    summary = String(metadata={"description": "a short description of the job or its outcome"})
+    result_url = String(allow_none=True, metadata={"description": "where to download the result (exports), once "
+                                                                 "done; null before and for other kinds"})
+    error = String(allow_none=True, metadata={"description": "what went wrong, when failed; null otherwise"})
+    summary = String(allow_none=True, metadata={"description": "a short description of the job or its outcome"})
     requested_by = Integer(allow_none=True)
     attempts = Integer(metadata={"description": "attempts started so far (a retried or requeued job has more than 1)"})
     retry_at = OffsetDateTime(allow_none=True, metadata={
@@ -39,11 +42,13 @@ class JobAccepted(Schema):
 
 
 class DailyRemindersIn(Schema):
-    date = String(metadata={"description": "YYYY-MM-DD; default today in APP_TIMEZONE", "example": "2026-12-01"})
+    date = String(metadata={"description": "YYYY-MM-DD; default today in APP_TIMEZONE", "format": "date",
+                            "example": "2026-12-01"})
 
 
 class MonthlyReportsIn(Schema):
-    month = String(required=True, metadata={"description": "YYYY-MM", "example": "2026-11"})
+    month = String(required=True, metadata={"description": "YYYY-MM, from 2000", "example": "2026-11",
+                                            "pattern": MONTH_PATTERN})
 
 
 # Every route that starts a job documents this answer (API.md: no job is left behind).

@@ -19,6 +19,6 @@ class PriceHistoryOut(Schema):
     screening_id = Integer()
     base_price = Money()
     price = Money()
-    price_trend = String()
+    price_trend = String(metadata={"enum": ["rising", "falling", "steady"]})
     dynamic_pricing = Nested(DynamicPricingOut)
     changes = List(Nested(PriceChangeOut), metadata={"description": "newest first, at most 500"})

@@ -10,13 +10,15 @@ from marshmallow import validate
 from ..auth.guards import auth_required
 from ..errors import NotFound
 from ..jobs import clock
+from ..jobs.schemas import MONTH_PATTERN
 from . import service
 
 bp = APIBlueprint("reports", __name__, url_prefix="/api", tag="Reports")
 
 
 class MonthlyReportQuery(Schema):
-    month = String(load_default=None, metadata={"description": "YYYY-MM; default: last month"})
+    month = String(load_default=None, metadata={"description": "YYYY-MM, from 2000; default: last month",
+                                                "pattern": MONTH_PATTERN, "example": "2026-11"})
     format = String(load_default="html", validate=validate.OneOf(["html", "pdf"]))
 
 
@@ -25,8 +27,8 @@ class MonthlyReportQuery(Schema):
 @bp.input(MonthlyReportQuery, location="query", arg_name="query")
 @bp.doc(operation_id="getMonthlyReport", responses={
     200: {"description": "The report: an HTML page (format=html) or a PDF (format=pdf)",
-          "content": {"text/html": {"schema": {"type": "string"}},
-                      "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+          "content": {"text/html": {"schema": {"type": "string", "contentMediaType": "text/html"}},
+                      "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}}},
     404: "`no_activity`: nothing happened that month (no bookings, visits or ratings)",
     422: "`validation_error`: bad `month` (YYYY-MM, from 2000) or `format`"})
 def monthly_report(query):
