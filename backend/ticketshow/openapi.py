@@ -80,6 +80,8 @@ STANDARD_ERRORS = {
            "`token_revoked`, `invalid_token`). Comes with `WWW-Authenticate: Bearer`.",
     "404": "Not found (`not_found`), also for another user's private resource.",
     "413": "The JSON body is over 1 MB (`payload_too_large`; `details.max_bytes`).",
+    "414": "The request line (path and query) is too long for the server (`uri_too_long`).",
+    "431": "The request headers are too large for the server (`headers_too_large`).",
     "422": "Invalid field values (`validation_error` or a more specific code): `details` names every invalid "
            "field with its messages, `{\"field\": [\"message\", ...]}`.",
 }
@@ -341,6 +343,12 @@ def _finish_operation(app: APIFlask, operation: dict, endpoint: str, view_spec: 
 
     for parameter in view_spec.get("x_parameters", []):
         _add_parameter(operation, parameter)
+    # gunicorn's own refusals (serving.py), where a client's free-form input can reach its limits.
+    locations = {parameter["in"] for parameter in operation.get("parameters", [])}
+    if "query" in locations:
+        responses.setdefault("414", _error_response(STANDARD_ERRORS["414"]))
+    if "header" in locations:
+        responses.setdefault("431", _error_response(STANDARD_ERRORS["431"]))
     for status, names in view_spec.get("x_headers", {}).items():
         response = responses.setdefault(str(status), _error_response(""))
         response.setdefault("headers", {}).update({name: HEADERS[name] for name in names})

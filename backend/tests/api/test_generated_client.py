@@ -134,8 +134,12 @@ def test_the_whole_journey_through_the_generated_client(generated, live_server):
     assert first.status_code == 201, first.content
     assert first.parsed.total_price == 39.98 and first.parsed.status == models.BookingOutStatus.CONFIRMED
     replay = book.sync_detailed(client=user, idempotency_key=key,
-                                body=models.BookingIn(screening_id=screening.id, quantity=2))
+                                body=models.BookingIn(screening_id=screening.id, quantity=2,
+                                                      expected_unit_price=19.99))
     assert replay.status_code == 200 and replay.parsed.id == first.parsed.id
+    reused = book.sync_detailed(client=user, idempotency_key=key,
+                                body=models.BookingIn(screening_id=screening.id, quantity=3))
+    assert reused.status_code == 422 and reused.parsed.error.code == "idempotency_key_reused"
     assert api("screenings.get_screening").sync(client=public, screening_id=screening.id).seats_left == 38
     too_many = book.sync_detailed(client=user, body=models.BookingIn(screening_id=screening.id, quantity=11))
     assert too_many.status_code == 422 and "quantity" in too_many.parsed.error.details.to_dict()

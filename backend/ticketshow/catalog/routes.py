@@ -15,6 +15,8 @@ from .schemas import (DeleteQuery, ImageIn, ImageOut, ScreeningIn, ScreeningOut,
 bp = APIBlueprint("catalog", __name__, url_prefix="/api")
 
 _DELETE_DOC = {204: "Deleted", 409: "`has_bookings`: future bookings exist; repeat with force=true to cancel them"}
+_BUSY = ("`theatre_busy`: the theatre is one hall and another screening holds it then (start to start + the "
+         "show's duration, 180 minutes when unknown, + CHANGEOVER_MINUTES); the other screening in `details`")
 _IMAGE_DOC = {413: "`image_too_large`: larger than 5 MB",
               415: "`unsupported_image_type`: not a PNG, JPEG or WebP image",
               422: "`invalid_image`: empty, damaged or too many pixels (`details.image`), or no `image` field"}
@@ -155,6 +157,7 @@ def get_show(show_id: int):
 @bp.input(ShowIn, arg_name="data")
 @bp.output(ShowOut, status_code=201)
 @bp.doc(tags=["Shows"], responses={
+    409: _BUSY + ", or two of `screenings` overlap in one theatre",
     422: "Invalid fields, or an unknown theatre in `screenings` (`details` names `screenings.N.theatre_id`)"})
 def create_show(data):
     """Create a show
@@ -170,7 +173,7 @@ def create_show(data):
 @policy.allow(policy.can_edit_catalogue)
 @bp.input(ShowUpdateIn(partial=True), arg_name="data")
 @bp.output(ShowOut)
-@bp.doc(tags=["Shows"])
+@bp.doc(tags=["Shows"], responses={409: _BUSY + " (a longer `duration_minutes` makes upcoming screenings clash)"})
 def update_show(show_id: int, data):
     """Change a show
 
@@ -246,7 +249,7 @@ def get_screening(screening_id: int):
 @policy.allow(policy.can_manage_theatre, theatre=policy.IN_BODY)
 @bp.input(ScreeningIn, arg_name="data")
 @bp.output(ScreeningOut, status_code=201)
-@bp.doc(tags=["Screenings"], responses={404: "`not_found`: no such show or theatre"})
+@bp.doc(tags=["Screenings"], responses={404: "`not_found`: no such show or theatre", 409: _BUSY})
 def create_screening(data):
     """Create a screening
 
@@ -262,7 +265,7 @@ def create_screening(data):
 @policy.allow(policy.can_manage_theatre, theatre=policy.theatre_of_screening)
 @bp.input(ScreeningUpdateIn, arg_name="data")
 @bp.output(ScreeningOut)
-@bp.doc(tags=["Screenings"])
+@bp.doc(tags=["Screenings"], responses={409: _BUSY})
 def update_screening(screening_id: int, data):
     """Change a screening
 
