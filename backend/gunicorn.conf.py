@@ -1,6 +1,8 @@
 """gunicorn for a 2-core machine. Workers are processes (SQLite's write lock serialises them safely)."""
 import multiprocessing
 import os
+import shutil
+from pathlib import Path
 
 # cores + 1 processes: on 2 cores, 3 workers served /api/health at 1,572-1,820/s against 1,207-1,414/s
 # with 4, booked as fast or faster, and use ~90 MB less (docs/benchmarks.md, "Workers").
@@ -11,11 +13,32 @@ threads = int(os.environ.get("WEB_THREADS", 1))
 worker_class = "gthread"
 timeout = 30
 graceful_timeout = 10
-accesslog = os.environ.get("ACCESS_LOG", "-") or None  # ACCESS_LOG="" turns it off (tests, benchmarks)
+# The app writes one JSON line per request (ticketshow/observability.py; ACCESS_LOG="" turns it off), so
+# gunicorn's own access log would only repeat it.
+accesslog = None
 errorlog = "-"
 # Migrations and the admin seed already ran in `flask prepare`; workers only serve.
 # Several servers may run on one machine (make run, tests, benchmarks): no shared control socket.
 control_socket_disable = True
+
+# Metrics: every worker writes its counters to memory-mapped files here and /api/metrics sums them
+# (prometheus_client's multiprocess mode). Set before any worker imports prometheus_client; emptied when
+# the server starts so counters begin at zero with it; a dead worker's live gauges are dropped.
+_data_dir = Path(os.environ.get("TICKETSHOW_DATA_DIR") or "./instance").resolve()
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_data_dir / "metrics"))
+
+
+def on_starting(server):
+    metrics_dir = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid, os.environ["PROMETHEUS_MULTIPROC_DIR"])
+
 
 # JSON instead of gunicorn's HTML error pages (over-long request lines, unparsable methods), and no
 # Server header naming gunicorn and its version.

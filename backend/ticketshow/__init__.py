@@ -86,6 +86,9 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
         Migrate(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     jwt.init_app(app)
     redis_store.init_app(app)
+    from .observability import register_request_hooks
+
+    register_request_hooks(app)  # first, so its after_request hook runs last and sees the final answer
     with app.app_context():
         configure_sqlite_engine(db.engine)
 
@@ -101,6 +104,7 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     from .health import bp as health_bp
     from .jobs.routes import bp as jobs_bp
     from .notifications.presence import record_after_request
+    from .observability import bp as metrics_bp
     from .operations import bp as operations_bp
     from .popularity.routes import bp as popularity_bp
     from .pricing.routes import bp as pricing_bp
@@ -109,8 +113,8 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     from .staff.routes import bp as staff_bp
     from .audit.routes import bp as audit_bp
 
-    for blueprint in (health_bp, operations_bp, dashboard_bp, auth_bp, catalog_bp, booking_bp, jobs_bp,
-                      exports_bp, reports_bp, pricing_bp, popularity_bp, staff_bp, audit_bp):
+    for blueprint in (health_bp, metrics_bp, operations_bp, dashboard_bp, auth_bp, catalog_bp, booking_bp,
+                      jobs_bp, exports_bp, reports_bp, pricing_bp, popularity_bp, staff_bp, audit_bp):
         app.register_blueprint(blueprint)
     celery_init_app(app)
     app.after_request(record_after_request)  # last seen, for the daily reminder

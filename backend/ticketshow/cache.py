@@ -19,6 +19,7 @@ from flask import Response, current_app, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from . import metrics
 from .extensions import redis_store
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,10 @@ def cached_json(refresh=None):
             found = _lookup(part) if current_app.config["CACHE_TTL_SECONDS"] > 0 else None  # 0: cache off
             if found and found[1] is not None:
                 body, state = found[1], "HIT"
+                metrics.cache_lookup(True)
             else:
+                if current_app.config["CACHE_TTL_SECONDS"] > 0:
+                    metrics.cache_lookup(False if found else None)
                 response = current_app.make_response(view(*args, **kwargs))
                 if response.status_code != 200:
                     return response

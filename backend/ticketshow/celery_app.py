@@ -56,6 +56,9 @@ def celery_init_app(app: Flask) -> Celery:
     celery.flask_app = app  # FlaskTask enters this app's context around every task
     celery.set_default()
     app.extensions["celery"] = celery
+    from .observability import connect_celery_signals
+
+    connect_celery_signals()  # request ids into task messages; one JSON line per task in the worker
     _import_tasks()
     return celery
 

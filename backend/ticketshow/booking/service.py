@@ -14,7 +14,7 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import select
 
-from .. import audit, policy
+from .. import audit, metrics, policy
 from ..cache import mark_catalog_changed
 from ..catalog import images
 from ..catalog.service import user_ratings
@@ -101,8 +101,11 @@ def book(user_id: int, screening_id: int, quantity: int, *, idempotency_key: str
         previous_id = (_replayed_booking(sqlite, user_id, idempotency_key, fingerprint, now)
                        if idempotency_key else None)
         if previous_id is None:
-            return _take_seats(sqlite, user_id, screening_id, quantity, idempotency_key, expected_unit_price, now,
-                               fingerprint), True
+            booking = _take_seats(sqlite, user_id, screening_id, quantity, idempotency_key, expected_unit_price,
+                                  now, fingerprint)
+    if previous_id is None:
+        metrics.booking_event("confirmed", seats=quantity)  # after the commit: a rollback is never counted
+        return booking, True
     return _answer(_describe([db.session.get(Booking, previous_id)])[0]), False
 
 
@@ -201,6 +204,7 @@ def cancel(user, booking_id: int) -> Booking:
                          {"status": CONFIRMED, "seats": seats, "user_id": booking.user_id},
                          {"status": CANCELLED, "cancel_reason": reason})
         repricing.reprice([screening_id], "cancellation")
+    metrics.booking_event("cancelled")
     return booking
 
 

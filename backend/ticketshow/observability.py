@@ -1,0 +1,166 @@
+"""Per-request bookkeeping (request id, metrics, one JSON log line) and GET /api/metrics.
+
+Every request gets an id: a sane incoming `X-Request-ID` (1-128 of letters, digits and `._:-`, as a proxy
+or a client may set) or a new random one. It is answered in the `X-Request-ID` header, written in the
+request's log line, and carried into every Celery task the request starts (tasks_base.py), whose worker
+logs it again, so one grep follows a booking from the browser to its mail.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+import time
+
+from apiflask import APIBlueprint
+from flask import Response, current_app, g, request
+from flask_jwt_extended import current_user, verify_jwt_in_request
+
+from . import metrics
+from .errors import Forbidden
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_LOCAL_ADDRESSES = frozenset({"127.0.0.1", "::1"})
+# A proxy on the same machine makes every visitor look local; these headers say one was in between.
+_PROXY_HEADERS = ("X-Forwarded-For", "X-Real-IP", "Forwarded")
+
+access_log = logging.getLogger("ticketshow.access")
+
+bp = APIBlueprint("metrics", __name__, url_prefix="/api", tag="Operations")
+
+
+def request_id() -> str | None:
+    """The current request's id, or None outside a request."""
+    return g.get("request_id")
+
+
+def register_request_hooks(app) -> None:
+    """Install the hooks; call before any other after_request hook so ours runs last and sees the
+    final status (Flask runs after_request hooks in reverse order of registration)."""
+    enabled = os.environ.get("ACCESS_LOG", "-") != ""  # ACCESS_LOG="" turns the line off (tests, benchmarks)
+    if enabled and not access_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access_log.addHandler(handler)
+        access_log.setLevel(logging.INFO)
+        access_log.propagate = False
+    app.extensions["ticketshow_access_log"] = enabled
+
+    @app.before_request
+    def _start_request():
+        g.request_started = time.perf_counter()
+        # One app context per request in a server; the test client may share one across requests, so no
+        # earlier request's verified token may name this one's user.
+        g.pop("_jwt_extended_jwt", None)
+        incoming = request.headers.get(REQUEST_ID_HEADER)
+        g.request_id = incoming if incoming and _SANE_REQUEST_ID.fullmatch(incoming) else os.urandom(16).hex()
+
+    @app.after_request
+    def _finish_request(response: Response) -> Response:
+        started = g.get("request_started")
+        seconds = time.perf_counter() - started if started is not None else 0.0
+        rule = request.url_rule
+        route = rule.rule if rule is not None else "unmatched"  # never the raw path: bounded label values
+        status = response.status_code
+        metrics.observe_request(route, request.method, status, seconds)
+        rid = g.get("request_id") or os.urandom(16).hex()
+        response.headers[REQUEST_ID_HEADER] = rid
+        if app.extensions["ticketshow_access_log"]:
+            claims = g.get("_jwt_extended_jwt") or {}
+            access_log.info(json.dumps({
+                "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "event": "request", "request_id": rid,
+                "method": request.method, "route": route, "path": request.path, "status": status,
+                "duration_ms": round(seconds * 1000, 2), "user_id": _user_id(claims.get("sub")),
+                "remote_addr": request.remote_addr}, separators=(",", ":")))
+        return response
+
+
+def _user_id(sub):
+    try:
+        return int(sub) if sub is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _require_local_or_admin() -> None:
+    """127.0.0.1 (not through a proxy) may scrape; anyone else needs the admin's token: 401 without a
+    token, 403 with another user's."""
+    if request.remote_addr in _LOCAL_ADDRESSES and not any(h in request.headers for h in _PROXY_HEADERS):
+        return
+    verify_jwt_in_request()
+    if not current_user.is_admin:
+        raise Forbidden("Only an admin or the local machine can read the metrics.", code="admin_only")
+
+
+@bp.get("/metrics")
+@bp.doc(summary="Prometheus metrics (text format 0.0.4)",
+        description="Requests by URL rule, method and status; latency histograms; bookings, holds, check-ins, "
+                    "cache lookups; job rows by state and Celery queue lengths (read at scrape). Open to "
+                    "127.0.0.1 and to the admin's token.",
+        security="BearerAuth",
+        responses={200: {"description": "The metrics", "content": {"text/plain": {}}},
+                   401: "Not local and no token", 403: "Not local and not the admin"})
+def get_metrics():
+    _require_local_or_admin()
+    return Response(metrics.render(current_app._get_current_object()), mimetype=None,
+                    headers={"Content-Type": metrics.CONTENT_TYPE, "Cache-Control": "no-store"})
+
+
+# Celery: the request id rides in the task message's headers; the worker logs it with each task.
+
+task_log = logging.getLogger("ticketshow.tasks")
+
+
+def connect_celery_signals() -> None:
+    """Carry the request id into every task message and log each task's start and end as JSON.
+    Idempotent (signals keep one receiver per function)."""
+    from celery import current_task
+    from celery.signals import before_task_publish, task_postrun, task_prerun
+    from flask import has_request_context
+
+    if not task_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        task_log.addHandler(handler)
+        task_log.setLevel(logging.INFO)
+        task_log.propagate = False
+
+    @before_task_publish.connect(weak=False, dispatch_uid="ticketshow_request_id")
+    def _carry_request_id(sender=None, headers=None, **_kwargs):
+        if headers is None or headers.get("request_id"):
+            return
+        rid = g.get("request_id") if has_request_context() else None
+        if rid is None and current_task:  # a task starting another (an export's mail) passes its id on
+            rid = task_request_id(current_task.request)
+        if rid:
+            headers["request_id"] = rid
+
+    @task_prerun.connect(weak=False, dispatch_uid="ticketshow_task_start")
+    def _task_started(task_id=None, task=None, **_kwargs):
+        task.request.ticketshow_started = time.perf_counter()
+        _log_task(task, task_id, "started")
+
+    @task_postrun.connect(weak=False, dispatch_uid="ticketshow_task_end")
+    def _task_ended(task_id=None, task=None, state=None, **_kwargs):
+        started = getattr(task.request, "ticketshow_started", None)
+        duration = round((time.perf_counter() - started) * 1000, 2) if started else None
+        _log_task(task, task_id, (state or "unknown").lower(), duration)
+
+
+def task_request_id(task_request) -> str | None:
+    """The request id a task message carries (custom headers become attributes of task.request)."""
+    rid = getattr(task_request, "request_id", None)
+    if rid is None and isinstance(getattr(task_request, "headers", None), dict):
+        rid = task_request.headers.get("request_id")
+    return rid
+
+
+def _log_task(task, task_id, state: str, duration_ms: float | None = None) -> None:
+    entry = {"ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "event": "task", "task": task.name,
+             "task_id": task_id, "request_id": task_request_id(task.request), "state": state}
+    if duration_ms is not None:
+        entry["duration_ms"] = duration_ms
+    task_log.info(json.dumps(entry, separators=(",", ":")))
