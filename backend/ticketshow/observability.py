@@ -96,14 +96,22 @@ def _require_local_or_admin() -> None:
 
 
 @bp.get("/metrics")
-@bp.doc(summary="Prometheus metrics (text format 0.0.4)",
-        description="Requests by URL rule, method and status; latency histograms; bookings, holds, check-ins, "
-                    "cache lookups; job rows by state and Celery queue lengths (read at scrape). Open to "
-                    "127.0.0.1 and to the admin's token.",
-        security="BearerAuth",
-        responses={200: {"description": "The metrics", "content": {"text/plain": {}}},
-                   401: "Not local and no token", 403: "Not local and not the admin"})
+@bp.doc(operation_id="getMetrics", security="BearerAuth",
+        responses={200: {"description": "Prometheus text format 0.0.4",
+                         "content": {"text/plain": {"schema": {"type": "string"}}}},
+                   401: "Not from 127.0.0.1 (or through a proxy) and no token",
+                   403: "Not from 127.0.0.1 and the token is not the admin's (`admin_only`)"})
 def get_metrics():
+    """Prometheus metrics
+
+    `http_requests_total{route, method, status}` (route is the URL rule, never the raw path),
+    `http_request_duration_seconds` (histogram by route and method), `ticketshow_bookings_total{event}`,
+    `ticketshow_seats_booked_total`, `ticketshow_holds_total{event}`, `ticketshow_checkins_total{result}`,
+    `ticketshow_cache_lookups_total{result}`, and gauges read at scrape: `ticketshow_jobs{kind, state}`,
+    `celery_queue_length{queue}`, `ticketshow_redis_up`. Counters are summed over every gunicorn worker and
+    start at zero when the server starts. Open to 127.0.0.1 without a token (a request through a proxy,
+    with X-Forwarded-For, X-Real-IP or Forwarded, is not local); anyone else needs the admin's token.
+    """
     _require_local_or_admin()
     return Response(metrics.render(current_app._get_current_object()), mimetype=None,
                     headers={"Content-Type": metrics.CONTENT_TYPE, "Cache-Control": "no-store"})
