@@ -10,7 +10,7 @@ from flask import current_app
 from marshmallow import ValidationError, fields, validate
 from werkzeug.routing import IntegerConverter
 
-from .text import has_control_characters
+from .text import line_problem, text_problem
 
 MAX_PRICE = Decimal("1000000")
 MONEY_TEXT = "rupees, at most two decimals"
@@ -31,12 +31,18 @@ class RowIdConverter(IntegerConverter):
 
 
 class TrimmedString(fields.String):
-    """A string trimmed of surrounding whitespace, then checked for length; text is otherwise kept exactly."""
+    """A string trimmed of surrounding whitespace, then checked for length; text is otherwise kept exactly.
 
-    def __init__(self, *, min_length: int = 0, max_length: int, **kwargs):
+    One-line fields (the default) refuse control and format characters and lone surrogates (text.line_problem);
+    `multiline=True` (descriptions) allows line breaks and tabs but no other controls and no unbalanced
+    bidirectional overrides (text.text_problem). Either way the 422 names the field.
+    """
+
+    def __init__(self, *, min_length: int = 0, max_length: int, multiline: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.min_length = min_length
         self.max_length = max_length
+        self.multiline = multiline
         self.metadata.setdefault("minLength", min_length)
         self.metadata.setdefault("maxLength", max_length)
 
@@ -44,8 +50,9 @@ class TrimmedString(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if not text and self.allow_none and self.min_length == 0:
             return None  # an emptied optional field clears it
-        if has_control_characters(text):
-            raise ValidationError("Control characters are not allowed.")
+        problem = text_problem(text) if self.multiline else line_problem(text)
+        if problem:
+            raise ValidationError(problem)
         if len(text) < self.min_length:
             raise ValidationError("Must not be empty." if self.min_length == 1
                                   else f"Must be at least {self.min_length} characters.")

@@ -28,5 +28,83 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(kept)).casefold()
 
 
-def has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in text)
+# Bidirectional formatting characters: embeddings and overrides close with PDF, isolates with PDI.
+_BIDI_OPENERS = {"\u202a": "embedding", "\u202b": "embedding", "\u202d": "embedding", "\u202e": "embedding",
+                 "\u2066": "isolate", "\u2067": "isolate", "\u2068": "isolate"}
+_BIDI_CLOSERS = {"\u202c": "embedding", "\u2069": "isolate"}
+_ZERO_WIDTH_JOINERS = {"\u200c", "\u200d"}  # ZWNJ, ZWJ
+_VIRAMA = 9  # canonical combining class of a virama (RFC 5892 CONTEXTJ)
+
+
+def _joiner_in_context(text: str, index: int) -> bool:
+    """ZWNJ and ZWJ shape Indic scripts after a virama (RFC 5892, appendix A.1 and A.2), and ZWJ joins emoji
+    into one picture (the family 👨‍👩‍👧): there they are part of the text, not a trick."""
+    before = text[index - 1] if index > 0 else ""
+    after = text[index + 1] if index + 1 < len(text) else ""
+    if before and unicodedata.combining(before) == _VIRAMA:
+        return True
+    if text[index] == "\u200d" and before and after:
+        emojiish = lambda c: unicodedata.category(c) in {"So", "Sk"} or c == "\ufe0f"  # noqa: E731
+        return emojiish(before) and unicodedata.category(after) == "So"
+    return False
+
+
+def unbalanced_bidi(text: str) -> bool:
+    """An override, embedding or isolate left open (or a closer with no opener) at the end of a paragraph:
+    it would reverse or reorder whatever is displayed after the text, such as the next column."""
+    for paragraph in text.split("\n"):
+        stack: list[str] = []
+        for char in paragraph:
+            if char in _BIDI_OPENERS:
+                stack.append(_BIDI_OPENERS[char])
+            elif char in _BIDI_CLOSERS:
+                if not stack or stack.pop() != _BIDI_CLOSERS[char]:
+                    return True
+        if stack:
+            return True
+    return False
+
+
+def line_problem(text: str) -> str | None:
+    """Why `text` cannot be a one-line field (a name, place, tag, address, caption...), or None.
+
+    Refused: control characters (line breaks and tabs included), format characters (Cf: zero-width spaces,
+    soft hyphens, bidirectional overrides and marks, tag characters...) except the joiners that Indic
+    scripts and emoji need, and lone surrogates. They are invisible or rearrange what is shown, so two
+    different names would look the same or a name would reverse the text after it.
+    """
+    for index, char in enumerate(text):
+        category = unicodedata.category(char)
+        if category == "Cs":
+            return "Contains a lone surrogate, which is not a Unicode character."
+        if category == "Cc":
+            return f"Control characters (such as line breaks or tabs) are not allowed (found U+{ord(char):04X})."
+        if category == "Cf" and not (char in _ZERO_WIDTH_JOINERS and _joiner_in_context(text, index)):
+            kind = "Bidirectional formatting" if char in _BIDI_OPENERS or char in _BIDI_CLOSERS \
+                or char in "\u200e\u200f\u061c" else "Invisible formatting"
+            return f"{kind} characters are not allowed (found U+{ord(char):04X})."
+    return None
+
+
+def text_problem(text: str) -> str | None:
+    """Why `text` cannot be a multi-line field (a description), or None: line breaks and tabs are fine;
+    other control characters, lone surrogates and unbalanced bidirectional formatting are not."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cs":
+            return "Contains a lone surrogate, which is not a Unicode character."
+        if category == "Cc" and char not in "\n\r\t":
+            return f"Control characters are not allowed (found U+{ord(char):04X})."
+    if unbalanced_bidi(text.replace("\r", "\n")):
+        return "A right-to-left or left-to-right override is left open; close it (U+202C or U+2069) or remove it."
+    return None
+
+
+def header_text(value: str | None, max_length: int = 200) -> str:
+    """`value` made safe for a mail header, whatever is stored: every control, format, line or paragraph
+    separator becomes a space (a CR/LF can never start a new header), spaces are collapsed, lone surrogates
+    are replaced, and the result is cut to `max_length`."""
+    if not value:
+        return ""
+    cleaned = "".join(" " if unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp", "Cs"} else c for c in str(value))
+    return " ".join(cleaned.split())[:max_length]

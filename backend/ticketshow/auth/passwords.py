@@ -1,12 +1,15 @@
-"""Password hashing (argon2id) and the password policy."""
+"""Password hashing (argon2id), the OpaqueString profile (RFC 8265) and the password policy."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 import sys
+from dataclasses import dataclass
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from precis_i18n import get_profile
+
+from ..errors import Invalid
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256  # argon2 cost is linear in length; a cap keeps a huge password from being a DoS
@@ -41,12 +44,60 @@ def password_problems(password: str, username: str | None) -> list[str]:
     return problems
 
 
+_OPAQUE = get_profile("OpaqueString")
+
+
+def opaque_password(password: str) -> str:
+    """The password as RFC 8265's OpaqueString profile enforces it: non-ASCII spaces (the fullwidth space of
+    a Japanese keyboard) become ASCII spaces and the text is NFC, so the same password typed on another
+    device (NFD from macOS, NFC from Windows) is the same password. Raises Invalid (422, `password`) for
+    control characters and other code points the profile disallows."""
+    try:
+        return _OPAQUE.enforce(password)
+    except UnicodeEncodeError as exc:
+        kind = exc.reason.split("/")[-1]
+        what = "control characters" if kind == "controls" else "characters that are not allowed in passwords"
+        raise Invalid({"password": f"A password cannot contain {what}."}, "The password is not allowed.") from exc
+
+
 def hash_password(password: str) -> str:
+    """argon2id of the OpaqueString form: callers pass opaque_password(...)."""
     return _hasher.hash(password)
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a password check: true when it matched; `rehash` when the stored hash should be
+    replaced by hash_password(`password`) (made from the raw text before OpaqueString, or old parameters)."""
+
+    ok: bool
+    rehash: bool = False
+    password: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def _matches(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def verify_password(password_hash: str | None, password: str) -> Verdict:
+    """Check `password` (as typed) against the stored hash: its OpaqueString form first; then, for hashes
+    made before the profile was applied, the raw text (that hash is then upgraded by the caller)."""
+    try:
+        enforced = _OPAQUE.enforce(password)
+    except UnicodeEncodeError:
+        enforced = None
+    if password_hash is None:
+        _matches(_DUMMY_HASH, password)  # same work as for a real account: timing reveals no names
+        return Verdict(False)
+    if enforced is not None and _matches(password_hash, enforced):
+        return Verdict(True, _hasher.check_needs_rehash(password_hash), enforced)
+    if enforced != password and _matches(password_hash, password):
+        # An account whose hash was made from the raw text: it keeps working and moves to the profile's form.
+        return Verdict(True, enforced is not None, enforced or "")
+    return Verdict(False)

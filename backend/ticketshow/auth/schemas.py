@@ -9,13 +9,19 @@ from .passwords import COMMON_PASSWORDS_CHECKED, MAX_LENGTH, MIN_LENGTH
 
 
 class SignupIn(Schema):
-    username = TrimmedString(required=True, min_length=1, max_length=64,
-                             metadata={"description": "any script; unique regardless of case"})
+    # Checked by the service (auth/usernames.py): a look-alike of a taken name is 409 before the RFC 8265
+    # profile's 422, so an invisible character cannot turn "taken" into a mere format error.
+    username = String(required=True, validate=validate.Length(min=1, max=200), metadata={
+        "description": "RFC 8265 UsernameCaseMapped (letters and digits of any script, ASCII punctuation, "
+                       "single spaces between words; at most 64 characters); unique regardless of case, width, "
+                       "invisible characters and look-alike letters"})
     email = String(required=True, validate=validate.Length(max=254), metadata={"format": "idn-email"})
     password = String(required=True, validate=validate.Length(max=1024), metadata={
         "minLength": MIN_LENGTH, "maxLength": MAX_LENGTH,
         "description": f"{MIN_LENGTH} to {MAX_LENGTH} characters, not the username, not one of the "
-                       f"{COMMON_PASSWORDS_CHECKED:,} most common passwords (422 `weak_password` names every problem)"})
+                       f"{COMMON_PASSWORDS_CHECKED:,} most common passwords (422 `weak_password` names every "
+                       f"problem); RFC 8265 OpaqueString: compared after NFC and mapping non-ASCII spaces to "
+                       f"ASCII spaces"})
 
 
 class LoginIn(Schema):

@@ -17,16 +17,12 @@ from sqlalchemy import select
 from ..database import immediate_transaction, named_rows, pooled_sqlite, utcnow, writes
 from ..errors import Conflict, Invalid, NotFound, Unauthorized
 from ..extensions import db
-from ..text import fold
 from . import throttle
 from .models import ROLE_ADMIN, ROLE_USER, RevokedToken, User
-from .passwords import hash_password, password_problems, verify_password
+from .passwords import hash_password, opaque_password, password_problems, verify_password
+from .usernames import canonical_username, username_key
 
 log = logging.getLogger(__name__)
-
-
-def username_key(username: str) -> str:
-    return fold(username.strip())
 
 
 def _normalise_email(email: str) -> str:
@@ -36,17 +32,44 @@ def _normalise_email(email: str) -> str:
         raise Invalid({"email": str(exc)}) from exc
 
 
+def _username_taken(username: str) -> Conflict:
+    return Conflict("This username is taken (or one that looks the same).", code="username_taken",
+                    details={"username": [username]})
+
+
 def create_user(username: str, email: str, password: str, role: str = ROLE_USER) -> User:
-    username = username.strip()
-    email = _normalise_email(email)
-    problems = password_problems(password, username)
-    if problems:
-        raise Invalid({"password": problems}, "The password is too weak.", code="weak_password")
+    """Create an account. Usernames follow RFC 8265 (auth/usernames.py): a name whose look-alike key is
+    taken is 409 `username_taken` (case, width, invisible characters and confusable letters do not make a
+    new name); one the profile disallows is 422 naming `username`. Passwords follow the OpaqueString
+    profile (auth/passwords.py). Every invalid field is reported at once (422; `weak_password` when the
+    password is among them)."""
     key = username_key(username)
+    if db.session.scalar(select(User.id).where(User.username_key == key)) is not None:
+        raise _username_taken(username.strip())
+    problems: dict[str, list[str]] = {}
+    try:
+        username = canonical_username(username)
+    except Invalid as exc:
+        problems.update(exc.details)
+    try:
+        email = _normalise_email(email)
+    except Invalid as exc:
+        problems.update(exc.details)
+    try:
+        password = opaque_password(password)
+        weak = password_problems(password, username)
+        if weak:
+            problems["password"] = weak
+    except Invalid as exc:
+        problems.update(exc.details)
+    if problems:
+        weak_only = set(problems) == {"password"}
+        raise Invalid(problems, "The password is too weak." if weak_only else "Some fields are invalid.",
+                      code="weak_password" if "password" in problems else "validation_error")
     password_hash = hash_password(password)  # slow on purpose: done before taking the write lock
     with immediate_transaction(db.session):
         if db.session.scalar(select(User.id).where(User.username_key == key)) is not None:
-            raise Conflict("This username is taken.", code="username_taken", details={"username": [username]})
+            raise _username_taken(username)  # the unique index on username_key would refuse it anyway
         user = User(username=username, username_key=key, email=email, password_hash=password_hash, role=role)
         db.session.add(user)
     return user
@@ -56,9 +79,13 @@ def login(username: str, password: str, address: str) -> dict:
     key = username_key(username)
     throttle.check_allowed(key, address)
     user = db.session.scalar(select(User).where(User.username_key == key))
-    if not verify_password(user.password_hash if user else None, password):
+    verdict = verify_password(user.password_hash if user else None, password)
+    if not verdict:
         throttle.record_failure(key, address)
         raise Unauthorized("Invalid username or password.", code="invalid_credentials")
+    if verdict.rehash:  # a hash made before OpaqueString, or with older argon2 parameters
+        with immediate_transaction(db.session):
+            db.session.get(User, user.id).password_hash = hash_password(verdict.password)
     throttle.record_success(key)
     lifetime = timedelta(minutes=current_app.config["ACCESS_TOKEN_MINUTES"])
     token = create_access_token(identity=str(user.id), expires_delta=lifetime,

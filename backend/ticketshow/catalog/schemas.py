@@ -37,7 +37,7 @@ class TheatreIn(Schema):
     capacity = Capacity(required=True)
     address = TrimmedString(max_length=300, allow_none=True)
     caption = TrimmedString(max_length=200, allow_none=True, metadata={"description": "a one-line tagline"})
-    description = TrimmedString(max_length=5000, allow_none=True)
+    description = TrimmedString(max_length=5000, allow_none=True, multiline=True)
 
 
 class TheatreRef(Schema):
@@ -102,7 +102,7 @@ class DynamicPricingOut(Schema):
 class ShowIn(Schema):
     name = Name(required=True)
     caption = TrimmedString(max_length=200, allow_none=True)
-    description = TrimmedString(max_length=5000, allow_none=True)
+    description = TrimmedString(max_length=5000, allow_none=True, multiline=True)
     rating = Rating(required=True)
     tags = List(Tag(), required=True, validate=validate.Length(max=12))
     ticket_price = MoneyIn(required=True)

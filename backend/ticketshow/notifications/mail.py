@@ -5,9 +5,11 @@ import smtplib
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import make_msgid
 
 from flask import current_app
+
+from ..text import header_text
 
 # What a task retries on: the server refused, dropped us, or was not there at all.
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError)
@@ -32,10 +34,16 @@ class Mail:
 
 
 def build_message(mail: Mail, sender: str) -> EmailMessage:
+    """The message, with header values built safely whatever is stored: the display name and subject go
+    through text.header_text (no CR/LF or other control can start a new header, as "ann\r\nBcc: x" would)
+    and the recipient is a headerregistry.Address, which the default policy encodes as RFC 2047 UTF-8.
+    Raises ValueError only for an address that is not an address (that recipient's failure, nobody else's)."""
     message = EmailMessage()  # the default policy encodes non-ASCII names and subjects as RFC 2047 UTF-8
     message["From"] = sender
-    message["To"] = formataddr((mail.to_name, mail.to)) if mail.to_name else mail.to
-    message["Subject"] = mail.subject
+    to_name = header_text(mail.to_name, 120)
+    address = Address(addr_spec=header_text(mail.to, 254).replace(" ", ""))
+    message["To"] = Address(display_name=to_name, addr_spec=address.addr_spec) if to_name else address
+    message["Subject"] = header_text(mail.subject, 250)
     message["Message-ID"] = make_msgid(domain=_domain_of(sender))
     message.set_content(mail.text, charset="utf-8")
     if mail.html:
