@@ -14,7 +14,7 @@ from ..database import immediate_transaction
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..pagination import paginate
-from ..text import fold
+from ..auth.usernames import username_key
 from .models import StaffTheatre
 
 
@@ -76,7 +76,8 @@ def list_staff(*, q: str | None = None, role: str | None = None, theatre_id: int
     role); `role` and `theatre_id` narrow it. Items: {user_id, username, email, role, theatre_ids}."""
     statement = select(User)
     if q:
-        escaped = fold(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        # usernames are keyed by their look-alike skeleton (auth/usernames.py): search the same form
+        escaped = username_key(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         statement = statement.where(User.username_key.like(f"%{escaped}%", escape="\\"))
     elif role is None:
         statement = statement.where(or_(User.role == policy.ADMIN, User.role.in_(policy.STAFF_ROLES)))
