@@ -1,4 +1,7 @@
-"""gunicorn for a 2-core machine. Workers are processes (SQLite's write lock serialises them safely)."""
+"""gunicorn for a 2-core machine. Workers are processes (SQLite's write lock serialises them safely).
+
+`make run` (ticketshow/processes.py) passes --workers and --threads from the settings (WEB_CONCURRENCY,
+WEB_THREADS); these are the defaults for a gunicorn started by hand."""
 import multiprocessing
 import os
 import shutil
@@ -6,10 +9,10 @@ from pathlib import Path
 
 # cores + 1 processes: on 2 cores, 3 workers served /api/health at 1,572-1,820/s against 1,207-1,414/s
 # with 4, booked as fast or faster, and use ~90 MB less (docs/benchmarks.md, "Workers").
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+workers = multiprocessing.cpu_count() + 1
 # One thread per process: a thread holding the write queue must not wait on the GIL for its sibling
 # (measured in docs/benchmarks.md: 2 threads gave lower booking throughput and a longer tail).
-threads = int(os.environ.get("WEB_THREADS", 1))
+threads = 1
 worker_class = "gthread"
 timeout = 30
 graceful_timeout = 10

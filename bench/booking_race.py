@@ -27,7 +27,9 @@ sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts")]
 
 from redis_server import redis_server_binary  # noqa: E402
 from tests import race  # noqa: E402
-from tests.conftest import ADMIN_PASSWORD, LiveServer, free_port  # noqa: E402
+from ticketshow.processes import LocalServer, free_port  # noqa: E402
+
+ADMIN_PASSWORD = "bench-Admin-passw0rd-long"
 
 
 class Client:
@@ -126,7 +128,7 @@ def main() -> int:
     server = None
     try:
         time.sleep(0.3)
-        server = LiveServer(workdir, f"redis://127.0.0.1:{redis_port}/0").start()
+        server = LocalServer(workdir, f"redis://127.0.0.1:{redis_port}/0", admin_password=ADMIN_PASSWORD).start()
         print(f"server: gunicorn (backend/gunicorn.conf.py) on port {server.port}; preparing {args.clients} clients…",
               flush=True)
         arena = race.prepare(server.url, ADMIN_PASSWORD, clients=args.clients, seats=args.seats,

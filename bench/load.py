@@ -8,7 +8,7 @@
    transaction bulk-inserts 200 theatres, 2,000 shows (English, Hindi, Tamil and Japanese names, with
    tags), 50,000 screenings over the past and next two months, 5,000 users, their bookings and 500,000
    tickets (and ratings of past shows), exactly as the services would have written them.
-2. Starts a private redis-server and two servers the way `make run` does (tests.conftest.LiveServer:
+2. Starts a private redis-server and two servers the way `make run` does (ticketshow.processes.LocalServer:
    `flask prepare`, then gunicorn with backend/gunicorn.conf.py): one with the cache on (default TTL),
    one with CACHE_TTL_SECONDS=0 (cache off) on the same database, for cache-miss figures.
 3. Runs wrk (Lua scripts) for the same duration, threads and connections on each scenario, one after
@@ -44,7 +44,7 @@ import requests  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 
 from redis_server import redis_server_binary  # noqa: E402
-from tests.conftest import LiveServer, free_port  # noqa: E402
+from ticketshow.processes import LocalServer, free_port  # noqa: E402
 from ticketshow.text import fold  # noqa: E402
 
 PASSWORD = "bench-Passw0rd-long"
@@ -466,10 +466,10 @@ def main() -> int:
     data_dir.mkdir()
     wrk_log = workdir / "wrk.log"
     redis_process, redis_url = start_redis(workdir)
-    servers: list[LiveServer] = []
+    servers: list[LocalServer] = []
     try:
-        cached = LiveServer(data_dir, f"{redis_url}/0", CACHE_TTL_SECONDS="300")
-        uncached = LiveServer(data_dir, f"{redis_url}/1", CACHE_TTL_SECONDS="0")
+        cached = LocalServer(data_dir, f"{redis_url}/0", CACHE_TTL_SECONDS="300")
+        uncached = LocalServer(data_dir, f"{redis_url}/1", CACHE_TTL_SECONDS="0")
         uncached.log = data_dir / "gunicorn-uncached.log"
 
         print(f"[bench] data dir {data_dir}; migrating with `flask --app ticketshow prepare`…", flush=True)

@@ -1,31 +1,30 @@
 #!/usr/bin/env python3
-"""Start everything `make run` promises and stop all of it on Ctrl-C or SIGTERM.
+"""Start everything `make run` promises, keep it running, and stop all of it on Ctrl-C or SIGTERM.
 
-Order: Redis (only if none answers at REDIS_URL), then `flask prepare` (migrate, seed; once, before any
-worker forks), then gunicorn. A child that dies takes the others down with it, so a half-started app
-never lingers. Then the mail catcher (when SMTP_HOST is not set), the Celery worker and beat.
+The processes and their order are declared once, in backend/ticketshow/processes.py (Redis only if none
+answers at REDIS_URL, `flask prepare`, the mail catcher without SMTP_HOST, the Celery worker and beat,
+gunicorn); the settings come from ticketshow.config.Settings, as the app reads them. A failure while
+starting stops everything; afterwards a process that dies is restarted with backoff (processes.Supervisor).
 """
 from __future__ import annotations
 
 import ctypes
 import os
 import signal
-import socket
-import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-BACKEND = ROOT / "backend"
-VENV_BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "backend")]
+os.chdir(ROOT / "backend")  # gunicorn.conf.py, wsgi.py and `flask --app ticketshow` live here
 
 from redis_server import ensure_redis  # noqa: E402
 
-children: list[tuple[str, subprocess.Popen]] = []
-stopping = False
+from ticketshow.config import Settings  # noqa: E402
+from ticketshow.processes import StartupFailed, Supervisor, plan  # noqa: E402
 
 
 def log(message: str) -> None:
@@ -40,31 +39,16 @@ def _die_with_parent() -> None:
         pass
 
 
-def start(name: str, argv: list[str], **kwargs) -> subprocess.Popen:
-    log(f"starting {name}: {' '.join(argv)}")
-    process = subprocess.Popen(argv, cwd=kwargs.pop("cwd", BACKEND), **kwargs)
-    children.append((name, process))
-    return process
-
-
-def stop_all(reason: str) -> None:
-    global stopping
-    if stopping:
-        return
-    stopping = True
-    log(f"stopping ({reason})")
-    for name, process in reversed(children):
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    deadline = time.time() + 15
-    for name, process in reversed(children):
-        try:
-            process.wait(timeout=max(deadline - time.time(), 0.1))
-        except subprocess.TimeoutExpired:
-            log(f"{name} did not stop in time; killing it")
-            process.kill()
-            process.wait()
-    log("everything stopped")
+def _answers(settings) -> bool:
+    """The web server answers HTTP (any status: /api/health may be 503 while Redis warms up)."""
+    host = "127.0.0.1" if settings.host in {"0.0.0.0", "::", ""} else settings.host
+    try:
+        with urllib.request.urlopen(f"http://{host}:{settings.port}/api/health", timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
 
 
 def main() -> int:
@@ -73,59 +57,37 @@ def main() -> int:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda signum, _frame: (_ for _ in ()).throw(KeyboardInterrupt(signum)))
 
-    data_dir = Path(os.environ.get("TICKETSHOW_DATA_DIR") or ROOT / "instance").resolve()
-    os.environ["TICKETSHOW_DATA_DIR"] = str(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    port = os.environ.get("PORT") or "5000"
-    host = os.environ.get("HOST") or "127.0.0.1"
-
+    os.environ.setdefault("TICKETSHOW_DATA_DIR", str(ROOT / "instance"))
+    settings = Settings.from_env()
+    os.environ["TICKETSHOW_DATA_DIR"] = str(settings.data_dir)  # absolute, for every child
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    supervisor = Supervisor(os.environ, log=log)
     try:
-        redis_argv = ensure_redis(redis_url, data_dir, log)
-        if redis_argv:
-            start("redis", redis_argv, cwd=data_dir, stdout=subprocess.DEVNULL)
-            _wait_for_port(urlparse(redis_url).hostname or "127.0.0.1", urlparse(redis_url).port or 6379, 20)
-
-        flask = [str(VENV_BIN / "flask"), "--app", "ticketshow"]
-        prepared = subprocess.run(flask + ["prepare"], cwd=BACKEND)
-        if prepared.returncode:
-            log("database preparation failed; see above")
-            stop_all("preparation failed")
-            return prepared.returncode
-
-        if not os.environ.get("SMTP_HOST"):  # no mail server configured: keep mail in the data dir
-            start("mail", [str(VENV_BIN / "python"), "-m", "ticketshow.notifications.mail_catcher",
-                           "--port", os.environ.get("SMTP_PORT") or "8025", "--dir", str(data_dir / "mail")])
-        celery = [str(VENV_BIN / "celery"), "-A", "ticketshow.worker"]
-        start("worker", celery + ["worker", "-Q", "mail,reports,exports,default", "--loglevel=INFO",
-                                  "--concurrency=2", "--hostname=ticketshow@%h"])
-        start("beat", celery + ["beat", "--loglevel=INFO"])
-        start("web", [str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--bind", f"{host}:{port}",
-                      "wsgi:app"])
-        log(f"Ticket Show is starting at http://{host}:{port}  (Ctrl-C stops everything)")
+        try:
+            supervisor.start_all(plan(settings, redis_argv=ensure_redis(settings.redis_url, settings.data_dir, log)))
+            supervisor.wait_until(lambda: _answers(settings), 120, "the web server")
+        except StartupFailed as exc:
+            log(f"start-up failed: {exc}; see above")
+            supervisor.stop_all()
+            log("everything stopped")
+            return 1
+        log(f"Ticket Show is starting at http://{settings.host}:{settings.port}  (Ctrl-C stops everything)")
         while True:
-            for name, process in children:
-                if process.poll() is not None:
-                    stop_all(f"{name} exited with {process.returncode}")
-                    return 1
+            supervisor.tend()
             if os.getppid() != parent:
-                stop_all("make went away")
+                log("stopping (make went away)")
+                supervisor.stop_all()
                 return 1
             time.sleep(0.5)
     except KeyboardInterrupt:
-        stop_all("signal received")
+        log("stopping (signal received)")
+        supervisor.stop_all()
+        log("everything stopped")
         return 0
-
-
-def _wait_for_port(host: str, port: int, seconds: float) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            with socket.create_connection((host, port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"nothing listens on {host}:{port} after {seconds}s")
+    except StartupFailed as exc:  # a process that must not be restarted died
+        log(f"stopping ({exc})")
+        supervisor.stop_all()
+        return 1
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,15 +19,10 @@ from redis_server import redis_server_binary  # noqa: E402
 
 from ticketshow import create_app  # noqa: E402
 from ticketshow.config import Settings  # noqa: E402
+from ticketshow.processes import LocalServer, free_port  # noqa: E402,F401  (free_port: tests import it from here)
 
 ADMIN_PASSWORD = "Admin-Test-Passw0rd!"
 USER_PASSWORD = "user-Test-passw0rd"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -157,60 +151,13 @@ def admin(api):
     return api.admin_headers()
 
 
-class LiveServer:
-    """The app as `make run` starts it: `flask prepare`, then gunicorn with several worker processes."""
+class LiveServer(LocalServer):
+    """The app as `make run` starts it (ticketshow.processes: `flask prepare`, then gunicorn with several
+    worker processes; with_worker adds the mail catcher and a Celery worker), with the tests' admin."""
 
     def __init__(self, data_dir: Path, redis_url: str, app_module: str = "wsgi:app", with_worker: bool = False,
                  **env):
-        self.data_dir, self.port = data_dir, free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = data_dir / "gunicorn.log"
-        self.env = dict(os.environ, TICKETSHOW_DATA_DIR=str(data_dir), REDIS_URL=redis_url, PORT=str(self.port),
-                        ADMIN_USERNAME="admin", ADMIN_PASSWORD=ADMIN_PASSWORD, DEMO_DATA="0", ACCESS_LOG="",
-                        **env)
-        self.app_module = app_module
-        self.with_worker = with_worker
-        self.process = self.worker = self.mail = None
-
-    def __getitem__(self, key):  # fixtures hand out dict-like access: live_server["url"]
-        return getattr(self, {"url": "url", "data_dir": "data_dir", "log": "log"}[key])
-
-    def start(self) -> "LiveServer":
-        import requests
-        backend, bin_dir = ROOT / "backend", Path(sys.executable).parent
-        subprocess.run([str(bin_dir / "flask"), "--app", "ticketshow", "prepare"], cwd=backend, env=self.env,
-                       check=True, stdout=subprocess.DEVNULL)
-        if self.with_worker:  # as `make run` starts them, for journeys that export or mail
-            self.mail = subprocess.Popen(
-                [sys.executable, "-m", "ticketshow.notifications.mail_catcher", "--port", self.env["SMTP_PORT"],
-                 "--dir", str(self.data_dir / "mail")], cwd=backend, env=self.env,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            with open(self.data_dir / "worker.log", "wb") as log:
-                self.worker = subprocess.Popen(
-                    [str(bin_dir / "celery"), "-A", "ticketshow.worker", "worker", "-Q", "mail,reports,exports,default",
-                     "--concurrency=1", "--loglevel=WARNING", "--hostname", f"e2e-{self.port}@%h"],
-                    cwd=backend, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                [str(bin_dir / "gunicorn"), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}",
-                 self.app_module], cwd=backend, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while True:
-            try:
-                if requests.get(f"{self.url}/api/health", timeout=2).status_code == 200:
-                    return self
-            except requests.RequestException:  # not listening yet, or workers still booting
-                pass
-            if time.time() > deadline or self.process.poll() is not None:
-                self.stop()
-                raise RuntimeError(f"live server did not start:\n{self.log.read_text()[-3000:]}")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        for process in (self.process, self.worker, self.mail):
-            if process and process.poll() is None:
-                process.terminate()
-                process.wait(timeout=20)
+        super().__init__(data_dir, redis_url, app_module, with_worker, admin_password=ADMIN_PASSWORD, **env)
 
 
 @pytest.fixture(scope="session")

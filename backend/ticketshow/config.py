@@ -5,26 +5,27 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 from dotenv import load_dotenv
 
 
-def _env(name: str, default: str) -> str:
-    value = os.environ.get(name, "").strip()
+def _env(source: Mapping[str, str], name: str, default: str) -> str:
+    value = source.get(name, "").strip()
     return value or default
 
 
-def _int_env(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
+def _int_env(source: Mapping[str, str], name: str, default: int) -> int:
+    raw = source.get(name, "").strip()
     try:
         return int(raw) if raw else default
     except ValueError as exc:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
 
 
-def _minutes_env(name: str, default: float) -> float:
+def _minutes_env(source: Mapping[str, str], name: str, default: float) -> float:
     """Minute settings accept decimals (API.md: `HOLD_MINUTES=0.25` is 15 seconds), never a negative."""
-    raw = os.environ.get(name, "").strip()
+    raw = source.get(name, "").strip()
     try:
         value = float(raw) if raw else default
     except ValueError as exc:
@@ -68,8 +69,8 @@ class Settings:
     job_retry_max_minutes: int = 240
     job_stale_minutes: int = 5
     job_heartbeat_seconds: int = 30
-    # The processes `make run` starts (processes.py): gunicorn's workers and threads, its access log
-    # ("-" is stdout, "" none), the Celery worker's concurrency.
+    # The processes `make run` starts (processes.py): gunicorn's workers and threads, the Celery worker's
+    # concurrency; the request log line (observability.py: "" turns it off).
     web_concurrency: int = field(default_factory=lambda: (os.cpu_count() or 1) + 1)
     web_threads: int = 1
     access_log: str = "-"
@@ -91,39 +92,44 @@ class Settings:
         return self.data_dir / "exports"
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
-        load_dotenv(override=False)
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        """Every setting from `environ` (default: the process environment and a .env file), then `overrides`.
+        scripts/run.py and the tests' live server read the settings of the processes they start this way."""
+        if environ is None:
+            load_dotenv(override=False)
+            environ = os.environ
+        source = environ
         values = dict(
-            data_dir=Path(_env("TICKETSHOW_DATA_DIR", "./instance")).resolve(),
-            redis_url=_env("REDIS_URL", "redis://127.0.0.1:6379/0"),
-            port=_int_env("PORT", 5000),
-            host=_env("HOST", "127.0.0.1"),
-            demo_data=_env("DEMO_DATA", "1") not in {"0", "false", "no", "off"},
-            admin_username=_env("ADMIN_USERNAME", "admin"),
-            admin_password=os.environ.get("ADMIN_PASSWORD") or None,
-            smtp_host=os.environ.get("SMTP_HOST") or None,
-            smtp_port=_int_env("SMTP_PORT", 8025),
-            mail_from=_env("MAIL_FROM", "Ticket Show <no-reply@ticketshow.local>"),
-            gchat_webhook_url=os.environ.get("GCHAT_WEBHOOK_URL") or None,
-            app_timezone=_env("APP_TIMEZONE", "Asia/Kolkata"),
-            reminder_at=_env("REMINDER_AT", "18:00"),
-            access_token_minutes=_int_env("ACCESS_TOKEN_MINUTES", 12 * 60),
-            cache_ttl_seconds=_int_env("CACHE_TTL_SECONDS", 300),
-            booking_max_quantity=_int_env("BOOKING_MAX_QUANTITY", 10),
-            cancellation_cutoff_minutes=_int_env("CANCELLATION_CUTOFF_MINUTES", 60),
-            celery_broker_url=os.environ.get("CELERY_BROKER_URL") or None,
-            changeover_minutes=_minutes_env("CHANGEOVER_MINUTES", 20.0),
-            app_url=_env("APP_URL", f"http://127.0.0.1:{_int_env('PORT', 5000)}"),
-            admin_email=_env("ADMIN_EMAIL", "admin@ticketshow.example"),
-            job_max_attempts=max(_int_env("JOB_MAX_ATTEMPTS", 8), 1),
-            job_retry_first_minutes=max(_int_env("JOB_RETRY_FIRST_MINUTES", 5), 1),
-            job_retry_max_minutes=max(_int_env("JOB_RETRY_MAX_MINUTES", 240), 1),
-            job_stale_minutes=max(_int_env("JOB_STALE_MINUTES", 5), 1),
-            job_heartbeat_seconds=max(_int_env("JOB_HEARTBEAT_SECONDS", 30), 1),
-            web_concurrency=max(_int_env("WEB_CONCURRENCY", (os.cpu_count() or 1) + 1), 1),
-            web_threads=max(_int_env("WEB_THREADS", 1), 1),
-            access_log=os.environ.get("ACCESS_LOG", "-"),
-            worker_concurrency=max(_int_env("WORKER_CONCURRENCY", 2), 1),
+            data_dir=Path(_env(source, "TICKETSHOW_DATA_DIR", "./instance")).resolve(),
+            redis_url=_env(source, "REDIS_URL", "redis://127.0.0.1:6379/0"),
+            port=_int_env(source, "PORT", 5000),
+            host=_env(source, "HOST", "127.0.0.1"),
+            demo_data=_env(source, "DEMO_DATA", "1") not in {"0", "false", "no", "off"},
+            admin_username=_env(source, "ADMIN_USERNAME", "admin"),
+            admin_password=source.get("ADMIN_PASSWORD") or None,
+            smtp_host=source.get("SMTP_HOST") or None,
+            smtp_port=_int_env(source, "SMTP_PORT", 8025),
+            mail_from=_env(source, "MAIL_FROM", "Ticket Show <no-reply@ticketshow.local>"),
+            gchat_webhook_url=source.get("GCHAT_WEBHOOK_URL") or None,
+            app_timezone=_env(source, "APP_TIMEZONE", "Asia/Kolkata"),
+            reminder_at=_env(source, "REMINDER_AT", "18:00"),
+            access_token_minutes=_int_env(source, "ACCESS_TOKEN_MINUTES", 12 * 60),
+            cache_ttl_seconds=_int_env(source, "CACHE_TTL_SECONDS", 300),
+            booking_max_quantity=_int_env(source, "BOOKING_MAX_QUANTITY", 10),
+            cancellation_cutoff_minutes=_int_env(source, "CANCELLATION_CUTOFF_MINUTES", 60),
+            celery_broker_url=source.get("CELERY_BROKER_URL") or None,
+            changeover_minutes=_minutes_env(source, "CHANGEOVER_MINUTES", 20.0),
+            app_url=_env(source, "APP_URL", f"http://127.0.0.1:{_int_env(source, 'PORT', 5000)}"),
+            admin_email=_env(source, "ADMIN_EMAIL", "admin@ticketshow.example"),
+            job_max_attempts=max(_int_env(source, "JOB_MAX_ATTEMPTS", 8), 1),
+            job_retry_first_minutes=max(_int_env(source, "JOB_RETRY_FIRST_MINUTES", 5), 1),
+            job_retry_max_minutes=max(_int_env(source, "JOB_RETRY_MAX_MINUTES", 240), 1),
+            job_stale_minutes=max(_int_env(source, "JOB_STALE_MINUTES", 5), 1),
+            job_heartbeat_seconds=max(_int_env(source, "JOB_HEARTBEAT_SECONDS", 30), 1),
+            web_concurrency=max(_int_env(source, "WEB_CONCURRENCY", (os.cpu_count() or 1) + 1), 1),
+            web_threads=max(_int_env(source, "WEB_THREADS", 1), 1),
+            access_log=source.get("ACCESS_LOG", "-"),
+            worker_concurrency=max(_int_env(source, "WORKER_CONCURRENCY", 2), 1),
         )
         values.update(overrides)
         return cls(**values)

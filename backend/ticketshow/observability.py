@@ -40,7 +40,7 @@ def request_id() -> str | None:
 def register_request_hooks(app) -> None:
     """Install the hooks; call before any other after_request hook so ours runs last and sees the
     final status (Flask runs after_request hooks in reverse order of registration)."""
-    enabled = os.environ.get("ACCESS_LOG", "-") != ""  # ACCESS_LOG="" turns the line off (tests, benchmarks)
+    enabled = app.config["SETTINGS"].access_log != ""  # ACCESS_LOG="" turns the line off (tests, benchmarks)
     if enabled and not access_log.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
