@@ -7,7 +7,7 @@ from apiflask import APIFlask
 from flask import request
 from werkzeug.routing import Map
 
-from .config import Settings, load_secret_key
+from .config import Settings, load_secret_key, secure_data_dir
 from .database import configure_sqlite_engine
 from .errors import ERROR_SCHEMA, register_error_handlers
 from .fields import RowIdConverter
@@ -37,10 +37,10 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     """The app. `serving_only` (gunicorn) leaves out the migration commands: Alembic costs each web
     worker about 10 MB, and workers never migrate (`flask prepare` does, before they start)."""
     settings = settings or Settings.from_env()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secure_data_dir(settings.data_dir)  # 0700, and files this process writes are 0600
 
     app = _App(__name__, title="Ticket Show API", version="1.0.0",
-                   spec_path="/api/openapi.json", docs_path="/api/docs", static_folder=None)
+                   spec_path="/api/openapi.json", docs_path=None, static_folder=None)
     app.json = DecimalJSONProvider(app)
     app.url_map.converters["int"] = RowIdConverter  # before any route is added
     app.config.update(
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
         CANCELLATION_CUTOFF_MINUTES=settings.cancellation_cutoff_minutes,
         LOGIN_WINDOW_SECONDS=settings.login_window_seconds,
         CHANGEOVER_MINUTES=settings.changeover_minutes,
+        HEALTH_WRITE_PROBE_SECONDS=settings.health_write_probe_seconds,
         ADMIN_EMAIL=settings.admin_email,
         MEDIA_DIR=settings.media_dir,
         UI_DIST=settings.ui_dist or Path(__file__).resolve().parents[2] / "frontend" / "dist",
@@ -121,6 +122,8 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     register_error_handlers(app)
     register_compression(app)
     register_spa(app)
+    from .security import register_security
+    register_security(app)  # CSP and friends on every answer; /api/docs from local, pinned files
     from . import policy
     policy.declare_framework_routes(app)
     register_cli(app)

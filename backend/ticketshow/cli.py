@@ -17,7 +17,10 @@ def register_cli(app) -> None:
 
         from .auth import service as auth_service
 
+        from .config import secure_data_dir
+
         settings = current_app.config["SETTINGS"]
+        secure_data_dir(settings.data_dir, existing_files=True)  # files made by older versions too
         upgrade()
         user, generated = auth_service.ensure_admin(settings.data_dir, settings.admin_username,
                                                     settings.admin_password)

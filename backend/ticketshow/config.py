@@ -57,6 +57,7 @@ class Settings:
     login_max_failures: int = 10
     login_window_seconds: int = 15 * 60
     changeover_minutes: float = 20.0  # between screenings in one theatre (API.md, CHANGEOVER_MINUTES)
+    health_write_probe_seconds: float = 5.0  # /api/health probes a write at most this often per process
     # Celery's broker and result store; defaults to REDIS_URL (tests give Celery its own db number).
     celery_broker_url: str | None = None
     app_url: str = "http://127.0.0.1:5000"
@@ -135,17 +136,50 @@ class Settings:
         return cls(**values)
 
 
+MIN_SECRET_KEY_BYTES = 32  # HS256 signs with it: RFC 7518 3.2 asks for a key of at least the hash size
+
+
+def secure_data_dir(data_dir: Path, *, existing_files: bool = False) -> None:
+    """The data dir is the owner's alone: created 0700, and from here on this process creates files 0600
+    and directories 0700 (umask 077): the database, its WAL, uploads, exports, reports, the secret key.
+    With `existing_files` (`flask prepare`, once before the servers start) files and folders already in
+    it are tightened too."""
+    os.umask(0o077)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(data_dir, 0o700)
+    if existing_files:
+        for root, folders, files in os.walk(data_dir):
+            for name in folders:
+                os.chmod(os.path.join(root, name), 0o700)
+            for name in files:
+                path = os.path.join(root, name)
+                if not os.path.islink(path):
+                    os.chmod(path, 0o600)
+
+
 def load_secret_key(data_dir: Path) -> str:
-    """SECRET_KEY from the environment, else one generated once and kept (mode 600) in the data dir."""
+    """SECRET_KEY from the environment, else one generated once and kept (mode 600) in the data dir.
+
+    A key under 32 bytes is refused at start-up (SystemExit): tokens signed with a short key can be forged
+    by guessing it offline."""
     if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
+        key = os.environ["SECRET_KEY"]
+        if len(key.encode("utf-8")) < MIN_SECRET_KEY_BYTES:
+            raise SystemExit(f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes (it signs login tokens); "
+                             f"unset it to have one generated, or use e.g. `python -c 'import secrets; "
+                             f"print(secrets.token_urlsafe(48))'`.")
+        return key
     path = data_dir / "secret-key"
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         # O_EXCL: when several processes start at once, exactly one writes the key.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return path.read_text().strip()
+        key = path.read_text().strip()
+        if len(key.encode("utf-8")) < MIN_SECRET_KEY_BYTES:
+            raise SystemExit(f"{path} holds a key under {MIN_SECRET_KEY_BYTES} bytes; delete it to have a new one "
+                             f"generated (everyone will have to log in again).")
+        return key
     with os.fdopen(fd, "w") as fh:
         key = secrets.token_urlsafe(48)
         fh.write(key)

@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path,
                         default=Path(os.environ.get("TICKETSHOW_DATA_DIR") or "instance").resolve() / "mail")
     args = parser.parse_args()
+    os.umask(0o077)  # the caught mail sits in the data dir: the owner's alone, like everything there
     controller = Controller(MailboxHandler(args.dir, log=lambda line: print(line, flush=True)),
                             hostname=args.host, port=args.port)
     controller.start()

@@ -11,6 +11,7 @@ from ..auth.guards import auth_required
 from ..errors import NotFound
 from ..jobs import clock
 from ..jobs.schemas import MONTH_PATTERN
+from ..security import REPORT_CSP
 from . import service
 
 bp = APIBlueprint("reports", __name__, url_prefix="/api", tag="Reports")
@@ -49,5 +50,7 @@ def monthly_report(query):
         return Response(service.render_pdf(report), mimetype="application/pdf", headers={
             "Content-Disposition": f'inline; filename="ticket-show-{report.month_key}.pdf"',
             "Cache-Control": "private, no-store"})
+    # Opened on its own, the report runs no script and gets a unique origin (CSP sandbox); the UI shows it
+    # in a sandboxed iframe too.
     return Response(service.render_html(report, for_mail=False), mimetype="text/html",
-                    headers={"Cache-Control": "private, no-store"})
+                    headers={"Cache-Control": "private, no-store", "Content-Security-Policy": REPORT_CSP})

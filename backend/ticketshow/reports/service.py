@@ -9,8 +9,10 @@
 """
 from __future__ import annotations
 
+import hashlib
+import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Callable
@@ -151,10 +153,42 @@ def render_text(report: MonthlyReport) -> str:
     return render("emails/monthly_report.txt", **_context(report))
 
 
+def _no_fetching(url: str, *args, **kwargs):
+    """WeasyPrint's resource fetcher: the report is self-contained, so nothing is fetched (no request to
+    another host can be made from a PDF render, whatever text a report holds)."""
+    if url.startswith("data:"):
+        from weasyprint.urls import default_url_fetcher
+
+        return default_url_fetcher(url, *args, **kwargs)
+    raise ValueError(f"the report does not load {url[:80]}")
+
+
 def render_pdf(report: MonthlyReport) -> bytes:
+    """The report as a PDF, from a cache per user and month: WeasyPrint takes about a second of CPU, which a
+    web worker must not spend on every download. The cache key is a hash of the report's content (its
+    render with the generation time left out), so a new booking in the month makes a new PDF and a repeat
+    download or the mailed copy reuses it. Files live in $TICKETSHOW_DATA_DIR/report-cache/<user id>/,
+    written atomically; older renders of the same month are removed."""
     from weasyprint import HTML  # imported late: it loads Pango, which the web workers rarely need
 
-    return HTML(string=render("pdf/monthly_report.html", **_context(report))).write_pdf()
+    content = render("pdf/monthly_report.html", **_context(replace(report, generated_at=datetime(2000, 1, 1))))
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:24]
+    folder = current_app.config["SETTINGS"].data_dir / "report-cache" / str(report.user.id)
+    path = folder / f"{report.month_key}-{digest}.pdf"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    pdf = HTML(string=render("pdf/monthly_report.html", **_context(report)), url_fetcher=_no_fetching).write_pdf()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    partial = folder / f".{path.name}.{os.getpid()}.partial"
+    partial.write_bytes(pdf)
+    os.chmod(partial, 0o600)
+    os.replace(partial, path)
+    for old in folder.glob(f"{report.month_key}-*.pdf"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return pdf
 
 
 def report_mail(report: MonthlyReport) -> mail.Mail:
