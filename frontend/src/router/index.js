@@ -46,14 +46,24 @@ const routes = [
   {
     path: '/admin',
     component: () => import('@/views/admin/AdminView.vue'),
-    meta: { requiresAuth: true, requiresAdmin: true },
+    // The staff area: the admin's, and a manager's for their theatres. Each page names the permission it
+    // needs (GET /api/auth/me `permissions`, from backend/ticketshow/policy.py).
+    meta: { requiresAuth: true, permission: 'view_dashboard' },
     children: [
       { path: '', name: 'admin', redirect: { name: 'admin-dashboard' } },
       { path: 'dashboard', name: 'admin-dashboard', component: () => import('@/views/admin/AdminDashboardView.vue'), meta: { title: 'Admin · Dashboard' } },
-      { path: 'theatres', name: 'admin-theatres', component: () => import('@/views/admin/AdminTheatresView.vue'), meta: { title: 'Admin · Theatres' } },
-      { path: 'shows', name: 'admin-shows', component: () => import('@/views/admin/AdminShowsView.vue'), meta: { title: 'Admin · Shows' } },
-      { path: 'screenings', name: 'admin-screenings', component: () => import('@/views/admin/AdminScreeningsView.vue'), meta: { title: 'Admin · Screenings' } },
+      { path: 'theatres', name: 'admin-theatres', component: () => import('@/views/admin/AdminTheatresView.vue'), meta: { title: 'Admin · Theatres', permission: 'edit_catalogue' } },
+      { path: 'shows', name: 'admin-shows', component: () => import('@/views/admin/AdminShowsView.vue'), meta: { title: 'Admin · Shows', permission: 'edit_catalogue' } },
+      { path: 'screenings', name: 'admin-screenings', component: () => import('@/views/admin/AdminScreeningsView.vue'), meta: { title: 'Admin · Screenings', permission: 'manage_theatres' } },
+      { path: 'staff', name: 'admin-staff', component: () => import('@/views/admin/AdminStaffView.vue'), meta: { title: 'Admin · Staff', permission: 'manage_staff' } },
+      { path: 'audit', name: 'admin-audit', component: () => import('@/views/admin/AdminAuditView.vue'), meta: { title: 'Admin · Audit', permission: 'read_audit' } },
     ],
+  },
+  {
+    path: '/scanner',
+    name: 'scanner',
+    component: () => import('@/views/ScannerView.vue'),
+    meta: { title: 'Scanner', requiresAuth: true, permission: 'check_in' },
   },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'Page not found' } },
 ]
@@ -76,14 +86,15 @@ export function safeRedirect(value) {
 router.beforeEach(async (to) => {
   const auth = useAuthStore()
   if (to.meta.guestOnly && auth.isLoggedIn) return safeRedirect(to.query.redirect)
-  if (!to.meta.requiresAuth && !to.meta.requiresAdmin) return true
+  if (!to.meta.requiresAuth) return true
 
   if (!auth.isLoggedIn) return { name: 'login', query: { redirect: to.fullPath } }
   await auth.ensureUser() // roles may have changed since the last visit
   if (!auth.isLoggedIn) return { name: 'login', query: { redirect: to.fullPath } }
-  if (to.meta.requiresAdmin && !auth.isAdmin) {
-    useToast().error('That page is for administrators only.')
-    return { name: 'home' }
+  const needed = to.matched.map((record) => record.meta.permission).filter(Boolean)
+  if (!needed.every((permission) => auth.can(permission))) {
+    useToast().error(auth.role === 'user' ? 'That page is for staff only.' : 'Your role does not include that page.')
+    return auth.landingPath
   }
   return true
 })

@@ -30,11 +30,39 @@ export const useAuthStore = defineStore('auth', {
   getters: {
     isLoggedIn: (state) => Boolean(state.token),
     isAdmin: (state) => Boolean(state.token && state.user?.roles?.includes('admin')),
+    /**
+     * What the server says this user may use (GET /api/auth/me `permissions`: manage_theatres, check_in,
+     * read_audit…). Only shapes the UI: the server decides again on every request (backend policy.py).
+     */
+    permissions: (state) => (state.token ? state.user?.permissions ?? [] : []),
+    /** Theatre ids a manager or scanner works at ([] for others; the admin has every theatre). */
+    theatreIds: (state) => (state.token ? state.user?.theatre_ids ?? [] : []),
+    /** 'admin' | 'manager' | 'scanner' | 'user' | null (logged out). */
+    role: (state) => (state.token ? state.user?.roles?.[0] ?? 'user' : null),
+    /** The staff area (/admin) is for the admin and for managers. */
+    hasStaffArea() {
+      return this.permissions.includes('view_dashboard')
+    },
+    /** Where a login without a redirect lands: a scanner's work is at the door. */
+    landingPath() {
+      return this.role === 'scanner' ? '/scanner' : '/'
+    },
     /** The place the user chose as theirs (preselects place filters), or ''. */
     preferredPlace: (state) => (state.token && state.user?.preferences?.place) || '',
   },
 
   actions: {
+    can(permission) {
+      return this.permissions.includes(permission)
+    },
+
+    /** The theatres among `theatres` this user may run: all for the admin, their own for staff. */
+    ownTheatres(theatres) {
+      if (this.isAdmin) return theatres
+      const mine = new Set(this.theatreIds)
+      return theatres.filter((theatre) => mine.has(theatre.id))
+    },
+
     persist() {
       if (this.token) {
         localStorage.setItem(

@@ -1,0 +1,113 @@
+"""Staff: the admin makes a user the manager of one theatre on the Staff page; the manager sees only their
+theatre's pages and screenings, and moves a screening's price there (the API refuses the other theatre);
+a scanner lands on the Scanner page; the admin finds the manager's change on the Audit page — at a phone
+and a desktop viewport, with axe checks on the new pages."""
+import os
+
+import requests
+from playwright.sync_api import expect
+
+from tests.conftest import ADMIN_PASSWORD
+from tests.e2e.test_accessibility import axe_violations
+from tests.e2e.test_booking_journey import PASSWORD, Backstage, at
+from tests.e2e.test_foundation_journey import admin_tab, log_in, open_menu_if_collapsed
+
+
+def log_out(page):
+    open_menu_if_collapsed(page)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+
+
+def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(ui, live_server):
+    page, tag = ui.page, f"{os.urandom(3).hex()}{ui.viewport[0]}"
+    stage = Backstage(live_server.url)
+    mine = stage.post("/api/theatres", {"name": f"Mine {tag}", "place": "Pune", "capacity": 30})
+    theirs = stage.post("/api/theatres", {"name": f"Theirs {tag}", "place": "Pune", "capacity": 30})
+    show = stage.post("/api/shows", {"name": f"Staff show {tag}", "rating": 4, "tags": ["drama"], "ticket_price": 150,
+                                     "screenings": [{"theatre_id": mine["id"], "starts_at": at(days=2)},
+                                                    {"theatre_id": theirs["id"], "starts_at": at(days=3)}]})
+    by_theatre = {s["theatre"]["id"]: s["id"] for s in stage.screenings(show["id"])}
+    manager_name, scanner_name = f"mgr-{tag}", f"door-{tag}"
+    manager = stage.post("/api/auth/signup", {"username": manager_name, "email": "m@example.com", "password": PASSWORD})
+    scanner = stage.post("/api/auth/signup", {"username": scanner_name, "email": "s@example.com", "password": PASSWORD})
+
+    # The admin finds the user on the Staff page and makes them the manager of one theatre.
+    log_in(page, "admin", ADMIN_PASSWORD)
+    open_menu_if_collapsed(page)
+    page.get_by_role("link", name="Admin", exact=True).click()
+    admin_tab(page, "Staff")
+    page.get_by_label("Find a user by username").fill(manager_name)
+    page.get_by_role("button", name="Search").click()
+    row = page.get_by_role("listitem").filter(has_text=manager_name)
+    row.get_by_role("button", name="Change role").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Manager").check()
+    dialog.get_by_label(f"Mine {tag}, Pune").check()
+    assert axe_violations(page, "staff role dialog") == []
+    ui.shot("staff-role-dialog")
+    dialog.get_by_role("button", name="Save role").click()
+    expect(page.get_by_text(f"{manager_name} is now a manager at Mine {tag}.")).to_be_visible()
+    expect(row.get_by_text("manager", exact=True)).to_be_visible()
+    assert axe_violations(page, "staff page") == []
+    staff = requests.get(f"{live_server.url}/api/admin/staff", params={"q": manager_name}, headers=stage.admin).json()
+    assert staff["items"][0]["role"] == "manager" and staff["items"][0]["theatre_ids"] == [mine["id"]]
+    requests.put(f"{live_server.url}/api/admin/staff/{scanner['id']}", headers=stage.admin,
+                 json={"role": "scanner", "theatre_ids": [mine["id"]]}).raise_for_status()
+    log_out(page)
+
+    # The manager sees their theatre's area only, and moves their screening's price.
+    log_in(page, manager_name, PASSWORD)
+    open_menu_if_collapsed(page)
+    page.get_by_role("link", name="Manage", exact=True).click()
+    expect(page.get_by_role("heading", name="Manage your theatres")).to_be_visible()
+    tabs = page.get_by_role("navigation", name="Admin sections").get_by_role("link")
+    expect(tabs).to_have_text(["Dashboard", "Screenings"])
+    expect(page.get_by_role("heading", name="Past exports")).to_be_visible()
+    expect(page.get_by_text(f"Theirs {tag}")).to_have_count(0)  # the dashboard covers their theatre only
+    admin_tab(page, "Screenings")
+    row = page.get_by_role("listitem").filter(has_text=f"Staff show {tag}")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(f"Mine {tag}")
+    row.get_by_role("button", name="Edit").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Base price").fill("175")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_be_hidden()
+    screening = requests.get(f"{live_server.url}/api/screenings/{by_theatre[mine['id']]}").json()
+    assert screening["base_price"] == 175.0
+    token = page.evaluate("JSON.parse(localStorage.getItem('ticketshow.session')).token")
+    refused = requests.patch(f"{live_server.url}/api/screenings/{by_theatre[theirs['id']]}", json={"price": 1},
+                             headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_your_theatre"
+    page.goto("/admin/staff")  # not theirs: sent back with a message
+    expect(page.get_by_text("Your role does not include that page.")).to_be_visible()
+    log_out(page)
+
+    # A scanner lands on the Scanner page.
+    log_in(page, scanner_name, PASSWORD)
+    page.wait_for_url("**/scanner")
+    expect(page.get_by_role("heading", name="Check-in comes with e-tickets")).to_be_visible()
+    expect(page.get_by_text(f"Mine {tag}, Pune")).to_be_visible()
+    assert axe_violations(page, "scanner page") == []
+    log_out(page)
+
+    # The admin finds the manager's change on the Audit page.
+    log_in(page, "admin", ADMIN_PASSWORD)
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto("/admin/audit")
+    page.get_by_label("Who").select_option(label=f"{manager_name} (manager)")
+    page.get_by_role("button", name="Apply").click()
+    entry = page.get_by_role("row").filter(has_text=f"screening #{by_theatre[mine['id']]}")
+    expect(entry).to_have_count(1)
+    expect(entry).to_contain_text(manager_name)
+    expect(entry).to_contain_text("update")
+    expect(entry).to_contain_text("base_price")
+    expect(entry).to_contain_text("175")
+    assert axe_violations(page, "audit page") == []
+    ui.shot("audit-page")
+    page.get_by_label("Entity").select_option("staff")
+    page.get_by_label("Who").select_option(label="Anyone")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_role("row").filter(has_text=f"staff #{manager['id']}")).to_contain_text("grant")
+    assert ui.console_errors == []
