@@ -18,7 +18,7 @@ from apiflask import APIBlueprint
 from flask import Response, current_app, g, request
 from flask_jwt_extended import current_user, verify_jwt_in_request
 
-from . import metrics
+from . import metrics, policy
 from .errors import Forbidden
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -91,11 +91,12 @@ def _require_local_or_admin() -> None:
     if request.remote_addr in _LOCAL_ADDRESSES and not any(h in request.headers for h in _PROXY_HEADERS):
         return
     verify_jwt_in_request()
-    if not current_user.is_admin:
+    if not policy.can_read_metrics(current_user):
         raise Forbidden("Only an admin or the local machine can read the metrics.", code="admin_only")
 
 
 @bp.get("/metrics")
+@policy.checked_in_view(policy.can_read_metrics)
 @bp.doc(operation_id="getMetrics", security="BearerAuth",
         responses={200: {"description": "Prometheus text format 0.0.4",
                          "content": {"text/plain": {"schema": {"type": "string"}}}},

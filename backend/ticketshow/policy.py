@@ -124,6 +124,12 @@ def can_read_audit(principal) -> bool:
     return is_admin(principal)
 
 
+def can_read_metrics(principal) -> bool:
+    """Prometheus metrics. The local machine may also scrape without a token (observability.py checks
+    the address first, then this)."""
+    return is_admin(principal)
+
+
 def can_view_job(principal, requested_by: int | None) -> bool:
     """A job's state: the admin, or whoever started it."""
     return is_admin(principal) or (principal is not None and principal.id == requested_by)
@@ -225,6 +231,16 @@ def logged_in(view):
     return _declare(wrapper, "logged_in")
 
 
+def checked_in_view(permission: Callable):
+    """Declare a permission that the view checks itself with `require`, because something comes before it
+    (GET /api/metrics: the local machine needs no token). Prefer `allow`."""
+
+    def decorator(view):
+        return _declare(view, permission.__name__, None)
+
+    return decorator
+
+
 def allow(permission: Callable, *, theatre: str | Callable | None = None):
     """Route decorator: a logged-in caller with `permission` (401 without a token, 403 without the right).
 
@@ -280,6 +296,7 @@ WHO = {
     "can_flush_cache": "admin",
     "can_manage_staff": "admin",
     "can_read_audit": "admin",
+    "can_read_metrics": "admin; the local machine without a token",
 }
 
 
@@ -326,5 +343,6 @@ def write_route_table(app, path) -> None:
 
 # Permissions that do not depend on a theatre, and those only the admin ever has.
 _CHAIN_WIDE = {can_edit_catalogue, can_view_dashboard, can_list_jobs, can_run_jobs, can_view_forecast, can_flush_cache,
-               can_manage_staff, can_read_audit, is_admin}
-_ADMIN_ONLY = {can_edit_catalogue, can_run_jobs, can_view_forecast, can_flush_cache, can_manage_staff, can_read_audit, is_admin}
+               can_manage_staff, can_read_audit, can_read_metrics, is_admin}
+_ADMIN_ONLY = {can_edit_catalogue, can_run_jobs, can_view_forecast, can_flush_cache, can_manage_staff, can_read_audit,
+               can_read_metrics, is_admin}

@@ -40,7 +40,9 @@ ALLOWED = {
     "can_flush_cache": {"admin"},
     "can_manage_staff": {"admin"},
     "can_read_audit": {"admin"},
+    "can_read_metrics": {"admin"},  # and the local machine: the matrix calls from elsewhere (REMOTE)
 }
+REMOTE = {"REMOTE_ADDR": "203.0.113.7"}  # a client on another machine (TEST-NET-3)
 
 # Calls that a route's policy lets through but whose query asks for theatre B: refused all the same.
 QUERY_CASES = [("GET", "/api/bookings?theatre_id={theatre_id}", {"user", "scanner_a", "manager_a"})]
@@ -135,7 +137,8 @@ def refusals(app, client, world) -> list[str]:
         for role in ROLES:
             if role in allowed:
                 continue
-            response = client.open(path, method=method, json=body, headers=world["people"][role])
+            response = client.open(path, method=method, json=body, headers=world["people"][role],
+                                   environ_base=REMOTE)
             expected = {401} if role == "anonymous" else {403, 404}
             if response.status_code not in expected or not (response.is_json and "error" in response.get_json()):
                 wrong.append(f"{role} {method} {path}: {response.status_code}")
@@ -143,7 +146,7 @@ def refusals(app, client, world) -> list[str]:
     for method, template, refused in QUERY_CASES:
         path = template.format(**world["arguments"])
         for role in refused:
-            response = client.open(path, method=method, headers=world["people"][role])
+            response = client.open(path, method=method, headers=world["people"][role], environ_base=REMOTE)
             if response.status_code not in {403, 404}:
                 wrong.append(f"{role} {method} {path}: {response.status_code}")
             checked += 1
