@@ -45,7 +45,8 @@ def seed(users: int) -> None:
                                   "ticket_price": Decimal(150 + 50 * i)}) for i, name in enumerate(SHOWS)]
     start = datetime(2026, 10, 1, 13, 30, tzinfo=timezone.utc)
     screenings = [catalog.create_screening(shows[i % len(shows)].id, theatres[i % 3].id,
-                                           start + timedelta(days=i % 45, hours=i % 3), None) for i in range(90)]
+                                           start + timedelta(days=i % 45, hours=4 * (i // 45)), None)
+                  for i in range(90)]  # one hall: two a day, 4 hours apart
     db.session.execute(insert(User), [
         {"username": f"{NAMES[n % len(NAMES)]}-{n}", "username_key": f"user-{n}", "email": f"u{n}@example.com",
          "password_hash": PASSWORD_HASH, "role": "user", "report_format": "html", "reminders": True,
