@@ -154,6 +154,18 @@ class Supervisor:
     def pid(self, name: str) -> int:
         return self.running[name].popen.pid
 
+    def kill(self, name: str) -> None:
+        """SIGKILL one process (fault tests); `tend` restarts it, or `start_again` does at once."""
+        running = self.running[name]
+        running.popen.kill()
+        running.popen.wait()
+
+    def start_again(self, name: str, ready_timeout: float = 30) -> None:
+        process = self.running[name].process
+        self._spawn(process)
+        if process.port:
+            self._wait_for_port(process, ready_timeout)
+
     def tend(self) -> None:
         """One round of supervision: note processes that died, restart those whose wait is over."""
         now = time.monotonic()

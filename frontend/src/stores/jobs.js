@@ -10,6 +10,8 @@ const following = new Map()
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export const isFinished = (job) => Boolean(job && FINISHED.includes(job.state))
+// A job that failed for now (SMTP away, a worker lost) waits, pending, until its retry_at: minutes or hours.
+export const isWaitingToRetry = (job) => Boolean(job && job.state === 'pending' && job.retry_at)
 
 /**
  * Background jobs started from this session (exports, reminders, reports, forecasts), by id, kept up to
@@ -51,7 +53,7 @@ export const useJobsStore = defineStore('jobs', {
       return this.follow(accepted.job_id)
     },
 
-    /** Polls GET /api/jobs/{id} about every 700 ms until the job is done or failed. */
+    /** Polls GET /api/jobs/{id} about every 700 ms until the job is done or failed, or waits to retry later. */
     follow(id) {
       if (following.has(id)) return following.get(id)
       const loop = (async () => {
@@ -60,7 +62,7 @@ export const useJobsStore = defineStore('jobs', {
           try {
             const job = this.remember(await jobsApi.getJob(id))
             networkFailures = 0
-            if (isFinished(job)) return job
+            if (isFinished(job) || isWaitingToRetry(job)) return job
           } catch (error) {
             // A blip of the connection is retried; anything else ends the follow with the API's message.
             if (error.status === 0 && ++networkFailures <= MAX_NETWORK_RETRIES) {
