@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from ticketshow.booking.models import Booking, Ticket
 from ticketshow.catalog.models import Screening
 from ticketshow.extensions import db
+from ticketshow.seating.service import seat_labels
 
 
 def book_seats(user_id: int, screening_id: int, quantity: int) -> Booking:
@@ -17,7 +18,8 @@ def book_seats(user_id: int, screening_id: int, quantity: int) -> Booking:
                       unit_price=screening.price, total_price=screening.price * quantity)
     db.session.add(booking)
     db.session.flush()
-    db.session.add_all(Ticket(booking_id=booking.id, screening_id=screening_id, seat_no=sold + n + 1)
-                       for n in range(quantity))
+    labels = seat_labels(screening)
+    db.session.add_all(Ticket(booking_id=booking.id, screening_id=screening_id, seat_no=sold + n + 1,
+                              seat_label=labels[sold + n], price=screening.price) for n in range(quantity))
     db.session.commit()
     return booking

@@ -12,6 +12,7 @@ from ticketshow.booking import service
 from ticketshow.booking.models import CONFIRMED, Booking, Ticket
 from ticketshow.catalog.models import Screening
 from ticketshow.extensions import db
+from ticketshow.seating.layouts import default_label
 
 
 def check_then_insert(user_id, screening_id, quantity, *, idempotency_key=None, expected_unit_price=None):
@@ -31,8 +32,8 @@ def check_then_insert(user_id, screening_id, quantity, *, idempotency_key=None, 
     # Seat numbers past the end of what was sold so far: without the write lock they can exceed the hall.
     max_seat = db.session.scalar(select(func.coalesce(func.max(Ticket.seat_no), 0))
                                  .where(Ticket.screening_id == screening.id))
-    db.session.add_all(Ticket(booking_id=booking.id, screening_id=screening.id, seat_no=max_seat + n + 1)
-                       for n in range(quantity))
+    db.session.add_all(Ticket(booking_id=booking.id, screening_id=screening.id, seat_no=max_seat + n + 1,
+                              seat_label=default_label(max_seat + n + 1)) for n in range(quantity))
     db.session.commit()
     return booking, True
 

@@ -57,6 +57,8 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
         LOGIN_MAX_FAILURES=settings.login_max_failures,
         BOOKING_MAX_QUANTITY=settings.booking_max_quantity,
         CANCELLATION_CUTOFF_MINUTES=settings.cancellation_cutoff_minutes,
+        HOLD_MINUTES=settings.hold_minutes,
+        HOLD_RENEWALS=settings.hold_renewals,
         LOGIN_WINDOW_SECONDS=settings.login_window_seconds,
         CHANGEOVER_MINUTES=settings.changeover_minutes,
         HEALTH_WRITE_PROBE_SECONDS=settings.health_write_probe_seconds,
@@ -110,12 +112,14 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     from .popularity.routes import bp as popularity_bp
     from .pricing.routes import bp as pricing_bp
     from .reports.routes import bp as reports_bp
+    from .seating.routes import bp as seating_bp
     from .spa import register_spa
     from .staff.routes import bp as staff_bp
     from .audit.routes import bp as audit_bp
 
     for blueprint in (health_bp, metrics_bp, operations_bp, dashboard_bp, auth_bp, catalog_bp, booking_bp,
-                      jobs_bp, exports_bp, reports_bp, pricing_bp, popularity_bp, staff_bp, audit_bp):
+                      jobs_bp, exports_bp, reports_bp, pricing_bp, popularity_bp, staff_bp, audit_bp,
+                      seating_bp):
         app.register_blueprint(blueprint)
     celery_init_app(app)
     app.after_request(record_after_request)  # last seen, for the daily reminder

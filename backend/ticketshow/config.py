@@ -54,6 +54,8 @@ class Settings:
     access_token_minutes: int = 12 * 60
     booking_max_quantity: int = 10
     cancellation_cutoff_minutes: int = 60
+    hold_minutes: float = 8  # how long a hold keeps its seats (decimals allowed)
+    hold_renewals: int = 1  # how many times a hold can be renewed
     login_max_failures: int = 10
     login_window_seconds: int = 15 * 60
     changeover_minutes: float = 20.0  # between screenings in one theatre (API.md, CHANGEOVER_MINUTES)
@@ -118,6 +120,8 @@ class Settings:
             cache_ttl_seconds=_int_env(source, "CACHE_TTL_SECONDS", 300),
             booking_max_quantity=_int_env(source, "BOOKING_MAX_QUANTITY", 10),
             cancellation_cutoff_minutes=_int_env(source, "CANCELLATION_CUTOFF_MINUTES", 60),
+            hold_minutes=_minutes_env(source, "HOLD_MINUTES", 8),
+            hold_renewals=_int_env(source, "HOLD_RENEWALS", 1),
             celery_broker_url=source.get("CELERY_BROKER_URL") or None,
             changeover_minutes=_minutes_env(source, "CHANGEOVER_MINUTES", 20.0),
             app_url=_env(source, "APP_URL", f"http://127.0.0.1:{_int_env(source, 'PORT', 5000)}"),

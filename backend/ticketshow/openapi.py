@@ -38,6 +38,8 @@ TAGS: dict[str, str] = {
     "Shows": "Shows (films, plays, concerts) with tags, ratings and their upcoming screenings. Anyone reads; "
              "admins write.",
     "Screenings": "A show at a theatre at a time, with its price and seats left. Anyone reads; admins write.",
+    "Seat maps": "Theatres' seating layouts, each screening's seat map (always current) and its blocked seats.",
+    "Holds": "Seats held for one user for HOLD_MINUTES while they decide; booking a hold takes exactly its seats.",
     "Bookings": "The caller's bookings: book seats (safely retried with Idempotency-Key), list, cancel.",
     "Ratings": "Users' scores for shows they have seen.",
     "Jobs": "Background jobs (exports, reminders, monthly reports, forecasts): start them and follow their state.",

@@ -61,6 +61,11 @@ def _at_theatre(principal, roles: tuple[str, ...], theatre_id: int | None) -> bo
     return theatre_id in principal.theatre_ids
 
 
+def can_hold_seats(principal) -> bool:
+    """Hold seats at any screening, for themselves: anyone logged in (staff are customers too)."""
+    return principal is not None
+
+
 def can_edit_catalogue(principal) -> bool:
     """Create, edit and remove theatres and shows, their images and dynamic pricing: the admin only."""
     return is_admin(principal)
@@ -283,6 +288,7 @@ def allow(permission: Callable, *, theatre: str | Callable | None = None):
 WHO = {
     "public": "anyone",
     "logged_in": "anyone logged in (the service decides per row: their own, or staff of its theatre)",
+    "can_hold_seats": "anyone logged in, for themselves",
     "can_edit_catalogue": "admin",
     "can_manage_theatre": "admin; manager of the theatre",
     "can_export_theatre": "admin; manager of the theatre",
@@ -342,7 +348,7 @@ def write_route_table(app, path) -> None:
 
 
 # Permissions that do not depend on a theatre, and those only the admin ever has.
-_CHAIN_WIDE = {can_edit_catalogue, can_view_dashboard, can_list_jobs, can_run_jobs, can_view_forecast, can_flush_cache,
+_CHAIN_WIDE = {can_hold_seats, can_edit_catalogue, can_view_dashboard, can_list_jobs, can_run_jobs, can_view_forecast, can_flush_cache,
                can_manage_staff, can_read_audit, can_read_metrics, is_admin}
 _ADMIN_ONLY = {can_edit_catalogue, can_run_jobs, can_view_forecast, can_flush_cache, can_manage_staff, can_read_audit,
                can_read_metrics, is_admin}

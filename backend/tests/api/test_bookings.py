@@ -27,7 +27,8 @@ def test_booking_takes_seats_and_prices_in_decimal(api, client, screening):
     assert body["status"] == "confirmed" and body["quantity"] == 3
     assert body["unit_price"] == 150.5 and body["total_price"] == 451.5
     assert b'"total_price": 451.50' in response.data
-    assert body["seat_numbers"] == [1, 2, 3]
+    # The best available seats: side by side, nearest the middle of the one row of 5 (docs/seating.md).
+    assert body["seats"] == ["A2", "A3", "A4"] and body["seat_numbers"] == [2, 3, 4]
     assert body["screening"]["show"]["id"] == screening["show"]["id"]
     assert set(body["screening"]["theatre"]) >= {"id", "name", "place"}
     after = client.get(f"/api/screenings/{screening['id']}").get_json()

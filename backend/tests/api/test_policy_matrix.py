@@ -27,6 +27,7 @@ STAFF_OF_A = {"user", "scanner_a", "manager_a", "admin"}
 ALLOWED = {
     "public": set(ROLES),
     "logged_in": STAFF_OF_A,  # routes without URL arguments; with one, the row is a stranger's: admin only
+    "can_hold_seats": STAFF_OF_A,  # anyone logged in holds seats for themselves, at any screening
     "can_edit_catalogue": {"admin"},
     "can_manage_theatre": {"admin"},
     "can_export_theatre": {"admin"},
@@ -70,6 +71,8 @@ def world(app, api, client, admin):
                                   json={"role": staff_role, "theatre_ids": [theatre_a["id"]]})
             assert response.status_code == 200, response.get_json()
     booking_b = book_seats(ids["stranger"], screening_b["id"], 2)
+    hold_b = client.post(f"/api/screenings/{screening_b['id']}/holds", json={"quantity": 2},
+                         headers=people["stranger"]).get_json()
     export_b = jobs.create(EXPORT, None, {"theatre_id": theatre_b["id"], "theatre_name": "Beta"})
     return {
         "people": people, "ids": ids, "theatre_a": theatre_a["id"], "screening_a": screening_a["id"],
@@ -77,7 +80,7 @@ def world(app, api, client, admin):
         # A value for every URL argument: a row of theatre B, or somebody else's.
         "arguments": {"theatre_id": theatre_b["id"], "screening_id": screening_b["id"], "show_id": show["id"],
                       "booking_id": booking_b.id, "job_id": export_b.id, "user_id": ids["stranger"],
-                      "filename": "nothing.png"},
+                      "filename": "nothing.png", "hold_id": hold_b["id"]},
     }
 
 

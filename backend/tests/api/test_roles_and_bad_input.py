@@ -44,7 +44,14 @@ def admin_calls(world):
         ("GET", f"/api/admin/screenings/{sc}/prices", None),
         ("GET", "/api/admin/forecast", None),
         ("POST", "/api/admin/jobs/forecast", None),
+        ("PUT", f"/api/theatres/{t}/layout", SMALL_LAYOUT),
+        ("PUT", f"/api/screenings/{sc}/blocked-seats", {"seats": ["A1"]}),
     ]
+
+
+SMALL_LAYOUT = {"categories": [{"code": "std", "name": "Standard", "price_pct": 100}],
+                "rows": [{"label": "A", "seats": [{"number": 1, "category": "std"}, None,
+                                                  {"number": 2, "category": "std", "accessible": True}]}]}
 
 
 def call(client, method, path, body, headers):
@@ -98,6 +105,9 @@ JSON_ENDPOINTS = [
     ("PUT", "/api/shows/{s}/rating", "user"),
     ("POST", "/api/admin/jobs/monthly-reports", "admin"),
     ("POST", "/api/admin/jobs/daily-reminders", "admin"),
+    ("PUT", "/api/theatres/{t}/layout", "admin"),
+    ("PUT", "/api/screenings/{sc}/blocked-seats", "admin"),
+    ("POST", "/api/screenings/{sc}/holds", "user"),
 ]
 # Endpoints whose every field is optional: an empty body is a valid request there.
 EMPTY_BODY_OK = {"PATCH", "/api/admin/jobs/daily-reminders"}
@@ -106,7 +116,11 @@ BAD_BODIES = [
     {"name": 12, "place": [], "capacity": "many", "rating": "x", "tags": "drama", "ticket_price": {},
      "starts_at": 5, "show_id": "1", "theatre_id": True, "username": 1, "password": None, "email": [],
      "report_format": 3, "reminders": "perhaps", "price": "free", "screenings": {}, "dynamic_pricing": "on",
-     "expected_unit_price": "free", "screening_id": "1"},
+     "expected_unit_price": "free", "screening_id": "1", "seats": "A1", "hold_id": "x", "categories": {},
+     "rows": "A", "expected_total_price": [], "category": 5},
+    {"seats": [1, None, {}], "categories": [{"code": "A B", "price_pct": 5}], "rows": [{"label": "", "seats": [5]}],
+     "hold_id": -1, "quantity": 10**30},
+    {"seats": ["A1"] * 2000, "rows": [None], "categories": [None], "hold_id": 2**70},
     {"name": HUGE, "place": HUGE, "description": HUGE[:900_000], "username": HUGE[:900_000]},
     {"capacity": -1, "rating": -3, "ticket_price": -5, "price": -1, "duration_minutes": -10, "show_id": -1},
     {"capacity": 10**30, "rating": 1e308, "ticket_price": 1e20, "price": "1e400", "duration_minutes": 10**12,
@@ -177,6 +191,39 @@ def test_bad_bodies_are_clear_errors(client, world, callers, method, template, r
     assert wrong_type.status_code == 400 and wrong_type.get_json()["error"]["code"] == "unsupported_content_type"
     too_big = client.open(path, method=method, json={"name": "y" * (1024 * 1024 + 10)}, headers=headers)
     assert too_big.status_code == 413
+
+
+def ten_thousand_and_one_seats() -> dict:
+    rows = [{"label": f"{chr(65 + n // 26)}{chr(65 + n % 26)}",
+             "seats": [{"number": k, "category": "std"} for k in range(1, 101)]} for n in range(100)]
+    rows.append({"label": "ZZZ", "seats": [{"number": 1, "category": "std"}]})
+    return {"categories": [{"code": "std", "name": "Standard", "price_pct": 100}], "rows": rows}
+
+
+def test_seating_bad_input(api, client, admin, world):
+    t, sc = world["theatre"]["id"], world["screening"]["id"]
+    user = api.new_user()["headers"]
+    too_big = client.put(f"/api/theatres/{t}/layout", json=ten_thousand_and_one_seats(), headers=admin)
+    assert too_big.status_code == 422 and "10000" in str(too_big.get_json()["error"]["details"])
+    assert client.get(f"/api/theatres/{t}").get_json()["capacity"] == 100  # nothing changed
+    huge = {"categories": SMALL_LAYOUT["categories"],
+            "rows": [{"label": "A", "seats": [{"number": 1, "category": "std"}] + [None] * 300_000}]}
+    assert client.put(f"/api/theatres/{t}/layout", json=huge, headers=admin).status_code == 413
+    for body in ({"seats": ["A1", "A1"]}, {"seats": ["Q77"]}, {"seats": [f"A{n}" for n in range(1, 10_002)]},
+                 {"seats": [""]}, {"seats": ["x" * 100]}):
+        for path, headers in ((f"/api/screenings/{sc}/blocked-seats", admin), (f"/api/screenings/{sc}/holds", user)):
+            response = client.open(path, method="PUT" if "blocked" in path else "POST", json=body, headers=headers)
+            assert response.status_code == 422, (path, str(body)[:40], response.get_json())
+            assert_error_shape(response, "PUT", path)
+    for path in (f"/api/holds/{2**63}", f"/api/holds/{2**63}/renew", f"/api/screenings/{2**63}/seats",
+                 f"/api/theatres/{2**63}/layout", "/api/holds/999999"):
+        method = "POST" if path.endswith("renew") else "GET"
+        response = client.open(path, method=method, headers=user)
+        assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found", path
+    booking = client.post("/api/bookings", json={"hold_id": 2**70}, headers=user)
+    assert booking.status_code == 422 and "hold_id" in booking.get_json()["error"]["details"]
+    neither = client.post("/api/bookings", json={"expected_total_price": 10}, headers=user)
+    assert neither.status_code == 422 and set(neither.get_json()["error"]["details"]) == {"screening_id", "quantity"}
 
 
 def test_validation_names_the_fields(client, admin):

@@ -1,4 +1,11 @@
-"""The seat ledger: every statement that takes or frees seats, as plain SQL on the sqlite3 connection.
+"""The seat ledger: every statement that takes, holds or frees seats, as plain SQL on the sqlite3 connection.
+
+A seat is taken when it has a ticket (sold), a blocked_seats row, or a held_seats row whose `expires_at`
+is later than now. Each of the three tables has a unique (screening_id, seat_label) key, so the database
+refuses a seat sold twice or in two holds; an expired held row is dead, and the transaction that takes its
+seat deletes it first, in the same BEGIN IMMEDIATE, so expiry needs no sweep to be correct. "Now" is read
+once per transaction, under the write lock. Holds and seat maps (seating/service.py) use these statements
+too.
 
 The booking transaction is the hottest write path (docs/benchmarks.md: a booking fell from 2.4 ms to
 0.83 ms of CPU once its statements skipped SQLAlchemy), so its SQL lives here, in one place, and nowhere
@@ -18,7 +25,11 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ..database import from_paise, from_stored_time, named_rows, to_paise, to_stored_time
+from ..pricing.formula import seat_price
+from ..seating.layouts import CompiledLayout, compiled, compiled_default
 from .models import CANCELLED, CONFIRMED
+
+SOLD, HELD, BLOCKED, MINE, AVAILABLE = "sold", "held", "blocked", "mine", "available"
 
 
 class ScreeningForSale(NamedTuple):
@@ -35,6 +46,9 @@ class ScreeningForSale(NamedTuple):
     theatre_name: str
     place: str
     my_rating: int | None  # the buyer's score for the show, if any
+    layout_id: int | None  # the seat layout it sells (None: the default layout of seats_total)
+    layout_digest: str | None
+    id: int
 
     @property
     def unit_price(self) -> Decimal:
@@ -45,9 +59,10 @@ class ScreeningForSale(NamedTuple):
         return from_stored_time(self.starts_at)
 
 
-class SeatsSold(NamedTuple):
-    sold: int
-    highest_seat: int  # 0 when none; equal to `sold` while no seat was ever freed
+class SoldSeat(NamedTuple):
+    label: str  # "F12"
+    seat_no: int  # its position in the layout's order
+    price: Decimal  # rupees
 
 
 class KeyUse(NamedTuple):
@@ -61,6 +76,8 @@ class Sale(NamedTuple):
 
     booking_id: int
     seat_numbers: list[int]
+    seats: list[str]
+    seat_prices: dict[str, Decimal]
     unit_price: Decimal
     total_price: Decimal
     created_at: datetime
@@ -70,16 +87,16 @@ _FIND_KEY = "SELECT id, created_at, request_fingerprint FROM bookings WHERE user
 _FORGET_KEY = "UPDATE bookings SET idempotency_key = NULL, request_fingerprint = NULL WHERE id = ?"
 _SCREENING_FOR_SALE = """
     SELECT s.seats_total, s.price, s.starts_at, sh.dynamic_pricing, sh.id, sh.name, sh.image_path,
-           t.id, t.name, t.place, (SELECT score FROM ratings WHERE user_id = ? AND show_id = sh.id)
+           t.id, t.name, t.place, (SELECT score FROM ratings WHERE user_id = ? AND show_id = sh.id),
+           s.layout_id, l.digest, s.id
     FROM screenings AS s JOIN shows AS sh ON sh.id = s.show_id JOIN theatres AS t ON t.id = s.theatre_id
+    LEFT JOIN seat_layouts AS l ON l.id = s.layout_id
     WHERE s.id = ? AND s.removed_at IS NULL AND sh.removed_at IS NULL AND t.removed_at IS NULL"""
-_SEATS_SOLD = "SELECT count(*), coalesce(max(seat_no), 0) FROM tickets WHERE screening_id = ?"
-_SEATS_TAKEN = "SELECT seat_no FROM tickets WHERE screening_id = ?"
 _INSERT_BOOKING = """
     INSERT INTO bookings (user_id, screening_id, quantity, unit_price, total_price, status, idempotency_key,
                           request_fingerprint, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
-_INSERT_TICKET = "INSERT INTO tickets (booking_id, screening_id, seat_no) VALUES (?, ?, ?)"
+_INSERT_TICKET = "INSERT INTO tickets (booking_id, screening_id, seat_no, seat_label, price) VALUES (?, ?, ?, ?, ?)"
 _FREE_SEATS = "DELETE FROM tickets WHERE booking_id IN ({ids})"
 _CANCEL = "UPDATE bookings SET status = ?, cancelled_at = ?, cancel_reason = ? WHERE id IN ({ids}) AND status = ?"
 
@@ -101,31 +118,18 @@ def screening_for_sale(sqlite, user_id: int, screening_id: int) -> ScreeningForS
     return named_rows(sqlite, ScreeningForSale, _SCREENING_FOR_SALE, (user_id, screening_id)).fetchone()
 
 
-def seats_sold(sqlite, screening_id: int) -> SeatsSold:
-    return named_rows(sqlite, SeatsSold, _SEATS_SOLD, (screening_id,)).fetchone()
-
-
-def record_sale(sqlite, *, user_id: int, screening_id: int, quantity: int, unit_price: Decimal,
-                seats_total: int, sold: SeatsSold, idempotency_key: str | None, now: datetime,
-                request_fingerprint: str | None = None) -> Sale:
-    """Insert the booking and one ticket per seat (the lowest free seat numbers). The caller has checked,
-    in the same transaction, that `quantity` seats are free."""
-    seats = _lowest_free_seats(sqlite, screening_id, seats_total, sold, quantity)
-    total_price = unit_price * quantity
+def record_sale(sqlite, *, user_id: int, screening_id: int, seats: list[SoldSeat], unit_price: Decimal,
+                idempotency_key: str | None, now: datetime, request_fingerprint: str | None = None) -> Sale:
+    """Insert the booking and one ticket per seat, at the seats' prices. The caller has checked, in the same
+    transaction, that the seats are free; the unique (screening, seat) keys refuse a seat sold twice anyway."""
+    total_price = sum((seat.price for seat in seats), Decimal("0.00"))
     (booking_id,) = sqlite.execute(_INSERT_BOOKING, (
-        user_id, screening_id, quantity, to_paise(unit_price), to_paise(total_price), CONFIRMED, idempotency_key,
+        user_id, screening_id, len(seats), to_paise(unit_price), to_paise(total_price), CONFIRMED, idempotency_key,
         request_fingerprint, to_stored_time(now))).fetchone()
-    sqlite.executemany(_INSERT_TICKET, [(booking_id, screening_id, seat) for seat in seats])
-    return Sale(booking_id, seats, unit_price, total_price, now)
-
-
-def _lowest_free_seats(sqlite, screening_id: int, seats_total: int, sold: SeatsSold, quantity: int) -> list[int]:
-    """Without cancellations seats are 1..sold, so no list is read."""
-    if sold.highest_seat == sold.sold:
-        return list(range(sold.sold + 1, sold.sold + quantity + 1))
-    taken = {seat for (seat,) in sqlite.execute(_SEATS_TAKEN, (screening_id,))}
-    free = (seat for seat in range(1, seats_total + 1) if seat not in taken)
-    return [next(free) for _ in range(quantity)]
+    sqlite.executemany(_INSERT_TICKET, [(booking_id, screening_id, seat.seat_no, seat.label, to_paise(seat.price))
+                                        for seat in seats])
+    return Sale(booking_id, [seat.seat_no for seat in seats], [seat.label for seat in seats],
+                {seat.label: seat.price for seat in seats}, unit_price, total_price, now)
 
 
 def cancel_and_free_seats(sqlite, booking_ids: list[int], *, reason: str, now: datetime) -> None:
@@ -136,3 +140,126 @@ def cancel_and_free_seats(sqlite, booking_ids: list[int], *, reason: str, now: d
     ids = ", ".join("?" * len(booking_ids))
     sqlite.execute(_FREE_SEATS.format(ids=ids), booking_ids)
     sqlite.execute(_CANCEL.format(ids=ids), (CANCELLED, to_stored_time(now), reason, *booking_ids, CONFIRMED))
+
+
+# ---- what is taken, and the layout it is taken in ---------------------------------------------------
+
+_LAYOUT_TEXT = "SELECT layout FROM seat_layouts WHERE id = ?"
+_TAKEN = """
+    SELECT seat_label, 'sold' FROM tickets WHERE screening_id = ?1
+    UNION ALL SELECT seat_label, 'blocked' FROM blocked_seats WHERE screening_id = ?1
+    UNION ALL SELECT h.seat_label, CASE WHEN k.user_id = ?2 THEN 'mine' ELSE 'held' END
+              FROM held_seats AS h JOIN seat_holds AS k ON k.id = h.hold_id
+              WHERE h.screening_id = ?1 AND h.expires_at > ?3"""
+_TAKEN_COUNT = """
+    SELECT (SELECT count(*) FROM tickets WHERE screening_id = ?1)
+         + (SELECT count(*) FROM blocked_seats WHERE screening_id = ?1)
+         + (SELECT count(*) FROM held_seats WHERE screening_id = ?1 AND expires_at > ?2)"""
+
+
+def layout_of(sqlite, layout_id: int | None, digest: str | None, seats_total: int) -> CompiledLayout:
+    """The screening's layout, parsed once per process (layouts never change); the default one of its size
+    for a screening written without one by a bulk loader."""
+    if layout_id is None:
+        return compiled_default(seats_total)
+    return compiled(layout_id, digest, lambda: sqlite.execute(_LAYOUT_TEXT, (layout_id,)).fetchone()[0])
+
+
+def taken(sqlite, screening_id: int, now: datetime, user_id: int | None = None) -> dict[str, str]:
+    """{label: "sold" | "blocked" | "held" | "mine"} for every seat that cannot be had now ("mine": in a
+    live hold of `user_id`)."""
+    return dict(sqlite.execute(_TAKEN, (screening_id, user_id or 0, to_stored_time(now))))
+
+
+def seats_taken_count(sqlite, screening_id: int, now: datetime) -> int:
+    return sqlite.execute(_TAKEN_COUNT, (screening_id, to_stored_time(now))).fetchone()[0]
+
+
+def prices(layout: CompiledLayout, price: Decimal, labels) -> dict[str, Decimal]:
+    """{label: seat price}: the screening's price scaled by each seat's category (pricing.formula.seat_price)."""
+    return {label: seat_price(price, layout.price_pct[layout.by_label[label].category]) for label in labels}
+
+
+# ---- holds ------------------------------------------------------------------------------------------
+
+class Hold(NamedTuple):
+    id: int
+    screening_id: int
+    user_id: int
+    expires_at: str  # stored UTC text
+    renewals: int
+    total_paise: int
+
+
+class HeldSeat(NamedTuple):
+    label: str
+    seat_no: int
+    price_paise: int
+
+
+_DROP_USER_HOLD = "DELETE FROM seat_holds WHERE user_id = ? AND screening_id = ?"
+_DROP_EXPIRED = "DELETE FROM held_seats WHERE screening_id = ? AND seat_label = ? AND expires_at <= ?"
+_INSERT_HOLD = """
+    INSERT INTO seat_holds (screening_id, user_id, expires_at, renewals, total_price, created_at)
+    VALUES (?, ?, ?, 0, ?, ?) RETURNING id"""
+_INSERT_HELD = """
+    INSERT INTO held_seats (hold_id, screening_id, seat_label, seat_no, price, expires_at) VALUES (?, ?, ?, ?, ?, ?)"""
+_HOLD = "SELECT id, screening_id, user_id, expires_at, renewals, total_price FROM seat_holds WHERE id = ?"
+_HELD_SEATS = "SELECT seat_label, seat_no, price FROM held_seats WHERE hold_id = ? ORDER BY seat_no"
+_MY_LIVE_HOLD = "SELECT id FROM seat_holds WHERE user_id = ? AND screening_id = ? AND expires_at > ?"
+
+
+def drop_user_hold(sqlite, user_id: int, screening_id: int) -> None:
+    """A user has at most one hold per screening: a new one replaces the old (its seats go with it)."""
+    sqlite.execute(_DROP_USER_HOLD, (user_id, screening_id))
+
+
+def insert_hold(sqlite, user_id: int, screening_id: int, layout: CompiledLayout, seat_prices: dict[str, Decimal],
+                now: datetime, expires_at: datetime) -> int:
+    """Insert a hold on seats the caller found free in this transaction; expired rows of those seats go
+    first. The unique (screening_id, seat_label) index refuses a double hold here even if that check was wrong."""
+    stored_now, stored_expiry = to_stored_time(now), to_stored_time(expires_at)
+    labels = list(seat_prices)
+    sqlite.executemany(_DROP_EXPIRED, [(screening_id, label, stored_now) for label in labels])
+    total = sum(seat_prices.values(), Decimal("0.00"))
+    (hold_id,) = sqlite.execute(_INSERT_HOLD, (screening_id, user_id, stored_expiry, to_paise(total),
+                                               stored_now)).fetchone()
+    sqlite.executemany(_INSERT_HELD, [(hold_id, screening_id, label, layout.by_label[label].seat_no,
+                                       to_paise(seat_prices[label]), stored_expiry) for label in labels])
+    return hold_id
+
+
+def read_hold(sqlite, hold_id: int) -> dict | None:
+    """{id, screening_id, user_id, expires_at (aware UTC), renewals, total_price, seats (labels in layout
+    order), seat_numbers, unit_prices {label: rupees}}, or None."""
+    hold = named_rows(sqlite, Hold, _HOLD, (hold_id,)).fetchone()
+    if hold is None:
+        return None
+    seats = named_rows(sqlite, HeldSeat, _HELD_SEATS, (hold_id,)).fetchall()
+    return {"id": hold.id, "screening_id": hold.screening_id, "user_id": hold.user_id,
+            "expires_at": from_stored_time(hold.expires_at), "renewals": hold.renewals,
+            "total_price": from_paise(hold.total_paise), "seats": [seat.label for seat in seats],
+            "seat_numbers": [seat.seat_no for seat in seats],
+            "unit_prices": {seat.label: from_paise(seat.price_paise) for seat in seats}}
+
+
+def my_live_hold(sqlite, user_id: int, screening_id: int, now: datetime) -> int | None:
+    row = sqlite.execute(_MY_LIVE_HOLD, (user_id, screening_id, to_stored_time(now))).fetchone()
+    return row[0] if row else None
+
+
+def extend_hold(sqlite, hold_id: int, expires_at: datetime) -> None:
+    stored = to_stored_time(expires_at)
+    sqlite.execute("UPDATE seat_holds SET expires_at = ?, renewals = renewals + 1 WHERE id = ?", (stored, hold_id))
+    sqlite.execute("UPDATE held_seats SET expires_at = ? WHERE hold_id = ?", (stored, hold_id))
+
+
+def delete_hold(sqlite, hold_id: int) -> None:
+    """The hold and its seats (ON DELETE CASCADE): released, or become tickets in the same transaction."""
+    sqlite.execute("DELETE FROM seat_holds WHERE id = ?", (hold_id,))
+
+
+def sweep_expired(sqlite, before: datetime) -> int:
+    """Tidy-up only (the beat): a hold that expired is already free. Holds expired before `before` (kept a
+    while, so their owners still hear "hold_expired" rather than "not found") are deleted with their seats."""
+    return sqlite.execute("DELETE FROM seat_holds WHERE expires_at <= ?", (to_stored_time(before),)).rowcount

@@ -42,6 +42,8 @@ class Booking(db.Model):
 
     # Filled by the booking service for responses.
     seat_numbers = ()
+    seats = ()
+    seat_prices: dict = {}
     can_cancel = False
     can_rate = False
     my_rating = None
@@ -49,12 +51,15 @@ class Booking(db.Model):
 
 class Ticket(db.Model):
     __tablename__ = "tickets"
-    __table_args__ = (UniqueConstraint("screening_id", "seat_no", name="uq_tickets_screening_seat"),)
+    __table_args__ = (UniqueConstraint("screening_id", "seat_no", name="uq_tickets_screening_seat"),
+                      UniqueConstraint("screening_id", "seat_label", name="uq_tickets_screening_label"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
     screening_id: Mapped[int] = mapped_column(ForeignKey("screenings.id"))
-    seat_no: Mapped[int] = mapped_column(Integer)
+    seat_no: Mapped[int] = mapped_column(Integer)  # the seat's position in the screening's layout order
+    seat_label: Mapped[str] = mapped_column(String(16))  # "F12": its row label and number
+    price: Mapped[Decimal | None] = mapped_column(Money)  # what this seat was sold for
 
 
 class Rating(db.Model):

@@ -29,27 +29,35 @@ def _idempotency_key() -> str | None:
 @bp.doc(tags=["Bookings"], responses={
     200: {"description": "A replay: the booking this Idempotency-Key already made (nothing was booked now)",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BookingOut"}}}},
-    404: "`not_found`: no such screening (or it was removed)",
-    409: "`houseful` (no seat left), `not_enough_seats` (fewer left than asked; `details.seats_left`), "
-         "`screening_started` (the screening is in the past) or `price_changed` (the price moved from "
-         "`expected_unit_price`; the new one in `details`). Nothing is booked.",
-    422: "Invalid fields: quantity outside 1..the per-booking limit, an unknown field type, or a bad "
-         "Idempotency-Key (1 to 200 characters); `details` names them. `idempotency_key_reused`: this "
-         "Idempotency-Key was used in the last 24 hours with a different request (another screening, "
-         "quantity or expected price); nothing is booked"})
+    404: "`not_found`: no such screening (or it was removed), or no such hold (another user's too)",
+    409: "`hold_expired` (the hold lapsed; nothing booked), `houseful` (no seat left), `not_enough_seats` "
+         "(fewer left than asked; `details.seats_left`), `screening_started` (the screening is in the past) or "
+         "`price_changed` (the price moved from `expected_unit_price`, or the hold's total differs from "
+         "`expected_total_price`; the new one in `details`). Nothing is booked.",
+    422: "Invalid fields: neither hold_id nor screening_id with quantity, quantity outside 1..the per-booking "
+         "limit, an unknown field type, or a bad Idempotency-Key (1 to 200 characters); `details` names them. "
+         "`idempotency_key_reused`: this Idempotency-Key was used in the last 24 hours with a different request "
+         "(another hold, screening, quantity or expected price); nothing is booked"})
 @document(parameters=[IDEMPOTENCY_KEY])
 def create_booking(data):
-    """Book seats at a screening
+    """Book a hold's seats, or the best available seats
 
-    Books `quantity` seats for the caller at the screening's current price, all or nothing; under any
-    concurrency no screening is ever sold beyond its seats. Send an `Idempotency-Key` to make retries
-    safe: the same key from the same user within 24 hours answers the booking it first made (200) and
-    never books twice. Send `expected_unit_price` (the price the user saw) to be refused with 409
-    `price_changed` instead of paying a price that moved.
+    `{hold_id}` books exactly the seats of the caller's hold at the prices it quoted (the hold is the quote,
+    under dynamic pricing too) and ends the hold. `{screening_id, quantity}` books the best available seats
+    (side by side in one row when possible, nearest the middle; docs/seating.md) at their current prices.
+    All or nothing; under any concurrency a seat is sold at most once. Send an `Idempotency-Key` to make
+    retries safe: the same key from the same user within 24 hours answers the booking it first made (200)
+    and never books twice. Send `expected_unit_price` (or, with a hold, `expected_total_price`) to be
+    refused with 409 `price_changed` instead of paying a price that moved.
     """
-    booking, created = service.book(current_user.id, data["screening_id"], data["quantity"],
-                                    idempotency_key=_idempotency_key(),
-                                    expected_unit_price=data.get("expected_unit_price"))
+    if "hold_id" in data:
+        booking, created = service.book_hold(current_user.id, data["hold_id"],
+                                             expected_total_price=data.get("expected_total_price"),
+                                             idempotency_key=_idempotency_key())
+    else:
+        booking, created = service.book(current_user.id, data["screening_id"], data["quantity"],
+                                        idempotency_key=_idempotency_key(),
+                                        expected_unit_price=data.get("expected_unit_price"))
     return booking, 201 if created else 200
 
 

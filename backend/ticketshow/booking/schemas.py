@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Boolean, Integer, List, Nested, String
+from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
 from flask import current_app
-from marshmallow import ValidationError, validate, validates
+from marshmallow import ValidationError, validate, validates, validates_schema
 
 from ..catalog.schemas import TheatreRef, UserRatingOut
 from ..fields import Money, MoneyIn, OffsetDateTime, RowId
@@ -11,9 +11,14 @@ from ..pagination import PageQuery, page_schema
 
 
 class BookingIn(Schema):
-    screening_id = RowId(strict=True, required=True)
-    quantity = Integer(strict=True, required=True, metadata={
-        "description": "1 to the per-booking limit (BOOKING_MAX_QUANTITY)", "minimum": 1,
+    """Either {hold_id} (the held seats at the held prices) or {screening_id, quantity} (the best available)."""
+
+    hold_id = RowId(strict=True, metadata={"description": "book exactly this hold's seats at its prices"})
+    expected_total_price = MoneyIn(metadata={"description": "with hold_id: the total the user was shown; "
+                                                            "409 price_changed if it differs"})
+    screening_id = RowId(strict=True, metadata={"description": "with quantity: the best available seats"})
+    quantity = Integer(strict=True, metadata={
+        "description": "with screening_id: 1 to the per-booking limit (BOOKING_MAX_QUANTITY)", "minimum": 1,
         "x-maximum-setting": "BOOKING_MAX_QUANTITY"})
     expected_unit_price = MoneyIn(metadata={"description": "the price the user was shown; 409 price_changed if moved"})
 
@@ -22,6 +27,15 @@ class BookingIn(Schema):
         limit = current_app.config["BOOKING_MAX_QUANTITY"]
         if not 1 <= value <= limit:
             raise ValidationError(f"Book between 1 and {limit} seats at a time.")
+
+    @validates_schema
+    def hold_or_quantity(self, data, **kwargs):
+        if "hold_id" in data:
+            return
+        missing = {name: ["Missing data for required field."] for name in ("screening_id", "quantity")
+                   if name not in data}
+        if missing:
+            raise ValidationError(missing)
 
 
 class BookedShowRef(Schema):
@@ -45,7 +59,9 @@ class BookingOut(Schema):
     unit_price = Money()
     total_price = Money()
     status = String(metadata={"enum": ["confirmed", "cancelled"]})
-    seat_numbers = List(Integer())
+    seat_numbers = List(Integer(), metadata={"description": "positions of the seats in the layout's order"})
+    seats = List(String(), metadata={"description": "seat labels, e.g. [\"A5\", \"A6\"]"})
+    seat_prices = Dict(keys=String(), values=Money(), metadata={"description": "rupees per seat"})
     created_at = OffsetDateTime()
     cancelled_at = OffsetDateTime(allow_none=True)
     cancel_reason = String(allow_none=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
 from sqlalchemy import select
@@ -24,6 +24,8 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..pagination import paginate
 from ..pricing import repricing
+from ..pricing.formula import seat_price
+from ..seating.picking import best_available
 from . import ledger
 from .models import CANCELLED, CONFIRMED, Booking, Rating, Ticket
 
@@ -109,36 +111,72 @@ def book(user_id: int, screening_id: int, quantity: int, *, idempotency_key: str
     return _answer(_describe([db.session.get(Booking, previous_id)])[0]), False
 
 
-def _take_seats(sqlite, user_id: int, screening_id: int, quantity: int, idempotency_key: str | None,
-                expected_unit_price: Decimal | None, now, fingerprint: str | None = None) -> dict:
-    """Check and take the seats: four indexed statements, inside the caller's BEGIN IMMEDIATE transaction."""
+def unit_price_of(seat_prices: dict[str, Decimal]) -> Decimal:
+    """A booking's unit_price: its seats' price when they are all the same, else their mean to the paisa
+    (total_price is always the exact sum of the seats' prices)."""
+    values = list(seat_prices.values())
+    if len(set(values)) == 1:
+        return values[0]
+    return (sum(values, Decimal("0")) / len(values)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _on_sale(sqlite, user_id: int, screening_id: int, now) -> ledger.ScreeningForSale:
     screening = ledger.screening_for_sale(sqlite, user_id, screening_id)
     if screening is None:
         raise NotFound("No such screening.", details={"screening_id": screening_id})
-    starts_at = screening.starts_at_utc
-    if starts_at <= now:
-        raise ScreeningStarted(details={"starts_at": starts_at.isoformat()})
-    sold = ledger.seats_sold(sqlite, screening_id)
-    seats_left = max(screening.seats_total - sold.sold, 0)
+    if screening.starts_at_utc <= now:
+        raise ScreeningStarted(details={"starts_at": screening.starts_at_utc.isoformat()})
+    return screening
+
+
+def _take_seats(sqlite, user_id: int, screening_id: int, quantity: int, idempotency_key: str | None,
+                expected_unit_price: Decimal | None, now, fingerprint: str | None = None) -> dict:
+    """Check and take the best available seats (seating.picking), inside the caller's BEGIN IMMEDIATE.
+
+    Seats that can be had are those not sold, not blocked and not in a live hold, read against the clock
+    now, under the write lock. A client that sent expected_unit_price gets seats at that price when enough
+    are left (a house with several categories), so an old client is charged what it was shown.
+    """
+    screening = _on_sale(sqlite, user_id, screening_id, now)
+    taken = ledger.taken(sqlite, screening_id, now)
+    seats_left = max(screening.seats_total - len(taken), 0)
     if seats_left == 0:
         raise Houseful(details={"seats_left": 0})
     if seats_left < quantity:
         raise NotEnoughSeats(f"Only {seats_left} seat{'s' if seats_left != 1 else ''} left; you asked for "
                              f"{quantity}.", details={"seats_left": seats_left, "requested": quantity})
-    unit_price = screening.unit_price  # fixed now, under the write lock, whatever the price becomes later
+    layout = ledger.layout_of(sqlite, screening.layout_id, screening.layout_digest, screening.seats_total)
+    price = screening.unit_price  # fixed now, under the write lock, whatever the price becomes later
+    labels = None
+    if expected_unit_price is not None and len(layout.price_pct) > 1:
+        at_price = {code for code, pct in layout.price_pct.items() if seat_price(price, pct) == expected_unit_price}
+        labels = best_available(layout, taken, quantity, at_price) if at_price else None
+    labels = labels or best_available(layout, taken, quantity)
+    seat_prices = ledger.prices(layout, price, labels)
+    unit_price = unit_price_of(seat_prices)
     if expected_unit_price is not None and expected_unit_price != unit_price:
         raise PriceChanged(f"The price is now ₹{unit_price:.2f} a seat (you saw ₹{expected_unit_price:.2f}); "
                            f"nothing was booked.",
                            details={"unit_price": unit_price, "expected_unit_price": expected_unit_price})
-    sale = ledger.record_sale(sqlite, user_id=user_id, screening_id=screening_id, quantity=quantity,
-                              unit_price=unit_price, seats_total=screening.seats_total, sold=sold,
+    seats = [ledger.SoldSeat(label, layout.by_label[label].seat_no, seat_prices[label]) for label in labels]
+    return _sell(sqlite, user_id, screening, seats, unit_price, idempotency_key, now, fingerprint)
+
+
+def _sell(sqlite, user_id: int, screening: ledger.ScreeningForSale, seats: list, unit_price: Decimal,
+          idempotency_key: str | None, now, fingerprint: str | None) -> dict:
+    """Record the sale (booking/ledger.py), reprice a dynamic screening, and answer the booking as the API
+    shows it, from what the transaction read."""
+    screening_id = screening.id
+    sale = ledger.record_sale(sqlite, user_id=user_id, screening_id=screening_id, seats=seats, unit_price=unit_price,
                               idempotency_key=idempotency_key, now=now, request_fingerprint=fingerprint)
     if screening.dynamic_pricing:  # the next customer is quoted the price this sale has made
         repricing.reprice_on(sqlite, [screening_id], "booking", now=now)
     cutoff = timedelta(minutes=current_app.config["CANCELLATION_CUTOFF_MINUTES"])
-    return {"id": sale.booking_id, "user_id": user_id, "screening_id": screening_id, "quantity": quantity,
+    starts_at = screening.starts_at_utc
+    return {"id": sale.booking_id, "user_id": user_id, "screening_id": screening_id, "quantity": len(seats),
             "unit_price": sale.unit_price, "total_price": sale.total_price, "status": CONFIRMED,
             "idempotency_key": idempotency_key, "created_at": sale.created_at, "seat_numbers": sale.seat_numbers,
+            "seats": sale.seats, "seat_prices": sale.seat_prices,
             "cancelled_at": None, "cancel_reason": None, "can_cancel": now < starts_at - cutoff, "can_rate": False,
             "my_rating": screening.my_rating,
             "screening": {"id": screening_id, "starts_at": starts_at,
@@ -148,13 +186,50 @@ def _take_seats(sqlite, user_id: int, screening_id: int, quantity: int, idempote
                                       "place": screening.place}}}
 
 
+def book_hold(user_id: int, hold_id: int, *, expected_total_price: Decimal | None = None,
+              idempotency_key: str | None = None) -> tuple[dict, bool]:
+    """Book exactly the held seats at the held prices (the hold is the quote, under dynamic pricing too), in
+    one BEGIN IMMEDIATE transaction that also ends the hold. Returns (booking, created) as book() does.
+
+    Raises NotFound (404: an unknown hold, another user's, or one already booked or released), HoldExpired
+    (409 from its expires_at on; nothing booked), ScreeningStarted, PriceChanged (expected_total_price differs
+    from the hold's total) and IdempotencyKeyReused.
+    """
+    from ..seating.service import HoldExpired
+
+    fingerprint = request_fingerprint({"hold_id": hold_id, "expected_total_price": expected_total_price}) \
+        if idempotency_key else None
+    with driver_writes(db.session) as sqlite:
+        now = utcnow()
+        previous_id = (_replayed_booking(sqlite, user_id, idempotency_key, fingerprint, now)
+                       if idempotency_key else None)
+        if previous_id is None:
+            hold = ledger.read_hold(sqlite, hold_id)
+            if hold is None or hold["user_id"] != user_id:
+                raise NotFound("No such hold.", details={"hold_id": hold_id})  # another's is "not found"
+            if hold["expires_at"] <= now:
+                raise HoldExpired(details={"expires_at": hold["expires_at"].isoformat()})
+            screening = _on_sale(sqlite, user_id, hold["screening_id"], now)
+            if expected_total_price is not None and expected_total_price != hold["total_price"]:
+                raise PriceChanged(f"This hold costs ₹{hold['total_price']:.2f} (you saw ₹{expected_total_price:.2f}); "
+                                   f"nothing was booked.", details={"total_price": hold["total_price"],
+                                                                   "expected_total_price": expected_total_price})
+            seats = [ledger.SoldSeat(label, seat_no, hold["unit_prices"][label])
+                     for label, seat_no in zip(hold["seats"], hold["seat_numbers"])]
+            ledger.delete_hold(sqlite, hold_id)  # its seats become tickets in the same transaction
+            return _sell(sqlite, user_id, screening, seats, unit_price_of(hold["unit_prices"]), idempotency_key,
+                         now, fingerprint), True
+    return _answer(_describe([db.session.get(Booking, previous_id)])[0]), False
+
+
 def _answer(booking: Booking) -> dict:
     """A described Booking (see _describe) in the same shape as _take_seats' answer."""
     screening = booking.screening
     return {"id": booking.id, "user_id": booking.user_id, "screening_id": booking.screening_id,
             "quantity": booking.quantity, "unit_price": booking.unit_price, "total_price": booking.total_price,
             "status": booking.status, "idempotency_key": booking.idempotency_key, "created_at": booking.created_at,
-            "seat_numbers": list(booking.seat_numbers), "cancelled_at": booking.cancelled_at,
+            "seat_numbers": list(booking.seat_numbers), "seats": list(booking.seats),
+            "seat_prices": dict(booking.seat_prices), "cancelled_at": booking.cancelled_at,
             "cancel_reason": booking.cancel_reason, "can_cancel": booking.can_cancel, "can_rate": booking.can_rate,
             "my_rating": booking.my_rating,
             "screening": {"id": screening.id, "starts_at": screening.starts_at,
@@ -246,15 +321,19 @@ def _describe(bookings: list[Booking]) -> list[Booking]:
 
 def _with_seats(bookings: list[Booking]) -> None:
     ids = [b.id for b in bookings]
-    seats: dict[int, list[int]] = {}
+    seats: dict[int, list] = {}
     if ids:
-        for booking_id, seat_no in db.session.execute(
-                select(Ticket.booking_id, Ticket.seat_no).where(Ticket.booking_id.in_(ids)).order_by(Ticket.seat_no)):
-            seats.setdefault(booking_id, []).append(seat_no)
+        for booking_id, seat_no, label, price in db.session.execute(
+                select(Ticket.booking_id, Ticket.seat_no, Ticket.seat_label, Ticket.price)
+                .where(Ticket.booking_id.in_(ids)).order_by(Ticket.seat_no)):
+            seats.setdefault(booking_id, []).append((seat_no, label, price))
     cutoff = timedelta(minutes=current_app.config["CANCELLATION_CUTOFF_MINUTES"])
     now = utcnow()
     for booking in bookings:
-        booking.seat_numbers = seats.get(booking.id, [])
+        mine = seats.get(booking.id, [])
+        booking.seat_numbers = [no for no, _, _ in mine]
+        booking.seats = [label for _, label, _ in mine]
+        booking.seat_prices = {label: booking.unit_price if price is None else price for _, label, price in mine}
         booking.can_cancel = booking.status == CONFIRMED and now < booking.screening.starts_at - cutoff
         booking.can_rate = booking.status == CONFIRMED and booking.screening.starts_at <= now
 

@@ -125,21 +125,25 @@ class Screening(db.Model):
     base_price: Mapped[Decimal] = mapped_column(Money)
     price: Mapped[Decimal] = mapped_column(Money)
     previous_price: Mapped[Decimal | None] = mapped_column(Money)  # before the last change: the trend
-    seats_total: Mapped[int] = mapped_column(Integer)
+    seats_total: Mapped[int] = mapped_column(Integer)  # the number of seats in its layout
+    # The layout it sells (seating.models.SeatLayout): kept once a seat is sold or held.
+    layout_id: Mapped[int | None] = mapped_column(ForeignKey("seat_layouts.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     show: Mapped[Show] = relationship(lazy="joined", innerjoin=True)
     theatre: Mapped[Theatre] = relationship(lazy="joined", innerjoin=True)
 
-    # Filled by the catalogue service from the ticket rows (one grouped query per page).
+    # Filled by the catalogue service from the seat ledger (one grouped query per page).
     seats_sold = 0
+    seats_unavailable = 0  # sold, held by a live hold, or blocked
     predicted_occupancy = None
     filling_fast = False
 
     @property
     def seats_left(self) -> int:
-        return max(self.seats_total - self.seats_sold, 0)
+        """Seats that can be had now: not sold, not in a live hold, not blocked."""
+        return max(self.seats_total - max(self.seats_unavailable, self.seats_sold), 0)
 
     @property
     def houseful(self) -> bool:
@@ -169,3 +173,6 @@ class PriceChange(db.Model):
     reason: Mapped[str] = mapped_column(String(20))
     seats_sold: Mapped[int] = mapped_column(Integer)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+from ..seating import models as _seating_models  # noqa: E402,F401  (screenings.layout_id refers to seat_layouts)

@@ -27,6 +27,7 @@ from ..text import fold
 from ..popularity.service import forecasts_for, popularity_for
 from ..pricing import repricing
 from ..pricing.service import upcoming_dynamic_screenings
+from ..seating import service as seating
 from . import images
 from .models import Screening, Show, ShowTag, Theatre, price_trend
 
@@ -112,12 +113,15 @@ def filling_fast(seats_total: int, seats_left: int, predicted_occupancy: float |
 
 
 def attach_live_figures(screenings: Sequence[Screening]) -> Sequence[Screening]:
-    """Fill the response-only figures of screenings: seats sold, the forecast and the badge they give."""
+    """Fill the response-only figures of screenings: seats sold, seats that can be had now (not sold, not in a
+    live hold, not blocked), the forecast and the badge they give."""
     ids = [s.id for s in screenings]
     sold = seats_sold(ids)
+    unavailable = seating.seats_unavailable(ids)
     forecasts = forecasts_for(ids) if ids else {}
     for screening in screenings:
         screening.seats_sold = sold.get(screening.id, 0)
+        screening.seats_unavailable = unavailable.get(screening.id, 0)
         screening.predicted_occupancy = forecasts.get(screening.id)
         screening.filling_fast = filling_fast(screening.seats_total, screening.seats_left,
                                               screening.predicted_occupancy)
@@ -132,15 +136,17 @@ def refresh_live_figures(body: dict) -> dict:
         found += [item for item in body.get(key) or () if isinstance(item, dict) and "seats_total" in item]
     if not found:
         return body
+    ids = [item["id"] for item in found]
     live = {row.id: row for row in db.session.execute(
-        select(Screening.id, Screening.price, Screening.previous_price,
-               select(func.count()).where(Ticket.screening_id == Screening.id).scalar_subquery().label("sold"))
-        .where(Screening.id.in_([item["id"] for item in found])))}
+        select(Screening.id, Screening.price, Screening.previous_price, Screening.seats_total)
+        .where(Screening.id.in_(ids)))}
+    unavailable = seating.seats_unavailable(ids)
     for item in found:
         row = live.get(item["id"])
         if row is None:
             continue
-        item["seats_left"] = max(item["seats_total"] - row.sold, 0)
+        item["seats_total"] = row.seats_total  # a layout change moves it without a catalogue write
+        item["seats_left"] = max(row.seats_total - unavailable.get(row.id, 0), 0)
         item["houseful"] = item["seats_left"] == 0
         item["price"] = row.price.quantize(Decimal("0.01"))
         item["price_trend"] = price_trend(row.price, row.previous_price)
@@ -333,6 +339,7 @@ def create_theatre(fields: dict) -> Theatre:
     db.session.add(theatre)
     db.session.flush()
     audit.record("create", "theatre", theatre.id, None, audit.snapshot(theatre, THEATRE_AUDIT))
+    seating.add_default_layout(theatre.id, theatre.capacity)  # capacity == the number of seats, always
     return theatre
 
 
@@ -354,7 +361,8 @@ def update_theatre(theatre_id: int, changes: dict) -> Theatre:
 
 
 def _change_capacity(theatre_id: int, capacity: int) -> None:
-    """Upcoming screenings follow the theatre's capacity; refuse if one has sold more seats than that.
+    """Upcoming screenings follow the theatre's capacity (a new default layout, seating.change_capacity);
+    refuse if one has sold more seats than that, or if the theatre has its own layout (409).
 
     Runs under the write lock so that no booking can slip in between the check and the update.
     """
@@ -370,9 +378,8 @@ def _change_capacity(theatre_id: int, capacity: int) -> None:
                            f"go below that.", code="capacity_below_sold",
                            details={"capacity": [f"At least {worst}."], "seats_sold": worst,
                                     "screening_ids": [sid for sid, _ in oversold]})
-        db.session.execute(update(Screening).where(Screening.id.in_(upcoming)).values(seats_total=capacity))
+        seating.change_capacity(theatre_id, capacity)  # a new default layout; unsold screenings take it
         db.session.execute(update(Theatre).where(Theatre.id == theatre_id).values(capacity=capacity))
-        repricing.reprice(db.session.scalars(upcoming).all(), "capacity")  # the share sold has changed
 
 
 @catalog_write
@@ -426,13 +433,14 @@ def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
         theatres[index] = theatre
     if problems:
         raise Invalid(problems)
-    screenings = []
+    screenings, layouts = [], {}
     for index, allocation in enumerate(allocations or []):
         theatre, price = theatres[index], allocation.get("price")
         _check_allocation_free(show, index, allocation, theatre.id, screenings)
         base_price = show.ticket_price if price is None else price
+        layout = layouts.get(theatre.id) or layouts.setdefault(theatre.id, seating.current_layout(theatre.id))
         screenings.append(Screening(show_id=show.id, theatre_id=theatre.id, starts_at=allocation["starts_at"],
-                                    base_price=base_price, price=base_price, seats_total=theatre.capacity))
+                                    base_price=base_price, price=base_price, **_seats_of(theatre, layout)))
     db.session.add_all(screenings)
     db.session.flush()
     for screening in screenings:
@@ -517,6 +525,13 @@ def set_show_image(show_id: int, data: bytes, media_dir: Path) -> str:
 
 # ---- screenings -----------------------------------------------------------------------------------
 
+def _seats_of(theatre: Theatre, layout) -> dict:
+    """A new screening sells the theatre's current layout (a default one of its capacity if it has none)."""
+    if layout is None:
+        return {"layout_id": None, "seats_total": theatre.capacity}
+    return {"layout_id": layout.id, "seats_total": layout.seat_count}
+
+
 @catalog_write
 def create_screening(show_id: int, theatre_id: int, starts_at: datetime, price: Decimal | None) -> Screening:
     show = _live_show(show_id)
@@ -524,7 +539,7 @@ def create_screening(show_id: int, theatre_id: int, starts_at: datetime, price: 
     check_theatre_free(theatre.id, starts_at, show.duration_minutes)
     base_price = show.ticket_price if price is None else price
     screening = Screening(show_id=show.id, theatre_id=theatre.id, starts_at=starts_at, base_price=base_price,
-                          price=base_price, seats_total=theatre.capacity)
+                          price=base_price, **_seats_of(theatre, seating.current_layout(theatre.id)))
     db.session.add(screening)
     db.session.flush()
     audit.record("create", "screening", screening.id, None, audit.snapshot(screening, SCREENING_AUDIT))

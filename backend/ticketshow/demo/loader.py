@@ -40,6 +40,9 @@ from ..catalog.models import Screening, Show, Theatre
 from ..database import immediate_transaction, utcnow
 from ..extensions import db
 from ..popularity import synthetic
+from ..seating import service as seating_service
+from ..seating.service import seat_labels
+from . import layouts as demo_layouts
 from ..text import fold
 from . import posters
 from .catalogue import MARKER_THEATRE, SHOWS, THEATRES, DemoShow, DemoTheatre
@@ -329,6 +332,9 @@ def _load(users: dict[str, User], stored: dict, rnd: random.Random) -> DemoSumma
         db.session.flush()  # nested in our transaction, the service does not commit: get the id now
         row.created_at = row.updated_at = now - timedelta(days=PAST_DAYS + 10)
         theatre_ids.append(row.id)
+        if theatre.english in demo_layouts.LAYOUTS:  # a hall of its own shape (demo/layouts.py)
+            layout = seating_service.add_layout(row.id, demo_layouts.LAYOUTS[theatre.english](), is_default=False)
+            row.capacity = layout.seat_count
 
     plan = _schedule(rnd, now, zone)
     show_ids: dict[int, int] = {}
@@ -348,7 +354,7 @@ def _load(users: dict[str, User], stored: dict, rnd: random.Random) -> DemoSumma
 
     screenings = db.session.execute(
         select(Screening.id, Screening.show_id, Screening.theatre_id, Screening.starts_at, Screening.price,
-               Screening.seats_total).where(Screening.show_id.in_(show_ids.values()))
+               Screening.seats_total, Screening.layout_id).where(Screening.show_id.in_(show_ids.values()))
         .order_by(Screening.starts_at, Screening.id)).all()
     past = [s for s in screenings if s.starts_at <= now]
     upcoming = [s for s in screenings if s.starts_at > now]
@@ -410,8 +416,9 @@ def _past_bookings(past, tour: list[User], audience: list[User], rnd: random.Ran
                 "status": CANCELLED if cancelled_at else CONFIRMED, "idempotency_key": None, "created_at": created,
                 "cancelled_at": cancelled_at, "cancel_reason": "cancelled_by_user" if cancelled_at else None})
             if not cancelled_at:  # cancelling frees the seats: a cancelled booking has no tickets
-                ticket_rows += [{"booking_id": next_id, "screening_id": screening.id, "seat_no": seat + n + 1}
-                                for n in range(quantity)]
+                labels = seat_labels(screening)
+                ticket_rows += [{"booking_id": next_id, "screening_id": screening.id, "seat_no": seat + n + 1,
+                                 "seat_label": labels[seat + n], "price": screening.price} for n in range(quantity)]
                 seat += quantity
             next_id += 1
     if booking_rows:
@@ -460,7 +467,9 @@ def _upcoming_sales(upcoming, taken: set, audience: list[User], rnd: random.Rand
                 "quantity": quantity, "unit_price": screening.price, "total_price": screening.price * quantity,
                 "status": CONFIRMED, "idempotency_key": None, "created_at": created, "cancelled_at": None,
                 "cancel_reason": None})
-            ticket_rows += [{"booking_id": next_id, "screening_id": screening.id, "seat_no": n} for n in numbers]
+            labels = seat_labels(screening)
+            ticket_rows += [{"booking_id": next_id, "screening_id": screening.id, "seat_no": n,
+                             "seat_label": labels[n - 1], "price": screening.price} for n in numbers]
             next_id += 1
     if booking_rows:
         db.session.execute(Booking.__table__.insert(), booking_rows)

@@ -203,6 +203,7 @@ def write_to_database(synthetic: SyntheticHistory) -> dict:
     from ..catalog.models import Screening, Show, ShowTag, Theatre
     from ..database import immediate_transaction
     from ..extensions import db
+    from ..seating.layouts import default_label
     from ..text import fold
 
     def offset(model) -> int:
@@ -244,7 +245,8 @@ def write_to_database(synthetic: SyntheticHistory) -> dict:
                 "cancel_reason": "cancelled_by_user" if booking.cancelled_at else None})
             if booking.cancelled_at is None:
                 first_seat = seats_so_far.get(screening_id, 0)
-                ticket_rows += [{"booking_id": n, "screening_id": screening_id, "seat_no": first_seat + k + 1}
+                ticket_rows += [{"booking_id": n, "screening_id": screening_id, "seat_no": first_seat + k + 1,
+                                 "seat_label": default_label(first_seat + k + 1), "price": price}
                                 for k in range(booking.quantity)]
                 seats_so_far[screening_id] = first_seat + booking.quantity
         for chunk in range(0, len(booking_rows), 20000):

@@ -45,3 +45,13 @@ def dynamic_price(base_price: Decimal, rule: PricingRule, *, seats_total: int, s
         return base_price
     price = (base_price * Decimal(repr(round(multiplier, 6)))).to_integral_value(ROUND_HALF_UP)
     return min(max(price, lowest), highest)
+
+
+def seat_price(price: Decimal, price_pct: int) -> Decimal:
+    """A seat's price: the screening's current price scaled by its category's price_pct, rounded half up to
+    whole rupees (API.md "Seat maps"), under dynamic pricing too. 250 × 120 % = 300; 199 × 115 % = 228.85 -> 229.
+    At 100 % the price is the screening's own, paise included (150.50 stays 150.50): a standard seat costs
+    what the screening lists and what a booking was always charged."""
+    if price_pct == 100:
+        return Decimal(price).quantize(Decimal("0.01"))
+    return (Decimal(price) * price_pct / 100).to_integral_value(ROUND_HALF_UP).quantize(Decimal("0.01"))

@@ -1,0 +1,133 @@
+"""Request and response schemas of seat maps and holds; they validate input and generate /api/openapi.json."""
+from __future__ import annotations
+
+from apiflask import Schema
+from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
+from marshmallow import ValidationError, validate, validates_schema
+
+from ..fields import Money, OffsetDateTime
+from .layouts import MAX_CATEGORIES, MAX_ROW_CELLS, MAX_ROWS, MAX_SEATS
+
+SeatLabel = lambda **kw: String(validate=validate.Length(min=1, max=16), **kw)  # noqa: E731
+
+
+class CategoryIn(Schema):
+    code = String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,29}$"),
+                  metadata={"description": "lower-case letters, digits, - and _", "example": "prime"})
+    name = String(required=True, validate=validate.Length(min=1, max=60), metadata={"example": "Prime"})
+    price_pct = Integer(strict=True, required=True, validate=validate.Range(min=10, max=1000),
+                        metadata={"description": "scales the screening's price for this category (100 = as is)"})
+
+
+class SeatIn(Schema):
+    number = Integer(strict=True, required=True, validate=validate.Range(min=1, max=9999))
+    category = String(required=True, validate=validate.Length(min=1, max=30))
+    accessible = Boolean(truthy={True}, falsy={False}, metadata={"description": "a wheelchair space"})
+
+
+class RowIn(Schema):
+    label = String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9]{1,4}$"), metadata={"example": "F"})
+    seats = List(Nested(SeatIn, allow_none=True), required=True, validate=validate.Length(max=MAX_ROW_CELLS),
+                 metadata={"description": "left to right as the audience sees the stage; null is a gap (an aisle)"})
+    section = String(validate=validate.Length(min=1, max=60), metadata={"description": "e.g. Balcony"})
+
+
+class LayoutIn(Schema):
+    stage = String(validate=validate.OneOf(["screen", "stage"]), metadata={"description": "drawn above row 1"})
+    categories = List(Nested(CategoryIn), required=True, validate=validate.Length(min=1, max=MAX_CATEGORIES))
+    rows = List(Nested(RowIn), required=True, validate=validate.Length(min=1, max=MAX_ROWS),
+                metadata={"description": f"front (nearest the stage) first; at most {MAX_SEATS} seats in all"})
+
+
+class SeatOut(Schema):
+    number = Integer()
+    category = String()
+    accessible = Boolean()
+
+
+class RowOut(Schema):
+    label = String()
+    section = String()
+    seats = List(Nested(SeatOut, allow_none=True))
+
+
+class LayoutOut(Schema):
+    theatre_id = Integer()
+    stage = String()
+    categories = List(Nested(CategoryIn))
+    rows = List(Nested(RowOut))
+    seat_count = Integer(metadata={"description": "the theatre's capacity"})
+    is_default = Boolean(metadata={"description": "generated from the capacity"})
+
+
+class LayoutSaved(LayoutOut):
+    kept_screenings = Integer(metadata={"description": "upcoming screenings with sold or held seats that keep "
+                                                       "their old layout"})
+
+
+class HoldIn(Schema):
+    seats = List(SeatLabel(), validate=validate.Length(max=1000), metadata={"example": ["A5", "A6"]})
+    quantity = Integer(strict=True, validate=validate.Range(min=1, max=1000),
+                       metadata={"description": "the best available seats (1 to BOOKING_MAX_QUANTITY)"})
+    category = String(validate=validate.Length(min=1, max=30),
+                      metadata={"description": "with quantity: only seats of this category"})
+
+    @validates_schema
+    def one_of(self, data, **kwargs):
+        if ("seats" in data) == ("quantity" in data):
+            raise ValidationError("Send either seats or quantity.", field_name="seats")
+
+
+class HoldOut(Schema):
+    id = Integer()
+    screening_id = Integer()
+    seats = List(String(), metadata={"description": "labels in layout order"})
+    unit_prices = Dict(keys=String(), values=Money(), metadata={"description": "rupees per seat: the quote"})
+    total_price = Money()
+    expires_at = OffsetDateTime(metadata={"description": "the seats are free again from this moment"})
+    renewals_left = Integer()
+    state = String(metadata={"enum": ["live", "expired"]})
+
+
+class BlockedIn(Schema):
+    seats = List(SeatLabel(), required=True, validate=validate.Length(max=MAX_SEATS),
+                 metadata={"description": "the new blocked set; [] unblocks all"})
+
+
+class BlockedOut(Schema):
+    screening_id = Integer()
+    seats = List(String())
+    seats_left = Integer()
+
+
+class MapSeatOut(Schema):
+    label = String()
+    category = String()
+    price = Money()
+    state = String(metadata={"enum": ["available", "held", "sold", "blocked", "mine"]})
+    accessible = Boolean()
+
+
+class MapRowOut(Schema):
+    label = String()
+    section = String()
+    seats = List(Nested(MapSeatOut, allow_none=True), metadata={"description": "null is a gap (an aisle)"})
+
+
+class MapCategoryOut(Schema):
+    code = String()
+    name = String()
+    price_pct = Integer()
+    price = Money(metadata={"description": "a seat's price now: price × price_pct / 100, whole rupees"})
+
+
+class SeatMapOut(Schema):
+    screening_id = Integer()
+    stage = String()
+    categories = List(Nested(MapCategoryOut))
+    rows = List(Nested(MapRowOut))
+    seats_total = Integer()
+    seats_left = Integer(metadata={"description": "not sold, not in a live hold, not blocked"})
+    houseful = Boolean()
+    on_sale = Boolean(metadata={"description": "false once the screening has started"})
+    my_hold = Nested(HoldOut, allow_none=True, metadata={"description": "the caller's live hold, if any"})

@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Seat holds at scale, against gunicorn started the way `make run` starts it.
+
+    .venv/bin/python bench/hold_race.py [--clients 128] [--seats 1000] [--map-seconds 8]
+
+Starts a private Redis and server, signs up the clients, then in one run measures
+(1) GET /api/health with every client at once (the ceiling);
+(2) hold-then-book: every client holds the best 1-4 seats (POST /api/screenings/{id}/holds {quantity}) and
+    books the hold (POST /api/bookings {hold_id}), again and again, until the 1,000-seat house is sold out;
+    a booking is two requests, so bookings per second are compared with health requests per second;
+(3) GET /api/screenings/{id}/seats, the seat map of a 1,000-seat screening with seats sold, held and
+    blocked, every client at once.
+Then checks every seat was sold once: ticket rows per label, the answers' seats, and seats_left == 0.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts"), str(ROOT / "bench")]
+
+from booking_race import Client, percentile, run_health  # noqa: E402
+from redis_server import redis_server_binary  # noqa: E402
+from tests import race  # noqa: E402
+from tests.conftest import ADMIN_PASSWORD, LiveServer, free_port  # noqa: E402
+
+
+def run_hold_then_book(arena: race.Arena, port: int, screening_id: int, seed: int) -> dict:
+    results: list[tuple[int, int, float, list[str]]] = []  # hold status, booking status, seconds, seats
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(arena.tokens))
+
+    def worker(index: int, token: str):
+        rng = random.Random(seed * 1000 + index)
+        client, mine = Client(port, token), []
+        barrier.wait()
+        while True:
+            started = time.perf_counter()
+            status, body = client.request("POST", f"/api/screenings/{screening_id}/holds",
+                                          {"quantity": rng.randint(1, 4)})
+            if status != 201:
+                mine.append((status, 0, time.perf_counter() - started, []))
+                code = body.get("error", {}).get("code")
+                if code == "houseful" or status >= 500 or status in (401, 404, 422):
+                    break
+                continue  # not_enough_seats near the end: ask again (another size)
+            booked, answer = client.request("POST", "/api/bookings", {"hold_id": body["id"]})
+            mine.append((status, booked, time.perf_counter() - started, answer.get("seats", [])))
+            if booked >= 500:
+                break
+        with lock:
+            results.extend(mine)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i, t)) for i, t in enumerate(arena.tokens)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    booked = [r for r in results if r[1] == 201]
+    cycle = [r[2] for r in booked]
+    return {"elapsed": elapsed, "bookings": len(booked), "attempts": len(results),
+            "bookings_per_s": len(booked) / elapsed, "requests_per_s": (len(results) + len(booked)) / elapsed,
+            "p50_ms": 1000 * statistics.median(cycle) if cycle else 0,
+            "p99_ms": 1000 * percentile(cycle, 0.99), "seats": [s for r in booked for s in r[3]],
+            "errors": [r for r in results if r[0] >= 500 or r[1] >= 500 or (r[0] == 201 and r[1] != 201)]}
+
+
+def run_seat_map(port: int, clients: int, screening_id: int, seconds: float, token: str | None) -> dict:
+    latencies: list[float] = []
+    sizes: list[int] = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+    barrier = threading.Barrier(clients)
+
+    def worker():
+        client, mine = Client(port, token), []
+        client.headers["Accept-Encoding"] = "gzip"  # as browsers send it
+        barrier.wait()
+        while time.perf_counter() < deadline:
+            began = time.perf_counter()
+            client.connection.request("GET", f"/api/screenings/{screening_id}/seats", headers=client.headers)
+            response = client.connection.getresponse()
+            body = response.read()
+            mine.append(time.perf_counter() - began)
+            if len(sizes) < 1:
+                sizes.append(len(body))
+        with lock:
+            latencies.extend(mine)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "bytes": sizes[0] if sizes else 0,
+            "p50_ms": 1000 * statistics.median(latencies), "p99_ms": 1000 * percentile(latencies, 0.99)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=128)
+    parser.add_argument("--seats", type=int, default=1000)
+    parser.add_argument("--health-seconds", type=float, default=8)
+    parser.add_argument("--map-seconds", type=float, default=8)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="hold-race-"))
+    redis_port = free_port()
+    redis_process = subprocess.Popen([redis_server_binary(), "--port", str(redis_port), "--bind", "127.0.0.1",
+                                      "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+                                     stdout=subprocess.DEVNULL)
+    server = None
+    try:
+        time.sleep(0.3)
+        server = LiveServer(workdir, f"redis://127.0.0.1:{redis_port}/0").start()
+        print(f"server: gunicorn (backend/gunicorn.conf.py) on port {server.port}; preparing {args.clients} clients…",
+              flush=True)
+        arena = race.prepare(server.url, ADMIN_PASSWORD, clients=args.clients, seats=args.seats, screenings=2)
+        house, mapped = arena.screening_ids
+        health = run_health(server.port, args.clients, args.health_seconds)
+        sale = run_hold_then_book(arena, server.port, house, args.seed)
+
+        # The map's screening: a third sold, some held, a row blocked, so every state is drawn.
+        admin = Client(server.port, arena.admin["Authorization"].split()[1])
+        buyer = Client(server.port, arena.tokens[0])
+        for _ in range(args.seats // 3 // 4):
+            status, body = buyer.request("POST", f"/api/screenings/{mapped}/holds", {"quantity": 4})
+            buyer.request("POST", "/api/bookings", {"hold_id": body["id"]})
+        Client(server.port, arena.tokens[1]).request("POST", f"/api/screenings/{mapped}/holds", {"quantity": 6})
+        admin.request("PUT", f"/api/screenings/{mapped}/blocked-seats", {"seats": [f"A{n}" for n in range(1, 11)]})
+        seat_map = run_seat_map(server.port, args.clients, mapped, args.map_seconds, arena.tokens[2])
+        health_after = run_health(server.port, args.clients, args.health_seconds)
+        ceiling = (health["rps"] + health_after["rps"]) / 2
+
+        database = workdir / "ticketshow.sqlite3"
+        with sqlite3.connect(database) as connection:
+            twice = connection.execute("SELECT count(*) FROM (SELECT seat_label FROM tickets WHERE screening_id = ? "
+                                       "GROUP BY seat_label HAVING count(*) > 1)", (house,)).fetchone()[0]
+            sold = connection.execute("SELECT count(*) FROM tickets WHERE screening_id = ?", (house,)).fetchone()[0]
+        answered_twice = len(sale["seats"]) - len(set(sale["seats"]))
+        left = buyer.request("GET", f"/api/screenings/{house}")[1]["seats_left"]
+
+        print()
+        print("| measure | requests | per second | p50 ms | p99 ms | ratio to health |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for name, figures in (("GET /api/health (ceiling, before)", health),
+                              ("GET /api/health (ceiling, after)", health_after)):
+            print(f"| {name} | {figures['requests']} | {figures['rps']:.0f} | {figures['p50_ms']:.1f} "
+                  f"| {figures['p99_ms']:.1f} | {figures['rps'] / ceiling:.2f} |")
+        print(f"| hold + book (bookings; 2 requests each) | {sale['attempts'] + sale['bookings']} | "
+              f"{sale['bookings_per_s']:.0f} | {sale['p50_ms']:.1f} | {sale['p99_ms']:.1f} | "
+              f"**{sale['bookings_per_s'] / ceiling:.2f}** |")
+        print(f"| GET /api/screenings/{{id}}/seats ({args.seats} seats, {seat_map['bytes']} bytes gzip) | "
+              f"{seat_map['requests']} | {seat_map['rps']:.0f} | {seat_map['p50_ms']:.1f} | {seat_map['p99_ms']:.1f} "
+              f"| **{seat_map['rps'] / ceiling:.2f}** |")
+        print()
+        print(f"clients {args.clients}; {sale['bookings']} bookings ({len(sale['seats'])} seats) sold the "
+              f"{args.seats}-seat house in {sale['elapsed']:.1f}s ({sale['requests_per_s']:.0f} requests/s); "
+              f"{sale['attempts'] - sale['bookings']} holds refused near the end")
+        print(f"ticket rows {sold}; seats sold twice (rows): {twice}; (answers): {answered_twice}; "
+              f"seats_left at the end: {left}; server errors: {len(sale['errors'])}")
+        ok = twice == 0 and answered_twice == 0 and sold == args.seats and left == 0 and not sale["errors"]
+        return 0 if ok else 1
+    finally:
+        if server:
+            server.stop()
+        redis_process.terminate()
+        redis_process.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
