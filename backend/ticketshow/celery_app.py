@@ -70,3 +70,4 @@ def _import_tasks() -> None:
     from .popularity import tasks as _popularity  # noqa: F401
     from .pricing import tasks as _pricing  # noqa: F401
     from .reports import tasks as _reports  # noqa: F401
+    from .seating import tasks as _seating  # noqa: F401

@@ -33,6 +33,10 @@ def beat_schedule(settings) -> dict:
             "task": "pricing.reprice_upcoming",
             "schedule": crontab(minute="*/10"),
         },
+        "hold-sweep": {  # tidy-up only: lapsed holds already free their seats (seating/tasks.py)
+            "task": "seating.sweep_expired_holds",
+            "schedule": crontab(minute="*/15"),
+        },
         "monthly-reports": {  # the 1st at 09:00 local, for the month that just ended
             "task": "reports.monthly_reports_scheduled",
             "schedule": crontab(day_of_month=1, hour=9, minute=0),

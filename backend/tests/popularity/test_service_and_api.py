@@ -97,12 +97,14 @@ def test_the_forecast_overview_is_for_admins_only(app, client, api, admin):
     assert sum(d["screenings"] for d in body["days"]) > 10
     for day in body["days"]:
         assert day["seats_sold"] <= day["predicted_seats"] <= day["seats_total"]
+        assert day["seats_left"] == day["seats_total"] - day["seats_sold"]  # nothing held or blocked here
     assert len(body["top"]) == len(body["bottom"]) == 5
     top = [s["predicted_occupancy"] for s in body["top"]]
     assert top == sorted(top, reverse=True) and top[0] >= max(s["predicted_occupancy"] for s in body["bottom"])
     first = body["top"][0]
     assert set(first) == {"screening_id", "starts_at", "show", "theatre", "seats_total", "seats_sold",
-                          "predicted_occupancy", "predicted_seats", "reasons"}
+                          "seats_left", "houseful", "predicted_occupancy", "predicted_seats", "reasons"}
+    assert first["seats_left"] == first["seats_total"] - first["seats_sold"]
     assert first["starts_at"].endswith("+05:30") and first["show"]["name"] and first["theatre"]["place"]
     assert len(first["reasons"]) == 3 and isinstance(first["reasons"][0]["effect"], float)
     run = body["last_run"]

@@ -283,3 +283,19 @@ def test_blocked_seats(api, admin, client, hall):
         assert response.status_code == 422, body
     assert client.put(f"/api/screenings/{sid}/blocked-seats", json={"seats": []},
                       headers=user["headers"]).status_code == 403
+
+
+def test_the_sweep_only_tidies_holds_that_lapsed_long_ago(api, client, hall):
+    from ticketshow.seating.service import sweep_expired_holds
+
+    sid = hall["screening"]["id"]
+    user = api.new_user()
+    held = hold(client, user["headers"], sid, seats=["A4"]).get_json()
+    expires_at = datetime.fromisoformat(held["expires_at"])
+    with time_machine.travel(expires_at + timedelta(minutes=30), tick=False):
+        assert sweep_expired_holds() == 0  # lapsed, but its owner still hears hold_expired
+        late = client.post("/api/bookings", json={"hold_id": held["id"]}, headers=user["headers"])
+        assert late.get_json()["error"]["code"] == "hold_expired"
+    with time_machine.travel(expires_at + timedelta(hours=2), tick=False):
+        assert sweep_expired_holds() == 1
+        assert client.get(f"/api/holds/{held['id']}", headers=user["headers"]).status_code == 404

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Float, Integer, List, Nested, String
+from apiflask.fields import Boolean, Float, Integer, List, Nested, String
 from marshmallow import validate
 
 from ..fields import OffsetDateTime
@@ -22,6 +22,7 @@ class ForecastDay(Schema):
     screenings = Integer()
     seats_total = Integer()
     seats_sold = Integer(metadata={"description": "sold so far"})
+    seats_left = Integer(metadata={"description": "can be had now: not sold, not in a live hold, not blocked"})
     predicted_seats = Integer(metadata={"description": "expected to be sold by the start"})
 
 
@@ -43,6 +44,8 @@ class ScreeningForecastOut(Schema):
     theatre = Nested(ForecastTheatre)
     seats_total = Integer()
     seats_sold = Integer()
+    seats_left = Integer(metadata={"description": "can be had now: not sold, not in a live hold, not blocked"})
+    houseful = Boolean()
     predicted_occupancy = Float(metadata={"description": "0..1"})
     predicted_seats = Integer()
     reasons = List(Nested(Reason), metadata={"description": "the three main reasons, largest first"})

@@ -221,9 +221,14 @@ def forecast_overview(days: int = 7) -> dict:
         .order_by(Screening.starts_at, Screening.id)).all()
 
     per_day = {(today + timedelta(days=n)).isoformat(): {"screenings": 0, "seats_total": 0, "seats_sold": 0,
-                                                         "predicted_seats": 0} for n in range(days)}
+                                                         "seats_left": 0, "predicted_seats": 0}
+               for n in range(days)}
     forecast = []
+    from ..seating.service import seats_unavailable
+
+    unavailable = seats_unavailable([row.id for row in rows], now)
     for row in rows:
+        seats_left = max(row.seats_total - unavailable.get(row.id, 0), 0)
         day = per_day[clock.to_local(row.starts_at).date().isoformat()]
         # A screening added since the last run has no forecast yet: it counts what it has sold.
         predicted = max(round(row.predicted_occupancy * row.seats_total), row.sold) \
@@ -231,13 +236,15 @@ def forecast_overview(days: int = 7) -> dict:
         day["screenings"] += 1
         day["seats_total"] += row.seats_total
         day["seats_sold"] += row.sold
+        day["seats_left"] += seats_left
         day["predicted_seats"] += predicted
         if row.predicted_occupancy is not None:
             forecast.append({
                 "screening_id": row.id, "starts_at": row.starts_at,
                 "show": {"id": row.show_id, "name": row.show_name},
                 "theatre": {"id": row.theatre_id, "name": row.theatre_name, "place": row.place},
-                "seats_total": row.seats_total, "seats_sold": row.sold,
+                "seats_total": row.seats_total, "seats_sold": row.sold, "seats_left": seats_left,
+                "houseful": seats_left == 0,
                 "predicted_occupancy": row.predicted_occupancy, "predicted_seats": predicted,
                 "reasons": json.loads(row.reasons or "[]")})
     ranked = sorted(forecast, key=lambda f: (-f["predicted_occupancy"], f["starts_at"], f["screening_id"]))
