@@ -9,6 +9,7 @@ starting stops everything; afterwards a process that dies is restarted with back
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import os
 import signal
 import sys
@@ -57,8 +58,9 @@ def main() -> int:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda signum, _frame: (_ for _ in ()).throw(KeyboardInterrupt(signum)))
 
-    os.environ.setdefault("TICKETSHOW_DATA_DIR", str(ROOT / "instance"))
-    settings = Settings.from_env()
+    settings = Settings.from_env()  # the environment, then a .env file
+    if not os.environ.get("TICKETSHOW_DATA_DIR"):  # the default is instance/ at the top of the checkout
+        settings = dataclasses.replace(settings, data_dir=ROOT / "instance")
     os.environ["TICKETSHOW_DATA_DIR"] = str(settings.data_dir)  # absolute, for every child
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     supervisor = Supervisor(os.environ, log=log)
