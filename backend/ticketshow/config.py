@@ -56,8 +56,8 @@ class Settings:
     cancellation_cutoff_minutes: int = 60
     hold_minutes: float = 8  # how long a hold keeps its seats (decimals allowed)
     hold_renewals: int = 1  # how many times a hold can be renewed
-    login_max_failures: int = 10
     login_window_seconds: int = 15 * 60
+    login_address_max_failures: int = 100  # failed logins from one address per window (auth/throttle.py)
     changeover_minutes: float = 20.0  # between screenings in one theatre (API.md, CHANGEOVER_MINUTES)
     health_write_probe_seconds: float = 5.0  # /api/health probes a write at most this often per process
     # Celery's broker and result store; defaults to REDIS_URL (tests give Celery its own db number).

@@ -86,7 +86,7 @@ def login(username: str, password: str, address: str) -> dict:
     if verdict.rehash:  # a hash made before OpaqueString, or with older argon2 parameters
         with immediate_transaction(db.session):
             db.session.get(User, user.id).password_hash = hash_password(verdict.password)
-    throttle.record_success(key)
+    throttle.record_success(key, address)
     lifetime = timedelta(minutes=current_app.config["ACCESS_TOKEN_MINUTES"])
     token = create_access_token(identity=str(user.id), expires_delta=lifetime,
                                 additional_claims={"role": user.role})
