@@ -81,7 +81,7 @@ def enqueue(kind: str, task_name: str, requested_by: int | None, params: dict | 
     deleted again and QueueUnavailable (503 queue_unavailable) raised: no job is left pending forever.
 
     The row is committed first so that a worker picking the message up at once finds it; a crash between
-    the two leaves a pending row without a message, which the watchdog requeues (`requeue_lost`).
+    the two leaves a pending row without a message, which the watchdog publishes again (`lost_messages`).
     """
     job = create(kind, requested_by, params, summary, task_name=task_name)
     try:
