@@ -94,6 +94,9 @@ def test_admin_can_make_every_admin_call(client, admin, world):
 JSON_ENDPOINTS = [
     ("POST", "/api/auth/signup", False),
     ("POST", "/api/auth/login", False),
+    ("POST", "/api/auth/password", "user"),
+    ("POST", "/api/auth/password-reset", False),
+    ("POST", "/api/auth/password-reset/confirm", False),
     ("PATCH", "/api/auth/me/preferences", "user"),
     ("POST", "/api/theatres", "admin"),
     ("PATCH", "/api/theatres/{t}", "admin"),

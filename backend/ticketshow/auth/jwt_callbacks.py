@@ -30,7 +30,7 @@ def token_revoked(_header, payload):
         user_id = int(payload["sub"])
     except (KeyError, TypeError, ValueError):
         return True
-    principal, revoked = service.principal_and_revocation(user_id, payload["jti"])
+    principal, revoked = service.principal_and_revocation(user_id, payload["jti"], service.issued_ms(payload))
     g.ticketshow_principal = principal
     return revoked
 

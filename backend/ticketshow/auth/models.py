@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, utcnow
@@ -27,6 +27,10 @@ class User(db.Model):
     report_format: Mapped[str] = mapped_column(String(8), default="html")
     reminders: Mapped[bool] = mapped_column(Boolean, default=True)
     preferred_place: Mapped[str | None] = mapped_column(String(120))
+    # Tokens issued before this moment no longer work (log out everywhere, password change or reset),
+    # except the one whose jti is kept_token_jti (the session that changed the password).
+    tokens_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    kept_token_jti: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def is_admin(self) -> bool:
@@ -48,3 +52,15 @@ class RevokedToken(db.Model):
 
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class PasswordReset(db.Model):
+    """A password-reset link: only the SHA-256 of its token is kept; single-use, 30 minutes."""
+
+    __tablename__ = "password_resets"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

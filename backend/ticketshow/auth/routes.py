@@ -8,7 +8,8 @@ from ..openapi import document
 from .. import policy
 from . import service
 from .guards import auth_required
-from .schemas import LoginIn, MeOut, PreferencesIn, SignupIn, TokenOut, UserOut
+from .schemas import (LoginIn, MeOut, PasswordChangeIn, PasswordResetConfirmIn, PasswordResetIn, PasswordResetOut,
+                      PreferencesIn, SignupIn, TokenOut, UserOut)
 
 bp = APIBlueprint("auth", __name__, url_prefix="/api/auth", tag="Auth")
 
@@ -86,4 +87,71 @@ def logout():
     """
     claims = get_jwt()
     service.logout(claims["jti"], service.token_expiry(claims))
+    return ""
+
+
+@bp.post("/logout-all")
+@auth_required
+@bp.output({}, status_code=204)
+@bp.doc(operation_id="logOutEverywhere")
+def logout_all():
+    """Log out everywhere
+
+    Every token of the caller stops working, on every device, this one included.
+    """
+    service.logout_all(current_user.id)
+    return ""
+
+
+@bp.post("/password")
+@auth_required
+@bp.input(PasswordChangeIn, arg_name="data")
+@bp.output({}, status_code=204)
+@bp.doc(operation_id="changePassword", responses={
+    401: "`invalid_credentials`: the current password is wrong",
+    422: "`weak_password`: the new password breaks a rule (`details.new_password` says which)",
+    429: "`too_many_attempts`: too many wrong current passwords; wait Retry-After seconds"})
+@document(headers={429: ["Retry-After"]})
+def change_password(data):
+    """Change the caller's password
+
+    Checks the current password, sets the new one (OpaqueString, the sign-up rules) and ends every other
+    session of the caller: their other tokens stop working; the one that asked keeps working.
+    """
+    service.change_password(current_user.id, get_jwt()["jti"], data["current_password"], data["new_password"],
+                            request.remote_addr or "unknown")
+    return ""
+
+
+@bp.post("/password-reset")
+@policy.public
+@bp.input(PasswordResetIn, arg_name="data")
+@bp.output(PasswordResetOut, status_code=202)
+@bp.doc(operation_id="requestPasswordReset", responses={422: "`validation_error`: not an email address"})
+def request_password_reset(data):
+    """Ask for a password-reset link
+
+    202 whether or not the address belongs to an account, so the answer tells nobody which addresses
+    are known. A known address gets an email with a single-use link to `/reset-password?token=...`,
+    valid for 30 minutes.
+    """
+    service.request_password_reset(data["email"])
+    return {"message": "If this address belongs to an account, a link to reset its password is on its way. "
+                       "It works once, within 30 minutes."}
+
+
+@bp.post("/password-reset/confirm")
+@policy.public
+@bp.input(PasswordResetConfirmIn, arg_name="data")
+@bp.output({}, status_code=204)
+@bp.doc(operation_id="confirmPasswordReset", responses={
+    400: "`invalid_token`: the link was used, has expired or is unknown",
+    422: "`weak_password`: the new password breaks a rule (`details.new_password` says which)"})
+def confirm_password_reset(data):
+    """Set a new password with an emailed link
+
+    Sets the new password and ends every session of the account (all its older tokens stop working).
+    The link's token works once and for 30 minutes.
+    """
+    service.confirm_password_reset(data["token"], data["new_password"])
     return ""

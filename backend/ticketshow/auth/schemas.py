@@ -62,3 +62,26 @@ class TokenOut(Schema):
     token_type = String()
     expires_in = Integer()
     user = Nested(MeOut)
+
+
+class PasswordChangeIn(Schema):
+    current_password = String(required=True, validate=validate.Length(min=1, max=1024))
+    new_password = String(required=True, validate=validate.Length(min=1, max=1024), metadata={
+        "minLength": MIN_LENGTH, "maxLength": MAX_LENGTH,
+        "description": "the same rules as at sign-up (422 `weak_password` names every problem)"})
+
+
+class PasswordResetIn(Schema):
+    email = String(required=True, validate=validate.Length(min=1, max=254), metadata={"format": "idn-email"})
+
+
+class PasswordResetOut(Schema):
+    message = String(required=True, metadata={"description": "the same whether or not the address is known"})
+
+
+class PasswordResetConfirmIn(Schema):
+    token = String(required=True, validate=validate.Length(min=1, max=200),
+                   metadata={"description": "the `token` parameter of the emailed link"})
+    new_password = String(required=True, validate=validate.Length(min=1, max=1024), metadata={
+        "minLength": MIN_LENGTH, "maxLength": MAX_LENGTH,
+        "description": "the same rules as at sign-up (422 `weak_password` names every problem)"})

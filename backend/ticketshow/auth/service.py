@@ -1,6 +1,8 @@
-"""Accounts: sign-up, login, logout, preferences and the admin created with every new database."""
+"""Accounts: sign-up, login, logout (one token or all), password change and reset, preferences and the
+admin created with every new database."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import secrets
@@ -12,13 +14,13 @@ from typing import NamedTuple
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_jwt_extended import create_access_token
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
-from ..database import immediate_transaction, named_rows, pooled_sqlite, utcnow, writes
-from ..errors import Conflict, Invalid, NotFound, Unauthorized
+from ..database import from_stored_time, immediate_transaction, named_rows, pooled_sqlite, utcnow, writes
+from ..errors import Conflict, DomainError, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from . import throttle
-from .models import ROLE_ADMIN, ROLE_USER, RevokedToken, User
+from .models import ROLE_ADMIN, ROLE_USER, PasswordReset, RevokedToken, User
 from .passwords import hash_password, opaque_password, password_problems, verify_password
 from .usernames import canonical_username, username_key
 
@@ -89,7 +91,7 @@ def login(username: str, password: str, address: str) -> dict:
     throttle.record_success(key, address)
     lifetime = timedelta(minutes=current_app.config["ACCESS_TOKEN_MINUTES"])
     token = create_access_token(identity=str(user.id), expires_delta=lifetime,
-                                additional_claims={"role": user.role})
+                                additional_claims={"role": user.role, "iat_ms": _now_ms()})
     return {"access_token": token, "token_type": "Bearer",
             "expires_in": int(lifetime.total_seconds()), "user": account(user.id)}
 
@@ -125,16 +127,19 @@ class _CallerRow(NamedTuple):
     role: str
     revoked: int
     theatre_ids: str | None  # "3,7": a manager's or scanner's theatres
+    tokens_valid_after: str | None  # stored UTC text: tokens issued before it no longer work
+    kept_token_jti: str | None  # ...but this one, which changed the password
 
 
 # The assignments are read only for staff roles, from the staff_theatres primary key (user_id, theatre_id).
 _PRINCIPAL_SQL = ("SELECT u.id, u.username, u.role, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?), "
                   "CASE WHEN u.role IN ('manager', 'scanner') THEN "
-                  "(SELECT group_concat(theatre_id) FROM staff_theatres WHERE user_id = u.id) END "
+                  "(SELECT group_concat(theatre_id) FROM staff_theatres WHERE user_id = u.id) END, "
+                  "u.tokens_valid_after, u.kept_token_jti "
                   "FROM users AS u WHERE u.id = ?")
 
 
-def principal_and_revocation(user_id: int, jti: str) -> tuple[Principal | None, bool]:
+def principal_and_revocation(user_id: int, jti: str, issued_ms: int = 0) -> tuple[Principal | None, bool]:
     """The caller (with their theatres, for staff) and whether their token was logged out, in one
     primary-key query.
 
@@ -148,7 +153,11 @@ def principal_and_revocation(user_id: int, jti: str) -> tuple[Principal | None, 
     if row is None:
         return None, False
     theatres = frozenset(int(t) for t in row.theatre_ids.split(",")) if row.theatre_ids else frozenset()
-    return Principal(row.id, row.username, row.role, theatres), bool(row.revoked)
+    revoked = bool(row.revoked)
+    if row.tokens_valid_after and jti != row.kept_token_jti:
+        cutoff_ms = int(from_stored_time(row.tokens_valid_after).timestamp() * 1000)
+        revoked = revoked or issued_ms < cutoff_ms  # logged out everywhere, or the password changed since
+    return Principal(row.id, row.username, row.role, theatres), revoked
 
 
 def get_user(user_id: int) -> User:
@@ -210,3 +219,125 @@ def ensure_admin(data_dir: Path, username: str, password: str | None) -> tuple[U
 
 def token_expiry(decoded: dict) -> datetime:
     return datetime.fromtimestamp(decoded["exp"], tz=timezone.utc)
+
+
+# ---- sessions and passwords (API.md, Auth) ------------------------------------------------------------
+
+RESET_LIFETIME = timedelta(minutes=30)
+MAX_LIVE_RESETS = 3  # unused, unexpired links per account: more requests send nothing (no mail bombing)
+
+
+def _now_ms() -> int:
+    """Milliseconds since the epoch: the `iat_ms` claim (JWT's `iat` has whole seconds only, too coarse to
+    tell a token issued just before "log out everywhere" from one issued just after)."""
+    return int(utcnow().timestamp() * 1000)
+
+
+def issued_ms(claims: dict) -> int:
+    """When a token was issued, in milliseconds (tokens from before `iat_ms` existed: their `iat`)."""
+    value = claims.get("iat_ms")
+    return int(value) if isinstance(value, int) else int(claims.get("iat", 0)) * 1000
+
+
+def _end_sessions(user: User, keep_jti: str | None = None) -> None:
+    """Every token issued until now stops working, but `keep_jti` (read in principal_and_revocation)."""
+    user.tokens_valid_after, user.kept_token_jti = utcnow(), keep_jti
+
+
+def logout_all(user_id: int) -> None:
+    """POST /api/auth/logout-all: every token of the user stops working, the caller's included."""
+    with immediate_transaction(db.session):
+        _end_sessions(get_user(user_id))
+
+
+def _new_password_hash(password: str, username: str) -> str:
+    """The argon2 hash of a new password (OpaqueString form); Invalid (422 weak_password) if the policy refuses it."""
+    password = opaque_password(password)
+    problems = password_problems(password, username)
+    if problems:
+        raise Invalid({"new_password": problems}, "The password is too weak.", code="weak_password")
+    return hash_password(password)
+
+
+def change_password(user_id: int, jti: str, current_password: str, new_password: str, address: str) -> None:
+    """POST /api/auth/password: check the current password (401 invalid_credentials; failures are throttled
+    like logins, so this is no side door for guessing), set the new one (422 weak_password) and end every
+    other session; the token that asked keeps working."""
+    user = get_user(user_id)
+    throttle.check_allowed(user.username_key, address)
+    verdict = verify_password(user.password_hash, current_password)
+    if not verdict:
+        throttle.record_failure(user.username_key, address)
+        raise Unauthorized("The current password is wrong.", code="invalid_credentials")
+    try:
+        new_hash = _new_password_hash(new_password, user.username)
+    except Invalid as exc:
+        exc.details = {("new_password" if k == "password" else k): v for k, v in exc.details.items()}
+        raise
+    with immediate_transaction(db.session):
+        user = get_user(user_id)
+        user.password_hash = new_hash
+        _end_sessions(user, keep_jti=jti)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "backslashreplace")).hexdigest()
+
+
+def request_password_reset(email: str) -> None:
+    """POST /api/auth/password-reset: a known address gets a single-use link valid for 30 minutes; an unknown
+    one gets nothing, and the caller cannot tell which (the answer is 202 either way, and as fast).
+    Only the token's SHA-256 is stored. Raises Invalid (422) for text that is not an email address."""
+    from ..notifications.tasks import send_mail
+
+    address = _normalise_email(email)
+    user = db.session.scalar(select(User).where(func.lower(User.email) == address.lower()).order_by(User.id))
+    if user is None:
+        return
+    now = utcnow()
+    live = db.session.scalar(select(func.count()).select_from(PasswordReset).where(
+        PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None), PasswordReset.expires_at > now))
+    if live >= MAX_LIVE_RESETS:
+        log.info("password reset for user %s not sent: %s links are still live", user.id, live)
+        return
+    token = secrets.token_urlsafe(32)
+    with immediate_transaction(db.session):
+        db.session.add(PasswordReset(token_hash=_token_hash(token), user_id=user.id, created_at=now,
+                                     expires_at=now + RESET_LIFETIME))
+    link = f"{current_app.config['SETTINGS'].app_url.rstrip('/')}/reset-password?token={token}"
+    text = (f"Hello {user.username},\n\nSomeone (we hope you) asked to reset the password of your Ticket Show "
+            f"account. Open this link within 30 minutes to choose a new one; it works once:\n\n{link}\n\n"
+            f"If it was not you, ignore this mail: your password stays as it is.\n")
+    message = {"to": user.email, "to_name": user.username, "subject": "Reset your Ticket Show password",
+               "text": text}
+    try:
+        send_mail.delay(message)
+    except Exception:  # the queue is down: the link cannot be mailed; the answer must not say so
+        log.exception("could not queue the password reset mail for user %s", user.id)
+
+
+class InvalidToken(DomainError):
+    status, code, message = 400, "invalid_token", "This reset link is used, expired or unknown; ask for a new one."
+
+
+def confirm_password_reset(token: str, new_password: str) -> None:
+    """POST /api/auth/password-reset/confirm: set the new password (422 weak_password) and end every session
+    of the account. The link works once (a conditional update under the write lock: two uses at once, one
+    wins) and for 30 minutes; otherwise 400 invalid_token. Every other live link of the account is spent too."""
+    digest = _token_hash(token)
+    reset = db.session.get(PasswordReset, digest)
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+        raise InvalidToken()
+    new_hash = _new_password_hash(new_password, get_user(reset.user_id).username)  # slow: before the lock
+    with immediate_transaction(db.session):
+        now = utcnow()
+        spent = db.session.execute(update(PasswordReset).where(
+            PasswordReset.token_hash == digest, PasswordReset.used_at.is_(None), PasswordReset.expires_at > now)
+            .values(used_at=now))
+        if spent.rowcount != 1:
+            raise InvalidToken()
+        db.session.execute(update(PasswordReset).where(
+            PasswordReset.user_id == reset.user_id, PasswordReset.used_at.is_(None)).values(used_at=now))
+        user = get_user(reset.user_id)
+        user.password_hash = new_hash
+        _end_sessions(user)
