@@ -107,8 +107,9 @@ export async function request(method, path, { query, json, formData, signal, hea
     retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
   })
   // A token the server no longer accepts means the session is over; a 401 without a token
-  // (e.g. wrong password at login) is just an answer for the form.
-  if (response.status === 401 && token) onUnauthorized(apiError)
+  // (e.g. wrong password at login), or a wrong current password when changing it, is just an answer
+  // for the form.
+  if (response.status === 401 && token && apiError.code !== 'invalid_credentials') onUnauthorized(apiError)
   throw apiError
 }
 

@@ -42,6 +42,14 @@ const routes = [
   { path: '/theatres', name: 'theatres', component: () => import('@/views/TheatresView.vue'), meta: { title: 'Theatres' } },
   { path: '/theatres/:id(\\d+)', name: 'theatre', component: () => import('@/views/TheatreView.vue'), props: true },
   { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'Log in', guestOnly: true } },
+  {
+    path: '/forgot-password',
+    name: 'forgot-password',
+    component: () => import('@/views/ForgotPasswordView.vue'),
+    meta: { title: 'Forgot password', guestOnly: true },
+  },
+  // Reached from the emailed link: it works logged in or not (the reset ends every session anyway).
+  { path: '/reset-password', name: 'reset-password', component: () => import('@/views/ResetPasswordView.vue'), meta: { title: 'Choose a new password' } },
   { path: '/signup', name: 'signup', component: () => import('@/views/SignupView.vue'), meta: { title: 'Sign up', guestOnly: true } },
   {
     path: '/admin',

@@ -99,6 +99,15 @@ export const useAuthStore = defineStore('auth', {
       }
     },
 
+    /** Every session of this account ends, this one too (POST /api/auth/logout-all). */
+    async logoutEverywhere() {
+      try {
+        await authApi.logoutEverywhere()
+      } finally {
+        this.clearSession()
+      }
+    },
+
     clearSession() {
       this.token = null
       this.expiresAt = null
