@@ -227,3 +227,33 @@ def test_docs_staff_md_lists_every_route_as_the_app_has_it(app):
     table = policy.route_table(app)
     assert "| NONE |" not in table and "| ? |" not in table
     assert table in doc, "run `cd backend && ../.venv/bin/flask --app ticketshow staff-doc` and commit docs/staff.md"
+
+
+def test_staff_of_a_may_read_everything_of_a_their_policies_allow(app, client, world):
+    """The other side of the matrix: every GET route a manager's (or scanner's) policy allows answers them,
+    on theatre A's rows, with anything but 401/403 — so a wrongly found theatre cannot lock staff out."""
+    from ticketshow.jobs import service as jobs
+    from ticketshow.jobs.models import EXPORT
+
+    booking_a = book_seats(world["ids"]["stranger"], world["screening_a"], 1)
+    export_a = jobs.create(EXPORT, None, {"theatre_id": world["theatre_a"], "theatre_name": "Alpha"})
+    arguments = {**world["arguments"], "theatre_id": world["theatre_a"], "screening_id": world["screening_a"],
+                 "booking_id": booking_a.id, "job_id": export_a.id}
+    principals = {"manager_a": policy_principal("manager", {world["theatre_a"]}),
+                  "scanner_a": policy_principal("scanner", {world["theatre_a"]})}
+    checked = 0
+    for rule, method, view in routes(app):
+        name = view.__policy__
+        if method != "GET" or name in ("public", "logged_in") or not rule.rule.startswith("/api/"):
+            continue
+        permission = getattr(policy, name)
+        theatre_scoped = permission not in policy._CHAIN_WIDE
+        path = rule.build(arguments, append_unknown=False)[1] if rule.arguments else rule.rule
+        for role, principal in principals.items():
+            allowed = permission(principal, world["theatre_a"]) if theatre_scoped else permission(principal)
+            if not allowed:
+                continue
+            response = client.get(path, headers=world["people"][role], environ_base=REMOTE)
+            assert response.status_code < 500 and response.status_code not in {401, 403}, (role, path, response.status_code)
+            checked += 1
+    assert checked >= 4  # price history, export download, dashboard, jobs list
