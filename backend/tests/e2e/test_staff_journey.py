@@ -1,5 +1,6 @@
 """Staff: the admin makes a user the manager of one theatre on the Staff page; the manager sees only their
-theatre's pages and screenings, and moves a screening's price there (the API refuses the other theatre);
+theatre's pages and screenings, moves a screening's price there (the API refuses the other theatre) and
+cancels a customer's booking;
 a scanner lands on the Scanner page; the admin finds the manager's change on the Audit page — at a phone
 and a desktop viewport, with axe checks on the new pages."""
 import os
@@ -29,6 +30,10 @@ def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(u
                                                     {"theatre_id": theirs["id"], "starts_at": at(days=3)}]})
     by_theatre = {s["theatre"]["id"]: s["id"] for s in stage.screenings(show["id"])}
     manager_name, scanner_name = f"mgr-{tag}", f"door-{tag}"
+    customer_name = f"fan-{tag}"
+    stage.post("/api/auth/signup", {"username": customer_name, "email": "f@example.com", "password": PASSWORD})
+    booking = stage.post("/api/bookings", {"screening_id": by_theatre[mine["id"]], "quantity": 2},
+                         stage.headers(customer_name, PASSWORD))
     manager = stage.post("/api/auth/signup", {"username": manager_name, "email": "m@example.com", "password": PASSWORD})
     scanner = stage.post("/api/auth/signup", {"username": scanner_name, "email": "s@example.com", "password": PASSWORD})
 
@@ -62,7 +67,7 @@ def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(u
     page.get_by_role("link", name="Manage", exact=True).click()
     expect(page.get_by_role("heading", name="Manage your theatres")).to_be_visible()
     tabs = page.get_by_role("navigation", name="Admin sections").get_by_role("link")
-    expect(tabs).to_have_text(["Dashboard", "Screenings"])
+    expect(tabs).to_have_text(["Dashboard", "Screenings", "Bookings"])
     expect(page.get_by_role("heading", name="Past exports")).to_be_visible()
     expect(page.get_by_text(f"Theirs {tag}")).to_have_count(0)  # the dashboard covers their theatre only
     admin_tab(page, "Screenings")
@@ -76,6 +81,15 @@ def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(u
     expect(dialog).to_be_hidden()
     screening = requests.get(f"{live_server.url}/api/screenings/{by_theatre[mine['id']]}").json()
     assert screening["base_price"] == 175.0
+    # ...and cancels a customer's booking there, on their behalf.
+    admin_tab(page, "Bookings")
+    row = page.get_by_role("listitem").filter(has_text=customer_name)
+    expect(row).to_contain_text(f"Staff show {tag}")
+    row.get_by_role("button", name="Cancel booking").click()
+    page.get_by_role("dialog").get_by_role("button", name="Cancel booking").click()
+    expect(page.get_by_text(f"Booking #{booking['id']} of {customer_name} cancelled.")).to_be_visible()
+    expect(row).to_contain_text("Cancelled")
+    assert axe_violations(page, "theatre bookings") == []
     token = page.evaluate("JSON.parse(localStorage.getItem('ticketshow.session')).token")
     refused = requests.patch(f"{live_server.url}/api/screenings/{by_theatre[theirs['id']]}", json={"price": 1},
                              headers={"Authorization": f"Bearer {token}"})
@@ -104,6 +118,9 @@ def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(u
     expect(entry).to_contain_text("update")
     expect(entry).to_contain_text("base_price")
     expect(entry).to_contain_text("175")
+    cancelled = page.get_by_role("row").filter(has_text=f"booking #{booking['id']}")
+    expect(cancelled).to_contain_text("cancel")
+    expect(cancelled).to_contain_text("cancelled_by_staff")
     assert axe_violations(page, "audit page") == []
     ui.shot("audit-page")
     page.get_by_label("Entity").select_option("staff")

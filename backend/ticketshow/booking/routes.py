@@ -4,11 +4,13 @@ from apiflask import APIBlueprint
 from flask import request
 from flask_jwt_extended import current_user
 
+from .. import policy
 from ..auth.guards import auth_required
 from ..errors import Invalid
 from ..openapi import IDEMPOTENCY_KEY, document
 from . import service
-from .schemas import BookingIn, BookingOut, BookingPage, BookingQuery, RatingIn, RatingOut
+from .schemas import (BookingIn, BookingOut, BookingPage, BookingQuery, RatingIn, RatingOut, TheatreBookingPage,
+                      TheatreBookingQuery)
 
 bp = APIBlueprint("booking", __name__, url_prefix="/api")
 
@@ -70,12 +72,27 @@ def list_bookings(query):
     """List the caller's bookings
 
     The caller's own bookings, newest first, one page at a time; filter by `when` (upcoming or past) and
-    `status`. An admin sees everyone's, or one user's with `user_id`. With `theatre_id`, the admin or a manager of that
-    theatre sees its bookings (others get 403).
+    `status`. An admin sees everyone's, or one user's with `user_id` (ignored for other callers); a
+    theatre's staff read its bookings at GET /api/theatres/{theatre_id}/bookings.
     """
-    return service.list_bookings(current_user, for_user_id=query.get("user_id"), theatre_id=query.get("theatre_id"),
-                                 when=query.get("when"),
+    return service.list_bookings(current_user, for_user_id=query.get("user_id"), when=query.get("when"),
                                  status=query.get("status"), page=query["page"], per_page=query["per_page"])
+
+
+@bp.get("/theatres/<int:theatre_id>/bookings")
+@policy.allow(policy.can_view_theatre_bookings, theatre="theatre_id")
+@bp.input(TheatreBookingQuery, location="query", arg_name="query")
+@bp.output(TheatreBookingPage)
+@bp.doc(tags=["Bookings"], responses={404: "`not_found`: no such theatre"})
+def list_theatre_bookings(theatre_id: int, query):
+    """List a theatre's bookings
+
+    Every booking for the theatre's screenings with who made it (`customer`), newest first, one page at a
+    time; filter by `when`, `status` and `user_id`. For the admin and the theatre's managers. Staff cancel
+    one with POST /api/bookings/{booking_id}/cancel (audited).
+    """
+    return service.theatre_bookings(theatre_id, for_user_id=query.get("user_id"), when=query.get("when"),
+                                    status=query.get("status"), page=query["page"], per_page=query["per_page"])
 
 
 @bp.get("/bookings/<int:booking_id>")

@@ -71,10 +71,22 @@ class BookingOut(Schema):
 
 
 class BookingQuery(PageQuery):
-    user_id = RowId(metadata={"description": "admin, or with theatre_id its staff: one user's bookings"})
-    theatre_id = RowId(metadata={"description": "the admin or a manager of the theatre: its bookings (403 for others)"})
+    user_id = RowId(metadata={"description": "admin only: one user's bookings"})
     when = String(validate=validate.OneOf(["upcoming", "past"]))
     status = String(validate=validate.OneOf(["confirmed", "cancelled"]))
+
+
+class TheatreBookingQuery(BookingQuery):
+    user_id = RowId(metadata={"description": "one customer's bookings"})
+
+
+class CustomerRef(Schema):
+    id = Integer()
+    username = String()
+
+
+class TheatreBookingOut(BookingOut):
+    customer = Nested(CustomerRef, metadata={"description": "who booked"})
 
 
 class RatingIn(Schema):
@@ -88,3 +100,4 @@ class RatingOut(Schema):
 
 
 BookingPage = page_schema(BookingOut, "BookingPage")
+TheatreBookingPage = page_schema(TheatreBookingOut, "TheatreBookingPage")

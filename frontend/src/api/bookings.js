@@ -14,3 +14,8 @@ export const listBookings = (params) => api.get('/api/bookings', params)
 export const getBooking = (id) => api.get(`/api/bookings/${id}`)
 export const cancelBooking = (id) => api.post(`/api/bookings/${id}/cancel`)
 export const rateShow = (showId, score) => api.put(`/api/shows/${showId}/rating`, { score })
+/**
+ * A theatre's bookings with `customer` ({id, username}), for the admin and its managers.
+ * params: {when: 'upcoming'|'past', status: 'confirmed'|'cancelled', user_id, page, per_page}.
+ */
+export const listTheatreBookings = (theatreId, params) => api.get(`/api/theatres/${theatreId}/bookings`, params)

@@ -63,6 +63,7 @@ const routes = [
       { path: 'theatres', name: 'admin-theatres', component: () => import('@/views/admin/AdminTheatresView.vue'), meta: { title: 'Admin · Theatres', permission: 'edit_catalogue' } },
       { path: 'shows', name: 'admin-shows', component: () => import('@/views/admin/AdminShowsView.vue'), meta: { title: 'Admin · Shows', permission: 'edit_catalogue' } },
       { path: 'screenings', name: 'admin-screenings', component: () => import('@/views/admin/AdminScreeningsView.vue'), meta: { title: 'Admin · Screenings', permission: 'manage_theatres' } },
+      { path: 'bookings', name: 'admin-bookings', component: () => import('@/views/admin/AdminBookingsView.vue'), meta: { title: 'Admin · Bookings', permission: 'view_theatre_bookings' } },
       { path: 'staff', name: 'admin-staff', component: () => import('@/views/admin/AdminStaffView.vue'), meta: { title: 'Admin · Staff', permission: 'manage_staff' } },
       { path: 'audit', name: 'admin-audit', component: () => import('@/views/admin/AdminAuditView.vue'), meta: { title: 'Admin · Audit', permission: 'read_audit' } },
     ],
