@@ -162,3 +162,11 @@ def test_odd_methods_and_no_server_header(bare_server):
     response = requests.get(f"{bare_server.url}/api//shows", timeout=10, allow_redirects=False)
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
     assert "Server" not in requests.get(f"{bare_server.url}/api/health", timeout=10).headers
+
+
+@pytest.mark.parametrize("query", ["q=%ED%A0%80", "place=%ED%BF%BF", "q=%FF%FE", "tag=%C0%80", "q=%00", "q=a%E2%80%AEb"])
+def test_odd_bytes_in_query_strings_are_never_a_500(client, query):
+    for path in ("/api/shows", "/api/theatres", "/api/screenings"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code in {200, 422}, (path, query, response.status_code)
+        assert response.is_json

@@ -82,3 +82,22 @@ def test_bookings_from_before_fingerprints_still_replay(api, client, two_screeni
     db.session.commit()
     replay = post(client, user["headers"], "legacy", screening_id=two_screenings[0]["id"], quantity=1)
     assert replay.status_code == 200 and replay.get_json()["id"] == first["id"]
+
+
+def test_a_key_used_for_a_hold_cannot_book_another_hold_or_a_quantity(api, client, two_screenings):
+    user = api.new_user()
+    holds = []
+    for screening in two_screenings:
+        response = client.post(f"/api/screenings/{screening['id']}/holds", json={"quantity": 2},
+                               headers=user["headers"])
+        assert response.status_code == 201, response.get_json()
+        holds.append(response.get_json())
+    first = post(client, user["headers"], "hold-key", hold_id=holds[0]["id"])
+    assert first.status_code == 201
+    for body in ({"hold_id": holds[1]["id"]}, {"screening_id": two_screenings[0]["id"], "quantity": 2},
+                 {"hold_id": holds[0]["id"], "expected_total_price": 1}):
+        reused = post(client, user["headers"], "hold-key", **body)
+        assert reused.status_code == 422 and reused.get_json()["error"]["code"] == "idempotency_key_reused", body
+    assert client.get("/api/bookings", headers=user["headers"]).get_json()["total"] == 1
+    replay = post(client, user["headers"], "hold-key", hold_id=holds[0]["id"])
+    assert replay.status_code == 200 and replay.get_json()["id"] == first.get_json()["id"]
