@@ -11,16 +11,21 @@ RUN_DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuz
 # Browser tests use Debian's Chromium; pdftotext (poppler-utils) reads the PDF reports back.
 TEST_DEBIAN_PACKAGES := chromium poppler-utils $(RUN_DEBIAN_PACKAGES)
 
-.PHONY: run test setup ui clean-ui help
+.PHONY: run test setup ui clean-ui help restore
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run   - install what is missing and start Ticket Show on http://127.0.0.1:$${PORT:-5000}"
 	@echo "make test  - run the whole test suite"
+	@echo "make restore [AT=2026-11-29T18:05:00+05:30] - rebuild the database from the backup in BACKUP_DIR"
 
 run: setup
 	@bash scripts/ensure-debian-packages.sh $(RUN_DEBIAN_PACKAGES) || echo "[setup] without these packages PDF reports cannot be rendered; everything else runs"
 	$(BIN)/python scripts/run.py
+
+# Rebuild the database from Litestream's backup (latest, or the state at AT); refuses while the app runs.
+restore: $(VENV)/.installed
+	$(BIN)/python scripts/restore.py $(if $(AT),--at "$(AT)")
 
 test: setup $(VENV)/.dev-installed
 	bash scripts/ensure-debian-packages.sh $(TEST_DEBIAN_PACKAGES)

@@ -2,14 +2,15 @@
 """Start everything `make run` promises, keep it running, and stop all of it on Ctrl-C or SIGTERM.
 
 The processes and their order are declared once, in backend/ticketshow/processes.py (Redis only if none
-answers at REDIS_URL, `flask prepare`, the mail catcher without SMTP_HOST, the Celery worker and beat,
-gunicorn); the settings come from ticketshow.config.Settings, as the app reads them. A failure while
+answers at REDIS_URL, `flask prepare`, Litestream, the mail catcher without SMTP_HOST, the Celery worker
+and beat, gunicorn); the settings come from ticketshow.config.Settings, as the app reads them. A failure while
 starting stops everything; afterwards a process that dies is restarted with backoff (processes.Supervisor).
 """
 from __future__ import annotations
 
 import ctypes
 import dataclasses
+import fcntl
 import os
 import signal
 import sys
@@ -63,6 +64,19 @@ def main() -> int:
         settings = dataclasses.replace(settings, data_dir=ROOT / "instance")
     os.environ["TICKETSHOW_DATA_DIR"] = str(settings.data_dir)  # absolute, for every child
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # Held while we run: `make restore` refuses to replace the database under a running app, and a second
+    # `make run` on the same data dir is refused.
+    lock = open(settings.data_dir / "run.lock", "a+")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        log(f"another `make run` (pid {lock.read().strip() or '?'}) uses {settings.data_dir}; stop it first")
+        return 1
+    lock.seek(0)
+    lock.truncate()
+    lock.write(str(os.getpid()))
+    lock.flush()
     supervisor = Supervisor(os.environ, log=log)
     try:
         try:

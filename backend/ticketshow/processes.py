@@ -1,7 +1,7 @@
 """Every process of Ticket Show, declared once, and the code that starts, watches and stops them.
 
 `plan(settings)` is the list `make run` starts, in order: Redis (only when none answers), `flask prepare`
-(migrate and seed, once, before anything forks), the mail catcher (without SMTP_HOST), the Celery worker
+(migrate and seed, once, before anything forks), Litestream (continuous backup), the mail catcher (without SMTP_HOST), the Celery worker
 with its queues, Celery beat, and gunicorn. scripts/run.py runs all of it under a `Supervisor`; the tests'
 live server and the benchmarks start a subset through `LocalServer`. Adding a process (a backup shipper,
 say) is one more `Process(...)` entry in `plan`.
@@ -56,6 +56,8 @@ def plan(settings: Settings, *, bin_dir: Path = VENV_BIN, redis_argv: list[str] 
     if redis_argv:
         processes.append(Process("redis", redis_argv, cwd=settings.data_dir, port=urlparse(settings.redis_url).port or 6379))
     processes.append(Process("prepare", [str(bin_dir / "flask"), "--app", "ticketshow", "prepare"], oneshot=True))
+    # Continuous backup to BACKUP_DIR (backups.py: writes litestream.yml, then becomes `litestream replicate`).
+    processes.append(Process("backup", [str(bin_dir / "python"), "-m", "ticketshow.backups"]))
     if not settings.smtp_host:  # no mail server configured: keep mail in the data dir
         processes.append(Process("mail", [str(bin_dir / "python"), "-m", "ticketshow.notifications.mail_catcher",
                                           "--port", str(settings.smtp_port), "--dir", str(settings.data_dir / "mail")],

@@ -122,3 +122,17 @@ def test_metrics_are_in_the_openapi_document(client):
     operation = client.get("/api/openapi.json").get_json()["paths"]["/api/metrics"]["get"]
     assert "text/plain" in operation["responses"]["200"]["content"]
     assert {"401", "403"} <= set(operation["responses"])
+
+
+def test_the_grafana_dashboard_graphs_only_metrics_we_export(client):
+    import json
+
+    from ..conftest import ROOT
+    dashboard = json.loads((ROOT / "docs" / "ops" / "grafana-dashboard.json").read_text())
+    exprs = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    used = {re.sub(r"_(bucket|count|sum)$", "", name) for expr in exprs
+            for name in re.findall(r"([a-z_]+)\{", expr) if name not in {"by", "rate", "sum", "max", "min"}}
+    text = scrape(client)
+    families = set(re.findall(r"^# TYPE ([a-z_]+) ", text, re.M))
+    families |= {name[:-len("_total")] for name in families} | {f"{name}_total" for name in families}
+    assert used and used <= families, used - families
