@@ -144,11 +144,11 @@ def seed(database: Path, *, theatres: int, shows: int, screenings: int, tickets:
         show_id, theatre_id = rng.randint(1, shows), rng.randint(1, theatres)
         price = prices[show_id] + rng.choice([0, 0, 0, 2000, 5000])
         seats = capacities[theatre_id]
-        screening_rows.append((scid, show_id, theatre_id, _ts(start), price, seats,
+        screening_rows.append((scid, show_id, theatre_id, _ts(start), price, price, seats,
                                _ts(min(start, now) - timedelta(days=rng.randint(1, 30))), None))
         meta.append((scid, show_id, start, price, seats))
-    connection.executemany("INSERT INTO screenings (id, show_id, theatre_id, starts_at, price, seats_total, "
-                           "created_at, removed_at) VALUES (?,?,?,?,?,?,?,?)", screening_rows)
+    connection.executemany("INSERT INTO screenings (id, show_id, theatre_id, starts_at, price, base_price, "
+                           "seats_total, created_at, removed_at) VALUES (?,?,?,?,?,?,?,?,?)", screening_rows)
 
     password_hash = PasswordHasher().hash(PASSWORD)  # one hash for all: hashing 5,000 would time the seeding
     user_ids = list(range(first_user, first_user + users))

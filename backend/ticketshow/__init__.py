@@ -91,6 +91,11 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     redis_store.init_app(app)
     from .observability import register_request_hooks
 
+    if settings.trusted_proxies:  # the client's address and scheme as the proxy saw them (X-Forwarded-*)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     register_request_hooks(app)  # first, so its after_request hook runs last and sees the final answer
     with app.app_context():
         configure_sqlite_engine(db.engine)

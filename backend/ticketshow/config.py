@@ -78,6 +78,9 @@ class Settings:
     web_threads: int = 1
     access_log: str = "-"
     worker_concurrency: int = 2
+    # Reverse proxies in front of gunicorn (docs/operations.md): with 1, the client address is the last
+    # X-Forwarded-For entry the proxy added (login throttling, audit rows, logs); 0 trusts no header.
+    trusted_proxies: int = 0
     # The built UI that the app serves; None: frontend/dist beside the backend.
     ui_dist: Path | None = None
     testing: bool = False
@@ -135,6 +138,7 @@ class Settings:
             web_threads=max(_int_env(source, "WEB_THREADS", 1), 1),
             access_log=source.get("ACCESS_LOG", "-"),
             worker_concurrency=max(_int_env(source, "WORKER_CONCURRENCY", 2), 1),
+            trusted_proxies=max(_int_env(source, "TRUSTED_PROXIES", 0), 0),
         )
         values.update(overrides)
         return cls(**values)

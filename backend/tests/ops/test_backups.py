@@ -37,7 +37,7 @@ class Stack:
         # Its own session: the test can SIGKILL run.py and every child at once, as a power cut would.
         self.process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run.py")], env=self.env,
                                         stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.time() + 60
+        deadline = time.time() + 150  # a loaded 2-core machine can take a minute to boot the whole stack
         while True:
             try:
                 if requests.get(f"{self.url}/api/health", timeout=2).status_code == 200:

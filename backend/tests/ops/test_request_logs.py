@@ -89,3 +89,23 @@ def test_request_id_reaches_the_worker_and_the_tasks_it_starts(live_server, api)
     assert ("exports.theatre_csv", "started") in states and ("exports.theatre_csv", "success") in states, seen
     assert ("mail.send", "success") in states, seen  # the export's notice, started by the task, carries it too
     assert all(entry["request_id"] == rid for entry in seen)
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(data_dir, redis_server, lines):
+    from ticketshow import create_app
+
+    from ..conftest import make_settings
+    app = create_app(make_settings(data_dir, redis_server["url"], trusted_proxies=1))
+    with app.app_context():
+        client = app.test_client()
+        forwarded = {"X-Forwarded-For": "198.51.100.9", "X-Forwarded-Proto": "https"}
+        assert client.get("/api/health", headers=forwarded).status_code == 200
+        assert lines[-1]["remote_addr"] == "198.51.100.9"
+        # The proxy runs on this machine, but a visitor through it is not local: metrics need the token.
+        assert client.get("/api/metrics", headers=forwarded).status_code == 401
+        assert client.get("/api/metrics").status_code == 200  # a scrape on 127.0.0.1, past the proxy
+        spoofed = client.get("/api/health", headers={"X-Forwarded-For": "10.0.0.1, 198.51.100.10"})
+        assert spoofed.status_code == 200 and lines[-1]["remote_addr"] == "198.51.100.10"  # only the proxy's entry
+        from ticketshow.extensions import db
+        db.session.remove()
+        db.engine.dispose()
