@@ -42,7 +42,7 @@ DURATION = Histogram("http_request_duration_seconds", "Time from the request rea
                      buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0))
 BOOKINGS = Counter("ticketshow_bookings", "Booking events (confirmed, cancelled)", ["event"], registry=_LOCAL)
 SEATS = Counter("ticketshow_seats_booked", "Seats sold by confirmed bookings", registry=_LOCAL)
-HOLDS = Counter("ticketshow_holds", "Seat hold events (created, renewed, released, expired, booked)", ["event"],
+HOLDS = Counter("ticketshow_holds", "Seat hold events (created, renewed, released, booked)", ["event"],
                 registry=_LOCAL)
 CHECKINS = Counter("ticketshow_checkins", "Check-in attempts by result (ok, already_checked_in, revoked, ...)",
                    ["result"], registry=_LOCAL)
@@ -58,7 +58,7 @@ def booking_event(event: str, seats: int = 0) -> None:
 
 
 def hold_event(event: str) -> None:
-    """Count one hold event, e.g. "created", "renewed", "released", "expired", "booked"."""
+    """Count one hold event, "created", "renewed", "released" or "booked"."""
     HOLDS.labels(event).inc()
 
 

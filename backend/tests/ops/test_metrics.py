@@ -77,13 +77,22 @@ def test_bookings_cache_and_jobs_are_counted(client, api, admin):
                           headers=user["headers"])
     assert refused.status_code in (409, 422)
     assert client.post(f"/api/bookings/{booked.get_json()['id']}/cancel", headers=user["headers"]).status_code == 200
+    held = client.post(f"/api/screenings/{screening['id']}/holds", json={"quantity": 2}, headers=user["headers"])
+    assert held.status_code == 201, held.get_json()
+    assert client.post(f"/api/holds/{held.get_json()['id']}/renew", headers=user["headers"]).status_code == 200
+    from_hold = client.post("/api/bookings", json={"hold_id": held.get_json()["id"]}, headers=user["headers"])
+    assert from_hold.status_code == 201, from_hold.get_json()
+    other = client.post(f"/api/screenings/{screening['id']}/holds", json={"seats": ["A9"]}, headers=user["headers"])
+    assert client.delete(f"/api/holds/{other.get_json()['id']}", headers=user["headers"]).status_code == 204
     client.get("/api/shows")
     client.get("/api/shows")
     jobs.create("export", None, {"theatre_id": theatre["id"]})
     after = scrape(client)
     delta = lambda name, **labels: sample(after, name, **labels) - sample(before, name, **labels)  # noqa: E731
-    assert delta("ticketshow_bookings_total", event="confirmed") == 1
-    assert delta("ticketshow_seats_booked_total") == 3
+    assert delta("ticketshow_bookings_total", event="confirmed") == 2
+    assert delta("ticketshow_seats_booked_total") == 5
+    for event in ("created", "renewed", "booked", "released"):
+        assert delta("ticketshow_holds_total", event=event) == (2 if event == "created" else 1), event
     assert delta("ticketshow_bookings_total", event="cancelled") == 1
     assert delta("ticketshow_cache_lookups_total", result="miss") >= 1
     assert delta("ticketshow_cache_lookups_total", result="hit") >= 1

@@ -217,8 +217,12 @@ def book_hold(user_id: int, hold_id: int, *, expected_total_price: Decimal | Non
             seats = [ledger.SoldSeat(label, seat_no, hold["unit_prices"][label])
                      for label, seat_no in zip(hold["seats"], hold["seat_numbers"])]
             ledger.delete_hold(sqlite, hold_id)  # its seats become tickets in the same transaction
-            return _sell(sqlite, user_id, screening, seats, unit_price_of(hold["unit_prices"]), idempotency_key,
-                         now, fingerprint), True
+            booking = _sell(sqlite, user_id, screening, seats, unit_price_of(hold["unit_prices"]), idempotency_key,
+                            now, fingerprint)
+    if previous_id is None:
+        metrics.hold_event("booked")  # after the commit, like every counter
+        metrics.booking_event("confirmed", seats=len(seats))
+        return booking, True
     return _answer(_describe([db.session.get(Booking, previous_id)])[0]), False
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, union_all, update
 
 from ..booking.models import Ticket
 from ..catalog.models import Screening, Theatre
-from .. import audit
+from .. import audit, metrics
 from ..booking import ledger
 from ..database import (driver_writes, immediate_transaction, pooled_sqlite, session_write_connection,
                         to_stored_time, utcnow)
@@ -255,6 +255,7 @@ def hold(user_id: int, screening_id: int, *, seats: list[str] | None = None, qua
         seat_prices = ledger.prices(layout, price, chosen)
         expires_at = _expiry(now)
         hold_id = ledger.insert_hold(sqlite, user_id, screening_id, layout, seat_prices, now, expires_at)
+    metrics.hold_event("created")
     return _hold_out({"id": hold_id, "screening_id": screening_id, "seats": chosen, "unit_prices": seat_prices,
                       "total_price": sum(seat_prices.values(), Decimal("0.00")), "expires_at": expires_at,
                       "renewals": 0}, now)
@@ -289,6 +290,7 @@ def renew_hold(user_id: int, hold_id: int) -> dict:
         found["expires_at"] = _expiry(now)
         found["renewals"] += 1
         ledger.extend_hold(sqlite, hold_id, found["expires_at"])
+    metrics.hold_event("renewed")
     return _hold_out(found, now)
 
 
@@ -297,6 +299,7 @@ def release_hold(user_id: int, hold_id: int) -> None:
     with driver_writes(db.session) as sqlite:
         _own_hold(sqlite, user_id, hold_id)
         ledger.delete_hold(sqlite, hold_id)
+    metrics.hold_event("released")
 
 
 def sweep_expired_holds(keep: timedelta = timedelta(hours=1)) -> int:
