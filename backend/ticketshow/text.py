@@ -108,3 +108,31 @@ def header_text(value: str | None, max_length: int = 200) -> str:
         return ""
     cleaned = "".join(" " if unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp", "Cs"} else c for c in str(value))
     return " ".join(cleaned.split())[:max_length]
+
+
+def clean_line(text: str | None) -> str | None:
+    """`text` as a one-line field may hold it (for rows stored before line_problem was enforced): controls
+    become spaces, refused format characters are dropped, spaces are collapsed. None stays None."""
+    if text is None:
+        return None
+    kept = []
+    for index, char in enumerate(text):
+        category = unicodedata.category(char)
+        if category in {"Cc", "Zl", "Zp"}:
+            kept.append(" ")
+        elif category in {"Cf", "Cs"} and not (char in _ZERO_WIDTH_JOINERS and _joiner_in_context(text, index)):
+            continue
+        else:
+            kept.append(char)
+    return " ".join("".join(kept).split())
+
+
+def clean_text(text: str | None) -> str | None:
+    """`text` as a multi-line field may hold it: other controls than line breaks and tabs dropped, and if a
+    bidirectional override is left open, every bidi formatting character removed."""
+    if text is None:
+        return None
+    cleaned = "".join(c for c in text if unicodedata.category(c) not in {"Cc", "Cs"} or c in "\n\r\t")
+    if unbalanced_bidi(cleaned.replace("\r", "\n")):
+        cleaned = "".join(c for c in cleaned if c not in _BIDI_OPENERS and c not in _BIDI_CLOSERS)
+    return cleaned
