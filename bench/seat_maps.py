@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Seat maps per second on one node, side by side with the /api/health ceiling (docs/scaling.md).
+
+    .venv/bin/python bench/seat_maps.py [--clients 32] [--seconds 6] [--seats 1000]
+
+Starts a private Redis and gunicorn as `make run` does, makes screenings with --seats seats each (booked
+about half full by the race arena's clients), then measures for --seconds each, with every client on a
+keep-alive connection: GET /api/health, then GET /api/screenings/{id}/seats (anonymous, a random screening
+each time; always computed, never cached), and prints requests per second, p50, p99 and the ratio to health.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "backend"), str(ROOT / "scripts")]
+
+from booking_race import Client, percentile  # noqa: E402
+from redis_server import redis_server_binary  # noqa: E402
+from tests import race  # noqa: E402
+from tests.conftest import ADMIN_PASSWORD, LocalServer, free_port  # noqa: E402
+
+
+def run(port: int, clients: int, seconds: float, paths: list[str]) -> dict:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
+    deadline = [0.0]
+
+    def worker(index: int):
+        rng, client, mine, seen = random.Random(index), Client(port), [], {}
+        barrier.wait()
+        while time.perf_counter() < deadline[0]:
+            started = time.perf_counter()
+            status, _ = client.request("GET", rng.choice(paths))
+            mine.append(time.perf_counter() - started)
+            seen[status] = seen.get(status, 0) + 1
+        with lock:
+            latencies.extend(mine)
+            for status, count in seen.items():
+                statuses[status] = statuses.get(status, 0) + count
+
+    deadline[0] = time.perf_counter() + seconds
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "statuses": statuses,
+            "p50_ms": 1000 * statistics.median(latencies), "p99_ms": 1000 * percentile(latencies, 0.99)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=6)
+    parser.add_argument("--seats", type=int, default=1000)
+    parser.add_argument("--screenings", type=int, default=4)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="seat-maps-"))
+    redis_port = free_port()
+    redis_process = subprocess.Popen([redis_server_binary(), "--port", str(redis_port), "--bind", "127.0.0.1",
+                                      "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+                                     stdout=subprocess.DEVNULL)
+    server = None
+    try:
+        time.sleep(0.3)
+        server = LocalServer(workdir, f"redis://127.0.0.1:{redis_port}/0", admin_password=ADMIN_PASSWORD).start()
+        arena = race.prepare(server.url, ADMIN_PASSWORD, clients=8, seats=args.seats, screenings=args.screenings)
+        for index, token in enumerate(arena.tokens):  # about half the seats sold, so the map has both states
+            client = Client(server.port, token)
+            for screening_id in arena.screening_ids:
+                for _ in range(args.seats // (2 * 8 * 10)):
+                    client.request("POST", "/api/bookings", {"screening_id": screening_id, "quantity": 10})
+        paths = [f"/api/screenings/{sid}/seats" for sid in arena.screening_ids]
+        health = run(server.port, args.clients, args.seconds, ["/api/health"])
+        maps = run(server.port, args.clients, args.seconds, paths)
+        print()
+        print("| measure | requests | per second | p50 ms | p99 ms | ratio to health | statuses |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        for name, row in (("GET /api/health (ceiling)", health), (f"GET /api/screenings/{{id}}/seats "
+                                                                   f"({args.seats} seats)", maps)):
+            print(f"| {name} | {row['requests']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} "
+                  f"| {row['rps'] / health['rps']:.2f} | {row['statuses']} |")
+        return 0
+    finally:
+        if server:
+            server.stop()
+        redis_process.terminate()
+        redis_process.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
