@@ -7,7 +7,7 @@ from apiflask import APIFlask
 from flask import request
 from werkzeug.routing import Map
 
-from .config import Settings, load_secret_key, secure_data_dir
+from .config import Settings, load_secret_key, load_ticket_key, secure_data_dir
 from .database import configure_sqlite_engine
 from .errors import ERROR_SCHEMA, register_error_handlers
 from .fields import RowIdConverter
@@ -58,6 +58,9 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
         CANCELLATION_CUTOFF_MINUTES=settings.cancellation_cutoff_minutes,
         HOLD_MINUTES=settings.hold_minutes,
         HOLD_RENEWALS=settings.hold_renewals,
+        CHECKIN_OPENS_MINUTES=settings.checkin_opens_minutes,
+        CHECKIN_CLOSES_MINUTES=settings.checkin_closes_minutes,
+        TICKET_SIGNING_KEY=load_ticket_key(settings.data_dir),
         LOGIN_WINDOW_SECONDS=settings.login_window_seconds,
         LOGIN_ADDRESS_MAX_FAILURES=settings.login_address_max_failures,
         CHANGEOVER_MINUTES=settings.changeover_minutes,
@@ -121,10 +124,11 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     from .spa import register_spa
     from .staff.routes import bp as staff_bp
     from .audit.routes import bp as audit_bp
+    from .tickets.routes import bp as tickets_bp
 
     for blueprint in (health_bp, metrics_bp, operations_bp, dashboard_bp, auth_bp, catalog_bp, booking_bp,
                       jobs_bp, exports_bp, reports_bp, pricing_bp, popularity_bp, staff_bp, audit_bp,
-                      seating_bp):
+                      seating_bp, tickets_bp):
         app.register_blueprint(blueprint)
     celery_init_app(app)
     app.after_request(record_after_request)  # last seen, for the daily reminder

@@ -55,6 +55,9 @@ class Settings:
     booking_max_quantity: int = 10
     cancellation_cutoff_minutes: int = 60
     hold_minutes: float = 8  # how long a hold keeps its seats (decimals allowed)
+    # The door is open for check-in from this long before a screening's start until this long after it.
+    checkin_opens_minutes: float = 120.0
+    checkin_closes_minutes: float = 60.0
     hold_renewals: int = 1  # how many times a hold can be renewed
     login_window_seconds: int = 15 * 60
     login_address_max_failures: int = 100  # failed logins from one address per window (auth/throttle.py)
@@ -125,6 +128,8 @@ class Settings:
             cancellation_cutoff_minutes=_int_env(source, "CANCELLATION_CUTOFF_MINUTES", 60),
             hold_minutes=_minutes_env(source, "HOLD_MINUTES", 8),
             hold_renewals=_int_env(source, "HOLD_RENEWALS", 1),
+            checkin_opens_minutes=_minutes_env(source, "CHECKIN_OPENS_MINUTES", 120.0),
+            checkin_closes_minutes=_minutes_env(source, "CHECKIN_CLOSES_MINUTES", 60.0),
             celery_broker_url=source.get("CELERY_BROKER_URL") or None,
             changeover_minutes=_minutes_env(source, "CHANGEOVER_MINUTES", 20.0),
             app_url=_env(source, "APP_URL", f"http://127.0.0.1:{_int_env(source, 'PORT', 5000)}"),
@@ -191,4 +196,32 @@ def load_secret_key(data_dir: Path) -> str:
     with os.fdopen(fd, "w") as fh:
         key = secrets.token_urlsafe(48)
         fh.write(key)
+    return key
+
+
+def load_ticket_key(data_dir: Path):
+    """The Ed25519 private key that signs ticket codes: generated once into `<data dir>/ticket-signing-key`
+    (PEM, PKCS#8, mode 600) and read from there afterwards; never in the repository. Several processes
+    starting at once write it once (O_EXCL); the others read what it wrote."""
+    import time
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = data_dir / "ticket-signing-key"
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another process may be writing it this very moment
+            data = path.read_bytes()
+            if data.strip().endswith(b"-----END PRIVATE KEY-----"):
+                return serialization.load_pem_private_key(data, password=None)
+            time.sleep(0.02)
+        raise SystemExit(f"{path} is not a PEM Ed25519 private key; move it away to have a new one generated "
+                         f"(tickets already issued would then fail their signature).")
+    key = Ed25519PrivateKey.generate()
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                   serialization.NoEncryption()))
     return key

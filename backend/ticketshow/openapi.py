@@ -41,6 +41,7 @@ TAGS: dict[str, str] = {
     "Seat maps": "Theatres' seating layouts, each screening's seat map (always current) and its blocked seats.",
     "Holds": "Seats held for one user for HOLD_MINUTES while they decide; booking a hold takes exactly its seats.",
     "Bookings": "The caller's bookings: book seats (safely retried with Idempotency-Key), list, cancel.",
+    "Tickets": "E-tickets with signed QR codes (verifiable offline with the public key) and check-in at the door.",
     "Ratings": "Users' scores for shows they have seen.",
     "Jobs": "Background jobs (exports, reminders, monthly reports, forecasts): start them and follow their state.",
     "Reports": "The caller's monthly entertainment report.",

@@ -77,7 +77,7 @@ def world(app, api, client, admin):
     export_b = jobs.create(EXPORT, None, {"theatre_id": theatre_b["id"], "theatre_name": "Beta"})
     return {
         "people": people, "ids": ids, "theatre_a": theatre_a["id"], "screening_a": screening_a["id"],
-        "show": show["id"],
+        "show": show["id"], "ticket_code_b": ticket_code(booking_b.id),
         # A value for every URL argument: a row of theatre B, or somebody else's.
         "arguments": {"theatre_id": theatre_b["id"], "screening_id": screening_b["id"], "show_id": show["id"],
                       "booking_id": booking_b.id, "job_id": export_b.id, "user_id": ids["stranger"],
@@ -85,11 +85,22 @@ def world(app, api, client, admin):
     }
 
 
+def ticket_code(booking_id: int) -> str:
+    """A real code of one of the booking's tickets (a scan at theatre B's door)."""
+    from ticketshow.booking.models import Ticket
+    from ticketshow.extensions import db
+    from ticketshow.tickets.service import code_of
+
+    ticket = db.session.scalars(db.select(Ticket).where(Ticket.booking_id == booking_id)).first()
+    return code_of(ticket.id, ticket.screening_id, ticket.seat_label)
+
+
 def bodies(world) -> dict:
     """Valid bodies where a route reads its theatre from the body (so the theatre check itself is what
     refuses); others get {} (they are refused before their input is read)."""
     b = world["arguments"]["theatre_id"]
     return {("POST", "/api/screenings"): {"show_id": world["show"], "theatre_id": b, "starts_at": later(6)},
+            ("POST", "/api/checkin"): {"code": world["ticket_code_b"], "screening_id": world["arguments"]["screening_id"]},
             ("PUT", "/api/shows/<int:show_id>/rating"): {"score": 5}}
 
 

@@ -109,6 +109,7 @@ def test_staff_errors(api, client, admin, theatres):
 def admin_writes(world) -> dict:
     """A valid call, as the admin, for every route that only staff may use and that writes."""
     t, s, sc, u = world["theatre"], world["show"], world["screening"], world["user"]
+    door, code = world["checkin"]
     def image():
         return {"image": (io.BytesIO(png_bytes()), "a.png")}
 
@@ -123,6 +124,7 @@ def admin_writes(world) -> dict:
         ("POST", "/api/screenings"): ("/api/screenings", {"show_id": s, "theatre_id": t, "starts_at": later(5)}),
         ("PATCH", "/api/screenings/<int:screening_id>"): (f"/api/screenings/{sc}", {"price": 1}),
         ("DELETE", "/api/admin/cache"): ("/api/admin/cache", None),
+        ("POST", "/api/checkin"): ("/api/checkin", {"code": code, "screening_id": door}),
         ("POST", "/api/theatres/<int:theatre_id>/export"): (f"/api/theatres/{t}/export", None),
         ("POST", "/api/admin/jobs/daily-reminders"): ("/api/admin/jobs/daily-reminders", {}),
         ("POST", "/api/admin/jobs/monthly-reports"): ("/api/admin/jobs/monthly-reports", {"month": "2026-10"}),
@@ -149,7 +151,12 @@ def test_every_staff_write_adds_its_audit_row(app, api, client, admin):
     show = api.create_show(admin)
     screening = api.create_screening(admin, show["id"], theatre["id"], later(2))
     user = api.new_user()
-    world = {"theatre": theatre["id"], "show": show["id"], "screening": screening["id"], "user": user["id"]}
+    # A screening starting within the hour, check-in open, with one ticket sold (POST /api/checkin).
+    hall = api.create_theatre(admin)
+    door = api.create_screening(admin, show["id"], hall["id"], later(0, 1))
+    ticket = client.get(f"/api/bookings/{book_seats(user['id'], door['id'], 1).id}/tickets", headers=admin).get_json()[0]
+    world = {"theatre": theatre["id"], "show": show["id"], "screening": screening["id"], "user": user["id"],
+             "checkin": (door["id"], ticket["code"])}
     calls = admin_writes(world)
     staff_writes = {(method, rule.rule) for rule in app.url_map.iter_rules()
                     for method in rule.methods - {"GET", "HEAD", "OPTIONS"}
@@ -169,7 +176,7 @@ def test_every_staff_write_adds_its_audit_row(app, api, client, admin):
     for expected in [("create", "theatre"), ("update", "theatre"), ("create", "show"), ("update", "show"),
                      ("create", "screening"), ("update", "screening"), ("flush", "cache"), ("start", "export"),
                      ("start", "job"), ("grant", "staff"), ("delete", "screening"), ("delete", "show"),
-                     ("delete", "theatre"), ("update", "layout"), ("update", "blocked_seats")]:
+                     ("delete", "theatre"), ("update", "layout"), ("update", "blocked_seats"), ("checkin", "ticket")]:
         assert expected in kinds, expected
     renamed = audit_rows(client, admin, entity="theatre", entity_id=theatre["id"], action="update")["items"]
     assert renamed[-1]["before"] == {"name": theatre["name"]} and renamed[-1]["after"] == {"name": "Renamed"}

@@ -97,6 +97,9 @@ _INSERT_BOOKING = """
                           request_fingerprint, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
 _INSERT_TICKET = "INSERT INTO tickets (booking_id, screening_id, seat_no, seat_label, price) VALUES (?, ?, ?, ?, ?)"
+_REVOKE_TICKETS = """
+    INSERT INTO revoked_tickets (id, booking_id, screening_id, seat_label, checked_in_at, revoked_at)
+    SELECT id, booking_id, screening_id, seat_label, checked_in_at, ? FROM tickets WHERE booking_id IN ({ids})"""
 _FREE_SEATS = "DELETE FROM tickets WHERE booking_id IN ({ids})"
 _CANCEL = "UPDATE bookings SET status = ?, cancelled_at = ?, cancel_reason = ? WHERE id IN ({ids}) AND status = ?"
 
@@ -134,10 +137,12 @@ def record_sale(sqlite, *, user_id: int, screening_id: int, seats: list[SoldSeat
 
 def cancel_and_free_seats(sqlite, booking_ids: list[int], *, reason: str, now: datetime) -> None:
     """Mark these confirmed bookings cancelled (with `reason`, kept for the owner's notification) and delete
-    their tickets, so the seats can be sold again at once. Already cancelled bookings are left as they are."""
+    their tickets, so the seats can be sold again at once; the tickets are kept in revoked_tickets under
+    their ids, so their codes answer `revoked` at the door. Already cancelled bookings are left as they are."""
     if not booking_ids:
         return
     ids = ", ".join("?" * len(booking_ids))
+    sqlite.execute(_REVOKE_TICKETS.format(ids=ids), (to_stored_time(now), *booking_ids))
     sqlite.execute(_FREE_SEATS.format(ids=ids), booking_ids)
     sqlite.execute(_CANCEL.format(ids=ids), (CANCELLED, to_stored_time(now), reason, *booking_ids, CONFIRMED))
 

@@ -50,9 +50,13 @@ class Booking(db.Model):
 
 
 class Ticket(db.Model):
+    """A sold seat. Its id is in the ticket's signed code (tickets/codes.py), so ids are never reused
+    (AUTOINCREMENT): a cancelled booking's ticket moves to revoked_tickets, and a seat sold again gets a new id."""
+
     __tablename__ = "tickets"
     __table_args__ = (UniqueConstraint("screening_id", "seat_no", name="uq_tickets_screening_seat"),
-                      UniqueConstraint("screening_id", "seat_label", name="uq_tickets_screening_label"))
+                      UniqueConstraint("screening_id", "seat_label", name="uq_tickets_screening_label"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
@@ -60,6 +64,8 @@ class Ticket(db.Model):
     seat_no: Mapped[int] = mapped_column(Integer)  # the seat's position in the screening's layout order
     seat_label: Mapped[str] = mapped_column(String(16))  # "F12": its row label and number
     price: Mapped[Decimal | None] = mapped_column(Money)  # what this seat was sold for
+    # Set once, by the one conditional UPDATE of check-in (tickets/service.py).
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Rating(db.Model):

@@ -1,0 +1,87 @@
+"""E-tickets and check-in: thin routes over tickets.service. Who may: policy.py (a booking's tickets: its
+owner or the admin, 404 for anyone else; check-in and its figures: policy.can_check_in, the admin or a
+manager or scanner of the screening's theatre; the public key: anyone)."""
+from __future__ import annotations
+
+from apiflask import APIBlueprint
+from flask_jwt_extended import current_user
+
+from .. import policy
+from ..errors import NotFound
+from . import service
+from .schemas import CheckinCountsOut, CheckinIn, CheckinOut, PublicKeyOut, TicketOut
+
+bp = APIBlueprint("tickets", __name__, url_prefix="/api")
+
+
+@bp.get("/checkin/key")
+@policy.public
+@bp.output(PublicKeyOut)
+@bp.doc(tags=["Tickets"], operation_id="getCheckinKey")
+def get_checkin_key():
+    """The public key that verifies ticket codes
+
+    `{algorithm: "Ed25519", public_key}`: the 32 raw bytes of the Ed25519 public key, base64url without
+    padding. With it any scanner verifies a ticket's code offline: the signature covers the ASCII of the
+    code's first part (docs/tickets.md). The key stays the same for the life of the data dir.
+    """
+    return service.public_key()
+
+
+@bp.get("/bookings/<int:booking_id>/tickets")
+@policy.logged_in
+@bp.output(TicketOut(many=True))
+@bp.doc(tags=["Tickets"], operation_id="listBookingTickets",
+        responses={404: "`not_found`: no such booking, or it is not the caller's (only its owner or the admin "
+                        "may read its tickets)"})
+def list_booking_tickets(booking_id: int):
+    """A booking's tickets, one per seat
+
+    `[{id, seat, code, status, checked_in_at}]` in seat order. `code` is the text of the ticket's QR code:
+    `<base64url(payload)>.<base64url(signature)>`, the payload compact JSON `{"t": ticket_id, "s":
+    screening_id, "seat": "F12", "v": 1}`, signed with Ed25519 (key at GET /api/checkin/key). `status` is
+    `valid`, `checked_in` (with `checked_in_at`) or `revoked` (the booking was cancelled). The owner or the
+    admin only.
+    """
+    return service.booking_tickets(current_user, booking_id)
+
+
+@bp.post("/checkin")
+@policy.allow(policy.can_check_in, theatre=policy.IN_BODY)
+@bp.input(CheckinIn, arg_name="data")
+@bp.output(CheckinOut)
+@bp.doc(tags=["Tickets"], operation_id="checkIn", responses={
+    404: "`not_found`: no such screening",
+    409: "`wrong_screening` (the ticket is for another screening; `details.screening_id`), `revoked` (its "
+         "booking was cancelled), `not_open` (outside [start − CHECKIN_OPENS_MINUTES, start + "
+         "CHECKIN_CLOSES_MINUTES]; `details.opens_at`, `details.closes_at`) or `already_checked_in` "
+         "(`details.checked_in_at`: the first time). Every one names `details.ticket` {id, seat}.",
+    422: "`invalid_code`: the code fails its signature or is not a ticket of this server; or invalid fields "
+         "(`details` names them)"})
+def check_in(data):
+    """Check a ticket in at the door
+
+    Scans the text of a ticket's QR code at the door of `screening_id`. Exactly once: of any number of
+    scanners scanning one ticket at once, one gets `{result: "ok", ticket: {id, seat}, booking_id,
+    checked_in_at}` and the others 409 `already_checked_in`. Send a `nonce` (one per scan) to retry safely:
+    the same nonce from the same caller returns the first answer (ok or error) and changes nothing. Each ok
+    adds an audit row (`checkin` of a `ticket`).
+    """
+    theatre_id = policy.theatre_of_screening({"screening_id": data["screening_id"]})
+    if theatre_id is None:
+        raise NotFound("No such screening.", details={"screening_id": data["screening_id"]})
+    policy.require(policy.can_check_in, theatre_id)
+    return service.check_in(current_user, data["code"], data["screening_id"], data.get("nonce"))
+
+
+@bp.get("/screenings/<int:screening_id>/checkin")
+@policy.allow(policy.can_check_in, theatre=policy.theatre_of_screening)
+@bp.output(CheckinCountsOut)
+@bp.doc(tags=["Tickets"], operation_id="getCheckinCounts", responses={404: "`not_found`: no such screening"})
+def get_checkin_counts(screening_id: int):
+    """A screening's check-in figures
+
+    `{screening_id, seats_sold, checked_in}`: tickets sold (of confirmed bookings) and how many of them
+    have been checked in, now. For the scanner's running count.
+    """
+    return service.checkin_counts(screening_id)

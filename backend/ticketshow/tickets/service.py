@@ -1,0 +1,190 @@
+"""E-tickets and check-in (API.md "E-tickets and check-in"; docs/tickets.md).
+
+- A booking's tickets: one per sold seat, each with its signed code (codes.py). A cancelled booking's
+  tickets are `revoked` (booking/ledger.py moves them to revoked_tickets).
+- Check-in: one conditional UPDATE (`... WHERE checked_in_at IS NULL`) inside BEGIN IMMEDIATE, so of any
+  number of scanners scanning one ticket at once exactly one gets `ok`. A scanner's `nonce` keeps the
+  first answer (checkin_nonces): the same nonce again returns it and changes nothing.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import text
+
+from .. import audit, metrics, policy
+from ..catalog.models import Screening
+from ..database import from_stored_time, immediate_transaction, to_stored_time, utcnow
+from ..errors import Conflict, DomainError, Invalid, NotFound
+from ..extensions import db
+from ..fields import local_isoformat
+from . import codes
+from .models import CheckinNonce, RevokedTicket  # noqa: F401  (the tables are this package's)
+
+VALID, CHECKED_IN, REVOKED = "valid", "checked_in", "revoked"
+
+
+class InvalidCode(Invalid):
+    """422 invalid_code: the text is not a ticket code signed by this server."""
+
+    code = "invalid_code"
+
+    def __init__(self, reason: str):
+        super().__init__({"code": reason}, "This is not a valid ticket code.")
+
+
+class AlreadyCheckedIn(Conflict):
+    code, message = "already_checked_in", "This ticket was already checked in."
+
+
+class Revoked(Conflict):
+    code, message = "revoked", "This ticket was cancelled."
+
+
+class WrongScreening(Conflict):
+    code, message = "wrong_screening", "This ticket is for another screening."
+
+
+class NotOpen(Conflict):
+    code, message = "not_open", "Check-in is not open for this screening now."
+
+
+def _signing_key():
+    return current_app.config["TICKET_SIGNING_KEY"]
+
+
+def public_key() -> dict:
+    """{algorithm: "Ed25519", public_key: base64url of the 32 raw bytes}: all a scanner needs to verify codes."""
+    return {"algorithm": "Ed25519", "public_key": codes.public_key_b64url(_signing_key())}
+
+
+def code_of(ticket_id: int, screening_id: int, seat: str) -> str:
+    return codes.sign(_signing_key(), ticket_id, screening_id, seat)
+
+
+# ---- a booking's tickets -------------------------------------------------------------------------
+
+_BOOKING_TICKETS = text("""
+    SELECT id, screening_id, seat_label, seat_no, checked_in_at, 0 AS revoked FROM tickets WHERE booking_id = :b
+    UNION ALL
+    SELECT id, screening_id, seat_label, NULL, checked_in_at, 1 FROM revoked_tickets WHERE booking_id = :b
+    ORDER BY 4, 1""")
+
+
+def booking_tickets(user, booking_id: int) -> list[dict]:
+    """[{id, seat, code, status: "valid"|"checked_in"|"revoked", checked_in_at}] of a booking, in seat order.
+
+    Only its owner or the admin may read them (a ticket lets its holder in): 404 NotFound for anyone else,
+    as for a booking that does not exist. `checked_in_at` is local time with its offset, or None."""
+    owner = db.session.execute(text("SELECT user_id FROM bookings WHERE id = :b"), {"b": booking_id}).scalar()
+    if owner is None or (owner != user.id and not policy.is_admin(user)):
+        raise NotFound("No such booking.", details={"booking_id": booking_id})
+    tickets = []
+    for row in db.session.execute(_BOOKING_TICKETS, {"b": booking_id}):
+        checked_in_at = from_stored_time(row.checked_in_at)
+        status = REVOKED if row.revoked else CHECKED_IN if checked_in_at else VALID
+        tickets.append({"id": row.id, "seat": row.seat_label, "code": code_of(row.id, row.screening_id, row.seat_label),
+                        "status": status,
+                        "checked_in_at": local_isoformat(checked_in_at) if checked_in_at else None})
+    return tickets
+
+
+# ---- check-in ------------------------------------------------------------------------------------
+
+def checkin_window(starts_at: datetime) -> tuple[datetime, datetime]:
+    """[start − CHECKIN_OPENS_MINUTES, start + CHECKIN_CLOSES_MINUTES] (settings; decimals allowed)."""
+    config = current_app.config
+    return (starts_at - timedelta(minutes=config["CHECKIN_OPENS_MINUTES"]),
+            starts_at + timedelta(minutes=config["CHECKIN_CLOSES_MINUTES"]))
+
+
+_TICKET = text("SELECT screening_id, seat_label, booking_id, checked_in_at FROM tickets WHERE id = :t")
+_REVOKED = text("SELECT seat_label FROM revoked_tickets WHERE id = :t")
+# The one write of a check-in: only the first scanner's UPDATE matches the row.
+_CHECK_IN = text("UPDATE tickets SET checked_in_at = :now WHERE id = :t AND checked_in_at IS NULL")
+
+
+def check_in(principal, code: str, screening_id: int, nonce: str | None = None) -> dict:
+    """Let a ticket in at the door of `screening_id`. The caller is staff of its theatre (the route checks).
+
+    Returns {result: "ok", ticket: {id, seat}, booking_id, checked_in_at} (local time with offset).
+    Raises InvalidCode (422: the signature fails, or no ticket by this server has this code), then, in this
+    order, WrongScreening, Revoked (the booking was cancelled), NotOpen (outside checkin_window; details:
+    opens_at, closes_at), AlreadyCheckedIn (details.checked_in_at: the first time). Every 409 carries
+    `details.ticket` {id, seat}. With `nonce`, the first answer (ok or 409) is kept for this caller and any
+    later request with the same nonce gets it again, changing nothing. An ok adds one audit row (action
+    "checkin", entity "ticket") in the same transaction.
+    """
+    try:
+        claim = codes.verify(_signing_key().public_key(), code)
+    except codes.BadCode as exc:
+        metrics.checkin_event("invalid_code")
+        raise InvalidCode(str(exc)) from None
+    with immediate_transaction(db.session):
+        if nonce is not None:
+            first = db.session.get(CheckinNonce, (principal.id, nonce))
+            if first is not None:
+                return _replay(first)
+        try:
+            answer = _admit(claim, screening_id)
+            status = 200
+        except DomainError as refusal:
+            answer, status = {"error": {"code": refusal.code, "message": refusal.message,
+                                        "details": refusal.details}}, refusal.status
+        if nonce is not None:
+            db.session.add(CheckinNonce(actor_id=principal.id, nonce=nonce, status=status,
+                                        answer=json.dumps(answer), created_at=utcnow()))
+    metrics.checkin_event("ok" if status == 200 else answer["error"]["code"])
+    return _replay(CheckinNonce(status=status, answer=json.dumps(answer)))
+
+
+def _admit(claim: codes.TicketClaim, screening_id: int) -> dict:
+    """The check of one ticket inside the caller's BEGIN IMMEDIATE: raises the refusal, or checks it in."""
+    ticket = {"id": claim.ticket_id, "seat": claim.seat}
+    if claim.screening_id != screening_id:
+        raise WrongScreening(details={"ticket": ticket, "screening_id": claim.screening_id})
+    row = db.session.execute(_TICKET, {"t": claim.ticket_id}).first()
+    if row is None:
+        if db.session.execute(_REVOKED, {"t": claim.ticket_id}).first() is not None:
+            raise Revoked(details={"ticket": ticket})
+        raise InvalidCode("no such ticket")  # signed here, but not a ticket of this database
+    if row.screening_id != claim.screening_id or row.seat_label != claim.seat:
+        raise InvalidCode("no such ticket")
+    screening = db.session.get(Screening, screening_id)
+    now = utcnow()
+    opens_at, closes_at = checkin_window(screening.starts_at)
+    if not opens_at <= now <= closes_at:
+        raise NotOpen(details={"ticket": ticket, "opens_at": local_isoformat(opens_at),
+                               "closes_at": local_isoformat(closes_at)})
+    if db.session.execute(_CHECK_IN, {"now": to_stored_time(now), "t": claim.ticket_id}).rowcount != 1:
+        first = from_stored_time(db.session.execute(_TICKET, {"t": claim.ticket_id}).first().checked_in_at)
+        raise AlreadyCheckedIn(details={"ticket": ticket, "checked_in_at": local_isoformat(first)})
+    audit.record("checkin", "ticket", claim.ticket_id, {"checked_in_at": None},
+                 {"checked_in_at": now, "screening_id": screening_id, "seat": claim.seat,
+                  "booking_id": row.booking_id})
+    return {"result": "ok", "ticket": ticket, "booking_id": row.booking_id, "checked_in_at": local_isoformat(now)}
+
+
+class _Replayed(DomainError):
+    pass
+
+
+def _replay(first: CheckinNonce) -> dict:
+    """The answer kept for a nonce: the body of an ok, or the same error raised again."""
+    answer = json.loads(first.answer)
+    if first.status == 200:
+        return answer
+    error = _Replayed(answer["error"]["message"], code=answer["error"]["code"], details=answer["error"]["details"])
+    error.status = first.status
+    raise error
+
+
+def checkin_counts(screening_id: int) -> dict:
+    """{seats_sold, checked_in} of a screening now (tickets of confirmed bookings). 404 for no screening."""
+    if db.session.get(Screening, screening_id) is None:
+        raise NotFound("No such screening.", details={"screening_id": screening_id})
+    sold, checked_in = db.session.execute(text(
+        "SELECT count(*), count(checked_in_at) FROM tickets WHERE screening_id = :s"), {"s": screening_id}).one()
+    return {"screening_id": screening_id, "seats_sold": sold, "checked_in": checked_in}
