@@ -25,7 +25,8 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from ticketshow.auth.models import User  # noqa: E402
-from ticketshow.booking.models import Booking, Rating, Ticket  # noqa: E402
+from ticketshow.booking.models import Booking, Ticket  # noqa: E402
+from ticketshow.ratings.models import Rating  # noqa: E402
 from ticketshow.catalog import service as catalog  # noqa: E402
 from ticketshow.extensions import db  # noqa: E402
 from ticketshow.notifications.mail_catcher import MailboxHandler  # noqa: E402

@@ -6,7 +6,8 @@ import time
 from sqlalchemy import text
 
 from ticketshow import audit, create_app
-from ticketshow.database import immediate_transaction, to_stored_time, utcnow
+from ticketshow.clock import utcnow
+from ticketshow.database import immediate_transaction, to_stored_time
 from ticketshow.extensions import db
 from ticketshow.fields import local_isoformat
 from ticketshow.tickets import codes, service

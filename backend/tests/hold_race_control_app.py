@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from ticketshow import create_app
 from ticketshow.booking import ledger
-from ticketshow.database import pooled_sqlite, utcnow
+from ticketshow.clock import utcnow
+from ticketshow.database import pooled_sqlite
 from ticketshow.extensions import db
 from ticketshow.seating import service
 

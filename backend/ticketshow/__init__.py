@@ -116,6 +116,7 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     from .jobs.routes import bp as jobs_bp
     from .notifications.presence import record_after_request
     from .observability import bp as metrics_bp
+    from .notifications.routes import bp as notifications_bp
     from .operations import bp as operations_bp
     from .popularity.routes import bp as popularity_bp
     from .pricing.routes import bp as pricing_bp
@@ -127,9 +128,13 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     from .tickets.routes import bp as tickets_bp
 
     for blueprint in (health_bp, metrics_bp, operations_bp, dashboard_bp, auth_bp, catalog_bp, booking_bp,
-                      jobs_bp, exports_bp, reports_bp, pricing_bp, popularity_bp, staff_bp, audit_bp,
+                      jobs_bp, exports_bp, notifications_bp, reports_bp, pricing_bp, popularity_bp, staff_bp, audit_bp,
                       seating_bp, tickets_bp):
         app.register_blueprint(blueprint)
+    from .booking import sales as booking_sales
+    from .catalog import sales
+
+    sales.install(booking_sales)  # catalog sits below booking: it asks about sales through this
     celery_init_app(app)
     app.after_request(record_after_request)  # last seen, for the daily reminder
     register_error_handlers(app)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import threading
 import functools
+import threading
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -143,10 +143,6 @@ class Money(TypeDecorator):
         if value is None:
             return None
         return (Decimal(value) / 100).quantize(Decimal("0.01"))
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 # ---- the driver-SQL seam: the few statements on the hottest paths ---------------------------------

@@ -20,7 +20,7 @@ from celery import Task
 from flask import current_app
 
 from . import retry
-from .database import utcnow
+from .clock import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ticketshow.database import utcnow
-from ticketshow.jobs import clock
+from ticketshow.clock import utcnow
+from ticketshow import clock
 from ticketshow.popularity import synthetic
 
 

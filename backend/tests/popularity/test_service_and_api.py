@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from ticketshow.booking.models import Ticket
 from ticketshow.catalog.models import Screening
-from ticketshow.database import immediate_transaction, utcnow
+from ticketshow.clock import utcnow
+from ticketshow.database import immediate_transaction
 from ticketshow.extensions import db
 from ticketshow.popularity import service
 from ticketshow.popularity.models import ForecastRun, PopularityScore, ScreeningForecast

@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 
 from ticketshow import create_app
 from ticketshow.auth.models import ROLE_ADMIN, ROLE_USER, User
-from ticketshow.booking.models import CONFIRMED, Booking, Rating, Ticket
+from ticketshow.booking.models import CONFIRMED, Booking, Ticket
+from ticketshow.ratings.models import Rating
 from ticketshow.catalog.models import Screening, Show, Theatre
-from ticketshow.database import utcnow
+from ticketshow.clock import utcnow
 from ticketshow.demo import posters
 from ticketshow.demo.catalogue import SHOWS, THEATRES
 from ticketshow.demo.loader import AUDIENCE_USERS, DEMO_PASSWORD, DEMO_USERS, load_demo

@@ -7,7 +7,7 @@ import pytest
 
 from ticketshow.errors import Invalid
 from ticketshow.exports.service import safe_cell
-from ticketshow.jobs import clock
+from ticketshow import clock
 from ticketshow.notifications.mail import Attachment, Mail, build_message
 
 

@@ -8,8 +8,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from ticketshow.jobs import clock
-from ticketshow.notifications.models import ReminderLog, ReportLog
+from ticketshow import clock
+from ticketshow.notifications.models import ReminderLog
+from ticketshow.reports.models import ReportLog
 from ticketshow.extensions import db
 from ticketshow.retry import job_retry_delay, total_retry_window
 

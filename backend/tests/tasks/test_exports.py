@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from ticketshow.booking.models import Booking, Rating
+from ticketshow.booking.models import Booking
+from ticketshow.ratings.models import Rating
 from ticketshow.extensions import db
 
 from ..factories import book_seats

@@ -17,7 +17,7 @@ import redis
 from sqlalchemy import func, select, update
 
 from ticketshow import create_app
-from ticketshow.database import utcnow
+from ticketshow.clock import utcnow
 from ticketshow.exports.tasks import clean_partials
 from ticketshow.extensions import db
 from ticketshow.jobs import service as jobs

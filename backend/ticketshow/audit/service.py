@@ -16,7 +16,8 @@ import simplejson
 from flask import has_request_context, request
 from sqlalchemy import insert, select
 
-from ..database import IMMEDIATE, to_stored_time, utcnow
+from ..clock import utcnow
+from ..database import IMMEDIATE, to_stored_time
 from ..extensions import db
 from ..pagination import paginate
 from .models import AuditEntry

@@ -16,7 +16,8 @@ from flask import current_app
 from flask_jwt_extended import create_access_token
 from sqlalchemy import func, select, update
 
-from ..database import from_stored_time, immediate_transaction, named_rows, pooled_sqlite, utcnow, writes
+from ..clock import utcnow
+from ..database import from_stored_time, immediate_transaction, named_rows, pooled_sqlite, writes
 from ..errors import Conflict, DomainError, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from . import throttle

@@ -8,7 +8,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Uniq
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..catalog.models import Screening
-from ..database import Money, UTCDateTime, utcnow
+from ..clock import utcnow
+from ..database import Money, UTCDateTime
 from ..extensions import db
 
 CONFIRMED = "confirmed"
@@ -67,20 +68,3 @@ class Ticket(db.Model):
     # Set once, by the one conditional UPDATE of check-in (tickets/service.py).
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-
-class Rating(db.Model):
-    """A user's score (1-5) for a show they saw; rating again replaces it."""
-
-    __tablename__ = "ratings"
-    __table_args__ = (
-        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
-        UniqueConstraint("user_id", "show_id", name="uq_ratings_user_show"),
-        Index("ix_ratings_show", "show_id", "score"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id"))
-    score: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -5,9 +5,10 @@ from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
 from flask import current_app
 from marshmallow import ValidationError, validate, validates, validates_schema
 
-from ..catalog.schemas import TheatreRef, UserRatingOut
+from ..catalog.schemas import TheatreRef
 from ..fields import Money, MoneyIn, OffsetDateTime, RowId
 from ..pagination import PageQuery, page_schema
+from ..ratings.schemas import UserRatingOut
 
 
 class BookingIn(Schema):

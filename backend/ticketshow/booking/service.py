@@ -17,17 +17,18 @@ from sqlalchemy import select
 from .. import audit, metrics, policy
 from ..cache import mark_catalog_changed
 from ..catalog import images
-from ..catalog.service import user_ratings
 from ..catalog.models import Screening, Show
-from ..database import driver_writes, immediate_transaction, session_write_connection, utcnow, writes
+from ..clock import utcnow
+from ..database import driver_writes, immediate_transaction, session_write_connection, writes
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..pagination import paginate
 from ..pricing import repricing
 from ..pricing.formula import seat_price
 from ..seating.picking import best_available
+from ..ratings import service as ratings
 from . import ledger
-from .models import CANCELLED, CONFIRMED, Booking, Rating, Ticket
+from .models import CANCELLED, CONFIRMED, Booking, Ticket
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 
@@ -366,15 +367,9 @@ def _with_seats(bookings: list[Booking]) -> None:
 
 
 def _with_my_ratings(bookings: list[Booking]) -> None:
-    pairs = {(b.user_id, b.screening.show_id) for b in bookings}
-    if not pairs:
-        return
-    user_ids = {u for u, _ in pairs}
-    show_ids = {s for _, s in pairs}
-    scores = {(r.user_id, r.show_id): r.score for r in db.session.scalars(
-        select(Rating).where(Rating.user_id.in_(user_ids), Rating.show_id.in_(show_ids)))}
+    found = ratings.scores({b.user_id for b in bookings}, {b.screening.show_id for b in bookings})
     for booking in bookings:
-        booking.my_rating = scores.get((booking.user_id, booking.screening.show_id))
+        booking.my_rating = found.get((booking.user_id, booking.screening.show_id))
 
 
 @writes
@@ -391,13 +386,7 @@ def rate(user_id: int, show_id: int, score: int) -> dict:
         raise Forbidden("You can rate a show once you have a booking for it and the screening has started.",
                         code="not_attended")
     mark_catalog_changed(db.session)  # show cards carry the users' average
-    rating = db.session.scalar(select(Rating).where(Rating.user_id == user_id, Rating.show_id == show_id))
-    if rating is None:
-        rating = Rating(user_id=user_id, show_id=show_id, score=score)
-        db.session.add(rating)
-    else:
-        rating.score = score
-    db.session.flush()
-    return {"show_id": show_id, "score": score, "user_rating": user_ratings([show_id])[show_id]}
+    ratings.set_score(user_id, show_id, score)
+    return {"show_id": show_id, "score": score, "user_rating": ratings.user_ratings([show_id])[show_id]}
 
 

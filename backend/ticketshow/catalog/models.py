@@ -7,7 +7,8 @@ from decimal import Decimal
 from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import Money, UTCDateTime, utcnow
+from ..clock import utcnow
+from ..database import Money, UTCDateTime
 from ..extensions import db
 from . import images
 
@@ -158,21 +159,6 @@ def price_trend(price, previous_price) -> str:
     if previous_price is None or price == previous_price:
         return "steady"
     return "rising" if price > previous_price else "falling"
-
-
-class PriceChange(db.Model):
-    """One move of a screening's current price, with what moved it: the admin sees the history."""
-
-    __tablename__ = "price_changes"
-    __table_args__ = (Index("ix_price_changes_screening", "screening_id", "changed_at"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    screening_id: Mapped[int] = mapped_column(ForeignKey("screenings.id", ondelete="CASCADE"))
-    price: Mapped[Decimal] = mapped_column(Money)
-    previous_price: Mapped[Decimal | None] = mapped_column(Money)
-    reason: Mapped[str] = mapped_column(String(20))
-    seats_sold: Mapped[int] = mapped_column(Integer)
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 from ..seating import models as _seating_models  # noqa: E402,F401  (screenings.layout_id refers to seat_layouts)

@@ -7,11 +7,14 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from ..fields import Money, MoneyIn, Name, OffsetDateTime, RowId, TrimmedString
 from ..pagination import PageQuery, page_schema
+from ..ratings.schemas import UserRatingOut
 
 Capacity = lambda **kw: Integer(strict=True, validate=validate.Range(min=1, max=10000), **kw)  # noqa: E731
 
 
-class Rating(Float):
+class RatingField(Float):
+    """The show's own rating set by the admin (0 to 5, a number; not the users' scores: ratings/)."""
+
     def __init__(self, **kwargs):
         super().__init__(allow_nan=False, validate=validate.Range(min=0, max=5), **kwargs)
 
@@ -74,11 +77,6 @@ class ShowRef(Schema):
     image_url = String(allow_none=True)
 
 
-class UserRatingOut(Schema):
-    average = Float(allow_none=True)
-    count = Integer()
-
-
 class AllocationIn(Schema):
     theatre_id = RowId(strict=True, required=True)
     starts_at = OffsetDateTime(required=True)
@@ -103,7 +101,7 @@ class ShowIn(Schema):
     name = Name(required=True)
     caption = TrimmedString(max_length=200, allow_none=True)
     description = TrimmedString(max_length=5000, allow_none=True, multiline=True)
-    rating = Rating(required=True)
+    rating = RatingField(required=True)
     tags = List(Tag(), required=True, validate=validate.Length(max=12))
     ticket_price = MoneyIn(required=True)
     duration_minutes = Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=1440))

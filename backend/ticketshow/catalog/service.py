@@ -12,13 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, exists, select, update
 
 from .. import audit
-from ..booking import ledger
-from ..booking.models import CONFIRMED, Booking, Rating, Ticket
 from ..cache import mark_catalog_changed
-from ..database import immediate_transaction, session_write_connection, utcnow, writes
+from ..clock import utcnow
+from ..database import immediate_transaction, writes
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..fields import local_isoformat
@@ -27,9 +26,11 @@ from ..text import fold
 from ..popularity.service import forecasts_for, popularity_for
 from ..pricing import repricing
 from ..pricing.service import upcoming_dynamic_screenings
+from ..ratings.service import NO_USER_RATINGS, user_ratings
 from ..seating import service as seating
 from . import images
 from .models import Screening, Show, ShowTag, Theatre, price_trend
+from .sales import sales
 
 UPCOMING_LIMIT = 200  # screenings embedded in a theatre's or a show's page
 DEFAULT_TIMEFRAME = timedelta(days=7)
@@ -91,15 +92,6 @@ def _like(term: str) -> str:
 
 # ---- reading ----------------------------------------------------------------------------------------
 
-def seats_sold(screening_ids: Iterable[int]) -> dict[int, int]:
-    """Seats sold per screening, from the ticket rows, in one grouped query on the unique index."""
-    ids = list(screening_ids)
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(Ticket.screening_id, func.count()).where(Ticket.screening_id.in_(ids))
-                                   .group_by(Ticket.screening_id)).all())
-
-
 FILLING_FAST_SOLD_SHARE = 0.7
 FILLING_FAST_FORECAST = 0.85
 
@@ -116,7 +108,7 @@ def attach_live_figures(screenings: Sequence[Screening]) -> Sequence[Screening]:
     """Fill the response-only figures of screenings: seats sold, seats that can be had now (not sold, not in a
     live hold, not blocked), the forecast and the badge they give."""
     ids = [s.id for s in screenings]
-    sold = seats_sold(ids)
+    sold = sales().seats_sold(ids)
     unavailable = seating.seats_unavailable(ids)
     forecasts = forecasts_for(ids) if ids else {}
     for screening in screenings:
@@ -165,19 +157,6 @@ def catalog_write(function):
         return function(*args, **kwargs)
 
     return wrapper
-
-
-NO_USER_RATINGS = {"average": None, "count": 0}
-
-
-def user_ratings(show_ids=None) -> dict[int, dict]:
-    """Users' scores per show as {"average", "count"}, in one grouped query (every show when ids is None).
-    Shows nobody rated are absent: use NO_USER_RATINGS for them."""
-    statement = select(Rating.show_id, func.avg(Rating.score), func.count()).group_by(Rating.show_id)
-    if show_ids is not None:
-        statement = statement.where(Rating.show_id.in_(show_ids))
-    return {show_id: {"average": round(float(average), 2), "count": count}
-            for show_id, average, count in db.session.execute(statement)}
 
 
 def attach_user_ratings(shows: Sequence[Show]) -> Sequence[Show]:
@@ -369,9 +348,8 @@ def _change_capacity(theatre_id: int, capacity: int) -> None:
     with immediate_transaction(db.session):
         upcoming = select(Screening.id).where(Screening.theatre_id == theatre_id,
                                               Screening.removed_at.is_(None), Screening.starts_at >= utcnow())
-        oversold = db.session.execute(
-            select(Ticket.screening_id, func.count()).where(Ticket.screening_id.in_(upcoming))
-            .group_by(Ticket.screening_id).having(func.count() > capacity)).all()
+        upcoming_ids = db.session.scalars(upcoming).all()
+        oversold = [(sid, sold) for sid, sold in sales().seats_sold(upcoming_ids).items() if sold > capacity]
         if oversold:
             worst = max(count for _, count in oversold)
             raise Conflict(f"{worst} seats are already sold for an upcoming screening; the capacity cannot "
@@ -579,38 +557,24 @@ def delete_screening(screening_id: int, force: bool) -> dict:
 
 # ---- shared ---------------------------------------------------------------------------------------
 
-def future_bookings(screening_ids) -> tuple[int, int]:
-    """(bookings, seats) confirmed for screenings among these that have not started."""
-    row = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Booking.quantity), 0))
-        .join(Screening, Screening.id == Booking.screening_id)
-        .where(Booking.screening_id.in_(screening_ids), Booking.status == CONFIRMED,
-               Screening.starts_at >= utcnow())).one()
-    return int(row[0]), int(row[1])
-
-
 def _remove_with_bookings(screening_ids, force: bool, *, reason: str, what: str, parent=None,
                           audited: tuple[str, int, dict]) -> dict:
     """Soft-remove screenings (and their theatre or show: `parent`, an UPDATE) in one write transaction.
 
-    Future bookings make it a 409 unless forced, which cancels them and frees their seats. Cancelled
+    Future bookings make it a 409 unless forced, which has booking cancel them and free their seats. Cancelled
     bookings keep cancel_reason, so their owners can be told (by mail, once mail exists). Past screenings
     of a removed theatre or show stay as records; the public views hide them with their parent.
     `audited` is (entity, id, fields): the removal's audit row, with `force` and the cancelled bookings.
     """
     with immediate_transaction(db.session):
-        bookings, seats = future_bookings(screening_ids)
+        now = utcnow()
+        bookings, seats = sales().future_bookings(screening_ids, now=now)
         if bookings and not force:
             raise Conflict(f"Deleting {what} would cancel {bookings} future booking"
                            f"{'s' if bookings != 1 else ''} ({seats} seats). Repeat with force=true to "
                            f"cancel them and notify their owners.", code="has_bookings",
                            details={"bookings": bookings, "seats": seats})
-        now = utcnow()
-        cancelled_ids = db.session.scalars(
-            select(Booking.id).join(Screening, Screening.id == Booking.screening_id)
-            .where(Booking.screening_id.in_(screening_ids), Booking.status == CONFIRMED,
-                   Screening.starts_at >= now)).all()
-        ledger.cancel_and_free_seats(session_write_connection(db.session), cancelled_ids, reason=reason, now=now)
+        cancelled_ids = sales().cancel_future_bookings(screening_ids, reason=reason, now=now) if bookings else []
         if parent is None:
             db.session.execute(update(Screening).where(Screening.id.in_(screening_ids)).values(removed_at=now))
         else:

@@ -4,7 +4,7 @@ from apiflask import Schema
 from apiflask.fields import Float, Integer, List, Nested, String
 from marshmallow import validate
 
-from ..catalog.schemas import UserRatingOut
+from ..ratings.schemas import UserRatingOut
 from ..fields import Money, OffsetDateTime
 
 

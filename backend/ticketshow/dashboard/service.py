@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from ..auth.models import ROLE_USER, User
 from ..booking.models import CANCELLED, CONFIRMED, Booking, Ticket
 from ..catalog.models import Screening, Show, Theatre
-from ..catalog.service import NO_USER_RATINGS, user_ratings
-from ..database import utcnow
+from ..ratings.service import NO_USER_RATINGS, user_ratings
+from ..clock import utcnow
 from ..extensions import db
 
 TOP_SHOWS = 5

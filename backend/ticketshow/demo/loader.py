@@ -37,7 +37,8 @@ from ..booking.models import CANCELLED, CONFIRMED, Booking, Ticket
 from ..catalog import images
 from ..catalog import service as catalog_service
 from ..catalog.models import Screening, Show, Theatre
-from ..database import immediate_transaction, utcnow
+from ..clock import utcnow
+from ..database import immediate_transaction
 from ..extensions import db
 from ..popularity import synthetic
 from ..seating import service as seating_service

@@ -21,16 +21,17 @@ from sqlalchemy import func, select, type_coerce
 from ..auth.models import User
 from ..booking.models import CANCELLED, CONFIRMED, Booking
 from ..catalog.models import Screening, Show, ShowTag, Theatre
-from ..catalog.service import user_ratings
-from ..database import Money, utcnow
+from ..ratings.service import user_ratings
+from ..clock import utcnow
+from ..database import Money
 from ..errors import NotFound
 from ..extensions import db
-from ..jobs import clock
+from .. import clock
 from ..jobs import service as jobs
 from ..jobs.models import DONE, EXPORT, Job
 from ..jobs.service import Outcome
 from ..notifications.mail import Mail
-from ..reports.rendering import render
+from ..notifications.rendering import render
 
 Progress = Callable[[int, int], None]
 BATCH = 1000

@@ -1,4 +1,4 @@
-"""Job status, the admin's list of past jobs, and the admin triggers that run a schedule now."""
+"""Job status and the admin's list of past jobs (the triggers that run a schedule now live with their domains)."""
 from __future__ import annotations
 
 from apiflask import APIBlueprint
@@ -6,9 +6,8 @@ from flask_jwt_extended import current_user
 
 from .. import policy
 from ..auth.guards import auth_required
-from . import clock, service
-from .schemas import (QUEUE_UNAVAILABLE, DailyRemindersIn, JobAccepted, JobOut, JobPage, JobQuery, MonthlyReportsIn,
-                      accepted)
+from . import service
+from .schemas import JobOut, JobPage, JobQuery
 
 bp = APIBlueprint("jobs", __name__, url_prefix="/api", tag="Jobs")
 
@@ -39,36 +38,3 @@ def list_jobs(query):
     """
     mine_only = None if policy.is_admin(current_user) else current_user.id  # a manager's own exports
     return service.list_jobs(query.get("kind"), query["page"], query["per_page"], requested_by=mine_only)
-
-
-@bp.post("/admin/jobs/daily-reminders")
-@policy.allow(policy.can_run_jobs)
-@bp.input(DailyRemindersIn, arg_name="data")
-@bp.output(JobAccepted, status_code=202)
-@bp.doc(responses={422: "`validation_error`: bad date (YYYY-MM-DD), named in `details.date`", **QUEUE_UNAVAILABLE})
-def run_daily_reminders(data):
-    """Send the daily reminders now
-
-    Runs the daily reminder as the schedule does, for `date` (default today in APP_TIMEZONE): every user
-    with reminders on who neither visited nor booked that day gets one; nobody gets two for a day.
-    """
-    from ..notifications.tasks import enqueue_daily_reminders
-
-    day = clock.parse_day(data["date"]) if data.get("date") else clock.local_now().date()
-    return accepted(enqueue_daily_reminders(day, requested_by=current_user.id))
-
-
-@bp.post("/admin/jobs/monthly-reports")
-@policy.allow(policy.can_run_jobs)
-@bp.input(MonthlyReportsIn, arg_name="data")
-@bp.output(JobAccepted, status_code=202)
-@bp.doc(responses={422: "`validation_error`: bad month (YYYY-MM, from 2000), named in `details.month`", **QUEUE_UNAVAILABLE})
-def run_monthly_reports(data):
-    """Send the monthly reports now
-
-    Sends every user's report for `month` as the schedule does on the 1st; nobody gets two reports for the
-    same month, and users with nothing in the month get none.
-    """
-    from ..reports.tasks import enqueue_monthly_reports
-
-    return accepted(enqueue_monthly_reports(clock.month_start(data["month"]), requested_by=current_user.id))

@@ -41,16 +41,6 @@ class JobAccepted(Schema):
     status_url = String()
 
 
-class DailyRemindersIn(Schema):
-    date = String(metadata={"description": "YYYY-MM-DD; default today in APP_TIMEZONE", "format": "date",
-                            "example": "2026-12-01"})
-
-
-class MonthlyReportsIn(Schema):
-    month = String(required=True, metadata={"description": "YYYY-MM, from 2000", "example": "2026-11",
-                                            "pattern": MONTH_PATTERN})
-
-
 # Every route that starts a job documents this answer (API.md: no job is left behind).
 QUEUE_UNAVAILABLE = {503: "`queue_unavailable`: the job queue (Redis) cannot be reached; no job was created"}
 

@@ -19,7 +19,8 @@ from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
 from .. import audit
-from ..database import utcnow, writes
+from ..clock import utcnow
+from ..database import writes
 from ..errors import NotFound, QueueUnavailable
 from ..extensions import db
 from ..pagination import paginate

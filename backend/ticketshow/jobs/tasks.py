@@ -13,7 +13,7 @@ import logging
 from celery import shared_task
 from flask import current_app
 
-from ..database import utcnow
+from ..clock import utcnow
 from . import service as jobs
 
 log = logging.getLogger(__name__)

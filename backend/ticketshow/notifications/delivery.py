@@ -21,7 +21,8 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.sqlite import insert
 
-from ..database import utcnow, writes
+from ..clock import utcnow
+from ..database import writes
 from ..extensions import db
 from ..retry import is_transient
 from .models import OWED_STATES

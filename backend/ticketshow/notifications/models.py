@@ -5,7 +5,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..database import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..database import UTCDateTime
 from ..extensions import db
 
 
@@ -14,7 +15,7 @@ from ..extensions import db
 # to say), or failed (the error kept; a later attempt or a re-run tries again).
 DELIVERY_STATES = ("pending", "sending", "sent", "failed", "skipped")
 OWED_STATES = ("pending", "failed")
-_DELIVERY_STATE_CHECK = "state IN ('pending', 'sending', 'sent', 'failed', 'skipped')"
+DELIVERY_STATE_CHECK = "state IN ('pending', 'sending', 'sent', 'failed', 'skipped')"
 
 
 class Visit(db.Model):
@@ -36,7 +37,7 @@ class ReminderLog(db.Model):
 
     __tablename__ = "reminder_log"
     __table_args__ = (UniqueConstraint("user_id", "day", name="uq_reminder_log_user_day"),
-                      CheckConstraint(_DELIVERY_STATE_CHECK, name="state_known"))
+                      CheckConstraint(DELIVERY_STATE_CHECK, name="state_known"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -50,22 +51,3 @@ class ReminderLog(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-
-class ReportLog(db.Model):
-    """One row per user per month for the monthly report, claimed then marked sent (see ReminderLog)."""
-
-    __tablename__ = "report_log"
-    __table_args__ = (UniqueConstraint("user_id", "month", name="uq_report_log_user_month"),
-                      CheckConstraint(_DELIVERY_STATE_CHECK, name="state_known"))
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
-    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
-    report_format: Mapped[str | None] = mapped_column(String(8))
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    state: Mapped[str] = mapped_column(String(8), default="pending", server_default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,7 +15,8 @@ from sqlalchemy import update
 from sqlalchemy.dialects.sqlite import insert
 
 from ..auth.models import User
-from ..database import immediate_transaction, utcnow
+from ..clock import utcnow
+from ..database import immediate_transaction
 from ..extensions import db, redis_store
 from .models import Visit
 
@@ -25,7 +26,7 @@ _recent: dict[tuple[str, int, str], float] = {}  # (database, user, local day) -
 
 
 def record_visit(user_id: int) -> None:
-    from ..jobs.clock import local_now
+    from ..clock import local_now
 
     day = local_now().date()
     memo_key = (current_app.config["SQLALCHEMY_DATABASE_URI"], user_id, day.isoformat())

@@ -10,13 +10,13 @@ from sqlalchemy import or_, select
 from ..auth.models import ROLE_USER, User
 from ..booking.models import Booking
 from ..catalog.models import Screening, Show, Theatre
-from ..database import utcnow
+from .. import clock
+from ..clock import utcnow
 from ..extensions import db
-from ..jobs import clock
 from ..jobs.service import Outcome
-from ..reports.rendering import render
 from . import chat, delivery, mail
 from .models import ReminderLog, Visit
+from .rendering import render
 
 Progress = Callable[[int, int], None]
 

@@ -5,7 +5,7 @@ from datetime import date
 
 from celery import shared_task
 
-from ..jobs import clock
+from .. import clock
 from ..jobs import service as jobs
 from ..jobs.models import DAILY_REMINDERS, Job
 from ..retry import MESSAGE_RETRY

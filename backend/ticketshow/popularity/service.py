@@ -26,7 +26,8 @@ from sqlalchemy import delete, func, insert, select
 from ..cache import mark_catalog_changed
 from ..booking.models import CANCELLED, Booking, Ticket
 from ..catalog.models import Screening, Show, ShowTag, Theatre
-from ..database import immediate_transaction, utcnow
+from ..clock import utcnow
+from ..database import immediate_transaction
 from ..extensions import db
 from .features import BookingRecord, History, ScreeningRecord, ShowRecord
 from .models import SHOW, THEATRE, ForecastRun, PopularityScore, ScreeningForecast
@@ -202,7 +203,7 @@ def forecast_overview(days: int = 7) -> dict:
     """The admin dashboard's forecast: per local day for the next `days` days (today first), the seats
     offered, sold so far and expected; the screenings expected to fill most and least, with reasons; and
     the last run (its model, its validation error and its main drivers)."""
-    from ..jobs import clock
+    from .. import clock
 
     now = utcnow()
     today = clock.local_now().date()

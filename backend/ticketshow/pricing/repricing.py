@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ..catalog.models import Screening
-from ..database import (from_paise, from_stored_time, named_rows, session_write_connection, to_paise,
-                        to_stored_time, utcnow)
+from ..clock import utcnow
+from ..database import from_paise, from_stored_time, named_rows, session_write_connection, to_paise, to_stored_time
 from ..extensions import db
 from .formula import RECENT_WINDOW, PricingRule, dynamic_price
 

@@ -14,10 +14,12 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..cache import mark_catalog_changed
-from ..catalog.models import PriceChange, Screening, Show, price_trend
-from ..database import utcnow, writes
+from ..catalog.models import Screening, Show, price_trend
+from ..clock import utcnow
+from ..database import writes
 from ..errors import NotFound
 from ..extensions import db
+from .models import PriceChange
 from .repricing import reprice
 
 HISTORY_LIMIT = 500

@@ -1,4 +1,4 @@
-"""A user's own monthly report, as a web page or a PDF download."""
+"""A user's own monthly report, as a web page or a PDF download; the admin trigger that sends them all now."""
 from __future__ import annotations
 
 from apiflask import APIBlueprint, Schema
@@ -7,12 +7,13 @@ from flask import Response
 from flask_jwt_extended import current_user
 from marshmallow import validate
 
+from .. import clock, policy
 from ..auth.guards import auth_required
 from ..errors import NotFound
-from ..jobs import clock
-from ..jobs.schemas import MONTH_PATTERN
+from ..jobs.schemas import MONTH_PATTERN, QUEUE_UNAVAILABLE, JobAccepted, accepted
 from ..security import REPORT_CSP
 from . import service
+from .tasks import enqueue_monthly_reports
 
 bp = APIBlueprint("reports", __name__, url_prefix="/api", tag="Reports")
 
@@ -21,6 +22,11 @@ class MonthlyReportQuery(Schema):
     month = String(load_default=None, metadata={"description": "YYYY-MM, from 2000; default: last month",
                                                 "pattern": MONTH_PATTERN, "example": "2026-11"})
     format = String(load_default="html", validate=validate.OneOf(["html", "pdf"]))
+
+
+class MonthlyReportsIn(Schema):
+    month = String(required=True, metadata={"description": "YYYY-MM, from 2000", "example": "2026-11",
+                                            "pattern": MONTH_PATTERN})
 
 
 @bp.get("/reports/monthly")
@@ -54,3 +60,19 @@ def monthly_report(query):
     # in a sandboxed iframe too.
     return Response(service.render_html(report, for_mail=False), mimetype="text/html",
                     headers={"Cache-Control": "private, no-store", "Content-Security-Policy": REPORT_CSP})
+
+
+@bp.post("/admin/jobs/monthly-reports")
+@policy.allow(policy.can_run_jobs)
+@bp.input(MonthlyReportsIn, arg_name="data")
+@bp.output(JobAccepted, status_code=202)
+@bp.doc(tags=["Jobs"],
+        responses={422: "`validation_error`: bad month (YYYY-MM, from 2000), named in `details.month`",
+                   **QUEUE_UNAVAILABLE})
+def run_monthly_reports(data):
+    """Send the monthly reports now
+
+    Sends every user's report for `month` as the schedule does on the 1st; nobody gets two reports for the
+    same month, and users with nothing in the month get none.
+    """
+    return accepted(enqueue_monthly_reports(clock.month_start(data["month"]), requested_by=current_user.id))

@@ -15,22 +15,26 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Callable
 
 from flask import current_app
 from sqlalchemy import Integer, func, select, type_coerce, union
 
 from ..auth.models import ROLE_USER, User
-from ..booking.models import CONFIRMED, Booking, Rating
+from ..booking.models import CONFIRMED, Booking
 from ..catalog.models import Screening, Show
-from ..database import utcnow
+from .. import clock
+from ..clock import utcnow
 from ..errors import NotFound
 from ..extensions import db
-from ..jobs import clock
 from ..jobs.service import Outcome
 from ..notifications import delivery, mail
-from ..notifications.models import ReportLog
-from .rendering import render
+from ..notifications.rendering import renderer
+from ..ratings.models import Rating
+from .models import ReportLog
+
+render = renderer(Path(__file__).resolve().parent / "templates")  # the report, in mail and as a PDF
 
 Progress = Callable[[int, int], None]
 UPCOMING_LIMIT = 5

@@ -5,7 +5,7 @@ from datetime import date
 
 from celery import shared_task
 
-from ..jobs import clock
+from .. import clock
 from ..jobs import service as jobs
 from ..jobs.models import MONTHLY_REPORTS, Job
 from ..tasks_base import JobTask

@@ -15,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..database import Money, UTCDateTime, utcnow
+from ..clock import utcnow
+from ..database import Money, UTCDateTime
 from ..extensions import db
 
 

@@ -17,8 +17,8 @@ from ..booking.models import Ticket
 from ..catalog.models import Screening, Theatre
 from .. import audit, metrics
 from ..booking import ledger
-from ..database import (driver_writes, immediate_transaction, pooled_sqlite, session_write_connection,
-                        to_stored_time, utcnow)
+from ..clock import utcnow
+from ..database import driver_writes, immediate_transaction, pooled_sqlite, session_write_connection, to_stored_time
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..fields import local_isoformat

@@ -16,7 +16,8 @@ from sqlalchemy import text
 
 from .. import audit, metrics, policy
 from ..catalog.models import Screening
-from ..database import from_stored_time, immediate_transaction, to_stored_time, utcnow
+from ..clock import utcnow
+from ..database import from_stored_time, immediate_transaction, to_stored_time
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..extensions import db
 from ..fields import local_isoformat

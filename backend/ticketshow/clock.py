@@ -1,4 +1,5 @@
-"""Local days and months in APP_TIMEZONE, as UTC bounds for queries on UTC columns."""
+"""The one clock: now in UTC (what is stored), and local days and months in APP_TIMEZONE as UTC bounds for
+queries on UTC columns. time-machine moves both in tests."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
@@ -6,7 +7,12 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from ..errors import Invalid
+from .errors import Invalid
+
+
+def utcnow() -> datetime:
+    """Now, aware, in UTC: every stored time and every comparison with one."""
+    return datetime.now(timezone.utc)
 
 
 def local_zone() -> ZoneInfo:
