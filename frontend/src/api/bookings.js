@@ -10,6 +10,13 @@ export const createBooking = ({ screeningId, quantity, expectedUnitPrice, idempo
     { screening_id: Number(screeningId), quantity, ...(expectedUnitPrice != null ? { expected_unit_price: expectedUnitPrice } : {}) },
     { headers: { 'Idempotency-Key': idempotencyKey } },
   )
+/** Books exactly the seats of a hold at its prices; expectedTotalPrice guards against a changed quote. */
+export const createBookingFromHold = ({ holdId, expectedTotalPrice, idempotencyKey }) =>
+  api.post(
+    '/api/bookings',
+    { hold_id: Number(holdId), ...(expectedTotalPrice != null ? { expected_total_price: expectedTotalPrice } : {}) },
+    { headers: { 'Idempotency-Key': idempotencyKey } },
+  )
 export const listBookings = (params) => api.get('/api/bookings', params)
 export const getBooking = (id) => api.get(`/api/bookings/${id}`)
 export const cancelBooking = (id) => api.post(`/api/bookings/${id}/cancel`)

@@ -61,6 +61,14 @@ const routes = [
       { path: '', name: 'admin', redirect: { name: 'admin-dashboard' } },
       { path: 'dashboard', name: 'admin-dashboard', component: () => import('@/views/admin/AdminDashboardView.vue'), meta: { title: 'Admin · Dashboard' } },
       { path: 'theatres', name: 'admin-theatres', component: () => import('@/views/admin/AdminTheatresView.vue'), meta: { title: 'Admin · Theatres', permission: 'edit_catalogue' } },
+      {
+        // a theatre's manager may edit its layout too (the server decides per theatre)
+        path: 'theatres/:id(\\d+)/layout',
+        name: 'admin-theatre-layout',
+        component: () => import('@/views/admin/LayoutEditor.vue'),
+        props: true,
+        meta: { title: 'Admin · Seat layout', permission: 'manage_theatres' },
+      },
       { path: 'shows', name: 'admin-shows', component: () => import('@/views/admin/AdminShowsView.vue'), meta: { title: 'Admin · Shows', permission: 'edit_catalogue' } },
       { path: 'screenings', name: 'admin-screenings', component: () => import('@/views/admin/AdminScreeningsView.vue'), meta: { title: 'Admin · Screenings', permission: 'manage_theatres' } },
       { path: 'bookings', name: 'admin-bookings', component: () => import('@/views/admin/AdminBookingsView.vue'), meta: { title: 'Admin · Bookings', permission: 'view_theatre_bookings' } },

@@ -14,6 +14,9 @@ export const useBookingsStore = defineStore('bookings', {
     async book(request) {
       return this.remember(await bookingsApi.createBooking(request))
     },
+    async bookHold(request) {
+      return this.remember(await bookingsApi.createBookingFromHold(request))
+    },
     async fetch(id) {
       return this.remember(await bookingsApi.getBooking(id))
     },

@@ -223,3 +223,20 @@ const shortDateTimeFormat = new Intl.DateTimeFormat(LOCALE, {
 })
 /** "2026-12-01T18:30:00+05:30" -> "1 Dec, 6:30 pm" (chart axes, compact tables). */
 export const formatShortDateTime = (iso) => (iso ? shortDateTimeFormat.format(new Date(iso)) : '—')
+
+// ---------- Seats ----------
+
+const wholeRupees = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: 'INR', maximumFractionDigits: 0 })
+/** A seat's price: 240 -> "₹240" (seat prices are whole rupees), 240.5 -> "₹240.50". */
+export function formatSeatPrice(amount) {
+  if (amount === null || amount === undefined || amount === '') return '—'
+  const value = Number(amount)
+  return Number.isInteger(value) ? wholeRupees.format(value) : money.format(value)
+}
+
+/** ["A5", "A6", "B1"] -> "A5, A6 and B1". */
+export function listSeats(labels) {
+  if (!labels?.length) return ''
+  if (labels.length === 1) return labels[0]
+  return `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`
+}

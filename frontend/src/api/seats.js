@@ -1,0 +1,17 @@
+import { api } from './client'
+
+// Seat maps, holds and layouts (API.md, "Seat maps" and "Holds"). The server decides every rule: which
+// seats can be had, prices, how long a hold lasts and how often it may be renewed; the UI shows its answers.
+
+/** {screening_id, categories: [{code, name, price}], rows: [{label, seats: [seat | null]}], seats_left}. */
+export const getSeatMap = (screeningId) => api.get(`/api/screenings/${screeningId}/seats`)
+
+/** Holds named seats: createHold(7, {seats: ['A5', 'A6']}), or the best N: createHold(7, {quantity: 2}). */
+export const createHold = (screeningId, body) => api.post(`/api/screenings/${screeningId}/holds`, body)
+export const getHold = (id) => api.get(`/api/holds/${id}`)
+export const renewHold = (id) => api.post(`/api/holds/${id}/renew`)
+export const releaseHold = (id) => api.delete(`/api/holds/${id}`)
+
+/** {categories: [{code, name, price_pct}], rows: [{label, seats: [{number, category, accessible?} | null]}]}. */
+export const getLayout = (theatreId) => api.get(`/api/theatres/${theatreId}/layout`)
+export const saveLayout = (theatreId, layout) => api.put(`/api/theatres/${theatreId}/layout`, layout)

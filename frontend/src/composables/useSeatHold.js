@@ -1,0 +1,195 @@
+import { computed, onBeforeUnmount, ref, shallowRef } from 'vue'
+import * as seatsApi from '@/api/seats'
+import { useHoldsStore } from '@/stores/holds'
+import { listSeats, plural } from '@/utils/format'
+
+const REFRESH_MS = 20_000 // other people's holds and sales appear without a reload
+
+/**
+ * The seat picker's state for one screening: the seat map from the server, the user's hold, the seats
+ * they want, and a notice for what just happened (a seat taken by someone else, an expired hold).
+ *
+ * Every click asks the server: the wanted seats are sent as one hold ({seats}), which replaces the
+ * user's earlier hold, all or nothing. Requests go one at a time; clicks made meanwhile are sent
+ * together next. The server decides availability, prices, limits and expiry; this only shows them.
+ */
+export function useSeatHold(screeningId) {
+  const holds = useHoldsStore()
+  const map = shallowRef(null)
+  const loadError = ref(null)
+  const hold = ref(holds.byScreening[screeningId] ?? null)
+  const wanted = ref(hold.value?.seats ? [...hold.value.seats] : [])
+  const busy = ref(false) // a hold request is on its way
+  const notice = ref(null) // {kind: 'taken'|'expired'|'error'|'info', text, seats?}
+
+  const heldSeats = computed(() => hold.value?.seats ?? [])
+  const pending = computed(() => (busy.value ? wanted.value.filter((s) => !heldSeats.value.includes(s)) : []))
+
+  function keep(value) {
+    hold.value = value
+    holds.set(screeningId, value)
+  }
+
+  async function refresh() {
+    try {
+      map.value = await seatsApi.getSeatMap(screeningId)
+      loadError.value = null
+    } catch (caught) {
+      if (!map.value) loadError.value = caught
+    }
+  }
+
+  /** The first load: the seat map and, when one was kept, whether our hold is still live. */
+  async function load() {
+    const kept = hold.value
+    if (kept) {
+      try {
+        const fresh = await seatsApi.getHold(kept.id)
+        if (new Date(fresh.expires_at).getTime() <= Date.now()) throw new Error('expired')
+        keep(fresh)
+        wanted.value = [...fresh.seats]
+      } catch {
+        keep(null) // gone, replaced, expired or booked
+        wanted.value = []
+      }
+    }
+    await refresh()
+  }
+
+  let syncing = null
+  function sync() {
+    syncing ??= (async () => {
+      busy.value = true
+      try {
+        while (!sameSeats(wanted.value, heldSeats.value)) {
+          const asked = [...wanted.value]
+          try {
+            if (!asked.length) {
+              if (hold.value) await seatsApi.releaseHold(hold.value.id).catch(ignoreGone)
+              keep(null)
+            } else {
+              keep(await seatsApi.createHold(screeningId, { seats: asked }))
+            }
+          } catch (caught) {
+            await refused(caught, asked)
+            break
+          }
+        }
+      } finally {
+        busy.value = false
+        syncing = null
+      }
+    })()
+    return syncing
+  }
+
+  /** Adds or removes one seat from the wanted set and asks the server to hold exactly that set. */
+  function toggle(label) {
+    notice.value = null
+    wanted.value = wanted.value.includes(label) ? wanted.value.filter((s) => s !== label) : [...wanted.value, label]
+    return sync()
+  }
+
+  function clear() {
+    notice.value = null
+    wanted.value = []
+    return sync()
+  }
+
+  /** "Best available": the server picks `quantity` seats (side by side when it can) and holds them. */
+  async function bestAvailable(quantity) {
+    if (syncing) await syncing
+    notice.value = null
+    busy.value = true
+    try {
+      const fresh = await seatsApi.createHold(screeningId, { quantity })
+      keep(fresh)
+      wanted.value = [...fresh.seats]
+      notice.value = { kind: 'info', text: `We picked the best ${plural(fresh.seats.length, 'seat')} left: ${listSeats(fresh.seats)}.` }
+    } catch (caught) {
+      await refused(caught, [])
+    } finally {
+      busy.value = false
+    }
+    await refresh()
+  }
+
+  async function renew() {
+    if (!hold.value) return
+    busy.value = true
+    try {
+      keep(await seatsApi.renewHold(hold.value.id))
+      notice.value = { kind: 'info', text: 'Your seats are held for longer now.' }
+    } catch (caught) {
+      if (caught.code === 'hold_expired' || caught.status === 404) await expired()
+      else notice.value = { kind: 'error', text: caught.message }
+      if (caught.code === 'renewal_limit') keep({ ...hold.value, renewals_left: 0 })
+    } finally {
+      busy.value = false
+    }
+  }
+
+  /** The hold ran out (the countdown reached zero, or the server said hold_expired): say so, start afresh. */
+  async function expired() {
+    const seats = heldSeats.value
+    keep(null)
+    wanted.value = []
+    notice.value = {
+      kind: 'expired',
+      text: seats.length
+        ? `Your hold on ${listSeats(seats)} has expired and the seats went back on sale. Nothing was booked; choose your seats again.`
+        : 'Your hold has expired. Nothing was booked; choose your seats again.',
+    }
+    await refresh()
+  }
+
+  /** After a booking the hold is used up. */
+  function booked() {
+    keep(null)
+    wanted.value = []
+  }
+
+  async function refused(caught, asked) {
+    const taken = caught.details?.seats ?? []
+    if (caught.code === 'seats_unavailable') {
+      const names = taken.length ? taken : asked
+      notice.value = {
+        kind: 'taken',
+        seats: names,
+        text: `${names.length === 1 ? 'Seat' : 'Seats'} ${listSeats(names)} ${names.length === 1 ? 'was' : 'were'} just taken by someone else. We refreshed the map; nothing was booked. Please choose again.`,
+      }
+    } else if (caught.code === 'houseful') {
+      notice.value = { kind: 'houseful', text: 'No seats are left for this screening.' }
+    } else if (caught.code === 'screening_started') {
+      notice.value = { kind: 'started', text: 'This screening has already started, so it can no longer be booked.' }
+    } else {
+      notice.value = { kind: 'error', text: caught.message }
+    }
+    // All or nothing: the refused request changed nothing, so we still hold what we held (if that is
+    // still live): ask the server rather than guess.
+    if (hold.value) {
+      try {
+        keep(await seatsApi.getHold(hold.value.id))
+      } catch {
+        keep(null)
+      }
+    }
+    wanted.value = [...heldSeats.value]
+    await refresh()
+  }
+
+  const timer = setInterval(() => {
+    if (!busy.value && document.visibilityState === 'visible') refresh()
+  }, REFRESH_MS)
+  onBeforeUnmount(() => clearInterval(timer))
+
+  return { map, loadError, hold, wanted, heldSeats, pending, busy, notice, load, refresh, toggle, clear, bestAvailable, renew, expired, booked }
+}
+
+function sameSeats(a, b) {
+  return a.length === b.length && a.every((s) => b.includes(s))
+}
+
+function ignoreGone(caught) {
+  if (caught.status !== 404) throw caught
+}
