@@ -45,7 +45,7 @@ export function useSeatHold(screeningId) {
     if (kept) {
       try {
         const fresh = await seatsApi.getHold(kept.id)
-        if (new Date(fresh.expires_at).getTime() <= Date.now()) throw new Error('expired')
+        if (fresh.state === 'expired' || new Date(fresh.expires_at).getTime() <= Date.now()) throw new Error('expired')
         keep(fresh)
         wanted.value = [...fresh.seats]
       } catch {
@@ -169,7 +169,8 @@ export function useSeatHold(screeningId) {
     // still live): ask the server rather than guess.
     if (hold.value) {
       try {
-        keep(await seatsApi.getHold(hold.value.id))
+        const fresh = await seatsApi.getHold(hold.value.id)
+        keep(fresh.state === 'expired' ? null : fresh)
       } catch {
         keep(null)
       }

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import * as authApi from '@/api/auth'
+import { useHoldsStore } from './holds'
 
 const STORAGE_KEY = 'ticketshow.session'
 // The in-flight /me request, shared by every guard that waits for it (not state: it is not data).
@@ -114,6 +115,7 @@ export const useAuthStore = defineStore('auth', {
       this.user = null
       meRequest = null
       this.persist()
+      useHoldsStore().clearAll() // seat holds belong to the session that made them
     },
 
     async fetchMe() {

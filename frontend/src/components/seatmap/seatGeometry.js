@@ -6,6 +6,7 @@ export const SEAT = 26 // a seat's side
 export const SIDE = 34 // room for the row labels on either side
 export const TOP = 64 // room for the screen or stage
 export const BOTTOM = 12
+export const SECTION = 26 // room for a section's name ("Balcony") above its first row
 
 /** A seat's number from its label and its row's label: ("F12", "F") -> "12". */
 export function seatNumber(seat, rowLabel) {
@@ -15,16 +16,24 @@ export function seatNumber(seat, rowLabel) {
 }
 
 /**
- * Lays out rows of seats (null = a gap): shorter rows are centred, as in a real house.
- * Returns {width, height, rows: [{label, y, seats: [{seat, x, y, index}]}], seats: [...all, reading order]}.
+ * Lays out rows of seats (null = a gap): shorter rows are centred, as in a real house, and a row that starts
+ * a new section ("Balcony") gets the section's name above it.
+ * Returns {width, height, sections: [{name, y}], rows: [{label, y, seats: [spot]}], seats: [...all, reading order]}.
  */
 export function layoutSeats(rows) {
   const widest = Math.max(1, ...rows.map((row) => row.seats.length))
   const width = SIDE * 2 + widest * PITCH
   const placed = []
+  const sections = []
+  let y = TOP
+  let section = null
   const outRows = rows.map((row, r) => {
+    if (row.section && row.section !== section) {
+      sections.push({ name: row.section, y: y + SECTION / 2 - 4 })
+      y += SECTION
+    }
+    section = row.section ?? section
     const offset = ((widest - row.seats.length) * PITCH) / 2
-    const y = TOP + r * PITCH
     const seats = []
     row.seats.forEach((seat, i) => {
       if (!seat) return
@@ -32,9 +41,11 @@ export function layoutSeats(rows) {
       seats.push(spot)
       placed.push(spot)
     })
-    return { label: row.label, y, seats }
+    const out = { label: row.label, y, seats }
+    y += PITCH
+    return out
   })
-  return { width, height: TOP + rows.length * PITCH + BOTTOM, rows: outRows, seats: placed }
+  return { width, height: y + BOTTOM, sections, rows: outRows, seats: placed }
 }
 
 /**
