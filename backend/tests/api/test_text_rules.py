@@ -124,6 +124,12 @@ def test_one_line_fields_refuse_control_format_and_bidi_characters(api, client, 
         ("PATCH", f"/api/shows/{show['id']}", {"tags": ["ok", bad]}, "tags.1"),
         ("POST", "/api/shows", {"name": "S", "rating": 1, "tags": [bad], "ticket_price": 1}, "tags.0"),
         ("PATCH", "/api/auth/me/preferences", {"place": bad}, "place"),
+        ("PUT", f"/api/theatres/{theatre['id']}/layout", {
+            "categories": [{"code": "std", "name": bad, "price_pct": 100}],
+            "rows": [{"label": "A", "seats": [{"number": 1, "category": "std"}]}]}, "categories.0.name"),
+        ("PUT", f"/api/theatres/{theatre['id']}/layout", {
+            "categories": [{"code": "std", "name": "Standard", "price_pct": 100}],
+            "rows": [{"label": "A", "section": bad, "seats": [{"number": 1, "category": "std"}]}]}, "rows.0.section"),
     ]
     before = client.get(f"/api/shows/{show['id']}").get_json()
     for method, path, body, field in calls:

@@ -5,7 +5,7 @@ from apiflask import Schema
 from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
 from marshmallow import ValidationError, validate, validates_schema
 
-from ..fields import Money, OffsetDateTime
+from ..fields import Money, OffsetDateTime, TrimmedString
 from .layouts import MAX_CATEGORIES, MAX_ROW_CELLS, MAX_ROWS, MAX_SEATS
 
 SeatLabel = lambda **kw: String(validate=validate.Length(min=1, max=16), **kw)  # noqa: E731
@@ -14,7 +14,8 @@ SeatLabel = lambda **kw: String(validate=validate.Length(min=1, max=16), **kw)  
 class CategoryIn(Schema):
     code = String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,29}$"),
                   metadata={"description": "lower-case letters, digits, - and _", "example": "prime"})
-    name = String(required=True, validate=validate.Length(min=1, max=60), metadata={"example": "Prime"})
+    # one-line text shown on seat maps and tickets: no control, format or bidi characters (fields.TrimmedString)
+    name = TrimmedString(required=True, min_length=1, max_length=60, metadata={"example": "Prime"})
     price_pct = Integer(strict=True, required=True, validate=validate.Range(min=10, max=1000),
                         metadata={"description": "scales the screening's price for this category (100 = as is)"})
 
@@ -29,7 +30,7 @@ class RowIn(Schema):
     label = String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9]{1,4}$"), metadata={"example": "F"})
     seats = List(Nested(SeatIn, allow_none=True), required=True, validate=validate.Length(max=MAX_ROW_CELLS),
                  metadata={"description": "left to right as the audience sees the stage; null is a gap (an aisle)"})
-    section = String(validate=validate.Length(min=1, max=60), metadata={"description": "e.g. Balcony"})
+    section = TrimmedString(min_length=1, max_length=60, metadata={"description": "e.g. Balcony"})
 
 
 class LayoutIn(Schema):
