@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     from .operations import bp as operations_bp
     from .popularity.routes import bp as popularity_bp
     from .pricing.routes import bp as pricing_bp
+    from .public_config import bp as public_config_bp
     from .reports.routes import bp as reports_bp
     from .seating.routes import bp as seating_bp
     from .spa import register_spa
@@ -127,9 +128,9 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     from .audit.routes import bp as audit_bp
     from .tickets.routes import bp as tickets_bp
 
-    for blueprint in (health_bp, metrics_bp, operations_bp, dashboard_bp, auth_bp, catalog_bp, booking_bp,
-                      jobs_bp, exports_bp, notifications_bp, reports_bp, pricing_bp, popularity_bp, staff_bp, audit_bp,
-                      seating_bp, tickets_bp):
+    for blueprint in (health_bp, public_config_bp, metrics_bp, operations_bp, dashboard_bp, auth_bp, catalog_bp,
+                      booking_bp, jobs_bp, exports_bp, notifications_bp, reports_bp, pricing_bp, popularity_bp, staff_bp,
+                      audit_bp, seating_bp, tickets_bp):
         app.register_blueprint(blueprint)
     from .booking import sales as booking_sales
     from .catalog import sales

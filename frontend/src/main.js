@@ -12,6 +12,7 @@ import { useAuthStore } from './stores/auth'
 import { useToast } from './composables/useToast'
 import { reportNetworkStatus } from './composables/useNetworkStatus'
 import { registerServiceWorker } from './composables/useServiceWorker'
+import { loadServerConfig } from './serverConfig'
 // Imported before mounting so its `beforeinstallprompt` listener is there when the browser fires it.
 import './composables/useInstallPrompt'
 
@@ -36,7 +37,8 @@ configureClient({
 })
 auth.ensureUser()
 
-app.mount('#app')
+// Times are shown in the server's time zone: know it before the first page renders.
+loadServerConfig().finally(() => app.mount('#app'))
 
 // The offline-capable service worker (vite-plugin-pwa, /sw.js), production builds only.
 registerServiceWorker()

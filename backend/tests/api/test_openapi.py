@@ -28,7 +28,8 @@ PUBLISHED_OPERATION_IDS = {
     "runForecast", "getForecast", "getDashboard", "getPriceHistory", "getMonthlyReport", "getHealth", "flushCache",
 }
 # Operations that cannot answer any 4xx (Redocly's operation-4xx-response), each with its reason.
-NO_CLIENT_ERRORS = {"getHealth": "takes no input and no token", "getCheckinKey": "takes no input and no token"}
+NO_CLIENT_ERRORS = {"getHealth": "takes no input and no token", "getCheckinKey": "takes no input and no token",
+                    "getConfig": "takes no input and no token"}
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 

@@ -6,7 +6,7 @@ export const getJob = (id) => api.get(`/api/jobs/${id}`)
 /** params: {kind?: 'export'|'daily_reminders'|'monthly_reports', page, per_page}; newest first. */
 export const listJobs = (params) => api.get('/api/jobs', params)
 export const exportTheatre = (theatreId) => api.post(`/api/theatres/${theatreId}/export`)
-/** date: "YYYY-MM-DD", or nothing for today (Asia/Kolkata). */
+/** date: "YYYY-MM-DD", or nothing for today (in APP_TIMEZONE). */
 export const sendDailyReminders = (date) => api.post('/api/admin/jobs/daily-reminders', date ? { date } : {})
 /** month: "YYYY-MM". */
 export const sendMonthlyReports = (month) => api.post('/api/admin/jobs/monthly-reports', { month })

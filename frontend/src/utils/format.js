@@ -1,9 +1,21 @@
-// Display and input conversions. Showtimes are always shown in the theatre chain's local time
-// (APP_TIMEZONE on the server), whatever the visitor's own time zone is.
+// Display and input conversions. Showtimes are always shown in the theatre chain's local time, the
+// server's APP_TIMEZONE (served by GET /api/config, see serverConfig.js), whatever the visitor's own time
+// zone is; times sent to the API carry that zone's offset at that moment (daylight saving included).
+import { serverConfig } from '@/serverConfig'
 
-export const APP_TIMEZONE = 'Asia/Kolkata'
-const APP_OFFSET = '+05:30' // Asia/Kolkata has no daylight saving, so the offset is fixed
 const LOCALE = 'en-IN'
+
+/** The zone every time is shown and sent in: the server's APP_TIMEZONE. */
+export const appTimeZone = () => serverConfig.timezone
+
+// Intl.DateTimeFormat objects are costly to build: one per zone and kind, built on first use.
+const formatters = new Map()
+function zoned(kind, locale, options) {
+  const zone = appTimeZone()
+  const key = `${zone}|${kind}`
+  if (!formatters.has(key)) formatters.set(key, new Intl.DateTimeFormat(locale, { timeZone: zone, ...options }))
+  return formatters.get(key)
+}
 
 const money = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: 'INR' })
 
@@ -13,64 +25,75 @@ export function formatPrice(amount) {
   return money.format(Number(amount))
 }
 
-const dateTimeFormat = new Intl.DateTimeFormat(LOCALE, {
-  timeZone: APP_TIMEZONE,
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-})
-const timeFormat = new Intl.DateTimeFormat(LOCALE, { timeZone: APP_TIMEZONE, hour: 'numeric', minute: '2-digit' })
-const dayFormat = new Intl.DateTimeFormat(LOCALE, {
-  timeZone: APP_TIMEZONE,
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-})
+const DATE_TIME = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' }
+const TIME = { hour: 'numeric', minute: '2-digit' }
+const DAY = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }
 // en-CA gives YYYY-MM-DD, which sorts and groups well.
-const dayKeyFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: APP_TIMEZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-})
+const DAY_KEY = { year: 'numeric', month: '2-digit', day: '2-digit' }
+const WALL_CLOCK = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }
 
-/** "2026-12-01T18:30:00+05:30" -> "Tue, 1 Dec 2026, 6:30 pm" */
-export const formatDateTime = (iso) => (iso ? dateTimeFormat.format(new Date(iso)) : '—')
+/** "2026-12-01T18:30:00Z" -> "Tue, 1 Dec 2026, 6:30 pm" (with APP_TIMEZONE Europe/London) */
+export const formatDateTime = (iso) => (iso ? zoned('dateTime', LOCALE, DATE_TIME).format(new Date(iso)) : '—')
 /** -> "6:30 pm" */
-export const formatTime = (iso) => timeFormat.format(new Date(iso))
+export const formatTime = (iso) => zoned('time', LOCALE, TIME).format(new Date(iso))
 /** -> "Tuesday, 1 December 2026" */
-export const formatDay = (iso) => dayFormat.format(new Date(iso))
+export const formatDay = (iso) => zoned('day', LOCALE, DAY).format(new Date(iso))
 /** -> "2026-12-01", the local day a screening belongs to. */
-export const dayKey = (iso) => dayKeyFormat.format(new Date(iso))
+export const dayKey = (iso) => zoned('dayKey', 'en-CA', DAY_KEY).format(new Date(iso))
+
+/** The zone's name for people: "India Standard Time", "British Summer Time" (at that moment: now by default). */
+export function timeZoneName(at = new Date()) {
+  const part = zoned('zoneName', 'en-GB', { timeZoneName: 'long' })
+    .formatToParts(at)
+    .find((p) => p.type === 'timeZoneName')
+  return part ? part.value : appTimeZone()
+}
+
+/** {year, month, day, hour, minute, second} of an instant on the zone's wall clock (numbers). */
+function wallClock(ms) {
+  const parts = zoned('wall', 'en-GB', WALL_CLOCK).formatToParts(new Date(ms))
+  const value = Object.fromEntries(parts.filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]))
+  return value
+}
+
+/** Minutes the zone is ahead of UTC at an instant: 330 in Kolkata, 0 or 60 in London. */
+function offsetMinutes(ms) {
+  const w = wallClock(ms)
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second)
+  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60000)
+}
+
+/** 60 -> "+01:00", -300 -> "-05:00", 0 -> "+00:00" */
+function formatOffset(minutes) {
+  const sign = minutes < 0 ? '-' : '+'
+  const abs = Math.abs(minutes)
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`
+}
 
 /** Value for <input type="datetime-local"> showing the instant in the theatre's local time. */
 export function toLocalInputValue(iso) {
   if (!iso) return ''
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: APP_TIMEZONE,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(iso))
-      .map((p) => [p.type, p.value]),
-  )
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`
+  const w = wallClock(new Date(iso).getTime())
+  const two = (n) => String(n).padStart(2, '0')
+  return `${w.year}-${two(w.month)}-${two(w.day)}T${two(w.hour)}:${two(w.minute)}`
 }
 
-/** "2026-12-01T18:30" typed in the form (theatre local time) -> "2026-12-01T18:30:00+05:30". */
+/**
+ * "2026-07-01T18:30" typed in the form (theatre local time) -> "2026-07-01T18:30:00+01:00": the wall time
+ * with the zone's offset at that moment (in London "+00:00" in winter, "+01:00" in summer).
+ */
 export function fromLocalInputValue(value) {
   if (!value) return null
-  const withSeconds = value.length === 16 ? `${value}:00` : value.slice(0, 19)
-  return `${withSeconds}${APP_OFFSET}`
+  const wall = value.length === 16 ? `${value}:00` : value.slice(0, 19)
+  const [date, time] = wall.split('T')
+  const [y, mo, d] = date.split('-').map(Number)
+  const [h, mi, s] = time.split(':').map(Number)
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s)
+  // The offset at the instant this wall time means; a second look settles the hours around a change.
+  let offset = offsetMinutes(asUtc - offsetMinutes(asUtc) * 60000)
+  const again = offsetMinutes(asUtc - offset * 60000)
+  if (again !== offset) offset = again
+  return `${wall}${formatOffset(offset)}`
 }
 
 /** 135 -> "2 h 15 min" */
@@ -111,10 +134,10 @@ export function theatreOptions(theatres) {
   }))
 }
 
-// ---------- Local (Asia/Kolkata) days, for timeframes sent to the API ----------
+// ---------- Local days (APP_TIMEZONE), for timeframes sent to the API ----------
 
 /** Today's date in the theatre chain's time zone, "YYYY-MM-DD". */
-export const todayKey = (now = new Date()) => dayKeyFormat.format(now)
+export const todayKey = (now = new Date()) => dayKey(now)
 
 /** "2026-12-01" + 2 -> "2026-12-03" (calendar arithmetic on the date alone, no time zone involved). */
 export function addDays(key, days) {
@@ -126,11 +149,16 @@ export function addDays(key, days) {
 /** 0 = Sunday … 6 = Saturday, for a "YYYY-MM-DD" day. */
 export const weekday = (key) => new Date(`${key}T00:00:00Z`).getUTCDay()
 
-/** Local midnight starting that day, with the offset the API requires: "2026-12-01T00:00:00+05:30". */
-export const startOfDay = (key) => `${key}T00:00:00${APP_OFFSET}`
+/** Local midnight starting that day, with the offset the API requires: "2026-12-01T00:00:00+00:00" (London). */
+export const startOfDay = (key) => fromLocalInputValue(`${key}T00:00:00`)
 
-/** An instant as local time with the offset: "2026-12-01T18:30:00+05:30". */
-export const toOffsetIso = (date = new Date()) => fromLocalInputValue(toLocalInputValue(date.toISOString()))
+/** An instant as local time with the offset: "2026-07-01T18:30:05+01:00" (to the second, London in summer). */
+export function toOffsetIso(date = new Date()) {
+  const ms = date.getTime()
+  const w = wallClock(ms)
+  const two = (n) => String(n).padStart(2, '0')
+  return `${w.year}-${two(w.month)}-${two(w.day)}T${two(w.hour)}:${two(w.minute)}:${two(w.second)}${formatOffset(offsetMinutes(ms))}`
+}
 
 /** "Sat, 5 Dec" for a "YYYY-MM-DD" day. */
 export function formatShortDay(key) {
@@ -158,7 +186,7 @@ export function formatPercent(fraction) {
 const compactMoney = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: 'INR', notation: 'compact', maximumFractionDigits: 1 })
 export const formatPriceShort = (amount) => compactMoney.format(Number(amount) || 0)
 
-/** The month before today's (Asia/Kolkata), "YYYY-MM". */
+/** The month before today's (in APP_TIMEZONE), "YYYY-MM". */
 export function lastMonthKey(now = new Date()) {
   const [year, month] = todayKey(now).split('-').map(Number)
   return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`
@@ -214,15 +242,9 @@ export function formatPoints(effect) {
 /** A popularity score 0..100 as "72/100", or null when there is none yet. */
 export const formatPopularity = (score) => (score === null || score === undefined ? null : `${Math.round(Number(score))}/100`)
 
-const shortDateTimeFormat = new Intl.DateTimeFormat(LOCALE, {
-  timeZone: APP_TIMEZONE,
-  day: 'numeric',
-  month: 'short',
-  hour: 'numeric',
-  minute: '2-digit',
-})
-/** "2026-12-01T18:30:00+05:30" -> "1 Dec, 6:30 pm" (chart axes, compact tables). */
-export const formatShortDateTime = (iso) => (iso ? shortDateTimeFormat.format(new Date(iso)) : '—')
+const SHORT_DATE_TIME = { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }
+/** "2026-12-01T18:30:00Z" -> "1 Dec, 6:30 pm" in London (chart axes, compact tables). */
+export const formatShortDateTime = (iso) => (iso ? zoned('shortDateTime', LOCALE, SHORT_DATE_TIME).format(new Date(iso)) : '—')
 
 // ---------- Seats ----------
 

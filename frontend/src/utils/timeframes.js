@@ -1,5 +1,5 @@
-// The quick timeframes of the "What's on" page. Days are the theatre chain's local days (Asia/Kolkata),
-// and every bound is sent with its +05:30 offset, as the API requires.
+// The quick timeframes of the "What's on" page. Days are the theatre chain's local days (APP_TIMEZONE),
+// and every bound is sent with that zone's offset at that moment, as the API requires.
 import { addDays, formatShortDay, startOfDay, toOffsetIso, todayKey, weekday } from './format'
 
 export const RANGES = [
