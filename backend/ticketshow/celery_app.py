@@ -26,13 +26,30 @@ TASK_ROUTES = {
 }
 
 
+def broker_settings(settings) -> tuple[str, dict]:
+    """Celery's broker URL and extra transport options: CELERY_BROKER_URL, else REDIS_URL, else (with
+    REDIS_SENTINELS) kombu's sentinel transport, which asks the sentinels for the primary on each connect."""
+    if settings.celery_broker_url or not settings.redis_sentinels:
+        return settings.celery_broker_url or settings.redis_url, {}
+    from urllib.parse import urlparse
+
+    from .extensions import parse_sentinels
+
+    parsed = urlparse(settings.redis_url)
+    db = parsed.path.lstrip("/") or "0"
+    auth = f":{parsed.password}@" if parsed.password else ""
+    url = ";".join(f"sentinel://{auth}{host}:{port}/{db}" for host, port in parse_sentinels(settings.redis_sentinels))
+    return url, {"master_name": settings.redis_sentinel_master}
+
+
 def celery_init_app(app: Flask) -> Celery:
     settings = app.config["SETTINGS"]
-    broker = settings.celery_broker_url or settings.redis_url
+    broker, transport = broker_settings(settings)
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.conf.update(
         broker_url=broker,
-        result_backend=broker,
+        # Results are never read (the jobs table is the record); with Sentinel there is no plain URL for them.
+        result_backend=None if settings.redis_sentinels and not settings.celery_broker_url else broker,
         task_ignore_result=True,  # the jobs table is the record; nobody reads Celery results
         task_default_queue="default",
         task_routes=TASK_ROUTES,
@@ -46,7 +63,8 @@ def celery_init_app(app: Flask) -> Celery:
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
         # Redis redelivers an unacknowledged message after this long; above the longest countdown of
         # retry.MESSAGE_RETRY, so a message waiting to retry is not delivered twice.
-        broker_transport_options={"visibility_timeout": BROKER_VISIBILITY_SECONDS, "socket_connect_timeout": 2},
+        broker_transport_options={"visibility_timeout": BROKER_VISIBILITY_SECONDS, "socket_connect_timeout": 2,
+                                  **transport},
         timezone=settings.app_timezone,
         enable_utc=True,
         beat_schedule=beat_schedule(settings),

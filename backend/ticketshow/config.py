@@ -84,6 +84,10 @@ class Settings:
     # Reverse proxies in front of gunicorn (docs/operations.md): with 1, the client address is the last
     # X-Forwarded-For entry the proxy added (login throttling, audit rows, logs); 0 trusts no header.
     trusted_proxies: int = 0
+    # Redis Sentinel (docs/scaling.md): "host:port,..." of the sentinels; the app and Celery then follow the
+    # primary of REDIS_SENTINEL_MASTER through failovers. REDIS_URL still gives the db number and password.
+    redis_sentinels: str | None = None
+    redis_sentinel_master: str = "ticketshow"
     # The built UI that the app serves; None: frontend/dist beside the backend.
     ui_dist: Path | None = None
     testing: bool = False
@@ -144,6 +148,8 @@ class Settings:
             access_log=source.get("ACCESS_LOG", "-"),
             worker_concurrency=max(_int_env(source, "WORKER_CONCURRENCY", 2), 1),
             trusted_proxies=max(_int_env(source, "TRUSTED_PROXIES", 0), 0),
+            redis_sentinels=(source.get("REDIS_SENTINELS") or "").strip() or None,
+            redis_sentinel_master=_env(source, "REDIS_SENTINEL_MASTER", "ticketshow"),
         )
         values.update(overrides)
         return cls(**values)

@@ -51,11 +51,43 @@ class VerifiedTokenMemo(JWTManager):
 jwt = VerifiedTokenMemo()
 
 
-def make_redis_client(url: str) -> redis.Redis:
+def parse_sentinels(text: str | None) -> list[tuple[str, int]]:
+    """REDIS_SENTINELS, "host:port,host:port" (port 26379 when left out), as redis-py wants them."""
+    found = []
+    for part in (text or "").split(","):
+        part = part.strip()
+        if part:
+            host, _, port = part.rpartition(":") if ":" in part else (part, "", "26379")
+            found.append((host or part, int(port or 26379)))
+    return found
+
+
+def make_redis_client(url: str, sentinels: list[tuple[str, int]] | None = None,
+                      master: str = "ticketshow") -> redis.Redis:
     """Short timeouts and no retries: while Redis is away, reads fall back to the database at once
-    instead of waiting out redis-py's default backoff on every request."""
-    return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=1.0, health_check_interval=30,
-                                retry=Retry(NoBackoff(), 0))
+    instead of waiting out redis-py's default backoff on every request.
+
+    With `sentinels`, the client asks them for the current primary of `master` (its db and password
+    from `url`) and asks again after a connection fails, so a Sentinel failover is followed by itself."""
+    options = dict(socket_connect_timeout=0.5, socket_timeout=1.0, health_check_interval=30,
+                   retry=Retry(NoBackoff(), 0))
+    if not sentinels:
+        return redis.Redis.from_url(url, **options)
+    from urllib.parse import urlparse
+
+    from redis.sentinel import Sentinel
+
+    parsed = urlparse(url)
+    db = int(parsed.path.lstrip("/") or 0)
+    sentinel = Sentinel(sentinels, sentinel_kwargs={"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+                        socket_connect_timeout=0.5)
+    return sentinel.master_for(master, db=db, password=parsed.password, **options)
+
+
+def redis_client_for(settings, url: str | None = None) -> redis.Redis:
+    """The app's client for `url` (default REDIS_URL), through REDIS_SENTINELS when they are set."""
+    return make_redis_client(url or settings.redis_url, parse_sentinels(settings.redis_sentinels),
+                             settings.redis_sentinel_master)
 
 
 class RedisHolder:
@@ -64,7 +96,7 @@ class RedisHolder:
     client: redis.Redis | None = None
 
     def init_app(self, app) -> None:
-        self.client = make_redis_client(app.config["REDIS_URL"])
+        self.client = redis_client_for(app.config["SETTINGS"], app.config["REDIS_URL"])
         app.extensions["ticketshow_redis"] = self
 
     def __getattr__(self, name):

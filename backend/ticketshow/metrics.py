@@ -103,7 +103,8 @@ class _StateCollector:
     def collect(self):
         from sqlalchemy import text
 
-        from .extensions import db, make_redis_client
+        from .celery_app import broker_settings
+        from .extensions import db, make_redis_client, parse_sentinels
 
         jobs = GaugeMetricFamily("ticketshow_jobs", "Job rows by kind and state (read from SQLite at scrape)",
                                  labels=["kind", "state"])
@@ -118,7 +119,12 @@ class _StateCollector:
         queues = GaugeMetricFamily("celery_queue_length", "Messages waiting in each Celery queue (read at scrape)",
                                    labels=["queue"])
         up = GaugeMetricFamily("ticketshow_redis_up", "1 when the Celery broker (Redis) answered this scrape")
-        client = make_redis_client(settings.celery_broker_url or settings.redis_url)
+        broker, transport = broker_settings(settings)
+        if transport:  # Sentinel: the broker is REDIS_URL's db on the current primary
+            client = make_redis_client(settings.redis_url, parse_sentinels(settings.redis_sentinels),
+                                       settings.redis_sentinel_master)
+        else:
+            client = make_redis_client(broker)
         try:
             with client.pipeline(transaction=False) as pipe:
                 for queue in QUEUES:
