@@ -72,7 +72,7 @@ def _alive(pid: int) -> bool:
 def test_the_process_list_is_declared_once(tmp_path):
     settings = Settings.from_env({"TICKETSHOW_DATA_DIR": str(tmp_path), "PORT": "5123", "WEB_CONCURRENCY": "2"})
     names = [p.name for p in plan(settings, redis_argv=["redis-server"])]
-    assert names == ["redis", "prepare", "mail", "worker", "beat", "web"]
+    assert names == ["redis", "prepare", "backup", "mail", "worker", "beat", "web"]
     web = plan(settings)[-1]
     assert "127.0.0.1:5123" in web.argv and web.argv[web.argv.index("--workers") + 1] == "2" and web.port == 5123
     worker = next(p for p in plan(settings) if p.name == "worker")
@@ -86,9 +86,9 @@ def test_crashed_processes_are_restarted_with_backoff_and_sigterm_stops_everythi
     try:
         run.wait_for(lambda: "Ticket Show is starting" in run.text() and run.healthy(), "start")
         first = run.pids()
-        assert set(first) == {"redis", "mail", "worker", "beat", "web"}, run.text()
+        assert set(first) == {"redis", "backup", "mail", "worker", "beat", "web"}, run.text()
 
-        for name in ("worker", "beat", "mail", "redis"):
+        for name in ("worker", "beat", "mail", "redis", "backup"):
             old = run.pids()[name]
             os.kill(old, signal.SIGKILL)
             run.wait_for(lambda: run.pids()[name] != old and _alive(run.pids()[name]), f"{name} restarted")
