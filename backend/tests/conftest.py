@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from redis_server import redis_server_binary  # noqa: E402
 
+from tests import documented  # noqa: E402
 from ticketshow import create_app  # noqa: E402
 from ticketshow.config import Settings  # noqa: E402
 from ticketshow.processes import LocalServer, free_port  # noqa: E402,F401  (free_port: tests import it from here)
@@ -83,6 +84,7 @@ def data_dir(tmp_path, migrated_template):
 def app(data_dir, redis_server):
     redis.Redis.from_url(redis_server["url"]).flushdb()
     application = create_app(make_settings(data_dir, redis_server["url"]))
+    documented.watch(application)  # every answer must be one the OpenAPI document promises
     ctx = application.app_context()
     ctx.push()
     yield application
@@ -90,6 +92,7 @@ def app(data_dir, redis_server):
     db.session.remove()
     db.engine.dispose()
     ctx.pop()
+    documented.assert_documented(application)
 
 
 @pytest.fixture

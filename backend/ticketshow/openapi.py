@@ -323,8 +323,9 @@ def _finish_operation(app: APIFlask, operation: dict, endpoint: str, view_spec: 
     body = operation.get("requestBody", {}).get("content", {})
     if "application/json" in body:
         operation["requestBody"].setdefault("required", True)
-        responses.setdefault("400", _error_response(STANDARD_ERRORS["400"]))
         responses.setdefault("413", _error_response(STANDARD_ERRORS["413"]))
+    if method in ("post", "put", "patch", "delete"):  # any body that is not JSON is refused before the view
+        responses.setdefault("400", _error_response(STANDARD_ERRORS["400"]))
 
     for status, response in responses.items():
         if status.startswith(("4", "5")) and not response.get("content"):
@@ -346,6 +347,13 @@ def _finish_operation(app: APIFlask, operation: dict, endpoint: str, view_spec: 
 
     for parameter in view_spec.get("x_parameters", []):
         _add_parameter(operation, parameter)
+    for parameter in operation.get("parameters", []):  # a parameter is absent or a string, never null
+        schema = parameter.get("schema", {})
+        if isinstance(schema.get("type"), list) and "null" in schema["type"]:
+            schema["type"] = [kind for kind in schema["type"] if kind != "null"]
+            schema["type"] = schema["type"][0] if len(schema["type"]) == 1 else schema["type"]
+            if schema.get("default", "") is None:
+                del schema["default"]
     # gunicorn's own refusals (serving.py), where a client's free-form input can reach its limits.
     locations = {parameter["in"] for parameter in operation.get("parameters", [])}
     if "query" in locations:

@@ -345,3 +345,26 @@ def test_file_answers_have_their_media_types(spec):
     assert set(download) == {"text/csv"}
     report = spec["paths"]["/api/reports/monthly"]["get"]["responses"]["200"]["content"]
     assert set(report) == {"text/html", "application/pdf"}
+
+
+def test_the_document_check_of_every_test_catches_an_undocumented_answer(tmp_path, redis_server,
+                                                                         migrated_template, monkeypatch, spec):
+    """Control for tests/documented.py (on in every `app` fixture): an answer the document does not promise,
+    here health's 200 once removed from a copy of the document, and a body off its schema, are caught."""
+    from tests import documented
+
+    shutil.copy(migrated_template, tmp_path / "ticketshow.sqlite3")
+    app = create_app(make_settings(tmp_path, redis_server["url"]))
+    documented.watch(app)
+    broken = json.loads(json.dumps(spec))
+    del broken["paths"]["/api/health"]["get"]["responses"]["200"]
+    broken["components"]["schemas"]["TheatrePage"]["properties"]["total"] = {"type": "string"}
+    monkeypatch.setattr(documented, "_document", broken)
+    monkeypatch.setattr(documented, "_validators", {})
+    client = app.test_client()
+    assert client.get("/api/health").status_code == 200
+    assert client.get("/api/theatres").status_code == 200
+    with pytest.raises(AssertionError) as caught:
+        documented.assert_documented(app)
+    assert "GET /api/health answered 200, which getHealth does not document" in str(caught.value)
+    assert "GET /api/theatres answered 200 with a body off its schema at total" in str(caught.value)

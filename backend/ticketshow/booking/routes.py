@@ -67,7 +67,9 @@ def create_booking(data):
 @auth_required
 @bp.input(BookingQuery, location="query", arg_name="query")
 @bp.output(BookingPage)
-@bp.doc(tags=["Bookings"])
+@bp.doc(tags=["Bookings"], responses={
+    403: "`staff_only` or `not_your_theatre`: `theatre_id` given by a caller who is not the admin or a manager "
+         "of that theatre"})
 def list_bookings(query):
     """List the caller's bookings
 
