@@ -7,15 +7,21 @@ to EVERY operation, so a new endpoint gets them by following the conventions, wi
 - operationId: the view function's name in camelCase (`list_shows` -> `listShows`), unless the route says
   `@bp.doc(operation_id="...")` (used where the function name is not a verb phrase: `me` -> `getMe`).
 - tags: each tag once, declared with a description (TAGS below, or a blueprint's `tag={"name", "description"}`).
-- errors: one `Error` component; 400 and 413 for every JSON body, 401 for every route behind a token, 403
-  for the routes whose policy declares an access rule (`policy.allow(...)` -> "Admin only." or who may), 304
+- errors: one `Error` component; 400 for every write (a body that is not JSON), 413 for every JSON body,
+  401 for every route behind a token, 403 for the routes whose policy declares an access rule
+  (`policy.allow(...)` -> "Admin only." or who may), 414/431 where gunicorn's limits can be reached, 304
   with `ETag`/`If-None-Match` and `X-Cache` for routes behind `cache.cached_json`.
 - extras a route declares with `document(...)` below: header parameters (Idempotency-Key) and response
   headers (Retry-After), kept in the view's `_spec` like APIFlask's own annotations.
+- schemas: OpenAPI 3.1 keywords only; one component per schema class; every field of an answer-only
+  schema `required` (marshmallow always sends it; `allow_none=True` says null) and no
+  `additionalProperties: false` on answers (they may gain fields); `"x-maximum-setting": "NAME"` in a
+  field's metadata documents a limit that is a setting.
 
 tests/api/test_openapi.py holds the document to these rules (and to openapi-spec-validator and the
 Redocly "recommended" rules it can check), so a new endpoint without a summary, description, operationId
-or declared errors fails there with a message saying what to add.
+or declared errors fails there with a message saying what to add; tests/documented.py makes every API
+test check its answers against the document. Guide for clients and endpoint authors: docs/api.md.
 """
 from __future__ import annotations
 
