@@ -48,7 +48,7 @@ class SeatOut(Schema):
 
 class RowOut(Schema):
     label = String()
-    section = String()
+    section = String(metadata={"description": "e.g. Balcony; left out when the row has none", "x-optional": True})
     seats = List(Nested(SeatOut, allow_none=True))
 
 
@@ -111,7 +111,7 @@ class MapSeatOut(Schema):
 
 class MapRowOut(Schema):
     label = String()
-    section = String()
+    section = String(metadata={"description": "e.g. Balcony; left out when the row has none", "x-optional": True})
     seats = List(Nested(MapSeatOut, allow_none=True), metadata={"description": "null is a gap (an aisle)"})
 
 
