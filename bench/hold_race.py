@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Seat holds at scale, against gunicorn started the way `make run` starts it.
 
-    .venv/bin/python bench/hold_race.py [--clients 128] [--seats 1000] [--map-seconds 8]
+    .venv/bin/python bench/hold_race.py [--clients 128] [--seats 1000] [--rounds 3]
 
-Starts a private Redis and server, signs up the clients, then in one run measures
-(1) GET /api/health with every client at once (the ceiling);
-(2) hold-then-book: every client holds the best 1-4 seats (POST /api/screenings/{id}/holds {quantity}) and
+Starts a private Redis and server, signs up the clients, then in rounds (--rounds, default 3), each
+between runs of GET /api/health with every client at once (the ceiling, measured on both sides of every
+figure because a shared machine's capacity wanders), measures
+(1) hold-then-book: every client holds the best 1-4 seats (POST /api/screenings/{id}/holds {quantity}) and
     books the hold (POST /api/bookings {hold_id}), again and again, until the 1,000-seat house is sold out;
     a booking is two requests, so bookings per second are compared with health requests per second;
-(3) GET /api/screenings/{id}/seats, the seat map of a 1,000-seat screening with seats sold, held and
+(2) GET /api/screenings/{id}/seats, the seat map of a 1,000-seat screening with seats sold, held and
     blocked, every client at once.
-Then checks every seat was sold once: ticket rows per label, the answers' seats, and seats_left == 0.
+Prints each round's ratios and their medians. Then checks that every seat of every house was sold exactly
+once: ticket rows per label, the seats in the answers, and seats_left == 0.
 """
 from __future__ import annotations
 
@@ -113,8 +115,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=128)
     parser.add_argument("--seats", type=int, default=1000)
-    parser.add_argument("--health-seconds", type=float, default=8)
-    parser.add_argument("--map-seconds", type=float, default=8)
+    parser.add_argument("--rounds", type=int, default=3, help="houses sold and map runs, each between health runs")
+    parser.add_argument("--health-seconds", type=float, default=4)
+    parser.add_argument("--map-seconds", type=float, default=4)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
@@ -129,12 +132,11 @@ def main() -> int:
         server = LiveServer(workdir, f"redis://127.0.0.1:{redis_port}/0").start()
         print(f"server: gunicorn (backend/gunicorn.conf.py) on port {server.port}; preparing {args.clients} clients…",
               flush=True)
-        arena = race.prepare(server.url, ADMIN_PASSWORD, clients=args.clients, seats=args.seats, screenings=2)
-        house, mapped = arena.screening_ids
-        health = run_health(server.port, args.clients, args.health_seconds)
-        sale = run_hold_then_book(arena, server.port, house, args.seed)
+        arena = race.prepare(server.url, ADMIN_PASSWORD, clients=args.clients, seats=args.seats,
+                             screenings=args.rounds + 1)
+        houses, mapped = arena.screening_ids[:-1], arena.screening_ids[-1]
 
-        # The map's screening: a third sold, some held, a row blocked, so every state is drawn.
+        # The map's screening: a third sold, some held, ten seats blocked, so every state is drawn.
         admin = Client(server.port, arena.admin["Authorization"].split()[1])
         buyer = Client(server.port, arena.tokens[0])
         for _ in range(args.seats // 3 // 4):
@@ -142,38 +144,55 @@ def main() -> int:
             buyer.request("POST", "/api/bookings", {"hold_id": body["id"]})
         Client(server.port, arena.tokens[1]).request("POST", f"/api/screenings/{mapped}/holds", {"quantity": 6})
         admin.request("PUT", f"/api/screenings/{mapped}/blocked-seats", {"seats": [f"A{n}" for n in range(1, 11)]})
-        seat_map = run_seat_map(server.port, args.clients, mapped, args.map_seconds, arena.tokens[2])
-        health_after = run_health(server.port, args.clients, args.health_seconds)
-        ceiling = (health["rps"] + health_after["rps"]) / 2
+
+        # Rounds of health | sell a house | health | seat map | health: each figure is compared with the
+        # health runs on either side of it, because a shared machine's capacity wanders within minutes.
+        healths, sales, maps, rows = [], [], [], []
+        healths.append(run_health(server.port, args.clients, args.health_seconds))
+        for n, house in enumerate(houses):
+            sales.append(run_hold_then_book(arena, server.port, house, args.seed + n))
+            healths.append(run_health(server.port, args.clients, args.health_seconds))
+            maps.append(run_seat_map(server.port, args.clients, mapped, args.map_seconds, arena.tokens[2]))
+            healths.append(run_health(server.port, args.clients, args.health_seconds))
+            around_sale = (healths[-3]["rps"] + healths[-2]["rps"]) / 2
+            around_map = (healths[-2]["rps"] + healths[-1]["rps"]) / 2
+            rows.append((around_sale, sales[-1], around_map, maps[-1]))
 
         database = workdir / "ticketshow.sqlite3"
+        problems = []
         with sqlite3.connect(database) as connection:
-            twice = connection.execute("SELECT count(*) FROM (SELECT seat_label FROM tickets WHERE screening_id = ? "
-                                       "GROUP BY seat_label HAVING count(*) > 1)", (house,)).fetchone()[0]
-            sold = connection.execute("SELECT count(*) FROM tickets WHERE screening_id = ?", (house,)).fetchone()[0]
-        answered_twice = len(sale["seats"]) - len(set(sale["seats"]))
-        left = buyer.request("GET", f"/api/screenings/{house}")[1]["seats_left"]
+            for house, sale in zip(houses, sales):
+                twice = connection.execute("SELECT count(*) FROM (SELECT seat_label FROM tickets WHERE screening_id = ? "
+                                           "GROUP BY seat_label HAVING count(*) > 1)", (house,)).fetchone()[0]
+                sold = connection.execute("SELECT count(*) FROM tickets WHERE screening_id = ?", (house,)).fetchone()[0]
+                left = Client(server.port).request("GET", f"/api/screenings/{house}")[1]["seats_left"]
+                answered_twice = len(sale["seats"]) - len(set(sale["seats"]))
+                problems.append((house, sold, twice, answered_twice, left, len(sale["errors"])))
 
         print()
-        print("| measure | requests | per second | p50 ms | p99 ms | ratio to health |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: |")
-        for name, figures in (("GET /api/health (ceiling, before)", health),
-                              ("GET /api/health (ceiling, after)", health_after)):
-            print(f"| {name} | {figures['requests']} | {figures['rps']:.0f} | {figures['p50_ms']:.1f} "
-                  f"| {figures['p99_ms']:.1f} | {figures['rps'] / ceiling:.2f} |")
-        print(f"| hold + book (bookings; 2 requests each) | {sale['attempts'] + sale['bookings']} | "
-              f"{sale['bookings_per_s']:.0f} | {sale['p50_ms']:.1f} | {sale['p99_ms']:.1f} | "
-              f"**{sale['bookings_per_s'] / ceiling:.2f}** |")
-        print(f"| GET /api/screenings/{{id}}/seats ({args.seats} seats, {seat_map['bytes']} bytes gzip) | "
-              f"{seat_map['requests']} | {seat_map['rps']:.0f} | {seat_map['p50_ms']:.1f} | {seat_map['p99_ms']:.1f} "
-              f"| **{seat_map['rps'] / ceiling:.2f}** |")
+        print("| round | health/s around | hold + book: bookings/s (2 requests each) | p50 ms | p99 ms | ratio "
+              "| health/s around | seat map GET/s | p50 ms | p99 ms | ratio |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        sale_ratios, map_ratios = [], []
+        for n, (around_sale, sale, around_map, seat_map) in enumerate(rows, start=1):
+            sale_ratios.append(sale["bookings_per_s"] / around_sale)
+            map_ratios.append(seat_map["rps"] / around_map)
+            print(f"| {n} | {around_sale:.0f} | {sale['bookings_per_s']:.0f} | {sale['p50_ms']:.0f} | "
+                  f"{sale['p99_ms']:.0f} | {sale_ratios[-1]:.2f} | {around_map:.0f} | {seat_map['rps']:.0f} | "
+                  f"{seat_map['p50_ms']:.0f} | {seat_map['p99_ms']:.0f} | {map_ratios[-1]:.2f} |")
         print()
-        print(f"clients {args.clients}; {sale['bookings']} bookings ({len(sale['seats'])} seats) sold the "
-              f"{args.seats}-seat house in {sale['elapsed']:.1f}s ({sale['requests_per_s']:.0f} requests/s); "
-              f"{sale['attempts'] - sale['bookings']} holds refused near the end")
-        print(f"ticket rows {sold}; seats sold twice (rows): {twice}; (answers): {answered_twice}; "
-              f"seats_left at the end: {left}; server errors: {len(sale['errors'])}")
-        ok = twice == 0 and answered_twice == 0 and sold == args.seats and left == 0 and not sale["errors"]
+        print(f"median ratio to health: hold + book **{statistics.median(sale_ratios):.2f}** (goal 0.3), "
+              f"seat map **{statistics.median(map_ratios):.2f}** (goal 0.5); seat map body "
+              f"{maps[0]['bytes']} bytes gzipped")
+        for n, sale in enumerate(sales, start=1):
+            print(f"house {n}: {sale['bookings']} bookings sold {len(sale['seats'])} seats in {sale['elapsed']:.1f}s "
+                  f"({sale['requests_per_s']:.0f} requests/s, {sale['attempts'] - sale['bookings']} holds refused "
+                  f"near the end)")
+        ok = True
+        for house, sold, twice, answered_twice, left, errors in problems:
+            print(f"screening {house}: ticket rows {sold}; seats sold twice (rows) {twice}, (answers) {answered_twice}; "
+                  f"seats_left at the end {left}; server errors {errors}")
+            ok = ok and sold == args.seats and twice == 0 and answered_twice == 0 and left == 0 and errors == 0
         return 0 if ok else 1
     finally:
         if server:

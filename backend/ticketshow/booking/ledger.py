@@ -170,10 +170,18 @@ def layout_of(sqlite, layout_id: int | None, digest: str | None, seats_total: in
     return compiled(layout_id, digest, lambda: sqlite.execute(_LAYOUT_TEXT, (layout_id,)).fetchone()[0])
 
 
+_TAKEN_PLAIN = """
+    SELECT seat_label, 'sold' FROM tickets WHERE screening_id = ?1
+    UNION ALL SELECT seat_label, 'blocked' FROM blocked_seats WHERE screening_id = ?1
+    UNION ALL SELECT seat_label, 'held' FROM held_seats WHERE screening_id = ?1 AND expires_at > ?2"""
+
+
 def taken(sqlite, screening_id: int, now: datetime, user_id: int | None = None) -> dict[str, str]:
     """{label: "sold" | "blocked" | "held" | "mine"} for every seat that cannot be had now ("mine": in a
-    live hold of `user_id`)."""
-    return dict(sqlite.execute(_TAKEN, (screening_id, user_id or 0, to_stored_time(now))))
+    live hold of `user_id`; without one, no join to the holds is needed: the write paths' variant)."""
+    if user_id is None:
+        return dict(sqlite.execute(_TAKEN_PLAIN, (screening_id, to_stored_time(now))))
+    return dict(sqlite.execute(_TAKEN, (screening_id, user_id, to_stored_time(now))))
 
 
 def seats_taken_count(sqlite, screening_id: int, now: datetime) -> int:
@@ -203,7 +211,7 @@ class HeldSeat(NamedTuple):
 
 
 _DROP_USER_HOLD = "DELETE FROM seat_holds WHERE user_id = ? AND screening_id = ?"
-_DROP_EXPIRED = "DELETE FROM held_seats WHERE screening_id = ? AND seat_label = ? AND expires_at <= ?"
+_DROP_EXPIRED = "DELETE FROM held_seats WHERE screening_id = ? AND expires_at <= ? AND seat_label IN ({labels})"
 _INSERT_HOLD = """
     INSERT INTO seat_holds (screening_id, user_id, expires_at, renewals, total_price, created_at)
     VALUES (?, ?, ?, 0, ?, ?) RETURNING id"""
@@ -225,7 +233,7 @@ def insert_hold(sqlite, user_id: int, screening_id: int, layout: CompiledLayout,
     first. The unique (screening_id, seat_label) index refuses a double hold here even if that check was wrong."""
     stored_now, stored_expiry = to_stored_time(now), to_stored_time(expires_at)
     labels = list(seat_prices)
-    sqlite.executemany(_DROP_EXPIRED, [(screening_id, label, stored_now) for label in labels])
+    sqlite.execute(_DROP_EXPIRED.format(labels=", ".join("?" * len(labels))), (screening_id, stored_now, *labels))
     total = sum(seat_prices.values(), Decimal("0.00"))
     (hold_id,) = sqlite.execute(_INSERT_HOLD, (screening_id, user_id, stored_expiry, to_paise(total),
                                                stored_now)).fetchone()

@@ -202,6 +202,9 @@ class CompiledLayout:
     by_label: dict
     price_pct: dict  # category code -> price_pct
     grid: tuple  # per row: a tuple of cells, each (label, category, accessible) or None for a gap
+    ranks: dict  # category code -> 0 for the best (highest price_pct; ties: the layout's order), 1, ...
+    middles: dict  # category code -> the middle row index of that category's rows
+    row_order: tuple  # row indexes, nearest their category's middle first, with that distance
 
     @property
     def seat_count(self) -> int:
@@ -214,8 +217,17 @@ def compile_layout(text: str) -> CompiledLayout:
     grid = tuple(tuple(None if cell is None else (f"{row['label']}{cell['number']}", cell["category"],
                                                   bool(cell.get("accessible"))) for cell in row["seats"])
                  for row in layout["rows"])
+    order = sorted(enumerate(layout["categories"]), key=lambda pair: (-pair[1]["price_pct"], pair[0]))
+    ranks = {category["code"]: rank for rank, (_, category) in enumerate(order)}
+    rows_of: dict[str, list[int]] = {}
+    for seat in seats:
+        rows_of.setdefault(seat.category, []).append(seat.row)
+    middles = {code: (min(found) + max(found)) / 2 for code, found in rows_of.items()}
+    row_dy = [min((abs(r - middles[cell[1]]) for cell in cells if cell is not None), default=float("inf"))
+              for r, cells in enumerate(grid)]
+    row_order = tuple(sorted(((row_dy[r], r) for r in range(len(grid)))))
     return CompiledLayout(layout, seats, {s.label: s for s in seats},
-                          {c["code"]: c["price_pct"] for c in layout["categories"]}, grid)
+                          {c["code"]: c["price_pct"] for c in layout["categories"]}, grid, ranks, middles, row_order)
 
 
 def digest(text: str) -> str:

@@ -23,15 +23,7 @@ from .layouts import CompiledLayout
 
 def category_ranks(compiled: CompiledLayout) -> dict[str, int]:
     """0 for the best category (highest price_pct), then 1, 2, ...; the layout's order breaks ties."""
-    order = sorted(enumerate(compiled.layout["categories"]), key=lambda pair: (-pair[1]["price_pct"], pair[0]))
-    return {category["code"]: rank for rank, (_, category) in enumerate(order)}
-
-
-def _middle_rows(compiled: CompiledLayout) -> dict[str, float]:
-    rows: dict[str, list[int]] = {}
-    for seat in compiled.seats:
-        rows.setdefault(seat.category, []).append(seat.row)
-    return {code: (min(found) + max(found)) / 2 for code, found in rows.items()}
+    return compiled.ranks
 
 
 def best_available(compiled: CompiledLayout, unavailable: Collection[str], quantity: int,
@@ -45,11 +37,17 @@ def best_available(compiled: CompiledLayout, unavailable: Collection[str], quant
         category = {category}
     if quantity < 1:
         return []
-    ranks = category_ranks(compiled)
-    middles = _middle_rows(compiled)
+    ranks, middles = compiled.ranks, compiled.middles
     best = None  # (score tuple, labels)
     fallback_cells = []  # (rank, row, cell) of every free seat, for the split pick
-    for r, cells in enumerate(compiled.grid):
+    # Rows nearest their category's middle first: once a block with nothing against it (no stranded seat,
+    # the best category, no wheelchair space) is found, a row farther from the middle than that block's
+    # distance cannot beat it, so a big house is rarely read to the end (the score still decides).
+    grid = compiled.grid
+    for dy, r in compiled.row_order:
+        cells = grid[r]
+        if best is not None and best[0][:3] == (False, 0, False) and dy > best[0][3]:
+            break
         centre = (len(cells) - 1) / 2
         taken = [cell is not None and cell[0] in unavailable for cell in cells]
         free = [cell is not None and not taken[i] and (category is None or cell[1] in category)

@@ -364,8 +364,12 @@ def seats_unavailable(screening_ids, now: datetime | None = None) -> dict[int, i
 _templates: dict[tuple, tuple] = {}
 
 
+STATES = ("available", "held", "sold", "blocked", "mine")
+
+
 def _map_template(layout, layout_key, price: Decimal) -> tuple:
-    """Per layout and price, the JSON of every seat up to its state, and the categories: built once."""
+    """Per layout and price, built once: every row's JSON with all its seats available, and for every seat
+    its JSON in each state, so that a request rebuilds only the rows that have a taken seat."""
     key = (layout_key, price)
     found = _templates.get(key)
     if found is not None:
@@ -382,13 +386,15 @@ def _map_template(layout, layout_key, price: Decimal) -> tuple:
                 parts.append(None)
                 continue
             label, code, accessible = cell
-            parts.append((label, '{"label":%s,"category":%s,"price":%s,"state":"' % (
-                json.dumps(label), json.dumps(code), category_price[code]),
-                '","accessible":%s}' % ("true" if accessible else "false")))
+            head = '{"label":%s,"category":%s,"price":%s,"state":"' % (json.dumps(label), json.dumps(code),
+                                                                       category_price[code])
+            tail = '","accessible":%s}' % ("true" if accessible else "false")
+            parts.append((label, {state: head + state + tail for state in STATES}))
         head = '{"label":%s,%s"seats":[' % (json.dumps(row["label"]),
                                           '"section":%s,' % json.dumps(row["section"], ensure_ascii=False)
                                           if row.get("section") else "")
-        rows.append((head, parts))
+        available = head + ",".join("null" if part is None else part[1]["available"] for part in parts) + "]}"
+        rows.append((head, parts, available))
     categories = [{"code": c["code"], "name": c["name"], "price_pct": c["price_pct"],
                    "price": category_price[c["code"]]} for c in layout.layout["categories"]]
     found = _templates[key] = (rows, categories)
@@ -414,11 +420,17 @@ def seat_map_json(screening_id: int, user_id: int | None) -> str:
     seats_total, starts_at = screening.seats_total, screening.starts_at_utc
     rows, categories = _map_template(layout, (screening.layout_id, screening.layout_digest, seats_total),
                                      screening.unit_price)
-    get = taken.get
-    out = []
-    for head, parts in rows:
-        out.append(head + ",".join("null" if part is None else part[1] + get(part[0], "available") + part[2]
-                                   for part in parts) + "]}")
+    out = [available for _, _, available in rows]
+    by_row: dict[int, dict[str, str]] = {}
+    for label, state in taken.items():
+        seat = layout.by_label.get(label)
+        if seat is not None:
+            by_row.setdefault(seat.row, {})[label] = state
+    for r, states in by_row.items():  # only rows with a taken seat are rebuilt
+        head, parts, _ = rows[r]
+        get = states.get
+        out[r] = head + ",".join("null" if part is None else part[1][get(part[0], "available")]
+                                 for part in parts) + "]}"
     left = max(seats_total - len(taken), 0)
     started = starts_at <= now
     head = {"screening_id": screening_id, "stage": layout.layout.get("stage", "screen"),
