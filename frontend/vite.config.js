@@ -59,6 +59,20 @@ export default defineConfig({
         navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/media(\/|$)/],
         runtimeCaching: [
           {
+            // A booking and its e-tickets, once opened, open again offline (at the door, with no signal).
+            // Only these two paths; the network is asked first, so a check-in or cancellation shows at once.
+            urlPattern: ({ url, request, sameOrigin }) =>
+              sameOrigin && request.method === 'GET' && /^\/api\/bookings\/\d+(\/tickets)?$/.test(url.pathname),
+            handler: 'NetworkFirst',
+            method: 'GET',
+            options: {
+              cacheName: 'ticketshow-tickets',
+              networkTimeoutSeconds: 4,
+              cacheableResponse: { statuses: [200] },
+              expiration: { maxEntries: 100, maxAgeSeconds: 60 * 24 * 60 * 60, purgeOnQuotaError: true },
+            },
+          },
+          {
             // Public catalogue reads only: lists and single items of shows, theatres and screenings. Never
             // auth, bookings, admin, jobs, exports or reports (they depend on who asks), and never a sub-path
             // such as /api/theatres/1/export. Workbox routes match GET only, so writes always go to the network.

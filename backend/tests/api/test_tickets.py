@@ -247,3 +247,59 @@ def test_window_settings_take_decimal_minutes(api, client, admin, door, short_wi
             assert scan(other, door, code).get_json()["error"]["code"] == "not_open"
         with time_machine.travel(start + timedelta(seconds=29), tick=False):
             assert scan(other, door, code).status_code == 200
+
+
+def test_calendar_file_parses_back_with_the_screening_and_a_stable_uid(client, api, door, admin):
+    from icalendar import Calendar
+
+    path = f"/api/bookings/{door['booking']['id']}/calendar.ics"
+    response = client.get(path, headers=door["user"]["headers"])
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    assert 'filename="booking-' in response.headers["Content-Disposition"]
+    events = Calendar.from_ical(response.data).walk("VEVENT")
+    assert len(events) == 1
+    event = events[0]
+    start = datetime.fromisoformat(door["screening"]["starts_at"])
+    assert event.decoded("dtstart") == start
+    assert event.decoded("dtend") == start + timedelta(minutes=150)  # the show's duration
+    assert str(event["summary"]) == "Sholay"
+    assert str(event["location"]) == f"Door hall, {door['theatre']['place']}"
+    assert str(event["status"]) == "CONFIRMED"
+    for seat in door["booking"]["seats"]:
+        assert seat in str(event["description"])
+    uid = str(event["uid"])
+    assert uid.startswith(f"booking-{door['booking']['id']}@")
+    again = Calendar.from_ical(client.get(path, headers=admin).data).walk("VEVENT")[0]
+    assert str(again["uid"]) == uid  # stable: the same event when imported again
+    # Cancelled: the same UID says CANCELLED, so a calendar that imports it drops the event.
+    client.post(f"/api/bookings/{door['booking']['id']}/cancel", headers=door["user"]["headers"])
+    cancelled = Calendar.from_ical(client.get(path, headers=door["user"]["headers"]).data).walk("VEVENT")[0]
+    assert (str(cancelled["uid"]), str(cancelled["status"])) == (uid, "CANCELLED")
+    assert client.get(path, headers=api.new_user()["headers"]).status_code == 404
+    assert client.get(path).status_code == 401
+
+
+def test_calendar_of_a_show_of_unknown_length_lasts_three_hours(client, api, admin):
+    theatre = api.create_theatre(admin)
+    show = api.create_show(admin)  # no duration_minutes
+    screening = api.create_screening(admin, show["id"], theatre["id"], soon(600))
+    user = api.new_user()
+    booking = client.post("/api/bookings", headers=user["headers"],
+                          json={"screening_id": screening["id"], "quantity": 1}).get_json()
+    from icalendar import Calendar
+    event = Calendar.from_ical(client.get(f"/api/bookings/{booking['id']}/calendar.ics",
+                                          headers=user["headers"]).data).walk("VEVENT")[0]
+    assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(hours=3)
+
+
+def test_each_ticket_carries_its_qr_as_svg(client, door):
+    from urllib.parse import unquote
+
+    import segno
+
+    for ticket in tickets_of(client, door):
+        assert ticket["qr"].startswith("data:image/svg+xml")
+        svg = unquote(ticket["qr"].split(",", 1)[1])
+        assert svg.startswith("<svg") and "<path" in svg
+        # It is the QR of this ticket's code (the same symbol segno makes of the code itself).
+        assert ticket["qr"] == segno.make(ticket["code"], error="m", micro=False).svg_data_uri(scale=4, border=4)

@@ -101,7 +101,7 @@ def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(u
     # A scanner lands on the Scanner page.
     log_in(page, scanner_name, PASSWORD)
     page.wait_for_url("**/scanner")
-    expect(page.get_by_role("heading", name="Check-in comes with e-tickets")).to_be_visible()
+    expect(page.get_by_role("heading", name="Scanner")).to_be_visible()
     expect(page.get_by_text(f"Mine {tag}, Pune")).to_be_visible()
     assert axe_violations(page, "scanner page") == []
     log_out(page)

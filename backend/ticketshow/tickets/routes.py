@@ -4,6 +4,7 @@ manager or scanner of the screening's theatre; the public key: anyone)."""
 from __future__ import annotations
 
 from apiflask import APIBlueprint
+from flask import Response
 from flask_jwt_extended import current_user
 
 from .. import policy
@@ -37,13 +38,31 @@ def get_checkin_key():
 def list_booking_tickets(booking_id: int):
     """A booking's tickets, one per seat
 
-    `[{id, seat, code, status, checked_in_at}]` in seat order. `code` is the text of the ticket's QR code:
+    `[{id, seat, code, qr, status, checked_in_at}]` in seat order (`qr`: the code's QR as an SVG data: URL). `code` is the text of the ticket's QR code:
     `<base64url(payload)>.<base64url(signature)>`, the payload compact JSON `{"t": ticket_id, "s":
     screening_id, "seat": "F12", "v": 1}`, signed with Ed25519 (key at GET /api/checkin/key). `status` is
     `valid`, `checked_in` (with `checked_in_at`) or `revoked` (the booking was cancelled). The owner or the
     admin only.
     """
     return service.booking_tickets(current_user, booking_id)
+
+
+@bp.get("/bookings/<int:booking_id>/calendar.ics")
+@policy.logged_in
+@bp.doc(tags=["Tickets"], operation_id="getBookingCalendar", responses={
+    200: {"description": "An iCalendar file (RFC 5545) with one VEVENT",
+          "content": {"text/calendar": {"schema": {"type": "string", "contentMediaType": "text/calendar"}}}},
+    404: "`not_found`: no such booking, or it is not the caller's"})
+def get_booking_calendar(booking_id: int):
+    """A booking as a calendar file
+
+    One VEVENT: a stable UID (`booking-<id>@<host>`; importing the file again updates the same event), DTSTART
+    the screening's start, DTEND start + the show's duration (3 hours when unknown), SUMMARY the show,
+    LOCATION the theatre and place, STATUS CONFIRMED or CANCELLED. The owner or the admin only.
+    """
+    body, name = service.booking_calendar(current_user, booking_id)
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
 @bp.post("/checkin")

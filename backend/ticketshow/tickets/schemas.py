@@ -17,6 +17,7 @@ class TicketOut(Schema):
     code = String(required=True, metadata={
         "description": "the text of the ticket's QR code: `<base64url(payload)>.<base64url(signature)>` "
                        "(docs/tickets.md)"})
+    qr = String(required=True, metadata={"description": "the QR code of `code`, as an SVG `data:` URL (for an <img>)"})
     status = String(required=True, validate=validate.OneOf(["valid", "checked_in", "revoked"]))
     checked_in_at = String(required=True, allow_none=True, metadata=DATE_TIME)
 

@@ -11,17 +11,19 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+import segno
 from flask import current_app
 from sqlalchemy import text
 
 from .. import audit, metrics, policy
+from ..booking.models import Booking
 from ..catalog.models import Screening
 from ..clock import utcnow
 from ..database import from_stored_time, immediate_transaction, to_stored_time
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..extensions import db
 from ..fields import local_isoformat
-from . import codes
+from . import calendar, codes
 from .models import CheckinNonce, RevokedTicket  # noqa: F401  (the tables are this package's)
 
 VALID, CHECKED_IN, REVOKED = "valid", "checked_in", "revoked"
@@ -74,22 +76,45 @@ _BOOKING_TICKETS = text("""
     ORDER BY 4, 1""")
 
 
-def booking_tickets(user, booking_id: int) -> list[dict]:
-    """[{id, seat, code, status: "valid"|"checked_in"|"revoked", checked_in_at}] of a booking, in seat order.
-
-    Only its owner or the admin may read them (a ticket lets its holder in): 404 NotFound for anyone else,
-    as for a booking that does not exist. `checked_in_at` is local time with its offset, or None."""
-    owner = db.session.execute(text("SELECT user_id FROM bookings WHERE id = :b"), {"b": booking_id}).scalar()
-    if owner is None or (owner != user.id and not policy.is_admin(user)):
+def _own_booking(user, booking_id: int) -> Booking:
+    """The booking if the caller is its owner or the admin (a ticket lets its holder in); 404 NotFound for
+    anyone else, as for a booking that does not exist."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or (booking.user_id != user.id and not policy.is_admin(user)):
         raise NotFound("No such booking.", details={"booking_id": booking_id})
+    return booking
+
+
+def _ticket_rows(booking_id: int):
+    return db.session.execute(_BOOKING_TICKETS, {"b": booking_id}).all()
+
+
+def qr_data_url(code: str) -> str:
+    """The QR code of `code` as an SVG `data:` URL (segno; error correction M, a 4-module quiet zone)."""
+    return segno.make(code, error="m", micro=False).svg_data_uri(scale=4, border=4)
+
+
+def booking_tickets(user, booking_id: int) -> list[dict]:
+    """[{id, seat, code, qr, status: "valid"|"checked_in"|"revoked", checked_in_at}] of a booking, in seat
+    order (revoked ones last). `qr`: the code's QR as an SVG data: URL; `checked_in_at`: local time with its
+    offset, or None. The owner or the admin only: 404 NotFound for anyone else."""
+    _own_booking(user, booking_id)
     tickets = []
-    for row in db.session.execute(_BOOKING_TICKETS, {"b": booking_id}):
+    for row in _ticket_rows(booking_id):
         checked_in_at = from_stored_time(row.checked_in_at)
         status = REVOKED if row.revoked else CHECKED_IN if checked_in_at else VALID
-        tickets.append({"id": row.id, "seat": row.seat_label, "code": code_of(row.id, row.screening_id, row.seat_label),
+        code = code_of(row.id, row.screening_id, row.seat_label)
+        tickets.append({"id": row.id, "seat": row.seat_label, "code": code, "qr": qr_data_url(code),
                         "status": status,
                         "checked_in_at": local_isoformat(checked_in_at) if checked_in_at else None})
     return tickets
+
+
+def booking_calendar(user, booking_id: int) -> tuple[bytes, str]:
+    """(the .ics text, a file name) of a booking: see calendar.booking_calendar. Owner or admin, else 404."""
+    booking = _own_booking(user, booking_id)
+    seats = [row.seat_label for row in _ticket_rows(booking_id)]
+    return calendar.booking_calendar(booking, seats), f"booking-{booking.id}.ics"
 
 
 # ---- check-in ------------------------------------------------------------------------------------

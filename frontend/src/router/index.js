@@ -22,6 +22,13 @@ const routes = [
     meta: { title: 'Your booking', requiresAuth: true },
   },
   {
+    path: '/bookings/:id(\\d+)/tickets',
+    name: 'booking-tickets',
+    component: () => import('@/views/TicketsView.vue'),
+    props: true,
+    meta: { title: 'Your tickets', requiresAuth: true },
+  },
+  {
     path: '/my-bookings',
     name: 'my-bookings',
     component: () => import('@/views/MyBookingsView.vue'),

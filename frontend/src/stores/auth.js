@@ -116,6 +116,8 @@ export const useAuthStore = defineStore('auth', {
       meRequest = null
       this.persist()
       useHoldsStore().clearAll() // seat holds belong to the session that made them
+      // The tickets kept for offline use are this person's: the next one on this device must not see them.
+      if (typeof caches !== 'undefined') caches.delete('ticketshow-tickets').catch(() => {})
     },
 
     async fetchMe() {
