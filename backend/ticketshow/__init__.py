@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
         CHECKIN_OPENS_MINUTES=settings.checkin_opens_minutes,
         CHECKIN_CLOSES_MINUTES=settings.checkin_closes_minutes,
         TICKET_SIGNING_KEY=load_ticket_key(settings.data_dir),
+        OFFER_MINUTES=settings.offer_minutes,
         LOGIN_WINDOW_SECONDS=settings.login_window_seconds,
         LOGIN_ADDRESS_MAX_FAILURES=settings.login_address_max_failures,
         CHANGEOVER_MINUTES=settings.changeover_minutes,
@@ -127,10 +128,11 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     from .staff.routes import bp as staff_bp
     from .audit.routes import bp as audit_bp
     from .tickets.routes import bp as tickets_bp
+    from .waitlist.routes import bp as waitlist_bp
 
     for blueprint in (health_bp, public_config_bp, metrics_bp, operations_bp, dashboard_bp, auth_bp, catalog_bp,
                       booking_bp, jobs_bp, exports_bp, notifications_bp, reports_bp, pricing_bp, popularity_bp, staff_bp,
-                      audit_bp, seating_bp, tickets_bp):
+                      audit_bp, seating_bp, tickets_bp, waitlist_bp):
         app.register_blueprint(blueprint)
     from .booking import sales as booking_sales
     from .catalog import sales

@@ -23,6 +23,7 @@ TASK_ROUTES = {
     "exports.*": {"queue": "exports"},
     "popularity.*": {"queue": "default"},
     "jobs.*": {"queue": "default"},
+    "waitlist.*": {"queue": "default"},
 }
 
 
@@ -89,3 +90,4 @@ def _import_tasks() -> None:
     from .pricing import tasks as _pricing  # noqa: F401
     from .reports import tasks as _reports  # noqa: F401
     from .seating import tasks as _seating  # noqa: F401
+    from .waitlist import tasks as _waitlist  # noqa: F401

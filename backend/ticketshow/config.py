@@ -59,6 +59,7 @@ class Settings:
     checkin_opens_minutes: float = 120.0
     checkin_closes_minutes: float = 60.0
     hold_renewals: int = 1  # how many times a hold can be renewed
+    offer_minutes: float = 30  # how long a waiting-list offer holds its seats (decimals allowed)
     login_window_seconds: int = 15 * 60
     login_address_max_failures: int = 100  # failed logins from one address per window (auth/throttle.py)
     changeover_minutes: float = 20.0  # between screenings in one theatre (API.md, CHANGEOVER_MINUTES)
@@ -134,6 +135,7 @@ class Settings:
             hold_renewals=_int_env(source, "HOLD_RENEWALS", 1),
             checkin_opens_minutes=_minutes_env(source, "CHECKIN_OPENS_MINUTES", 120.0),
             checkin_closes_minutes=_minutes_env(source, "CHECKIN_CLOSES_MINUTES", 60.0),
+            offer_minutes=_minutes_env(source, "OFFER_MINUTES", 30),
             celery_broker_url=source.get("CELERY_BROKER_URL") or None,
             changeover_minutes=_minutes_env(source, "CHANGEOVER_MINUTES", 20.0),
             app_url=_env(source, "APP_URL", f"http://127.0.0.1:{_int_env(source, 'PORT', 5000)}"),

@@ -46,6 +46,8 @@ TAGS: dict[str, str] = {
     "Screenings": "A show at a theatre at a time, with its price and seats left. Anyone reads; admins write.",
     "Seat maps": "Theatres' seating layouts, each screening's seat map (always current) and its blocked seats.",
     "Holds": "Seats held for one user for HOLD_MINUTES while they decide; booking a hold takes exactly its seats.",
+    "Waiting list": "Waiting for seats at a houseful screening: seats that come back are offered, first come first "
+                    "served, as a hold for OFFER_MINUTES.",
     "Bookings": "The caller's bookings: book seats (safely retried with Idempotency-Key), list, cancel.",
     "Tickets": "E-tickets with signed QR codes (verifiable offline with the public key) and check-in at the door.",
     "Ratings": "Users' scores for shows they have seen.",

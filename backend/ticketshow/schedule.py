@@ -37,6 +37,10 @@ def beat_schedule(settings) -> dict:
             "task": "seating.sweep_expired_holds",
             "schedule": crontab(minute="*/15"),
         },
+        "waitlist-pass": {  # lapsed offers and holds reach the next waiting entry; lists close (waitlist/)
+            "task": "waitlist.beat_pass",
+            "schedule": crontab(minute="*"),
+        },
         "monthly-reports": {  # the 1st at 09:00 local, for the month that just ended
             "task": "reports.monthly_reports_scheduled",
             "schedule": crontab(day_of_month=1, hour=9, minute=0),

@@ -54,7 +54,9 @@ QUERY_CASES: list[tuple[str, str, set[str]]] = []
 def world(app, api, client, admin):
     """Theatres A and B with a screening each, staff of A, and a stranger's booking and export at B."""
     from ticketshow.jobs import service as jobs
+    from ticketshow.extensions import db
     from ticketshow.jobs.models import EXPORT
+    from ticketshow.waitlist.models import WaitlistEntry
 
     theatre_a = api.create_theatre(admin, name="Alpha")
     theatre_b = api.create_theatre(admin, name="Beta")
@@ -75,13 +77,17 @@ def world(app, api, client, admin):
     hold_b = client.post(f"/api/screenings/{screening_b['id']}/holds", json={"quantity": 2},
                          headers=people["stranger"]).get_json()
     export_b = jobs.create(EXPORT, None, {"theatre_id": theatre_b["id"], "theatre_name": "Beta"})
+    entry_b = WaitlistEntry(screening_id=screening_b["id"], user_id=ids["stranger"], quantity=1, state="waiting")
+    db.session.add(entry_b)
+    db.session.commit()
     return {
         "people": people, "ids": ids, "theatre_a": theatre_a["id"], "screening_a": screening_a["id"],
         "show": show["id"], "ticket_code_b": ticket_code(booking_b.id),
         # A value for every URL argument: a row of theatre B, or somebody else's.
         "arguments": {"theatre_id": theatre_b["id"], "screening_id": screening_b["id"], "show_id": show["id"],
                       "booking_id": booking_b.id, "job_id": export_b.id, "user_id": ids["stranger"],
-                      "filename": "nothing.png", "hold_id": hold_b["id"]},
+                      "filename": "nothing.png", "hold_id": hold_b["id"],
+                      "entry_id": entry_b.id},
     }
 
 

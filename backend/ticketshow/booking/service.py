@@ -27,6 +27,7 @@ from ..pricing import repricing
 from ..pricing.formula import seat_price
 from ..seating.picking import best_available
 from ..ratings import service as ratings
+from ..waitlist import service as waitlist
 from . import ledger
 from .models import CANCELLED, CONFIRMED, Booking, Ticket
 
@@ -104,9 +105,15 @@ def book(user_id: int, screening_id: int, quantity: int, *, idempotency_key: str
         previous_id = (_replayed_booking(sqlite, user_id, idempotency_key, fingerprint, now)
                        if idempotency_key else None)
         if previous_id is None:
-            booking = _take_seats(sqlite, user_id, screening_id, quantity, idempotency_key, expected_unit_price,
-                                  now, fingerprint)
+            # lapsed holds go to the waiting list first (one indexed read when nobody waits)
+            offered = waitlist.offer_if_waiting(sqlite, screening_id, now)
+            with waitlist.keeping_offers(sqlite, offered) as kept:  # a refused booking keeps the offers
+                booking = _take_seats(sqlite, user_id, screening_id, quantity, idempotency_key,
+                                      expected_unit_price, now, fingerprint)
     if previous_id is None:
+        waitlist.notify(offered)
+        if kept.error:
+            raise kept.error
         metrics.booking_event("confirmed", seats=quantity)  # after the commit: a rollback is never counted
         return booking, True
     return _answer(_describe([db.session.get(Booking, previous_id)])[0]), False
@@ -220,6 +227,7 @@ def book_hold(user_id: int, hold_id: int, *, expected_total_price: Decimal | Non
             ledger.delete_hold(sqlite, hold_id)  # its seats become tickets in the same transaction
             booking = _sell(sqlite, user_id, screening, seats, unit_price_of(hold["unit_prices"]), idempotency_key,
                             now, fingerprint)
+            waitlist.mark_booked(sqlite, hold_id, booking["id"], now)  # an offer taken up
     if previous_id is None:
         metrics.hold_event("booked")  # after the commit, like every counter
         metrics.booking_event("confirmed", seats=len(seats))
@@ -284,7 +292,11 @@ def cancel(user, booking_id: int) -> Booking:
                          {"status": CONFIRMED, "seats": seats, "user_id": booking.user_id},
                          {"status": CANCELLED, "cancel_reason": reason})
         repricing.reprice([screening_id], "cancellation")
+        db.session.flush()
+        # the freed seats reach the waiting list before the lock is let go: nobody can take them first
+        offered = waitlist.offer_if_waiting(session_write_connection(db.session), screening_id, utcnow())
     metrics.booking_event("cancelled")
+    waitlist.notify(offered)
     return booking
 
 

@@ -29,6 +29,7 @@ from .layouts import (LayoutError, compiled, compiled_default, default_layout, d
 from .models import BlockedSeat, HeldSeat, SeatHold, SeatLayout
 from .picking import best_available
 from .schemas import HoldOut
+from ..waitlist import service as waitlist
 
 
 class SeatsUnavailable(Conflict):
@@ -235,26 +236,32 @@ def hold(user_id: int, screening_id: int, *, seats: list[str] | None = None, qua
                               "Some seats do not exist in this screening's layout.")
         if category is not None and category not in layout.price_pct:
             raise Invalid({"category": f"No category {category!r} in this screening's layout."})
-        ledger.drop_user_hold(sqlite, user_id, screening_id)
-        taken = ledger.taken(sqlite, screening_id, now)
-        if seats is not None:
-            lost = [label for label in seats if label in taken]
-            if lost:
-                raise SeatsUnavailable(f"{'This seat is' if len(lost) == 1 else 'These seats are'} no longer "
-                                       f"available: {', '.join(lost)}. Nothing was held.",
-                                       details={"seats": lost})
-            chosen = sorted(seats, key=lambda label: layout.by_label[label].seat_no)
-        else:
-            chosen = best_available(layout, taken, quantity, category)
-            if chosen is None:
-                left = max(seats_total - len(taken), 0)
-                if left == 0:
-                    raise Houseful(details={"seats_left": 0})
-                raise NotEnoughSeats(f"Only {left} seat{'s' if left != 1 else ''} left; you asked for {quantity}.",
-                                     details={"seats_left": left, "requested": quantity})
-        seat_prices = ledger.prices(layout, price, chosen)
-        expires_at = _expiry(now)
-        hold_id = ledger.insert_hold(sqlite, user_id, screening_id, layout, seat_prices, now, expires_at)
+        offered = waitlist.offer_if_waiting(sqlite, screening_id, now)  # lapsed holds reach the waiting list first
+        with waitlist.keeping_offers(sqlite, offered) as kept:  # a refused hold keeps the offers
+            ledger.drop_user_hold(sqlite, user_id, screening_id)
+            taken = ledger.taken(sqlite, screening_id, now)
+            if seats is not None:
+                lost = [label for label in seats if label in taken]
+                if lost:
+                    raise SeatsUnavailable(f"{'This seat is' if len(lost) == 1 else 'These seats are'} no longer "
+                                           f"available: {', '.join(lost)}. Nothing was held.",
+                                           details={"seats": lost})
+                chosen = sorted(seats, key=lambda label: layout.by_label[label].seat_no)
+            else:
+                chosen = best_available(layout, taken, quantity, category)
+                if chosen is None:
+                    left = max(seats_total - len(taken), 0)
+                    if left == 0:
+                        raise Houseful(details={"seats_left": 0})
+                    raise NotEnoughSeats(f"Only {left} seat{'s' if left != 1 else ''} left; you asked for {quantity}.",
+                                         details={"seats_left": left, "requested": quantity})
+            seat_prices = ledger.prices(layout, price, chosen)
+            expires_at = _expiry(now)
+            hold_id = ledger.insert_hold(sqlite, user_id, screening_id, layout, seat_prices, now, expires_at)
+            offered += waitlist.offer_if_waiting(sqlite, screening_id, now)  # seats of the replaced hold
+    waitlist.notify(offered)
+    if kept.error:
+        raise kept.error
     metrics.hold_event("created")
     return _hold_out({"id": hold_id, "screening_id": screening_id, "seats": chosen, "unit_prices": seat_prices,
                       "total_price": sum(seat_prices.values(), Decimal("0.00")), "expires_at": expires_at,
@@ -297,8 +304,10 @@ def renew_hold(user_id: int, hold_id: int) -> dict:
 def release_hold(user_id: int, hold_id: int) -> None:
     """Let the seats go at once (404 for another's or an unknown hold)."""
     with driver_writes(db.session) as sqlite:
-        _own_hold(sqlite, user_id, hold_id)
+        found = _own_hold(sqlite, user_id, hold_id)
         ledger.delete_hold(sqlite, hold_id)
+        offered = waitlist.offer_if_waiting(sqlite, found["screening_id"], utcnow())  # the seats go to who waits
+    waitlist.notify(offered)
     metrics.hold_event("released")
 
 
@@ -339,7 +348,9 @@ def set_blocked(screening_id: int, labels: list[str]) -> dict:
             db.session.execute(BlockedSeat.__table__.insert(), [
                 {"screening_id": screening_id, "seat_label": label, "seat_no": layout.by_label[label].seat_no,
                  "created_at": now} for label in ordered])
+        offered = waitlist.offer_if_waiting(sqlite, screening_id, now)  # unblocked seats go to who waits
         left = seats_total - ledger.seats_taken_count(sqlite, screening_id, now)
+    waitlist.notify(offered)
     return {"screening_id": screening_id, "seats": ordered, "seats_left": max(left, 0)}
 
 
