@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..jobs.clock import local_zone
+from ..clock import local_zone
 from ..notifications.rendering import renderer
 
 render = renderer(Path(__file__).resolve().parent / "templates")  # over the mail layout

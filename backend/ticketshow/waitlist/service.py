@@ -21,7 +21,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..booking import ledger
-from ..database import driver_writes, from_stored_time, named_rows, pooled_sqlite, to_stored_time, utcnow
+from ..clock import utcnow
+from ..database import driver_writes, from_stored_time, named_rows, pooled_sqlite, to_stored_time
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..extensions import db
 from ..seating.picking import best_available
