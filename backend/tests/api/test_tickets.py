@@ -303,3 +303,20 @@ def test_each_ticket_carries_its_qr_as_svg(client, door):
         assert svg.startswith("<svg") and "<path" in svg
         # It is the QR of this ticket's code (the same symbol segno makes of the code itself).
         assert ticket["qr"] == segno.make(ticket["code"], error="m", micro=False).svg_data_uri(scale=4, border=4)
+
+
+def test_tickets_pdf_has_every_seat_and_the_show(client, api, door, tmp_path):
+    import subprocess
+
+    response = client.get(f"/api/bookings/{door['booking']['id']}/tickets.pdf", headers=door["user"]["headers"])
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    (tmp_path / "tickets.pdf").write_bytes(response.data)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "tickets.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = text.split("\f")
+    assert len([p for p in pages if p.strip()]) == 3  # one page per seat
+    for seat, page in zip(door["booking"]["seats"], pages):
+        assert f"Seat {seat}" in page and "Sholay" in page and "Door hall" in page
+    assert client.get(f"/api/bookings/{door['booking']['id']}/tickets.pdf",
+                      headers=api.new_user()["headers"]).status_code == 404

@@ -47,6 +47,23 @@ def list_booking_tickets(booking_id: int):
     return service.booking_tickets(current_user, booking_id)
 
 
+@bp.get("/bookings/<int:booking_id>/tickets.pdf")
+@policy.logged_in
+@bp.doc(tags=["Tickets"], operation_id="getBookingTicketsPdf", responses={
+    200: {"description": "The tickets as a PDF, one A6 page per seat",
+          "content": {"application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}}},
+    404: "`not_found`: no such booking, or it is not the caller's"})
+def get_booking_tickets_pdf(booking_id: int):
+    """A booking's tickets as a PDF
+
+    One A6 page per seat with its QR code, seat, show, theatre, place and time (local), the same fonts as
+    the monthly report. A cancelled booking's pages say CANCELLED. The owner or the admin only.
+    """
+    body, name = service.tickets_pdf(current_user, booking_id)
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "private, no-store"})
+
+
 @bp.get("/bookings/<int:booking_id>/calendar.ics")
 @policy.logged_in
 @bp.doc(tags=["Tickets"], operation_id="getBookingCalendar", responses={

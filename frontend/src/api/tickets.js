@@ -8,3 +8,5 @@ export const bookingCalendar = (bookingId) => api.blob(`/api/bookings/${bookingI
 export const checkIn = ({ code, screeningId, nonce }) => api.post('/api/checkin', { code, screening_id: Number(screeningId), nonce })
 /** {screening_id, seats_sold, checked_in} */
 export const checkinCounts = (screeningId) => api.get(`/api/screenings/${screeningId}/checkin`)
+/** The tickets as a PDF: {blob, filename}. */
+export const ticketsPdf = (bookingId) => api.blob(`/api/bookings/${bookingId}/tickets.pdf`, undefined, { accept: 'application/pdf' })
