@@ -11,13 +11,15 @@ RUN_DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuz
 # Browser tests use Debian's Chromium; pdftotext (poppler-utils) reads the PDF reports back.
 TEST_DEBIAN_PACKAGES := chromium poppler-utils $(RUN_DEBIAN_PACKAGES)
 
-.PHONY: run test setup ui clean-ui help restore
+.PHONY: run test setup ui clean-ui help restore lint unit
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run   - install what is missing and start Ticket Show on http://127.0.0.1:$${PORT:-5000}"
 	@echo "make test  - run the whole test suite"
 	@echo "make restore [AT=2026-11-29T18:05:00+05:30] - rebuild the database from the backup in BACKUP_DIR"
+	@echo "make lint  - ruff on the Python code, ESLint (Vue, Prettier's rules off) on the UI"
+	@echo "make unit  - the UI's unit tests (Vitest): API client, useAsync, the jobs store"
 
 run: setup
 	@bash scripts/ensure-debian-packages.sh $(RUN_DEBIAN_PACKAGES) || echo "[setup] without these packages PDF reports cannot be rendered; everything else runs"
@@ -30,6 +32,16 @@ restore: $(VENV)/.installed
 test: setup $(VENV)/.dev-installed
 	bash scripts/ensure-debian-packages.sh $(TEST_DEBIAN_PACKAGES)
 	cd backend && ../$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Guard rails. `ruff check` (rules in pyproject.toml) and ESLint (frontend/eslint.config.js). The format
+# checks (`ruff format --check`, `prettier --check`) and import order join once the tree has had its one
+# formatting pass; then `test` depends on `lint` and `unit`.
+lint: $(VENV)/.dev-installed frontend/node_modules/.installed
+	$(BIN)/ruff check .
+	cd frontend && $(NODE) npm run --silent lint
+
+unit: frontend/node_modules/.installed
+	cd frontend && $(NODE) npm run --silent unit
 
 # Load benchmark: seeds a large catalogue in a temp dir, serves it as `make run` does and measures it
 # with wrk (installed if missing). Options: make bench BENCH_ARGS="--duration 5" (bench/load.py --help).

@@ -161,7 +161,7 @@ def main() -> int:
         database = workdir / "ticketshow.sqlite3"
         problems = []
         with sqlite3.connect(database) as connection:
-            for house, sale in zip(houses, sales):
+            for house, sale in zip(houses, sales, strict=True):
                 twice = connection.execute("SELECT count(*) FROM (SELECT seat_label FROM tickets WHERE screening_id = ? "
                                            "GROUP BY seat_label HAVING count(*) > 1)", (house,)).fetchone()[0]
                 sold = connection.execute("SELECT count(*) FROM tickets WHERE screening_id = ?", (house,)).fetchone()[0]

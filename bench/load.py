@@ -162,14 +162,14 @@ def seed(database: Path, *, theatres: int, shows: int, screenings: int, tickets:
     wanted = [seats * (rng.betavariate(2, 8) if start <= now else rng.betavariate(1, 30))
               for _, _, start, _, seats in meta]
     scale = tickets / sum(wanted)
-    sold = [min(seats, int(w * scale)) for w, (_, _, _, _, seats) in zip(wanted, meta)]
+    sold = [min(seats, int(w * scale)) for w, (_, _, _, _, seats) in zip(wanted, meta, strict=True)]
     while sum(sold) < tickets:
         i = rng.randrange(len(sold))
         if sold[i] < meta[i][4]:
             sold[i] += 1
     booking_rows, ticket_rows, rated = [], [], set()
     booking_id = ticket_id = 0
-    for (scid, show_id, start, price, _), count in zip(meta, sold):
+    for (scid, show_id, start, price, _), count in zip(meta, sold, strict=True):
         seat = 0
         while seat < count:
             quantity = min(rng.choice([1, 2, 2, 2, 3, 4]), count - seat)
@@ -294,7 +294,7 @@ def run_wrk(url: str, script: Path, *, seconds: float, threads: int, connections
     finished = subprocess.run(command, capture_output=True, text=True, check=True)
     with open(log, "a") as out:
         out.write("$ " + " ".join(command) + "\n" + finished.stdout + finished.stderr + "\n")
-    line = next(l for l in finished.stdout.splitlines() if l.startswith("BENCH_RESULT "))
+    line = next(text for text in finished.stdout.splitlines() if text.startswith("BENCH_RESULT "))
     result = json.loads(line.removeprefix("BENCH_RESULT "))
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     return result

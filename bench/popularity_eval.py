@@ -24,7 +24,7 @@ from datetime import timedelta
 from _seed import bench_app
 from synthetic_history import add_history_arguments
 
-from ticketshow.popularity import model, synthetic  # noqa: E402
+from ticketshow.popularity import forecaster as model, synthetic  # noqa: E402
 from ticketshow.popularity.service import load_history  # noqa: E402
 
 TEST_DAYS = 30

@@ -79,7 +79,7 @@ def main() -> int:
         time.sleep(0.3)
         server = LocalServer(workdir, f"redis://127.0.0.1:{redis_port}/0", admin_password=ADMIN_PASSWORD).start()
         arena = race.prepare(server.url, ADMIN_PASSWORD, clients=8, seats=args.seats, screenings=args.screenings)
-        for index, token in enumerate(arena.tokens):  # about half the seats sold, so the map has both states
+        for token in arena.tokens:  # about half the seats sold, so the map has both states
             client = Client(server.port, token)
             for screening_id in arena.screening_ids:
                 for _ in range(args.seats // (2 * 8 * 10)):

@@ -66,7 +66,7 @@ def main() -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # Held while we run: `make restore` refuses to replace the database under a running app, and a second
     # `make run` on the same data dir is refused.
-    lock = open(settings.data_dir / "run.lock", "a+")
+    lock = open(settings.data_dir / "run.lock", "a+")  # noqa: SIM115  (held for the life of the process)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

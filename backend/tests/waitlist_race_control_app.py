@@ -6,7 +6,8 @@ import time
 
 from ticketshow import create_app
 from ticketshow.booking import service as booking_service
-from ticketshow.database import driver_writes, utcnow
+from ticketshow.clock import utcnow
+from ticketshow.database import driver_writes
 from ticketshow.extensions import db
 from ticketshow.waitlist import service as waitlist
 

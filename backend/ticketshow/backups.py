@@ -23,7 +23,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Mapping
+from collections.abc import Mapping
 
 CONFIG_NAME = "litestream.yml"
 

@@ -14,12 +14,12 @@ import logging
 from urllib.parse import urlencode
 
 import redis
-from apiflask.scaffold import _annotate
 from flask import Response, current_app, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from . import metrics
+from .apidoc import annotate
 from .extensions import redis_store
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ def cached_json(refresh=None):
                 body = refresh(body)
             return _answer(body, state)
 
-        _annotate(wrapper, x_cached=True)  # the document adds ETag, X-Cache, If-None-Match and 304
+        annotate(wrapper, x_cached=True)  # the document adds ETag, X-Cache, If-None-Match and 304
         return wrapper
 
     return decorator

@@ -5,7 +5,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from collections.abc import Mapping
 
 from dotenv import load_dotenv
 
@@ -106,7 +106,7 @@ class Settings:
         return self.data_dir / "exports"
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
         """Every setting from `environ` (default: the process environment and a .env file), then `overrides`.
         scripts/run.py and the tests' live server read the settings of the processes they start this way."""
         if environ is None:
@@ -199,7 +199,7 @@ def load_secret_key(data_dir: Path) -> str:
         key = path.read_text().strip()
         if len(key.encode("utf-8")) < MIN_SECRET_KEY_BYTES:
             raise SystemExit(f"{path} holds a key under {MIN_SECRET_KEY_BYTES} bytes; delete it to have a new one "
-                             f"generated (everyone will have to log in again).")
+                             f"generated (everyone will have to log in again).") from None
         return key
     with os.fdopen(fd, "w") as fh:
         key = secrets.token_urlsafe(48)
@@ -227,7 +227,7 @@ def load_ticket_key(data_dir: Path):
                 return serialization.load_pem_private_key(data, password=None)
             time.sleep(0.02)
         raise SystemExit(f"{path} is not a PEM Ed25519 private key; move it away to have a new one generated "
-                         f"(tickets already issued would then fail their signature).")
+                         f"(tickets already issued would then fail their signature).") from None
     key = Ed25519PrivateKey.generate()
     with os.fdopen(fd, "wb") as fh:
         fh.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,

@@ -128,7 +128,7 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 
-class Money(TypeDecorator):
+class MoneyColumn(TypeDecorator):
     """Decimal rupees with two places, stored exactly as integer paise."""
 
     impl = Integer
@@ -244,11 +244,11 @@ def named_rows(sqlite, row_type, sql: str, parameters=()):
 
 
 def to_paise(amount: Decimal) -> int:
-    return Money().process_bind_param(amount, None)
+    return MoneyColumn().process_bind_param(amount, None)
 
 
 def from_paise(paise: int | None) -> Decimal | None:
-    return Money().process_result_value(paise, None)
+    return MoneyColumn().process_result_value(paise, None)
 
 
 def to_stored_time(value: datetime) -> str:

@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 prometheus_client.disable_created_metrics()  # *_created series double the output and nobody graphs them
 
 # The classic text format every Prometheus (and Grafana Agent, VictoriaMetrics...) reads.
-from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4 as CONTENT_TYPE  # noqa: E402
 MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
 
 # Our metrics live in their own registry: create_app() runs many times in one test process, and the

@@ -12,7 +12,7 @@ to EVERY operation, so a new endpoint gets them by following the conventions, wi
   (`policy.allow(...)` -> "Admin only." or who may), 414/431 where gunicorn's limits can be reached, 304
   with `ETag`/`If-None-Match` and `X-Cache` for routes behind `cache.cached_json`.
 - extras a route declares with `document(...)` below: header parameters (Idempotency-Key) and response
-  headers (Retry-After), kept in the view's `_spec` like APIFlask's own annotations.
+  headers (Retry-After), kept in the view's notes (apidoc.py), as the guards and the cache leave theirs.
 - schemas: OpenAPI 3.1 keywords only; one component per schema class; every field of an answer-only
   schema `required` (marshmallow always sends it; `allow_none=True` says null) and no
   `additionalProperties: false` on answers (they may gain fields); `"x-maximum-setting": "NAME"` in a
@@ -30,9 +30,9 @@ import re
 from typing import Any
 
 from apiflask import APIFlask
-from apiflask.scaffold import _annotate
 
 from . import policy
+from .apidoc import annotate, notes_of
 
 LICENSE = {"name": "MIT", "identifier": "MIT"}
 CONTACT = {"name": "Ticket Show maintainers"}
@@ -131,11 +131,11 @@ def document(*, parameters: list[dict] | None = None, headers: dict[int, list[st
 
     def decorator(view):
         if parameters:
-            _annotate(view, x_parameters=[*getattr(view, "_spec", {}).get("x_parameters", []), *parameters])
+            annotate(view, x_parameters=[*notes_of(view).get("x_parameters", []), *parameters])
         if headers:
-            _annotate(view, x_headers={**getattr(view, "_spec", {}).get("x_headers", {}), **headers})
+            annotate(view, x_headers={**notes_of(view).get("x_headers", {}), **headers})
         if access:
-            _annotate(view, x_access=access)
+            annotate(view, x_access=access)
         return view
 
     return decorator
@@ -206,7 +206,7 @@ def finish_document(app: APIFlask, spec: dict) -> dict:
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
             endpoint, view = views[(path, method)]
-            _finish_operation(app, operation, endpoint, getattr(view, "_spec", {}), method)
+            _finish_operation(app, operation, endpoint, notes_of(view), method)
             for tag in operation.get("tags", []):
                 if tag not in used_tags:
                     used_tags.append(tag)
@@ -316,9 +316,12 @@ def _require_sent_fields(spec: dict) -> None:
 
 def _finish_operation(app: APIFlask, operation: dict, endpoint: str, view_spec: dict, method: str) -> None:
     operation.setdefault("operationId", camel_case(endpoint.rsplit(".", 1)[-1]))
+    responses = operation.setdefault("responses", {})
+    if view_spec.get("security"):  # a policy that needs a token (apidoc notes): it can answer 401
+        operation["security"] = [{view_spec["security"]: []}]
+        responses.setdefault("401", _error_response(STANDARD_ERRORS["401"]))
     if "security" not in operation:
         operation["security"] = []  # public: said explicitly, so no client sends a token it does not need
-    responses = operation.setdefault("responses", {})
 
     access = view_spec.get("x_access")
     if access:

@@ -27,11 +27,11 @@ docs/staff.md is the table of who may do what; keep it in step with this file.
 from __future__ import annotations
 
 from functools import wraps
-from typing import Callable
+from collections.abc import Callable
 
-from apiflask.scaffold import _annotate
 from flask_jwt_extended import current_user, verify_jwt_in_request
 
+from .apidoc import annotate
 from .errors import Forbidden, NotFound
 
 ADMIN, MANAGER, SCANNER, USER = "admin", "manager", "scanner", "user"
@@ -232,7 +232,7 @@ def logged_in(view):
         verify_jwt_in_request()
         return view(*args, **kwargs)
 
-    _annotate(wrapper, security=BEARER)
+    annotate(wrapper, security=BEARER)
     return _declare(wrapper, "logged_in")
 
 
@@ -277,7 +277,7 @@ def allow(permission: Callable, *, theatre: str | Callable | None = None):
             return view(*args, **kwargs)
 
         # The OpenAPI document says who may call it and lists the 403 (openapi.ACCESS_RULES).
-        _annotate(wrapper, security=BEARER, x_access="admin" if permission in _ADMIN_ONLY else permission.__name__)
+        annotate(wrapper, security=BEARER, x_access="admin" if permission in _ADMIN_ONLY else permission.__name__)
         return _declare(wrapper, permission.__name__, theatre)
 
     return decorator

@@ -21,7 +21,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import urlparse
 
 from .celery_app import QUEUES
@@ -237,7 +237,7 @@ class LocalServer:
                       for p in chosen]
         return chosen
 
-    def start(self) -> "LocalServer":
+    def start(self) -> LocalServer:
         import requests
 
         logs = {"web": self.log, "worker": self.data_dir / "worker.log", "mail": self.data_dir / "mail.log",

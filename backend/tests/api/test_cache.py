@@ -118,7 +118,7 @@ def test_admin_flush(api, client, admin, catalogue):
     assert client.delete("/api/admin/cache", headers=admin).status_code == 204
     assert client.get("/api/theatres").headers["X-Cache"] == "MISS"
     from ticketshow.extensions import redis_store
-    left = [key for key in redis_store.scan_iter(match="cache:response:*")]
+    left = list(redis_store.scan_iter(match="cache:response:*"))
     assert left and all(b"/api/theatres" in key for key in left)  # the old /api/shows entry is gone
 
 

@@ -219,12 +219,11 @@ def test_a_rolled_back_change_leaves_no_audit_row(app, api, admin, theatres):
 
     alpha, _ = theatres
     before = audit_count()
-    with app.test_request_context():
-        with pytest.raises(RuntimeError, match="after the change"):
-            with immediate_transaction(db.session):
-                catalog.update_theatre(alpha["id"], {"name": "Never"})
-                assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before + 1  # written...
-                raise RuntimeError("something failed after the change")
+    with app.test_request_context(), pytest.raises(RuntimeError, match="after the change"):
+        with immediate_transaction(db.session):
+            catalog.update_theatre(alpha["id"], {"name": "Never"})
+            assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before + 1  # written...
+            raise RuntimeError("something failed after the change")
     assert audit_count() == before  # ...and rolled back with the change
     assert db.session.get(Theatre, alpha["id"]).name == "Alpha"
     with app.test_request_context():  # control: the same change, committed, keeps its row
@@ -235,10 +234,9 @@ def test_a_rolled_back_change_leaves_no_audit_row(app, api, admin, theatres):
 def test_driver_sql_transactions_carry_their_audit_row(app):
     before = audit_count()
     with app.test_request_context(environ_base={"REMOTE_ADDR": "10.1.2.3"}):
-        with pytest.raises(ZeroDivisionError):
-            with driver_write_transaction(db.session) as sqlite:
-                audit.record("checkin", "ticket", 7, {"status": "valid"}, {"status": "checked_in"}, sqlite=sqlite)
-                1 / 0
+        with pytest.raises(ZeroDivisionError), driver_write_transaction(db.session) as sqlite:
+            audit.record("checkin", "ticket", 7, {"status": "valid"}, {"status": "checked_in"}, sqlite=sqlite)
+            1 / 0  # noqa: B018  (the failure that must roll the audit row back)
         assert audit_count() == before
         with driver_write_transaction(db.session) as sqlite:
             audit.record("checkin", "ticket", 7, {"status": "valid"}, {"status": "checked_in"}, sqlite=sqlite)
@@ -298,7 +296,7 @@ def test_audit_filters_pages_and_answers_in_the_contract_shape(app, api, client,
         assert client.open("/api/admin/audit", method=method, headers=admin).status_code == 405
 
 
-def test_a_job_the_queue_refused_is_audited_as_started_then_discarded(app_without_broker):
+def test_a_job_the_queue_refused_is_audited_as_started_then_discarded(app_without_broker):  # noqa: F811
     """The job row is committed with its audit row, then deleted when the broker refuses the message: audit
     rows are never deleted, so the discard is a row of its own."""
     from tests.conftest import Api

@@ -5,7 +5,6 @@ import unicodedata
 import pytest
 from sqlalchemy import select, text
 
-from tests.api.test_catalog import later
 from tests.conftest import USER_PASSWORD
 
 

@@ -91,7 +91,8 @@ def test_admin_catalogue_export_and_cache(ui, live_server, tmp_path):
     ui.shot("admin-export-done")
     with page.expect_download() as download_info:
         download_button.click()
-    csv_text = open(download_info.value.path(), encoding="utf-8-sig").read()
+    with open(download_info.value.path(), encoding="utf-8-sig") as downloaded:
+        csv_text = downloaded.read()
     assert tamil_name in csv_text and f"Kaala {tag}" in csv_text and "180.00" in csv_text
     def subjects():
         return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)["Subject"]

@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlparse
 from zoneinfo import ZoneInfo
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
 from tests.conftest import ADMIN_PASSWORD, LiveServer

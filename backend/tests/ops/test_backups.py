@@ -32,8 +32,8 @@ class Stack:
         self.env.pop("BACKUP_DIR", None)
         self.process = None
 
-    def start(self) -> "Stack":
-        self.log = open(self.data_dir / "run.log", "ab")
+    def start(self) -> Stack:
+        self.log = open(self.data_dir / "run.log", "ab")  # noqa: SIM115  (closed in stop())
         # Its own session: the test can SIGKILL run.py and every child at once, as a power cut would.
         self.process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run.py")], env=self.env,
                                         stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -28,7 +28,7 @@ class RedisProcess:
         self.port, self.workdir, self.process = free_port(), workdir, None
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self) -> "RedisProcess":
+    def start(self) -> RedisProcess:
         self.process = subprocess.Popen(
             [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
              "no", "--dir", str(self.workdir)], stdout=subprocess.DEVNULL)

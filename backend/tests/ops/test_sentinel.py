@@ -4,7 +4,6 @@ killed with SIGKILL and the app keeps caching and running jobs on the promoted r
 from __future__ import annotations
 
 import subprocess
-import time
 
 import pytest
 import redis
@@ -38,7 +37,7 @@ class Node:
         self.args, self.workdir = args, workdir
         self.process = None
 
-    def start(self, *extra: str) -> "Node":
+    def start(self, *extra: str) -> Node:
         self.process = subprocess.Popen([redis_server_binary(), *extra, "--port", str(self.port), "--bind", "127.0.0.1",
                                          "--dir", str(self.workdir), *self.args], stdout=subprocess.DEVNULL)
         client = redis.Redis(port=self.port)

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from ticketshow.popularity import model, synthetic
+from ticketshow.popularity import forecaster as model, synthetic
 from ticketshow.popularity.features import (BookingRecord, History, ScreeningRecord, ShowRecord, build_rows,
                                             live_rows, training_rows)
 

@@ -91,7 +91,7 @@ def test_crashed_processes_are_restarted_with_backoff_and_sigterm_stops_everythi
         for name in ("worker", "beat", "mail", "redis", "backup"):
             old = run.pids()[name]
             os.kill(old, signal.SIGKILL)
-            run.wait_for(lambda: run.pids()[name] != old and _alive(run.pids()[name]), f"{name} restarted")
+            run.wait_for(lambda name=name, old=old: run.pids()[name] != old and _alive(run.pids()[name]), f"{name} restarted")
             assert f"{name} exited with -9; restarting in 1 s" in run.text()
         run.wait_for(lambda: listening(run.smtp_port) and listening(run.redis_port), "mail and redis listening")
         run.wait_for(run.healthy, "health with the new Redis")  # the app answered throughout; Redis is back

@@ -111,7 +111,7 @@ def test_never_strands_a_single_seat_when_another_choice_avoids_it():
     # with A1 and A4 sold, A2-A3 is flush and leaves no single seat.
     assert best_available(layout, {"A1", "A4"}, 2) in (["A2", "A3"], ["A5", "A6"], ["A7", "A8"])
     picked = best_available(layout, {"A1", "A4"}, 2)
-    free_after = set(f"A{n}" for n in range(1, 9)) - {"A1", "A4"} - set(picked)
+    free_after = {f"A{n}" for n in range(1, 9)} - {"A1", "A4"} - set(picked)
     for n in range(2, 8):  # no free seat with taken seats on both sides
         assert not (f"A{n}" in free_after and f"A{n - 1}" not in free_after and f"A{n + 1}" not in free_after)
     # Taking A3-A4 of A1..A6 with A1 sold would strand A2: the picker moves over.

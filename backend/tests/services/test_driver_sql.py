@@ -32,9 +32,8 @@ def test_driver_write_transaction_is_refused_inside_the_session_write_transactio
 def test_driver_write_transaction_is_refused_while_the_session_has_unwritten_changes(app):
     admin = db.session.scalar(select(User).where(User.username == "admin"))
     admin.preferred_place = "Pune"  # a change the old code would have committed half-way
-    with pytest.raises(DriverTransactionConflict):
-        with driver_write_transaction(db.session):
-            pass  # pragma: no cover
+    with pytest.raises(DriverTransactionConflict), driver_write_transaction(db.session):
+        pass  # pragma: no cover
     db.session.rollback()
     assert db.session.scalar(select(User.preferred_place).where(User.username == "admin")) != "Pune"
 
@@ -45,10 +44,9 @@ def test_driver_write_transaction_ends_a_read_transaction_and_commits_or_rolls_b
         assert sqlite.in_transaction
         sqlite.execute("UPDATE users SET preferred_place = 'Agra' WHERE username = 'admin'")
     assert db.session.scalar(select(User.preferred_place).where(User.username == "admin")) == "Agra"
-    with pytest.raises(ZeroDivisionError):
-        with driver_write_transaction(db.session) as sqlite:
-            sqlite.execute("UPDATE users SET preferred_place = 'Goa' WHERE username = 'admin'")
-            1 / 0  # noqa: B018
+    with pytest.raises(ZeroDivisionError), driver_write_transaction(db.session) as sqlite:
+        sqlite.execute("UPDATE users SET preferred_place = 'Goa' WHERE username = 'admin'")
+        1 / 0  # noqa: B018
     db.session.commit()
     assert db.session.scalar(select(User.preferred_place).where(User.username == "admin")) == "Agra"
     assert bookings_count() == before
@@ -117,10 +115,9 @@ def test_book_inside_the_session_write_transaction_joins_it(app, api, admin):
     screening = api.create_screening(admin, show["id"], theatre["id"], later(2))
     user = api.new_user()
     before = bookings_count()
-    with pytest.raises(LookupError):
-        with immediate_transaction(db.session):
-            booking_service.book(user["id"], screening["id"], 2)
-            raise LookupError("the rest of the caller's work failed")
+    with pytest.raises(LookupError), immediate_transaction(db.session):
+        booking_service.book(user["id"], screening["id"], 2)
+        raise LookupError("the rest of the caller's work failed")
     assert bookings_count() == before
     with immediate_transaction(db.session):
         answer, created = booking_service.book(user["id"], screening["id"], 2)

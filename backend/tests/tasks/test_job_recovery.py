@@ -76,7 +76,7 @@ def _big_theatre(api, admin, screenings: int) -> dict:
     show = api.create_show(admin)
     first = api.create_screening(admin, show["id"], theatre["id"], "2030-01-01T10:00:00+00:00")
     row = db.session.execute(db.text("SELECT * FROM screenings WHERE id = :id"), {"id": first["id"]}).mappings().one()
-    columns = [c for c in row.keys() if c != "id"]
+    columns = [c for c in row if c != "id"]
     start = datetime(2030, 1, 1, 10, tzinfo=timezone.utc)
     values = []
     for n in range(1, screenings):

@@ -44,7 +44,7 @@ def cancellation_race(base_url: str, database) -> dict:
         with lock:
             results.append((kind, response.status_code))
 
-    threads = [threading.Thread(target=act, args=("cancel", t, b)) for t, b in zip(owners, bookings)]
+    threads = [threading.Thread(target=act, args=("cancel", t, b)) for t, b in zip(owners, bookings, strict=True)]
     threads += [threading.Thread(target=act, args=("grab", t)) for t in outsiders]
     for thread in threads:
         thread.start()

@@ -10,7 +10,6 @@ Who and where come from the request: the logged-in principal and the client's ad
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
 import simplejson
 from flask import has_request_context, request

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..catalog.models import Screening
 from ..clock import utcnow
-from ..database import Money, UTCDateTime
+from ..database import MoneyColumn, UTCDateTime
 from ..extensions import db
 
 CONFIRMED = "confirmed"
@@ -29,8 +29,8 @@ class Booking(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     screening_id: Mapped[int] = mapped_column(ForeignKey("screenings.id"))
     quantity: Mapped[int] = mapped_column(Integer)
-    unit_price: Mapped[Decimal] = mapped_column(Money)
-    total_price: Mapped[Decimal] = mapped_column(Money)
+    unit_price: Mapped[Decimal] = mapped_column(MoneyColumn)
+    total_price: Mapped[Decimal] = mapped_column(MoneyColumn)
     status: Mapped[str] = mapped_column(String(16), default=CONFIRMED)
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     # SHA-256 of the request the key was used for: the same key with another request is refused.
@@ -64,7 +64,7 @@ class Ticket(db.Model):
     screening_id: Mapped[int] = mapped_column(ForeignKey("screenings.id"))
     seat_no: Mapped[int] = mapped_column(Integer)  # the seat's position in the screening's layout order
     seat_label: Mapped[str] = mapped_column(String(16))  # "F12": its row label and number
-    price: Mapped[Decimal | None] = mapped_column(Money)  # what this seat was sold for
+    price: Mapped[Decimal | None] = mapped_column(MoneyColumn)  # what this seat was sold for
     # Set once, by the one conditional UPDATE of check-in (tickets/service.py).
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

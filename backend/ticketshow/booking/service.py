@@ -10,6 +10,7 @@ import hashlib
 import json
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import select
@@ -30,6 +31,9 @@ from ..ratings import service as ratings
 from ..waitlist import service as waitlist
 from . import ledger
 from .models import CANCELLED, CONFIRMED, Booking, Ticket
+
+if TYPE_CHECKING:
+    from ..auth.service import Principal  # who is calling (current_user), not a User row
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 
@@ -223,7 +227,7 @@ def book_hold(user_id: int, hold_id: int, *, expected_total_price: Decimal | Non
                                    f"nothing was booked.", details={"total_price": hold["total_price"],
                                                                    "expected_total_price": expected_total_price})
             seats = [ledger.SoldSeat(label, seat_no, hold["unit_prices"][label])
-                     for label, seat_no in zip(hold["seats"], hold["seat_numbers"])]
+                     for label, seat_no in zip(hold["seats"], hold["seat_numbers"], strict=True)]
             ledger.delete_hold(sqlite, hold_id)  # its seats become tickets in the same transaction
             booking = _sell(sqlite, user_id, screening, seats, unit_price_of(hold["unit_prices"]), idempotency_key,
                             now, fingerprint)
@@ -252,7 +256,7 @@ def _answer(booking: Booking) -> dict:
                                       "place": screening.theatre.place}}}
 
 
-def _visible_booking(user, booking_id: int) -> Booking:
+def _visible_booking(user: Principal, booking_id: int) -> Booking:
     """The booking if the caller may read it: its owner, or staff who may read its theatre's bookings
     (policy.can_view_theatre_bookings). Anyone else's is "not found", not "forbidden"."""
     booking = db.session.get(Booking, booking_id)
@@ -262,11 +266,11 @@ def _visible_booking(user, booking_id: int) -> Booking:
     return booking
 
 
-def get_booking(user, booking_id: int) -> Booking:
+def get_booking(user: Principal, booking_id: int) -> Booking:
     return _describe([_visible_booking(user, booking_id)])[0]
 
 
-def cancel(user, booking_id: int) -> Booking:
+def cancel(user: Principal, booking_id: int) -> Booking:
     """Cancel a booking: its owner, or staff of its theatre (policy.can_cancel_theatre_bookings; audited, with
     cancel_reason "cancelled_by_staff"). Seats return to sale at once. Raises NotFound (not visible to the
     caller), Forbidden, CancellationClosed (after CANCELLATION_CUTOFF_MINUTES before the start)."""
@@ -300,7 +304,7 @@ def cancel(user, booking_id: int) -> Booking:
     return booking
 
 
-def list_bookings(user, *, for_user_id: int | None = None, when: str | None = None,
+def list_bookings(user: Principal, *, for_user_id: int | None = None, when: str | None = None,
                   status: str | None = None, page: int = 1, per_page: int = 20) -> dict:
     """The caller's own bookings; the admin's: everyone's, or one user's with `for_user_id`."""
     statement = select(Booking).join(Booking.screening)

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Integ
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
-from ..database import Money, UTCDateTime
+from ..database import MoneyColumn, UTCDateTime
 from ..extensions import db
 from . import images
 
@@ -57,7 +57,7 @@ class Show(db.Model):
     caption: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     rating: Mapped[float] = mapped_column(Float, default=0)
-    ticket_price: Mapped[Decimal] = mapped_column(Money)
+    ticket_price: Mapped[Decimal] = mapped_column(MoneyColumn)
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str | None] = mapped_column(String(60))
     image_path: Mapped[str | None] = mapped_column(String(200))
@@ -74,7 +74,7 @@ class Show(db.Model):
     popularity = None
     trending = False
 
-    tag_rows: Mapped[list["ShowTag"]] = relationship(
+    tag_rows: Mapped[list[ShowTag]] = relationship(
         back_populates="show", cascade="all, delete-orphan", order_by="ShowTag.position", lazy="selectin")
 
     @property
@@ -123,9 +123,9 @@ class Screening(db.Model):
     show_id: Mapped[int] = mapped_column(ForeignKey("shows.id"))
     theatre_id: Mapped[int] = mapped_column(ForeignKey("theatres.id"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    base_price: Mapped[Decimal] = mapped_column(Money)
-    price: Mapped[Decimal] = mapped_column(Money)
-    previous_price: Mapped[Decimal | None] = mapped_column(Money)  # before the last change: the trend
+    base_price: Mapped[Decimal] = mapped_column(MoneyColumn)
+    price: Mapped[Decimal] = mapped_column(MoneyColumn)
+    previous_price: Mapped[Decimal | None] = mapped_column(MoneyColumn)  # before the last change: the trend
     seats_total: Mapped[int] = mapped_column(Integer)  # the number of seats in its layout
     # The layout it sells (seating.models.SeatLayout): kept once a seat is sold or held.
     layout_id: Mapped[int | None] = mapped_column(ForeignKey("seat_layouts.id"))

@@ -16,7 +16,7 @@ def _block(numbers, category, accessible=()):
 
 def multiplex() -> dict:
     rows = []
-    for index, label in enumerate("ABCDEF"):  # Classic: 12 + aisle + 12
+    for label in "ABCDEF":  # Classic: 12 + aisle + 12
         accessible = (1, 24) if label == "A" else ()
         rows.append({"label": label, "section": "Classic",
                      "seats": _block(range(1, 13), "classic", accessible) + [None]

@@ -17,7 +17,7 @@ import random
 import threading
 import unicodedata
 import warnings
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -132,7 +132,7 @@ def _load_font(script: str, size: int, serif: bool, bold: bool) -> ImageFont.Ima
     return ImageFont.truetype(str(path), size)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _warn_missing(script: str) -> None:
     message = (f"No Noto font for {script} text (install fonts-noto-core); using Pillow's default font, "
                f"which may not render it.")
@@ -155,7 +155,7 @@ class Text:
         self.descent = max((m[1] for m in metrics), default=size // 4)
 
     def draw(self, draw: ImageDraw.ImageDraw, x: float, baseline: float, fill, **kwargs) -> None:
-        for (piece, f), width in zip(self.pieces, self.widths):
+        for (piece, f), width in zip(self.pieces, self.widths, strict=True):
             draw.text((x, baseline), piece, font=f, fill=fill, anchor="ls", **kwargs)
             x += width
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import func, select, type_coerce
@@ -23,7 +23,7 @@ from ..booking.models import CANCELLED, CONFIRMED, Booking
 from ..catalog.models import Screening, Show, ShowTag, Theatre
 from ..ratings.service import user_ratings
 from ..clock import utcnow
-from ..database import Money
+from ..database import MoneyColumn
 from ..errors import NotFound
 from ..extensions import db
 from .. import clock
@@ -69,7 +69,7 @@ def theatre_of_export(kwargs: dict) -> int | None:
 
 
 def _money(expression):
-    return type_coerce(func.coalesce(expression, 0), Money)
+    return type_coerce(func.coalesce(expression, 0), MoneyColumn)
 
 
 def _per_screening():
@@ -79,7 +79,7 @@ def _per_screening():
     revenue = select(_money(func.sum(Booking.total_price))).where(confirmed).scalar_subquery()
     cancelled = (select(func.count()).where(Booking.screening_id == Screening.id, Booking.status == CANCELLED)
                  .scalar_subquery())
-    return sold, type_coerce(revenue, Money), cancelled
+    return sold, type_coerce(revenue, MoneyColumn), cancelled
 
 
 def totals(theatre_id: int) -> dict:

@@ -13,7 +13,8 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
@@ -25,6 +26,9 @@ from ..errors import NotFound, QueueUnavailable
 from ..extensions import db
 from ..pagination import paginate
 from .models import DONE, EXPORT, FAILED, PENDING, RUNNING, Job
+
+if TYPE_CHECKING:
+    from ..auth.service import Principal  # who is calling (current_user), not a User row
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +126,7 @@ def get(job_id: int) -> Job:
     return job
 
 
-def visible_job(user, job_id: int) -> Job:
+def visible_job(user: Principal, job_id: int) -> Job:
     """The job if the caller may see it (policy.can_view_job: the admin, or the user who asked); others 404."""
     from .. import policy
 

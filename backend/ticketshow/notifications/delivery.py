@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Callable
+from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import and_, func, or_, select, update

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable
+from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import or_, select

@@ -85,7 +85,7 @@ def run_forecast_described() -> str:
 def run_forecast(now: datetime | None = None) -> dict:
     """Train on every finished screening, forecast every upcoming one, and replace the forecast and
     popularity tables in one short write transaction. Returns a summary (also kept in forecast_runs)."""
-    from . import model  # scikit-learn: the worker's business, never a web worker's
+    from . import forecaster as model  # scikit-learn: the worker's business, never a web worker's
     from .features import finished_count, live_rows, training_rows
 
     started = utcnow()

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
-from ..database import Money, UTCDateTime
+from ..database import MoneyColumn, UTCDateTime
 from ..extensions import db
 
 
@@ -20,8 +20,8 @@ class PriceChange(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     screening_id: Mapped[int] = mapped_column(ForeignKey("screenings.id", ondelete="CASCADE"))
-    price: Mapped[Decimal] = mapped_column(Money)
-    previous_price: Mapped[Decimal | None] = mapped_column(Money)
+    price: Mapped[Decimal] = mapped_column(MoneyColumn)
+    previous_price: Mapped[Decimal | None] = mapped_column(MoneyColumn)
     reason: Mapped[str] = mapped_column(String(20))
     seats_sold: Mapped[int] = mapped_column(Integer)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -225,7 +225,7 @@ def compile_layout(text: str) -> CompiledLayout:
     middles = {code: (min(found) + max(found)) / 2 for code, found in rows_of.items()}
     row_dy = [min((abs(r - middles[cell[1]]) for cell in cells if cell is not None), default=float("inf"))
               for r, cells in enumerate(grid)]
-    row_order = tuple(sorted(((row_dy[r], r) for r in range(len(grid)))))
+    row_order = tuple(sorted((row_dy[r], r) for r in range(len(grid))))
     return CompiledLayout(layout, seats, {s.label: s for s in seats},
                           {c["code"]: c["price_pct"] for c in layout["categories"]}, grid, ranks, middles, row_order)
 

@@ -16,7 +16,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
-from ..database import Money, UTCDateTime
+from ..database import MoneyColumn, UTCDateTime
 from ..extensions import db
 
 
@@ -54,7 +54,7 @@ class SeatHold(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     renewals: Mapped[int] = mapped_column(Integer, default=0)
-    total_price: Mapped[object] = mapped_column(Money)
+    total_price: Mapped[object] = mapped_column(MoneyColumn)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -70,7 +70,7 @@ class HeldSeat(db.Model):
     screening_id: Mapped[int] = mapped_column(ForeignKey("screenings.id"))
     seat_label: Mapped[str] = mapped_column(String(16))
     seat_no: Mapped[int] = mapped_column(Integer)
-    price: Mapped[object] = mapped_column(Money)  # the quote: what booking this hold charges for the seat
+    price: Mapped[object] = mapped_column(MoneyColumn)  # the quote: what booking this hold charges for the seat
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the hold's, copied for the indexed check
 
 

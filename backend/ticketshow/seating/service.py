@@ -18,7 +18,7 @@ from ..catalog.models import Screening, Theatre
 from .. import audit, metrics
 from ..booking import ledger
 from ..clock import utcnow
-from ..database import driver_writes, immediate_transaction, pooled_sqlite, session_write_connection, to_stored_time
+from ..database import driver_writes, immediate_transaction, pooled_sqlite, session_write_connection
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..fields import local_isoformat
@@ -26,7 +26,7 @@ from ..pricing import repricing
 from ..pricing.formula import seat_price
 from .layouts import (LayoutError, compiled, compiled_default, default_layout, digest, dumps, seats_of,
                       validate_layout)
-from .models import BlockedSeat, HeldSeat, SeatHold, SeatLayout
+from .models import BlockedSeat, HeldSeat, SeatLayout
 from .picking import best_available
 from .schemas import HoldOut
 from ..waitlist import service as waitlist

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Integer, List, Nested, String
+from apiflask.fields import Integer, Nested, String
 from marshmallow import validate
 
 from ..fields import RowId

@@ -26,7 +26,7 @@ from ..database import driver_writes, from_stored_time, named_rows, pooled_sqlit
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..extensions import db
 from ..seating.picking import best_available
-from .models import ACTIVE, BOOKED, CLOSED, DECLINED, EXPIRED, LEFT, OFFERED, WAITING, WaitlistEntry
+from .models import ACTIVE, CLOSED, DECLINED, EXPIRED, LEFT, OFFERED, WAITING, WaitlistEntry
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def offer_seats(sqlite, screening_id: int, now: datetime) -> list[int]:
         sqlite.execute(_NO_RENEWAL, (current_app.config["HOLD_RENEWALS"], hold_id))
         sqlite.execute(_MAKE_OFFER, (hold_id, to_stored_time(now), to_stored_time(expires_at), entry.id))
         taken = dict(visible)
-        taken.update({label: ledger.HELD for label in chosen})
+        taken.update(dict.fromkeys(chosen, ledger.HELD))
         offered.append(entry.id)
     return offered
 

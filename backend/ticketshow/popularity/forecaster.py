@@ -53,7 +53,7 @@ class LeadModel:
     rows: int
 
     def contributions(self, vector: list[float]) -> dict[str, float]:
-        terms = {name: w * (x - m) for name, w, x, m in zip(FEATURES, self.weights, vector, self.means)}
+        terms = {name: w * (x - m) for name, w, x, m in zip(FEATURES, self.weights, vector, self.means, strict=True)}
         return {group: sum(terms[name] for name in names) for group, names in FEATURE_GROUPS.items()}
 
 
