@@ -184,6 +184,20 @@ def taken(sqlite, screening_id: int, now: datetime, user_id: int | None = None) 
     return dict(sqlite.execute(_TAKEN, (screening_id, user_id, to_stored_time(now))))
 
 
+def taken_among(sqlite, screening_id: int, labels, now: datetime) -> list[str]:
+    """Which of these seats cannot be had now (sold, blocked, or in a live hold), in the order given: one
+    lookup per table on its unique (screening_id, seat_label) key."""
+    labels = list(labels)
+    marks = ", ".join("?" * len(labels))
+    found = {label for (label,) in sqlite.execute(
+        f"SELECT seat_label FROM tickets WHERE screening_id = ? AND seat_label IN ({marks}) "
+        f"UNION ALL SELECT seat_label FROM blocked_seats WHERE screening_id = ? AND seat_label IN ({marks}) "
+        f"UNION ALL SELECT seat_label FROM held_seats WHERE screening_id = ? AND expires_at > ? "
+        f"AND seat_label IN ({marks})",
+        (screening_id, *labels, screening_id, *labels, screening_id, to_stored_time(now), *labels))}
+    return [label for label in labels if label in found]
+
+
 def seats_taken_count(sqlite, screening_id: int, now: datetime) -> int:
     return sqlite.execute(_TAKEN_COUNT, (screening_id, to_stored_time(now))).fetchone()[0]
 

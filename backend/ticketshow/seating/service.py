@@ -223,6 +223,7 @@ def hold(user_id: int, screening_id: int, *, seats: list[str] | None = None, qua
     limit = current_app.config["BOOKING_MAX_QUANTITY"]
     if seats is None and not (quantity and 1 <= quantity <= limit):
         raise Invalid({"quantity": f"Hold between 1 and {limit} seats at a time."})
+    guess = _best_guess(user_id, screening_id, quantity, category) if seats is None else None
     with driver_writes(db.session) as sqlite:
         screening, layout = _sale_row(sqlite, screening_id, user_id)
         seats_total, price, starts_at = screening.seats_total, screening.unit_price, screening.starts_at_utc
@@ -239,15 +240,18 @@ def hold(user_id: int, screening_id: int, *, seats: list[str] | None = None, qua
         offered = waitlist.offer_if_waiting(sqlite, screening_id, now)  # lapsed holds reach the waiting list first
         with waitlist.keeping_offers(sqlite, offered) as kept:  # a refused hold keeps the offers
             ledger.drop_user_hold(sqlite, user_id, screening_id)
-            taken = ledger.taken(sqlite, screening_id, now)
             if seats is not None:
-                lost = [label for label in seats if label in taken]
+                lost = ledger.taken_among(sqlite, screening_id, seats, now)  # indexed lookups of these seats only
                 if lost:
                     raise SeatsUnavailable(f"{'This seat is' if len(lost) == 1 else 'These seats are'} no longer "
                                            f"available: {', '.join(lost)}. Nothing was held.",
                                            details={"seats": lost})
                 chosen = sorted(seats, key=lambda label: layout.by_label[label].seat_no)
+            elif guess and guess[0] == (screening.layout_id, screening.layout_digest) \
+                    and not ledger.taken_among(sqlite, screening_id, guess[1], now):
+                chosen = guess[1]  # the pick made on a snapshot still holds: still free, same layout
             else:
+                taken = ledger.taken(sqlite, screening_id, now)
                 chosen = best_available(layout, taken, quantity, category)
                 if chosen is None:
                     left = max(seats_total - len(taken), 0)
@@ -266,6 +270,24 @@ def hold(user_id: int, screening_id: int, *, seats: list[str] | None = None, qua
     return _hold_out({"id": hold_id, "screening_id": screening_id, "seats": chosen, "unit_prices": seat_prices,
                       "total_price": sum(seat_prices.values(), Decimal("0.00")), "expires_at": expires_at,
                       "renewals": 0}, now)
+
+
+def _best_guess(user_id: int, screening_id: int, quantity: int, category: str | None):
+    """The best available seats on a read snapshot, before the write lock: ((layout_id, digest), labels) or
+    None. hold() keeps it if, under the lock, the layout is the same and none of its seats was taken since,
+    which three indexed lookups tell; otherwise it picks again under the lock. So the lock is held for a
+    few statements, not for reading the house and picking (docs/seating.md)."""
+    with pooled_sqlite(db.engine) as sqlite:
+        screening = ledger.screening_for_sale(sqlite, 0, screening_id)
+        if screening is None:
+            return None
+        layout = ledger.layout_of(sqlite, screening.layout_id, screening.layout_digest, screening.seats_total)
+        if category is not None and category not in layout.price_pct:
+            return None
+        taken = ledger.taken(sqlite, screening_id, utcnow(), user_id)
+    mine_free = {label for label, state in taken.items() if state != ledger.MINE}  # the caller's old hold goes
+    picked = best_available(layout, mine_free, quantity, category)
+    return ((screening.layout_id, screening.layout_digest), picked) if picked else None
 
 
 def _own_hold(sqlite, user_id: int, hold_id: int) -> dict:
