@@ -376,6 +376,30 @@ def test_layout_editor(ui, live_server):
     page.get_by_role("button", name="Save layout").click()
     expect(page.get_by_test_id("layout-saved")).to_contain_text("1 upcoming screening keeps its old layout")
     assert requests.get(f"{live_server.url}/api/theatres/{busy['id']}").json()["capacity"] == 24
+
+    # a loaded layout keeps its row labels (no row I), its sections and its numbering where no seat changed
+    rows = [{"label": label, "seats": [{"number": n, "category": "stalls"} for n in range(1, 7)]} for label in "GHJ"]
+    rows.append({"label": "BA", "section": "Balcony",
+                 "seats": [{"number": n, "category": "stalls"} for n in range(8, 0, -1)]})  # numbered right to left
+    proscenium = stage.post("/api/theatres", {"name": f"Proscenium {tag}", "place": "Mumbai", "capacity": 26})
+    loaded = requests.put(f"{live_server.url}/api/theatres/{proscenium['id']}/layout", headers=stage.admin, json={
+        "categories": [{"code": "stalls", "name": "Stalls", "price_pct": 100}], "rows": rows})
+    assert loaded.status_code == 200, loaded.text
+    page.goto(f"/admin/theatres/{proscenium['id']}/layout")
+    expect(page.get_by_text("26 seats in 4 rows")).to_be_visible()
+    page.locator("label[for='tool-accessible']").click()
+    grid.locator("[data-cell='3-0']").click()  # BA8 becomes a wheelchair space: no seat added or removed
+    page.locator("label[for='tool-gap']").click()
+    grid.locator("[data-cell='0-5']").click()  # G6 becomes an aisle: row G is numbered again (1-5)
+    expect(page.get_by_text("BALCONY", exact=False)).to_be_visible()
+    page.get_by_role("button", name="Save layout").click()
+    expect(page.get_by_test_id("layout-saved")).to_contain_text("The theatre now has 25 seats")
+    saved = requests.get(f"{live_server.url}/api/theatres/{proscenium['id']}/layout").json()
+    assert [row["label"] for row in saved["rows"]] == ["G", "H", "J", "BA"]
+    assert saved["rows"][3]["section"] == "Balcony"
+    assert [seat["number"] for seat in saved["rows"][3]["seats"]] == list(range(8, 0, -1))
+    assert saved["rows"][3]["seats"][0]["accessible"] is True
+    assert [seat and seat["number"] for seat in saved["rows"][0]["seats"]] == [1, 2, 3, 4, 5, None]
     assert ui.console_errors == []
 
 
