@@ -102,9 +102,9 @@ def main() -> int:
     port, redis_port = free_port(), free_port()
     env = dict(os.environ, TICKETSHOW_DATA_DIR=str(data), PORT=str(port), ADMIN_PASSWORD=ADMIN_PASSWORD,
                REDIS_URL=f"redis://127.0.0.1:{redis_port}/0", SMTP_PORT=str(free_port()), ACCESS_LOG="")
-    log = open(data / "run.log", "wb")
-    server = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run.py")], env=env, stdout=log,
-                              stderr=subprocess.STDOUT)
+    with open(data / "run.log", "wb") as log:  # the server keeps its own copy of the file descriptor
+        server = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run.py")], env=env, stdout=log,
+                                  stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):  # a new database gets the demo catalogue first
