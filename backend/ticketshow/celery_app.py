@@ -91,3 +91,4 @@ def _import_tasks() -> None:
     from .reports import tasks as _reports  # noqa: F401
     from .seating import tasks as _seating  # noqa: F401
     from .waitlist import tasks as _waitlist  # noqa: F401
+    from .tickets import tasks as _tickets  # noqa: F401

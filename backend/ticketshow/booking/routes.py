@@ -8,6 +8,7 @@ from .. import policy
 from ..auth.guards import auth_required
 from ..errors import Invalid
 from ..openapi import IDEMPOTENCY_KEY, document
+from ..tickets import notices
 from . import service
 from .schemas import (BookingIn, BookingOut, BookingPage, BookingQuery, RatingIn, RatingOut, TheatreBookingPage,
                       TheatreBookingQuery)
@@ -60,6 +61,8 @@ def create_booking(data):
         booking, created = service.book(current_user.id, data["screening_id"], data["quantity"],
                                         idempotency_key=_idempotency_key(),
                                         expected_unit_price=data.get("expected_unit_price"))
+    if created:  # the worker mails the tickets and the calendar file (tickets/notices.py)
+        notices.queue(notices.CONFIRMED_NOTICE, [booking["id"]])
     return booking, 201 if created else 200
 
 

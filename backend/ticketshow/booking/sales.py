@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ..catalog.models import Screening
 from ..database import session_write_connection
 from ..extensions import db
+from ..tickets import notices
 from . import ledger
 from .models import CONFIRMED, Booking, Ticket
 
@@ -41,4 +42,5 @@ def cancel_future_bookings(screening_ids, *, reason: str, now: datetime) -> list
     ids = db.session.scalars(select(Booking.id).join(Screening, Screening.id == Booking.screening_id)
                              .where(*_future(screening_ids, now))).all()
     ledger.cancel_and_free_seats(session_write_connection(db.session), ids, reason=reason, now=now)
+    notices.queue_after_commit(notices.CANCELLED_NOTICE, ids)  # each owner is told, once this commits
     return list(ids)

@@ -29,6 +29,7 @@ from ..pricing.formula import seat_price
 from ..seating.picking import best_available
 from ..ratings import service as ratings
 from ..waitlist import service as waitlist
+from ..tickets import notices
 from . import ledger
 from .models import CANCELLED, CONFIRMED, Booking, Ticket
 
@@ -301,6 +302,7 @@ def cancel(user: Principal, booking_id: int) -> Booking:
         offered = waitlist.offer_if_waiting(session_write_connection(db.session), screening_id, utcnow())
     metrics.booking_event("cancelled")
     waitlist.notify(offered)
+    notices.queue(notices.CANCELLED_NOTICE, [booking.id])  # the owner's notice, after the commit
     return booking
 
 
