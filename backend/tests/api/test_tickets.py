@@ -314,8 +314,8 @@ def test_tickets_pdf_has_every_seat_and_the_show(client, api, door, tmp_path):
     (tmp_path / "tickets.pdf").write_bytes(response.data)
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "tickets.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
-    pages = text.split("\f")
-    assert len([p for p in pages if p.strip()]) == 3  # one page per seat
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert len(pages) == 3  # one page per seat
     for seat, page in zip(door["booking"]["seats"], pages, strict=True):
         assert f"Seat {seat}" in page and "Sholay" in page and "Door hall" in page
     assert client.get(f"/api/bookings/{door['booking']['id']}/tickets.pdf",

@@ -60,11 +60,11 @@ def test_a_forced_removal_tells_every_booker(api, client, admin, smtp, worker):
         assert client.post("/api/bookings", json={"screening_id": screening["id"], "quantity": 1},
                            headers=person["headers"]).status_code == 201
     for person in people:
-        assert wait_until(lambda: smtp.to(person["email"]))
+        assert wait_until(lambda person=person: smtp.to(person["email"]))
     fresh_reads()
     assert client.delete(f"/api/screenings/{screening['id']}?force=true", headers=admin).status_code in (200, 204)
     for person in people:
-        assert wait_until(lambda: len(smtp.to(person["email"])) == 2), [m["Subject"] for m in smtp.messages]
+        assert wait_until(lambda person=person: len(smtp.to(person["email"])) == 2), [m["Subject"] for m in smtp.messages]
         notice = smtp.to(person["email"])[1]
         assert notice["Subject"].startswith("Booking cancelled: Mughal-e-Azam")
         assert "cancelled by the theatre" in notice.get_body(("plain",)).get_content()
