@@ -39,9 +39,13 @@ export function useSeatHold(screeningId) {
     }
   }
 
-  /** The first load: the seat map and, when one was kept, whether our hold is still live. */
-  async function load() {
-    const kept = hold.value
+  /**
+   * The first load: the seat map and, when one was kept, whether our hold is still live. `offeredHoldId`
+   * (a waiting-list offer opened from its mail or My bookings) is the hold to show; without one, the live
+   * hold the seat map says is ours (my_hold) is picked up too.
+   */
+  async function load(offeredHoldId = null) {
+    const kept = offeredHoldId ? { id: offeredHoldId } : hold.value
     if (kept) {
       try {
         const fresh = await seatsApi.getHold(kept.id)
@@ -54,6 +58,11 @@ export function useSeatHold(screeningId) {
       }
     }
     await refresh()
+    const mine = map.value?.my_hold
+    if (!hold.value && mine?.seats?.length) {
+      keep(mine)
+      wanted.value = [...mine.seats]
+    }
   }
 
   let syncing = null

@@ -1,0 +1,59 @@
+"""A waiting list in the browser: a user joins the list of a houseful screening from the booking page and
+sees their place; another user cancels; the waiting user finds the offer in My bookings, opens the booking
+page with the held seats and books them — at a phone and a desktop viewport."""
+import os
+import re
+
+import requests
+from playwright.sync_api import expect
+
+from tests.e2e.test_booking_journey import PASSWORD, Backstage, at
+from tests.e2e.test_foundation_journey import log_in
+
+
+def test_join_the_waiting_list_then_book_the_offered_seats(ui, live_server):
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    box = stage.post("/api/theatres", {"name": f"Box {tag}", "place": "Adyar", "capacity": 2})
+    show = stage.post("/api/shows", {"name": f"Full House {tag}", "rating": 4, "tags": ["drama"],
+                                     "ticket_price": 180, "screenings": [{"theatre_id": box["id"], "starts_at": at(2)}]})
+    screening_id = stage.screening_ids(show["id"])[0]
+    holder, waiter = f"holder-{tag}-{ui.viewport}", f"waiter-{tag}-{ui.viewport}"
+    for name in (holder, waiter):
+        stage.post("/api/auth/signup", {"username": name, "email": f"{name}@example.com", "password": PASSWORD})
+    holder_headers = stage.headers(holder, PASSWORD)
+    booking = stage.post("/api/bookings", {"screening_id": screening_id, "quantity": 2}, holder_headers)
+
+    # the waiting user meets a houseful screening and joins its waiting list for two seats
+    log_in(page, waiter, PASSWORD)
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"/book/{screening_id}")
+    panel = page.get_by_test_id("waitlist-panel")
+    expect(panel).to_be_visible()
+    panel.get_by_role("button", name="More tickets").click()
+    expect(panel.get_by_role("spinbutton", name="Seats wanted")).to_have_value("2")
+    panel.get_by_role("button", name="Join the waiting list").click()
+    expect(page.get_by_test_id("waitlist-position")).to_contain_text("number 1")
+    ui.shot("waitlist-joined")
+
+    # the other user cancels: the seats are offered to the waiting user in the same request
+    cancelled = requests.post(f"{live_server.url}/api/bookings/{booking['id']}/cancel", headers=holder_headers)
+    assert cancelled.status_code == 200
+    page.goto("/my-bookings")
+    offer = page.get_by_test_id("waitlist-entry-offered")
+    expect(offer).to_contain_text("Seats for you")
+    expect(offer).to_contain_text("₹360.00")
+    ui.shot("waitlist-offer")
+    offer.get_by_role("link", name="Book").click()
+    expect(page).to_have_url(re.compile(rf"/book/{screening_id}\?hold=\d+"))
+    expect(page.get_by_test_id("held-seats")).to_contain_text("A1")
+    expect(page.get_by_test_id("booking-total")).to_have_text("₹360.00")
+    page.get_by_role("button", name="Book 2 seats").click()
+    expect(page.get_by_role("heading", name="Booking confirmed")).to_be_visible()
+    ui.shot("waitlist-booked")
+
+    entries = requests.get(f"{live_server.url}/api/waitlist", headers=stage.headers(waiter, PASSWORD)).json()
+    assert [(e["state"], e["quantity"]) for e in entries["items"]] == [("booked", 2)]
+    mine = requests.get(f"{live_server.url}/api/bookings", headers=stage.headers(waiter, PASSWORD)).json()
+    assert [(b["quantity"], b["total_price"], sorted(b["seats"])) for b in mine["items"]] == [(2, 360.0, ["A1", "A2"])]
+    assert ui.console_errors == []
