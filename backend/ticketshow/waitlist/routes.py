@@ -19,7 +19,8 @@ bp = APIBlueprint("waitlist", __name__, url_prefix="/api")
 @bp.output(EntryOut, status_code=201)
 @bp.doc(tags=["Waiting list"], operation_id="joinWaitlist", responses={
     404: "No such screening",
-    409: "not_houseful (details.seats_left: book instead), already_waiting, screening_started or waitlist_closed",
+    409: "`not_houseful` (details.seats_left: book instead), `already_waiting`, `screening_started` or "
+         "`waitlist_closed`",
     422: "quantity outside 1..BOOKING_MAX_QUANTITY"})
 def join_waitlist(screening_id: int, data):
     """Join a screening's waiting list

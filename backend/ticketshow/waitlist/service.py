@@ -176,7 +176,8 @@ def _position(sqlite, entry_id: int, screening_id: int) -> int:
 def join(user_id: int, screening_id: int, quantity: int) -> tuple[dict, list[int]]:
     """POST /api/screenings/{id}/waitlist: wait for `quantity` seats (1..BOOKING_MAX_QUANTITY).
 
-    Returns (entry {id, screening_id, quantity, state: "waiting", position, created_at}, entries offered by the
+    Returns (entry {id, screening_id, quantity, state: "waiting", position, created_at, screening, hold: None,
+    booking_id: None}, entries offered by the
     pass run first). Raises Invalid (422 quantity), NotFound (404: no such screening), ScreeningStarted,
     WaitlistClosed (409 after the cancellation cutoff), NotHouseful (409 while `quantity` seats can be had:
     book them instead; details.seats_left), AlreadyWaiting (409: an active entry exists; the partial unique
@@ -213,7 +214,11 @@ def join(user_id: int, screening_id: int, quantity: int) -> tuple[dict, list[int
             "RETURNING id", (screening_id, user_id, quantity, WAITING, to_stored_time(now))).fetchone()
         position = _position(sqlite, entry_id, screening_id)
     return ({"id": entry_id, "screening_id": screening_id, "quantity": quantity, "state": WAITING,
-             "position": position, "created_at": now, "hold": None, "offer_expires_at": None}, offered)
+             "position": position, "created_at": now, "hold": None, "booking_id": None,
+             "screening": {"id": screening_id, "starts_at": screening.starts_at_utc,
+                           "show": {"id": screening.show_id, "name": screening.show_name},
+                           "theatre": {"id": screening.theatre_id, "name": screening.theatre_name,
+                                       "place": screening.place}}}, offered)
 
 
 def leave(user_id: int, entry_id: int) -> list[int]:
