@@ -101,3 +101,24 @@ def hold_violations(outcomes: list[HoldOutcome], database: Path, screening_id: i
                 "HAVING count(*) > 1", (screening_id,)):
             found["double_held"].append(f"{label}: {count} held rows")
     return found
+
+
+def forget_the_unique_key(database) -> None:
+    """Rebuild held_seats without UNIQUE (screening_id, seat_label), as a version that forgot it would have
+    it. Called by the test on the live server's database file, once, before the race."""
+    import sqlite3
+
+    with sqlite3.connect(database, isolation_level=None) as connection:
+        connection.executescript("""
+            PRAGMA foreign_keys = OFF;
+            BEGIN IMMEDIATE;
+            CREATE TABLE held_seats_loose (id INTEGER PRIMARY KEY, hold_id INTEGER NOT NULL
+                REFERENCES seat_holds (id) ON DELETE CASCADE, screening_id INTEGER NOT NULL,
+                seat_label VARCHAR(16) NOT NULL, seat_no INTEGER NOT NULL, price INTEGER NOT NULL,
+                expires_at DATETIME NOT NULL);
+            INSERT INTO held_seats_loose SELECT id, hold_id, screening_id, seat_label, seat_no, price, expires_at
+                FROM held_seats;
+            DROP TABLE held_seats;
+            ALTER TABLE held_seats_loose RENAME TO held_seats;
+            COMMIT;
+        """)

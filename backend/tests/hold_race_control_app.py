@@ -1,5 +1,5 @@
 """The control for the hold race test: the real app with holding replaced by a naive check-then-insert,
-and (forget_the_unique_key) held_seats rebuilt without its unique (screening, seat) key, as a version that
+and (tests.hold_race.forget_the_unique_key) held_seats rebuilt without its unique (screening, seat) key, as a version that
 forgot it would have it.
 
 It reads the taken seats in one transaction and inserts the hold in another; the race test must catch
@@ -34,27 +34,6 @@ def check_then_insert(user_id, screening_id, *, seats=None, quantity=None, categ
         sqlite.commit()
     return {"id": hold_id, "screening_id": screening_id, "seats": seats, "unit_prices": prices,
             "total_price": sum(prices.values()), "expires_at": expires_at, "renewals_left": 1, "state": "live"}
-
-
-def forget_the_unique_key(database) -> None:
-    """Rebuild held_seats without UNIQUE (screening_id, seat_label), as a version that forgot it would have
-    it. Called by the test on the live server's database file, once, before the race."""
-    import sqlite3
-
-    with sqlite3.connect(database, isolation_level=None) as connection:
-        connection.executescript("""
-            PRAGMA foreign_keys = OFF;
-            BEGIN IMMEDIATE;
-            CREATE TABLE held_seats_loose (id INTEGER PRIMARY KEY, hold_id INTEGER NOT NULL
-                REFERENCES seat_holds (id) ON DELETE CASCADE, screening_id INTEGER NOT NULL,
-                seat_label VARCHAR(16) NOT NULL, seat_no INTEGER NOT NULL, price INTEGER NOT NULL,
-                expires_at DATETIME NOT NULL);
-            INSERT INTO held_seats_loose SELECT id, hold_id, screening_id, seat_label, seat_no, price, expires_at
-                FROM held_seats;
-            DROP TABLE held_seats;
-            ALTER TABLE held_seats_loose RENAME TO held_seats;
-            COMMIT;
-        """)
 
 
 service.hold = check_then_insert

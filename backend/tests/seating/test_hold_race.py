@@ -47,11 +47,9 @@ def test_overlapping_holds_then_bookings_never_share_a_seat(live_server):
 
 
 def test_control_the_race_catches_check_then_insert(tmp_path, redis_server):
-    from tests.hold_race_control_app import forget_the_unique_key
-
     broken = LiveServer(tmp_path, redis_server["url"], app_module="tests.hold_race_control_app:app").start()
     try:
-        forget_the_unique_key(tmp_path / "ticketshow.sqlite3")
+        hold_race.forget_the_unique_key(tmp_path / "ticketshow.sqlite3")
         arena = race.prepare(broken.url, ADMIN_PASSWORD, clients=24, seats=20)
         caught = False
         for round_ in range(5):  # a race is a race: give the broken version a few chances to show itself
