@@ -29,16 +29,17 @@ run: setup
 restore: $(VENV)/.installed
 	$(BIN)/python scripts/restore.py $(if $(AT),--at "$(AT)")
 
-test: setup $(VENV)/.dev-installed
+test: setup $(VENV)/.dev-installed lint unit
 	bash scripts/ensure-debian-packages.sh $(TEST_DEBIAN_PACKAGES)
 	cd backend && ../$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Guard rails. `ruff check` (rules in pyproject.toml) and ESLint (frontend/eslint.config.js). The format
-# checks (`ruff format --check`, `prettier --check`) and import order join once the tree has had its one
-# formatting pass; then `test` depends on `lint` and `unit`.
+# Guard rails, run first by `make test`: ruff (lint and format; rules in pyproject.toml), ESLint
+# (frontend/eslint.config.js) and Prettier on the UI, then Vitest unit tests.
 lint: $(VENV)/.dev-installed frontend/node_modules/.installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	cd frontend && $(NODE) npm run --silent lint
+	cd frontend && $(NODE) npm run --silent format:check
 
 unit: frontend/node_modules/.installed
 	cd frontend && $(NODE) npm run --silent unit

@@ -2,6 +2,7 @@
 
 `make run` (ticketshow/processes.py) passes --workers and --threads from the settings (WEB_CONCURRENCY,
 WEB_THREADS); these are the defaults for a gunicorn started by hand."""
+
 import multiprocessing
 import os
 import shutil

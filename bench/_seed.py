@@ -1,4 +1,5 @@
 """Shared by the job benchmarks: an app on a fresh SQLite file in a temp dir, migrated like `make run` does."""
+
 from __future__ import annotations
 
 import sys
@@ -21,8 +22,11 @@ def bench_app(data_dir: Path | None = None):
     """The app on `data_dir` (default: a new temp dir), with its app context pushed."""
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="ticketshow-bench-"))
     # Redis is never reached by these benchmarks (no request, no enqueue); any URL does.
-    app = create_app(Settings.from_env(data_dir=data_dir, redis_url="redis://127.0.0.1:1/0", demo_data=False,
-                                       smtp_host="127.0.0.1", testing=True))
+    app = create_app(
+        Settings.from_env(
+            data_dir=data_dir, redis_url="redis://127.0.0.1:1/0", demo_data=False, smtp_host="127.0.0.1", testing=True
+        )
+    )
     context = app.app_context()
     context.push()
     upgrade()

@@ -8,6 +8,7 @@ Starts a private Redis and server, signs up the clients, then in one run measure
 screenings until all are houseful. Prints confirmed bookings per second, p50/p99 latency, oversold
 seats and wrongly refused requests (checked as in the race test), and the ratio to the ceiling.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts")]
 
 from redis_server import redis_server_binary  # noqa: E402
+
 from tests import race  # noqa: E402
 from ticketshow.processes import LocalServer, free_port  # noqa: E402
 
@@ -77,8 +79,12 @@ def run_health(port: int, clients: int, seconds: float) -> dict:
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    return {"requests": len(latencies), "rps": len(latencies) / elapsed,
-            "p50_ms": 1000 * statistics.median(latencies), "p99_ms": 1000 * percentile(latencies, 0.99)}
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * percentile(latencies, 0.99),
+    }
 
 
 def run_bookings(arena: race.Arena, port: int, seed: int) -> tuple[list[race.Outcome], float]:
@@ -122,17 +128,33 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="booking-race-"))
     redis_port = free_port()
-    redis_process = subprocess.Popen([redis_server_binary(), "--port", str(redis_port), "--bind", "127.0.0.1",
-                                      "--save", "", "--appendonly", "no", "--dir", str(workdir)],
-                                     stdout=subprocess.DEVNULL)
+    redis_process = subprocess.Popen(
+        [
+            redis_server_binary(),
+            "--port",
+            str(redis_port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     server = None
     try:
         time.sleep(0.3)
         server = LocalServer(workdir, f"redis://127.0.0.1:{redis_port}/0", admin_password=ADMIN_PASSWORD).start()
-        print(f"server: gunicorn (backend/gunicorn.conf.py) on port {server.port}; preparing {args.clients} clients…",
-              flush=True)
-        arena = race.prepare(server.url, ADMIN_PASSWORD, clients=args.clients, seats=args.seats,
-                             screenings=args.screenings)
+        print(
+            f"server: gunicorn (backend/gunicorn.conf.py) on port {server.port}; preparing {args.clients} clients…",
+            flush=True,
+        )
+        arena = race.prepare(
+            server.url, ADMIN_PASSWORD, clients=args.clients, seats=args.seats, screenings=args.screenings
+        )
         health = run_health(server.port, args.clients, args.health_seconds)
         outcomes, elapsed = run_bookings(arena, server.port, args.seed)
         problems = race.violations(arena, outcomes, workdir / "ticketshow.sqlite3")
@@ -140,22 +162,31 @@ def main() -> int:
         booking_latencies = [o.seconds for o in outcomes]
         seats_sold = sum(o.asked for o in confirmed)
         booking_rps = len(confirmed) / elapsed
-        oversold = sum(max(0, sum(o.asked for o in confirmed if o.screening_id == sid) - args.seats)
-                       for sid in arena.screening_ids)
+        oversold = sum(
+            max(0, sum(o.asked for o in confirmed if o.screening_id == sid) - args.seats) for sid in arena.screening_ids
+        )
         print()
         print("| measure | requests | per second | p50 ms | p99 ms | ratio to health |")
         print("| --- | ---: | ---: | ---: | ---: | ---: |")
-        print(f"| GET /api/health (ceiling) | {health['requests']} | {health['rps']:.0f} | {health['p50_ms']:.1f} "
-              f"| {health['p99_ms']:.1f} | 1.00 |")
-        print(f"| POST /api/bookings (confirmed) | {len(outcomes)} | {booking_rps:.0f} | "
-              f"{1000 * statistics.median(booking_latencies):.1f} | {1000 * percentile(booking_latencies, 0.99):.1f} "
-              f"| {booking_rps / health['rps']:.2f} |")
+        print(
+            f"| GET /api/health (ceiling) | {health['requests']} | {health['rps']:.0f} | {health['p50_ms']:.1f} "
+            f"| {health['p99_ms']:.1f} | 1.00 |"
+        )
+        print(
+            f"| POST /api/bookings (confirmed) | {len(outcomes)} | {booking_rps:.0f} | "
+            f"{1000 * statistics.median(booking_latencies):.1f} | {1000 * percentile(booking_latencies, 0.99):.1f} "
+            f"| {booking_rps / health['rps']:.2f} |"
+        )
         print()
-        print(f"clients {args.clients}, screenings {args.screenings} x {args.seats} seats; "
-              f"{len(confirmed)} bookings confirmed ({seats_sold} seats) in {elapsed:.1f}s; "
-              f"{len(outcomes) - len(confirmed)} refused")
-        print(f"oversold seats: {oversold}; wrongly refused: {len(problems['wrongly_refused'])}; "
-              f"count mismatches: {len(problems['counts_disagree'])}; errors: {len(problems['errors'])}")
+        print(
+            f"clients {args.clients}, screenings {args.screenings} x {args.seats} seats; "
+            f"{len(confirmed)} bookings confirmed ({seats_sold} seats) in {elapsed:.1f}s; "
+            f"{len(outcomes) - len(confirmed)} refused"
+        )
+        print(
+            f"oversold seats: {oversold}; wrongly refused: {len(problems['wrongly_refused'])}; "
+            f"count mismatches: {len(problems['counts_disagree'])}; errors: {len(problems['errors'])}"
+        )
         for kind, items in problems.items():
             for item in items[:5]:
                 print(f"  {kind}: {item}")

@@ -14,6 +14,7 @@ figure because a shared machine's capacity wanders), measures
 Prints each round's ratios and their medians. Then checks that every seat of every house was sold exactly
 once: ticket rows per label, the seats in the answers, and seats_left == 0.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,6 +33,7 @@ sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts"), str(ROOT / "bench"
 
 from booking_race import Client, percentile, run_health  # noqa: E402
 from redis_server import redis_server_binary  # noqa: E402
+
 from tests import race  # noqa: E402
 from tests.conftest import ADMIN_PASSWORD, LiveServer, free_port  # noqa: E402
 
@@ -47,8 +49,9 @@ def run_hold_then_book(arena: race.Arena, port: int, screening_id: int, seed: in
         barrier.wait()
         while True:
             started = time.perf_counter()
-            status, body = client.request("POST", f"/api/screenings/{screening_id}/holds",
-                                          {"quantity": rng.randint(1, 4)})
+            status, body = client.request(
+                "POST", f"/api/screenings/{screening_id}/holds", {"quantity": rng.randint(1, 4)}
+            )
             if status != 201:
                 mine.append((status, 0, time.perf_counter() - started, []))
                 code = body.get("error", {}).get("code")
@@ -71,11 +74,17 @@ def run_hold_then_book(arena: race.Arena, port: int, screening_id: int, seed: in
     elapsed = time.perf_counter() - started
     booked = [r for r in results if r[1] == 201]
     cycle = [r[2] for r in booked]
-    return {"elapsed": elapsed, "bookings": len(booked), "attempts": len(results),
-            "bookings_per_s": len(booked) / elapsed, "requests_per_s": (len(results) + len(booked)) / elapsed,
-            "p50_ms": 1000 * statistics.median(cycle) if cycle else 0,
-            "p99_ms": 1000 * percentile(cycle, 0.99), "seats": [s for r in booked for s in r[3]],
-            "errors": [r for r in results if r[0] >= 500 or r[1] >= 500 or (r[0] == 201 and r[1] != 201)]}
+    return {
+        "elapsed": elapsed,
+        "bookings": len(booked),
+        "attempts": len(results),
+        "bookings_per_s": len(booked) / elapsed,
+        "requests_per_s": (len(results) + len(booked)) / elapsed,
+        "p50_ms": 1000 * statistics.median(cycle) if cycle else 0,
+        "p99_ms": 1000 * percentile(cycle, 0.99),
+        "seats": [s for r in booked for s in r[3]],
+        "errors": [r for r in results if r[0] >= 500 or r[1] >= 500 or (r[0] == 201 and r[1] != 201)],
+    }
 
 
 def run_seat_map(port: int, clients: int, screening_id: int, seconds: float, token: str | None) -> dict:
@@ -107,8 +116,13 @@ def run_seat_map(port: int, clients: int, screening_id: int, seconds: float, tok
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "bytes": sizes[0] if sizes else 0,
-            "p50_ms": 1000 * statistics.median(latencies), "p99_ms": 1000 * percentile(latencies, 0.99)}
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "bytes": sizes[0] if sizes else 0,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * percentile(latencies, 0.99),
+    }
 
 
 def main() -> int:
@@ -123,17 +137,33 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="hold-race-"))
     redis_port = free_port()
-    redis_process = subprocess.Popen([redis_server_binary(), "--port", str(redis_port), "--bind", "127.0.0.1",
-                                      "--save", "", "--appendonly", "no", "--dir", str(workdir)],
-                                     stdout=subprocess.DEVNULL)
+    redis_process = subprocess.Popen(
+        [
+            redis_server_binary(),
+            "--port",
+            str(redis_port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     server = None
     try:
         time.sleep(0.3)
         server = LiveServer(workdir, f"redis://127.0.0.1:{redis_port}/0").start()
-        print(f"server: gunicorn (backend/gunicorn.conf.py) on port {server.port}; preparing {args.clients} clients…",
-              flush=True)
-        arena = race.prepare(server.url, ADMIN_PASSWORD, clients=args.clients, seats=args.seats,
-                             screenings=args.rounds + 1)
+        print(
+            f"server: gunicorn (backend/gunicorn.conf.py) on port {server.port}; preparing {args.clients} clients…",
+            flush=True,
+        )
+        arena = race.prepare(
+            server.url, ADMIN_PASSWORD, clients=args.clients, seats=args.seats, screenings=args.rounds + 1
+        )
         houses, mapped = arena.screening_ids[:-1], arena.screening_ids[-1]
 
         # The map's screening: a third sold, some held, ten seats blocked, so every state is drawn.
@@ -162,36 +192,49 @@ def main() -> int:
         problems = []
         with sqlite3.connect(database) as connection:
             for house, sale in zip(houses, sales, strict=True):
-                twice = connection.execute("SELECT count(*) FROM (SELECT seat_label FROM tickets WHERE screening_id = ? "
-                                           "GROUP BY seat_label HAVING count(*) > 1)", (house,)).fetchone()[0]
+                twice = connection.execute(
+                    "SELECT count(*) FROM (SELECT seat_label FROM tickets WHERE screening_id = ? "
+                    "GROUP BY seat_label HAVING count(*) > 1)",
+                    (house,),
+                ).fetchone()[0]
                 sold = connection.execute("SELECT count(*) FROM tickets WHERE screening_id = ?", (house,)).fetchone()[0]
                 left = Client(server.port).request("GET", f"/api/screenings/{house}")[1]["seats_left"]
                 answered_twice = len(sale["seats"]) - len(set(sale["seats"]))
                 problems.append((house, sold, twice, answered_twice, left, len(sale["errors"])))
 
         print()
-        print("| round | health/s around | hold + book: bookings/s (2 requests each) | p50 ms | p99 ms | ratio "
-              "| health/s around | seat map GET/s | p50 ms | p99 ms | ratio |")
+        print(
+            "| round | health/s around | hold + book: bookings/s (2 requests each) | p50 ms | p99 ms | ratio "
+            "| health/s around | seat map GET/s | p50 ms | p99 ms | ratio |"
+        )
         print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         sale_ratios, map_ratios = [], []
         for n, (around_sale, sale, around_map, seat_map) in enumerate(rows, start=1):
             sale_ratios.append(sale["bookings_per_s"] / around_sale)
             map_ratios.append(seat_map["rps"] / around_map)
-            print(f"| {n} | {around_sale:.0f} | {sale['bookings_per_s']:.0f} | {sale['p50_ms']:.0f} | "
-                  f"{sale['p99_ms']:.0f} | {sale_ratios[-1]:.2f} | {around_map:.0f} | {seat_map['rps']:.0f} | "
-                  f"{seat_map['p50_ms']:.0f} | {seat_map['p99_ms']:.0f} | {map_ratios[-1]:.2f} |")
+            print(
+                f"| {n} | {around_sale:.0f} | {sale['bookings_per_s']:.0f} | {sale['p50_ms']:.0f} | "
+                f"{sale['p99_ms']:.0f} | {sale_ratios[-1]:.2f} | {around_map:.0f} | {seat_map['rps']:.0f} | "
+                f"{seat_map['p50_ms']:.0f} | {seat_map['p99_ms']:.0f} | {map_ratios[-1]:.2f} |"
+            )
         print()
-        print(f"median ratio to health: hold + book **{statistics.median(sale_ratios):.2f}** (goal 0.3), "
-              f"seat map **{statistics.median(map_ratios):.2f}** (goal 0.5); seat map body "
-              f"{maps[0]['bytes']} bytes gzipped")
+        print(
+            f"median ratio to health: hold + book **{statistics.median(sale_ratios):.2f}** (goal 0.3), "
+            f"seat map **{statistics.median(map_ratios):.2f}** (goal 0.5); seat map body "
+            f"{maps[0]['bytes']} bytes gzipped"
+        )
         for n, sale in enumerate(sales, start=1):
-            print(f"house {n}: {sale['bookings']} bookings sold {len(sale['seats'])} seats in {sale['elapsed']:.1f}s "
-                  f"({sale['requests_per_s']:.0f} requests/s, {sale['attempts'] - sale['bookings']} holds refused "
-                  f"near the end)")
+            print(
+                f"house {n}: {sale['bookings']} bookings sold {len(sale['seats'])} seats in {sale['elapsed']:.1f}s "
+                f"({sale['requests_per_s']:.0f} requests/s, {sale['attempts'] - sale['bookings']} holds refused "
+                f"near the end)"
+            )
         ok = True
         for house, sold, twice, answered_twice, left, errors in problems:
-            print(f"screening {house}: ticket rows {sold}; seats sold twice (rows) {twice}, (answers) {answered_twice}; "
-                  f"seats_left at the end {left}; server errors {errors}")
+            print(
+                f"screening {house}: ticket rows {sold}; seats sold twice (rows) {twice}, (answers) {answered_twice}; "
+                f"seats_left at the end {left}; server errors {errors}"
+            )
             ok = ok and sold == args.seats and twice == 0 and answered_twice == 0 and left == 0 and errors == 0
         return 0 if ok else 1
     finally:

@@ -18,6 +18,7 @@
 4. Samples the summed RSS of each gunicorn master and its workers every 0.2 s during the whole load.
 5. Prints one Markdown table and how each target of the performance issue fares.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,8 @@ sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts")]
 import redis  # noqa: E402
 import requests  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
-
 from redis_server import redis_server_binary  # noqa: E402
+
 from ticketshow.processes import LocalServer, free_port  # noqa: E402
 from ticketshow.text import fold  # noqa: E402
 
@@ -52,30 +53,142 @@ IST = timezone(timedelta(hours=5, minutes=30))
 
 # ---- the catalogue ----------------------------------------------------------------------------------
 
-PLACES = ["Chennai", "Mumbai", "Delhi", "Bengaluru", "Kolkata", "Hyderabad", "Pune", "Kochi", "Jaipur",
-          "Coimbatore", "Madurai", "Lucknow", "Tokyo", "Osaka"]
-THEATRE_WORDS = ["Sathyam", "Regal", "Roxy", "Maratha Mandir", "Liberty", "Eros", "Odeon", "Plaza", "Casino",
-                 "Kasi", "Devi", "Woodlands", "Café Royale", "Élite", "राज मंदिर", "गैएटी", "சாந்தி", "காசி",
-                 "ஆல்பர்ட்", "東宝シネマズ", "新宿ピカデリー", "Prithvi", "Rangashankara", "Museum Theatre"]
+PLACES = [
+    "Chennai",
+    "Mumbai",
+    "Delhi",
+    "Bengaluru",
+    "Kolkata",
+    "Hyderabad",
+    "Pune",
+    "Kochi",
+    "Jaipur",
+    "Coimbatore",
+    "Madurai",
+    "Lucknow",
+    "Tokyo",
+    "Osaka",
+]
+THEATRE_WORDS = [
+    "Sathyam",
+    "Regal",
+    "Roxy",
+    "Maratha Mandir",
+    "Liberty",
+    "Eros",
+    "Odeon",
+    "Plaza",
+    "Casino",
+    "Kasi",
+    "Devi",
+    "Woodlands",
+    "Café Royale",
+    "Élite",
+    "राज मंदिर",
+    "गैएटी",
+    "சாந்தி",
+    "காசி",
+    "ஆல்பர்ட்",
+    "東宝シネマズ",
+    "新宿ピカデリー",
+    "Prithvi",
+    "Rangashankara",
+    "Museum Theatre",
+]
 SCRIPTS = {
-    "English": (["The", "A", "Last", "Silent", "Midnight", "Golden", "Broken", "Little", "Crimson", "Café",
-                 "Naïve", "Wild", "Hidden", "Secret", "Lost", "Electric"],
-                ["River", "Love", "Night", "King", "Garden", "Road", "Storm", "Letters", "City", "Dream",
-                 "Monsoon", "Festival", "Train", "Circus", "Island", "Mirror"]),
-    "Hindi": (["रात", "प्यार", "सपनों", "दिल", "सूरज", "बारिश", "चाँद", "शहर", "मेरा", "नया"],
-              ["का राजा", "की रानी", "की कहानी", "का सफ़र", "के गीत", "की दुनिया", "का मेला", "की बात"]),
-    "Tamil": (["காதல்", "இரவு", "மழை", "நிலா", "கனவு", "வீரம்", "தங்க", "கடல்"],
-              ["கோட்டை", "பாடல்", "ராஜா", "பயணம்", "தேசம்", "வீடு", "கதை", "மனிதன்"]),
-    "Japanese": (["夜の", "東京の", "夏の", "秘密の", "青い", "最後の", "小さな", "風の"],
-                 ["川", "物語", "庭", "歌", "約束", "王国", "花火", "電車"]),
+    "English": (
+        [
+            "The",
+            "A",
+            "Last",
+            "Silent",
+            "Midnight",
+            "Golden",
+            "Broken",
+            "Little",
+            "Crimson",
+            "Café",
+            "Naïve",
+            "Wild",
+            "Hidden",
+            "Secret",
+            "Lost",
+            "Electric",
+        ],
+        [
+            "River",
+            "Love",
+            "Night",
+            "King",
+            "Garden",
+            "Road",
+            "Storm",
+            "Letters",
+            "City",
+            "Dream",
+            "Monsoon",
+            "Festival",
+            "Train",
+            "Circus",
+            "Island",
+            "Mirror",
+        ],
+    ),
+    "Hindi": (
+        ["रात", "प्यार", "सपनों", "दिल", "सूरज", "बारिश", "चाँद", "शहर", "मेरा", "नया"],
+        ["का राजा", "की रानी", "की कहानी", "का सफ़र", "के गीत", "की दुनिया", "का मेला", "की बात"],
+    ),
+    "Tamil": (
+        ["காதல்", "இரவு", "மழை", "நிலா", "கனவு", "வீரம்", "தங்க", "கடல்"],
+        ["கோட்டை", "பாடல்", "ராஜா", "பயணம்", "தேசம்", "வீடு", "கதை", "மனிதன்"],
+    ),
+    "Japanese": (
+        ["夜の", "東京の", "夏の", "秘密の", "青い", "最後の", "小さな", "風の"],
+        ["川", "物語", "庭", "歌", "約束", "王国", "花火", "電車"],
+    ),
 }
-TAGS = ["drama", "comedy", "thriller", "romance", "action", "family", "musical", "classic", "kids", "horror",
-        "documentary", "sci-fi", "dance", "stand-up"]
+TAGS = [
+    "drama",
+    "comedy",
+    "thriller",
+    "romance",
+    "action",
+    "family",
+    "musical",
+    "classic",
+    "kids",
+    "horror",
+    "documentary",
+    "sci-fi",
+    "dance",
+    "stand-up",
+]
 # Search terms users type: words of the names above in each script, partial words, accents left off.
-SEARCH_TERMS = ["love", "river", "night", "king", "cafe", "naive", "storm", "city", "monsoon", "lost",
-                "रात", "प्यार", "राजा", "कहानी", "காதல்", "மழை", "கோட்டை", "ராஜா", "夜", "東京", "物語", "花火"]
-SEARCH_TAGS = ["drama", "comedy", "thriller", "romance", "action", "family", "musical", "classic", "kids",
-               "horror"]
+SEARCH_TERMS = [
+    "love",
+    "river",
+    "night",
+    "king",
+    "cafe",
+    "naive",
+    "storm",
+    "city",
+    "monsoon",
+    "lost",
+    "रात",
+    "प्यार",
+    "राजा",
+    "कहानी",
+    "காதல்",
+    "மழை",
+    "கோட்டை",
+    "ராஜா",
+    "夜",
+    "東京",
+    "物語",
+    "花火",
+]
+SEARCH_TAGS = ["drama", "comedy", "thriller", "romance", "action", "family", "musical", "classic", "kids", "horror"]
 
 
 def _ts(moment: datetime) -> str:
@@ -83,8 +196,9 @@ def _ts(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def seed(database: Path, *, theatres: int, shows: int, screenings: int, tickets: int, users: int,
-         rng: random.Random) -> dict:
+def seed(
+    database: Path, *, theatres: int, shows: int, screenings: int, tickets: int, users: int, rng: random.Random
+) -> dict:
     """Bulk-insert the catalogue in one transaction, with the rows the services would have written."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     started = time.perf_counter()
@@ -102,12 +216,29 @@ def seed(database: Path, *, theatres: int, shows: int, screenings: int, tickets:
         capacity = rng.choice([120, 150, 200, 250, 300, 400, 600])
         created = now - timedelta(days=400 - tid % 300)
         capacities[tid] = capacity
-        theatre_rows.append((tid, name, fold(name), place, fold(place), f"{tid} Main Road, {place}",
-                             f"Since {1950 + tid % 70}", f"{name} in {place}: {capacity} seats.", capacity,
-                             None, _ts(created), _ts(created), None))
-    connection.executemany("INSERT INTO theatres (id, name, name_folded, place, place_folded, address, caption, "
-                           "description, capacity, image_path, created_at, updated_at, removed_at) "
-                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", theatre_rows)
+        theatre_rows.append(
+            (
+                tid,
+                name,
+                fold(name),
+                place,
+                fold(place),
+                f"{tid} Main Road, {place}",
+                f"Since {1950 + tid % 70}",
+                f"{name} in {place}: {capacity} seats.",
+                capacity,
+                None,
+                _ts(created),
+                _ts(created),
+                None,
+            )
+        )
+    connection.executemany(
+        "INSERT INTO theatres (id, name, name_folded, place, place_folded, address, caption, "
+        "description, capacity, image_path, created_at, updated_at, removed_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        theatre_rows,
+    )
 
     show_rows, tag_rows, prices = [], [], {}
     languages = list(SCRIPTS)
@@ -120,14 +251,31 @@ def seed(database: Path, *, theatres: int, shows: int, screenings: int, tickets:
         price = rng.choice([120, 150, 180, 200, 250, 300, 350, 450]) * 100  # integer paise
         prices[sid] = price
         created = now - timedelta(days=rng.uniform(0, 365))
-        show_rows.append((sid, name, fold(name), f"A {language} production", f"{name}: " + "A story told well. " * 8,
-                          round(rng.uniform(1, 5), 1), price, rng.choice([90, 120, 150, 180]), language, None,
-                          _ts(created), _ts(created), None))
+        show_rows.append(
+            (
+                sid,
+                name,
+                fold(name),
+                f"A {language} production",
+                f"{name}: " + "A story told well. " * 8,
+                round(rng.uniform(1, 5), 1),
+                price,
+                rng.choice([90, 120, 150, 180]),
+                language,
+                None,
+                _ts(created),
+                _ts(created),
+                None,
+            )
+        )
         for position, tag in enumerate(rng.sample(TAGS, rng.randint(1, 3))):
             tag_rows.append((sid, tag, position))
-    connection.executemany("INSERT INTO shows (id, name, name_folded, caption, description, rating, ticket_price, "
-                           "duration_minutes, language, image_path, created_at, updated_at, removed_at) "
-                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", show_rows)
+    connection.executemany(
+        "INSERT INTO shows (id, name, name_folded, caption, description, rating, ticket_price, "
+        "duration_minutes, language, image_path, created_at, updated_at, removed_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        show_rows,
+    )
     connection.executemany("INSERT INTO show_tags (show_id, tag, position) VALUES (?,?,?)", tag_rows)
 
     # Screenings at local (IST) showtimes over the past and the next two months, sorted by time.
@@ -144,23 +292,53 @@ def seed(database: Path, *, theatres: int, shows: int, screenings: int, tickets:
         show_id, theatre_id = rng.randint(1, shows), rng.randint(1, theatres)
         price = prices[show_id] + rng.choice([0, 0, 0, 2000, 5000])
         seats = capacities[theatre_id]
-        screening_rows.append((scid, show_id, theatre_id, _ts(start), price, price, seats,
-                               _ts(min(start, now) - timedelta(days=rng.randint(1, 30))), None))
+        screening_rows.append(
+            (
+                scid,
+                show_id,
+                theatre_id,
+                _ts(start),
+                price,
+                price,
+                seats,
+                _ts(min(start, now) - timedelta(days=rng.randint(1, 30))),
+                None,
+            )
+        )
         meta.append((scid, show_id, start, price, seats))
-    connection.executemany("INSERT INTO screenings (id, show_id, theatre_id, starts_at, price, base_price, "
-                           "seats_total, created_at, removed_at) VALUES (?,?,?,?,?,?,?,?,?)", screening_rows)
+    connection.executemany(
+        "INSERT INTO screenings (id, show_id, theatre_id, starts_at, price, base_price, "
+        "seats_total, created_at, removed_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        screening_rows,
+    )
 
     password_hash = PasswordHasher().hash(PASSWORD)  # one hash for all: hashing 5,000 would time the seeding
     user_ids = list(range(first_user, first_user + users))
     connection.executemany(
         "INSERT INTO users (id, username, username_key, email, password_hash, role, created_at, last_seen_at, "
         "report_format, reminders, preferred_place) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        [(uid, f"viewer{uid}", fold(f"viewer{uid}"), f"viewer{uid}@example.com", password_hash, "user",
-          _ts(now - timedelta(days=500)), None, "html", 1, None) for uid in user_ids])
+        [
+            (
+                uid,
+                f"viewer{uid}",
+                fold(f"viewer{uid}"),
+                f"viewer{uid}@example.com",
+                password_hash,
+                "user",
+                _ts(now - timedelta(days=500)),
+                None,
+                "html",
+                1,
+                None,
+            )
+            for uid in user_ids
+        ],
+    )
 
     # Seats sold: past screenings fuller than future ones; exactly `tickets` in all, never above capacity.
-    wanted = [seats * (rng.betavariate(2, 8) if start <= now else rng.betavariate(1, 30))
-              for _, _, start, _, seats in meta]
+    wanted = [
+        seats * (rng.betavariate(2, 8) if start <= now else rng.betavariate(1, 30)) for _, _, start, _, seats in meta
+    ]
     scale = tickets / sum(wanted)
     sold = [min(seats, int(w * scale)) for w, (_, _, _, _, seats) in zip(wanted, meta, strict=True)]
     while sum(sold) < tickets:
@@ -176,41 +354,56 @@ def seed(database: Path, *, theatres: int, shows: int, screenings: int, tickets:
             booking_id += 1
             user_id = rng.choice(user_ids)
             made = min(start, now) - timedelta(minutes=rng.randint(60, 30 * 24 * 60))
-            booking_rows.append((booking_id, user_id, scid, quantity, price, price * quantity, "confirmed", None,
-                                 _ts(made), None, None))
+            booking_rows.append(
+                (booking_id, user_id, scid, quantity, price, price * quantity, "confirmed", None, _ts(made), None, None)
+            )
             for _ in range(quantity):
                 seat += 1
                 ticket_id += 1
                 ticket_rows.append((ticket_id, booking_id, scid, seat))
             if start < now and rng.random() < 0.1:
                 rated.add((user_id, show_id, start))
-    connection.executemany("INSERT INTO bookings (id, user_id, screening_id, quantity, unit_price, total_price, "
-                           "status, idempotency_key, created_at, cancelled_at, cancel_reason) "
-                           "VALUES (?,?,?,?,?,?,?,?,?,?,?)", booking_rows)
-    connection.executemany("INSERT INTO tickets (id, booking_id, screening_id, seat_no) VALUES (?,?,?,?)",
-                           ticket_rows)
+    connection.executemany(
+        "INSERT INTO bookings (id, user_id, screening_id, quantity, unit_price, total_price, "
+        "status, idempotency_key, created_at, cancelled_at, cancel_reason) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        booking_rows,
+    )
+    connection.executemany("INSERT INTO tickets (id, booking_id, screening_id, seat_no) VALUES (?,?,?,?)", ticket_rows)
     ratings, seen = [], set()
     for user_id, show_id, start in rated:
         if (user_id, show_id) not in seen:
             seen.add((user_id, show_id))
             moment = _ts(start + timedelta(hours=3))
             ratings.append((user_id, show_id, rng.randint(1, 5), moment, moment))
-    connection.executemany("INSERT INTO ratings (user_id, show_id, score, created_at, updated_at) "
-                           "VALUES (?,?,?,?,?)", ratings)
+    connection.executemany(
+        "INSERT INTO ratings (user_id, show_id, score, created_at, updated_at) VALUES (?,?,?,?,?)", ratings
+    )
     connection.execute("COMMIT")
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # Booking targets: future screenings (from tomorrow on) with plenty of seats left.
     tomorrow = _ts(now + timedelta(days=1))
-    bookable = [row[0] for row in connection.execute(
-        "SELECT s.id FROM screenings s LEFT JOIN tickets t ON t.screening_id = s.id WHERE s.starts_at > ? "
-        "GROUP BY s.id HAVING s.seats_total - COUNT(t.id) >= 100 ORDER BY s.id", (tomorrow,))]
-    counts = {table: connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-              for table in ("theatres", "shows", "show_tags", "screenings", "users", "bookings", "tickets",
-                            "ratings")}
+    bookable = [
+        row[0]
+        for row in connection.execute(
+            "SELECT s.id FROM screenings s LEFT JOIN tickets t ON t.screening_id = s.id WHERE s.starts_at > ? "
+            "GROUP BY s.id HAVING s.seats_total - COUNT(t.id) >= 100 ORDER BY s.id",
+            (tomorrow,),
+        )
+    ]
+    counts = {
+        table: connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        for table in ("theatres", "shows", "show_tags", "screenings", "users", "bookings", "tickets", "ratings")
+    }
     connection.close()
-    return {"seconds": time.perf_counter() - started, "counts": counts, "user_ids": user_ids,
-            "bookable": bookable, "booking_id_before": booking_id}
+    return {
+        "seconds": time.perf_counter() - started,
+        "counts": counts,
+        "user_ids": user_ids,
+        "bookable": bookable,
+        "booking_id_before": booking_id,
+    }
 
 
 # ---- wrk and its Lua scripts -----------------------------------------------------------------------
@@ -289,8 +482,21 @@ def write_scripts(workdir: Path, paths: dict[str, list[str]], tokens: list[str],
 
 
 def run_wrk(url: str, script: Path, *, seconds: float, threads: int, connections: int, log: Path) -> dict:
-    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s", "--latency",
-               "--timeout", "10s", "-s", str(script), url]
+    command = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds:g}s",
+        "--latency",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        url,
+    ]
     finished = subprocess.run(command, capture_output=True, text=True, check=True)
     with open(log, "a") as out:
         out.write("$ " + " ".join(command) + "\n" + finished.stdout + finished.stderr + "\n")
@@ -301,6 +507,7 @@ def run_wrk(url: str, script: Path, *, seconds: float, threads: int, connections
 
 
 # ---- memory ----------------------------------------------------------------------------------------
+
 
 def _tree(root: int) -> list[int]:
     """The process and its children (gunicorn's master and workers), read from /proc."""
@@ -350,8 +557,11 @@ class MemorySampler(threading.Thread):
     def sample(pid: int) -> dict:
         pids = _tree(pid)
         each = [_memory_kb(p) for p in pids]  # the master first, then its workers
-        return {"rss_mb": sum(r for r, _ in each) / 1024, "pss_mb": sum(p for _, p in each) / 1024,
-                "each_mb": [r / 1024 for r, _ in each]}
+        return {
+            "rss_mb": sum(r for r, _ in each) / 1024,
+            "pss_mb": sum(p for _, p in each) / 1024,
+            "each_mb": [r / 1024 for r, _ in each],
+        }
 
     def run(self):
         while not self.stopping.is_set():
@@ -369,10 +579,25 @@ class MemorySampler(threading.Thread):
 
 # ---- the run ---------------------------------------------------------------------------------------
 
+
 def start_redis(workdir: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    process = subprocess.Popen([redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no", "--dir", str(workdir)], stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            redis_server_binary(),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     url = f"redis://127.0.0.1:{port}"
     client, deadline = redis.Redis.from_url(url), time.time() + 10
     while True:
@@ -403,8 +628,9 @@ def warm(base_url: str, paths: list[str], expect_hit: bool = True) -> None:
 
 def login_tokens(base_url: str, user_ids: list[int], count: int) -> list[str]:
     def login(uid):
-        response = requests.post(f"{base_url}/api/auth/login",
-                                 json={"username": f"viewer{uid}", "password": PASSWORD}, timeout=60)
+        response = requests.post(
+            f"{base_url}/api/auth/login", json={"username": f"viewer{uid}", "password": PASSWORD}, timeout=60
+        )
         response.raise_for_status()
         return response.json()["access_token"]
 
@@ -418,17 +644,26 @@ def check_bookings(database: Path, booking_id_before: int) -> dict:
         oversold = connection.execute(
             "SELECT COALESCE(SUM(sold - seats_total), 0), COUNT(*) FROM (SELECT s.seats_total, COUNT(*) AS sold "
             "FROM tickets t JOIN screenings s ON s.id = t.screening_id GROUP BY t.screening_id) "
-            "WHERE sold > seats_total").fetchone()
+            "WHERE sold > seats_total"
+        ).fetchone()
         new_bookings, new_seats = connection.execute(
             "SELECT COUNT(*), COALESCE(SUM(quantity), 0) FROM bookings WHERE id > ? AND status = 'confirmed'",
-            (booking_id_before,)).fetchone()
+            (booking_id_before,),
+        ).fetchone()
         mismatched = connection.execute(
             "SELECT COUNT(*) FROM bookings b WHERE b.id > ? AND b.status = 'confirmed' AND b.quantity != "
-            "(SELECT COUNT(*) FROM tickets t WHERE t.booking_id = b.id)", (booking_id_before,)).fetchone()[0]
+            "(SELECT COUNT(*) FROM tickets t WHERE t.booking_id = b.id)",
+            (booking_id_before,),
+        ).fetchone()[0]
     finally:
         connection.close()
-    return {"oversold_seats": oversold[0], "oversold_screenings": oversold[1], "new_bookings": new_bookings,
-            "new_seats": new_seats, "quantity_mismatches": mismatched}
+    return {
+        "oversold_seats": oversold[0],
+        "oversold_screenings": oversold[1],
+        "new_bookings": new_bookings,
+        "new_seats": new_seats,
+        "quantity_mismatches": mismatched,
+    }
 
 
 def timeframe_paths(days: range, window_days: int) -> list[str]:
@@ -473,20 +708,38 @@ def main() -> int:
         uncached.log = data_dir / "gunicorn-uncached.log"
 
         print(f"[bench] data dir {data_dir}; migrating with `flask --app ticketshow prepare`…", flush=True)
-        prepared = subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "ticketshow", "prepare"],
-                                  cwd=ROOT / "backend", env=cached.env, capture_output=True, text=True)
+        prepared = subprocess.run(
+            [str(Path(sys.executable).parent / "flask"), "--app", "ticketshow", "prepare"],
+            cwd=ROOT / "backend",
+            env=cached.env,
+            capture_output=True,
+            text=True,
+        )
         if prepared.returncode:
             raise SystemExit(f"`flask prepare` failed:\n{prepared.stdout}{prepared.stderr}")
-        seeded = seed(database, theatres=args.theatres, shows=args.shows, screenings=args.screenings,
-                      tickets=args.tickets, users=args.users, rng=random.Random(args.seed))
-        print(f"[bench] seeded in {seeded['seconds']:.1f} s: "
-              + ", ".join(f"{n:,} {t}" for t, n in seeded["counts"].items())
-              + f" ({database.stat().st_size / 2**20:.0f} MB)", flush=True)
+        seeded = seed(
+            database,
+            theatres=args.theatres,
+            shows=args.shows,
+            screenings=args.screenings,
+            tickets=args.tickets,
+            users=args.users,
+            rng=random.Random(args.seed),
+        )
+        print(
+            f"[bench] seeded in {seeded['seconds']:.1f} s: "
+            + ", ".join(f"{n:,} {t}" for t, n in seeded["counts"].items())
+            + f" ({database.stat().st_size / 2**20:.0f} MB)",
+            flush=True,
+        )
 
         for server in (cached, uncached):
             servers.append(server.start())
-        print(f"[bench] gunicorn (backend/gunicorn.conf.py) cached on :{cached.port}, "
-              f"CACHE_TTL_SECONDS=0 on :{uncached.port}; redis-server on {redis_url}", flush=True)
+        print(
+            f"[bench] gunicorn (backend/gunicorn.conf.py) cached on :{cached.port}, "
+            f"CACHE_TTL_SECONDS=0 on :{uncached.port}; redis-server on {redis_url}",
+            flush=True,
+        )
 
         rng = random.Random(args.seed)
         search = [f"/api/shows?q={quote(term, safe='')}&tag={tag}" for term in SEARCH_TERMS for tag in SEARCH_TAGS]
@@ -494,10 +747,14 @@ def main() -> int:
         theatre_pages = [f"/api/theatres/{tid}" for tid in range(1, args.theatres + 1)]
         tokens = login_tokens(cached.url, seeded["user_ids"], args.tokens)
         bookable = rng.sample(seeded["bookable"], min(1000, len(seeded["bookable"])))
-        scripts = write_scripts(workdir, {"search": search, "windows": windows, "theatres": theatre_pages},
-                                tokens, bookable)
-        print(f"[bench] {len(tokens)} users logged in; booking over {len(bookable)} future screenings; "
-              f"warming the cache ({1 + len(search) + len(windows) + len(theatre_pages)} paths)…", flush=True)
+        scripts = write_scripts(
+            workdir, {"search": search, "windows": windows, "theatres": theatre_pages}, tokens, bookable
+        )
+        print(
+            f"[bench] {len(tokens)} users logged in; booking over {len(bookable)} future screenings; "
+            f"warming the cache ({1 + len(search) + len(windows) + len(theatre_pages)} paths)…",
+            flush=True,
+        )
         for paths in (["/api/shows"], search, windows, theatre_pages):
             warm(cached.url, paths)
         warm(uncached.url, ["/api/shows", *search[:20], *windows[:3], *theatre_pages[:20]], expect_hit=False)
@@ -512,8 +769,13 @@ def main() -> int:
             ("shows_hit", "GET /api/shows, cached", cached.url + "/api/shows", "static", {}),
             ("shows_miss", "GET /api/shows, cache off", uncached.url + "/api/shows", "static", {}),
             ("search_miss", "search q+tag, cache off", uncached.url, "search", {}),
-            ("search_miss_1", "search q+tag, cache off, 1 connection", uncached.url, "search",
-             {"threads": 1, "connections": 1}),
+            (
+                "search_miss_1",
+                "search q+tag, cache off, 1 connection",
+                uncached.url,
+                "search",
+                {"threads": 1, "connections": 1},
+            ),
             ("search_hit", "search q+tag, cached", cached.url, "search", {}),
             ("windows_hit", "GET /api/screenings 2-day window, cached", cached.url, "windows", {}),
             ("windows_miss", "GET /api/screenings 2-day window, cache off", uncached.url, "windows", {}),
@@ -548,40 +810,64 @@ def print_report(args, results: dict, booking_check: dict, sampler: MemorySample
     booking["rps_all"] = booking["rps"]
     booking["rps"] = booking["n201"] / (booking["duration_us"] / 1e6)
     print()
-    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; wrk {args.threads} threads, {args.connections} "
-          f"connections, {args.duration:g} s per scenario; ratio = requests/s ÷ mean of the two health runs "
-          f"({ceiling:.0f}/s); machine load average {loads[0]:.1f} before, {loads[1]:.1f} after")
+    print(
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; wrk {args.threads} threads, {args.connections} "
+        f"connections, {args.duration:g} s per scenario; ratio = requests/s ÷ mean of the two health runs "
+        f"({ceiling:.0f}/s); machine load average {loads[0]:.1f} before, {loads[1]:.1f} after"
+    )
     print()
     print("| scenario | requests/s | p50 ms | p99 ms | ratio to health | non-2xx |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for result in results.values():
         non_2xx = result["n409"] + result["nother"] if result is booking else result["status_errors"]
         errors = f" (+{result['socket_errors']} socket errors)" if result["socket_errors"] else ""
-        print(f"| {result['label']} | {result['rps']:.0f} | {result['p50_us'] / 1000:.1f} | "
-              f"{result['p99_us'] / 1000:.1f} | {result['rps'] / ceiling:.2f} | {non_2xx}{errors} |")
+        print(
+            f"| {result['label']} | {result['rps']:.0f} | {result['p50_us'] / 1000:.1f} | "
+            f"{result['p99_us'] / 1000:.1f} | {result['rps'] / ceiling:.2f} | {non_2xx}{errors} |"
+        )
     print()
-    print(f"booking: {booking['n201']} answered 201, {booking['n409']} 409, {booking['nother']} other "
-          f"({booking['rps_all']:.0f} requests/s); in the database {booking_check['new_bookings']} new bookings, "
-          f"{booking_check['new_seats']} seats; oversold seats: {booking_check['oversold_seats']} "
-          f"(over {booking_check['oversold_screenings']} screenings); bookings whose quantity differs from their "
-          f"tickets: {booking_check['quantity_mismatches']}")
+    print(
+        f"booking: {booking['n201']} answered 201, {booking['n409']} 409, {booking['nother']} other "
+        f"({booking['rps_all']:.0f} requests/s); in the database {booking_check['new_bookings']} new bookings, "
+        f"{booking_check['new_seats']} seats; oversold seats: {booking_check['oversold_seats']} "
+        f"(over {booking_check['oversold_screenings']} screenings); bookings whose quantity differs from their "
+        f"tickets: {booking_check['quantity_mismatches']}"
+    )
     for name, peak in sampler.peak.items():
         idle, each = sampler.idle[name], peak["each_mb"]
-        print(f"memory, server with cache {'on' if name == 'cached' else 'off'}: peak summed RSS "
-              f"{peak['rss_mb']:.0f} MB (master {each[0]:.0f} + workers {' + '.join(f'{m:.0f}' for m in each[1:])}; "
-              f"PSS {peak['pss_mb']:.0f} MB); idle before the load {idle['rss_mb']:.0f} MB; "
-              f"{sampler.samples} samples, every 0.2 s")
+        print(
+            f"memory, server with cache {'on' if name == 'cached' else 'off'}: peak summed RSS "
+            f"{peak['rss_mb']:.0f} MB (master {each[0]:.0f} + workers {' + '.join(f'{m:.0f}' for m in each[1:])}; "
+            f"PSS {peak['pss_mb']:.0f} MB); idle before the load {idle['rss_mb']:.0f} MB; "
+            f"{sampler.samples} samples, every 0.2 s"
+        )
     print()
     print("Targets (performance issue):")
     shows_ratio = results["shows_hit"]["rps"] / ceiling
     _target("cached GET /api/shows ≥ 0.85 of health", shows_ratio, 0.85, higher=True, unit="")
-    _target(f"search cache miss p99 < 50 ms under load ({args.connections} connections, cache off)",
-            results["search_miss"]["p99_us"] / 1000, 50, higher=False, unit=" ms")
-    _target("search cache miss p99 < 50 ms unloaded (1 connection, cache off)",
-            results["search_miss_1"]["p99_us"] / 1000, 50, higher=False, unit=" ms")
+    _target(
+        f"search cache miss p99 < 50 ms under load ({args.connections} connections, cache off)",
+        results["search_miss"]["p99_us"] / 1000,
+        50,
+        higher=False,
+        unit=" ms",
+    )
+    _target(
+        "search cache miss p99 < 50 ms unloaded (1 connection, cache off)",
+        results["search_miss_1"]["p99_us"] / 1000,
+        50,
+        higher=False,
+        unit=" ms",
+    )
     _target("booking ≥ 0.5 of health", booking["rps"] / ceiling, 0.5, higher=True, unit="")
-    _target("zero oversold", booking_check["oversold_seats"] + booking_check["quantity_mismatches"], 0,
-            higher=False, unit=" seats", strict=False)
+    _target(
+        "zero oversold",
+        booking_check["oversold_seats"] + booking_check["quantity_mismatches"],
+        0,
+        higher=False,
+        unit=" seats",
+        strict=False,
+    )
     worst = max(peak["rss_mb"] for peak in sampler.peak.values())
     _target("web server memory < 300 MB (peak summed RSS, worse server)", worst, 300, higher=False, unit=" MB")
 

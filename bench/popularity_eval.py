@@ -15,6 +15,7 @@ occupancy (0..1) against the naive baseline: the screening's show's average fina
 overall average for a show with no finished screening yet). A stronger baseline that also never predicts
 below the seats already sold is shown too.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,8 @@ from datetime import timedelta
 from _seed import bench_app
 from synthetic_history import add_history_arguments
 
-from ticketshow.popularity import forecaster as model, synthetic  # noqa: E402
+from ticketshow.popularity import forecaster as model  # noqa: E402
+from ticketshow.popularity import synthetic
 from ticketshow.popularity.service import load_history  # noqa: E402
 
 TEST_DAYS = 30
@@ -45,34 +47,46 @@ def main() -> None:
         app.config["APP_TIMEZONE"] = str(generated.zone)
         written = synthetic.write_to_database(generated)
         history = load_history()
-        print(f"database: {data_dir / 'ticketshow.sqlite3'} ({written['bookings']} bookings, "
-              f"{written['tickets']} tickets)")
+        print(
+            f"database: {data_dir / 'ticketshow.sqlite3'} ({written['bookings']} bookings, "
+            f"{written['tickets']} tickets)"
+        )
     split_at = generated.end - timedelta(days=TEST_DAYS)
     prepared = time.perf_counter() - started
     result = model.evaluate(history, split_at, generated.end)
     seconds = time.perf_counter() - started - prepared
 
     forecaster = result["forecaster"]
-    print(f"history: {len(history.screenings)} screenings, {len(history.bookings)} bookings over {args.months} months "
-          f"(seed {args.seed}, {args.theatres} theatres, {args.shows} shows); prepared in {prepared:.1f} s")
+    print(
+        f"history: {len(history.screenings)} screenings, {len(history.bookings)} bookings over {args.months} months "
+        f"(seed {args.seed}, {args.theatres} theatres, {args.shows} shows); prepared in {prepared:.1f} s"
+    )
     print(f"model: {forecaster.description}; {forecaster.training_samples} training snapshots")
-    print(f"test: {result['screenings']} screenings of the last {TEST_DAYS} days, {result['samples']} snapshots; "
-          f"trained and scored in {seconds:.1f} s")
+    print(
+        f"test: {result['screenings']} screenings of the last {TEST_DAYS} days, {result['samples']} snapshots; "
+        f"trained and scored in {seconds:.1f} s"
+    )
     print()
-    print(f"{'lead time':>10} {'snapshots':>10} {'model MAE':>10} {'naive MAE':>10} {'improvement':>12} "
-          f"{'naive+sold MAE':>15}")
+    print(
+        f"{'lead time':>10} {'snapshots':>10} {'model MAE':>10} {'naive MAE':>10} {'improvement':>12} "
+        f"{'naive+sold MAE':>15}"
+    )
     for lead in result["per_lead"] + [{"lead": "all", **result}]:
         gain = 1 - lead["mae"] / lead["baseline_mae"]
-        print(f"{lead['lead']:>10} {lead['samples']:>10} {lead['mae']:>10.4f} {lead['baseline_mae']:>10.4f} "
-              f"{gain:>11.1%} {lead['floored_baseline_mae']:>15.4f}")
+        print(
+            f"{lead['lead']:>10} {lead['samples']:>10} {lead['mae']:>10.4f} {lead['baseline_mae']:>10.4f} "
+            f"{gain:>11.1%} {lead['floored_baseline_mae']:>15.4f}"
+        )
     print()
     print("main drivers (share of the average movement of a forecast):")
     for driver in forecaster.importances:
         print(f"  {driver['label']:<45} {driver['share']:.1%}")
     improvement = 1 - result["mae"] / result["baseline_mae"]
     print()
-    print(f"MAE {result['mae']:.4f} vs naive {result['baseline_mae']:.4f}: {improvement:.1%} better "
-          f"({'meets' if improvement >= 0.2 else 'MISSES'} the 20% target)")
+    print(
+        f"MAE {result['mae']:.4f} vs naive {result['baseline_mae']:.4f}: {improvement:.1%} better "
+        f"({'meets' if improvement >= 0.2 else 'MISSES'} the 20% target)"
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ temporary PROMETHEUS_MULTIPROC_DIR, as under gunicorn; `--access-log` writes the
 CPU (`time.process_time`, so the machine's other work mostly stays out). Used for docs/benchmarks.md,
 "Metrics and the request log — what they cost".
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,12 +36,16 @@ def main() -> int:
     os.environ["ACCESS_LOG"] = "-" if args.access_log else ""
 
     from redis_server import redis_server_binary
+
     from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, free_port, make_settings
 
     workdir = Path(tempfile.mkdtemp(prefix="overhead-"))
     port = free_port()
-    redis_process = subprocess.Popen([redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save",
-                                      "", "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    redis_process = subprocess.Popen(
+        [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         time.sleep(0.5)
         from ticketshow import create_app
@@ -50,25 +55,39 @@ def main() -> int:
             from flask_migrate import upgrade
 
             from ticketshow.auth import service as auth_service
+
             upgrade()
             auth_service.ensure_admin(workdir, "admin", ADMIN_PASSWORD)
         access = logging.getLogger("ticketshow.access")
         access.handlers[:] = [logging.FileHandler(os.devnull)] if args.access_log else []
         access.disabled = not args.access_log  # Alembic's fileConfig disabled it; the server never migrates
         client = app.test_client()
-        admin = {"Authorization": "Bearer " + client.post("/api/auth/login", json={
-            "username": "admin", "password": ADMIN_PASSWORD}).get_json()["access_token"]}
-        theatre = client.post("/api/theatres", json={"name": "Bench", "place": "Pune", "capacity": 1000},
-                              headers=admin).get_json()
-        show = client.post("/api/shows", json={"name": "Bench", "rating": 4, "tags": ["x"], "ticket_price": 100},
-                           headers=admin).get_json()
-        screening = client.post("/api/screenings", json={"show_id": show["id"], "theatre_id": theatre["id"],
-                                                         "starts_at": "2099-01-01T18:00:00+05:30"},
-                                headers=admin).get_json()
-        client.post("/api/auth/signup", json={"username": "bencher", "email": "b@example.com",
-                                              "password": USER_PASSWORD})
-        user = {"Authorization": "Bearer " + client.post("/api/auth/login", json={
-            "username": "bencher", "password": USER_PASSWORD}).get_json()["access_token"]}
+        admin = {
+            "Authorization": "Bearer "
+            + client.post("/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}).get_json()[
+                "access_token"
+            ]
+        }
+        theatre = client.post(
+            "/api/theatres", json={"name": "Bench", "place": "Pune", "capacity": 1000}, headers=admin
+        ).get_json()
+        show = client.post(
+            "/api/shows", json={"name": "Bench", "rating": 4, "tags": ["x"], "ticket_price": 100}, headers=admin
+        ).get_json()
+        screening = client.post(
+            "/api/screenings",
+            json={"show_id": show["id"], "theatre_id": theatre["id"], "starts_at": "2099-01-01T18:00:00+05:30"},
+            headers=admin,
+        ).get_json()
+        client.post(
+            "/api/auth/signup", json={"username": "bencher", "email": "b@example.com", "password": USER_PASSWORD}
+        )
+        user = {
+            "Authorization": "Bearer "
+            + client.post("/api/auth/login", json={"username": "bencher", "password": USER_PASSWORD}).get_json()[
+                "access_token"
+            ]
+        }
 
         def cost(count: int, call) -> float:
             for _ in range(50):
@@ -81,10 +100,18 @@ def main() -> int:
         best = {"health": [], "booking": []}
         for _ in range(args.rounds):
             best["health"].append(cost(2000, lambda: client.get("/api/health")))
-            best["booking"].append(cost(250, lambda: client.post(
-                "/api/bookings", json={"screening_id": screening["id"], "quantity": 1}, headers=user)))
-        print(f"{root}: access log {'on' if args.access_log else 'off'}: health {min(best['health']):.3f} ms, "
-              f"booking {min(best['booking']):.3f} ms of CPU per request (best of {args.rounds})")
+            best["booking"].append(
+                cost(
+                    250,
+                    lambda: client.post(
+                        "/api/bookings", json={"screening_id": screening["id"], "quantity": 1}, headers=user
+                    ),
+                )
+            )
+        print(
+            f"{root}: access log {'on' if args.access_log else 'off'}: health {min(best['health']):.3f} ms, "
+            f"booking {min(best['booking']):.3f} ms of CPU per request (best of {args.rounds})"
+        )
         return 0
     finally:
         redis_process.terminate()

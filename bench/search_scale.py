@@ -9,6 +9,7 @@ x 10 tags, in random order) one at a time through the Flask test client with the
 p99 and max of each request's CPU time in ms (the database is in the page cache, so on an idle core this is
 its latency). One request at a time measures the work of a search, not queueing (docs/scaling.md).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,13 +39,28 @@ def measure(shows: int, requests: int, rng: random.Random) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix=f"ticketshow-search-{shows}-"))
     env = {"TICKETSHOW_DATA_DIR": str(data_dir), "DEMO_DATA": "0", "ADMIN_PASSWORD": "bench-Passw0rd-search"}
     import os
-    subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "ticketshow", "prepare"],
-                   cwd=ROOT / "backend", env={**os.environ, **env}, check=True, capture_output=True)
+
+    subprocess.run(
+        [str(Path(sys.executable).parent / "flask"), "--app", "ticketshow", "prepare"],
+        cwd=ROOT / "backend",
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
     theatres = max(50, shows // 10)
-    seeded = seed(data_dir / "ticketshow.sqlite3", theatres=theatres, shows=shows, screenings=shows,
-                  tickets=0, users=200, rng=rng)  # search reads shows and tags, not tickets
-    app = create_app(Settings.from_env(data_dir=data_dir, redis_url="redis://127.0.0.1:1/0", demo_data=False,
-                                       cache_ttl_seconds=0, access_log="", testing=True))
+    seeded = seed(
+        data_dir / "ticketshow.sqlite3", theatres=theatres, shows=shows, screenings=shows, tickets=0, users=200, rng=rng
+    )  # search reads shows and tags, not tickets
+    app = create_app(
+        Settings.from_env(
+            data_dir=data_dir,
+            redis_url="redis://127.0.0.1:1/0",
+            demo_data=False,
+            cache_ttl_seconds=0,
+            access_log="",
+            testing=True,
+        )
+    )
     client = app.test_client()
     paths = [f"/api/shows?q={quote(term, safe='')}&tag={tag}" for term in SEARCH_TERMS for tag in SEARCH_TAGS]
     for path in paths[:20]:  # warm SQLite's page cache, as a running server has
@@ -57,8 +73,15 @@ def measure(shows: int, requests: int, rng: random.Random) -> dict:
         times.append((time.process_time() - started) * 1000)
         assert response.status_code == 200, response.get_data(as_text=True)
     size = (data_dir / "ticketshow.sqlite3").stat().st_size / 2**20
-    return {"shows": shows, "theatres": theatres, "seed_s": seeded["seconds"], "db_mb": size,
-            "p50": percentile(times, 0.5), "p99": percentile(times, 0.99), "max": max(times)}
+    return {
+        "shows": shows,
+        "theatres": theatres,
+        "seed_s": seeded["seconds"],
+        "db_mb": size,
+        "p50": percentile(times, 0.5),
+        "p99": percentile(times, 0.99),
+        "max": max(times),
+    }
 
 
 def main() -> int:
@@ -71,8 +94,11 @@ def main() -> int:
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for shows in args.shows:
         row = measure(shows, args.requests, random.Random(args.seed))
-        print(f"| {row['shows']:,} | {row['theatres']:,} | {row['db_mb']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} "
-              f"| {row['max']:.1f} |", flush=True)
+        print(
+            f"| {row['shows']:,} | {row['theatres']:,} | {row['db_mb']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} "
+            f"| {row['max']:.1f} |",
+            flush=True,
+        )
     return 0
 
 

@@ -8,6 +8,7 @@ about half full by the race arena's clients), then measures for --seconds each, 
 keep-alive connection: GET /api/health, then GET /api/screenings/{id}/seats (anonymous, a random screening
 each time; always computed, never cached), and prints requests per second, p50, p99 and the ratio to health.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,6 +26,7 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "backend"), str(ROOT / "scripts"
 
 from booking_race import Client, percentile  # noqa: E402
 from redis_server import redis_server_binary  # noqa: E402
+
 from tests import race  # noqa: E402
 from tests.conftest import ADMIN_PASSWORD, LocalServer, free_port  # noqa: E402
 
@@ -57,8 +59,13 @@ def run(port: int, clients: int, seconds: float, paths: list[str]) -> dict:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "statuses": statuses,
-            "p50_ms": 1000 * statistics.median(latencies), "p99_ms": 1000 * percentile(latencies, 0.99)}
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "statuses": statuses,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * percentile(latencies, 0.99),
+    }
 
 
 def main() -> int:
@@ -71,9 +78,22 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="seat-maps-"))
     redis_port = free_port()
-    redis_process = subprocess.Popen([redis_server_binary(), "--port", str(redis_port), "--bind", "127.0.0.1",
-                                      "--save", "", "--appendonly", "no", "--dir", str(workdir)],
-                                     stdout=subprocess.DEVNULL)
+    redis_process = subprocess.Popen(
+        [
+            redis_server_binary(),
+            "--port",
+            str(redis_port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     server = None
     try:
         time.sleep(0.3)
@@ -90,10 +110,14 @@ def main() -> int:
         print()
         print("| measure | requests | per second | p50 ms | p99 ms | ratio to health | statuses |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
-        for name, row in (("GET /api/health (ceiling)", health), (f"GET /api/screenings/{{id}}/seats "
-                                                                   f"({args.seats} seats)", maps)):
-            print(f"| {name} | {row['requests']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} "
-                  f"| {row['rps'] / health['rps']:.2f} | {row['statuses']} |")
+        for name, row in (
+            ("GET /api/health (ceiling)", health),
+            (f"GET /api/screenings/{{id}}/seats ({args.seats} seats)", maps),
+        ):
+            print(
+                f"| {name} | {row['requests']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} "
+                f"| {row['rps'] / health['rps']:.2f} | {row['statuses']} |"
+            )
         return 0
     finally:
         if server:

@@ -12,11 +12,13 @@ with bulk inserts: theatres, shows with tags, screenings, bookings and one ticke
 With --upcoming-days N the last N days are still to come (only the bookings made so far are written),
 and --forecast runs the nightly forecast on the result.
 """
+
 from __future__ import annotations
 
 import argparse
 import time
-from datetime import date, datetime, time as clock_time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -46,14 +48,22 @@ def main() -> None:
     started = time.perf_counter()
     zone = ZoneInfo(app.config["APP_TIMEZONE"])
     end = datetime.combine(args.start + timedelta(days=30 * args.months), clock_time(0), zone).astimezone(timezone.utc)
-    history = synthetic.generate(seed=args.seed, months=args.months, theatres=args.theatres, shows=args.shows,
-                                 zone=app.config["APP_TIMEZONE"], start=args.start,
-                                 now=end - timedelta(days=args.upcoming_days))
+    history = synthetic.generate(
+        seed=args.seed,
+        months=args.months,
+        theatres=args.theatres,
+        shows=args.shows,
+        zone=app.config["APP_TIMEZONE"],
+        start=args.start,
+        now=end - timedelta(days=args.upcoming_days),
+    )
     generated = time.perf_counter() - started
     written = synthetic.write_to_database(history)
-    print(f"{len(history.screenings)} screenings, {written['bookings']} bookings, {written['tickets']} tickets "
-          f"(generated in {generated:.1f} s, written in {time.perf_counter() - started - generated:.1f} s) "
-          f"into {data_dir / 'ticketshow.sqlite3'}")
+    print(
+        f"{len(history.screenings)} screenings, {written['bookings']} bookings, {written['tickets']} tickets "
+        f"(generated in {generated:.1f} s, written in {time.perf_counter() - started - generated:.1f} s) "
+        f"into {data_dir / 'ticketshow.sqlite3'}"
+    )
     if args.forecast:
         from ticketshow.popularity.service import run_forecast
 

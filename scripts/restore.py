@@ -9,6 +9,7 @@
    `$TICKETSHOW_DATA_DIR/pre-restore-<UTC time>/` and moves the restored file into place.
 4. Says what it did: from where, to which time, what the restored database holds, where the old one went.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,10 +79,13 @@ def describe(path: Path) -> str:
         if check != "ok":
             raise SystemExit(f"the restored file fails SQLite's integrity check: {check}")
         bookings, confirmed, last = db.execute(
-            "SELECT count(*), sum(status = 'confirmed'), max(created_at) FROM bookings").fetchone()
+            "SELECT count(*), sum(status = 'confirmed'), max(created_at) FROM bookings"
+        ).fetchone()
         tickets = db.execute("SELECT count(*) FROM tickets").fetchone()[0]
-    return (f"{bookings} bookings ({confirmed or 0} confirmed, {tickets} tickets), "
-            f"newest booking made {last or 'never'} UTC")
+    return (
+        f"{bookings} bookings ({confirmed or 0} confirmed, {tickets} tickets), "
+        f"newest booking made {last or 'never'} UTC"
+    )
 
 
 def main() -> int:
@@ -98,8 +102,10 @@ def main() -> int:
     if holders:
         for holder in holders:
             say(holder)
-        say("refusing to restore while the app uses this database; stop it (Ctrl-C in `make run`, or "
-            "`systemctl stop ticketshow-*`) and run `make restore` again. Nothing was changed.")
+        say(
+            "refusing to restore while the app uses this database; stop it (Ctrl-C in `make run`, or "
+            "`systemctl stop ticketshow-*`) and run `make restore` again. Nothing was changed."
+        )
         return 2
 
     source = replica_url(data_dir)
@@ -119,8 +125,11 @@ def main() -> int:
     summary = describe(restoring)
 
     kept = None
-    leftovers = [p for p in (database, Path(f"{database}-wal"), Path(f"{database}-shm"),
-                             data_dir / f".{database.name}-litestream") if p.exists()]
+    leftovers = [
+        p
+        for p in (database, Path(f"{database}-wal"), Path(f"{database}-shm"), data_dir / f".{database.name}-litestream")
+        if p.exists()
+    ]
     if leftovers:
         kept = data_dir / f"pre-restore-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}"
         kept.mkdir()

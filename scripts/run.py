@@ -6,6 +6,7 @@ answers at REDIS_URL, `flask prepare`, Litestream, the mail catcher without SMTP
 and beat, gunicorn); the settings come from ticketshow.config.Settings, as the app reads them. A failure while
 starting stops everything; afterwards a process that dies is restarted with backoff (processes.Supervisor).
 """
+
 from __future__ import annotations
 
 import ctypes

@@ -6,6 +6,7 @@
 Starts the app as `make run` does in a temporary data dir (with the demo data), logs in as a demo user
 and as the admin in Debian's Chromium, and writes phone (375 px) and desktop (1366 px) pictures.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,14 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ADMIN_PASSWORD = "Screenshot-Admin-" + os.urandom(4).hex()
 sys.path.insert(0, str(ROOT / "backend"))
 
@@ -48,11 +55,11 @@ def two_free_seats(base, screening_id, headers):
     """Two free seats side by side in the middle row of a screening's map, for the seat picker picture."""
     seat_map = requests.get(f"{base}/api/screenings/{screening_id}/seats", headers=headers).json()
     rows = seat_map["rows"]
-    for row in rows[len(rows) // 2:] + rows[:len(rows) // 2]:
+    for row in rows[len(rows) // 2 :] + rows[: len(rows) // 2]:
         seats = row["seats"]
         middle = len(seats) // 2
         for i in sorted(range(len(seats) - 1), key=lambda i: abs(i - middle)):
-            pair = seats[i:i + 2]
+            pair = seats[i : i + 2]
             if all(s and s["state"] == "available" for s in pair):
                 return [s["label"] for s in pair]
     return []
@@ -66,6 +73,7 @@ def seat_picker(page, base, token, shots, viewport):
     def appeal(screening):  # a house with several categories, mostly free: the map shows the most
         seat_map = requests.get(f"{base}/api/screenings/{screening['id']}/seats", headers=headers).json()
         return len(seat_map["categories"]), seat_map["seats_left"]
+
     screening = max((s for s in screenings if not s["houseful"]), key=appeal)
     page.goto(f"/book/{screening['id']}")
     page.get_by_role("checkbox").first.wait_for()
@@ -82,9 +90,13 @@ def seat_picker(page, base, token, shots, viewport):
 
 def layout_editor(page, base, shots, viewport):
     theatres = requests.get(f"{base}/api/theatres", params={"per_page": 100}).json()["items"]
-    theatre = max(theatres, key=lambda t: (  # the richest layout: most categories, then sections
-        len((layout := requests.get(f"{base}/api/theatres/{t['id']}/layout").json())["categories"]),
-        len({row.get("section") for row in layout["rows"]})))
+    theatre = max(
+        theatres,
+        key=lambda t: (  # the richest layout: most categories, then sections
+            len((layout := requests.get(f"{base}/api/theatres/{t['id']}/layout").json())["categories"]),
+            len({row.get("section") for row in layout["rows"]}),
+        ),
+    )
     page.goto(f"/admin/theatres/{theatre['id']}/layout")
     page.get_by_test_id("layout-grid").wait_for()
     page.wait_for_load_state("networkidle")
@@ -100,11 +112,19 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     data = Path(tempfile.mkdtemp(prefix="screens-"))
     port, redis_port = free_port(), free_port()
-    env = dict(os.environ, TICKETSHOW_DATA_DIR=str(data), PORT=str(port), ADMIN_PASSWORD=ADMIN_PASSWORD,
-               REDIS_URL=f"redis://127.0.0.1:{redis_port}/0", SMTP_PORT=str(free_port()), ACCESS_LOG="")
+    env = dict(
+        os.environ,
+        TICKETSHOW_DATA_DIR=str(data),
+        PORT=str(port),
+        ADMIN_PASSWORD=ADMIN_PASSWORD,
+        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        SMTP_PORT=str(free_port()),
+        ACCESS_LOG="",
+    )
     with open(data / "run.log", "wb") as log:  # the server keeps its own copy of the file descriptor
-        server = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run.py")], env=env, stdout=log,
-                                  stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "run.py")], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):  # a new database gets the demo catalogue first
@@ -120,9 +140,15 @@ def main() -> int:
         shots = Path(tempfile.mkdtemp(prefix="shots-"))
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for viewport, options in {"phone": {"viewport": {"width": 375, "height": 812}, "is_mobile": True,
-                                                "has_touch": True, "device_scale_factor": 2},
-                                      "desktop": {"viewport": {"width": 1366, "height": 900}}}.items():
+            for viewport, options in {
+                "phone": {
+                    "viewport": {"width": 375, "height": 812},
+                    "is_mobile": True,
+                    "has_touch": True,
+                    "device_scale_factor": 2,
+                },
+                "desktop": {"viewport": {"width": 1366, "height": 900}},
+            }.items():
                 page = browser.new_context(base_url=base, **options).new_page()
                 page.goto("/")
                 page.wait_for_load_state("networkidle")

@@ -1,6 +1,7 @@
 """The control for the check-in race test: the real app with check-in replaced by a naive check-then-update
 (read checked_in_at, commit, then an unconditional UPDATE in another transaction), as a careless version
 would do. The race test must catch it letting one ticket in twice. Never imported by the application."""
+
 import time
 
 from sqlalchemy import text
@@ -18,8 +19,9 @@ def check_then_update(principal, code, screening_id, nonce=None):
         claim = codes.verify(service._signing_key().public_key(), code)
     except codes.BadCode as exc:
         raise service.InvalidCode(str(exc)) from None
-    row = db.session.execute(text("SELECT booking_id, checked_in_at FROM tickets WHERE id = :t"),
-                             {"t": claim.ticket_id}).first()
+    row = db.session.execute(
+        text("SELECT booking_id, checked_in_at FROM tickets WHERE id = :t"), {"t": claim.ticket_id}
+    ).first()
     db.session.commit()  # the check ends here; the write below is another transaction
     ticket = {"id": claim.ticket_id, "seat": claim.seat}
     if row.checked_in_at is not None:
@@ -27,8 +29,10 @@ def check_then_update(principal, code, screening_id, nonce=None):
     time.sleep(0.002)  # a little work between check and write, as real code has
     now = utcnow()
     with immediate_transaction(db.session):
-        db.session.execute(text("UPDATE tickets SET checked_in_at = :now WHERE id = :t"),
-                           {"now": to_stored_time(now), "t": claim.ticket_id})
+        db.session.execute(
+            text("UPDATE tickets SET checked_in_at = :now WHERE id = :t"),
+            {"now": to_stored_time(now), "t": claim.ticket_id},
+        )
         audit.record("checkin", "ticket", claim.ticket_id, {"checked_in_at": None}, {"checked_in_at": now})
     return {"result": "ok", "ticket": ticket, "booking_id": row.booking_id, "checked_in_at": local_isoformat(now)}
 

@@ -1,5 +1,6 @@
 """Real parts for every test: a fresh SQLite file per test (copied from one migrated template), a real
 Redis server started on a free port for the session, and helpers to make users and log in."""
+
 from __future__ import annotations
 
 import os
@@ -32,8 +33,21 @@ def redis_server(tmp_path_factory):
     port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
-        [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)], stdout=subprocess.DEVNULL)
+        [
+            redis_server_binary(),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
     deadline = time.time() + 10
@@ -51,9 +65,17 @@ def redis_server(tmp_path_factory):
 
 
 def make_settings(data_dir: Path, redis_url: str, **fields) -> Settings:
-    return Settings.from_env(**{
-        "data_dir": data_dir, "redis_url": redis_url, "admin_username": "admin", "admin_password": ADMIN_PASSWORD,
-        "demo_data": False, "testing": True, **fields})
+    return Settings.from_env(
+        **{
+            "data_dir": data_dir,
+            "redis_url": redis_url,
+            "admin_username": "admin",
+            "admin_password": ADMIN_PASSWORD,
+            "demo_data": False,
+            "testing": True,
+            **fields,
+        }
+    )
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +91,7 @@ def migrated_template(tmp_path_factory, redis_server):
         upgrade()
         auth_service.ensure_admin(data_dir, "admin", ADMIN_PASSWORD)
         from ticketshow.extensions import db
+
         db.session.remove()
         db.engine.dispose()
     return data_dir / "ticketshow.sqlite3"
@@ -89,6 +112,7 @@ def app(data_dir, redis_server):
     ctx.push()
     yield application
     from ticketshow.extensions import db
+
     db.session.remove()
     db.engine.dispose()
     ctx.pop()
@@ -118,8 +142,10 @@ class Api:
     def new_user(self, username: str | None = None) -> dict:
         self._counter += 1
         username = username or f"user{self._counter}-{os.urandom(3).hex()}"
-        response = self.client.post("/api/auth/signup", json={
-            "username": username, "email": f"{self._counter}@example.com", "password": USER_PASSWORD})
+        response = self.client.post(
+            "/api/auth/signup",
+            json={"username": username, "email": f"{self._counter}@example.com", "password": USER_PASSWORD},
+        )
         assert response.status_code == 201, response.get_json()
         token = self.login(username, USER_PASSWORD)
         return {**response.get_json(), "headers": {"Authorization": f"Bearer {token}"}}
@@ -131,15 +157,17 @@ class Api:
         return response.get_json()
 
     def create_show(self, headers, **fields) -> dict:
-        body = {"name": f"Show {os.urandom(3).hex()}", "rating": 4, "tags": ["drama"], "ticket_price": 200,
-                **fields}
+        body = {"name": f"Show {os.urandom(3).hex()}", "rating": 4, "tags": ["drama"], "ticket_price": 200, **fields}
         response = self.client.post("/api/shows", json=body, headers=headers)
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 
     def create_screening(self, headers, show_id: int, theatre_id: int, starts_at: str, **fields) -> dict:
-        response = self.client.post("/api/screenings", json={
-            "show_id": show_id, "theatre_id": theatre_id, "starts_at": starts_at, **fields}, headers=headers)
+        response = self.client.post(
+            "/api/screenings",
+            json={"show_id": show_id, "theatre_id": theatre_id, "starts_at": starts_at, **fields},
+            headers=headers,
+        )
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 
@@ -158,14 +186,14 @@ class LiveServer(LocalServer):
     """The app as `make run` starts it (ticketshow.processes: `flask prepare`, then gunicorn with several
     worker processes; with_worker adds the mail catcher and a Celery worker), with the tests' admin."""
 
-    def __init__(self, data_dir: Path, redis_url: str, app_module: str = "wsgi:app", with_worker: bool = False,
-                 **env):
+    def __init__(self, data_dir: Path, redis_url: str, app_module: str = "wsgi:app", with_worker: bool = False, **env):
         super().__init__(data_dir, redis_url, app_module, with_worker, admin_password=ADMIN_PASSWORD, **env)
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, redis_server):
-    server = LiveServer(tmp_path_factory.mktemp("live"), redis_server["url"], with_worker=True,
-                        SMTP_PORT=str(free_port())).start()
+    server = LiveServer(
+        tmp_path_factory.mktemp("live"), redis_server["url"], with_worker=True, SMTP_PORT=str(free_port())
+    ).start()
     yield server
     server.stop()

@@ -6,6 +6,7 @@ checks that the status is declared for that operation and that a JSON body match
 answer; the `app` fixture then fails the test at teardown with all of them (`assert_documented`). So a new
 endpoint's own tests fail when its document says less than (or something else than) what it does.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,9 @@ def _spec(app) -> dict:
 
 def _validator(spec: dict, key: tuple[str, str, str], schema: dict) -> Draft202012Validator:
     if key not in _validators:
-        _validators[key] = Draft202012Validator({**schema, "components": spec["components"]},
-                                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+        _validators[key] = Draft202012Validator(
+            {**schema, "components": spec["components"]}, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
     return _validators[key]
 
 
@@ -50,8 +52,10 @@ def watch(app) -> None:
         where, status = f"{request.method} {request.full_path.rstrip('?')}", str(response.status_code)
         declared = operation["responses"].get(status)
         if declared is None:
-            problems.append(f"{where} answered {status}, which {operation['operationId']} does not document "
-                            f"(it documents {', '.join(operation['responses'])}): {response.get_data()[:300]!r}")
+            problems.append(
+                f"{where} answered {status}, which {operation['operationId']} does not document "
+                f"(it documents {', '.join(operation['responses'])}): {response.get_data()[:300]!r}"
+            )
             return response
         media_type = response.mimetype
         if status in ("204", "304") or response.direct_passthrough or response.headers.get("Content-Encoding"):
@@ -63,8 +67,10 @@ def watch(app) -> None:
             body = json.loads(response.get_data())
             validator = _validator(spec, (path, method, status), content[media_type]["schema"])
             for error in validator.iter_errors(body):
-                problems.append(f"{where} answered {status} with a body off its schema at "
-                                f"{'/'.join(map(str, error.absolute_path)) or '(top)'}: {error.message}")
+                problems.append(
+                    f"{where} answered {status} with a body off its schema at "
+                    f"{'/'.join(map(str, error.absolute_path)) or '(top)'}: {error.message}"
+                )
         return response
 
     app.after_request(check)
@@ -72,5 +78,7 @@ def watch(app) -> None:
 
 def assert_documented(app) -> None:
     problems = app.extensions.get("documented_problems", [])
-    assert not problems, "Answers the OpenAPI document does not promise (see docs/api.md, 'For the authors of " \
-                         "new endpoints'):\n" + "\n".join(dict.fromkeys(problems))
+    assert not problems, (
+        "Answers the OpenAPI document does not promise (see docs/api.md, 'For the authors of "
+        "new endpoints'):\n" + "\n".join(dict.fromkeys(problems))
+    )

@@ -1,6 +1,7 @@
 """Hold races against a live server: many clients hold seats at once (by label, overlapping), some book
 what they hold; then checks that no seat was in two live holds and none was sold twice. Used by
 tests/seating/test_hold_race.py and bench/hold_race.py."""
+
 from __future__ import annotations
 
 import random
@@ -36,8 +37,9 @@ def fire_holds(arena: race.Arena, plans: list[list[str]], *, book: bool = False)
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {token}"
         barrier.wait()
-        response = session.post(f"{arena.base_url}/api/screenings/{screening_id}/holds", json={"seats": labels},
-                                timeout=60)
+        response = session.post(
+            f"{arena.base_url}/api/screenings/{screening_id}/holds", json={"seats": labels}, timeout=60
+        )
         outcome = HoldOutcome(n, labels, response.status_code, race._json(response))
         if book and response.status_code == 201:
             booked = session.post(f"{arena.base_url}/api/bookings", json={"hold_id": outcome.body["id"]}, timeout=60)
@@ -60,7 +62,7 @@ def overlapping_plans(labels: list[str], clients: int, seed: int, most: int = 4)
     for _ in range(clients):
         size = rng.randint(1, most)
         start = rng.randrange(0, len(labels) - size + 1)
-        plans.append(labels[start:start + size])
+        plans.append(labels[start : start + size])
     return plans
 
 
@@ -93,12 +95,15 @@ def hold_violations(outcomes: list[HoldOutcome], database: Path, screening_id: i
                     found["wrongly_refused"].append(f"client {o.client} refused {label}, which nobody got")
     with sqlite3.connect(database) as connection:
         for label, count in connection.execute(
-                "SELECT seat_label, count(*) FROM tickets WHERE screening_id = ? GROUP BY seat_label HAVING count(*) > 1",
-                (screening_id,)):
+            "SELECT seat_label, count(*) FROM tickets WHERE screening_id = ? GROUP BY seat_label HAVING count(*) > 1",
+            (screening_id,),
+        ):
             found["sold_twice"].append(f"{label}: {count} ticket rows")
         for label, count in connection.execute(
-                "SELECT seat_label, count(*) FROM held_seats WHERE screening_id = ? GROUP BY seat_label "
-                "HAVING count(*) > 1", (screening_id,)):
+            "SELECT seat_label, count(*) FROM held_seats WHERE screening_id = ? GROUP BY seat_label "
+            "HAVING count(*) > 1",
+            (screening_id,),
+        ):
             found["double_held"].append(f"{label}: {count} held rows")
     return found
 

@@ -5,6 +5,7 @@ forgot it would have it.
 It reads the taken seats in one transaction and inserts the hold in another; the race test must catch
 two clients holding one seat. Never imported by the application itself.
 """
+
 import time
 from datetime import timedelta
 
@@ -32,8 +33,16 @@ def check_then_insert(user_id, screening_id, *, seats=None, quantity=None, categ
         expires_at = now + timedelta(minutes=8)
         hold_id = ledger.insert_hold(sqlite, user_id, screening_id, layout, prices, now, expires_at)
         sqlite.commit()
-    return {"id": hold_id, "screening_id": screening_id, "seats": seats, "unit_prices": prices,
-            "total_price": sum(prices.values()), "expires_at": expires_at, "renewals_left": 1, "state": "live"}
+    return {
+        "id": hold_id,
+        "screening_id": screening_id,
+        "seats": seats,
+        "unit_prices": prices,
+        "total_price": sum(prices.values()),
+        "expires_at": expires_at,
+        "renewals_left": 1,
+        "state": "live",
+    }
 
 
 service.hold = check_then_insert

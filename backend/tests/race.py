@@ -1,5 +1,6 @@
 """A booking race against a live server: many clients at once, then checks that nothing was oversold
 and nothing was refused while enough seats remained. Used by the race test and bench/booking_race.py."""
+
 from __future__ import annotations
 
 import os
@@ -45,8 +46,9 @@ def _json(response):
 
 def prepare(base_url: str, admin_password: str, clients: int, seats: int, screenings: int = 1) -> Arena:
     session = requests.Session()
-    token = session.post(f"{base_url}/api/auth/login",
-                         json={"username": "admin", "password": admin_password}).json()["access_token"]
+    token = session.post(f"{base_url}/api/auth/login", json={"username": "admin", "password": admin_password}).json()[
+        "access_token"
+    ]
     admin = {"Authorization": f"Bearer {token}"}
     arena = Arena(base_url, admin, [], seats)
     new_screenings(arena, screenings)
@@ -54,8 +56,10 @@ def prepare(base_url: str, admin_password: str, clients: int, seats: int, screen
 
     def sign_up(n: int) -> str:
         username = f"racer-{tag}-{n}"
-        requests.post(f"{base_url}/api/auth/signup",
-                      json={"username": username, "email": f"r{n}@example.com", "password": PASSWORD})
+        requests.post(
+            f"{base_url}/api/auth/signup",
+            json={"username": username, "email": f"r{n}@example.com", "password": PASSWORD},
+        )
         login = requests.post(f"{base_url}/api/auth/login", json={"username": username, "password": PASSWORD})
         return login.json()["access_token"]
 
@@ -70,15 +74,27 @@ def new_screenings(arena: Arena, count: int = 1) -> list[int]:
     tag = os.urandom(4).hex()
     session = requests.Session()
     session.headers.update(arena.admin)
-    theatre = session.post(f"{arena.base_url}/api/theatres",
-                           json={"name": f"Race hall {tag}", "place": "Testpur", "capacity": arena.seats}).json()
+    theatre = session.post(
+        f"{arena.base_url}/api/theatres", json={"name": f"Race hall {tag}", "place": "Testpur", "capacity": arena.seats}
+    ).json()
     first = datetime.now(timezone.utc) + timedelta(days=2)
     # A theatre is one hall: the screenings follow each other (3 h show + changeover fits in 4 h).
-    show = session.post(f"{arena.base_url}/api/shows", json={
-        "name": f"Race {tag}", "rating": 3, "tags": ["race"], "ticket_price": 100,
-        "screenings": [{"theatre_id": theatre["id"], "starts_at": (first + timedelta(hours=4 * n)).isoformat()}
-                       for n in range(count)]}).json()
-    arena.screening_ids = [s["id"] for s in session.get(f"{arena.base_url}/api/shows/{show['id']}").json()["screenings"]]
+    show = session.post(
+        f"{arena.base_url}/api/shows",
+        json={
+            "name": f"Race {tag}",
+            "rating": 3,
+            "tags": ["race"],
+            "ticket_price": 100,
+            "screenings": [
+                {"theatre_id": theatre["id"], "starts_at": (first + timedelta(hours=4 * n)).isoformat()}
+                for n in range(count)
+            ],
+        },
+    ).json()
+    arena.screening_ids = [
+        s["id"] for s in session.get(f"{arena.base_url}/api/shows/{show['id']}").json()["screenings"]
+    ]
     return arena.screening_ids
 
 
@@ -95,10 +111,10 @@ def fire(arena: Arena, seed: int = 7, max_quantity: int = 4) -> list[Outcome]:
         session.headers["Authorization"] = f"Bearer {token}"
         barrier.wait()
         started = time.perf_counter()
-        response = session.post(f"{arena.base_url}/api/bookings",
-                                json={"screening_id": screening_id, "quantity": quantity}, timeout=60)
-        outcome = Outcome(screening_id, quantity, response.status_code, _json(response),
-                          time.perf_counter() - started)
+        response = session.post(
+            f"{arena.base_url}/api/bookings", json={"screening_id": screening_id, "quantity": quantity}, timeout=60
+        )
+        outcome = Outcome(screening_id, quantity, response.status_code, _json(response), time.perf_counter() - started)
         with lock:
             outcomes.append(outcome)
 
@@ -126,10 +142,12 @@ def violations(arena: Arena, outcomes: list[Outcome], database: Path | None = No
         seats_left = requests.get(f"{arena.base_url}/api/screenings/{screening_id}").json()["seats_left"]
         if seats_left != max(arena.seats - confirmed, 0):
             found["counts_disagree"].append(
-                f"screening {screening_id}: seats_left {seats_left}, confirmed {confirmed} of {arena.seats}")
+                f"screening {screening_id}: seats_left {seats_left}, confirmed {confirmed} of {arena.seats}"
+            )
         if database is not None and ticket_rows(database, screening_id) != confirmed:
             found["counts_disagree"].append(
-                f"screening {screening_id}: {ticket_rows(database, screening_id)} ticket rows, {confirmed} confirmed")
+                f"screening {screening_id}: {ticket_rows(database, screening_id)} ticket rows, {confirmed} confirmed"
+            )
         # Seats only go down during the race, so a refusal was right only if, even at the end,
         # fewer seats were left than it asked for; and what it reported must say the same.
         for o in mine:
@@ -149,5 +167,7 @@ def violations(arena: Arena, outcomes: list[Outcome], database: Path | None = No
 
 def latency_summary(outcomes: list[Outcome]) -> dict:
     times = sorted(o.seconds for o in outcomes)
-    return {"p50_ms": 1000 * statistics.median(times),
-            "p99_ms": 1000 * times[min(len(times) - 1, int(len(times) * 0.99))]}
+    return {
+        "p50_ms": 1000 * statistics.median(times),
+        "p99_ms": 1000 * times[min(len(times) - 1, int(len(times) * 0.99))],
+    }

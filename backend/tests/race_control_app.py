@@ -3,6 +3,7 @@
 It reads the seats left in one transaction and writes the tickets in another, as a careless version
 would; the race test must catch it. Never imported by the application itself.
 """
+
 import time
 
 from sqlalchemy import func, select
@@ -25,15 +26,29 @@ def check_then_insert(user_id, screening_id, quantity, *, idempotency_key=None, 
     if seats_left < quantity:
         raise service.NotEnoughSeats("Not enough seats.", details={"seats_left": seats_left})
     time.sleep(0.002)  # a little work between check and write, as real code has
-    booking = Booking(user_id=user_id, screening_id=screening.id, quantity=quantity, unit_price=screening.price,
-                      total_price=screening.price * quantity, status=CONFIRMED)
+    booking = Booking(
+        user_id=user_id,
+        screening_id=screening.id,
+        quantity=quantity,
+        unit_price=screening.price,
+        total_price=screening.price * quantity,
+        status=CONFIRMED,
+    )
     db.session.add(booking)
     db.session.flush()
     # Seat numbers past the end of what was sold so far: without the write lock they can exceed the hall.
-    max_seat = db.session.scalar(select(func.coalesce(func.max(Ticket.seat_no), 0))
-                                 .where(Ticket.screening_id == screening.id))
-    db.session.add_all(Ticket(booking_id=booking.id, screening_id=screening.id, seat_no=max_seat + n + 1,
-                              seat_label=default_label(max_seat + n + 1)) for n in range(quantity))
+    max_seat = db.session.scalar(
+        select(func.coalesce(func.max(Ticket.seat_no), 0)).where(Ticket.screening_id == screening.id)
+    )
+    db.session.add_all(
+        Ticket(
+            booking_id=booking.id,
+            screening_id=screening.id,
+            seat_no=max_seat + n + 1,
+            seat_label=default_label(max_seat + n + 1),
+        )
+        for n in range(quantity)
+    )
     db.session.commit()
     return booking, True
 

@@ -2,6 +2,7 @@
 transaction of its own after the cancellation has committed (as a version that "notified the waiting list
 afterwards" would), leaving a window in which anyone can take them. The race test must catch outsiders
 booking freed seats while people wait. Never imported by the application itself."""
+
 import time
 
 from ticketshow import create_app

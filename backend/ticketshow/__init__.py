@@ -1,4 +1,5 @@
 """Ticket Show: create_app() builds the Flask app that serves the API, the UI and Celery's app context."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,8 +11,8 @@ from werkzeug.routing import Map
 from .config import Settings, load_secret_key, load_ticket_key, secure_data_dir
 from .database import configure_sqlite_engine
 from .errors import ERROR_SCHEMA, register_error_handlers
-from .fields import RowIdConverter
 from .extensions import db, jwt, redis_store
+from .fields import RowIdConverter
 from .jsonprovider import DecimalJSONProvider
 from .openapi import register_openapi
 
@@ -39,8 +40,14 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     settings = settings or Settings.from_env()
     secure_data_dir(settings.data_dir)  # 0700, and files this process writes are 0600
 
-    app = _App(__name__, title="Ticket Show API", version="1.0.0",
-                   spec_path="/api/openapi.json", docs_path=None, static_folder=None)
+    app = _App(
+        __name__,
+        title="Ticket Show API",
+        version="1.0.0",
+        spec_path="/api/openapi.json",
+        docs_path=None,
+        static_folder=None,
+    )
     app.json = DecimalJSONProvider(app)
     app.url_map.converters["int"] = RowIdConverter  # before any route is added
     app.config.update(
@@ -84,6 +91,7 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     from apiflask.schema_adapters.marshmallow import parser as request_parser
 
     from . import jsonbody
+
     jsonbody.register(request_parser)  # strict JSON bodies: a 4xx for anything a client can send
 
     db.init_app(app)
@@ -104,6 +112,7 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     with app.app_context():
         configure_sqlite_engine(db.engine)
 
+    from .audit.routes import bp as audit_bp
     from .auth import jwt_callbacks  # noqa: F401  (registers the JWT hooks)
     from .auth.routes import bp as auth_bp
     from .booking.routes import bp as booking_bp
@@ -116,8 +125,8 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     from .health import bp as health_bp
     from .jobs.routes import bp as jobs_bp
     from .notifications.presence import record_after_request
-    from .observability import bp as metrics_bp
     from .notifications.routes import bp as notifications_bp
+    from .observability import bp as metrics_bp
     from .operations import bp as operations_bp
     from .popularity.routes import bp as popularity_bp
     from .pricing.routes import bp as pricing_bp
@@ -126,13 +135,30 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     from .seating.routes import bp as seating_bp
     from .spa import register_spa
     from .staff.routes import bp as staff_bp
-    from .audit.routes import bp as audit_bp
     from .tickets.routes import bp as tickets_bp
     from .waitlist.routes import bp as waitlist_bp
 
-    for blueprint in (health_bp, public_config_bp, metrics_bp, operations_bp, dashboard_bp, auth_bp, catalog_bp,
-                      booking_bp, jobs_bp, exports_bp, notifications_bp, reports_bp, pricing_bp, popularity_bp, staff_bp,
-                      audit_bp, seating_bp, tickets_bp, waitlist_bp):
+    for blueprint in (
+        health_bp,
+        public_config_bp,
+        metrics_bp,
+        operations_bp,
+        dashboard_bp,
+        auth_bp,
+        catalog_bp,
+        booking_bp,
+        jobs_bp,
+        exports_bp,
+        notifications_bp,
+        reports_bp,
+        pricing_bp,
+        popularity_bp,
+        staff_bp,
+        audit_bp,
+        seating_bp,
+        tickets_bp,
+        waitlist_bp,
+    ):
         app.register_blueprint(blueprint)
     from .booking import sales as booking_sales
     from .catalog import sales
@@ -144,8 +170,10 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     register_compression(app)
     register_spa(app)
     from .security import register_security
+
     register_security(app)  # CSP and friends on every answer; /api/docs from local, pinned files
     from . import policy
+
     policy.declare_framework_routes(app)
     register_cli(app)
 
@@ -166,5 +194,8 @@ def _require_json_content_type() -> None:
         return
     has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding") == "chunked"
     if has_body and not request.is_json:
-        raise DomainError("Send the body as JSON with Content-Type: application/json.",
-                          code="unsupported_content_type", details={"content_type": request.mimetype})
+        raise DomainError(
+            "Send the body as JSON with Content-Type: application/json.",
+            code="unsupported_content_type",
+            details={"content_type": request.mimetype},
+        )

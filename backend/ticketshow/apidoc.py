@@ -6,6 +6,7 @@ openapi.ACCESS_RULES), `x_cached` (behind cache.cached_json), `x_parameters` and
 functools.wraps copies a view's attributes onto its wrapper, so the notes follow the view through the
 decorators stacked on it, as APIFlask's own annotations do.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -16,14 +16,15 @@ Retention in Litestream 0.5: each sync writes a level-0 file, kept 5 minutes; th
 30-second, 5-minute and hourly files and snapshots. So the last 5 minutes restore to the second, the last
 hour to about 30 s, anything older (within BACKUP_RETENTION) to about 5 minutes.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import shutil
 import sys
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 
 CONFIG_NAME = "litestream.yml"
 
@@ -49,14 +50,15 @@ def replica_url(data_dir: Path, environ: Mapping[str, str] = os.environ) -> str:
 
 def write_config(data_dir: Path, database: Path, environ: Mapping[str, str] = os.environ) -> Path:
     """Write the Litestream config for this database (JSON is YAML) and return its path."""
-    replica = {"url": replica_url(data_dir, environ),
-               "sync-interval": _setting(environ, "BACKUP_SYNC_INTERVAL", "1s")}
+    replica = {"url": replica_url(data_dir, environ), "sync-interval": _setting(environ, "BACKUP_SYNC_INTERVAL", "1s")}
     endpoint = _setting(environ, "BACKUP_S3_ENDPOINT", "")
     if endpoint:
         replica.update({"endpoint": endpoint, "force-path-style": True})
     config = {
-        "snapshot": {"interval": _setting(environ, "BACKUP_SNAPSHOT_INTERVAL", "1h"),
-                     "retention": _setting(environ, "BACKUP_RETENTION", "72h")},
+        "snapshot": {
+            "interval": _setting(environ, "BACKUP_SNAPSHOT_INTERVAL", "1h"),
+            "retention": _setting(environ, "BACKUP_RETENTION", "72h"),
+        },
         "dbs": [{"path": str(database), "replica": replica}],
     }
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -65,7 +67,7 @@ def write_config(data_dir: Path, database: Path, environ: Mapping[str, str] = os
     tmp.write_text(json.dumps(config, indent=2) + "\n")
     tmp.replace(path)
     if replica["url"].startswith("file://"):
-        Path(replica["url"][len("file://"):]).mkdir(parents=True, exist_ok=True)
+        Path(replica["url"][len("file://") :]).mkdir(parents=True, exist_ok=True)
     return path
 
 

@@ -6,6 +6,7 @@ key scan is needed. One Lua call reads the generation and the body in a single r
 change with every booking, so they are never served from the cache: responses that carry screenings
 are cached without trusting their seats and get fresh counts from one grouped, indexed query.
 """
+
 from __future__ import annotations
 
 import functools
@@ -94,8 +95,7 @@ def _lookup(part: str) -> tuple[bytes, bytes | None] | None:
 
 def _store(generation: bytes, part: str, body: bytes) -> None:
     try:
-        redis_store.set(KEY_PREFIX + generation.decode() + ":" + part, body,
-                        ex=current_app.config["CACHE_TTL_SECONDS"])
+        redis_store.set(KEY_PREFIX + generation.decode() + ":" + part, body, ex=current_app.config["CACHE_TTL_SECONDS"])
     except redis.RedisError:
         pass
 

@@ -4,6 +4,7 @@ create_app() calls celery_init_app(), so the web process can enqueue and the wor
 (`celery -A ticketshow.worker worker -Q mail,reports,exports,default`, `celery -A ticketshow.worker beat`)
 run tasks inside the same app's context. Tasks are declared with @shared_task, so they bind to whichever app is current.
 """
+
 from __future__ import annotations
 
 from celery import Celery
@@ -64,8 +65,11 @@ def celery_init_app(app: Flask) -> Celery:
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
         # Redis redelivers an unacknowledged message after this long; above the longest countdown of
         # retry.MESSAGE_RETRY, so a message waiting to retry is not delivered twice.
-        broker_transport_options={"visibility_timeout": BROKER_VISIBILITY_SECONDS, "socket_connect_timeout": 2,
-                                  **transport},
+        broker_transport_options={
+            "visibility_timeout": BROKER_VISIBILITY_SECONDS,
+            "socket_connect_timeout": 2,
+            **transport,
+        },
         timezone=settings.app_timezone,
         enable_utc=True,
         beat_schedule=beat_schedule(settings),
@@ -90,5 +94,5 @@ def _import_tasks() -> None:
     from .pricing import tasks as _pricing  # noqa: F401
     from .reports import tasks as _reports  # noqa: F401
     from .seating import tasks as _seating  # noqa: F401
-    from .waitlist import tasks as _waitlist  # noqa: F401
     from .tickets import tasks as _tickets  # noqa: F401
+    from .waitlist import tasks as _waitlist  # noqa: F401

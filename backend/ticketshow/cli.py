@@ -2,6 +2,7 @@
 `flask --app ticketshow demo`: load the demo catalogue on demand (idempotent).
 `flask --app ticketshow staff-doc`: rewrite the routes-and-permissions table of docs/staff.md.
 `flask --app ticketshow forecast`: run the nightly popularity forecast now, in this process."""
+
 from __future__ import annotations
 
 import click
@@ -16,19 +17,21 @@ def register_cli(app) -> None:
         from flask_migrate import upgrade  # only here: web workers never load Alembic
 
         from .auth import service as auth_service
-
         from .config import secure_data_dir
 
         settings = current_app.config["SETTINGS"]
         secure_data_dir(settings.data_dir, existing_files=True)  # files made by older versions too
         upgrade()
-        user, generated = auth_service.ensure_admin(settings.data_dir, settings.admin_username,
-                                                    settings.admin_password)
+        user, generated = auth_service.ensure_admin(settings.data_dir, settings.admin_username, settings.admin_password)
         if user and generated:
-            click.echo(click.style(
-                f"Admin created: username '{user.username}', password '{generated}'. "
-                f"It is shown once; it is also in {settings.data_dir / 'admin-password.txt'} (mode 600).",
-                fg="yellow", bold=True))
+            click.echo(
+                click.style(
+                    f"Admin created: username '{user.username}', password '{generated}'. "
+                    f"It is shown once; it is also in {settings.data_dir / 'admin-password.txt'} (mode 600).",
+                    fg="yellow",
+                    bold=True,
+                )
+            )
         elif user:
             click.echo(f"Admin created: username '{user.username}' (password from ADMIN_PASSWORD).")
         if user and settings.demo_data:  # a new database: the admin was created just now

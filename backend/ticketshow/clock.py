@@ -1,5 +1,6 @@
 """The one clock: now in UTC (what is stored), and local days and months in APP_TIMEZONE as UTC bounds for
 queries on UTC columns. time-machine moves both in tests."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone

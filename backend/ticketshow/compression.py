@@ -1,4 +1,5 @@
 """gzip for JSON answers where it pays: large bodies, to clients that accept it."""
+
 from __future__ import annotations
 
 import gzip
@@ -11,10 +12,14 @@ MIN_BYTES = 2048  # below this the headers and CPU cost more than the bytes save
 def register_compression(app) -> None:
     @app.after_request
     def compress(response):
-        if (response.mimetype != "application/json" or response.direct_passthrough
-                or response.status_code < 200 or response.status_code in (204, 304)
-                or "Content-Encoding" in response.headers
-                or "gzip" not in request.headers.get("Accept-Encoding", "")):
+        if (
+            response.mimetype != "application/json"
+            or response.direct_passthrough
+            or response.status_code < 200
+            or response.status_code in (204, 304)
+            or "Content-Encoding" in response.headers
+            or "gzip" not in request.headers.get("Accept-Encoding", "")
+        ):
             return response
         body = response.get_data()
         if len(body) < MIN_BYTES:

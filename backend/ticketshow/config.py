@@ -1,11 +1,12 @@
 """Every setting, read from the environment (and an optional .env file), with the defaults of API.md."""
+
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Mapping
 
 from dotenv import load_dotenv
 
@@ -186,9 +187,11 @@ def load_secret_key(data_dir: Path) -> str:
     if os.environ.get("SECRET_KEY"):
         key = os.environ["SECRET_KEY"]
         if len(key.encode("utf-8")) < MIN_SECRET_KEY_BYTES:
-            raise SystemExit(f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes (it signs login tokens); "
-                             f"unset it to have one generated, or use e.g. `python -c 'import secrets; "
-                             f"print(secrets.token_urlsafe(48))'`.")
+            raise SystemExit(
+                f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes (it signs login tokens); "
+                f"unset it to have one generated, or use e.g. `python -c 'import secrets; "
+                f"print(secrets.token_urlsafe(48))'`."
+            )
         return key
     path = data_dir / "secret-key"
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -198,8 +201,10 @@ def load_secret_key(data_dir: Path) -> str:
     except FileExistsError:
         key = path.read_text().strip()
         if len(key.encode("utf-8")) < MIN_SECRET_KEY_BYTES:
-            raise SystemExit(f"{path} holds a key under {MIN_SECRET_KEY_BYTES} bytes; delete it to have a new one "
-                             f"generated (everyone will have to log in again).") from None
+            raise SystemExit(
+                f"{path} holds a key under {MIN_SECRET_KEY_BYTES} bytes; delete it to have a new one "
+                f"generated (everyone will have to log in again)."
+            ) from None
         return key
     with os.fdopen(fd, "w") as fh:
         key = secrets.token_urlsafe(48)
@@ -226,10 +231,15 @@ def load_ticket_key(data_dir: Path):
             if data.strip().endswith(b"-----END PRIVATE KEY-----"):
                 return serialization.load_pem_private_key(data, password=None)
             time.sleep(0.02)
-        raise SystemExit(f"{path} is not a PEM Ed25519 private key; move it away to have a new one generated "
-                         f"(tickets already issued would then fail their signature).") from None
+        raise SystemExit(
+            f"{path} is not a PEM Ed25519 private key; move it away to have a new one generated "
+            f"(tickets already issued would then fail their signature)."
+        ) from None
     key = Ed25519PrivateKey.generate()
     with os.fdopen(fd, "wb") as fh:
-        fh.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                   serialization.NoEncryption()))
+        fh.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
     return key

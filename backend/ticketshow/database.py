@@ -4,6 +4,7 @@ pysqlite opens transactions on its own, which hides BEGIN IMMEDIATE. Following S
 recipe we switch that off and emit BEGIN ourselves: plain BEGIN for ordinary work (readers never queue
 behind the write lock) and BEGIN IMMEDIATE where a session asks for it with `immediate_transaction()`.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -194,7 +195,8 @@ def driver_write_transaction(session):
     if holds_write_transaction(session):
         raise DriverTransactionConflict(
             "driver_write_transaction() inside the ORM session's write transaction: run the driver SQL on "
-            "session_write_connection(session) instead, or finish the session's transaction first")
+            "session_write_connection(session) instead, or finish the session's transaction first"
+        )
     if session.in_transaction():
         session.commit()  # a read transaction only (checked above): nothing is written here
     engine = session.get_bind()

@@ -1,4 +1,5 @@
 """Domain errors and the one JSON error shape: {"error": {"code", "message", "details"}}."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,8 +32,14 @@ class DomainError(Exception):
     code = "bad_request"
     message = "The request could not be handled."
 
-    def __init__(self, message: str | None = None, *, code: str | None = None,
-                 details: dict[str, Any] | None = None, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(message or self.message)
         self.message = message or self.message
         self.code = code or self.code
@@ -144,7 +151,11 @@ def register_error_handlers(app: APIFlask) -> None:
         message = error.message if error.message and status not in _HTTP_CODES else default_message
         if status == 405:
             allowed = error.headers.get("Allow", "")
-            return error_body(status, code, message, {"allowed": allowed.split(", ") if allowed else []}), status, error.headers
+            return (
+                error_body(status, code, message, {"allowed": allowed.split(", ") if allowed else []}),
+                status,
+                error.headers,
+            )
         return error_body(status, code, message, error.extra_data.get("details")), status, error.headers
 
     @app.errorhandler(DomainError)
@@ -154,8 +165,7 @@ def register_error_handlers(app: APIFlask) -> None:
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_error):
         limit = request.max_content_length or app.config.get("MAX_CONTENT_LENGTH") or 0
-        return error_body(413, "payload_too_large", "The request body is too large.",
-                          {"max_bytes": limit}), 413
+        return error_body(413, "payload_too_large", "The request body is too large.", {"max_bytes": limit}), 413
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

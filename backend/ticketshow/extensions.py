@@ -1,14 +1,15 @@
 """Extensions, created once here and bound to the app in create_app()."""
+
 from __future__ import annotations
 
 import time
 
 import redis
 from flask import current_app
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 from flask_jwt_extended import JWTManager
 from flask_sqlalchemy import SQLAlchemy
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy import MetaData
 
 # Stable constraint names keep Alembic's batch migrations on SQLite predictable.
@@ -62,15 +63,17 @@ def parse_sentinels(text: str | None) -> list[tuple[str, int]]:
     return found
 
 
-def make_redis_client(url: str, sentinels: list[tuple[str, int]] | None = None,
-                      master: str = "ticketshow") -> redis.Redis:
+def make_redis_client(
+    url: str, sentinels: list[tuple[str, int]] | None = None, master: str = "ticketshow"
+) -> redis.Redis:
     """Short timeouts and no retries: while Redis is away, reads fall back to the database at once
     instead of waiting out redis-py's default backoff on every request.
 
     With `sentinels`, the client asks them for the current primary of `master` (its db and password
     from `url`) and asks again after a connection fails, so a Sentinel failover is followed by itself."""
-    options = dict(socket_connect_timeout=0.5, socket_timeout=1.0, health_check_interval=30,
-                   retry=Retry(NoBackoff(), 0))
+    options = dict(
+        socket_connect_timeout=0.5, socket_timeout=1.0, health_check_interval=30, retry=Retry(NoBackoff(), 0)
+    )
     if not sentinels:
         return redis.Redis.from_url(url, **options)
     from urllib.parse import urlparse
@@ -79,15 +82,17 @@ def make_redis_client(url: str, sentinels: list[tuple[str, int]] | None = None,
 
     parsed = urlparse(url)
     db = int(parsed.path.lstrip("/") or 0)
-    sentinel = Sentinel(sentinels, sentinel_kwargs={"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-                        socket_connect_timeout=0.5)
+    sentinel = Sentinel(
+        sentinels, sentinel_kwargs={"socket_connect_timeout": 0.5, "socket_timeout": 0.5}, socket_connect_timeout=0.5
+    )
     return sentinel.master_for(master, db=db, password=parsed.password, **options)
 
 
 def redis_client_for(settings, url: str | None = None) -> redis.Redis:
     """The app's client for `url` (default REDIS_URL), through REDIS_SENTINELS when they are set."""
-    return make_redis_client(url or settings.redis_url, parse_sentinels(settings.redis_sentinels),
-                             settings.redis_sentinel_master)
+    return make_redis_client(
+        url or settings.redis_url, parse_sentinels(settings.redis_sentinels), settings.redis_sentinel_master
+    )
 
 
 class RedisHolder:

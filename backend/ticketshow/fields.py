@@ -1,5 +1,6 @@
 """Marshmallow fields shared by every schema: names, money, times with an offset, row ids (and their URL
 converter)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -54,8 +55,9 @@ class TrimmedString(fields.String):
         if problem:
             raise ValidationError(problem)
         if len(text) < self.min_length:
-            raise ValidationError("Must not be empty." if self.min_length == 1
-                                  else f"Must be at least {self.min_length} characters.")
+            raise ValidationError(
+                "Must not be empty." if self.min_length == 1 else f"Must be at least {self.min_length} characters."
+            )
         if len(text) > self.max_length:
             raise ValidationError(f"Must be at most {self.max_length} characters.")
         return text
@@ -104,7 +106,8 @@ def MoneyIn(**kwargs) -> Money:
     field = Money(**kwargs)
     field.metadata["maximum"] = int(MAX_PRICE)
     field.metadata["description"] = field.metadata["description"].replace(
-        MONEY_TEXT, f"rupees from 0 to {int(MAX_PRICE):,}, at most two decimals (19.99)")
+        MONEY_TEXT, f"rupees from 0 to {int(MAX_PRICE):,}, at most two decimals (19.99)"
+    )
     return field
 
 

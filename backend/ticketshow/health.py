@@ -1,4 +1,5 @@
 """GET /api/health: can the service serve? The database must answer and take a write; Redis must answer."""
+
 from __future__ import annotations
 
 import shutil
@@ -6,9 +7,9 @@ import sqlite3
 import time
 
 import redis
-from flask import current_app
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import String
+from flask import current_app
 from sqlalchemy import text
 
 from . import policy
@@ -19,10 +20,13 @@ bp = APIBlueprint("health", __name__, url_prefix="/api", tag="Operations")
 
 class HealthOut(Schema):
     status = String(metadata={"enum": ["ok", "failing"]})
-    database = String(metadata={
-        "enum": ["ok", "failing", "read_only", "locked", "disk_full"],
-        "description": "`read_only`: the file or its folder cannot be written; `locked`: another process has held "
-                       "the write lock for over a second; `disk_full`: under 16 MB free in the data dir"})
+    database = String(
+        metadata={
+            "enum": ["ok", "failing", "read_only", "locked", "disk_full"],
+            "description": "`read_only`: the file or its folder cannot be written; `locked`: another process has held "
+            "the write lock for over a second; `disk_full`: under 16 MB free in the data dir",
+        }
+    )
     redis = String()
 
 
@@ -31,7 +35,7 @@ _probe = {"at": float("-inf"), "result": "ok"}
 
 
 def database_write_state() -> str:
-    """"ok", or why the database cannot take a write now ("read_only", "locked", "disk_full", "failing").
+    """ "ok", or why the database cannot take a write now ("read_only", "locked", "disk_full", "failing").
 
     A read (SELECT 1) succeeds on a database that refuses every booking: a read-only file or mount, a full
     disk, a lock a stuck process never releases. So the probe opens a write transaction (BEGIN IMMEDIATE),
@@ -89,9 +93,15 @@ def _probe_once() -> str:
 @bp.get("/health")
 @policy.public
 @bp.output(HealthOut)
-@bp.doc(operation_id="getHealth", responses={
-    503: {"description": "A part is failing: the body names it (`\"failing\"`)",
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HealthOut"}}}}})
+@bp.doc(
+    operation_id="getHealth",
+    responses={
+        503: {
+            "description": 'A part is failing: the body names it (`"failing"`)',
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HealthOut"}}},
+        }
+    },
+)
 def health():
     """Health of the service
 

@@ -9,6 +9,7 @@ deeper than MAX_DEPTH is refused (400) before it can exhaust the stack.
 `register(parser)` makes APIFlask's request parser (webargs) use `strict_loads` for the `json` location,
 which every `@bp.input(Schema)` body goes through.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -26,8 +27,9 @@ class BadJson(DomainError):
 
 
 def _refuse_constant(name: str):
-    raise BadJson(f"{name} is not a JSON number (RFC 8259); send a finite number.",
-                  details={"reason": "non_finite_number"})
+    raise BadJson(
+        f"{name} is not a JSON number (RFC 8259); send a finite number.", details={"reason": "non_finite_number"}
+    )
 
 
 def _huge_int(text: str) -> int | float:
@@ -49,12 +51,15 @@ def _check_structure(value: Any) -> None:
     while stack:
         item, path, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise BadJson(f"The body is nested more than {MAX_DEPTH} levels deep.",
-                          details={"reason": "too_deep", "max_depth": MAX_DEPTH})
+            raise BadJson(
+                f"The body is nested more than {MAX_DEPTH} levels deep.",
+                details={"reason": "too_deep", "max_depth": MAX_DEPTH},
+            )
         if isinstance(item, str):
             if _has_lone_surrogate(item):
-                bad_fields[path or "_body"] = ("Contains a lone surrogate (an unpaired \\ud800-\\udfff escape), "
-                                               "which is not a Unicode character.")
+                bad_fields[path or "_body"] = (
+                    "Contains a lone surrogate (an unpaired \\ud800-\\udfff escape), which is not a Unicode character."
+                )
         elif isinstance(item, dict):
             for key, inner in item.items():
                 name = key.encode("utf-8", "backslashreplace").decode("utf-8") if _has_lone_surrogate(key) else key
@@ -63,8 +68,9 @@ def _check_structure(value: Any) -> None:
                     bad_fields[inner_path] = "The field name contains a lone surrogate."
                 stack.append((inner, inner_path, depth + 1))
         elif isinstance(item, list):
-            stack.extend((inner, f"{path}.{index}" if path else str(index), depth + 1)
-                         for index, inner in enumerate(item))
+            stack.extend(
+                (inner, f"{path}.{index}" if path else str(index), depth + 1) for index, inner in enumerate(item)
+            )
     if bad_fields:
         raise Invalid(bad_fields, "Some fields contain text that is not valid Unicode.", code="invalid_text")
 
@@ -74,20 +80,24 @@ def strict_loads(data: bytes | str) -> Any:
     (422, `invalid_text`, naming the fields) for strings holding lone surrogates."""
     if isinstance(data, bytes):
         if data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8):]
+            data = data[len(codecs.BOM_UTF8) :]
         try:
             text = data.decode("utf-8")  # strict: Latin-1 bytes, UTF-16 and encoded surrogates all fail here
         except UnicodeDecodeError as exc:
-            raise BadJson("The body must be JSON encoded as UTF-8 (RFC 8259).",
-                          details={"reason": "not_utf8", "position": exc.start}) from exc
+            raise BadJson(
+                "The body must be JSON encoded as UTF-8 (RFC 8259).",
+                details={"reason": "not_utf8", "position": exc.start},
+            ) from exc
     else:
         text = data
     try:
         # 1e400 parses as inf, which every number field refuses by name (marshmallow, fields.Money).
         value = json.loads(text, parse_constant=_refuse_constant, parse_int=_huge_int)
     except RecursionError as exc:
-        raise BadJson(f"The body is nested more than {MAX_DEPTH} levels deep.",
-                      details={"reason": "too_deep", "max_depth": MAX_DEPTH}) from exc
+        raise BadJson(
+            f"The body is nested more than {MAX_DEPTH} levels deep.",
+            details={"reason": "too_deep", "max_depth": MAX_DEPTH},
+        ) from exc
     except json.JSONDecodeError as exc:
         raise BadJson(details={"reason": exc.msg, "line": exc.lineno, "column": exc.colno}) from exc
     except ValueError as exc:  # anything else the decoder refuses

@@ -1,4 +1,5 @@
 """JSON with money as numbers that keep two decimals (250.00, never "250.00" or 250.0)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -12,6 +12,7 @@ rolled-back write is never counted.
 Job states and Celery queue lengths are gauges read from SQLite and the broker at scrape time, so they are
 right whichever process changed them (the worker included) and cost nothing per request.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,20 +34,35 @@ MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
 # them; the values are in the files.
 _LOCAL = CollectorRegistry(auto_describe=True)
 
-REQUESTS = Counter("http_requests", "HTTP requests answered, by URL rule (never the raw path), method and status",
-                   ["route", "method", "status"], registry=_LOCAL)
+REQUESTS = Counter(
+    "http_requests",
+    "HTTP requests answered, by URL rule (never the raw path), method and status",
+    ["route", "method", "status"],
+    registry=_LOCAL,
+)
 # Buckets around what the app answers: cached reads in a few ms, bookings in tens, slow pages in seconds.
-DURATION = Histogram("http_request_duration_seconds", "Time from the request reaching Flask to its answer",
-                     ["route", "method"], registry=_LOCAL,
-                     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0))
+DURATION = Histogram(
+    "http_request_duration_seconds",
+    "Time from the request reaching Flask to its answer",
+    ["route", "method"],
+    registry=_LOCAL,
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
 BOOKINGS = Counter("ticketshow_bookings", "Booking events (confirmed, cancelled)", ["event"], registry=_LOCAL)
 SEATS = Counter("ticketshow_seats_booked", "Seats sold by confirmed bookings", registry=_LOCAL)
-HOLDS = Counter("ticketshow_holds", "Seat hold events (created, renewed, released, booked)", ["event"],
-                registry=_LOCAL)
-CHECKINS = Counter("ticketshow_checkins", "Check-in attempts by result (ok, already_checked_in, revoked, ...)",
-                   ["result"], registry=_LOCAL)
-CACHE = Counter("ticketshow_cache_lookups", "Response cache lookups (hit, miss; unavailable while Redis is down)",
-                ["result"], registry=_LOCAL)
+HOLDS = Counter("ticketshow_holds", "Seat hold events (created, renewed, released, booked)", ["event"], registry=_LOCAL)
+CHECKINS = Counter(
+    "ticketshow_checkins",
+    "Check-in attempts by result (ok, already_checked_in, revoked, ...)",
+    ["result"],
+    registry=_LOCAL,
+)
+CACHE = Counter(
+    "ticketshow_cache_lookups",
+    "Response cache lookups (hit, miss; unavailable while Redis is down)",
+    ["result"],
+    registry=_LOCAL,
+)
 
 
 def booking_event(event: str, seats: int = 0) -> None:
@@ -82,8 +98,10 @@ def observe_request(route: str, method: str, status: int, seconds: float) -> Non
     key = (route, method, status)
     children = _request_children.get(key)
     if children is None:
-        children = _request_children[key] = (REQUESTS.labels(route, method, str(status)),
-                                             DURATION.labels(route, method))
+        children = _request_children[key] = (
+            REQUESTS.labels(route, method, str(status)),
+            DURATION.labels(route, method),
+        )
     children[0].inc()
     children[1].observe(seconds)
 
@@ -105,23 +123,27 @@ class _StateCollector:
         from .celery_app import broker_settings
         from .extensions import db, make_redis_client, parse_sentinels
 
-        jobs = GaugeMetricFamily("ticketshow_jobs", "Job rows by kind and state (read from SQLite at scrape)",
-                                 labels=["kind", "state"])
+        jobs = GaugeMetricFamily(
+            "ticketshow_jobs", "Job rows by kind and state (read from SQLite at scrape)", labels=["kind", "state"]
+        )
         for kind, state, count in db.session.execute(
-                text("SELECT kind, state, count(*) FROM jobs GROUP BY kind, state")):
+            text("SELECT kind, state, count(*) FROM jobs GROUP BY kind, state")
+        ):
             jobs.add_metric([kind, state], count)
         yield jobs
 
         from .celery_app import QUEUES
 
         settings = self.app.config["SETTINGS"]
-        queues = GaugeMetricFamily("celery_queue_length", "Messages waiting in each Celery queue (read at scrape)",
-                                   labels=["queue"])
+        queues = GaugeMetricFamily(
+            "celery_queue_length", "Messages waiting in each Celery queue (read at scrape)", labels=["queue"]
+        )
         up = GaugeMetricFamily("ticketshow_redis_up", "1 when the Celery broker (Redis) answered this scrape")
         broker, transport = broker_settings(settings)
         if transport:  # Sentinel: the broker is REDIS_URL's db on the current primary
-            client = make_redis_client(settings.redis_url, parse_sentinels(settings.redis_sentinels),
-                                       settings.redis_sentinel_master)
+            client = make_redis_client(
+                settings.redis_url, parse_sentinels(settings.redis_sentinels), settings.redis_sentinel_master
+            )
         else:
             client = make_redis_client(broker)
         try:
@@ -136,7 +158,7 @@ class _StateCollector:
         else:
             up.add_metric([], 1)
             for index, queue in enumerate(QUEUES):
-                queues.add_metric([queue], sum(lengths[index * 4:(index + 1) * 4]))
+                queues.add_metric([queue], sum(lengths[index * 4 : (index + 1) * 4]))
         finally:
             client.close()
         yield queues

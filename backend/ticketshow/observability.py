@@ -5,6 +5,7 @@ or a client may set) or a new random one. It is answered in the `X-Request-ID` h
 request's log line, and carried into every Celery task the request starts (tasks_base.py), whose worker
 logs it again, so one grep follows a booking from the browser to its mail.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,11 +71,23 @@ def register_request_hooks(app) -> None:
         response.headers[REQUEST_ID_HEADER] = rid
         if app.extensions["ticketshow_access_log"]:
             claims = g.get("_jwt_extended_jwt") or {}
-            access_log.info(json.dumps({
-                "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "event": "request", "request_id": rid,
-                "method": request.method, "route": route, "path": request.path, "status": status,
-                "duration_ms": round(seconds * 1000, 2), "user_id": _user_id(claims.get("sub")),
-                "remote_addr": request.remote_addr}, separators=(",", ":")))
+            access_log.info(
+                json.dumps(
+                    {
+                        "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                        "event": "request",
+                        "request_id": rid,
+                        "method": request.method,
+                        "route": route,
+                        "path": request.path,
+                        "status": status,
+                        "duration_ms": round(seconds * 1000, 2),
+                        "user_id": _user_id(claims.get("sub")),
+                        "remote_addr": request.remote_addr,
+                    },
+                    separators=(",", ":"),
+                )
+            )
         return response
 
 
@@ -97,11 +110,15 @@ def _require_local_or_admin() -> None:
 
 @bp.get("/metrics")
 @policy.checked_in_view(policy.can_read_metrics)
-@bp.doc(operation_id="getMetrics", security="BearerAuth",
-        responses={200: {"description": "Prometheus text format 0.0.4",
-                         "content": {"text/plain": {"schema": {"type": "string"}}}},
-                   401: "Not from 127.0.0.1 (or through a proxy) and no token",
-                   403: "Not from 127.0.0.1 and the token is not the admin's (`admin_only`)"})
+@bp.doc(
+    operation_id="getMetrics",
+    security="BearerAuth",
+    responses={
+        200: {"description": "Prometheus text format 0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}},
+        401: "Not from 127.0.0.1 (or through a proxy) and no token",
+        403: "Not from 127.0.0.1 and the token is not the admin's (`admin_only`)",
+    },
+)
 def get_metrics():
     """Prometheus metrics
 
@@ -114,8 +131,11 @@ def get_metrics():
     with X-Forwarded-For, X-Real-IP or Forwarded, is not local); anyone else needs the admin's token.
     """
     _require_local_or_admin()
-    return Response(metrics.render(current_app._get_current_object()), mimetype=None,
-                    headers={"Content-Type": metrics.CONTENT_TYPE, "Cache-Control": "no-store"})
+    return Response(
+        metrics.render(current_app._get_current_object()),
+        mimetype=None,
+        headers={"Content-Type": metrics.CONTENT_TYPE, "Cache-Control": "no-store"},
+    )
 
 
 # Celery: the request id rides in the task message's headers; the worker logs it with each task.
@@ -168,8 +188,14 @@ def task_request_id(task_request) -> str | None:
 
 
 def _log_task(task, task_id, state: str, duration_ms: float | None = None) -> None:
-    entry = {"ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "event": "task", "task": task.name,
-             "task_id": task_id, "request_id": task_request_id(task.request), "state": state}
+    entry = {
+        "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "event": "task",
+        "task": task.name,
+        "task_id": task_id,
+        "request_id": task_request_id(task.request),
+        "state": state,
+    }
     if duration_ms is not None:
         entry["duration_ms"] = duration_ms
     task_log.info(json.dumps(entry, separators=(",", ":")))

@@ -23,6 +23,7 @@ Redocly "recommended" rules it can check), so a new endpoint without a summary, 
 or declared errors fails there with a message saying what to add; tests/documented.py makes every API
 test check its answers against the document. Guide for clients and endpoint authors: docs/api.md.
 """
+
 from __future__ import annotations
 
 import copy
@@ -42,12 +43,12 @@ TAGS: dict[str, str] = {
     "Auth": "Sign up, log in and out (Bearer tokens), the caller's account and preferences.",
     "Theatres": "Theatres (halls) where shows are screened. Anyone reads; admins write.",
     "Shows": "Shows (films, plays, concerts) with tags, ratings and their upcoming screenings. Anyone reads; "
-             "admins write.",
+    "admins write.",
     "Screenings": "A show at a theatre at a time, with its price and seats left. Anyone reads; admins write.",
     "Seat maps": "Theatres' seating layouts, each screening's seat map (always current) and its blocked seats.",
     "Holds": "Seats held for one user for HOLD_MINUTES while they decide; booking a hold takes exactly its seats.",
     "Waiting list": "Waiting for seats at a houseful screening: seats that come back are offered, first come first "
-                    "served, as a hold for OFFER_MINUTES.",
+    "served, as a hold for OFFER_MINUTES.",
     "Bookings": "The caller's bookings: book seats (safely retried with Idempotency-Key), list, cancel.",
     "Tickets": "E-tickets with signed QR codes (verifiable offline with the public key) and check-in at the door.",
     "Ratings": "Users' scores for shows they have seen.",
@@ -55,7 +56,7 @@ TAGS: dict[str, str] = {
     "Reports": "The caller's monthly entertainment report.",
     "Operations": "Health, the admin dashboard and forecasts, and the response cache.",
     "Staff and audit": "Staff roles (managers and scanners of theatres) and the append-only audit log of every "
-                       "admin or staff write. Admin only.",
+    "admin or staff write. Admin only.",
 }
 
 # What a guard's access rule means, said in the description of every operation behind it.
@@ -74,8 +75,10 @@ ERROR_SCHEMA: dict[str, Any] = {
             "properties": {
                 "code": {"type": "string", "description": "snake_case, stable: what clients branch on"},
                 "message": {"type": "string", "description": "for a person"},
-                "details": {"type": "object", "description": "more about the error, e.g. the invalid fields "
-                                                            "({field: [messages]}) for 422"},
+                "details": {
+                    "type": "object",
+                    "description": "more about the error, e.g. the invalid fields ({field: [messages]}) for 422",
+                },
             },
             "required": ["code", "message", "details"],
         },
@@ -86,45 +89,55 @@ ERROR_SCHEMA: dict[str, Any] = {
 # The statuses every operation of a kind can answer, and what they mean there.
 STANDARD_ERRORS = {
     "400": "Malformed request: the body is not valid JSON (`invalid_json`), or a body was sent without "
-           "`Content-Type: application/json` (`unsupported_content_type`).",
+    "`Content-Type: application/json` (`unsupported_content_type`).",
     "401": "No token, or an expired, logged-out or invalid one (`unauthorized`, `token_expired`, "
-           "`token_revoked`, `invalid_token`). Comes with `WWW-Authenticate: Bearer`.",
+    "`token_revoked`, `invalid_token`). Comes with `WWW-Authenticate: Bearer`.",
     "404": "Not found (`not_found`), also for another user's private resource.",
     "413": "The JSON body is over 1 MB (`payload_too_large`; `details.max_bytes`).",
     "414": "The request line (path and query) is too long for the server (`uri_too_long`).",
     "431": "The request headers are too large for the server (`headers_too_large`).",
     "422": "Invalid field values (`validation_error` or a more specific code): `details` names every invalid "
-           "field with its messages, `{\"field\": [\"message\", ...]}`.",
+    'field with its messages, `{"field": ["message", ...]}`.',
 }
 
 HEADERS: dict[str, dict] = {
-    "ETag": {"description": "A strong validator of the body; send it back in If-None-Match to get 304 when "
-                            "nothing changed.", "schema": {"type": "string"}},
-    "X-Cache": {"description": "HIT when the body came from the response cache, MISS when it was built now.",
-                "schema": {"type": "string", "enum": ["HIT", "MISS"]}},
-    "Cache-Control": {"description": "`no-cache`: revalidate with If-None-Match before reuse.",
-                      "schema": {"type": "string"}},
-    "Retry-After": {"description": "Seconds to wait before trying again.",
-                    "schema": {"type": "integer", "minimum": 0}},
+    "ETag": {
+        "description": "A strong validator of the body; send it back in If-None-Match to get 304 when nothing changed.",
+        "schema": {"type": "string"},
+    },
+    "X-Cache": {
+        "description": "HIT when the body came from the response cache, MISS when it was built now.",
+        "schema": {"type": "string", "enum": ["HIT", "MISS"]},
+    },
+    "Cache-Control": {
+        "description": "`no-cache`: revalidate with If-None-Match before reuse.",
+        "schema": {"type": "string"},
+    },
+    "Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer", "minimum": 0}},
     "WWW-Authenticate": {"description": "`Bearer`", "schema": {"type": "string"}},
 }
 
 IF_NONE_MATCH = {
-    "name": "If-None-Match", "in": "header", "required": False,
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
     "description": "The ETag of a body you hold; 304 with no body if it is still current.",
     "schema": {"type": "string"},
 }
 
 IDEMPOTENCY_KEY = {
-    "name": "Idempotency-Key", "in": "header", "required": False,
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
     "description": "Any unique string of 1 to 200 characters (a UUID is a good choice). The same key from the "
-                   "same user within 24 hours answers what it first did and never does it twice.",
+    "same user within 24 hours answers what it first did and never does it twice.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 200},
 }
 
 
-def document(*, parameters: list[dict] | None = None, headers: dict[int, list[str]] | None = None,
-             access: str | None = None):
+def document(
+    *, parameters: list[dict] | None = None, headers: dict[int, list[str]] | None = None, access: str | None = None
+):
     """Declare what APIFlask cannot see: header `parameters` (OpenAPI parameter objects), response
     `headers` by status ({429: ["Retry-After"]}, names from HEADERS) and an `access` rule (ACCESS_RULES).
     Put it anywhere below `@bp.get`/`@bp.post`."""
@@ -154,7 +167,7 @@ def register_openapi(app: APIFlask) -> None:
     app.config.update(
         INFO={
             "description": "Ticket Show: book show tickets at theatres and cinemas. Guide: docs/api.md "
-                           "(tokens, pagination, safe retries with Idempotency-Key, ETags, a generated client).",
+            "(tokens, pagination, safe retries with Idempotency-Key, ETags, a generated client).",
             "contact": CONTACT,
             "license": LICENSE,
         },
@@ -171,8 +184,10 @@ def _views_by_operation(app: APIFlask) -> dict[tuple[str, str], Any]:
 
 
 def _error_response(description: str) -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}}},
+    }
 
 
 def _replace_refs(node, old: set[str], new: str):
@@ -218,8 +233,7 @@ def finish_document(app: APIFlask, spec: dict) -> dict:
             declared.setdefault(tag["name"], tag["description"])
     # Declared tags in their order, then any undeclared one (without a description: the test names it).
     names = [name for name in declared if name in used_tags] + [name for name in used_tags if name not in declared]
-    spec["tags"] = [{"name": name, **({"description": declared[name]} if name in declared else {})}
-                    for name in names]
+    spec["tags"] = [{"name": name, **({"description": declared[name]} if name in declared else {})} for name in names]
     return spec
 
 
@@ -342,8 +356,11 @@ def _finish_operation(app: APIFlask, operation: dict, endpoint: str, view_spec: 
         if status.startswith(("4", "5")) and not response.get("content"):
             response["content"] = _error_response("")["content"]
         if status in STANDARD_ERRORS and response.get("description") in {
-                app.config["AUTH_ERROR_DESCRIPTION"], app.config["NOT_FOUND_DESCRIPTION"],
-                app.config["VALIDATION_ERROR_DESCRIPTION"], ""}:
+            app.config["AUTH_ERROR_DESCRIPTION"],
+            app.config["NOT_FOUND_DESCRIPTION"],
+            app.config["VALIDATION_ERROR_DESCRIPTION"],
+            "",
+        }:
             response["description"] = STANDARD_ERRORS[status]
     if "401" in responses:
         responses["401"].setdefault("headers", {})["WWW-Authenticate"] = HEADERS["WWW-Authenticate"]
@@ -351,9 +368,13 @@ def _finish_operation(app: APIFlask, operation: dict, endpoint: str, view_spec: 
     if view_spec.get("x_cached"):
         ok = responses.get("200", {})
         ok.setdefault("headers", {}).update({name: HEADERS[name] for name in ("ETag", "X-Cache", "Cache-Control")})
-        responses.setdefault("304", {
-            "description": "Not modified: the If-None-Match ETag is current. No body.",
-            "headers": {name: HEADERS[name] for name in ("ETag", "X-Cache", "Cache-Control")}})
+        responses.setdefault(
+            "304",
+            {
+                "description": "Not modified: the If-None-Match ETag is current. No body.",
+                "headers": {name: HEADERS[name] for name in ("ETag", "X-Cache", "Cache-Control")},
+            },
+        )
         _add_parameter(operation, IF_NONE_MATCH)
 
     for parameter in view_spec.get("x_parameters", []):

@@ -1,4 +1,5 @@
 """Operations endpoints for the admin."""
+
 from __future__ import annotations
 
 from apiflask import APIBlueprint

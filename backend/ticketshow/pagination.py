@@ -1,4 +1,5 @@
 """The contract's list shape: {"items", "total", "page", "per_page"}; per_page is capped at 100."""
+
 from __future__ import annotations
 
 from apiflask import Schema
@@ -13,8 +14,11 @@ MAX_PER_PAGE = 100
 
 class PageQuery(Schema):
     page = Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = Integer(load_default=20, validate=validate.Range(min=1),
-                       metadata={"description": "items per page; values above 100 are capped at 100"})
+    per_page = Integer(
+        load_default=20,
+        validate=validate.Range(min=1),
+        metadata={"description": "items per page; values above 100 are capped at 100"},
+    )
 
     @post_load
     def cap(self, data, **kwargs):
@@ -23,12 +27,16 @@ class PageQuery(Schema):
 
 
 def page_schema(item_schema, name: str) -> type[Schema]:
-    return type(name, (Schema,), {
-        "items": List(Nested(item_schema)),
-        "total": Integer(),
-        "page": Integer(),
-        "per_page": Integer(),
-    })
+    return type(
+        name,
+        (Schema,),
+        {
+            "items": List(Nested(item_schema)),
+            "total": Integer(),
+            "page": Integer(),
+            "per_page": Integer(),
+        },
+    )
 
 
 def paginate(statement, page: int, per_page: int) -> dict:

@@ -24,10 +24,11 @@ the URL arguments returning the theatre's id (None when the row does not exist: 
 the view itself calls `policy.require(permission, data["theatre_id"])` once the body is parsed.
 docs/staff.md is the table of who may do what; keep it in step with this file.
 """
+
 from __future__ import annotations
 
-from functools import wraps
 from collections.abc import Callable
+from functools import wraps
 
 from flask_jwt_extended import current_user, verify_jwt_in_request
 
@@ -43,6 +44,7 @@ BEARER = "BearerAuth"
 
 
 # ---- the permissions --------------------------------------------------------------------------------
+
 
 def is_admin(principal) -> bool:
     return principal is not None and principal.role == ADMIN
@@ -169,14 +171,17 @@ def permissions_of(principal) -> list[str]:
 
 # ---- finding the theatre of a request ---------------------------------------------------------------
 
+
 def theatre_of_screening(kwargs: dict) -> int | None:
     """The theatre of the URL's screening_id (removed screenings too: the service answers 404 for those)."""
     return _theatre_id("SELECT theatre_id FROM screenings WHERE id = ?", kwargs["screening_id"])
 
 
 def theatre_of_booking(booking_id: int) -> int | None:
-    return _theatre_id("SELECT s.theatre_id FROM bookings AS b JOIN screenings AS s ON s.id = b.screening_id "
-                       "WHERE b.id = ?", booking_id)
+    return _theatre_id(
+        "SELECT s.theatre_id FROM bookings AS b JOIN screenings AS s ON s.id = b.screening_id WHERE b.id = ?",
+        booking_id,
+    )
 
 
 def _theatre_id(sql: str, row_id: int) -> int | None:
@@ -187,6 +192,7 @@ def _theatre_id(sql: str, row_id: int) -> int | None:
 
 
 # ---- declaring and enforcing them on routes ---------------------------------------------------------
+
 
 def denial(permission: Callable, principal) -> Forbidden:
     """The 403 for a principal refused a permission, with a code the UI can explain."""
@@ -312,8 +318,10 @@ def access_rules() -> dict[str, str]:
     for name, who in WHO.items():
         if name in ("public", "logged_in") or name in {p.__name__ for p in _ADMIN_ONLY}:
             continue
-        rules[name] = (f"Who may call it: {who}. Anyone else gets 403 `staff_only`, or `not_your_theatre` "
-                       f"for staff of other theatres.")
+        rules[name] = (
+            f"Who may call it: {who}. Anyone else gets 403 `staff_only`, or `not_your_theatre` "
+            f"for staff of other theatres."
+        )
     return rules
 
 
@@ -330,8 +338,15 @@ def route_table(app) -> str:
         view = app.view_functions[rule.endpoint]
         name = getattr(view, "__policy__", None) or "NONE"
         theatre = getattr(view, "__policy_theatre__", None)
-        source = ("" if theatre is None else "the body" if theatre == IN_BODY
-                  else f"`{theatre}`" if isinstance(theatre, str) else f"`{theatre.__name__}`")
+        source = (
+            ""
+            if theatre is None
+            else "the body"
+            if theatre == IN_BODY
+            else f"`{theatre}`"
+            if isinstance(theatre, str)
+            else f"`{theatre.__name__}`"
+        )
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             rows.append((rule.rule, method, name, WHO.get(name, "?"), source))
     for path, method, name, who, source in sorted(rows):
@@ -348,7 +363,26 @@ def write_route_table(app, path) -> None:
 
 
 # Permissions that do not depend on a theatre, and those only the admin ever has.
-_CHAIN_WIDE = {can_hold_seats, can_edit_catalogue, can_view_dashboard, can_list_jobs, can_run_jobs, can_view_forecast, can_flush_cache,
-               can_manage_staff, can_read_audit, can_read_metrics, is_admin}
-_ADMIN_ONLY = {can_edit_catalogue, can_run_jobs, can_view_forecast, can_flush_cache, can_manage_staff, can_read_audit,
-               can_read_metrics, is_admin}
+_CHAIN_WIDE = {
+    can_hold_seats,
+    can_edit_catalogue,
+    can_view_dashboard,
+    can_list_jobs,
+    can_run_jobs,
+    can_view_forecast,
+    can_flush_cache,
+    can_manage_staff,
+    can_read_audit,
+    can_read_metrics,
+    is_admin,
+}
+_ADMIN_ONLY = {
+    can_edit_catalogue,
+    can_run_jobs,
+    can_view_forecast,
+    can_flush_cache,
+    can_manage_staff,
+    can_read_audit,
+    can_read_metrics,
+    is_admin,
+}

@@ -11,6 +11,7 @@ before everything is up) stops everything, as does Ctrl-C or SIGTERM. Once up, a
 started again after a wait that doubles with each crash in a row (1, 2, 4 ... 30 s; the count resets when
 it has run for a minute), so a crashed worker, beat, mail catcher or Redis never takes the app down.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,9 +20,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import urlparse
 
 from .celery_app import QUEUES
@@ -47,27 +48,67 @@ class Process:
     restart: bool = True  # started again (with backoff) when it dies after start-up
 
 
-def plan(settings: Settings, *, bin_dir: Path = VENV_BIN, redis_argv: list[str] | None = None,
-         worker_name: str = "ticketshow@%h", log_level: str = "INFO") -> list[Process]:
+def plan(
+    settings: Settings,
+    *,
+    bin_dir: Path = VENV_BIN,
+    redis_argv: list[str] | None = None,
+    worker_name: str = "ticketshow@%h",
+    log_level: str = "INFO",
+) -> list[Process]:
     """The processes `make run` starts for `settings`, in order. `redis_argv`: a Redis to start first
     (scripts/redis_server.ensure_redis decides). Callers that need fewer pick them by name."""
     celery = [str(bin_dir / "celery"), "-A", "ticketshow.worker"]
     processes: list[Process] = []
     if redis_argv:
-        processes.append(Process("redis", redis_argv, cwd=settings.data_dir, port=urlparse(settings.redis_url).port or 6379))
+        processes.append(
+            Process("redis", redis_argv, cwd=settings.data_dir, port=urlparse(settings.redis_url).port or 6379)
+        )
     processes.append(Process("prepare", [str(bin_dir / "flask"), "--app", "ticketshow", "prepare"], oneshot=True))
     # Continuous backup to BACKUP_DIR (backups.py: writes litestream.yml, then becomes `litestream replicate`).
     processes.append(Process("backup", [str(bin_dir / "python"), "-m", "ticketshow.backups"]))
     if not settings.smtp_host:  # no mail server configured: keep mail in the data dir
-        processes.append(Process("mail", [str(bin_dir / "python"), "-m", "ticketshow.notifications.mail_catcher",
-                                          "--port", str(settings.smtp_port), "--dir", str(settings.data_dir / "mail")],
-                                 port=settings.smtp_port))
-    processes.append(Process("worker", celery + [
-        "worker", "-Q", ",".join(QUEUES), f"--loglevel={log_level}", f"--concurrency={settings.worker_concurrency}",
-        f"--hostname={worker_name}"]))
+        processes.append(
+            Process(
+                "mail",
+                [
+                    str(bin_dir / "python"),
+                    "-m",
+                    "ticketshow.notifications.mail_catcher",
+                    "--port",
+                    str(settings.smtp_port),
+                    "--dir",
+                    str(settings.data_dir / "mail"),
+                ],
+                port=settings.smtp_port,
+            )
+        )
+    processes.append(
+        Process(
+            "worker",
+            celery
+            + [
+                "worker",
+                "-Q",
+                ",".join(QUEUES),
+                f"--loglevel={log_level}",
+                f"--concurrency={settings.worker_concurrency}",
+                f"--hostname={worker_name}",
+            ],
+        )
+    )
     processes.append(Process("beat", celery + ["beat", f"--loglevel={log_level}"]))
-    web = [str(bin_dir / "gunicorn"), "--config", "gunicorn.conf.py", "--bind", f"{settings.host}:{settings.port}",
-           "--workers", str(settings.web_concurrency), "--threads", str(settings.web_threads)]
+    web = [
+        str(bin_dir / "gunicorn"),
+        "--config",
+        "gunicorn.conf.py",
+        "--bind",
+        f"{settings.host}:{settings.port}",
+        "--workers",
+        str(settings.web_concurrency),
+        "--threads",
+        str(settings.web_threads),
+    ]
     processes.append(Process("web", web + ["wsgi:app"], port=settings.port))
     return processes
 
@@ -210,17 +251,35 @@ class LocalServer:
     with `with_worker`, the mail catcher and a Celery worker), from the same `plan`. For the tests' live
     server and the benchmarks; nothing is supervised (a test wants to see a crash)."""
 
-    def __init__(self, data_dir: Path, redis_url: str, app_module: str = "wsgi:app", with_worker: bool = False,
-                 admin_password: str | None = None, **env):
+    def __init__(
+        self,
+        data_dir: Path,
+        redis_url: str,
+        app_module: str = "wsgi:app",
+        with_worker: bool = False,
+        admin_password: str | None = None,
+        **env,
+    ):
         self.data_dir, self.port = data_dir, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = data_dir / "gunicorn.log"
-        defaults = {"ADMIN_USERNAME": "admin", "DEMO_DATA": "0", "ACCESS_LOG": "", "SMTP_PORT": str(free_port()),
-                    "WORKER_CONCURRENCY": "1"}
+        defaults = {
+            "ADMIN_USERNAME": "admin",
+            "DEMO_DATA": "0",
+            "ACCESS_LOG": "",
+            "SMTP_PORT": str(free_port()),
+            "WORKER_CONCURRENCY": "1",
+        }
         if admin_password:
             defaults["ADMIN_PASSWORD"] = admin_password
-        self.env = {**os.environ, **defaults, "TICKETSHOW_DATA_DIR": str(data_dir), "REDIS_URL": redis_url,
-                    "PORT": str(self.port), **env}
+        self.env = {
+            **os.environ,
+            **defaults,
+            "TICKETSHOW_DATA_DIR": str(data_dir),
+            "REDIS_URL": redis_url,
+            "PORT": str(self.port),
+            **env,
+        }
         self.app_module, self.with_worker = app_module, with_worker
         self.supervisor: Supervisor | None = None
         self.process = None  # gunicorn's master (its Popen), once started
@@ -230,22 +289,31 @@ class LocalServer:
 
     def processes(self) -> list[Process]:
         wanted = {"prepare", "web"} | ({"mail", "worker"} if self.with_worker else set())
-        chosen = [p for p in plan(Settings.from_env(self.env), worker_name=f"live-{self.port}@%h", log_level="WARNING")
-                  if p.name in wanted]
+        chosen = [
+            p
+            for p in plan(Settings.from_env(self.env), worker_name=f"live-{self.port}@%h", log_level="WARNING")
+            if p.name in wanted
+        ]
         if self.app_module != "wsgi:app":  # a deliberately broken variant of the app (race controls)
-            chosen = [Process(p.name, p.argv[:-1] + [self.app_module], port=p.port) if p.name == "web" else p
-                      for p in chosen]
+            chosen = [
+                Process(p.name, p.argv[:-1] + [self.app_module], port=p.port) if p.name == "web" else p for p in chosen
+            ]
         return chosen
 
     def start(self) -> LocalServer:
         import requests
 
-        logs = {"web": self.log, "worker": self.data_dir / "worker.log", "mail": self.data_dir / "mail.log",
-                "prepare": self.data_dir / "prepare.log"}
+        logs = {
+            "web": self.log,
+            "worker": self.data_dir / "worker.log",
+            "mail": self.data_dir / "mail.log",
+            "prepare": self.data_dir / "prepare.log",
+        }
         handles = {name: open(path, "ab") for name, path in logs.items()}  # noqa: SIM115  (closed in stop)
         self._handles = handles
-        self.supervisor = Supervisor(self.env, log=lambda line: None, output=lambda p: {
-            "stdout": handles[p.name], "stderr": subprocess.STDOUT})
+        self.supervisor = Supervisor(
+            self.env, log=lambda line: None, output=lambda p: {"stdout": handles[p.name], "stderr": subprocess.STDOUT}
+        )
         try:
             self.supervisor.start_all(self.processes())
         except StartupFailed as exc:

@@ -5,6 +5,7 @@ moment; it offers at most `booking_max_quantity` seats a booking. Public and the
 answered with an ETag (a settings change means a restart, and so a new ETag) and `Cache-Control: no-cache`,
 so a client revalidates with If-None-Match and gets 304 while nothing changed.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,26 +21,36 @@ bp = APIBlueprint("public_config", __name__, url_prefix="/api", tag="Operations"
 
 
 class ConfigOut(Schema):
-    timezone = String(metadata={"description": "APP_TIMEZONE, an IANA zone: every time is shown in it",
-                                "example": "Asia/Kolkata"})
-    booking_max_quantity = Integer(metadata={"description": "BOOKING_MAX_QUANTITY: seats per booking, at most",
-                                             "example": 10})
-    cancellation_cutoff_minutes = Integer(metadata={
-        "description": "CANCELLATION_CUTOFF_MINUTES: bookings can be cancelled until this long before the start",
-        "example": 60})
+    timezone = String(
+        metadata={"description": "APP_TIMEZONE, an IANA zone: every time is shown in it", "example": "Asia/Kolkata"}
+    )
+    booking_max_quantity = Integer(
+        metadata={"description": "BOOKING_MAX_QUANTITY: seats per booking, at most", "example": 10}
+    )
+    cancellation_cutoff_minutes = Integer(
+        metadata={
+            "description": "CANCELLATION_CUTOFF_MINUTES: bookings can be cancelled until this long before the start",
+            "example": 60,
+        }
+    )
 
 
 def public_settings() -> dict:
     config = current_app.config
-    return {"timezone": config["APP_TIMEZONE"], "booking_max_quantity": config["BOOKING_MAX_QUANTITY"],
-            "cancellation_cutoff_minutes": config["CANCELLATION_CUTOFF_MINUTES"]}
+    return {
+        "timezone": config["APP_TIMEZONE"],
+        "booking_max_quantity": config["BOOKING_MAX_QUANTITY"],
+        "cancellation_cutoff_minutes": config["CANCELLATION_CUTOFF_MINUTES"],
+    }
 
 
 @bp.get("/config")
 @policy.public
 @bp.output(ConfigOut)
-@bp.doc(operation_id="getConfig", responses={
-    304: {"description": "Not modified: the settings match the ETag sent in If-None-Match"}})
+@bp.doc(
+    operation_id="getConfig",
+    responses={304: {"description": "Not modified: the settings match the ETag sent in If-None-Match"}},
+)
 def get_config():
     """The settings the UI needs
 

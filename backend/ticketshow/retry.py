@@ -12,6 +12,7 @@
 - Single messages (`mail.send`: export notices, alerts) use Celery's own retry with the same doubling,
   capped below the broker's visibility timeout so a waiting message is never delivered twice.
 """
+
 from __future__ import annotations
 
 import random
@@ -23,15 +24,24 @@ class TransientError(Exception):
     """A fault worth trying again later (e.g. the chat webhook answered 503)."""
 
 
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, ConnectionError, TimeoutError,
-                                                     TransientError)
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    smtplib.SMTPException,
+    ConnectionError,
+    TimeoutError,
+    TransientError,
+)
 
 # Celery's countdown retries for single messages: 1, 2, 4 ... 1,800 s (with jitter), 14 tries, ~2.5 hours.
 # The cap stays below BROKER_VISIBILITY_SECONDS: Redis redelivers a message held longer than that.
 MESSAGE_RETRY_CAP_SECONDS = 30 * 60
 BROKER_VISIBILITY_SECONDS = 2 * 60 * 60
-MESSAGE_RETRY = dict(autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, retry_backoff_max=MESSAGE_RETRY_CAP_SECONDS,
-                     retry_jitter=True, max_retries=14)
+MESSAGE_RETRY = dict(
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=MESSAGE_RETRY_CAP_SECONDS,
+    retry_jitter=True,
+    max_retries=14,
+)
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -50,5 +60,4 @@ def job_retry_delay(settings, attempt: int, *, jitter: bool = True) -> timedelta
 
 def total_retry_window(settings) -> timedelta:
     """From the first attempt to the last, without jitter: how long an outage a job rides out."""
-    return sum((job_retry_delay(settings, n, jitter=False) for n in range(1, settings.job_max_attempts)),
-               timedelta())
+    return sum((job_retry_delay(settings, n, jitter=False) for n in range(1, settings.job_max_attempts)), timedelta())

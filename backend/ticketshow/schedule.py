@@ -1,4 +1,5 @@
 """Every periodic job in one list. Crontab times are local (Celery's timezone is APP_TIMEZONE)."""
+
 from __future__ import annotations
 
 from celery.schedules import crontab

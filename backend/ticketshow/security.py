@@ -11,6 +11,7 @@
 - /api/docs: Swagger UI from the pinned `flask-swagger-ui` package's files (never a CDN), started by a
   static script file, so the docs page needs no inline script either.
 """
+
 from __future__ import annotations
 
 import base64
@@ -48,31 +49,37 @@ DOCS_INIT_JS = """window.ui = SwaggerUIBundle({
 
 def inline_script_hashes(index_html: str) -> list[str]:
     """CSP source expressions ('sha256-…') for every inline <script> in `index_html`."""
-    return ["'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
-            for body in _INLINE_SCRIPT.findall(index_html)]
+    return [
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
+        for body in _INLINE_SCRIPT.findall(index_html)
+    ]
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self' " + " ".join(script_hashes) if script_hashes else "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "manifest-src 'self'",
-        "worker-src 'self'",
-        "frame-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' " + " ".join(script_hashes) if script_hashes else "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "manifest-src 'self'",
+            "worker-src 'self'",
+            "frame-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 # A report page opened on its own: no script at all, in a unique origin (CSP sandbox), styles inline.
-REPORT_CSP = ("sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; "
-              "style-src 'unsafe-inline'; img-src data: 'self'; frame-ancestors 'self'")
+REPORT_CSP = (
+    "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; "
+    "style-src 'unsafe-inline'; img-src data: 'self'; frame-ancestors 'self'"
+)
 
 
 def _swagger_dist() -> Path:

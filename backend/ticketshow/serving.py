@@ -5,6 +5,7 @@ limits, a method or HTTP version it cannot parse) and writes a small HTML page f
 contract promises JSON only. It also names itself in a `Server` header, which tells an attacker which
 version's bugs to try. `install()` runs from gunicorn.conf.py in the arbiter, so every worker inherits it.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,10 @@ def error_response(status: int, reason: str) -> bytes:
     """A complete HTTP/1.1 response in the contract's error shape (gunicorn's detail is not echoed)."""
     code, message = _MESSAGES.get(status, ("http_error", "The request failed."))
     body = json.dumps({"error": {"code": code, "message": message, "details": {}}}).encode()
-    head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
-            f"X-Content-Type-Options: nosniff\r\nContent-Length: {len(body)}\r\n\r\n")
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+        f"X-Content-Type-Options: nosniff\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
     return head.encode("latin-1") + body
 
 

@@ -3,6 +3,7 @@
 The fallback lives in the 404 handler rather than a catch-all route, so that /api keeps honest
 404 and 405 JSON answers: a catch-all would turn a wrong method on an API path into a page.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,11 @@ def register_spa(app) -> None:
         path = request.path
         # Slashes are not merged by routing, so "//api//x" is judged by its merged form: still the API.
         merged = re.sub("/{2,}", "/", path)
-        if request.method in {"GET", "HEAD"} and not merged.startswith(("/api/", "/media/", "/assets/")) \
-                and merged.rstrip("/") not in {"/api", "/media", "/assets"}:
+        if (
+            request.method in {"GET", "HEAD"}
+            and not merged.startswith(("/api/", "/media/", "/assets/"))
+            and merged.rstrip("/") not in {"/api", "/media", "/assets"}
+        ):
             file_path = safe_join(str(dist), path.lstrip("/"))
             if file_path and Path(file_path).is_file():
                 return send_from_directory(dist, path.lstrip("/"), max_age=0)
@@ -65,5 +69,3 @@ def _index_page(dist: Path):
     response = send_from_directory(dist, "index.html", max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     return response
-
-

@@ -11,6 +11,7 @@ late message), keeps a heartbeat while the body runs, hands it a JobRun (paramet
 and records the Outcome: done, or pending again with a retry time when work is still owed or a transient
 error struck (retry.py, the one policy), or failed — and then the admin is mailed (`after_failure`).
 """
+
 from __future__ import annotations
 
 import logging
@@ -92,9 +93,13 @@ class JobTask(FlaskTask):
             self._fail(run.job_id, run.attempt, f"gave up after {run.attempt} attempts: {note}", summary=summary)
             return
         at = utcnow() + retry.job_retry_delay(settings, run.attempt)
-        jobs.retry_later(run.job_id, run.attempt, at,
-                         f"attempt {run.attempt} of {settings.job_max_attempts}: {note}; next attempt at "
-                         f"{at:%Y-%m-%d %H:%M} UTC", summary=summary)
+        jobs.retry_later(
+            run.job_id,
+            run.attempt,
+            at,
+            f"attempt {run.attempt} of {settings.job_max_attempts}: {note}; next attempt at {at:%Y-%m-%d %H:%M} UTC",
+            summary=summary,
+        )
 
     def _fail(self, job_id: int, attempt: int | None, error: str, summary: str | None = None) -> None:
         from .jobs import service as jobs

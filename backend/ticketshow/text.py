@@ -1,4 +1,5 @@
 """Text helpers: the folded form used for case- and accent-insensitive search."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -29,8 +30,15 @@ def fold(text: str) -> str:
 
 
 # Bidirectional formatting characters: embeddings and overrides close with PDF, isolates with PDI.
-_BIDI_OPENERS = {"\u202a": "embedding", "\u202b": "embedding", "\u202d": "embedding", "\u202e": "embedding",
-                 "\u2066": "isolate", "\u2067": "isolate", "\u2068": "isolate"}
+_BIDI_OPENERS = {
+    "\u202a": "embedding",
+    "\u202b": "embedding",
+    "\u202d": "embedding",
+    "\u202e": "embedding",
+    "\u2066": "isolate",
+    "\u2067": "isolate",
+    "\u2068": "isolate",
+}
 _BIDI_CLOSERS = {"\u202c": "embedding", "\u2069": "isolate"}
 _ZERO_WIDTH_JOINERS = {"\u200c", "\u200d"}  # ZWNJ, ZWJ
 _VIRAMA = 9  # canonical combining class of a virama (RFC 5892 CONTEXTJ)
@@ -80,8 +88,11 @@ def line_problem(text: str) -> str | None:
         if category == "Cc":
             return f"Control characters (such as line breaks or tabs) are not allowed (found U+{ord(char):04X})."
         if category == "Cf" and not (char in _ZERO_WIDTH_JOINERS and _joiner_in_context(text, index)):
-            kind = "Bidirectional formatting" if char in _BIDI_OPENERS or char in _BIDI_CLOSERS \
-                or char in "\u200e\u200f\u061c" else "Invisible formatting"
+            kind = (
+                "Bidirectional formatting"
+                if char in _BIDI_OPENERS or char in _BIDI_CLOSERS or char in "\u200e\u200f\u061c"
+                else "Invisible formatting"
+            )
             return f"{kind} characters are not allowed (found U+{ord(char):04X})."
     return None
 

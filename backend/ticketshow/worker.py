@@ -1,4 +1,5 @@
 """Celery entry point: `celery -A ticketshow.worker worker|beat`. Builds the Flask app once per process."""
+
 from . import create_app
 
 flask_app = create_app()

@@ -34,7 +34,9 @@ def test_signup_login_me_logout_round_trip(client):
 def test_a_token_already_verified_still_expires(client):
     """Verified tokens are remembered per process (extensions.VerifiedTokenMemo); expiry still applies."""
     signup(client)
-    token = client.post("/api/auth/login", json={"username": "asha", "password": USER_PASSWORD}).get_json()["access_token"]
+    token = client.post("/api/auth/login", json={"username": "asha", "password": USER_PASSWORD}).get_json()[
+        "access_token"
+    ]
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/auth/me", headers=headers).status_code == 200  # verified and remembered
     with time_machine.travel(datetime.now(timezone.utc) + timedelta(hours=12, minutes=1)):
@@ -47,10 +49,13 @@ def test_a_token_already_verified_still_expires(client):
 def test_logout_survives_a_redis_flush(client, app):
     """SQLite keeps the revocation even if Redis forgets it."""
     signup(client)
-    token = client.post("/api/auth/login", json={"username": "asha", "password": USER_PASSWORD}).get_json()["access_token"]
+    token = client.post("/api/auth/login", json={"username": "asha", "password": USER_PASSWORD}).get_json()[
+        "access_token"
+    ]
     headers = {"Authorization": f"Bearer {token}"}
     client.post("/api/auth/logout", headers=headers)
     from ticketshow.extensions import redis_store
+
     redis_store.flushdb()
     assert client.get("/api/auth/me", headers=headers).status_code == 401
 
@@ -67,12 +72,15 @@ def test_usernames_are_unique_regardless_of_case_and_any_script_works(client):
         assert login.status_code == 200 and login.get_json()["user"]["username"] == name
 
 
-@pytest.mark.parametrize("password, reason", [
-    ("short1!", "at least 8"),
-    ("password", "common"),
-    ("qwerty123", "common"),
-    ("asha-the-great", "username"),
-])
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("short1!", "at least 8"),
+        ("password", "common"),
+        ("qwerty123", "common"),
+        ("asha-the-great", "username"),
+    ],
+)
 def test_password_policy(client, password, reason):
     username = "asha-the-great" if reason == "username" else "asha"
     response = signup(client, username=username, password=password)
@@ -93,6 +101,7 @@ def test_passwords_are_hashed_with_argon2(app, client):
 
     from ticketshow.auth.models import User
     from ticketshow.extensions import db
+
     stored = db.session.scalar(select(User.password_hash).where(User.username == "asha"))
     assert stored.startswith("$argon2id$") and USER_PASSWORD not in stored
 
@@ -118,8 +127,11 @@ def test_garbage_tokens_are_401(client):
 
 def test_preferences_update_and_validation(api, client):
     user = api.new_user()
-    response = client.patch("/api/auth/me/preferences", json={"report_format": "pdf", "reminders": False,
-                                                                "place": "Chennai"}, headers=user["headers"])
+    response = client.patch(
+        "/api/auth/me/preferences",
+        json={"report_format": "pdf", "reminders": False, "place": "Chennai"},
+        headers=user["headers"],
+    )
     assert response.status_code == 200
     assert response.get_json()["preferences"] == {"report_format": "pdf", "reminders": False, "place": "Chennai"}
     bad = client.patch("/api/auth/me/preferences", json={"report_format": "docx"}, headers=user["headers"])
@@ -127,10 +139,11 @@ def test_preferences_update_and_validation(api, client):
 
 
 def test_admin_seeded_with_generated_password_file(tmp_path, redis_server):
+    from flask_migrate import upgrade
+
+    from tests.conftest import make_settings
     from ticketshow import create_app
     from ticketshow.auth import service
-    from tests.conftest import make_settings
-    from flask_migrate import upgrade
 
     app = create_app(make_settings(tmp_path, redis_server["url"]))
     with app.app_context():
@@ -144,6 +157,7 @@ def test_admin_seeded_with_generated_password_file(tmp_path, redis_server):
         login = app.test_client().post("/api/auth/login", json={"username": "boss", "password": generated})
         assert login.status_code == 200 and login.get_json()["user"]["roles"] == ["admin"]
         from ticketshow.extensions import db
+
         db.session.remove()
         db.engine.dispose()
 

@@ -1,4 +1,5 @@
 """Booking never oversells under real concurrency: gunicorn with several worker processes, 64 clients."""
+
 import requests
 
 from tests import race
@@ -21,12 +22,19 @@ def test_race_never_oversells_and_never_refuses_wrongly(live_server):
     screening_id = arena.screening_ids[0]
     victim = confirmed[0]
     booking_id = victim.body["id"]
-    owner_token = next(t for t in arena.tokens if requests.get(
-        f"{live_server.url}/api/bookings/{booking_id}", headers={"Authorization": f"Bearer {t}"}).status_code == 200)
+    owner_token = next(
+        t
+        for t in arena.tokens
+        if requests.get(
+            f"{live_server.url}/api/bookings/{booking_id}", headers={"Authorization": f"Bearer {t}"}
+        ).status_code
+        == 200
+    )
     owner = {"Authorization": f"Bearer {owner_token}"}
     assert requests.post(f"{live_server.url}/api/bookings/{booking_id}/cancel", headers=owner).status_code == 200
-    again = requests.post(f"{live_server.url}/api/bookings", headers=owner,
-                          json={"screening_id": screening_id, "quantity": victim.asked})
+    again = requests.post(
+        f"{live_server.url}/api/bookings", headers=owner, json={"screening_id": screening_id, "quantity": victim.asked}
+    )
     assert again.status_code == 201
     assert requests.get(f"{live_server.url}/api/screenings/{screening_id}").json()["seats_left"] == 0
 

@@ -1,4 +1,5 @@
 """Bookings, cancellations and ratings as the contract says, errors included."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -15,8 +16,9 @@ def screening(api, admin):
 
 
 def book(client, headers, screening_id, quantity, **extra):
-    return client.post("/api/bookings", json={"screening_id": screening_id, "quantity": quantity},
-                       headers={**headers, **extra})
+    return client.post(
+        "/api/bookings", json={"screening_id": screening_id, "quantity": quantity}, headers={**headers, **extra}
+    )
 
 
 def test_booking_takes_seats_and_prices_in_decimal(api, client, screening):

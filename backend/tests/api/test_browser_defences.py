@@ -1,6 +1,7 @@
 """Browser-side defences: strict CSP (the theme snippet allowed by its hash), nosniff, no framing, a
 referrer policy; /api/docs from pinned local files; the report sandboxed and its PDF cached; the data dir
 the owner's alone; /api/health naming a database that cannot be written; short SECRET_KEYs refused."""
+
 import base64
 import hashlib
 import os
@@ -29,8 +30,20 @@ def directives(response) -> dict[str, list[str]]:
     return {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
 
 
-@pytest.mark.parametrize("path", ["/", "/shows/12", "/admin", "/api/shows", "/api/no/such", "/api/health",
-                                  "/api/openapi.json", "/api/docs", "/manifest.webmanifest"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/shows/12",
+        "/admin",
+        "/api/shows",
+        "/api/no/such",
+        "/api/health",
+        "/api/openapi.json",
+        "/api/docs",
+        "/manifest.webmanifest",
+    ],
+)
 def test_every_answer_carries_the_defences(app, client, path):
     response = client.get(path)
     csp = directives(response)
@@ -76,8 +89,12 @@ def book_now(api, client, admin):
     show = api.create_show(admin, name="Report Show")
     screening = api.create_screening(admin, show["id"], theatre["id"], later(3))
     user = api.new_user()
-    assert client.post("/api/bookings", json={"screening_id": screening["id"], "quantity": 2},
-                       headers=user["headers"]).status_code == 201
+    assert (
+        client.post(
+            "/api/bookings", json={"screening_id": screening["id"], "quantity": 2}, headers=user["headers"]
+        ).status_code
+        == 201
+    )
     return user, screening
 
 
@@ -113,6 +130,7 @@ def test_the_data_dir_is_the_owners_alone(tmp_path, redis_server):
     app = create_app(make_settings(data, redis_server["url"]))
     with app.app_context():
         from flask_migrate import upgrade
+
         upgrade()
         db.session.remove()
         db.engine.dispose()
@@ -180,8 +198,9 @@ def test_the_write_probe_is_rate_limited_per_process(app, client, data_dir):
         holder.close()
 
 
-@pytest.mark.parametrize("key, ok", [("short", False), ("x" * 31, False), ("é" * 16, True), ("k" * 32, True),
-                                     ("ü" * 15 + "ab", True)])
+@pytest.mark.parametrize(
+    "key, ok", [("short", False), ("x" * 31, False), ("é" * 16, True), ("k" * 32, True), ("ü" * 15 + "ab", True)]
+)
 def test_a_secret_key_under_32_bytes_is_refused_at_start_up(tmp_path, redis_server, monkeypatch, key, ok):
     from ticketshow import create_app
 

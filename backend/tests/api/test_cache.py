@@ -1,4 +1,5 @@
 """Public reads are cached in Redis, invalidated by every catalogue write, and never serve stale seats."""
+
 import io
 
 import pytest
@@ -14,13 +15,20 @@ def catalogue(api, admin):
     show = api.create_show(admin, name="Sholay", screenings=[{"theatre_id": theatre["id"], "starts_at": later(1)}])
     screening_id = api.client.get(f"/api/shows/{show['id']}").get_json()["screenings"][0]["id"]
     from ticketshow import cache
+
     cache.flush_all()  # start every test with nothing cached
     return {"theatre": theatre, "show": show, "screening_id": screening_id}
 
 
 def cached_paths(c):
-    return ["/api/theatres", f"/api/theatres/{c['theatre']['id']}", "/api/shows?sort=name&tag=drama",
-            f"/api/shows/{c['show']['id']}", "/api/screenings", f"/api/screenings/{c['screening_id']}"]
+    return [
+        "/api/theatres",
+        f"/api/theatres/{c['theatre']['id']}",
+        "/api/shows?sort=name&tag=drama",
+        f"/api/shows/{c['show']['id']}",
+        "/api/screenings",
+        f"/api/screenings/{c['screening_id']}",
+    ]
 
 
 def test_miss_then_hit_with_the_same_body(client, catalogue):
@@ -43,14 +51,29 @@ def test_conditional_get_answers_304(client, catalogue):
 
 WRITES = [
     ("PATCH", "/api/theatres/{t}", {"name": "Roxy Renamed"}, "/api/theatres", "Roxy Renamed"),
-    ("POST", "/api/theatres", {"name": "Maratha Mandir", "place": "Mumbai", "capacity": 5}, "/api/theatres",
-     "Maratha Mandir"),
+    (
+        "POST",
+        "/api/theatres",
+        {"name": "Maratha Mandir", "place": "Mumbai", "capacity": 5},
+        "/api/theatres",
+        "Maratha Mandir",
+    ),
     ("PATCH", "/api/shows/{s}", {"name": "Sholay 3D"}, "/api/shows/{s}", "Sholay 3D"),
-    ("POST", "/api/shows", {"name": "Deewaar", "rating": 5, "tags": ["drama"], "ticket_price": 90}, "/api/shows",
-     "Deewaar"),
+    (
+        "POST",
+        "/api/shows",
+        {"name": "Deewaar", "rating": 5, "tags": ["drama"], "ticket_price": 90},
+        "/api/shows",
+        "Deewaar",
+    ),
     ("PATCH", "/api/screenings/{sc}", {"price": 321.5}, "/api/screenings/{sc}", "321.5"),
-    ("POST", "/api/screenings", {"show_id": "{s}", "theatre_id": "{t}", "starts_at": later(3), "price": 77.25},
-     "/api/screenings", "77.25"),
+    (
+        "POST",
+        "/api/screenings",
+        {"show_id": "{s}", "theatre_id": "{t}", "starts_at": later(3), "price": 77.25},
+        "/api/screenings",
+        "77.25",
+    ),
     ("PATCH", "/api/theatres/{t}", {"capacity": 7}, "/api/theatres/{t}", '"seats_total": 7'),
 ]
 
@@ -71,8 +94,12 @@ def test_every_catalogue_write_invalidates(client, admin, catalogue, method, tem
 def test_deletes_and_images_invalidate(client, admin, catalogue):
     show_path = f"/api/shows/{catalogue['show']['id']}"
     client.get(show_path), client.get("/api/shows")
-    upload = client.put(f"/api/shows/{catalogue['show']['id']}/image", headers=admin,
-                        data={"image": (io.BytesIO(png_bytes()), "p.png")}, content_type="multipart/form-data")
+    upload = client.put(
+        f"/api/shows/{catalogue['show']['id']}/image",
+        headers=admin,
+        data={"image": (io.BytesIO(png_bytes()), "p.png")},
+        content_type="multipart/form-data",
+    )
     assert client.get(show_path).get_json()["image_url"] == upload.get_json()["image_url"]
     client.get("/api/screenings")
     assert client.delete(f"/api/screenings/{catalogue['screening_id']}", headers=admin).status_code == 204
@@ -97,15 +124,19 @@ def test_seats_are_always_fresh_even_on_a_hit(app, api, client, catalogue):
 
 
 def test_ratings_invalidate_show_cards(app, api, client, admin, catalogue):
-    import time_machine
     from datetime import datetime, timedelta, timezone
+
+    import time_machine
+
     user = api.new_user()
     book_seats(user["id"], catalogue["screening_id"], 1)
     client.get("/api/shows")
     with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=2)):
         headers = {"Authorization": f"Bearer {api.login(user['username'], 'user-Test-passw0rd')}"}
-        assert client.put(f"/api/shows/{catalogue['show']['id']}/rating", json={"score": 5},
-                          headers=headers).status_code == 200
+        assert (
+            client.put(f"/api/shows/{catalogue['show']['id']}/rating", json={"score": 5}, headers=headers).status_code
+            == 200
+        )
         assert client.get("/api/shows").get_json()["items"][0]["user_rating"] == {"average": 5.0, "count": 1}
 
 
@@ -118,6 +149,7 @@ def test_admin_flush(api, client, admin, catalogue):
     assert client.delete("/api/admin/cache", headers=admin).status_code == 204
     assert client.get("/api/theatres").headers["X-Cache"] == "MISS"
     from ticketshow.extensions import redis_store
+
     left = list(redis_store.scan_iter(match="cache:response:*"))
     assert left and all(b"/api/theatres" in key for key in left)  # the old /api/shows entry is gone
 
@@ -131,6 +163,7 @@ def test_answers_that_depend_on_the_caller_are_not_cached(api, client, catalogue
 
 def test_reads_survive_redis_being_down(app, client, catalogue):
     from ticketshow.extensions import make_redis_client, redis_store
+
     redis_store.client = make_redis_client("redis://127.0.0.1:1/0")  # nothing listens there
     for path in cached_paths(catalogue):
         response = client.get(path)
@@ -147,6 +180,7 @@ def test_errors_are_not_cached(client):
 def test_large_json_is_gzipped_for_clients_that_accept_it(api, client, admin):
     import gzip
     import json
+
     for n in range(30):
         api.create_theatre(admin, name=f"Theatre number {n}", description="A long description. " * 5)
     plain = client.get("/api/theatres?per_page=100")
@@ -156,8 +190,9 @@ def test_large_json_is_gzipped_for_clients_that_accept_it(api, client, admin):
     assert len(packed.data) < len(plain.data) / 3
     assert json.loads(gzip.decompress(packed.data)) == plain.get_json()
     assert packed.headers["ETag"] != plain.headers["ETag"]
-    again = client.get("/api/theatres?per_page=100", headers={"Accept-Encoding": "gzip",
-                                                             "If-None-Match": packed.headers["ETag"]})
+    again = client.get(
+        "/api/theatres?per_page=100", headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]}
+    )
     assert again.status_code == 304
     small = client.get("/api/health", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in small.headers
@@ -165,6 +200,7 @@ def test_large_json_is_gzipped_for_clients_that_accept_it(api, client, admin):
 
 def test_a_ttl_of_zero_turns_the_cache_off(app, api, client, catalogue):
     from ticketshow.extensions import redis_store
+
     for path in cached_paths(catalogue):  # stored while the cache is on...
         client.get(path)
         assert client.get(path).headers["X-Cache"] == "HIT", path

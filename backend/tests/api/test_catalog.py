@@ -1,4 +1,5 @@
 """Theatres, shows and screenings through the API, as the contract says."""
+
 from datetime import datetime, timedelta, timezone
 
 from tests.factories import book_seats
@@ -9,11 +10,24 @@ def later(days=1, hours=0) -> str:
 
 
 def test_theatre_create_edit_every_field_and_read(api, client, admin):
-    theatre = api.create_theatre(admin, name="  Regal  ", place="Mumbai", capacity=250, address="Colaba",
-                                 caption="Art deco", description="Since 1933")
+    theatre = api.create_theatre(
+        admin,
+        name="  Regal  ",
+        place="Mumbai",
+        capacity=250,
+        address="Colaba",
+        caption="Art deco",
+        description="Since 1933",
+    )
     assert theatre["name"] == "Regal"  # trimmed
-    changes = {"name": "Regal Cinema", "place": "Mumbai South", "capacity": 300, "address": "Colaba Causeway",
-               "caption": "Art deco landmark", "description": "Restored in 2026"}
+    changes = {
+        "name": "Regal Cinema",
+        "place": "Mumbai South",
+        "capacity": 300,
+        "address": "Colaba Causeway",
+        "caption": "Art deco landmark",
+        "description": "Restored in 2026",
+    }
     updated = client.patch(f"/api/theatres/{theatre['id']}", json=changes, headers=admin)
     assert updated.status_code == 200
     assert {k: updated.get_json()[k] for k in changes} == changes
@@ -40,10 +54,15 @@ def test_show_with_allocations_defaults_prices_and_lists_newest_first(api, clien
     regal = api.create_theatre(admin, capacity=80)
     inox = api.create_theatre(admin, capacity=120)
     first = api.create_show(admin, name="Older")
-    show = api.create_show(admin, name="Newer", ticket_price=250, screenings=[
-        {"theatre_id": regal["id"], "starts_at": later(1)},
-        {"theatre_id": inox["id"], "starts_at": later(2), "price": 310.5},
-    ])
+    show = api.create_show(
+        admin,
+        name="Newer",
+        ticket_price=250,
+        screenings=[
+            {"theatre_id": regal["id"], "starts_at": later(1)},
+            {"theatre_id": inox["id"], "starts_at": later(2), "price": 310.5},
+        ],
+    )
     detail = client.get(f"/api/shows/{show['id']}").get_json()
     prices = {s["theatre"]["id"]: (s["price"], s["seats_total"]) for s in detail["screenings"]}
     assert prices == {regal["id"]: (250.0, 80), inox["id"]: (310.5, 120)}
@@ -54,9 +73,17 @@ def test_show_with_allocations_defaults_prices_and_lists_newest_first(api, clien
 
 
 def test_allocation_to_unknown_theatre_creates_nothing(client, admin):
-    response = client.post("/api/shows", json={"name": "X", "rating": 3, "tags": [], "ticket_price": 10,
-                                               "screenings": [{"theatre_id": 999, "starts_at": later()}]},
-                           headers=admin)
+    response = client.post(
+        "/api/shows",
+        json={
+            "name": "X",
+            "rating": 3,
+            "tags": [],
+            "ticket_price": 10,
+            "screenings": [{"theatre_id": 999, "starts_at": later()}],
+        },
+        headers=admin,
+    )
     assert response.status_code == 422
     assert "screenings.0.theatre_id" in response.get_json()["error"]["details"]
     assert client.get("/api/shows").get_json()["total"] == 0
@@ -64,8 +91,16 @@ def test_allocation_to_unknown_theatre_creates_nothing(client, admin):
 
 def test_show_edit_every_field(api, client, admin):
     show = api.create_show(admin)
-    changes = {"name": "Renamed", "caption": "A caption", "description": "Long text", "rating": 2.5,
-               "tags": ["comedy", "family"], "ticket_price": 99.99, "duration_minutes": 150, "language": "Tamil"}
+    changes = {
+        "name": "Renamed",
+        "caption": "A caption",
+        "description": "Long text",
+        "rating": 2.5,
+        "tags": ["comedy", "family"],
+        "ticket_price": 99.99,
+        "duration_minutes": 150,
+        "language": "Tamil",
+    }
     response = client.patch(f"/api/shows/{show['id']}", json=changes, headers=admin)
     assert response.status_code == 200
     assert {k: response.get_json()[k] for k in changes} == changes
@@ -73,8 +108,13 @@ def test_show_edit_every_field(api, client, admin):
 
 def test_show_search_parameters(api, client, admin):
     chennai = api.create_theatre(admin, place="Chennai")
-    api.create_show(admin, name="Café Society", tags=["drama", "romance"], rating=4.5,
-                    screenings=[{"theatre_id": chennai["id"], "starts_at": later(2)}])
+    api.create_show(
+        admin,
+        name="Café Society",
+        tags=["drama", "romance"],
+        rating=4.5,
+        screenings=[{"theatre_id": chennai["id"], "starts_at": later(2)}],
+    )
     api.create_show(admin, name="Cafe Racer", tags=["action"], rating=2)
     names = lambda query: [s["name"] for s in client.get(f"/api/shows?{query}").get_json()["items"]]  # noqa: E731
     assert set(names("q=CAFÉ")) == {"Café Society", "Cafe Racer"}
@@ -91,13 +131,16 @@ def test_screenings_created_moved_and_removed_on_their_own(api, client, admin):
     screening = api.create_screening(admin, show["id"], theatre["id"], later(3))
     assert screening["price"] == 120.0 and screening["seats_left"] == 100 and screening["houseful"] is False
     new_time = (datetime.now(timezone.utc) + timedelta(days=4)).replace(microsecond=0)
-    moved = client.patch(f"/api/screenings/{screening['id']}", json={"starts_at": new_time.isoformat(),
-                                                                    "price": 150}, headers=admin).get_json()
+    moved = client.patch(
+        f"/api/screenings/{screening['id']}", json={"starts_at": new_time.isoformat(), "price": 150}, headers=admin
+    ).get_json()
     assert datetime.fromisoformat(moved["starts_at"]) == new_time and moved["price"] == 150.0
     assert moved["starts_at"].endswith("+05:30")  # shown in APP_TIMEZONE
     assert client.delete(f"/api/screenings/{screening['id']}", headers=admin).status_code == 204
     assert client.get(f"/api/screenings/{screening['id']}").status_code == 404
-    listing = client.get("/api/screenings?from=" + later(0).replace("+", "%2B") + "&to=" + later(10).replace("+", "%2B"))
+    listing = client.get(
+        "/api/screenings?from=" + later(0).replace("+", "%2B") + "&to=" + later(10).replace("+", "%2B")
+    )
     assert listing.get_json()["items"] == []
 
 
@@ -121,6 +164,7 @@ def test_delete_with_future_bookings_needs_force_and_cancels_them(app, api, clie
     assert client.get(f"/api/theatres/{theatre['id']}").status_code == 404
     from ticketshow.booking.models import Booking, Ticket
     from ticketshow.extensions import db
+
     db.session.expire_all()
     stored = db.session.get(Booking, booking.id)
     assert stored.status == "cancelled" and stored.cancel_reason == "theatre_removed"
@@ -175,9 +219,14 @@ def test_unknown_ids_are_404_json(client, admin):
 
 def test_free_screenings_and_null_price_mean_the_default(api, client, admin):
     theatre = api.create_theatre(admin)
-    show = api.create_show(admin, ticket_price=80, screenings=[
-        {"theatre_id": theatre["id"], "starts_at": later(1), "price": 0},
-        {"theatre_id": theatre["id"], "starts_at": later(2), "price": None}])
+    show = api.create_show(
+        admin,
+        ticket_price=80,
+        screenings=[
+            {"theatre_id": theatre["id"], "starts_at": later(1), "price": 0},
+            {"theatre_id": theatre["id"], "starts_at": later(2), "price": None},
+        ],
+    )
     prices = [s["price"] for s in client.get(f"/api/shows/{show['id']}").get_json()["screenings"]]
     assert prices == [0.0, 80.0]
 

@@ -1,6 +1,7 @@
 """Check-in is exactly-once under real concurrency: gunicorn with several worker processes, 8 scanners
 scanning one ticket at the same instant, ticket after ticket; and a control that shows the test catches a
 check-then-update version."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -16,19 +17,30 @@ SCANNERS, TICKETS = 8, 6
 
 def door(base_url: str) -> tuple[dict, int, list[str]]:
     """The admin's headers, a screening starting in 90 minutes (check-in open) and its TICKETS codes."""
-    token = requests.post(f"{base_url}/api/auth/login",
-                          json={"username": "admin", "password": ADMIN_PASSWORD}).json()["access_token"]
+    token = requests.post(f"{base_url}/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}).json()[
+        "access_token"
+    ]
     admin = {"Authorization": f"Bearer {token}"}
     tag = datetime.now().strftime("%H%M%S%f")
-    theatre = requests.post(f"{base_url}/api/theatres", headers=admin,
-                            json={"name": f"Door {tag}", "place": "Testpur", "capacity": 40}).json()
+    theatre = requests.post(
+        f"{base_url}/api/theatres", headers=admin, json={"name": f"Door {tag}", "place": "Testpur", "capacity": 40}
+    ).json()
     starts_at = (datetime.now(timezone.utc) + timedelta(minutes=90)).replace(microsecond=0).isoformat()
-    show = requests.post(f"{base_url}/api/shows", headers=admin, json={
-        "name": f"Door {tag}", "rating": 3, "tags": [], "ticket_price": 100,
-        "screenings": [{"theatre_id": theatre["id"], "starts_at": starts_at}]}).json()
+    show = requests.post(
+        f"{base_url}/api/shows",
+        headers=admin,
+        json={
+            "name": f"Door {tag}",
+            "rating": 3,
+            "tags": [],
+            "ticket_price": 100,
+            "screenings": [{"theatre_id": theatre["id"], "starts_at": starts_at}],
+        },
+    ).json()
     screening_id = requests.get(f"{base_url}/api/shows/{show['id']}").json()["screenings"][0]["id"]
-    booking = requests.post(f"{base_url}/api/bookings", headers=admin,
-                            json={"screening_id": screening_id, "quantity": TICKETS})
+    booking = requests.post(
+        f"{base_url}/api/bookings", headers=admin, json={"screening_id": screening_id, "quantity": TICKETS}
+    )
     assert booking.status_code == 201, booking.text
     tickets = requests.get(f"{base_url}/api/bookings/{booking.json()['id']}/tickets", headers=admin).json()
     return admin, screening_id, [t["code"] for t in tickets]
@@ -43,8 +55,9 @@ def scan_at_once(base_url: str, headers: dict, screening_id: int, code: str) -> 
         session = requests.Session()
         session.headers.update(headers)
         barrier.wait()
-        response = session.post(f"{base_url}/api/checkin", json={"code": code, "screening_id": screening_id},
-                                timeout=60)
+        response = session.post(
+            f"{base_url}/api/checkin", json={"code": code, "screening_id": screening_id}, timeout=60
+        )
         with lock:
             answers.append(response)
 
@@ -69,13 +82,15 @@ def admitted_twice(server) -> list[str]:
         refused = [a.json()["error"] for a in answers if a.status_code == 409]
         if any(e["code"] != "already_checked_in" for e in refused) or len(refused) != SCANNERS - oks:
             problems.append(f"unexpected answers: {statuses} {refused[:2]}")
-        firsts = {e["details"]["checked_in_at"] for e in refused} | {a.json()["checked_in_at"] for a in answers
-                                                                      if a.status_code == 200}
+        firsts = {e["details"]["checked_in_at"] for e in refused} | {
+            a.json()["checked_in_at"] for a in answers if a.status_code == 200
+        }
         if len(firsts) != 1:
             problems.append(f"scanners were told different check-in times: {sorted(firsts)}")
     with sqlite3.connect(server.data_dir / "ticketshow.sqlite3") as connection:
-        rows = connection.execute("SELECT entity_id, count(*) FROM audit_log WHERE action = 'checkin' "
-                                  "GROUP BY entity_id HAVING count(*) > 1").fetchall()
+        rows = connection.execute(
+            "SELECT entity_id, count(*) FROM audit_log WHERE action = 'checkin' GROUP BY entity_id HAVING count(*) > 1"
+        ).fetchall()
     problems += [f"ticket {ticket}: {count} check-in audit rows" for ticket, count in rows]
     return problems
 

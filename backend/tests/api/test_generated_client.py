@@ -5,6 +5,7 @@ document's schemas (a required field that is missing, or a null where the docume
 raises), and refuses statuses the document does not declare (raise_on_unexpected_status). On top of
 that every answer the client receives is validated against the document's schema for its operation and
 status (JSON Schema 2020-12, formats checked)."""
+
 from __future__ import annotations
 
 import importlib
@@ -35,8 +36,22 @@ def generated(live_server, tmp_path_factory):
     config_file.write_text(CONFIG)
     generator = Path(sys.executable).parent / "openapi-python-client"
     result = subprocess.run(
-        [str(generator), "generate", "--path", str(spec_file), "--meta", "none", "--config", str(config_file),
-         "--output-path", str(folder / PACKAGE)], capture_output=True, text=True, timeout=120)
+        [
+            str(generator),
+            "generate",
+            "--path",
+            str(spec_file),
+            "--meta",
+            "none",
+            "--config",
+            str(config_file),
+            "--output-path",
+            str(folder / PACKAGE),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     # Every operation became a function: the generator skipped nothing it could not understand.
     assert "Warning" not in result.stdout + result.stderr, result.stdout + result.stderr
@@ -55,8 +70,10 @@ class DocumentedAnswers:
 
     def __init__(self, spec: dict):
         self.spec, self.checked = spec, []
-        self.routes = [(re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$"), item)
-                       for path, item in spec["paths"].items()]
+        self.routes = [
+            (re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$"), item)
+            for path, item in spec["paths"].items()
+        ]
 
     def __call__(self, response):
         response.read()
@@ -85,30 +102,45 @@ def test_the_whole_journey_through_the_generated_client(generated, live_server):
     public = client_module.Client(base_url=live_server.url, raise_on_unexpected_status=True, httpx_args=hooks)
 
     def logged_in(username, password):
-        answer = api("auth.log_in").sync_detailed(client=public, body=models.LoginIn(username=username,
-                                                                                      password=password))
+        answer = api("auth.log_in").sync_detailed(
+            client=public, body=models.LoginIn(username=username, password=password)
+        )
         assert answer.status_code == 200, answer.content
         assert answer.parsed.token_type == "Bearer" and answer.parsed.expires_in > 0
-        return client_module.AuthenticatedClient(base_url=live_server.url, token=answer.parsed.access_token,
-                                                 raise_on_unexpected_status=True, httpx_args=hooks)
+        return client_module.AuthenticatedClient(
+            base_url=live_server.url,
+            token=answer.parsed.access_token,
+            raise_on_unexpected_status=True,
+            httpx_args=hooks,
+        )
 
     # The admin creates a theatre and a show allocated to it tomorrow.
     admin = logged_in("admin", ADMIN_PASSWORD)
     suffix = uuid.uuid4().hex[:6]
-    theatre = api("theatres.create_theatre").sync(client=admin, body=models.TheatreIn(
-        name=f"Kalakshetra {suffix}", place="Chennai", capacity=40))
+    theatre = api("theatres.create_theatre").sync(
+        client=admin, body=models.TheatreIn(name=f"Kalakshetra {suffix}", place="Chennai", capacity=40)
+    )
     assert isinstance(theatre, models.TheatreOut), theatre
     starts_at = (datetime.now(timezone.utc) + timedelta(days=1)).replace(microsecond=0)
-    show = api("shows.create_show").sync(client=admin, body=models.ShowIn(
-        name=f"Mridangam Nights {suffix}", rating=4.5, tags=["music"], ticket_price=19.99,
-        screenings=[models.AllocationIn(theatre_id=theatre.id, starts_at=starts_at)]))
+    show = api("shows.create_show").sync(
+        client=admin,
+        body=models.ShowIn(
+            name=f"Mridangam Nights {suffix}",
+            rating=4.5,
+            tags=["music"],
+            ticket_price=19.99,
+            screenings=[models.AllocationIn(theatre_id=theatre.id, starts_at=starts_at)],
+        ),
+    )
     assert isinstance(show, models.ShowOut), show
     assert show.ticket_price == 19.99
 
     # A new user signs up, logs in and finds the show.
     username = f"rasika-{suffix}"
-    created = api("auth.sign_up").sync_detailed(client=public, body=models.SignupIn(
-        username=username, email=f"{username}@example.com", password="kutcheri-Season-2026"))
+    created = api("auth.sign_up").sync_detailed(
+        client=public,
+        body=models.SignupIn(username=username, email=f"{username}@example.com", password="kutcheri-Season-2026"),
+    )
     assert created.status_code == 201 and created.parsed.roles == ["user"]
     user = logged_in(username, "kutcheri-Season-2026")
     assert api("auth.get_me").sync(client=user).username == username
@@ -119,8 +151,9 @@ def test_the_whole_journey_through_the_generated_client(generated, live_server):
     assert detail.status_code == 200 and detail.headers["X-Cache"] in {"HIT", "MISS"}
     (screening,) = detail.parsed.screenings
     assert screening.theatre.id == theatre.id and screening.seats_left == 40 and screening.price == 19.99
-    unchanged = api("shows.get_show").sync_detailed(client=public, show_id=show.id,
-                                                     if_none_match=detail.headers["ETag"])
+    unchanged = api("shows.get_show").sync_detailed(
+        client=public, show_id=show.id, if_none_match=detail.headers["ETag"]
+    )
     assert unchanged.status_code == 304 and unchanged.parsed is None
     listed = api("screenings.list_screenings").sync(client=public, show_id=show.id)
     assert [item.id for item in listed.items] == [screening.id]
@@ -128,17 +161,22 @@ def test_the_whole_journey_through_the_generated_client(generated, live_server):
     # Book with an Idempotency-Key; the retry answers the same booking (200) and books nothing more.
     key = str(uuid.uuid4())
     book = api("bookings.create_booking")
-    first = book.sync_detailed(client=user, idempotency_key=key,
-                               body=models.BookingIn(screening_id=screening.id, quantity=2,
-                                                     expected_unit_price=19.99))
+    first = book.sync_detailed(
+        client=user,
+        idempotency_key=key,
+        body=models.BookingIn(screening_id=screening.id, quantity=2, expected_unit_price=19.99),
+    )
     assert first.status_code == 201, first.content
     assert first.parsed.total_price == 39.98 and first.parsed.status == models.BookingOutStatus.CONFIRMED
-    replay = book.sync_detailed(client=user, idempotency_key=key,
-                                body=models.BookingIn(screening_id=screening.id, quantity=2,
-                                                      expected_unit_price=19.99))
+    replay = book.sync_detailed(
+        client=user,
+        idempotency_key=key,
+        body=models.BookingIn(screening_id=screening.id, quantity=2, expected_unit_price=19.99),
+    )
     assert replay.status_code == 200 and replay.parsed.id == first.parsed.id
-    reused = book.sync_detailed(client=user, idempotency_key=key,
-                                body=models.BookingIn(screening_id=screening.id, quantity=3))
+    reused = book.sync_detailed(
+        client=user, idempotency_key=key, body=models.BookingIn(screening_id=screening.id, quantity=3)
+    )
     assert reused.status_code == 422 and reused.parsed.error.code == "idempotency_key_reused"
     assert api("screenings.get_screening").sync(client=public, screening_id=screening.id).seats_left == 38
     too_many = book.sync_detailed(client=user, body=models.BookingIn(screening_id=screening.id, quantity=11))
@@ -167,11 +205,18 @@ def test_the_whole_journey_through_the_generated_client(generated, live_server):
     assert f"Mridangam Nights {suffix}" in csv.parsed
 
     # A user is refused the admin's operations with the documented 403.
-    refused = api("theatres.create_theatre").sync_detailed(client=user, body=models.TheatreIn(
-        name="Not mine", place="Madurai", capacity=10))
+    refused = api("theatres.create_theatre").sync_detailed(
+        client=user, body=models.TheatreIn(name="Not mine", place="Madurai", capacity=10)
+    )
     assert refused.status_code == 403 and refused.parsed.error.code == "admin_only"
-    assert {("createBooking", "200"), ("createBooking", "201"), ("createBooking", "422"), ("getShow", "304"),
-            ("createTheatre", "403"), ("downloadExport", "200")} <= set(answers.checked)
+    assert {
+        ("createBooking", "200"),
+        ("createBooking", "201"),
+        ("createBooking", "422"),
+        ("getShow", "304"),
+        ("createTheatre", "403"),
+        ("downloadExport", "200"),
+    } <= set(answers.checked)
 
 
 def wait_until_finished(get_job, client, job_id: int, timeout: float = 60):

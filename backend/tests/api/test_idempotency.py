@@ -1,5 +1,6 @@
 """An Idempotency-Key stands for one request: an identical retry returns the first booking, the same key
 with any other request is 422 idempotency_key_reused and books nothing (IETF Idempotency-Key draft)."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -25,12 +26,15 @@ def seats_left(client, screening):
     return client.get(f"/api/screenings/{screening['id']}").get_json()["seats_left"]
 
 
-@pytest.mark.parametrize("changed", [
-    {"quantity": 3},                                # another quantity
-    {"screening": 1},                               # another screening
-    {"expected_unit_price": 120},                   # the same seats, but now with a price expectation
-    {"quantity": 2, "expected_unit_price": 999},    # several fields at once
-])
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"quantity": 3},  # another quantity
+        {"screening": 1},  # another screening
+        {"expected_unit_price": 120},  # the same seats, but now with a price expectation
+        {"quantity": 2, "expected_unit_price": 999},  # several fields at once
+    ],
+)
 def test_the_same_key_with_another_request_is_refused_and_books_nothing(api, client, two_screenings, changed):
     user = api.new_user()
     first = post(client, user["headers"], "order-7", screening_id=two_screenings[0]["id"], quantity=2)
@@ -50,8 +54,12 @@ def test_identical_retries_return_the_first_booking(api, client, two_screenings)
     body = {"screening_id": two_screenings[1]["id"], "quantity": 4, "expected_unit_price": 120}
     first = post(client, user["headers"], "k-1", **body)
     # the same request written differently: other key order, the price as 120.00 in a string-free float
-    retries = [post(client, user["headers"], "k-1", quantity=4, expected_unit_price=120.0,
-                    screening_id=two_screenings[1]["id"]) for _ in range(3)]
+    retries = [
+        post(
+            client, user["headers"], "k-1", quantity=4, expected_unit_price=120.0, screening_id=two_screenings[1]["id"]
+        )
+        for _ in range(3)
+    ]
     assert first.status_code == 201 and {r.status_code for r in retries} == {200}
     assert {r.get_json()["id"] for r in retries} == {first.get_json()["id"]}
     assert seats_left(client, two_screenings[1]) == 16
@@ -88,14 +96,18 @@ def test_a_key_used_for_a_hold_cannot_book_another_hold_or_a_quantity(api, clien
     user = api.new_user()
     holds = []
     for screening in two_screenings:
-        response = client.post(f"/api/screenings/{screening['id']}/holds", json={"quantity": 2},
-                               headers=user["headers"])
+        response = client.post(
+            f"/api/screenings/{screening['id']}/holds", json={"quantity": 2}, headers=user["headers"]
+        )
         assert response.status_code == 201, response.get_json()
         holds.append(response.get_json())
     first = post(client, user["headers"], "hold-key", hold_id=holds[0]["id"])
     assert first.status_code == 201
-    for body in ({"hold_id": holds[1]["id"]}, {"screening_id": two_screenings[0]["id"], "quantity": 2},
-                 {"hold_id": holds[0]["id"], "expected_total_price": 1}):
+    for body in (
+        {"hold_id": holds[1]["id"]},
+        {"screening_id": two_screenings[0]["id"], "quantity": 2},
+        {"hold_id": holds[0]["id"], "expected_total_price": 1},
+    ):
         reused = post(client, user["headers"], "hold-key", **body)
         assert reused.status_code == 422 and reused.get_json()["error"]["code"] == "idempotency_key_reused", body
     assert client.get("/api/bookings", headers=user["headers"]).get_json()["total"] == 1

@@ -1,4 +1,5 @@
 """Uploads are checked by content, capped at 5 MB, and re-encoded so no uploaded byte is served."""
+
 import io
 
 import pytest
@@ -13,8 +14,12 @@ def theatre(api, admin):
 
 
 def upload(client, admin, theatre, data, filename="poster.png", field="image"):
-    return client.put(f"/api/theatres/{theatre['id']}/image", headers=admin,
-                      data={field: (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+    return client.put(
+        f"/api/theatres/{theatre['id']}/image",
+        headers=admin,
+        data={field: (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
@@ -64,14 +69,19 @@ def test_larger_than_5mb_is_413(client, admin, theatre):
 def test_missing_field_is_422_and_raw_body_is_an_error(client, admin, theatre):
     missing = upload(client, admin, theatre, png_bytes(), field="picture")
     assert missing.status_code == 422 and "image" in missing.get_json()["error"]["details"]
-    raw = client.put(f"/api/theatres/{theatre['id']}/image", headers={**admin, "Content-Type": "image/png"},
-                     data=png_bytes())
+    raw = client.put(
+        f"/api/theatres/{theatre['id']}/image", headers={**admin, "Content-Type": "image/png"}, data=png_bytes()
+    )
     assert 400 <= raw.status_code < 500 and raw.is_json
 
 
 def test_show_image(client, api, admin):
     show = api.create_show(admin)
-    response = client.put(f"/api/shows/{show['id']}/image", headers=admin,
-                          data={"image": (io.BytesIO(png_bytes()), "p.png")}, content_type="multipart/form-data")
+    response = client.put(
+        f"/api/shows/{show['id']}/image",
+        headers=admin,
+        data={"image": (io.BytesIO(png_bytes()), "p.png")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     assert client.get(f"/api/shows/{show['id']}").get_json()["image_url"] == response.get_json()["image_url"]

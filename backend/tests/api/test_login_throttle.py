@@ -1,5 +1,6 @@
 """Failed logins are throttled by (account, address) with progressive delays and a far higher ceiling per
 address; no account's failures lock another account; the throttle keeps working while Redis is down."""
+
 from datetime import datetime, timezone
 
 import pytest
@@ -10,14 +11,19 @@ from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD
 
 
 def attempt(client, username, password, address="10.0.0.1"):
-    return client.post("/api/auth/login", json={"username": username, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/api/auth/login", json={"username": username, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 @pytest.fixture
 def asha(client):
-    assert client.post("/api/auth/signup", json={"username": "asha", "email": "a@example.com",
-                                                 "password": USER_PASSWORD}).status_code == 201
+    assert (
+        client.post(
+            "/api/auth/signup", json={"username": "asha", "email": "a@example.com", "password": USER_PASSWORD}
+        ).status_code
+        == 201
+    )
 
 
 def fail(client, username, times, address="10.0.0.1"):
@@ -90,8 +96,9 @@ def test_throttling_continues_in_process_while_redis_is_down(app, client, asha):
     from ticketshow.extensions import redis_store
 
     real = redis_store.client
-    redis_store.client = redis.Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=0.2,
-                                     socket_timeout=0.2)  # nothing listens there: Redis is away
+    redis_store.client = redis.Redis(
+        host="127.0.0.1", port=free_port(), socket_connect_timeout=0.2, socket_timeout=0.2
+    )  # nothing listens there: Redis is away
     try:
         with time_machine.travel(datetime.now(timezone.utc), tick=False) as clock:
             fail(client, "asha", 3)

@@ -2,6 +2,7 @@
 "recommended" rules that can be checked here, and the project's own rules for every operation (see
 ticketshow/openapi.py). A new endpoint that lacks a summary, description, operationId or its declared
 errors fails here, with the operation named."""
+
 from __future__ import annotations
 
 import json
@@ -20,17 +21,53 @@ from ticketshow.openapi import ACCESS_RULES, _views_by_operation
 # Every operationId ever published: clients are generated from them, so none may disappear or change.
 # Adding an endpoint adds an id (the test does not need it listed); renaming one breaks clients.
 PUBLISHED_OPERATION_IDS = {
-    "signUp", "logIn", "getMe", "updatePreferences", "logOut",
-    "listTheatres", "getTheatre", "createTheatre", "updateTheatre", "deleteTheatre", "uploadTheatreImage",
-    "listShows", "getShow", "createShow", "updateShow", "deleteShow", "uploadShowImage",
-    "listScreenings", "getScreening", "createScreening", "updateScreening", "deleteScreening",
-    "createBooking", "listBookings", "getBooking", "cancelBooking", "rateShow",
-    "exportTheatre", "downloadExport", "getJob", "listJobs", "runDailyReminders", "runMonthlyReports",
-    "runForecast", "getForecast", "getDashboard", "getPriceHistory", "getMonthlyReport", "getHealth", "flushCache",
+    "signUp",
+    "logIn",
+    "getMe",
+    "updatePreferences",
+    "logOut",
+    "listTheatres",
+    "getTheatre",
+    "createTheatre",
+    "updateTheatre",
+    "deleteTheatre",
+    "uploadTheatreImage",
+    "listShows",
+    "getShow",
+    "createShow",
+    "updateShow",
+    "deleteShow",
+    "uploadShowImage",
+    "listScreenings",
+    "getScreening",
+    "createScreening",
+    "updateScreening",
+    "deleteScreening",
+    "createBooking",
+    "listBookings",
+    "getBooking",
+    "cancelBooking",
+    "rateShow",
+    "exportTheatre",
+    "downloadExport",
+    "getJob",
+    "listJobs",
+    "runDailyReminders",
+    "runMonthlyReports",
+    "runForecast",
+    "getForecast",
+    "getDashboard",
+    "getPriceHistory",
+    "getMonthlyReport",
+    "getHealth",
+    "flushCache",
 }
 # Operations that cannot answer any 4xx (Redocly's operation-4xx-response), each with its reason.
-NO_CLIENT_ERRORS = {"getHealth": "takes no input and no token", "getCheckinKey": "takes no input and no token",
-                    "getConfig": "takes no input and no token"}
+NO_CLIENT_ERRORS = {
+    "getHealth": "takes no input and no token",
+    "getCheckinKey": "takes no input and no token",
+    "getConfig": "takes no input and no token",
+}
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -77,6 +114,7 @@ def resolve(spec, ref):
 
 def schema_objects(spec):
     """Every Schema Object under components.schemas, with its location, depth first."""
+
     def walk(schema, where):
         if not isinstance(schema, dict):
             return
@@ -94,6 +132,7 @@ def schema_objects(spec):
 
 
 # ---- validity -------------------------------------------------------------------------------------
+
 
 def test_document_is_valid_openapi_3_1(spec):
     assert spec["openapi"].startswith("3.1.")
@@ -119,6 +158,7 @@ def test_only_openapi_3_1_keywords(spec):
 
 
 # ---- Redocly's recommended rules ------------------------------------------------------------------
+
 
 def test_info_has_license_and_contact(spec):
     info = spec["info"]
@@ -157,8 +197,9 @@ def test_paths_are_well_formed_and_unambiguous(spec):
         for method, operation in item.items():
             if method not in METHODS:
                 continue
-            in_path = {p["name"] for p in operation.get("parameters", []) + item.get("parameters", [])
-                       if p.get("in") == "path"}
+            in_path = {
+                p["name"] for p in operation.get("parameters", []) + item.get("parameters", []) if p.get("in") == "path"
+            }
             assert in_path == declared, f"{method} {path}: path parameters {in_path} != {declared}"
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "path":
@@ -171,12 +212,13 @@ def test_every_operation_has_id_summary_description_and_responses(spec):
         where = f"{method.upper()} {path}"
         operation_id = operation.get("operationId")
         assert operation_id, f"{where}: no operationId"
-        assert re.fullmatch(r"[a-z][A-Za-z0-9]*", operation_id), f"{where}: operationId {operation_id!r} is not camelCase"
+        assert re.fullmatch(r"[a-z][A-Za-z0-9]*", operation_id), (
+            f"{where}: operationId {operation_id!r} is not camelCase"
+        )
         assert operation_id not in seen, f"{where} and {seen[operation_id]} share operationId {operation_id}"
         seen[operation_id] = where
         assert operation.get("summary", "").strip(), f"{where}: no summary (the docstring's first line)"
-        assert operation.get("description", "").strip(), \
-            f"{where}: no description (the docstring after its first line)"
+        assert operation.get("description", "").strip(), f"{where}: no description (the docstring after its first line)"
         statuses = set(operation["responses"])
         assert any(s.startswith("2") for s in statuses), f"{where}: no 2xx response"
         if operation_id not in NO_CLIENT_ERRORS:
@@ -206,8 +248,9 @@ def test_one_component_per_schema(spec):
     names = set(spec["components"]["schemas"])
     for name in names:
         match = re.fullmatch(r"(.+?)\d+", name)
-        assert not (match and match.group(1) in names), \
+        assert not (match and match.group(1) in names), (
             f"{name} duplicates {match.group(1)}: use one schema class (or name the variant)"
+        )
 
 
 def test_schemas_are_consistent(spec):
@@ -219,11 +262,13 @@ def test_schemas_are_consistent(spec):
         if "enum" in schema and "type" in schema:
             types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
             for value in schema["enum"]:
-                assert any(isinstance(value, python_types[t]) for t in types if t in python_types), \
+                assert any(isinstance(value, python_types[t]) for t in types if t in python_types), (
                     f"{where}: enum value {value!r} is not a {types}"
+                )
 
 
 # ---- the project's rules for every operation ------------------------------------------------------
+
 
 def test_errors_are_declared_with_the_error_shape(spec):
     error_ref = "#/components/schemas/Error"
@@ -234,13 +279,15 @@ def test_errors_are_declared_with_the_error_shape(spec):
             assert response.get("description", "").strip(), f"{where} {status}: no description"
             if status.startswith("4"):
                 content = response.get("content", {})
-                assert content.get("application/json", {}).get("schema") == {"$ref": error_ref}, \
+                assert content.get("application/json", {}).get("schema") == {"$ref": error_ref}, (
                     f"{where} {status}: errors answer the Error shape"
+                )
         body = operation.get("requestBody", {}).get("content", {})
         if "application/json" in body:
             assert {"400", "413", "422"} <= set(responses), f"{where}: a JSON body can be 400, 413 or 422"
-        if any(p["in"] in ("query", "header") and p["name"] != "If-None-Match"
-               for p in operation.get("parameters", [])):
+        if any(
+            p["in"] in ("query", "header") and p["name"] != "If-None-Match" for p in operation.get("parameters", [])
+        ):
             assert "422" in responses, f"{where}: bad parameters are 422"
         if any(p["in"] == "path" for p in operation.get("parameters", [])):
             assert "404" in responses, f"{where}: an unknown id is 404"
@@ -290,17 +337,30 @@ def test_booking_retries_and_login_throttling_are_documented(spec):
     paths = spec["paths"]
     book = paths["/api/bookings"]["post"]
     assert "Idempotency-Key" in {p["name"] for p in book["parameters"] if p["in"] == "header"}
-    assert book["responses"]["200"]["content"]["application/json"]["schema"] == \
-        book["responses"]["201"]["content"]["application/json"]["schema"]  # the replay answers the booking
+    assert (
+        book["responses"]["200"]["content"]["application/json"]["schema"]
+        == book["responses"]["201"]["content"]["application/json"]["schema"]
+    )  # the replay answers the booking
     assert "Retry-After" in paths["/api/auth/login"]["post"]["responses"]["429"]["headers"]
     assert "503" in paths["/api/health"]["get"]["responses"]
 
 
 # ---- schemas that say what the server does --------------------------------------------------------
 
+
 def test_answers_require_every_field_they_always_send(spec):
-    for name in ("ShowOut", "ScreeningOut", "BookingOut", "JobOut", "TokenOut", "MeOut", "TheatreDetailOut",
-                 "ShowPage", "DashboardOut", "PriceHistoryOut"):
+    for name in (
+        "ShowOut",
+        "ScreeningOut",
+        "BookingOut",
+        "JobOut",
+        "TokenOut",
+        "MeOut",
+        "TheatreDetailOut",
+        "ShowPage",
+        "DashboardOut",
+        "PriceHistoryOut",
+    ):
         schema = spec["components"]["schemas"][name]
         assert set(schema["required"]) == set(schema["properties"]), name
         assert "additionalProperties" not in schema, f"{name}: answers may gain fields (API.md)"
@@ -312,8 +372,11 @@ def test_answers_require_every_field_they_always_send(spec):
 def test_money_has_no_artificial_bounds(spec):
     from jsonschema import Draft202012Validator
 
-    money = [(where, schema) for where, schema in schema_objects(spec)
-             if schema.get("type") in ("number", ["number", "null"]) and "rupees" in schema.get("description", "")]
+    money = [
+        (where, schema)
+        for where, schema in schema_objects(spec)
+        if schema.get("type") in ("number", ["number", "null"]) and "rupees" in schema.get("description", "")
+    ]
     assert len(money) > 10
     for where, schema in money:
         assert "multipleOf" not in schema, f"{where}: multipleOf 0.01 fails 19.99 in float validators"
@@ -348,8 +411,9 @@ def test_file_answers_have_their_media_types(spec):
     assert set(report) == {"text/html", "application/pdf"}
 
 
-def test_the_document_check_of_every_test_catches_an_undocumented_answer(tmp_path, redis_server,
-                                                                         migrated_template, monkeypatch, spec):
+def test_the_document_check_of_every_test_catches_an_undocumented_answer(
+    tmp_path, redis_server, migrated_template, monkeypatch, spec
+):
     """Control for tests/documented.py (on in every `app` fixture): an answer the document does not promise,
     here health's 200 once removed from a copy of the document, and a body off its schema, are caught."""
     from tests import documented

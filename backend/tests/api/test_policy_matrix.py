@@ -10,6 +10,7 @@ theatre B) the admin is the only one allowed.
 Adding an endpoint: declare its policy on the route; if its URL has an argument not in ARGUMENTS, add a
 row of theatre B (or someone else's) for it; if its policy is new, add it to ALLOWED.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -53,8 +54,8 @@ QUERY_CASES: list[tuple[str, str, set[str]]] = []
 @pytest.fixture
 def world(app, api, client, admin):
     """Theatres A and B with a screening each, staff of A, and a stranger's booking and export at B."""
-    from ticketshow.jobs import service as jobs
     from ticketshow.extensions import db
+    from ticketshow.jobs import service as jobs
     from ticketshow.jobs.models import EXPORT
     from ticketshow.waitlist.models import WaitlistEntry
 
@@ -65,29 +66,43 @@ def world(app, api, client, admin):
     screening_b = api.create_screening(admin, show["id"], theatre_b["id"], later(3))
     people = {"anonymous": {}, "admin": admin}
     ids = {}
-    for role, staff_role in (("user", None), ("scanner_a", "scanner"), ("manager_a", "manager"),
-                             ("stranger", None)):
+    for role, staff_role in (("user", None), ("scanner_a", "scanner"), ("manager_a", "manager"), ("stranger", None)):
         person = api.new_user()
         people[role], ids[role] = person["headers"], person["id"]
         if staff_role:
-            response = client.put(f"/api/admin/staff/{person['id']}", headers=admin,
-                                  json={"role": staff_role, "theatre_ids": [theatre_a["id"]]})
+            response = client.put(
+                f"/api/admin/staff/{person['id']}",
+                headers=admin,
+                json={"role": staff_role, "theatre_ids": [theatre_a["id"]]},
+            )
             assert response.status_code == 200, response.get_json()
     booking_b = book_seats(ids["stranger"], screening_b["id"], 2)
-    hold_b = client.post(f"/api/screenings/{screening_b['id']}/holds", json={"quantity": 2},
-                         headers=people["stranger"]).get_json()
+    hold_b = client.post(
+        f"/api/screenings/{screening_b['id']}/holds", json={"quantity": 2}, headers=people["stranger"]
+    ).get_json()
     export_b = jobs.create(EXPORT, None, {"theatre_id": theatre_b["id"], "theatre_name": "Beta"})
     entry_b = WaitlistEntry(screening_id=screening_b["id"], user_id=ids["stranger"], quantity=1, state="waiting")
     db.session.add(entry_b)
     db.session.commit()
     return {
-        "people": people, "ids": ids, "theatre_a": theatre_a["id"], "screening_a": screening_a["id"],
-        "show": show["id"], "ticket_code_b": ticket_code(booking_b.id),
+        "people": people,
+        "ids": ids,
+        "theatre_a": theatre_a["id"],
+        "screening_a": screening_a["id"],
+        "show": show["id"],
+        "ticket_code_b": ticket_code(booking_b.id),
         # A value for every URL argument: a row of theatre B, or somebody else's.
-        "arguments": {"theatre_id": theatre_b["id"], "screening_id": screening_b["id"], "show_id": show["id"],
-                      "booking_id": booking_b.id, "job_id": export_b.id, "user_id": ids["stranger"],
-                      "filename": "nothing.png", "hold_id": hold_b["id"],
-                      "entry_id": entry_b.id},
+        "arguments": {
+            "theatre_id": theatre_b["id"],
+            "screening_id": screening_b["id"],
+            "show_id": show["id"],
+            "booking_id": booking_b.id,
+            "job_id": export_b.id,
+            "user_id": ids["stranger"],
+            "filename": "nothing.png",
+            "hold_id": hold_b["id"],
+            "entry_id": entry_b.id,
+        },
     }
 
 
@@ -105,9 +120,11 @@ def bodies(world) -> dict:
     """Valid bodies where a route reads its theatre from the body (so the theatre check itself is what
     refuses); others get {} (they are refused before their input is read)."""
     b = world["arguments"]["theatre_id"]
-    return {("POST", "/api/screenings"): {"show_id": world["show"], "theatre_id": b, "starts_at": later(6)},
-            ("POST", "/api/checkin"): {"code": world["ticket_code_b"], "screening_id": world["arguments"]["screening_id"]},
-            ("PUT", "/api/shows/<int:show_id>/rating"): {"score": 5}}
+    return {
+        ("POST", "/api/screenings"): {"show_id": world["show"], "theatre_id": b, "starts_at": later(6)},
+        ("POST", "/api/checkin"): {"code": world["ticket_code_b"], "screening_id": world["arguments"]["screening_id"]},
+        ("PUT", "/api/shows/<int:show_id>/rating"): {"score": 5},
+    }
 
 
 def routes(app):
@@ -120,8 +137,12 @@ def database_state(app) -> dict:
     """Every row of every table, but the per-request visit records (any logged-in request writes those)."""
     path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     with sqlite3.connect(path) as connection:
-        tables = [name for (name,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
         state = {}
         for table in tables:
             if table == "user_visits":
@@ -130,17 +151,21 @@ def database_state(app) -> dict:
             if table == "users":  # last_seen_at moves with any logged-in request
                 columns = [c[1] for c in connection.execute('PRAGMA table_info("users")')]
                 seen = columns.index("last_seen_at")
-                rows = [row[:seen] + row[seen + 1:] for row in rows]
+                rows = [row[:seen] + row[seen + 1 :] for row in rows]
             state[table] = rows
     return state
 
 
 def test_every_route_declares_a_policy(app):
-    undeclared = [f"{method} {rule.rule}" for rule, method, view in routes(app)
-                  if getattr(view, "__policy__", None) is None]
+    undeclared = [
+        f"{method} {rule.rule}" for rule, method, view in routes(app) if getattr(view, "__policy__", None) is None
+    ]
     assert undeclared == [], "declare a policy (ticketshow/policy.py) on: " + ", ".join(undeclared)
-    unknown = {f"{method} {rule.rule}: {view.__policy__}" for rule, method, view in routes(app)
-               if view.__policy__ not in ALLOWED}
+    unknown = {
+        f"{method} {rule.rule}: {view.__policy__}"
+        for rule, method, view in routes(app)
+        if view.__policy__ not in ALLOWED
+    }
     assert unknown == set(), "say who may use these policies in ALLOWED: " + ", ".join(sorted(unknown))
 
 
@@ -158,8 +183,7 @@ def refusals(app, client, world) -> list[str]:
         for role in ROLES:
             if role in allowed:
                 continue
-            response = client.open(path, method=method, json=body, headers=world["people"][role],
-                                   environ_base=REMOTE)
+            response = client.open(path, method=method, json=body, headers=world["people"][role], environ_base=REMOTE)
             expected = {401} if role == "anonymous" else {403, 404}
             if response.status_code not in expected or not (response.is_json and "error" in response.get_json()):
                 wrong.append(f"{role} {method} {path}: {response.status_code}")
@@ -189,15 +213,17 @@ def test_the_matrix_catches_a_route_without_its_check(app, client, world):
     app.view_functions["pricing.price_history"] = unguarded
     wrong = refusals(app, client, world)
     path = f"/api/admin/screenings/{world['arguments']['screening_id']}/prices"
-    assert {line.split(":")[0] for line in wrong} == {f"{role} GET {path}" for role in
-                                                      ("anonymous", "user", "scanner_a", "manager_a")}
+    assert {line.split(":")[0] for line in wrong} == {
+        f"{role} GET {path}" for role in ("anonymous", "user", "scanner_a", "manager_a")
+    }
 
 
 def test_manager_of_a_runs_theatre_a(app, client, world):
     """What the matrix refuses at theatre B, the manager of A may do at A."""
     manager, a, screening_a = world["people"]["manager_a"], world["theatre_a"], world["screening_a"]
-    created = client.post("/api/screenings", headers=manager,
-                          json={"show_id": world["show"], "theatre_id": a, "starts_at": later(8)})
+    created = client.post(
+        "/api/screenings", headers=manager, json={"show_id": world["show"], "theatre_id": a, "starts_at": later(8)}
+    )
     assert created.status_code == 201, created.get_json()
     moved = client.patch(f"/api/screenings/{screening_a}", headers=manager, json={"price": 321})
     assert moved.status_code == 200 and moved.get_json()["base_price"] == 321
@@ -223,8 +249,11 @@ def test_manager_of_a_runs_theatre_a(app, client, world):
 
 def test_scanner_has_no_theatre_powers_and_nobody_is_staff_without_theatres(client, world):
     scanner = world["people"]["scanner_a"]
-    for path in (f"/api/admin/screenings/{world['screening_a']}/prices", "/api/admin/dashboard",
-                 f"/api/theatres/{world['theatre_a']}/bookings"):
+    for path in (
+        f"/api/admin/screenings/{world['screening_a']}/prices",
+        "/api/admin/dashboard",
+        f"/api/theatres/{world['theatre_a']}/bookings",
+    ):
         response = client.get(path, headers=scanner)
         assert response.status_code == 403 and response.get_json()["error"]["code"] == "staff_only", path
     assert policy.can_check_in(policy_principal("scanner", {1}), 1)
@@ -256,10 +285,17 @@ def test_staff_of_a_may_read_everything_of_a_their_policies_allow(app, client, w
 
     booking_a = book_seats(world["ids"]["stranger"], world["screening_a"], 1)
     export_a = jobs.create(EXPORT, None, {"theatre_id": world["theatre_a"], "theatre_name": "Alpha"})
-    arguments = {**world["arguments"], "theatre_id": world["theatre_a"], "screening_id": world["screening_a"],
-                 "booking_id": booking_a.id, "job_id": export_a.id}
-    principals = {"manager_a": policy_principal("manager", {world["theatre_a"]}),
-                  "scanner_a": policy_principal("scanner", {world["theatre_a"]})}
+    arguments = {
+        **world["arguments"],
+        "theatre_id": world["theatre_a"],
+        "screening_id": world["screening_a"],
+        "booking_id": booking_a.id,
+        "job_id": export_a.id,
+    }
+    principals = {
+        "manager_a": policy_principal("manager", {world["theatre_a"]}),
+        "scanner_a": policy_principal("scanner", {world["theatre_a"]}),
+    }
     checked = 0
     for rule, method, view in routes(app):
         name = view.__policy__
@@ -273,6 +309,10 @@ def test_staff_of_a_may_read_everything_of_a_their_policies_allow(app, client, w
             if not allowed:
                 continue
             response = client.get(path, headers=world["people"][role], environ_base=REMOTE)
-            assert response.status_code < 500 and response.status_code not in {401, 403}, (role, path, response.status_code)
+            assert response.status_code < 500 and response.status_code not in {401, 403}, (
+                role,
+                path,
+                response.status_code,
+            )
             checked += 1
     assert checked >= 4  # price history, export download, dashboard, jobs list

@@ -1,5 +1,6 @@
 """Query shape: list endpoints do not grow their statement count with rows (no N+1), and the hot paths
 (timeframe listing, booking) search screenings and tickets by index, never by a full scan."""
+
 import re
 from contextlib import contextmanager
 
@@ -15,6 +16,7 @@ def recorded_statements():
     """Every statement SQLite runs in the block, as SQLite's trace sees it (values inlined): those sent by
     SQLAlchemy and those the booking path sends on the driver connection alike."""
     from ticketshow.extensions import db
+
     statements, traced = [], []
 
     def trace(connection):
@@ -37,6 +39,7 @@ def recorded_statements():
 
 def statement_count(client, path, headers=None) -> int:
     from ticketshow import cache
+
     cache.flush_all()
     with recorded_statements() as statements:
         response = client.get(path, headers=headers or {})
@@ -49,9 +52,14 @@ def grow(api, admin, user, n):
     """n more theatres, shows with tags, screenings and bookings."""
     for _ in range(n):
         theatre = api.create_theatre(admin)
-        show = api.create_show(admin, tags=["drama", "family"],
-                               screenings=[{"theatre_id": theatre["id"], "starts_at": later(1)},
-                                           {"theatre_id": theatre["id"], "starts_at": later(2)}])
+        show = api.create_show(
+            admin,
+            tags=["drama", "family"],
+            screenings=[
+                {"theatre_id": theatre["id"], "starts_at": later(1)},
+                {"theatre_id": theatre["id"], "starts_at": later(2)},
+            ],
+        )
         screening_id = api.client.get(f"/api/shows/{show['id']}").get_json()["screenings"][0]["id"]
         book_seats(user["id"], screening_id, 2)
     return theatre, show
@@ -60,8 +68,14 @@ def grow(api, admin, user, n):
 def test_list_endpoints_do_not_grow_with_rows(app, api, client, admin):
     user = api.new_user()
     theatre, show = grow(api, admin, user, 2)
-    paths = ["/api/theatres", "/api/shows", "/api/shows?tag=drama&place=chennai", "/api/screenings",
-             f"/api/theatres/{theatre['id']}", f"/api/shows/{show['id']}"]
+    paths = [
+        "/api/theatres",
+        "/api/shows",
+        "/api/shows?tag=drama&place=chennai",
+        "/api/screenings",
+        f"/api/theatres/{theatre['id']}",
+        f"/api/shows/{show['id']}",
+    ]
     small = {path: statement_count(client, path) for path in paths}
     small_bookings = statement_count(client, "/api/bookings", user["headers"])
     grow(api, admin, user, 6)
@@ -72,6 +86,7 @@ def test_list_endpoints_do_not_grow_with_rows(app, api, client, admin):
 
 def plans(statements):
     from ticketshow.extensions import db
+
     found = []
     with db.engine.connect() as connection:
         for statement, parameters in statements:
@@ -97,6 +112,7 @@ def busy_catalogue(app, api, admin):
 
 def test_timeframe_listing_uses_indexes(app, client, busy_catalogue):
     from ticketshow import cache
+
     cache.flush_all()
     with recorded_statements() as statements:
         assert client.get(f"/api/screenings?from={later(0)}&to={later(3)}".replace("+", "%2B")).status_code == 200
@@ -107,8 +123,9 @@ def test_timeframe_listing_uses_indexes(app, client, busy_catalogue):
 def test_booking_uses_indexes(app, api, client, admin, busy_catalogue):
     screening_id = client.get("/api/screenings").get_json()["items"][0]["id"]
     with recorded_statements() as statements:
-        response = client.post("/api/bookings", json={"screening_id": screening_id, "quantity": 2},
-                               headers=busy_catalogue["headers"])
+        response = client.post(
+            "/api/bookings", json={"screening_id": screening_id, "quantity": 2}, headers=busy_catalogue["headers"]
+        )
     assert response.status_code == 201
     found = plans(statements)
     assert any("INSERT INTO tickets" in s for s, _ in found)
@@ -116,6 +133,7 @@ def test_booking_uses_indexes(app, api, client, admin, busy_catalogue):
 
 
 def test_the_scan_check_can_fail(app, busy_catalogue):
-    found = plans([("SELECT count(*) FROM tickets WHERE seat_no = ?", (1,)),
-                   ("SELECT * FROM screenings WHERE price > ?", (0,))])
+    found = plans(
+        [("SELECT count(*) FROM tickets WHERE seat_no = ?", (1,)), ("SELECT * FROM screenings WHERE price > ?", (0,))]
+    )
     assert [statement.split()[3] for statement, _ in full_scans(found)] == ["tickets", "screenings"]

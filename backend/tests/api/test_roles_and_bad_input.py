@@ -1,4 +1,5 @@
 """Every admin endpoint refuses users and anonymous callers; no input a client can send gives a 500."""
+
 import io
 
 import pytest
@@ -49,22 +50,40 @@ def admin_calls(world):
     ]
 
 
-SMALL_LAYOUT = {"categories": [{"code": "std", "name": "Standard", "price_pct": 100}],
-                "rows": [{"label": "A", "seats": [{"number": 1, "category": "std"}, None,
-                                                  {"number": 2, "category": "std", "accessible": True}]}]}
+SMALL_LAYOUT = {
+    "categories": [{"code": "std", "name": "Standard", "price_pct": 100}],
+    "rows": [
+        {
+            "label": "A",
+            "seats": [{"number": 1, "category": "std"}, None, {"number": 2, "category": "std", "accessible": True}],
+        }
+    ],
+}
 
 
 def call(client, method, path, body, headers):
     if body == "image":
-        return client.open(path, method=method, headers=headers,
-                           data={"image": (io.BytesIO(png_bytes()), "a.png")}, content_type="multipart/form-data")
+        return client.open(
+            path,
+            method=method,
+            headers=headers,
+            data={"image": (io.BytesIO(png_bytes()), "a.png")},
+            content_type="multipart/form-data",
+        )
     return client.open(path, method=method, headers=headers, json=body)
 
 
 def snapshot(client, world):
-    return [client.get(path).get_json() for path in (
-        "/api/theatres", "/api/shows", f"/api/theatres/{world['theatre']['id']}",
-        f"/api/shows/{world['show']['id']}", f"/api/screenings/{world['screening']['id']}")]
+    return [
+        client.get(path).get_json()
+        for path in (
+            "/api/theatres",
+            "/api/shows",
+            f"/api/theatres/{world['theatre']['id']}",
+            f"/api/shows/{world['show']['id']}",
+            f"/api/screenings/{world['screening']['id']}",
+        )
+    ]
 
 
 def test_role_matrix(api, client, world):
@@ -116,18 +135,53 @@ JSON_ENDPOINTS = [
 EMPTY_BODY_OK = {"PATCH", "/api/admin/jobs/daily-reminders"}
 
 BAD_BODIES = [
-    {"name": 12, "place": [], "capacity": "many", "rating": "x", "tags": "drama", "ticket_price": {},
-     "starts_at": 5, "show_id": "1", "theatre_id": True, "username": 1, "password": None, "email": [],
-     "report_format": 3, "reminders": "perhaps", "price": "free", "screenings": {}, "dynamic_pricing": "on",
-     "expected_unit_price": "free", "screening_id": "1", "seats": "A1", "hold_id": "x", "categories": {},
-     "rows": "A", "expected_total_price": [], "category": 5},
-    {"seats": [1, None, {}], "categories": [{"code": "A B", "price_pct": 5}], "rows": [{"label": "", "seats": [5]}],
-     "hold_id": -1, "quantity": 10**30},
+    {
+        "name": 12,
+        "place": [],
+        "capacity": "many",
+        "rating": "x",
+        "tags": "drama",
+        "ticket_price": {},
+        "starts_at": 5,
+        "show_id": "1",
+        "theatre_id": True,
+        "username": 1,
+        "password": None,
+        "email": [],
+        "report_format": 3,
+        "reminders": "perhaps",
+        "price": "free",
+        "screenings": {},
+        "dynamic_pricing": "on",
+        "expected_unit_price": "free",
+        "screening_id": "1",
+        "seats": "A1",
+        "hold_id": "x",
+        "categories": {},
+        "rows": "A",
+        "expected_total_price": [],
+        "category": 5,
+    },
+    {
+        "seats": [1, None, {}],
+        "categories": [{"code": "A B", "price_pct": 5}],
+        "rows": [{"label": "", "seats": [5]}],
+        "hold_id": -1,
+        "quantity": 10**30,
+    },
     {"seats": ["A1"] * 2000, "rows": [None], "categories": [None], "hold_id": 2**70},
     {"name": HUGE, "place": HUGE, "description": HUGE[:900_000], "username": HUGE[:900_000]},
     {"capacity": -1, "rating": -3, "ticket_price": -5, "price": -1, "duration_minutes": -10, "show_id": -1},
-    {"capacity": 10**30, "rating": 1e308, "ticket_price": 1e20, "price": "1e400", "duration_minutes": 10**12,
-     "theatre_id": 2**70, "screening_id": 2**70, "dynamic_pricing": {"enabled": True, "floor_pct": 2**70}},
+    {
+        "capacity": 10**30,
+        "rating": 1e308,
+        "ticket_price": 1e20,
+        "price": "1e400",
+        "duration_minutes": 10**12,
+        "theatre_id": 2**70,
+        "screening_id": 2**70,
+        "dynamic_pricing": {"enabled": True, "floor_pct": 2**70},
+    },
     {"capacity": 2.5, "ticket_price": 10.001, "price": "NaN", "rating": float("inf") if False else "Infinity"},
     {"starts_at": "2026-12-01T18:30:00", "name": "   ", "place": "\u0000bad", "tags": ["a" * 50]},
     {"starts_at": "yesterday", "screenings": [{"theatre_id": "x", "starts_at": "later"}]},
@@ -139,17 +193,17 @@ BAD_BODIES = [
 
 # Raw bodies no JSON encoder would write: each must be a 400 (or a 422 naming the field), never a 500.
 RAW_BAD_BODIES = [
-    b"[" * 100_000 + b"]" * 100_000,                                   # deeper than any stack
+    b"[" * 100_000 + b"]" * 100_000,  # deeper than any stack
     b'{"a":' * 5_000 + b"1" + b"}" * 5_000,
-    b"[" * 40 + b"]" * 40,                                             # shallow enough to parse, too deep to accept
-    b'{"capacity": 1e400, "rating": -1E999, "quantity": 1e400}',       # floats that overflow to infinity
-    b'{"capacity": ' + b"9" * 5_000 + b', "quantity": 1}',             # beyond Python's int-parsing guard
-    b'{"screening_id": ' + b"1" * 40 + b', "quantity": -' + b"7" * 31 + b'}',
+    b"[" * 40 + b"]" * 40,  # shallow enough to parse, too deep to accept
+    b'{"capacity": 1e400, "rating": -1E999, "quantity": 1e400}',  # floats that overflow to infinity
+    b'{"capacity": ' + b"9" * 5_000 + b', "quantity": 1}',  # beyond Python's int-parsing guard
+    b'{"screening_id": ' + b"1" * 40 + b', "quantity": -' + b"7" * 31 + b"}",
     b'{"capacity": NaN, "quantity": Infinity, "score": -Infinity}',
-    '{"name": "Café", "username": "ü"}'.encode("utf-16"),              # UTF-16 with its BOM
+    '{"name": "Café", "username": "ü"}'.encode("utf-16"),  # UTF-16 with its BOM
     '{"name": "Café"}'.encode("utf-16-le"),
     '{"name": "Café", "place": "Köln", "username": "zoë"}'.encode("latin-1"),
-    b'{"name": "\xed\xa0\x80", "username": "a\xed\xbf\xbf"}',       # surrogates encoded as (invalid) UTF-8
+    b'{"name": "\xed\xa0\x80", "username": "a\xed\xbf\xbf"}',  # surrogates encoded as (invalid) UTF-8
     b'{"name": "\\ud800", "place": "x\\udfff", "username": "\\udbff\\udbff", "password": "\\ud83d"}',
     b'{"\\ud800": 1}',
     b'{"tags": ["\\udc00"], "screenings": [{"starts_at": "\\ud800"}], "description": "a\\ud800b"}',
@@ -184,11 +238,12 @@ def test_bad_bodies_are_clear_errors(client, world, callers, method, template, r
         if isinstance(body, dict) and body:
             assert response.status_code in {413, 422, 401}, (path, body.keys(), response.status_code)
     for raw in RAW_BAD_BODIES:
-        response = client.open(path, method=method, data=raw,
-                               headers={**headers, "Content-Type": "application/json"})
+        response = client.open(path, method=method, data=raw, headers={**headers, "Content-Type": "application/json"})
         assert_error_shape(response, method, path)
         assert response.status_code in {400, 401, 422}, (path, raw[:60], response.status_code)
-    not_json = client.open(path, method=method, data="{not json", headers={**headers, "Content-Type": "application/json"})
+    not_json = client.open(
+        path, method=method, data="{not json", headers={**headers, "Content-Type": "application/json"}
+    )
     assert not_json.status_code == 400 and not_json.get_json()["error"]["code"] == "invalid_json"
     wrong_type = client.open(path, method=method, data="name=x", headers={**headers, "Content-Type": "text/plain"})
     assert wrong_type.status_code == 400 and wrong_type.get_json()["error"]["code"] == "unsupported_content_type"
@@ -197,8 +252,13 @@ def test_bad_bodies_are_clear_errors(client, world, callers, method, template, r
 
 
 def ten_thousand_and_one_seats() -> dict:
-    rows = [{"label": f"{chr(65 + n // 26)}{chr(65 + n % 26)}",
-             "seats": [{"number": k, "category": "std"} for k in range(1, 101)]} for n in range(100)]
+    rows = [
+        {
+            "label": f"{chr(65 + n // 26)}{chr(65 + n % 26)}",
+            "seats": [{"number": k, "category": "std"} for k in range(1, 101)],
+        }
+        for n in range(100)
+    ]
     rows.append({"label": "ZZZ", "seats": [{"number": 1, "category": "std"}]})
     return {"categories": [{"code": "std", "name": "Standard", "price_pct": 100}], "rows": rows}
 
@@ -209,17 +269,29 @@ def test_seating_bad_input(api, client, admin, world):
     too_big = client.put(f"/api/theatres/{t}/layout", json=ten_thousand_and_one_seats(), headers=admin)
     assert too_big.status_code == 422 and "10000" in str(too_big.get_json()["error"]["details"])
     assert client.get(f"/api/theatres/{t}").get_json()["capacity"] == 100  # nothing changed
-    huge = {"categories": SMALL_LAYOUT["categories"],
-            "rows": [{"label": "A", "seats": [{"number": 1, "category": "std"}] + [None] * 300_000}]}
+    huge = {
+        "categories": SMALL_LAYOUT["categories"],
+        "rows": [{"label": "A", "seats": [{"number": 1, "category": "std"}] + [None] * 300_000}],
+    }
     assert client.put(f"/api/theatres/{t}/layout", json=huge, headers=admin).status_code == 413
-    for body in ({"seats": ["A1", "A1"]}, {"seats": ["Q77"]}, {"seats": [f"A{n}" for n in range(1, 10_002)]},
-                 {"seats": [""]}, {"seats": ["x" * 100]}):
+    for body in (
+        {"seats": ["A1", "A1"]},
+        {"seats": ["Q77"]},
+        {"seats": [f"A{n}" for n in range(1, 10_002)]},
+        {"seats": [""]},
+        {"seats": ["x" * 100]},
+    ):
         for path, headers in ((f"/api/screenings/{sc}/blocked-seats", admin), (f"/api/screenings/{sc}/holds", user)):
             response = client.open(path, method="PUT" if "blocked" in path else "POST", json=body, headers=headers)
             assert response.status_code == 422, (path, str(body)[:40], response.get_json())
             assert_error_shape(response, "PUT", path)
-    for path in (f"/api/holds/{2**63}", f"/api/holds/{2**63}/renew", f"/api/screenings/{2**63}/seats",
-                 f"/api/theatres/{2**63}/layout", "/api/holds/999999"):
+    for path in (
+        f"/api/holds/{2**63}",
+        f"/api/holds/{2**63}/renew",
+        f"/api/screenings/{2**63}/seats",
+        f"/api/theatres/{2**63}/layout",
+        "/api/holds/999999",
+    ):
         method = "POST" if path.endswith("renew") else "GET"
         response = client.open(path, method=method, headers=user)
         assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found", path
@@ -233,18 +305,30 @@ def test_validation_names_the_fields(client, admin):
     response = client.post("/api/theatres", json={"name": "", "capacity": 0, "place": "x" * 121}, headers=admin)
     assert response.status_code == 422
     assert set(response.get_json()["error"]["details"]) == {"name", "capacity", "place"}
-    response = client.post("/api/shows", json={"name": "A", "rating": 5.5, "tags": [], "ticket_price": 1.234},
-                           headers=admin)
+    response = client.post(
+        "/api/shows", json={"name": "A", "rating": 5.5, "tags": [], "ticket_price": 1.234}, headers=admin
+    )
     assert set(response.get_json()["error"]["details"]) == {"rating", "ticket_price"}
-    naive = client.post("/api/screenings", json={"show_id": 1, "theatre_id": 1, "starts_at": "2027-01-01T10:00:00"},
-                        headers=admin)
+    naive = client.post(
+        "/api/screenings", json={"show_id": 1, "theatre_id": 1, "starts_at": "2027-01-01T10:00:00"}, headers=admin
+    )
     assert "offset" in naive.get_json()["error"]["details"]["starts_at"][0]
 
 
-@pytest.mark.parametrize("query", [
-    "page=abc", "per_page=-1", "min_rating=9", "sort=random", "from=tomorrow", "from=2027-01-01T00:00:00",
-    "to=2020-01-01T00:00:00Z&from=2021-01-01T00:00:00Z", "page=99999999999999999999", "q=" + "x" * 500,
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=abc",
+        "per_page=-1",
+        "min_rating=9",
+        "sort=random",
+        "from=tomorrow",
+        "from=2027-01-01T00:00:00",
+        "to=2020-01-01T00:00:00Z&from=2021-01-01T00:00:00Z",
+        "page=99999999999999999999",
+        "q=" + "x" * 500,
+    ],
+)
 def test_bad_queries_are_422(client, query):
     for path in ("/api/shows", "/api/screenings", "/api/theatres"):
         response = client.get(f"{path}?{query}")
@@ -256,12 +340,19 @@ def test_bad_queries_are_422(client, query):
 
 def test_ids_beyond_sqlite_integers_are_404_or_422(client, admin, api):
     huge = 2**63  # one past SQLite's largest INTEGER: it cannot even be bound to a query
-    for path in (f"/api/screenings/{huge}", f"/api/shows/{huge}", f"/api/theatres/{huge}",
-                 f"/api/admin/screenings/{huge}/prices", f"/api/bookings/{huge}", f"/api/jobs/{huge}"):
+    for path in (
+        f"/api/screenings/{huge}",
+        f"/api/shows/{huge}",
+        f"/api/theatres/{huge}",
+        f"/api/admin/screenings/{huge}/prices",
+        f"/api/bookings/{huge}",
+        f"/api/jobs/{huge}",
+    ):
         response = client.get(path, headers=admin)
         assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found", path
-    booking = client.post("/api/bookings", json={"screening_id": huge, "quantity": 1},
-                          headers=api.new_user()["headers"])
+    booking = client.post(
+        "/api/bookings", json={"screening_id": huge, "quantity": 1}, headers=api.new_user()["headers"]
+    )
     assert booking.status_code == 422 and "screening_id" in booking.get_json()["error"]["details"]
     listing = client.get(f"/api/screenings?show_id={huge}")
     assert listing.status_code == 422 and "show_id" in listing.get_json()["error"]["details"]

@@ -1,4 +1,5 @@
 """Log out everywhere and password change: which tokens stop working (API.md, Auth)."""
+
 import pytest
 
 from tests.conftest import USER_PASSWORD
@@ -34,29 +35,43 @@ def test_log_out_everywhere_ends_every_token(api, client, user):
 
 def test_changing_the_password_ends_the_other_sessions_only(api, client, user):
     keeper, *others = user["tokens"]
-    response = client.post("/api/auth/password", json={"current_password": USER_PASSWORD,
-                                                       "new_password": NEW_PASSWORD}, headers=bearer(keeper))
+    response = client.post(
+        "/api/auth/password",
+        json={"current_password": USER_PASSWORD, "new_password": NEW_PASSWORD},
+        headers=bearer(keeper),
+    )
     assert response.status_code == 204
     assert me(client, keeper).status_code == 200
     assert all(me(client, token).status_code == 401 for token in others)
-    assert client.post("/api/auth/login", json={"username": "sessions-user", "password": USER_PASSWORD}
-                       ).status_code == 401
+    assert (
+        client.post("/api/auth/login", json={"username": "sessions-user", "password": USER_PASSWORD}).status_code == 401
+    )
     later = api.login("sessions-user", NEW_PASSWORD)
     # a second change from another session: now the first keeper is one of the "others"
-    again = client.post("/api/auth/password", json={"current_password": NEW_PASSWORD,
-                                                    "new_password": NEW_PASSWORD + "!"}, headers=bearer(later))
+    again = client.post(
+        "/api/auth/password",
+        json={"current_password": NEW_PASSWORD, "new_password": NEW_PASSWORD + "!"},
+        headers=bearer(later),
+    )
     assert again.status_code == 204 and me(client, keeper).status_code == 401 and me(client, later).status_code == 200
 
 
-@pytest.mark.parametrize("body, status, code, field", [
-    ({"current_password": "not-it-at-all", "new_password": NEW_PASSWORD}, 401, "invalid_credentials", None),
-    ({"current_password": USER_PASSWORD, "new_password": "short"}, 422, "weak_password", "new_password"),
-    ({"current_password": USER_PASSWORD, "new_password": "password123"}, 422, "weak_password", "new_password"),
-    ({"current_password": USER_PASSWORD, "new_password": "sessions-user"}, 422, "weak_password", "new_password"),
-    ({"current_password": USER_PASSWORD, "new_password": "tab\tin-password-x"}, 422, "validation_error",
-     "new_password"),
-    ({"current_password": USER_PASSWORD}, 422, "validation_error", "new_password"),
-])
+@pytest.mark.parametrize(
+    "body, status, code, field",
+    [
+        ({"current_password": "not-it-at-all", "new_password": NEW_PASSWORD}, 401, "invalid_credentials", None),
+        ({"current_password": USER_PASSWORD, "new_password": "short"}, 422, "weak_password", "new_password"),
+        ({"current_password": USER_PASSWORD, "new_password": "password123"}, 422, "weak_password", "new_password"),
+        ({"current_password": USER_PASSWORD, "new_password": "sessions-user"}, 422, "weak_password", "new_password"),
+        (
+            {"current_password": USER_PASSWORD, "new_password": "tab\tin-password-x"},
+            422,
+            "validation_error",
+            "new_password",
+        ),
+        ({"current_password": USER_PASSWORD}, 422, "validation_error", "new_password"),
+    ],
+)
 def test_a_refused_change_changes_nothing(api, client, user, body, status, code, field):
     response = client.post("/api/auth/password", json=body, headers=bearer(user["tokens"][0]))
     assert response.status_code == status and response.get_json()["error"]["code"] == code
@@ -68,16 +83,32 @@ def test_a_refused_change_changes_nothing(api, client, user, body, status, code,
 
 def test_the_same_new_password_typed_differently_is_the_same(api, client, user):
     import unicodedata
+
     typed = "Café\u3000crème-2027"
-    assert client.post("/api/auth/password", json={"current_password": USER_PASSWORD, "new_password": typed},
-                       headers=bearer(user["tokens"][0])).status_code == 204
+    assert (
+        client.post(
+            "/api/auth/password",
+            json={"current_password": USER_PASSWORD, "new_password": typed},
+            headers=bearer(user["tokens"][0]),
+        ).status_code
+        == 204
+    )
     assert api.login("sessions-user", unicodedata.normalize("NFD", "Café crème-2027"))
 
 
 def test_guessing_the_current_password_is_throttled(client, user):
     for n in range(3):
-        assert client.post("/api/auth/password", json={"current_password": f"guess-{n}", "new_password": NEW_PASSWORD},
-                           headers=bearer(user["tokens"][0])).status_code == 401
-    blocked = client.post("/api/auth/password", json={"current_password": USER_PASSWORD,
-                                                      "new_password": NEW_PASSWORD}, headers=bearer(user["tokens"][0]))
+        assert (
+            client.post(
+                "/api/auth/password",
+                json={"current_password": f"guess-{n}", "new_password": NEW_PASSWORD},
+                headers=bearer(user["tokens"][0]),
+            ).status_code
+            == 401
+        )
+    blocked = client.post(
+        "/api/auth/password",
+        json={"current_password": USER_PASSWORD, "new_password": NEW_PASSWORD},
+        headers=bearer(user["tokens"][0]),
+    )
     assert blocked.status_code == 429 and "Retry-After" in blocked.headers

@@ -1,5 +1,6 @@
 """Staff roles (PUT/GET /api/admin/staff, /api/auth/me) and the audit log (GET /api/admin/audit, the rows
 every admin or staff write adds, in its own transaction, and the triggers that keep rows as they are)."""
+
 from __future__ import annotations
 
 import io
@@ -39,14 +40,23 @@ def theatres(api, admin):
 
 # ---- staff --------------------------------------------------------------------------------------------
 
+
 def test_grant_list_me_and_revoke(api, client, admin, theatres):
     alpha, beta = theatres
     person = api.new_user("Meera")
-    response = client.put(f"/api/admin/staff/{person['id']}", headers=admin,
-                          json={"role": "manager", "theatre_ids": [beta["id"], alpha["id"], alpha["id"]]})
+    response = client.put(
+        f"/api/admin/staff/{person['id']}",
+        headers=admin,
+        json={"role": "manager", "theatre_ids": [beta["id"], alpha["id"], alpha["id"]]},
+    )
     assert response.status_code == 200
-    assert response.get_json() == {"user_id": person["id"], "username": "Meera", "email": person["email"],
-                                   "role": "manager", "theatre_ids": sorted([alpha["id"], beta["id"]])}
+    assert response.get_json() == {
+        "user_id": person["id"],
+        "username": "Meera",
+        "email": person["email"],
+        "role": "manager",
+        "theatre_ids": sorted([alpha["id"], beta["id"]]),
+    }
     me = client.get("/api/auth/me", headers=person["headers"]).get_json()  # the same token: effective at once
     assert me["roles"] == ["manager"] and me["theatre_ids"] == sorted([alpha["id"], beta["id"]])
     assert "manage_theatres" in me["permissions"] and "edit_catalogue" not in me["permissions"]
@@ -61,8 +71,10 @@ def test_grant_list_me_and_revoke(api, client, admin, theatres):
     assert [i["username"] for i in at_beta["items"]] == ["Meera"]
 
     screening = api.create_screening(admin, api.create_show(admin)["id"], beta["id"], later(2))
-    assert client.patch(f"/api/screenings/{screening['id']}", headers=person["headers"],
-                        json={"price": 99}).status_code == 200
+    assert (
+        client.patch(f"/api/screenings/{screening['id']}", headers=person["headers"], json={"price": 99}).status_code
+        == 200
+    )
     revoked = client.put(f"/api/admin/staff/{person['id']}", headers=admin, json={"role": "user", "theatre_ids": []})
     assert revoked.status_code == 200 and revoked.get_json()["theatre_ids"] == []
     assert client.get("/api/auth/me", headers=person["headers"]).get_json()["roles"] == ["user"]
@@ -71,10 +83,17 @@ def test_grant_list_me_and_revoke(api, client, admin, theatres):
 
     rows = audit_rows(client, admin, entity="staff", entity_id=person["id"])["items"]
     assert [(r["action"], r["before"], r["after"]) for r in rows] == [
-        ("revoke", {"role": "manager", "theatre_ids": sorted([alpha["id"], beta["id"]])},
-         {"role": "user", "theatre_ids": []}),
-        ("grant", {"role": "user", "theatre_ids": []},
-         {"role": "manager", "theatre_ids": sorted([alpha["id"], beta["id"]])})]
+        (
+            "revoke",
+            {"role": "manager", "theatre_ids": sorted([alpha["id"], beta["id"]])},
+            {"role": "user", "theatre_ids": []},
+        ),
+        (
+            "grant",
+            {"role": "user", "theatre_ids": []},
+            {"role": "manager", "theatre_ids": sorted([alpha["id"], beta["id"]])},
+        ),
+    ]
 
 
 def test_staff_errors(api, client, admin, theatres):
@@ -99,17 +118,20 @@ def test_staff_errors(api, client, admin, theatres):
     assert audit_count() == before
     removed = api.create_theatre(admin, name="Gone")
     client.delete(f"/api/theatres/{removed['id']}", headers=admin)
-    response = client.put(f"/api/admin/staff/{person['id']}", headers=admin,
-                          json={"role": "manager", "theatre_ids": [removed["id"]]})
+    response = client.put(
+        f"/api/admin/staff/{person['id']}", headers=admin, json={"role": "manager", "theatre_ids": [removed["id"]]}
+    )
     assert response.status_code == 422
 
 
 # ---- every staff write is audited ------------------------------------------------------------------
 
+
 def admin_writes(world) -> dict:
     """A valid call, as the admin, for every route that only staff may use and that writes."""
     t, s, sc, u = world["theatre"], world["show"], world["screening"], world["user"]
     door, code = world["checkin"]
+
     def image():
         return {"image": (io.BytesIO(png_bytes()), "a.png")}
 
@@ -118,8 +140,10 @@ def admin_writes(world) -> dict:
         ("PATCH", "/api/theatres/<int:theatre_id>"): (f"/api/theatres/{t}", {"name": "Renamed"}),
         ("PUT", "/api/theatres/<int:theatre_id>/image"): (f"/api/theatres/{t}/image", image()),
         ("POST", "/api/shows"): ("/api/shows", {"name": "New", "rating": 1, "tags": [], "ticket_price": 1}),
-        ("PATCH", "/api/shows/<int:show_id>"): (f"/api/shows/{s}", {"name": "Renamed",
-                                                                   "dynamic_pricing": {"enabled": True}}),
+        ("PATCH", "/api/shows/<int:show_id>"): (
+            f"/api/shows/{s}",
+            {"name": "Renamed", "dynamic_pricing": {"enabled": True}},
+        ),
         ("PUT", "/api/shows/<int:show_id>/image"): (f"/api/shows/{s}/image", image()),
         ("POST", "/api/screenings"): ("/api/screenings", {"show_id": s, "theatre_id": t, "starts_at": later(5)}),
         ("PATCH", "/api/screenings/<int:screening_id>"): (f"/api/screenings/{sc}", {"price": 1}),
@@ -130,11 +154,19 @@ def admin_writes(world) -> dict:
         ("POST", "/api/admin/jobs/monthly-reports"): ("/api/admin/jobs/monthly-reports", {"month": "2026-10"}),
         ("POST", "/api/admin/jobs/forecast"): ("/api/admin/jobs/forecast", None),
         ("PUT", "/api/admin/staff/<int:user_id>"): (f"/api/admin/staff/{u}", {"role": "scanner", "theatre_ids": [t]}),
-        ("PUT", "/api/screenings/<int:screening_id>/blocked-seats"): (f"/api/screenings/{sc}/blocked-seats",
-                                                                       {"seats": ["A1", "A2"]}),
-        ("PUT", "/api/theatres/<int:theatre_id>/layout"): (f"/api/theatres/{t}/layout", {
-            "categories": [{"code": "std", "name": "Standard", "price_pct": 100}],
-            "rows": [{"label": "A", "seats": [{"number": 1, "category": "std"}, None, {"number": 2, "category": "std"}]}]}),
+        ("PUT", "/api/screenings/<int:screening_id>/blocked-seats"): (
+            f"/api/screenings/{sc}/blocked-seats",
+            {"seats": ["A1", "A2"]},
+        ),
+        ("PUT", "/api/theatres/<int:theatre_id>/layout"): (
+            f"/api/theatres/{t}/layout",
+            {
+                "categories": [{"code": "std", "name": "Standard", "price_pct": 100}],
+                "rows": [
+                    {"label": "A", "seats": [{"number": 1, "category": "std"}, None, {"number": 2, "category": "std"}]}
+                ],
+            },
+        ),
         # removals last, children first; forced, so future bookings are cancelled and the row says so
         ("DELETE", "/api/screenings/<int:screening_id>"): (f"/api/screenings/{sc}?force=true", None),
         ("DELETE", "/api/shows/<int:show_id>"): (f"/api/shows/{s}?force=true", None),
@@ -154,13 +186,23 @@ def test_every_staff_write_adds_its_audit_row(app, api, client, admin):
     # A screening starting within the hour, check-in open, with one ticket sold (POST /api/checkin).
     hall = api.create_theatre(admin)
     door = api.create_screening(admin, show["id"], hall["id"], later(0, 1))
-    ticket = client.get(f"/api/bookings/{book_seats(user['id'], door['id'], 1).id}/tickets", headers=admin).get_json()[0]
-    world = {"theatre": theatre["id"], "show": show["id"], "screening": screening["id"], "user": user["id"],
-             "checkin": (door["id"], ticket["code"])}
+    ticket = client.get(f"/api/bookings/{book_seats(user['id'], door['id'], 1).id}/tickets", headers=admin).get_json()[
+        0
+    ]
+    world = {
+        "theatre": theatre["id"],
+        "show": show["id"],
+        "screening": screening["id"],
+        "user": user["id"],
+        "checkin": (door["id"], ticket["code"]),
+    }
     calls = admin_writes(world)
-    staff_writes = {(method, rule.rule) for rule in app.url_map.iter_rules()
-                    for method in rule.methods - {"GET", "HEAD", "OPTIONS"}
-                    if app.view_functions[rule.endpoint].__policy__ not in CUSTOMER_POLICIES}
+    staff_writes = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"GET", "HEAD", "OPTIONS"}
+        if app.view_functions[rule.endpoint].__policy__ not in CUSTOMER_POLICIES
+    }
     assert staff_writes - set(calls) == set(), "give these staff writes a valid call in admin_writes()"
     for key, (path, body) in calls.items():
         before = audit_count()
@@ -173,10 +215,24 @@ def test_every_staff_write_adds_its_audit_row(app, api, client, admin):
     entries = audit_rows(client, admin, per_page=100)["items"]
     assert {e["actor"]["username"] for e in entries} == {"admin"} and {e["ip"] for e in entries} == {"127.0.0.1"}
     kinds = [(e["action"], e["entity"]) for e in entries]
-    for expected in [("create", "theatre"), ("update", "theatre"), ("create", "show"), ("update", "show"),
-                     ("create", "screening"), ("update", "screening"), ("flush", "cache"), ("start", "export"),
-                     ("start", "job"), ("grant", "staff"), ("delete", "screening"), ("delete", "show"),
-                     ("delete", "theatre"), ("update", "layout"), ("update", "blocked_seats"), ("checkin", "ticket")]:
+    for expected in [
+        ("create", "theatre"),
+        ("update", "theatre"),
+        ("create", "show"),
+        ("update", "show"),
+        ("create", "screening"),
+        ("update", "screening"),
+        ("flush", "cache"),
+        ("start", "export"),
+        ("start", "job"),
+        ("grant", "staff"),
+        ("delete", "screening"),
+        ("delete", "show"),
+        ("delete", "theatre"),
+        ("update", "layout"),
+        ("update", "blocked_seats"),
+        ("checkin", "ticket"),
+    ]:
         assert expected in kinds, expected
     renamed = audit_rows(client, admin, entity="theatre", entity_id=theatre["id"], action="update")["items"]
     assert renamed[-1]["before"] == {"name": theatre["name"]} and renamed[-1]["after"] == {"name": "Renamed"}
@@ -194,7 +250,9 @@ def test_forced_deletion_and_staff_cancellation_name_the_bookings(app, api, clie
     owner_cancels = book_seats(customer["id"], first["id"], 1).id
     removed_with = book_seats(customer["id"], second["id"], 1).id
     manager = api.new_user()
-    client.put(f"/api/admin/staff/{manager['id']}", headers=admin, json={"role": "manager", "theatre_ids": [alpha["id"]]})
+    client.put(
+        f"/api/admin/staff/{manager['id']}", headers=admin, json={"role": "manager", "theatre_ids": [alpha["id"]]}
+    )
 
     assert client.post(f"/api/bookings/{cancelled_by_staff}/cancel", headers=manager["headers"]).status_code == 200
     assert client.post(f"/api/bookings/{owner_cancels}/cancel", headers=customer["headers"]).status_code == 200
@@ -213,6 +271,7 @@ def test_forced_deletion_and_staff_cancellation_name_the_bookings(app, api, clie
 
 
 # ---- one transaction with the change --------------------------------------------------------------
+
 
 def test_a_rolled_back_change_leaves_no_audit_row(app, api, admin, theatres):
     from ticketshow.catalog import service as catalog
@@ -259,8 +318,12 @@ def test_sqlite_refuses_to_change_or_delete_audit_rows(app, api, admin, client, 
     assert count >= 2
     path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     connection = sqlite3.connect(path, isolation_level=None)
-    for statement in ("UPDATE audit_log SET action = 'nothing'", "UPDATE audit_log SET before = NULL WHERE id = 1",
-                      "DELETE FROM audit_log", "DELETE FROM audit_log WHERE id = 1"):
+    for statement in (
+        "UPDATE audit_log SET action = 'nothing'",
+        "UPDATE audit_log SET before = NULL WHERE id = 1",
+        "DELETE FROM audit_log",
+        "DELETE FROM audit_log WHERE id = 1",
+    ):
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             connection.execute(statement)
     connection.close()
@@ -269,6 +332,7 @@ def test_sqlite_refuses_to_change_or_delete_audit_rows(app, api, admin, client, 
 
 
 # ---- reading ----------------------------------------------------------------------------------------
+
 
 def test_audit_filters_pages_and_answers_in_the_contract_shape(app, api, client, admin, theatres):
     alpha, beta = theatres
@@ -309,5 +373,6 @@ def test_a_job_the_queue_refused_is_audited_as_started_then_discarded(app_withou
     rows = audit_rows(client, admin, entity="export")["items"]
     assert [(r["action"], r["after"]) for r in rows] == [
         ("discard", {"reason": "queue_unavailable"}),
-        ("start", {"kind": "export", "params": {"theatre_id": theatre["id"], "theatre_name": theatre["name"]}})]
+        ("start", {"kind": "export", "params": {"theatre_id": theatre["id"], "theatre_name": theatre["name"]}}),
+    ]
     assert rows[0]["entity_id"] == rows[1]["entity_id"]

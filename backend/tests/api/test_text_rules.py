@@ -1,5 +1,6 @@
 """Text that breaks things later is refused where it enters: RFC 8265 usernames (look-alikes are one
 name), OpaqueString passwords, and one-line fields without control, format or unpaired bidi characters."""
+
 import unicodedata
 
 import pytest
@@ -16,15 +17,29 @@ def login(client, username, password=USER_PASSWORD):
     return client.post("/api/auth/login", json={"username": username, "password": password})
 
 
-@pytest.mark.parametrize("first, second", [
-    ("asha", "ASHA"), ("asha", "ａｓｈａ"), ("asha", "\u0430sha"),          # case, fullwidth, Cyrillic а
-    ("asha", "as\u200bha"), ("asha", "as\u2060ha"), ("asha", "as\u00adha"),  # zero-width space, word joiner, soft hyphen
-    ("asha", "asha\ufeff"), ("asha", "\u200dasha"), ("asha", "as\ufe0fha"),  # BOM, ZWJ, variation selector
-    ("asha", "ásha"), ("asha", "a\u0301sha"),                                # accents, precomposed or not
-    ("paypal", "p\u0430yp\u0430l"), ("bob", "B0B"), ("mike", "rnike"),      # UTS #39 confusables
-    ("Zoë", "zoe\u0308"), ("राज", "राज\u200b"), ("கமலா", "க\u200cமலா"),
-    ("asha rao", "Asha  Rao"),
-])
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("asha", "ASHA"),
+        ("asha", "ａｓｈａ"),
+        ("asha", "\u0430sha"),  # case, fullwidth, Cyrillic а
+        ("asha", "as\u200bha"),
+        ("asha", "as\u2060ha"),
+        ("asha", "as\u00adha"),  # zero-width space, word joiner, soft hyphen
+        ("asha", "asha\ufeff"),
+        ("asha", "\u200dasha"),
+        ("asha", "as\ufe0fha"),  # BOM, ZWJ, variation selector
+        ("asha", "ásha"),
+        ("asha", "a\u0301sha"),  # accents, precomposed or not
+        ("paypal", "p\u0430yp\u0430l"),
+        ("bob", "B0B"),
+        ("mike", "rnike"),  # UTS #39 confusables
+        ("Zoë", "zoe\u0308"),
+        ("राज", "राज\u200b"),
+        ("கமலா", "க\u200cமலா"),
+        ("asha rao", "Asha  Rao"),
+    ],
+)
 def test_a_look_alike_of_a_taken_name_is_409(client, first, second):
     created = signup(client, first)
     assert created.status_code == 201
@@ -36,11 +51,23 @@ def test_a_look_alike_of_a_taken_name_is_409(client, first, second):
     assert logged_in.status_code == 200 and logged_in.get_json()["user"]["id"] == created.get_json()["id"]
 
 
-@pytest.mark.parametrize("username, found", [
-    ("ann\r\nBcc: x@example.org", "U+000D"), ("ann\n", None), ("tab\tname", "U+0009"), ("nul\x00l", "U+0000"),
-    ("evil\u202eedoc", "U+202E"), ("ltr\u200emark", "U+200E"), ("iso\u2066late\u2069", "U+2066"),
-    ("🎭fan", "U+1F3AD"), ("a\u3000b", None), ("x\u0085y", "U+0085"), ("", None), ("   ", None),
-])
+@pytest.mark.parametrize(
+    "username, found",
+    [
+        ("ann\r\nBcc: x@example.org", "U+000D"),
+        ("ann\n", None),
+        ("tab\tname", "U+0009"),
+        ("nul\x00l", "U+0000"),
+        ("evil\u202eedoc", "U+202E"),
+        ("ltr\u200emark", "U+200E"),
+        ("iso\u2066late\u2069", "U+2066"),
+        ("🎭fan", "U+1F3AD"),
+        ("a\u3000b", None),
+        ("x\u0085y", "U+0085"),
+        ("", None),
+        ("   ", None),
+    ],
+)
 def test_usernames_the_profile_disallows_are_422_naming_the_field(client, username, found):
     response = signup(client, username)
     assert response.status_code == 422, (username, response.get_json())
@@ -51,9 +78,17 @@ def test_usernames_the_profile_disallows_are_422_naming_the_field(client, userna
 
 
 def test_usernames_keep_their_case_and_script_and_are_stored_canonically(client):
-    for name, stored in [("Asha", "Asha"), ("प्रिया", "प्रिया"), ("தமிழ்செல்வி", "தமிழ்செல்வி"), ("さくら", "さくら"),
-                         ("نور", "نور"), ("ＲＡＶＩ", "RAVI"), ("  Meena   Iyer ", "Meena Iyer"),
-                         ("Zoe\u0308", "Zoë"), ("o'brien-2", "o'brien-2")]:
+    for name, stored in [
+        ("Asha", "Asha"),
+        ("प्रिया", "प्रिया"),
+        ("தமிழ்செல்வி", "தமிழ்செல்வி"),
+        ("さくら", "さくら"),
+        ("نور", "نور"),
+        ("ＲＡＶＩ", "RAVI"),
+        ("  Meena   Iyer ", "Meena Iyer"),
+        ("Zoe\u0308", "Zoë"),
+        ("o'brien-2", "o'brien-2"),
+    ]:
         response = signup(client, name)
         assert response.status_code == 201, (name, response.get_json())
         assert response.get_json()["username"] == stored
@@ -66,12 +101,15 @@ def test_every_invalid_field_at_once(client):
     assert response.status_code == 422 and set(details) == {"username", "email", "password"}
 
 
-@pytest.mark.parametrize("typed, other_device", [
-    ("Café-crème-2026", unicodedata.normalize("NFD", "Café-crème-2026")),   # NFC vs NFD (macOS)
-    (unicodedata.normalize("NFD", "ñandú-secreto-9"), "ñandú-secreto-9"),
-    ("パスワード\u3000です-42", "パスワード です-42"),                       # fullwidth vs ASCII space
-    ("correct\u00a0horse\u2003battery", "correct horse battery"),        # no-break and em spaces
-])
+@pytest.mark.parametrize(
+    "typed, other_device",
+    [
+        ("Café-crème-2026", unicodedata.normalize("NFD", "Café-crème-2026")),  # NFC vs NFD (macOS)
+        (unicodedata.normalize("NFD", "ñandú-secreto-9"), "ñandú-secreto-9"),
+        ("パスワード\u3000です-42", "パスワード です-42"),  # fullwidth vs ASCII space
+        ("correct\u00a0horse\u2003battery", "correct horse battery"),  # no-break and em spaces
+    ],
+)
 def test_the_same_password_from_another_device_logs_in(client, typed, other_device):
     assert signup(client, "traveller", password=typed).status_code == 201
     assert login(client, "traveller", other_device).status_code == 200
@@ -92,8 +130,9 @@ def test_hashes_made_before_opaquestring_keep_working_and_are_upgraded(app, clie
 
     raw = unicodedata.normalize("NFD", "Mañana-del-sol") + "\u3000!"  # as an old client typed it
     assert signup(client, "legacy").status_code == 201
-    db.session.execute(text("UPDATE users SET password_hash = :h WHERE username = 'legacy'"),
-                       {"h": _hasher.hash(raw)})  # the hash as it was made before the profile: raw text
+    db.session.execute(
+        text("UPDATE users SET password_hash = :h WHERE username = 'legacy'"), {"h": _hasher.hash(raw)}
+    )  # the hash as it was made before the profile: raw text
     db.session.commit()
     assert login(client, "legacy", raw).status_code == 200  # the exact old text still works
     upgraded = db.session.scalar(select(User.password_hash).where(User.username == "legacy"))
@@ -102,9 +141,25 @@ def test_hashes_made_before_opaquestring_keep_working_and_are_upgraded(app, clie
     assert login(client, "legacy", "Mañana-del-sol !x").status_code == 401
 
 
-BAD_LINE_TEXT = ["two\r\nlines", "tab\there", "nul\x00", "esc\x1b[31m", "n\x85el", "fs\x1cx", "rlo\u202eevil", "rle\u202bx\u202c",
-                 "lrm\u200e", "alm\u061c", "zw\u200bsp", "wj\u2060", "soft\u00adhyphen", "bom\ufeff", "fsi\u2068x",
-                 "tag\U000e0041", "interlinear\ufff9"]
+BAD_LINE_TEXT = [
+    "two\r\nlines",
+    "tab\there",
+    "nul\x00",
+    "esc\x1b[31m",
+    "n\x85el",
+    "fs\x1cx",
+    "rlo\u202eevil",
+    "rle\u202bx\u202c",
+    "lrm\u200e",
+    "alm\u061c",
+    "zw\u200bsp",
+    "wj\u2060",
+    "soft\u00adhyphen",
+    "bom\ufeff",
+    "fsi\u2068x",
+    "tag\U000e0041",
+    "interlinear\ufff9",
+]
 
 
 @pytest.mark.parametrize("bad", BAD_LINE_TEXT)
@@ -123,12 +178,24 @@ def test_one_line_fields_refuse_control_format_and_bidi_characters(api, client, 
         ("PATCH", f"/api/shows/{show['id']}", {"tags": ["ok", bad]}, "tags.1"),
         ("POST", "/api/shows", {"name": "S", "rating": 1, "tags": [bad], "ticket_price": 1}, "tags.0"),
         ("PATCH", "/api/auth/me/preferences", {"place": bad}, "place"),
-        ("PUT", f"/api/theatres/{theatre['id']}/layout", {
-            "categories": [{"code": "std", "name": bad, "price_pct": 100}],
-            "rows": [{"label": "A", "seats": [{"number": 1, "category": "std"}]}]}, "categories.0.name"),
-        ("PUT", f"/api/theatres/{theatre['id']}/layout", {
-            "categories": [{"code": "std", "name": "Standard", "price_pct": 100}],
-            "rows": [{"label": "A", "section": bad, "seats": [{"number": 1, "category": "std"}]}]}, "rows.0.section"),
+        (
+            "PUT",
+            f"/api/theatres/{theatre['id']}/layout",
+            {
+                "categories": [{"code": "std", "name": bad, "price_pct": 100}],
+                "rows": [{"label": "A", "seats": [{"number": 1, "category": "std"}]}],
+            },
+            "categories.0.name",
+        ),
+        (
+            "PUT",
+            f"/api/theatres/{theatre['id']}/layout",
+            {
+                "categories": [{"code": "std", "name": "Standard", "price_pct": 100}],
+                "rows": [{"label": "A", "section": bad, "seats": [{"number": 1, "category": "std"}]}],
+            },
+            "rows.0.section",
+        ),
     ]
     before = client.get(f"/api/shows/{show['id']}").get_json()
     for method, path, body, field in calls:
@@ -139,18 +206,29 @@ def test_one_line_fields_refuse_control_format_and_bidi_characters(api, client, 
     assert client.get(f"/api/shows/{show['id']}").get_json() == before
 
 
-@pytest.mark.parametrize("good", ["क्‍ष", "ন্‍", "ಕ್‌ಷ", "Family 👨‍👩‍👧‍👦", "Kiss 👩‍❤️‍👨", "مسرح النور", "Ça va ✓", "東京劇場"])
+@pytest.mark.parametrize(
+    "good", ["क्‍ष", "ন্‍", "ಕ್‌ಷ", "Family 👨‍👩‍👧‍👦", "Kiss 👩‍❤️‍👨", "مسرح النور", "Ça va ✓", "東京劇場"]
+)
 def test_joiners_that_scripts_and_emoji_need_are_kept(api, client, admin, good):
     theatre = api.create_theatre(admin, name=good)
     assert client.get(f"/api/theatres/{theatre['id']}").get_json()["name"] == good
 
 
-@pytest.mark.parametrize("description, ok", [
-    ("Two\nlines\tand a tab", True), ("Closed \u202eoverride\u202c here", True), ("Isolated \u2067نور\u2069 name", True),
-    ("Open \u202eoverride", False), ("Open isolate \u2068", False), ("Closer \u202c alone", False),
-    ("Mismatched \u202e...\u2069", False), ("Open on one line \u202e\nclosed on the next \u202c", False),
-    ("Bell \x07", False), ("Escape \x1b[2J", False),
-])
+@pytest.mark.parametrize(
+    "description, ok",
+    [
+        ("Two\nlines\tand a tab", True),
+        ("Closed \u202eoverride\u202c here", True),
+        ("Isolated \u2067نور\u2069 name", True),
+        ("Open \u202eoverride", False),
+        ("Open isolate \u2068", False),
+        ("Closer \u202c alone", False),
+        ("Mismatched \u202e...\u2069", False),
+        ("Open on one line \u202e\nclosed on the next \u202c", False),
+        ("Bell \x07", False),
+        ("Escape \x1b[2J", False),
+    ],
+)
 def test_descriptions_allow_lines_but_no_open_overrides(api, client, admin, description, ok):
     show = api.create_show(admin)
     response = client.patch(f"/api/shows/{show['id']}", json={"description": description}, headers=admin)

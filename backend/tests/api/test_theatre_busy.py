@@ -1,5 +1,6 @@
 """A theatre is one hall: overlapping screenings in one theatre are 409 theatre_busy, on every path that
 sets a screening's time, theatre or length; existing overlaps are resolved by migration 0005."""
+
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
@@ -25,8 +26,11 @@ def hall(api, admin):
 
 
 def post_screening(client, admin, show, theatre, starts_at):
-    return client.post("/api/screenings", json={"show_id": show["id"], "theatre_id": theatre["id"],
-                                                "starts_at": starts_at}, headers=admin)
+    return client.post(
+        "/api/screenings",
+        json={"show_id": show["id"], "theatre_id": theatre["id"], "starts_at": starts_at},
+        headers=admin,
+    )
 
 
 def assert_busy(response, clashing_id):
@@ -48,12 +52,20 @@ def test_the_same_minute_twice_is_refused_naming_the_other(client, admin, hall):
     assert len(screenings_in(client, hall["theatre"])) == 1  # 40 seats are on sale once, not twice
 
 
-@pytest.mark.parametrize("show_key, start, busy", [
-    ("two_hours", 139, True), ("two_hours", 140, False),      # after: 120 min + 20 changeover
-    ("two_hours", -139, True), ("two_hours", -140, False),    # before: the new one's own 120 + 20
-    ("unknown", -199, True), ("unknown", -200, False),        # unknown length: 180 + 20
-    ("unknown", 30, True), ("two_hours", 0.5, True), ("unknown", 100, True),
-])
+@pytest.mark.parametrize(
+    "show_key, start, busy",
+    [
+        ("two_hours", 139, True),
+        ("two_hours", 140, False),  # after: 120 min + 20 changeover
+        ("two_hours", -139, True),
+        ("two_hours", -140, False),  # before: the new one's own 120 + 20
+        ("unknown", -199, True),
+        ("unknown", -200, False),  # unknown length: 180 + 20
+        ("unknown", 30, True),
+        ("two_hours", 0.5, True),
+        ("unknown", 100, True),
+    ],
+)
 def test_overlap_uses_duration_and_changeover(client, admin, hall, show_key, start, busy):
     response = post_screening(client, admin, hall[show_key], hall["theatre"], at(start))
     if busy:
@@ -79,7 +91,9 @@ def test_other_theatres_and_removed_screenings_do_not_block(api, client, admin, 
 
 def test_moving_a_screening_is_checked_but_not_against_itself(api, client, admin, hall):
     second = api.create_screening(admin, hall["unknown"]["id"], hall["theatre"]["id"], at(300))
-    assert client.patch(f"/api/screenings/{second['id']}", json={"starts_at": at(310)}, headers=admin).status_code == 200
+    assert (
+        client.patch(f"/api/screenings/{second['id']}", json={"starts_at": at(310)}, headers=admin).status_code == 200
+    )
     response = client.patch(f"/api/screenings/{second['id']}", json={"starts_at": at(100)}, headers=admin)
     assert_busy(response, hall["first"]["id"])
     first_moved = client.patch(f"/api/screenings/{hall['first']['id']}", json={"starts_at": at(200)}, headers=admin)
@@ -92,14 +106,24 @@ def test_moving_a_screening_is_checked_but_not_against_itself(api, client, admin
 
 def test_a_show_created_with_screenings_is_checked_against_the_hall_and_itself(client, admin, hall):
     count = client.get("/api/shows").get_json()["total"]
-    body = {"name": "Festival", "rating": 3, "tags": [], "ticket_price": 100, "duration_minutes": 60,
-            "screenings": [{"theatre_id": hall["theatre"]["id"], "starts_at": at(400)},
-                           {"theatre_id": hall["theatre"]["id"], "starts_at": at(100)}]}
+    body = {
+        "name": "Festival",
+        "rating": 3,
+        "tags": [],
+        "ticket_price": 100,
+        "duration_minutes": 60,
+        "screenings": [
+            {"theatre_id": hall["theatre"]["id"], "starts_at": at(400)},
+            {"theatre_id": hall["theatre"]["id"], "starts_at": at(100)},
+        ],
+    }
     response = client.post("/api/shows", json=body, headers=admin)
     details = assert_busy(response, hall["first"]["id"])
     assert details["field"] == "screenings.1"
-    body["screenings"] = [{"theatre_id": hall["theatre"]["id"], "starts_at": at(400)},
-                          {"theatre_id": hall["theatre"]["id"], "starts_at": at(479)}]
+    body["screenings"] = [
+        {"theatre_id": hall["theatre"]["id"], "starts_at": at(400)},
+        {"theatre_id": hall["theatre"]["id"], "starts_at": at(479)},
+    ]
     siblings = client.post("/api/shows", json=body, headers=admin)
     assert siblings.status_code == 409 and siblings.get_json()["error"]["details"]["screening"]["index"] == 0
     assert client.get("/api/shows").get_json()["total"] == count  # nothing created
@@ -115,10 +139,14 @@ def test_a_longer_show_must_still_fit_its_screenings(api, client, admin, hall):
     assert client.get(f"/api/shows/{hall['two_hours']['id']}").get_json()["duration_minutes"] == 120
     unknown = client.patch(f"/api/shows/{hall['two_hours']['id']}", json={"duration_minutes": None}, headers=admin)
     assert unknown.status_code == 409  # unknown means 180 minutes
-    assert client.patch(f"/api/shows/{hall['two_hours']['id']}", json={"duration_minutes": 130},
-                        headers=admin).status_code == 200
-    assert client.patch(f"/api/shows/{hall['two_hours']['id']}", json={"duration_minutes": 45},
-                        headers=admin).status_code == 200
+    assert (
+        client.patch(f"/api/shows/{hall['two_hours']['id']}", json={"duration_minutes": 130}, headers=admin).status_code
+        == 200
+    )
+    assert (
+        client.patch(f"/api/shows/{hall['two_hours']['id']}", json={"duration_minutes": 45}, headers=admin).status_code
+        == 200
+    )
 
 
 def test_migration_shifts_free_upcoming_overlaps_and_keeps_booked_or_past_ones(tmp_path, redis_server):
@@ -147,11 +175,15 @@ def test_migration_shifts_free_upcoming_overlaps_and_keeps_booked_or_past_ones(t
         ]
         rows = [(1, future), (2, future), (3, future + timedelta(minutes=30)), (4, future), (5, past), (6, past)]
         for screening_id, starts in rows:
-            statements.append(f"INSERT INTO screenings (id, show_id, theatre_id, starts_at, base_price, price, "
-                              f"seats_total, created_at) VALUES ({screening_id}, 1, 1, '{s(starts)}', 10000, 10000, 40, "
-                              f"'2026-01-01')")
-        statements.append("INSERT INTO bookings (id, user_id, screening_id, quantity, unit_price, total_price, status, "
-                          "created_at) VALUES (1, 1, 4, 1, 10000, 10000, 'confirmed', '2026-01-01')")
+            statements.append(
+                f"INSERT INTO screenings (id, show_id, theatre_id, starts_at, base_price, price, "
+                f"seats_total, created_at) VALUES ({screening_id}, 1, 1, '{s(starts)}', 10000, 10000, 40, "
+                f"'2026-01-01')"
+            )
+        statements.append(
+            "INSERT INTO bookings (id, user_id, screening_id, quantity, unit_price, total_price, status, "
+            "created_at) VALUES (1, 1, 4, 1, 10000, 10000, 'confirmed', '2026-01-01')"
+        )
         for statement in statements:
             db.session.execute(text(statement))
         db.session.commit()
@@ -172,17 +204,30 @@ def servers(tmp_path_factory, redis_server):
 
 
 def race_creates(server, clients=12) -> list[int]:
-    token = requests.post(f"{server.url}/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD},
-                          timeout=30).json()["access_token"]
+    token = requests.post(
+        f"{server.url}/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}, timeout=30
+    ).json()["access_token"]
     admin = {"Authorization": f"Bearer {token}"}
-    theatre = requests.post(f"{server.url}/api/theatres", json={"name": f"Race {datetime.now().timestamp()}",
-                            "place": "X", "capacity": 40}, headers=admin, timeout=30).json()
-    show = requests.post(f"{server.url}/api/shows", json={"name": "Race show", "rating": 1, "tags": [],
-                         "ticket_price": 1, "duration_minutes": 90}, headers=admin, timeout=30).json()
+    theatre = requests.post(
+        f"{server.url}/api/theatres",
+        json={"name": f"Race {datetime.now().timestamp()}", "place": "X", "capacity": 40},
+        headers=admin,
+        timeout=30,
+    ).json()
+    show = requests.post(
+        f"{server.url}/api/shows",
+        json={"name": "Race show", "rating": 1, "tags": [], "ticket_price": 1, "duration_minutes": 90},
+        headers=admin,
+        timeout=30,
+    ).json()
 
     def create(n):
-        return requests.post(f"{server.url}/api/screenings", headers=admin, timeout=60, json={
-            "show_id": show["id"], "theatre_id": theatre["id"], "starts_at": at(n * 7)}).status_code
+        return requests.post(
+            f"{server.url}/api/screenings",
+            headers=admin,
+            timeout=60,
+            json={"show_id": show["id"], "theatre_id": theatre["id"], "starts_at": at(n * 7)},
+        ).status_code
 
     with ThreadPoolExecutor(max_workers=clients) as pool:
         return list(pool.map(create, range(clients)))

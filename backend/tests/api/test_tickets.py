@@ -1,5 +1,6 @@
 """E-tickets and check-in (API.md "E-tickets and check-in"): signed codes verified with nothing but the
 public key, revocation on cancel, the check-in answers, nonces, the window against a moved clock, roles."""
+
 from __future__ import annotations
 
 import base64
@@ -35,18 +36,28 @@ def door(api, client, admin):
     screening = api.create_screening(admin, show["id"], theatre["id"], soon(90))
     elsewhere = api.create_screening(admin, show["id"], other["id"], soon(60))
     user = api.new_user()
-    booking = client.post("/api/bookings", headers=user["headers"],
-                          json={"screening_id": screening["id"], "quantity": 3})
+    booking = client.post(
+        "/api/bookings", headers=user["headers"], json={"screening_id": screening["id"], "quantity": 3}
+    )
     assert booking.status_code == 201, booking.get_json()
     scanners = {}
     for name, hall in (("here", theatre), ("there", other)):
         person = api.new_user()
-        granted = client.put(f"/api/admin/staff/{person['id']}", headers=admin,
-                             json={"role": "scanner", "theatre_ids": [hall["id"]]})
+        granted = client.put(
+            f"/api/admin/staff/{person['id']}", headers=admin, json={"role": "scanner", "theatre_ids": [hall["id"]]}
+        )
         assert granted.status_code == 200, granted.get_json()
         scanners[name] = person["headers"]
-    return {"screening": screening, "elsewhere": elsewhere, "user": user, "booking": booking.get_json(),
-            "scanner": scanners["here"], "scanner_elsewhere": scanners["there"], "show": show, "theatre": theatre}
+    return {
+        "screening": screening,
+        "elsewhere": elsewhere,
+        "user": user,
+        "booking": booking.get_json(),
+        "scanner": scanners["here"],
+        "scanner_elsewhere": scanners["there"],
+        "show": show,
+        "theatre": theatre,
+    }
 
 
 def tickets_of(client, door, headers=None):
@@ -56,8 +67,11 @@ def tickets_of(client, door, headers=None):
 
 
 def scan(client, door, code, headers=None, **body):
-    return client.post("/api/checkin", headers=headers or door["scanner"],
-                       json={"code": code, "screening_id": door["screening"]["id"], **body})
+    return client.post(
+        "/api/checkin",
+        headers=headers or door["scanner"],
+        json={"code": code, "screening_id": door["screening"]["id"], **body},
+    )
 
 
 def test_codes_verify_offline_with_the_public_key(app, client, door):
@@ -71,8 +85,12 @@ def test_codes_verify_offline_with_the_public_key(app, client, door):
         head, signature = ticket["code"].split(".")
         assert "=" not in ticket["code"]
         public.verify(unb64(signature), head.encode("ascii"))  # raises if it does not hold
-        assert unb64(head) == json.dumps({"t": ticket["id"], "s": door["screening"]["id"], "seat": ticket["seat"],
-                                          "v": 1}, separators=(",", ":")).encode()
+        assert (
+            unb64(head)
+            == json.dumps(
+                {"t": ticket["id"], "s": door["screening"]["id"], "seat": ticket["seat"], "v": 1}, separators=(",", ":")
+            ).encode()
+        )
         with pytest.raises(InvalidSignature):  # the signature covers the payload: another seat fails
             forged = base64.urlsafe_b64encode(unb64(head).replace(ticket["seat"].encode(), b"Z99")).rstrip(b"=")
             public.verify(unb64(signature), forged)
@@ -92,17 +110,21 @@ def test_any_changed_character_is_invalid_code_and_checks_nothing_in(client, doo
     for position, char in enumerate(code):
         if char == ".":
             continue
-        changed = code[:position] + alphabet[(alphabet.index(char) + 1) % 64] + code[position + 1:]
+        changed = code[:position] + alphabet[(alphabet.index(char) + 1) % 64] + code[position + 1 :]
         response = scan(client, door, changed)
         assert response.status_code == 422, (position, response.get_json())
         assert response.get_json()["error"]["code"] == "invalid_code"
     for broken in ("", "abc", code + "A", code.replace(".", ""), code + ".x", "é" + code[1:], code[:-2]):
         response = scan(client, door, broken)
-        assert response.status_code == 422 and response.get_json()["error"]["code"] in {"invalid_code",
-                                                                                      "validation_error"}
-    assert client.get(f"/api/screenings/{door['screening']['id']}/checkin",
-                      headers=door["scanner"]).get_json() == {"screening_id": door["screening"]["id"],
-                                                               "seats_sold": 3, "checked_in": 0}
+        assert response.status_code == 422 and response.get_json()["error"]["code"] in {
+            "invalid_code",
+            "validation_error",
+        }
+    assert client.get(f"/api/screenings/{door['screening']['id']}/checkin", headers=door["scanner"]).get_json() == {
+        "screening_id": door["screening"]["id"],
+        "seats_sold": 3,
+        "checked_in": 0,
+    }
 
 
 def test_check_in_once_then_already_checked_in_with_the_first_time(client, door, admin):
@@ -137,8 +159,12 @@ def test_a_nonce_returns_the_first_answer_and_changes_nothing(client, door, admi
     assert refused.status_code == 409
     # The refusal is the first answer of scan-2: it stays a refusal, even with another code sent along.
     assert scan(client, door, second["code"], nonce="scan-2").get_json() == refused.get_json()
-    assert client.get(f"/api/screenings/{door['screening']['id']}/checkin",
-                      headers=door["scanner"]).get_json()["checked_in"] == 1
+    assert (
+        client.get(f"/api/screenings/{door['screening']['id']}/checkin", headers=door["scanner"]).get_json()[
+            "checked_in"
+        ]
+        == 1
+    )
     # Nonces are per caller: another scanner's "scan-1" is a scan of its own.
     assert scan(client, door, second["code"], headers=admin, nonce="scan-1").status_code == 200
 
@@ -148,13 +174,15 @@ def test_cancelled_bookings_tickets_are_revoked_and_their_seats_get_new_ids(clie
     cancelled = client.post(f"/api/bookings/{door['booking']['id']}/cancel", headers=door["user"]["headers"])
     assert cancelled.status_code == 200, cancelled.get_json()
     after = tickets_of(client, door)
-    assert [(t["id"], t["seat"], t["code"], t["status"]) for t in after] == \
-        [(t["id"], t["seat"], t["code"], "revoked") for t in tickets]
+    assert [(t["id"], t["seat"], t["code"], t["status"]) for t in after] == [
+        (t["id"], t["seat"], t["code"], "revoked") for t in tickets
+    ]
     response = scan(client, door, tickets[0]["code"])
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "revoked"
     # The same seats sold again are new tickets: the old codes stay revoked.
-    rebooked = client.post("/api/bookings", headers=door["user"]["headers"],
-                           json={"screening_id": door["screening"]["id"], "quantity": 3}).get_json()
+    rebooked = client.post(
+        "/api/bookings", headers=door["user"]["headers"], json={"screening_id": door["screening"]["id"], "quantity": 3}
+    ).get_json()
     assert sorted(rebooked["seats"]) == sorted(t["seat"] for t in tickets)
     fresh = client.get(f"/api/bookings/{rebooked['id']}/tickets", headers=door["user"]["headers"]).get_json()
     assert not {t["id"] for t in fresh} & {t["id"] for t in tickets}
@@ -164,8 +192,7 @@ def test_cancelled_bookings_tickets_are_revoked_and_their_seats_get_new_ids(clie
 
 def test_wrong_screening_and_unknown_screening(client, door, admin):
     code = tickets_of(client, door)[0]["code"]
-    response = client.post("/api/checkin", headers=admin,
-                           json={"code": code, "screening_id": door["elsewhere"]["id"]})
+    response = client.post("/api/checkin", headers=admin, json={"code": code, "screening_id": door["elsewhere"]["id"]})
     assert response.status_code == 409
     assert response.get_json()["error"]["code"] == "wrong_screening"
     assert response.get_json()["error"]["details"]["screening_id"] == door["screening"]["id"]
@@ -191,8 +218,10 @@ def test_who_may_check_in(client, api, door):
     assert other.status_code == 403 and other.get_json()["error"]["code"] == "not_your_theatre"
     counts = client.get(f"/api/screenings/{door['screening']['id']}/checkin", headers=door["scanner_elsewhere"])
     assert counts.status_code == 403
-    assert client.get(f"/api/screenings/{door['screening']['id']}/checkin",
-                      headers=door["user"]["headers"]).status_code == 403
+    assert (
+        client.get(f"/api/screenings/{door['screening']['id']}/checkin", headers=door["user"]["headers"]).status_code
+        == 403
+    )
     assert client.post("/api/checkin", json={"code": code, "screening_id": door["screening"]["id"]}).status_code == 401
     # Nothing was checked in by the refused callers; the theatre's own scanner can.
     assert tickets_of(client, door)[0]["status"] == "valid"
@@ -202,8 +231,9 @@ def test_who_may_check_in(client, api, door):
 @pytest.fixture
 def short_window(data_dir, redis_server):
     """The app with decimal minute settings: opens 90 s before the start, closes 30 s after it."""
-    application = create_app(make_settings(data_dir, redis_server["url"], checkin_opens_minutes=1.5,
-                                           checkin_closes_minutes=0.5))
+    application = create_app(
+        make_settings(data_dir, redis_server["url"], checkin_opens_minutes=1.5, checkin_closes_minutes=0.5)
+    )
     return application
 
 
@@ -211,8 +241,9 @@ def later_door(api, client, admin, door, minutes=300):
     """A screening of the door's theatre `minutes` from now with a booking of 3 seats: the clock moves
     forward only (a token issued "in the future" would not be accepted)."""
     screening = api.create_screening(admin, door["show"]["id"], door["theatre"]["id"], soon(minutes))
-    booking = client.post("/api/bookings", headers=door["user"]["headers"],
-                          json={"screening_id": screening["id"], "quantity": 3}).get_json()
+    booking = client.post(
+        "/api/bookings", headers=door["user"]["headers"], json={"screening_id": screening["id"], "quantity": 3}
+    ).get_json()
     return {**door, "screening": screening, "booking": booking}
 
 
@@ -284,11 +315,14 @@ def test_calendar_of_a_show_of_unknown_length_lasts_three_hours(client, api, adm
     show = api.create_show(admin)  # no duration_minutes
     screening = api.create_screening(admin, show["id"], theatre["id"], soon(600))
     user = api.new_user()
-    booking = client.post("/api/bookings", headers=user["headers"],
-                          json={"screening_id": screening["id"], "quantity": 1}).get_json()
+    booking = client.post(
+        "/api/bookings", headers=user["headers"], json={"screening_id": screening["id"], "quantity": 1}
+    ).get_json()
     from icalendar import Calendar
-    event = Calendar.from_ical(client.get(f"/api/bookings/{booking['id']}/calendar.ics",
-                                          headers=user["headers"]).data).walk("VEVENT")[0]
+
+    event = Calendar.from_ical(
+        client.get(f"/api/bookings/{booking['id']}/calendar.ics", headers=user["headers"]).data
+    ).walk("VEVENT")[0]
     assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(hours=3)
 
 
@@ -312,11 +346,14 @@ def test_tickets_pdf_has_every_seat_and_the_show(client, api, door, tmp_path):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
     (tmp_path / "tickets.pdf").write_bytes(response.data)
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "tickets.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "tickets.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     pages = [page for page in text.split("\f") if page.strip()]
     assert len(pages) == 3  # one page per seat
     for seat, page in zip(door["booking"]["seats"], pages, strict=True):
         assert f"Seat {seat}" in page and "Sholay" in page and "Door hall" in page
-    assert client.get(f"/api/bookings/{door['booking']['id']}/tickets.pdf",
-                      headers=api.new_user()["headers"]).status_code == 404
+    assert (
+        client.get(f"/api/bookings/{door['booking']['id']}/tickets.pdf", headers=api.new_user()["headers"]).status_code
+        == 404
+    )

@@ -1,4 +1,5 @@
 """UTF-8 round trips, the OpenAPI document, /api/health and the UI's history-mode fallback."""
+
 import pytest
 
 from tests.api.test_catalog import later
@@ -16,8 +17,14 @@ SCRIPTS = {
 def test_names_and_descriptions_round_trip_exactly(api, client, admin, script):
     name, place, description = SCRIPTS[script]
     theatre = api.create_theatre(admin, name=name, place=place, description=description)
-    show = api.create_show(admin, name=name, description=description, caption=place, tags=[place],
-                           screenings=[{"theatre_id": theatre["id"], "starts_at": later(1)}])
+    show = api.create_show(
+        admin,
+        name=name,
+        description=description,
+        caption=place,
+        tags=[place],
+        screenings=[{"theatre_id": theatre["id"], "starts_at": later(1)}],
+    )
     home = client.get(f"/api/theatres/{theatre['id']}").get_json()
     assert (home["name"], home["place"], home["description"]) == (name, place, description)
     detail = client.get(f"/api/shows/{show['id']}").get_json()
@@ -33,13 +40,19 @@ def test_openapi_documents_every_contract_endpoint(client):
     spec = client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
     expected = {
-        "/api/auth/signup": {"post"}, "/api/auth/login": {"post"}, "/api/auth/me": {"get"},
-        "/api/auth/logout": {"post"}, "/api/auth/me/preferences": {"patch"},
-        "/api/theatres": {"get", "post"}, "/api/theatres/{theatre_id}": {"get", "patch", "delete"},
+        "/api/auth/signup": {"post"},
+        "/api/auth/login": {"post"},
+        "/api/auth/me": {"get"},
+        "/api/auth/logout": {"post"},
+        "/api/auth/me/preferences": {"patch"},
+        "/api/theatres": {"get", "post"},
+        "/api/theatres/{theatre_id}": {"get", "patch", "delete"},
         "/api/theatres/{theatre_id}/image": {"put"},
-        "/api/shows": {"get", "post"}, "/api/shows/{show_id}": {"get", "patch", "delete"},
+        "/api/shows": {"get", "post"},
+        "/api/shows/{show_id}": {"get", "patch", "delete"},
         "/api/shows/{show_id}/image": {"put"},
-        "/api/screenings": {"get", "post"}, "/api/screenings/{screening_id}": {"get", "patch", "delete"},
+        "/api/screenings": {"get", "post"},
+        "/api/screenings/{screening_id}": {"get", "patch", "delete"},
         "/api/health": {"get"},
     }
     for path, methods in expected.items():
@@ -56,6 +69,7 @@ def test_openapi_documents_every_contract_endpoint(client):
 def test_health_ok_and_503_naming_redis(app, client, redis_server):
     assert client.get("/api/health").get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
     from ticketshow.extensions import make_redis_client, redis_store
+
     redis_store.client = make_redis_client("redis://127.0.0.1:1/0")  # nothing listens there
     response = client.get("/api/health")
     assert response.status_code == 503
@@ -64,6 +78,7 @@ def test_health_ok_and_503_naming_redis(app, client, redis_server):
 
 def test_reads_and_logins_work_while_redis_is_down(app, api, client, admin):
     from ticketshow.extensions import make_redis_client, redis_store
+
     api.create_theatre(admin, name="Still here")
     redis_store.client = make_redis_client("redis://127.0.0.1:1/0")  # nothing listens there
     assert client.get("/api/theatres").get_json()["items"][0]["name"] == "Still here"
@@ -72,6 +87,7 @@ def test_reads_and_logins_work_while_redis_is_down(app, api, client, admin):
 
 def test_ui_routes_fall_back_to_index_but_api_stays_json(client):
     from pathlib import Path
+
     dist = Path(client.application.config["UI_DIST"])
     if not (dist / "index.html").exists():
         pytest.fail("the UI must be built before the tests (make test builds it)")

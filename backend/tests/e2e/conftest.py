@@ -1,4 +1,5 @@
 """End-to-end fixtures: Debian's Chromium driven by Playwright, at a phone and a desktop viewport."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,12 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 VIEWPORTS = {
-    "phone": {"viewport": {"width": 375, "height": 812}, "has_touch": True, "is_mobile": True,
-              "device_scale_factor": 2},
+    "phone": {
+        "viewport": {"width": 375, "height": 812},
+        "has_touch": True,
+        "is_mobile": True,
+        "device_scale_factor": 2,
+    },
     "desktop": {"viewport": {"width": 1366, "height": 768}},
 }
 
@@ -19,9 +24,19 @@ VIEWPORTS = {
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": [
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]}
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
 
 
 @pytest.fixture(params=list(VIEWPORTS))

@@ -1,4 +1,5 @@
 """axe-core finds no serious or critical accessibility violation on any page, at either viewport."""
+
 import os
 import time
 from datetime import datetime, timedelta, timezone
@@ -23,8 +24,11 @@ def violations_on(page, path):
 def axe_violations(page, where):
     page.wait_for_function("!document.querySelector('.modal-fade-enter-active')")  # a dialog fully faded in
     results = Axe().run(page)
-    return [f"{where}: {v['id']} ({v['impact']}) {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"] if v["impact"] in SERIOUS]
+    return [
+        f"{where}: {v['id']} ({v['impact']}) {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
 
 
 def run_forecast(stage):
@@ -48,8 +52,16 @@ def test_no_serious_accessibility_violations(ui, live_server):
     theatre = stage.post("/api/theatres", {"name": f"Axe hall {tag}", "place": "Pune", "capacity": 20})
     starts = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
     later_starts = (datetime.now(timezone.utc) + timedelta(days=1, hours=4)).isoformat()  # one hall, one show at a time
-    show = stage.post("/api/shows", {"name": f"Axe show {tag}", "rating": 4, "tags": ["drama"], "ticket_price": 90,
-                                     "screenings": [{"theatre_id": theatre["id"], "starts_at": starts}]})
+    show = stage.post(
+        "/api/shows",
+        {
+            "name": f"Axe show {tag}",
+            "rating": 4,
+            "tags": ["drama"],
+            "ticket_price": 90,
+            "screenings": [{"theatre_id": theatre["id"], "starts_at": starts}],
+        },
+    )
     screening_id = stage.screening_ids(show["id"])[0]
     username = f"axe-{tag}-{ui.viewport}"
     stage.post("/api/auth/signup", {"username": username, "email": "axe@example.com", "password": PASSWORD})
@@ -61,16 +73,33 @@ def test_no_serious_accessibility_violations(ui, live_server):
     stage.post("/api/bookings", {"screening_id": houseful, "quantity": 1}, user)
     stage.post("/api/bookings", {"screening_id": screening_id, "quantity": 2}, user)
     # a show priced by demand whose price has moved (trend badges, price history), and a forecast
-    dynamic = stage.post("/api/shows", {"name": f"Axe demand {tag}", "rating": 4, "tags": ["drama"],
-                                        "ticket_price": 100, "dynamic_pricing": {"enabled": True},
-                                        "screenings": [{"theatre_id": theatre["id"], "starts_at": later_starts}]})
+    dynamic = stage.post(
+        "/api/shows",
+        {
+            "name": f"Axe demand {tag}",
+            "rating": 4,
+            "tags": ["drama"],
+            "ticket_price": 100,
+            "dynamic_pricing": {"enabled": True},
+            "screenings": [{"theatre_id": theatre["id"], "starts_at": later_starts}],
+        },
+    )
     moving = stage.screening_ids(dynamic["id"])[0]
     stage.post("/api/bookings", {"screening_id": moving, "quantity": 3}, user)
     run_forecast(stage)
 
     found = []
-    for path in ("/", "/whats-on", "/theatres", f"/theatres/{theatre['id']}", f"/shows/{show['id']}",
-                 f"/shows/{dynamic['id']}", "/login", "/signup", "/no-such-page"):
+    for path in (
+        "/",
+        "/whats-on",
+        "/theatres",
+        f"/theatres/{theatre['id']}",
+        f"/shows/{show['id']}",
+        f"/shows/{dynamic['id']}",
+        "/login",
+        "/signup",
+        "/no-such-page",
+    ):
         found += violations_on(page, path)
     log_in(page, username, PASSWORD)
     page.wait_for_url(lambda url: "/login" not in url)

@@ -1,6 +1,7 @@
 """The admin: a theatre with a Tamil name and an image, a show at two theatres at different prices, a
 screening deleted through the confirmation dialog, a theatre's CSV exported and downloaded, the cache
 flushed — at a phone and a desktop viewport."""
+
 import email
 import email.policy
 import os
@@ -67,8 +68,10 @@ def test_admin_catalogue_export_and_cache(ui, live_server, tmp_path):
     dialog.get_by_role("button", name="Save").click()
     expect(page.get_by_text(f"Kaala {tag}").first).to_be_visible()
     show = requests.get(f"{live_server.url}/api/shows", params={"q": f"Kaala {tag}"}).json()["items"][0]
-    prices = {s["theatre"]["name"]: s["price"] for s in
-              requests.get(f"{live_server.url}/api/shows/{show['id']}").json()["screenings"]}
+    prices = {
+        s["theatre"]["name"]: s["price"]
+        for s in requests.get(f"{live_server.url}/api/shows/{show['id']}").json()["screenings"]
+    }
     assert prices == {tamil_name: 180.0, other["name"]: 240.0}
 
     # a screening deleted through the confirmation dialog
@@ -85,7 +88,9 @@ def test_admin_catalogue_export_and_cache(ui, live_server, tmp_path):
     # the theatre's CSV, exported and downloaded
     admin_tab(page, "Dashboard")
     page.get_by_role("button", name=f"Export CSV for {tamil_name}").click()
-    theatres = page.get_by_role("region", name="Theatres").or_(page.locator("section[aria-labelledby='theatres-heading']"))
+    theatres = page.get_by_role("region", name="Theatres").or_(
+        page.locator("section[aria-labelledby='theatres-heading']")
+    )
     download_button = theatres.first.get_by_role("button", name="Download").first
     expect(download_button).to_be_visible(timeout=20_000)
     ui.shot("admin-export-done")
@@ -94,9 +99,12 @@ def test_admin_catalogue_export_and_cache(ui, live_server, tmp_path):
     with open(download_info.value.path(), encoding="utf-8-sig") as downloaded:
         csv_text = downloaded.read()
     assert tamil_name in csv_text and f"Kaala {tag}" in csv_text and "180.00" in csv_text
+
     def subjects():
-        return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)["Subject"]
-                for path in (live_server.data_dir / "mail").glob("*.eml")]
+        return [
+            email.message_from_bytes(path.read_bytes(), policy=email.policy.default)["Subject"]
+            for path in (live_server.data_dir / "mail").glob("*.eml")
+        ]
 
     deadline = time.time() + 15  # the notice is sent by the mail queue just after the job is done
     while f"Export ready: {tamil_name}" not in subjects() and time.time() < deadline:

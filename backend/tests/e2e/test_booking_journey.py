@@ -1,5 +1,6 @@
 """A new user searches by place and tag, books three tickets, meets a houseful screening, cancels, and
 rates a show after it has started — at a phone and a desktop viewport."""
+
 import os
 import re
 from datetime import datetime, timedelta, timezone
@@ -20,8 +21,9 @@ class Backstage:
         self.admin = self.headers("admin", ADMIN_PASSWORD)
 
     def headers(self, username, password):
-        token = requests.post(f"{self.base}/api/auth/login",
-                              json={"username": username, "password": password}).json()["access_token"]
+        token = requests.post(f"{self.base}/api/auth/login", json={"username": username, "password": password}).json()[
+            "access_token"
+        ]
         return {"Authorization": f"Bearer {token}"}
 
     def post(self, path, body, headers=None):
@@ -46,19 +48,41 @@ def test_search_book_houseful_cancel_and_rate(ui, live_server):
     place = f"Mylapore {tag}"
     hall = stage.post("/api/theatres", {"name": f"Kalakshetra {tag}", "place": place, "capacity": 30})
     tiny = stage.post("/api/theatres", {"name": f"Box {tag}", "place": place, "capacity": 2})
-    wanted = stage.post("/api/shows", {"name": f"Margazhi {tag}", "rating": 4.5, "tags": ["music", f"t{tag}"],
-                                       "ticket_price": 350, "screenings": [
-                                           {"theatre_id": hall["id"], "starts_at": at(2)},
-                                           {"theatre_id": hall["id"], "starts_at": at(3)}]})
-    full = stage.post("/api/shows", {"name": f"Sold Out {tag}", "rating": 3, "tags": ["comedy"],
-                                     "ticket_price": 100, "screenings": [{"theatre_id": tiny["id"], "starts_at": at(2)}]})
-    stage.post("/api/shows", {"name": f"Elsewhere {tag}", "rating": 4, "tags": ["music", f"t{tag}"],
-                              "ticket_price": 100})
+    wanted = stage.post(
+        "/api/shows",
+        {
+            "name": f"Margazhi {tag}",
+            "rating": 4.5,
+            "tags": ["music", f"t{tag}"],
+            "ticket_price": 350,
+            "screenings": [
+                {"theatre_id": hall["id"], "starts_at": at(2)},
+                {"theatre_id": hall["id"], "starts_at": at(3)},
+            ],
+        },
+    )
+    full = stage.post(
+        "/api/shows",
+        {
+            "name": f"Sold Out {tag}",
+            "rating": 3,
+            "tags": ["comedy"],
+            "ticket_price": 100,
+            "screenings": [{"theatre_id": tiny["id"], "starts_at": at(2)}],
+        },
+    )
+    stage.post(
+        "/api/shows", {"name": f"Elsewhere {tag}", "rating": 4, "tags": ["music", f"t{tag}"], "ticket_price": 100}
+    )
     full_screening = stage.screening_ids(full["id"])[0]
-    stage.post("/api/auth/signup", {"username": f"early-{tag}-{ui.viewport}", "email": "e@example.com",
-                                    "password": PASSWORD})
-    stage.post("/api/bookings", {"screening_id": full_screening, "quantity": 2},
-               stage.headers(f"early-{tag}-{ui.viewport}", PASSWORD))
+    stage.post(
+        "/api/auth/signup", {"username": f"early-{tag}-{ui.viewport}", "email": "e@example.com", "password": PASSWORD}
+    )
+    stage.post(
+        "/api/bookings",
+        {"screening_id": full_screening, "quantity": 2},
+        stage.headers(f"early-{tag}-{ui.viewport}", PASSWORD),
+    )
 
     # a new user signs up
     username = f"fan-{tag}-{ui.viewport}"
@@ -124,8 +148,9 @@ def test_search_book_houseful_cancel_and_rate(ui, live_server):
     # rates a show after it has started (the admin moved the screening to an hour ago)
     second = stage.screening_ids(wanted["id"])[1]
     stage.post("/api/bookings", {"screening_id": second, "quantity": 1}, stage.headers(username, PASSWORD))
-    moved = requests.patch(f"{live_server.url}/api/screenings/{second}", json={"starts_at": at(hours=-1)},
-                           headers=stage.admin)
+    moved = requests.patch(
+        f"{live_server.url}/api/screenings/{second}", json={"starts_at": at(hours=-1)}, headers=stage.admin
+    )
     assert moved.status_code == 200
     page.goto("/my-bookings?when=past")
     page.get_by_role("radio", name="Rate 4 stars").first.check()

@@ -1,4 +1,5 @@
 """The admin creates a theatre and a show with a screening; a new user signs up and sees it first."""
+
 import os
 import re
 from datetime import datetime, timedelta
@@ -33,10 +34,14 @@ def test_admin_creates_catalogue_and_new_user_sees_it_first(ui, live_server):
     page, suffix = ui.page, os.urandom(3).hex()
     theatre_name, show_name = f"கமலா திரையரங்கம் {suffix}", f"Sholay {suffix}"
     # an older show, so that "first" means something
-    token = requests.post(f"{live_server['url']}/api/auth/login",
-                          json={"username": "admin", "password": ADMIN_PASSWORD}).json()["access_token"]
-    requests.post(f"{live_server['url']}/api/shows", headers={"Authorization": f"Bearer {token}"},
-                  json={"name": f"Older {suffix}", "rating": 3, "tags": ["drama"], "ticket_price": 100})
+    token = requests.post(
+        f"{live_server['url']}/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
+    ).json()["access_token"]
+    requests.post(
+        f"{live_server['url']}/api/shows",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"name": f"Older {suffix}", "rating": 3, "tags": ["drama"], "ticket_price": 100},
+    )
 
     log_in(page, "admin", ADMIN_PASSWORD)
     open_menu_if_collapsed(page)

@@ -1,5 +1,6 @@
 """The admin runs today's reminders while the mail server is down (the live server's mail catcher killed
 with SIGKILL): the job does not spin for ever, it says it will retry later and why, at both viewports."""
+
 import os
 
 import requests
@@ -12,9 +13,14 @@ from tests.e2e.test_foundation_journey import log_in, open_menu_if_collapsed
 def test_reminders_with_the_mail_server_down_say_they_retry_later(ui, live_server):
     page = ui.page
     # Someone to remind: a new user who has not visited today (signing up is not a visit).
-    signup = requests.post(f"{live_server.url}/api/auth/signup", json={
-        "username": f"idle-{os.urandom(3).hex()}", "email": f"idle-{os.urandom(3).hex()}@example.com",
-        "password": USER_PASSWORD})
+    signup = requests.post(
+        f"{live_server.url}/api/auth/signup",
+        json={
+            "username": f"idle-{os.urandom(3).hex()}",
+            "email": f"idle-{os.urandom(3).hex()}@example.com",
+            "password": USER_PASSWORD,
+        },
+    )
     assert signup.status_code == 201, signup.text
     live_server.supervisor.kill("mail")
     try:

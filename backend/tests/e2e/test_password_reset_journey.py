@@ -1,6 +1,7 @@
 """Forgot password, from the login page to the emailed link (read from the real mail catcher's files) to a
 new password; then, on the Account page, a password change and "log out everywhere". Any console error,
 a Content-Security-Policy violation included, fails the test."""
+
 import email
 import email.policy
 import os
@@ -28,10 +29,15 @@ def reset_link(live_server, address: str) -> str:
 def test_forgot_password_then_change_it_and_log_out_everywhere(ui, live_server):
     page, tag = ui.page, os.urandom(3).hex()
     username, address = f"forgetful-{tag}-{ui.viewport}", f"forgetful-{tag}-{ui.viewport}@example.com"
-    assert requests.post(f"{live_server.url}/api/auth/signup",
-                         json={"username": username, "email": address, "password": FIRST}).status_code == 201
-    other_device = requests.post(f"{live_server.url}/api/auth/login",
-                                 json={"username": username, "password": FIRST}).json()["access_token"]
+    assert (
+        requests.post(
+            f"{live_server.url}/api/auth/signup", json={"username": username, "email": address, "password": FIRST}
+        ).status_code
+        == 201
+    )
+    other_device = requests.post(
+        f"{live_server.url}/api/auth/login", json={"username": username, "password": FIRST}
+    ).json()["access_token"]
 
     page.goto("/login")
     page.get_by_role("link", name="Forgot password?").click()
@@ -47,8 +53,10 @@ def test_forgot_password_then_change_it_and_log_out_everywhere(ui, live_server):
     page.get_by_label("New password").fill(SECOND)
     page.get_by_role("button", name="Set new password").click()
     expect(page).to_have_url(re.compile(r"/login"))
-    assert requests.get(f"{live_server.url}/api/auth/me",
-                        headers={"Authorization": f"Bearer {other_device}"}).status_code == 401
+    assert (
+        requests.get(f"{live_server.url}/api/auth/me", headers={"Authorization": f"Bearer {other_device}"}).status_code
+        == 401
+    )
     page.goto(link)  # the link works once
     page.get_by_label("New password").fill(THIRD)
     page.get_by_role("button", name="Set new password").click()
@@ -60,8 +68,9 @@ def test_forgot_password_then_change_it_and_log_out_everywhere(ui, live_server):
     page.get_by_role("button", name="Log in").click()
     expect(page).not_to_have_url(re.compile(r"/login"))
 
-    other_device = requests.post(f"{live_server.url}/api/auth/login",
-                                 json={"username": username, "password": SECOND}).json()["access_token"]
+    other_device = requests.post(
+        f"{live_server.url}/api/auth/login", json={"username": username, "password": SECOND}
+    ).json()["access_token"]
     page.goto("/account")
     page.get_by_label("Current password").fill("not-my-password")
     page.get_by_label("New password").fill(THIRD)
@@ -72,8 +81,10 @@ def test_forgot_password_then_change_it_and_log_out_everywhere(ui, live_server):
     page.get_by_label("New password").fill(THIRD)
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_text("Password changed.")).to_be_visible()
-    assert requests.get(f"{live_server.url}/api/auth/me",
-                        headers={"Authorization": f"Bearer {other_device}"}).status_code == 401
+    assert (
+        requests.get(f"{live_server.url}/api/auth/me", headers={"Authorization": f"Bearer {other_device}"}).status_code
+        == 401
+    )
     page.reload()
     expect(page.get_by_role("heading", name="Password and sessions")).to_be_visible()  # still logged in here
     ui.shot("account-password")

@@ -2,6 +2,7 @@
 (another customer's booking) is told so, keeps their tickets and books at the new price; a nearly sold-out
 screening says "Filling fast"; the admin turns dynamic pricing on in the show form, reads a screening's
 price history and runs the forecast from the dashboard — at a phone and a desktop viewport."""
+
 import os
 import re
 
@@ -18,7 +19,7 @@ def rupees(amount) -> str:
     whole, paise = f"{float(amount):.2f}".split(".")
     if len(whole) > 3:
         head, tail = whole[:-3], whole[-3:]
-        groups = [head[max(0, i - 2):i] for i in range(len(head), 0, -2)][::-1]
+        groups = [head[max(0, i - 2) : i] for i in range(len(head), 0, -2)][::-1]
         whole = ",".join(groups + [tail])
     return f"₹{whole}.{paise}"
 
@@ -31,14 +32,31 @@ def test_price_moves_while_booking_filling_fast_price_history_and_forecast(ui, l
     box = stage.post("/api/theatres", {"name": f"Jagriti {tag}", "place": "Bengaluru", "capacity": 10})
     # A show priced by demand (set through the API), at a quiet hall and at a nearly sold-out box, four
     # days out: far enough that only demand moves the price.
-    demand = stage.post("/api/shows", {
-        "name": f"Tughlaq {tag}", "rating": 4.5, "tags": ["theatre"], "ticket_price": 200,
-        "dynamic_pricing": {"enabled": True, "floor_pct": 80, "ceiling_pct": 150},
-        "screenings": [{"theatre_id": hall["id"], "starts_at": at(4)}, {"theatre_id": box["id"], "starts_at": at(4)}]})
+    demand = stage.post(
+        "/api/shows",
+        {
+            "name": f"Tughlaq {tag}",
+            "rating": 4.5,
+            "tags": ["theatre"],
+            "ticket_price": 200,
+            "dynamic_pricing": {"enabled": True, "floor_pct": 80, "ceiling_pct": 150},
+            "screenings": [
+                {"theatre_id": hall["id"], "starts_at": at(4)},
+                {"theatre_id": box["id"], "starts_at": at(4)},
+            ],
+        },
+    )
     # A show the admin will switch to dynamic pricing in the UI.
-    fixed = stage.post("/api/shows", {"name": f"Hayavadana {tag}", "rating": 4, "tags": ["theatre"],
-                                      "ticket_price": 200,
-                                      "screenings": [{"theatre_id": hall["id"], "starts_at": at(5)}]})
+    fixed = stage.post(
+        "/api/shows",
+        {
+            "name": f"Hayavadana {tag}",
+            "rating": 4,
+            "tags": ["theatre"],
+            "ticket_price": 200,
+            "screenings": [{"theatre_id": hall["id"], "starts_at": at(5)}],
+        },
+    )
     by_theatre = {s["theatre"]["id"]: s for s in stage.screenings(demand["id"])}
     quiet, busy = by_theatre[hall["id"]], by_theatre[box["id"]]
     assert quiet["price"] == quiet["base_price"] == 200.0

@@ -1,5 +1,6 @@
 """Installable and offline: the manifest and service worker are served and registered, and the lists a
 user saw open offline with a clear banner."""
+
 import re
 
 import requests
@@ -34,8 +35,11 @@ def test_manifest_service_worker_and_offline_lists(ui, live_server):
     for icon in manifest["icons"]:
         assert requests.get(live_server.url + "/" + icon["src"].lstrip("/")).headers["Content-Type"] == "image/png"
 
-    page.wait_for_function("async () => (await (await caches.open('ticketshow-api')).keys())"
-                           ".some(k => new URL(k.url).pathname === '/api/shows')", polling=250)
+    page.wait_for_function(
+        "async () => (await (await caches.open('ticketshow-api')).keys())"
+        ".some(k => new URL(k.url).pathname === '/api/shows')",
+        polling=250,
+    )
     context.set_offline(True)
     try:
         page.reload()

@@ -2,6 +2,7 @@
 with the mouse or a finger, with the keyboard alone, "Best available", losing a seat to another user who
 held it meanwhile, a hold that lapses (on a server whose holds last seconds), booking, the seats on the
 confirmation and in My bookings; and the admin's layout editor. axe checks the picker and the editor."""
+
 import os
 import re
 import time
@@ -35,19 +36,33 @@ def multiplex_layout():
                 seat["accessible"] = True
             seats.append(seat)
         rows.append({"label": label, "seats": seats})
-    return {"categories": [{"code": "classic", "name": "Classic", "price_pct": 100},
-                           {"code": "prime", "name": "Prime", "price_pct": 120},
-                           {"code": "recliner", "name": "Recliner", "price_pct": 180}], "rows": rows}
+    return {
+        "categories": [
+            {"code": "classic", "name": "Classic", "price_pct": 100},
+            {"code": "prime", "name": "Prime", "price_pct": 120},
+            {"code": "recliner", "name": "Recliner", "price_pct": 180},
+        ],
+        "rows": rows,
+    }
 
 
 def house(stage, tag, capacity=300, layout=None):
     """A theatre with the multiplex layout and one screening two days ahead at ₹200; the screening's id."""
     theatre = stage.post("/api/theatres", {"name": f"Multiplex {tag}", "place": "Bengaluru", "capacity": capacity})
-    saved = requests.put(f"{stage.base}/api/theatres/{theatre['id']}/layout", json=layout or multiplex_layout(),
-                         headers=stage.admin)
+    saved = requests.put(
+        f"{stage.base}/api/theatres/{theatre['id']}/layout", json=layout or multiplex_layout(), headers=stage.admin
+    )
     assert saved.status_code == 200, saved.text
-    show = stage.post("/api/shows", {"name": f"Kantara {tag}", "rating": 4.5, "tags": ["drama"], "ticket_price": 200,
-                                     "screenings": [{"theatre_id": theatre["id"], "starts_at": at(2)}]})
+    show = stage.post(
+        "/api/shows",
+        {
+            "name": f"Kantara {tag}",
+            "rating": 4.5,
+            "tags": ["drama"],
+            "ticket_price": 200,
+            "screenings": [{"theatre_id": theatre["id"], "starts_at": at(2)}],
+        },
+    )
     return theatre, stage.screening_ids(show["id"])[0]
 
 
@@ -67,8 +82,11 @@ def seat(page, row, number):
 
 def axe_violations(page, where):
     results = Axe().run(page)
-    return [f"{where}: {v['id']} ({v['impact']}) {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"] if v["impact"] in SERIOUS]
+    return [
+        f"{where}: {v['id']} ({v['impact']}) {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
 
 
 def test_pick_with_mouse_or_finger_lose_a_seat_and_book(ui, live_server):
@@ -92,7 +110,9 @@ def test_pick_with_mouse_or_finger_lose_a_seat_and_book(ui, live_server):
     expect(legend).to_contain_text("Recliner ₹360")
     expect(page.get_by_role("checkbox")).to_have_count(300)
     expect(seat(page, "F", 12)).to_have_attribute("aria-label", "Row F, seat 12, Prime, ₹240, available")
-    expect(seat(page, "O", 1)).to_have_attribute("aria-label", "Row O, seat 1, Recliner, ₹360, wheelchair space, available")
+    expect(seat(page, "O", 1)).to_have_attribute(
+        "aria-label", "Row O, seat 1, Recliner, ₹360, wheelchair space, available"
+    )
     sold = [label for label, state in seat_states(live_server.url, screening_id).items() if state == "sold"]
     assert len(sold) == 1
     expect(page.locator(f"[data-seat='{sold[0]}']")).to_have_attribute("aria-disabled", "true")
@@ -138,8 +158,9 @@ def test_pick_with_mouse_or_finger_lose_a_seat_and_book(ui, live_server):
     ui.shot("seats-held")
 
     # meanwhile another user holds F14; this user, not knowing, picks it too
-    taken = requests.post(f"{live_server.url}/api/screenings/{screening_id}/holds", json={"seats": ["F14"]},
-                          headers=rival)
+    taken = requests.post(
+        f"{live_server.url}/api/screenings/{screening_id}/holds", json={"seats": ["F14"]}, headers=rival
+    )
     assert taken.status_code == 201, taken.text
     seat(page, "F", 14).click()
     notice = page.get_by_test_id("seat-notice")
@@ -181,7 +202,9 @@ def test_keyboard_alone(ui, live_server):
     expect(page.get_by_role("checkbox")).to_have_count(300)
 
     def focused():
-        return page.evaluate("document.activeElement?.getAttribute('aria-label') || document.activeElement?.textContent?.trim()")
+        return page.evaluate(
+            "document.activeElement?.getAttribute('aria-label') || document.activeElement?.textContent?.trim()"
+        )
 
     # Tab reaches the map once (one seat is in the tab order), on the first free seat
     for _ in range(60):
@@ -236,8 +259,13 @@ def test_keyboard_alone(ui, live_server):
 @pytest.fixture(scope="module")
 def short_holds(tmp_path_factory, redis_server):
     """A second live server whose holds last six seconds (HOLD_MINUTES=0.1), with one renewal."""
-    server = LiveServer(tmp_path_factory.mktemp("short-holds"), redis_server["url"], HOLD_MINUTES="0.1",
-                        HOLD_RENEWALS="1", SMTP_PORT=str(free_port())).start()
+    server = LiveServer(
+        tmp_path_factory.mktemp("short-holds"),
+        redis_server["url"],
+        HOLD_MINUTES="0.1",
+        HOLD_RENEWALS="1",
+        SMTP_PORT=str(free_port()),
+    ).start()
     yield server
     server.stop()
 
@@ -295,8 +323,16 @@ def test_layout_editor(ui, live_server):
     stage = Backstage(live_server.url)
     theatre = stage.post("/api/theatres", {"name": f"Black box {tag}", "place": "Mumbai", "capacity": 40})
     busy = stage.post("/api/theatres", {"name": f"Busy {tag}", "place": "Mumbai", "capacity": 30})
-    sold = stage.post("/api/shows", {"name": f"Sold {tag}", "rating": 4, "tags": ["drama"], "ticket_price": 100,
-                                     "screenings": [{"theatre_id": busy["id"], "starts_at": at(3)}]})
+    sold = stage.post(
+        "/api/shows",
+        {
+            "name": f"Sold {tag}",
+            "rating": 4,
+            "tags": ["drama"],
+            "ticket_price": 100,
+            "screenings": [{"theatre_id": busy["id"], "starts_at": at(3)}],
+        },
+    )
     buyer = new_user(stage, f"buyer-{tag}-{ui.viewport}")
     stage.post("/api/bookings", {"screening_id": stage.screening_ids(sold["id"])[0], "quantity": 2}, buyer)
 
@@ -379,11 +415,15 @@ def test_layout_editor(ui, live_server):
 
     # a loaded layout keeps its row labels (no row I), its sections and its numbering where no seat changed
     rows = [{"label": label, "seats": [{"number": n, "category": "stalls"} for n in range(1, 7)]} for label in "GHJ"]
-    rows.append({"label": "BA", "section": "Balcony",
-                 "seats": [{"number": n, "category": "stalls"} for n in range(8, 0, -1)]})  # numbered right to left
+    rows.append(
+        {"label": "BA", "section": "Balcony", "seats": [{"number": n, "category": "stalls"} for n in range(8, 0, -1)]}
+    )  # numbered right to left
     proscenium = stage.post("/api/theatres", {"name": f"Proscenium {tag}", "place": "Mumbai", "capacity": 26})
-    loaded = requests.put(f"{live_server.url}/api/theatres/{proscenium['id']}/layout", headers=stage.admin, json={
-        "categories": [{"code": "stalls", "name": "Stalls", "price_pct": 100}], "rows": rows})
+    loaded = requests.put(
+        f"{live_server.url}/api/theatres/{proscenium['id']}/layout",
+        headers=stage.admin,
+        json={"categories": [{"code": "stalls", "name": "Stalls", "price_pct": 100}], "rows": rows},
+    )
     assert loaded.status_code == 200, loaded.text
     page.goto(f"/admin/theatres/{proscenium['id']}/layout")
     expect(page.get_by_text("26 seats in 4 rows")).to_be_visible()
@@ -411,8 +451,9 @@ def test_seat_picker_and_editor_accessibility(ui, live_server):
     new_user(stage, username)
     rival = new_user(stage, f"axe-rival-{tag}-{ui.viewport}")
     stage.post("/api/bookings", {"screening_id": screening_id, "quantity": 3}, rival)  # sold seats
-    blocked = requests.put(f"{stage.base}/api/screenings/{screening_id}/blocked-seats", json={"seats": ["A1", "A2"]},
-                           headers=stage.admin)
+    blocked = requests.put(
+        f"{stage.base}/api/screenings/{screening_id}/blocked-seats", json={"seats": ["A1", "A2"]}, headers=stage.admin
+    )
     assert blocked.status_code == 200, blocked.text
     log_in(page, username, PASSWORD)
     page.wait_for_url(lambda url: "/login" not in url)

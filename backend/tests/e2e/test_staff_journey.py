@@ -3,6 +3,7 @@ theatre's pages and screenings, moves a screening's price there (the API refuses
 cancels a customer's booking;
 a scanner lands on the Scanner page; the admin finds the manager's change on the Audit page — at a phone
 and a desktop viewport, with axe checks on the new pages."""
+
 import os
 
 import requests
@@ -25,15 +26,26 @@ def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(u
     stage = Backstage(live_server.url)
     mine = stage.post("/api/theatres", {"name": f"Mine {tag}", "place": "Pune", "capacity": 30})
     theirs = stage.post("/api/theatres", {"name": f"Theirs {tag}", "place": "Pune", "capacity": 30})
-    show = stage.post("/api/shows", {"name": f"Staff show {tag}", "rating": 4, "tags": ["drama"], "ticket_price": 150,
-                                     "screenings": [{"theatre_id": mine["id"], "starts_at": at(days=2)},
-                                                    {"theatre_id": theirs["id"], "starts_at": at(days=3)}]})
+    show = stage.post(
+        "/api/shows",
+        {
+            "name": f"Staff show {tag}",
+            "rating": 4,
+            "tags": ["drama"],
+            "ticket_price": 150,
+            "screenings": [
+                {"theatre_id": mine["id"], "starts_at": at(days=2)},
+                {"theatre_id": theirs["id"], "starts_at": at(days=3)},
+            ],
+        },
+    )
     by_theatre = {s["theatre"]["id"]: s["id"] for s in stage.screenings(show["id"])}
     manager_name, scanner_name = f"mgr-{tag}", f"door-{tag}"
     customer_name = f"fan-{tag}"
     stage.post("/api/auth/signup", {"username": customer_name, "email": "f@example.com", "password": PASSWORD})
-    booking = stage.post("/api/bookings", {"screening_id": by_theatre[mine["id"]], "quantity": 2},
-                         stage.headers(customer_name, PASSWORD))
+    booking = stage.post(
+        "/api/bookings", {"screening_id": by_theatre[mine["id"]], "quantity": 2}, stage.headers(customer_name, PASSWORD)
+    )
     manager = stage.post("/api/auth/signup", {"username": manager_name, "email": "m@example.com", "password": PASSWORD})
     scanner = stage.post("/api/auth/signup", {"username": scanner_name, "email": "s@example.com", "password": PASSWORD})
 
@@ -57,8 +69,11 @@ def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(u
     assert axe_violations(page, "staff page") == []
     staff = requests.get(f"{live_server.url}/api/admin/staff", params={"q": manager_name}, headers=stage.admin).json()
     assert staff["items"][0]["role"] == "manager" and staff["items"][0]["theatre_ids"] == [mine["id"]]
-    requests.put(f"{live_server.url}/api/admin/staff/{scanner['id']}", headers=stage.admin,
-                 json={"role": "scanner", "theatre_ids": [mine["id"]]}).raise_for_status()
+    requests.put(
+        f"{live_server.url}/api/admin/staff/{scanner['id']}",
+        headers=stage.admin,
+        json={"role": "scanner", "theatre_ids": [mine["id"]]},
+    ).raise_for_status()
     log_out(page)
 
     # The manager sees their theatre's area only, and moves their screening's price.
@@ -91,8 +106,11 @@ def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(u
     expect(row).to_contain_text("Cancelled")
     assert axe_violations(page, "theatre bookings") == []
     token = page.evaluate("JSON.parse(localStorage.getItem('ticketshow.session')).token")
-    refused = requests.patch(f"{live_server.url}/api/screenings/{by_theatre[theirs['id']]}", json={"price": 1},
-                             headers={"Authorization": f"Bearer {token}"})
+    refused = requests.patch(
+        f"{live_server.url}/api/screenings/{by_theatre[theirs['id']]}",
+        json={"price": 1},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_your_theatre"
     page.goto("/admin/staff")  # not theirs: sent back with a message
     expect(page.get_by_text("Your role does not include that page.")).to_be_visible()

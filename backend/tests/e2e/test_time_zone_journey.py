@@ -2,6 +2,7 @@
 with APP_TIMEZONE=Europe/London and BOOKING_MAX_QUANTITY=4, in a browser set to Tokyo time, it shows London
 times in summer (BST) and winter (GMT) alike, sends times with London's offset for that date, and offers
 at most 4 seats — at a phone and a desktop viewport."""
+
 from __future__ import annotations
 
 import os
@@ -25,8 +26,9 @@ LONDON = ZoneInfo("Europe/London")
 def london_server(tmp_path_factory, redis_server):
     # Its own Redis database: the response cache of the session's live server must not answer for this one.
     redis_url = redis_server["url"].rsplit("/", 1)[0] + "/7"
-    server = LiveServer(tmp_path_factory.mktemp("london"), redis_url, APP_TIMEZONE="Europe/London",
-                        BOOKING_MAX_QUANTITY="4").start()
+    server = LiveServer(
+        tmp_path_factory.mktemp("london"), redis_url, APP_TIMEZONE="Europe/London", BOOKING_MAX_QUANTITY="4"
+    ).start()
     yield server
     server.stop()
 
@@ -50,9 +52,19 @@ def test_times_are_shown_and_sent_in_the_server_time_zone(page, london_server):
     winter = datetime(year, 12, 1, 18, 30, tzinfo=timezone.utc)  # 18:30 GMT
     stage = Backstage(london_server.url)
     hall = stage.post("/api/theatres", {"name": f"Old Vic {tag}", "place": "London", "capacity": 30})
-    show = stage.post("/api/shows", {"name": f"Hamlet {tag}", "rating": 4, "tags": ["drama"], "ticket_price": 40,
-                                     "screenings": [{"theatre_id": hall["id"], "starts_at": summer.isoformat()},
-                                                    {"theatre_id": hall["id"], "starts_at": winter.isoformat()}]})
+    show = stage.post(
+        "/api/shows",
+        {
+            "name": f"Hamlet {tag}",
+            "rating": 4,
+            "tags": ["drama"],
+            "ticket_price": 40,
+            "screenings": [
+                {"theatre_id": hall["id"], "starts_at": summer.isoformat()},
+                {"theatre_id": hall["id"], "starts_at": winter.isoformat()},
+            ],
+        },
+    )
     screenings = stage.screenings(show["id"])
     assert [s["starts_at"] for s in screenings] == [f"{year}-07-01T18:30:00+01:00", f"{year}-12-01T18:30:00+00:00"]
 
@@ -73,8 +85,9 @@ def test_times_are_shown_and_sent_in_the_server_time_zone(page, london_server):
     assert abs((sent_from - datetime.now(timezone.utc)).total_seconds()) < 120
 
     # the booking page offers at most BOOKING_MAX_QUANTITY seats
-    stage.post("/api/auth/signup", {"username": f"viola-{tag}", "email": "v@example.com",
-                                    "password": "violet-tamarind-42"})
+    stage.post(
+        "/api/auth/signup", {"username": f"viola-{tag}", "email": "v@example.com", "password": "violet-tamarind-42"}
+    )
     log_in(page, f"viola-{tag}", "violet-tamarind-42")
     page.wait_for_url(lambda url: "/login" not in url)
     page.goto(f"/book/{screenings[0]['id']}")

@@ -1,6 +1,7 @@
 """A waiting list in the browser: a user joins the list of a houseful screening from the booking page and
 sees their place; another user cancels; the waiting user finds the offer in My bookings, opens the booking
 page with the held seats and books them — at a phone and a desktop viewport."""
+
 import os
 import re
 
@@ -15,8 +16,16 @@ def test_join_the_waiting_list_then_book_the_offered_seats(ui, live_server):
     page, tag = ui.page, os.urandom(3).hex()
     stage = Backstage(live_server.url)
     box = stage.post("/api/theatres", {"name": f"Box {tag}", "place": "Adyar", "capacity": 2})
-    show = stage.post("/api/shows", {"name": f"Full House {tag}", "rating": 4, "tags": ["drama"],
-                                     "ticket_price": 180, "screenings": [{"theatre_id": box["id"], "starts_at": at(2)}]})
+    show = stage.post(
+        "/api/shows",
+        {
+            "name": f"Full House {tag}",
+            "rating": 4,
+            "tags": ["drama"],
+            "ticket_price": 180,
+            "screenings": [{"theatre_id": box["id"], "starts_at": at(2)}],
+        },
+    )
     screening_id = stage.screening_ids(show["id"])[0]
     holder, waiter = f"holder-{tag}-{ui.viewport}", f"waiter-{tag}-{ui.viewport}"
     for name in (holder, waiter):

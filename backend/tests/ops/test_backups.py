@@ -1,5 +1,6 @@
 """Continuous backups: `make run` (scripts/run.py) replicates with Litestream; `make restore` brings the
 database back after every process was killed and the file deleted, or to a point in time before a mistake."""
+
 from __future__ import annotations
 
 import os
@@ -26,17 +27,31 @@ class Stack:
     def __init__(self, data_dir: Path, redis_url: str):
         self.data_dir, self.port = data_dir, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = dict(os.environ, TICKETSHOW_DATA_DIR=str(data_dir), REDIS_URL=redis_url, PORT=str(self.port),
-                        SMTP_PORT=str(free_port()), ADMIN_USERNAME="admin", ADMIN_PASSWORD=ADMIN_PASSWORD,
-                        DEMO_DATA="0", ACCESS_LOG="", WEB_CONCURRENCY="2")
+        self.env = dict(
+            os.environ,
+            TICKETSHOW_DATA_DIR=str(data_dir),
+            REDIS_URL=redis_url,
+            PORT=str(self.port),
+            SMTP_PORT=str(free_port()),
+            ADMIN_USERNAME="admin",
+            ADMIN_PASSWORD=ADMIN_PASSWORD,
+            DEMO_DATA="0",
+            ACCESS_LOG="",
+            WEB_CONCURRENCY="2",
+        )
         self.env.pop("BACKUP_DIR", None)
         self.process = None
 
     def start(self) -> Stack:
         self.log = open(self.data_dir / "run.log", "ab")  # noqa: SIM115  (closed in stop())
         # Its own session: the test can SIGKILL run.py and every child at once, as a power cut would.
-        self.process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run.py")], env=self.env,
-                                        stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "run.py")],
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.time() + 150  # a loaded 2-core machine can take a minute to boot the whole stack
         while True:
             try:
@@ -80,7 +95,8 @@ class Stack:
 
     def login(self, username: str, password: str) -> str:
         return self.api("POST", "/api/auth/login", json={"username": username, "password": password}).json()[
-            "access_token"]
+            "access_token"
+        ]
 
 
 @pytest.fixture
@@ -94,15 +110,24 @@ def stack(tmp_path, redis_server):
 
 def book_something(stack: Stack) -> tuple[str, dict, dict]:
     admin = stack.login("admin", ADMIN_PASSWORD)
-    theatre = stack.api("POST", "/api/theatres", admin, json={"name": "Prithvi", "place": "Mumbai",
-                                                               "capacity": 40}).json()
-    show = stack.api("POST", "/api/shows", admin, json={"name": "Backup Night", "rating": 4, "tags": ["drama"],
-                                                         "ticket_price": 250}).json()
+    theatre = stack.api(
+        "POST", "/api/theatres", admin, json={"name": "Prithvi", "place": "Mumbai", "capacity": 40}
+    ).json()
+    show = stack.api(
+        "POST", "/api/shows", admin, json={"name": "Backup Night", "rating": 4, "tags": ["drama"], "ticket_price": 250}
+    ).json()
     starts = (datetime.now(IST) + timedelta(days=3)).replace(microsecond=0).isoformat()
-    screening = stack.api("POST", "/api/screenings", admin, json={"show_id": show["id"], "theatre_id": theatre["id"],
-                                                                   "starts_at": starts}).json()
-    assert stack.api("POST", "/api/auth/signup", json={"username": "asha", "email": "asha@example.com",
-                                                       "password": USER_PASSWORD}).status_code == 201
+    screening = stack.api(
+        "POST", "/api/screenings", admin, json={"show_id": show["id"], "theatre_id": theatre["id"], "starts_at": starts}
+    ).json()
+    assert (
+        stack.api(
+            "POST",
+            "/api/auth/signup",
+            json={"username": "asha", "email": "asha@example.com", "password": USER_PASSWORD},
+        ).status_code
+        == 201
+    )
     user = stack.login("asha", USER_PASSWORD)
     booked = stack.api("POST", "/api/bookings", user, json={"screening_id": screening["id"], "quantity": 3})
     assert booked.status_code == 201, booked.text
@@ -112,9 +137,19 @@ def book_something(stack: Stack) -> tuple[str, dict, dict]:
 def restored_copy(data_dir: Path, out: Path) -> sqlite3.Connection | None:
     """What the backup holds now: a fresh restore into `out` (None while there is nothing to restore)."""
     out.unlink(missing_ok=True)
-    done = subprocess.run([str(Path(sys.executable).parent / "litestream"), "restore", "-config",
-                           str(data_dir / "litestream.yml"), "-no-expand-env", "-o", str(out), str(data_dir / DB)],
-                          capture_output=True)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "litestream"),
+            "restore",
+            "-config",
+            str(data_dir / "litestream.yml"),
+            "-no-expand-env",
+            "-o",
+            str(out),
+            str(data_dir / DB),
+        ],
+        capture_output=True,
+    )
     return sqlite3.connect(out) if done.returncode == 0 and out.exists() else None
 
 
@@ -136,15 +171,24 @@ def wait_until_backed_up(data_dir: Path, booking_id: int, status: str, within: f
 def make_restore(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, TICKETSHOW_DATA_DIR=str(data_dir))
     env.pop("BACKUP_DIR", None)
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "restore.py"), *args], env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "restore.py"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def tickets_of(database: Path, booking_id: int) -> tuple[str, list[int]]:
     with sqlite3.connect(database) as db:
         status = db.execute("SELECT status FROM bookings WHERE id = ?", (booking_id,)).fetchone()
-        seats = [seat for (seat,) in db.execute(
-            "SELECT seat_no FROM tickets WHERE booking_id = ? ORDER BY seat_no", (booking_id,))]
+        seats = [
+            seat
+            for (seat,) in db.execute(
+                "SELECT seat_no FROM tickets WHERE booking_id = ? ORDER BY seat_no", (booking_id,)
+            )
+        ]
     return (status[0] if status else None), seats
 
 

@@ -1,4 +1,5 @@
 """GET /api/metrics: who may read it, what it counts, and that gunicorn's workers are summed."""
+
 from __future__ import annotations
 
 import re
@@ -54,13 +55,22 @@ def test_requests_are_counted_by_url_rule_not_path(client, api, admin):
         assert client.get(f"/api/theatres/{theatre['id']}").status_code == 200
     assert client.get("/api/theatres/999999").status_code == 404
     after = scrape(client)
-    assert sample(after, "http_requests_total", route=rule, method="GET", status="200") \
-        - sample(before, "http_requests_total", route=rule, method="GET", status="200") == 3
-    assert sample(after, "http_requests_total", route=rule, method="GET", status="404") \
-        - sample(before, "http_requests_total", route=rule, method="GET", status="404") == 1
+    assert (
+        sample(after, "http_requests_total", route=rule, method="GET", status="200")
+        - sample(before, "http_requests_total", route=rule, method="GET", status="200")
+        == 3
+    )
+    assert (
+        sample(after, "http_requests_total", route=rule, method="GET", status="404")
+        - sample(before, "http_requests_total", route=rule, method="GET", status="404")
+        == 1
+    )
     assert f"/api/theatres/{theatre['id']}" not in after
-    assert sample(after, "http_request_duration_seconds_count", route=rule, method="GET") \
-        - sample(before, "http_request_duration_seconds_count", route=rule, method="GET") == 4
+    assert (
+        sample(after, "http_request_duration_seconds_count", route=rule, method="GET")
+        - sample(before, "http_request_duration_seconds_count", route=rule, method="GET")
+        == 4
+    )
     assert 'le="0.05"' in after
 
 
@@ -70,11 +80,13 @@ def test_bookings_cache_and_jobs_are_counted(client, api, admin):
     screening = api.create_screening(admin, show["id"], theatre["id"], "2099-01-01T18:00:00+05:30")
     user = api.new_user()
     before = scrape(client)
-    booked = client.post("/api/bookings", json={"screening_id": screening["id"], "quantity": 3},
-                         headers=user["headers"])
+    booked = client.post(
+        "/api/bookings", json={"screening_id": screening["id"], "quantity": 3}, headers=user["headers"]
+    )
     assert booked.status_code == 201
-    refused = client.post("/api/bookings", json={"screening_id": screening["id"], "quantity": 500},
-                          headers=user["headers"])
+    refused = client.post(
+        "/api/bookings", json={"screening_id": screening["id"], "quantity": 500}, headers=user["headers"]
+    )
     assert refused.status_code in (409, 422)
     assert client.post(f"/api/bookings/{booked.get_json()['id']}/cancel", headers=user["headers"]).status_code == 200
     held = client.post(f"/api/screenings/{screening['id']}/holds", json={"quantity": 2}, headers=user["headers"])
@@ -112,10 +124,15 @@ def test_gunicorn_workers_are_summed_and_start_from_zero(tmp_path, redis_server)
         assert sample(text, "http_requests_total", route="/api/health", method="GET", status="200") >= 60
         files = list((tmp_path / "metrics").glob("*.db"))
         assert len(files) >= 2, files  # more than one worker wrote: the scrape summed processes
-        token = session.post(f"{server.url}/api/auth/login",
-                             json={"username": "admin", "password": ADMIN_PASSWORD}).json()["access_token"]
-        assert session.get(f"{server.url}/api/metrics", headers={"Authorization": f"Bearer {token}",
-                                                                  "X-Forwarded-For": "1.2.3.4"}).status_code == 200
+        token = session.post(
+            f"{server.url}/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
+        ).json()["access_token"]
+        assert (
+            session.get(
+                f"{server.url}/api/metrics", headers={"Authorization": f"Bearer {token}", "X-Forwarded-For": "1.2.3.4"}
+            ).status_code
+            == 200
+        )
     finally:
         server.stop()
     # A restart empties the directory: counters start again with the server.
@@ -137,11 +154,16 @@ def test_the_grafana_dashboard_graphs_only_metrics_we_export(client):
     import json
 
     from ..conftest import ROOT
+
     dashboard = json.loads((ROOT / "docs" / "ops" / "grafana-dashboard.json").read_text())
     exprs = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
-    used = {re.sub(r"_(bucket|count|sum)$", "", name) for expr in exprs
-            for name in re.findall(r"([a-z_]+)\{", expr) if name not in {"by", "rate", "sum", "max", "min"}}
+    used = {
+        re.sub(r"_(bucket|count|sum)$", "", name)
+        for expr in exprs
+        for name in re.findall(r"([a-z_]+)\{", expr)
+        if name not in {"by", "rate", "sum", "max", "min"}
+    }
     text = scrape(client)
     families = set(re.findall(r"^# TYPE ([a-z_]+) ", text, re.M))
-    families |= {name[:-len("_total")] for name in families} | {f"{name}_total" for name in families}
+    families |= {name[: -len("_total")] for name in families} | {f"{name}_total" for name in families}
     assert used and used <= families, used - families

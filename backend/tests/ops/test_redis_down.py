@@ -1,6 +1,7 @@
 """Redis is a cache and a queue, never the only copy: stop a real redis-server under a running app and check
 what users get (docs/operations.md, "When Redis stops"). Each test has its own redis-server, so stopping
 it never disturbs the session's."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,21 @@ class RedisProcess:
 
     def start(self) -> RedisProcess:
         self.process = subprocess.Popen(
-            [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-             "no", "--dir", str(self.workdir)], stdout=subprocess.DEVNULL)
+            [
+                redis_server_binary(),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         client = redis.Redis.from_url(self.url)
         deadline = time.time() + 10
         while True:
@@ -67,15 +81,27 @@ def seed(url: str) -> dict:
     session = requests.Session()
     admin = session.post(f"{url}/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}).json()
     headers = {"Authorization": f"Bearer {admin['access_token']}"}
-    theatre = session.post(f"{url}/api/theatres", headers=headers,
-                           json={"name": "Kalakshetra", "place": "Chennai", "capacity": 30}).json()
-    show = session.post(f"{url}/api/shows", headers=headers,
-                        json={"name": "Margazhi", "rating": 5, "tags": ["music"], "ticket_price": 300}).json()
+    theatre = session.post(
+        f"{url}/api/theatres", headers=headers, json={"name": "Kalakshetra", "place": "Chennai", "capacity": 30}
+    ).json()
+    show = session.post(
+        f"{url}/api/shows",
+        headers=headers,
+        json={"name": "Margazhi", "rating": 5, "tags": ["music"], "ticket_price": 300},
+    ).json()
     starts = (datetime.now(IST) + timedelta(days=2)).replace(microsecond=0).isoformat()
-    screening = session.post(f"{url}/api/screenings", headers=headers,
-                             json={"show_id": show["id"], "theatre_id": theatre["id"], "starts_at": starts}).json()
-    assert session.post(f"{url}/api/auth/signup", json={"username": "meena", "email": "meena@example.com",
-                                                        "password": USER_PASSWORD}).status_code == 201
+    screening = session.post(
+        f"{url}/api/screenings",
+        headers=headers,
+        json={"show_id": show["id"], "theatre_id": theatre["id"], "starts_at": starts},
+    ).json()
+    assert (
+        session.post(
+            f"{url}/api/auth/signup",
+            json={"username": "meena", "email": "meena@example.com", "password": USER_PASSWORD},
+        ).status_code
+        == 201
+    )
     return {"admin": headers, "theatre": theatre, "show": show, "screening": screening}
 
 
@@ -108,20 +134,23 @@ def test_users_keep_reading_logging_in_and_booking_while_redis_is_down(tmp_path,
         assert [s["name"] for s in shows.json()["items"]] == ["Margazhi"]
         theatre, timings["theatre page"] = timed("GET", f"{url}/api/theatres/{data['theatre']['id']}")
         assert theatre.status_code == 200 and theatre.json()["screenings"][0]["seats_left"] == 30
-        login, timings["login"] = timed("POST", f"{url}/api/auth/login",
-                                        json={"username": "meena", "password": USER_PASSWORD})
+        login, timings["login"] = timed(
+            "POST", f"{url}/api/auth/login", json={"username": "meena", "password": USER_PASSWORD}
+        )
         assert login.status_code == 200
         user = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        booked, timings["booking"] = timed("POST", f"{url}/api/bookings", headers=user,
-                                           json={"screening_id": data["screening"]["id"], "quantity": 2})
+        booked, timings["booking"] = timed(
+            "POST", f"{url}/api/bookings", headers=user, json={"screening_id": data["screening"]["id"], "quantity": 2}
+        )
         assert booked.status_code == 201, booked.text
         mine, timings["my bookings"] = timed("GET", f"{url}/api/bookings", headers=user)
         assert [b["id"] for b in mine.json()["items"]] == [booked.json()["id"]]
         seats = requests.get(f"{url}/api/screenings/{data['screening']['id']}").json()["seats_left"]
         assert seats == 28  # seat counts come from SQLite, never from the cache
 
-        export, timings["export (job)"] = timed("POST", f"{url}/api/theatres/{data['theatre']['id']}/export",
-                                                headers=data["admin"])
+        export, timings["export (job)"] = timed(
+            "POST", f"{url}/api/theatres/{data['theatre']['id']}/export", headers=data["admin"]
+        )
         assert export.status_code == 503 and export.json()["error"]["code"] == "queue_unavailable"
         jobs = requests.get(f"{url}/api/jobs", params={"kind": "export"}, headers=data["admin"]).json()
         assert jobs["items"] == []  # no job left behind that nothing would ever run
@@ -137,9 +166,13 @@ def test_users_keep_reading_logging_in_and_booking_while_redis_is_down(tmp_path,
         assert requests.get(f"{url}/api/shows").headers["X-Cache"] == "HIT"  # caching again
         export = requests.post(f"{url}/api/theatres/{data['theatre']['id']}/export", headers=data["admin"])
         assert export.status_code == 202
-        job = wait_for(lambda: (lambda j: j if j["state"] == "done" else None)(
-            requests.get(f"{url}{export.json()['status_url']}", headers=data["admin"]).json()), 90,
-            "the export after Redis came back")
+        job = wait_for(
+            lambda: (lambda j: j if j["state"] == "done" else None)(
+                requests.get(f"{url}{export.json()['status_url']}", headers=data["admin"]).json()
+            ),
+            90,
+            "the export after Redis came back",
+        )
         assert job["progress"] == 100
     finally:
         server.stop()
@@ -164,20 +197,35 @@ def test_a_job_whose_message_died_with_redis_is_requeued_by_the_watchdog(tmp_pat
 
         app = create_app(make_settings(server.data_dir, own_redis.url))
         from ticketshow.jobs.tasks import watchdog
+
         with app.app_context(), time_machine.travel(datetime.now(timezone.utc) + timedelta(minutes=6), tick=True):
             done = watchdog()  # what beat runs every minute, with the clock past JOB_STALE_MINUTES
             from ticketshow.extensions import db
+
             db.session.remove()
             db.engine.dispose()
         assert done["republished"] == [job_id]
         assert redis.Redis.from_url(own_redis.url).llen("exports") == 1
 
-        worker = Supervisor(server.env, log=lambda line: None, output=lambda p: {
-            "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL})
-        worker.start_all([p for p in plan(app.config["SETTINGS"], worker_name=f"requeue-{free_port()}@%h",
-                                          log_level="WARNING") if p.name == "worker"])
-        job = wait_for(lambda: (lambda j: j if j["state"] == "done" else None)(
-            requests.get(f"{url}/api/jobs/{job_id}", headers=data["admin"]).json()), 90, "the requeued export")
+        worker = Supervisor(
+            server.env,
+            log=lambda line: None,
+            output=lambda p: {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL},
+        )
+        worker.start_all(
+            [
+                p
+                for p in plan(app.config["SETTINGS"], worker_name=f"requeue-{free_port()}@%h", log_level="WARNING")
+                if p.name == "worker"
+            ]
+        )
+        job = wait_for(
+            lambda: (lambda j: j if j["state"] == "done" else None)(
+                requests.get(f"{url}/api/jobs/{job_id}", headers=data["admin"]).json()
+            ),
+            90,
+            "the requeued export",
+        )
         assert job["progress"] == 100
     finally:
         if worker:

@@ -1,4 +1,5 @@
 """One JSON line per request with its id; the id is answered in X-Request-ID and reaches the worker."""
+
 from __future__ import annotations
 
 import json
@@ -49,7 +50,7 @@ def test_each_request_logs_one_json_line_with_its_id(client, api, admin, lines):
     assert first["user_id"] is None  # a public read does not look at the token
 
 
-@pytest.mark.parametrize("incoming", ["", "x" * 129, "bad id with spaces", "inject\"}{", "é"])
+@pytest.mark.parametrize("incoming", ["", "x" * 129, "bad id with spaces", 'inject"}{', "é"])
 def test_an_insane_incoming_id_is_replaced(client, lines, incoming):
     response = client.get("/api/health", headers={"X-Request-ID": incoming})
     rid = response.headers["X-Request-ID"]
@@ -67,21 +68,24 @@ def test_errors_and_unknown_paths_are_logged_with_a_bounded_route(client, lines)
 def test_request_id_reaches_the_worker_and_the_tasks_it_starts(live_server, api):
     session = requests.Session()
     from ..conftest import ADMIN_PASSWORD
-    token = session.post(f"{live_server.url}/api/auth/login",
-                         json={"username": "admin", "password": ADMIN_PASSWORD}).json()["access_token"]
+
+    token = session.post(
+        f"{live_server.url}/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
+    ).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
-    theatre = session.post(f"{live_server.url}/api/theatres", headers=headers,
-                           json={"name": "Trace Hall", "place": "Pune", "capacity": 10}).json()
+    theatre = session.post(
+        f"{live_server.url}/api/theatres", headers=headers, json={"name": "Trace Hall", "place": "Pune", "capacity": 10}
+    ).json()
     rid = f"trace-{time.time_ns()}"
-    started = session.post(f"{live_server.url}/api/theatres/{theatre['id']}/export",
-                           headers={**headers, "X-Request-ID": rid})
+    started = session.post(
+        f"{live_server.url}/api/theatres/{theatre['id']}/export", headers={**headers, "X-Request-ID": rid}
+    )
     assert started.status_code == 202 and started.headers["X-Request-ID"] == rid
     log = live_server.data_dir / "worker.log"
     deadline = time.time() + 30
     seen: list[dict] = []
     while time.time() < deadline:
-        seen = [json.loads(line) for line in log.read_text().splitlines()
-                if line.startswith("{") and rid in line]
+        seen = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{") and rid in line]
         if {(e["task"], e["state"]) for e in seen} >= {("exports.theatre_csv", "success"), ("mail.send", "success")}:
             break
         time.sleep(0.1)
@@ -95,6 +99,7 @@ def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(data_dir
     from ticketshow import create_app
 
     from ..conftest import make_settings
+
     app = create_app(make_settings(data_dir, redis_server["url"], trusted_proxies=1))
     with app.app_context():
         client = app.test_client()
@@ -107,5 +112,6 @@ def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(data_dir
         spoofed = client.get("/api/health", headers={"X-Forwarded-For": "10.0.0.1, 198.51.100.10"})
         assert spoofed.status_code == 200 and lines[-1]["remote_addr"] == "198.51.100.10"  # only the proxy's entry
         from ticketshow.extensions import db
+
         db.session.remove()
         db.engine.dispose()

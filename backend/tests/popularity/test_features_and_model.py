@@ -1,24 +1,36 @@
 """The feature builder sees nothing after its snapshot, and the model beats the naive forecast, from plain
 records (no database): the same code the nightly job and the evaluation run."""
+
 from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from ticketshow.popularity import forecaster as model, synthetic
-from ticketshow.popularity.features import (BookingRecord, History, ScreeningRecord, ShowRecord, build_rows,
-                                            live_rows, training_rows)
+from ticketshow.popularity import forecaster as model
+from ticketshow.popularity import synthetic
+from ticketshow.popularity.features import (
+    BookingRecord,
+    History,
+    ScreeningRecord,
+    ShowRecord,
+    build_rows,
+    live_rows,
+    training_rows,
+)
 
 ZONE = ZoneInfo("Asia/Kolkata")
 T0 = datetime(2026, 3, 2, 13, 30, tzinfo=timezone.utc)  # a Monday, 19:00 in Kolkata
 
 
 def _small_history(extra_bookings=(), extra_screenings=()) -> History:
-    shows = {1: ShowRecord(1, ("comedy",), 4.0, T0 - timedelta(days=60)),
-             2: ShowRecord(2, ("comedy", "drama"), 3.5, T0 - timedelta(days=60))}
-    screenings = [ScreeningRecord(n + 1, 1 + n % 2, 1, T0 + timedelta(days=n), 100, T0 - timedelta(days=30))
-                  for n in range(10)]
+    shows = {
+        1: ShowRecord(1, ("comedy",), 4.0, T0 - timedelta(days=60)),
+        2: ShowRecord(2, ("comedy", "drama"), 3.5, T0 - timedelta(days=60)),
+    }
+    screenings = [
+        ScreeningRecord(n + 1, 1 + n % 2, 1, T0 + timedelta(days=n), 100, T0 - timedelta(days=30)) for n in range(10)
+    ]
     bookings = [BookingRecord(s.id, 10 + 5 * s.id, s.starts_at - timedelta(days=2)) for s in screenings]
     return History(shows, screenings + list(extra_screenings), bookings + list(extra_bookings), ZONE)
 
@@ -38,19 +50,30 @@ def test_features_use_nothing_after_the_snapshot():
     # screening of the same show that starts (and fills) before the target but after the snapshot.
     late_screening = ScreeningRecord(99, 2, 1, at + timedelta(hours=5), 100, T0)
     changed = _small_history(
-        extra_bookings=[BookingRecord(target, 40, at + timedelta(hours=1)),
-                        BookingRecord(target, 7, at - timedelta(days=1), cancelled_at=at + timedelta(hours=2)),
-                        BookingRecord(99, 100, at + timedelta(hours=1))],
-        extra_screenings=[late_screening])
+        extra_bookings=[
+            BookingRecord(target, 40, at + timedelta(hours=1)),
+            BookingRecord(target, 7, at - timedelta(days=1), cancelled_at=at + timedelta(hours=2)),
+            BookingRecord(99, 100, at + timedelta(hours=1)),
+        ],
+        extra_screenings=[late_screening],
+    )
     after = _row_at(changed, target, at)
     assert after.values == {**before.values, "sold_share": before.values["sold_share"] + 0.07}
     assert after.naive == before.naive
 
     # The same changes before the snapshot are seen: the test can tell.
     earlier = dataclasses.replace(late_screening, starts_at=at - timedelta(hours=1))
-    seen = _row_at(_small_history(extra_bookings=[BookingRecord(target, 40, at - timedelta(hours=1)),
-                                                  BookingRecord(99, 100, at - timedelta(days=1))],
-                                  extra_screenings=[earlier]), target, at)
+    seen = _row_at(
+        _small_history(
+            extra_bookings=[
+                BookingRecord(target, 40, at - timedelta(hours=1)),
+                BookingRecord(99, 100, at - timedelta(days=1)),
+            ],
+            extra_screenings=[earlier],
+        ),
+        target,
+        at,
+    )
     assert seen.values["sold_share"] == before.values["sold_share"] + 0.4
     assert seen.values["show_past"] > before.values["show_past"]
     assert seen.context["show_screenings"] == before.context["show_screenings"] + 1
@@ -84,9 +107,13 @@ def test_the_model_beats_the_naive_forecast_on_a_seeded_history():
 
 
 def test_forecasts_are_clipped_never_below_what_is_sold_and_come_with_three_reasons():
-    generated = synthetic.generate(seed=4, months=2, theatres=3, shows=10,
-                                   now=synthetic.generate(seed=4, months=2, theatres=1, shows=1).end
-                                   - timedelta(days=7))
+    generated = synthetic.generate(
+        seed=4,
+        months=2,
+        theatres=3,
+        shows=10,
+        now=synthetic.generate(seed=4, months=2, theatres=1, shows=1).end - timedelta(days=7),
+    )
     history = generated.history()
     now = generated.end - timedelta(days=7)
     forecaster = model.fit(training_rows(history, finished_before=now), 10**6)
@@ -96,8 +123,9 @@ def test_forecasts_are_clipped_never_below_what_is_sold_and_come_with_three_reas
         forecast = forecaster.predict(row)
         assert row.values["sold_share"] <= forecast.occupancy <= 1
         assert len(forecast.reasons) == 3
-        assert all(isinstance(r["label"], str) and r["label"] and isinstance(r["effect"], float)
-                   for r in forecast.reasons)
+        assert all(
+            isinstance(r["label"], str) and r["label"] and isinstance(r["effect"], float) for r in forecast.reasons
+        )
         effects = [abs(r["effect"]) for r in forecast.reasons]
         assert effects == sorted(effects, reverse=True)
 

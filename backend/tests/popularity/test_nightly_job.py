@@ -1,4 +1,5 @@
 """The nightly job through the real Celery worker: an admin's trigger runs it now, like beat at 02:30."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select

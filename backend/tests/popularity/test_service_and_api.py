@@ -1,4 +1,5 @@
 """run_forecast fills the tables from the live database; the reads and GET /api/admin/forecast serve them."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,11 @@ def test_run_forecast_fills_every_upcoming_screening_and_the_popularity_scores(a
     with immediate_transaction(db.session):
         db.session.execute(Screening.__table__.update().where(Screening.id == removed).values(removed_at=utcnow()))
     now = utcnow()
-    upcoming = db.session.execute(select(Screening.id, Screening.show_id, Screening.theatre_id, Screening.seats_total)
-                                  .where(Screening.starts_at > now, Screening.removed_at.is_(None))).all()
+    upcoming = db.session.execute(
+        select(Screening.id, Screening.show_id, Screening.theatre_id, Screening.seats_total).where(
+            Screening.starts_at > now, Screening.removed_at.is_(None)
+        )
+    ).all()
     assert len(upcoming) > 50
 
     summary = service.run_forecast()
@@ -45,8 +49,9 @@ def test_run_forecast_fills_every_upcoming_screening_and_the_popularity_scores(a
     assert set(scores) == {("show", s.show_id) for s in upcoming} | {("theatre", s.theatre_id) for s in upcoming}
     theatre_id = upcoming[0].theatre_id
     mine = [s for s in upcoming if s.theatre_id == theatre_id]
-    expected = 100 * sum(forecasts[s.id].predicted_occupancy * s.seats_total for s in mine) / sum(
-        s.seats_total for s in mine)
+    expected = (
+        100 * sum(forecasts[s.id].predicted_occupancy * s.seats_total for s in mine) / sum(s.seats_total for s in mine)
+    )
     assert abs(scores[("theatre", theatre_id)].score - expected) < 0.1
     assert all(0 <= p.score <= 100 for p in scores.values())
     assert all(p.trending for p in scores.values() if p.score >= service.TRENDING_SCORE)
@@ -56,8 +61,10 @@ def test_run_forecast_fills_every_upcoming_screening_and_the_popularity_scores(a
     assert service.forecasts_for(some + [removed]) == {i: forecasts[i].predicted_occupancy for i in some}
     shows = service.popularity_for("show", [upcoming[0].show_id, 10**6])
     assert list(shows) == [upcoming[0].show_id]
-    assert shows[upcoming[0].show_id] == {"score": scores[("show", upcoming[0].show_id)].score,
-                                          "trending": scores[("show", upcoming[0].show_id)].trending}
+    assert shows[upcoming[0].show_id] == {
+        "score": scores[("show", upcoming[0].show_id)].score,
+        "trending": scores[("show", upcoming[0].show_id)].trending,
+    }
 
     run = db.session.scalar(select(ForecastRun))
     assert run.screenings_forecast == len(upcoming) and run.training_samples > 500 and run.finished_at
@@ -103,8 +110,19 @@ def test_the_forecast_overview_is_for_admins_only(app, client, api, admin):
     top = [s["predicted_occupancy"] for s in body["top"]]
     assert top == sorted(top, reverse=True) and top[0] >= max(s["predicted_occupancy"] for s in body["bottom"])
     first = body["top"][0]
-    assert set(first) == {"screening_id", "starts_at", "show", "theatre", "seats_total", "seats_sold",
-                          "seats_left", "houseful", "predicted_occupancy", "predicted_seats", "reasons"}
+    assert set(first) == {
+        "screening_id",
+        "starts_at",
+        "show",
+        "theatre",
+        "seats_total",
+        "seats_sold",
+        "seats_left",
+        "houseful",
+        "predicted_occupancy",
+        "predicted_seats",
+        "reasons",
+    }
     assert first["seats_left"] == first["seats_total"] - first["seats_sold"]
     assert first["starts_at"].endswith("+05:30") and first["show"]["name"] and first["theatre"]["place"]
     assert len(first["reasons"]) == 3 and isinstance(first["reasons"][0]["effect"], float)

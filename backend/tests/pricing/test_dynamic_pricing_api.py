@@ -1,4 +1,5 @@
 """Dynamic pricing through the API: settings, moving prices, quotes, 409 price_changed and the history."""
+
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -13,8 +14,11 @@ from ticketshow.pricing.service import reprice_upcoming
 def dynamic_screening(api, client, admin):
     theatre = api.create_theatre(admin, capacity=20)
     show = api.create_show(admin, ticket_price=200)
-    response = client.patch(f"/api/shows/{show['id']}", headers=admin,
-                            json={"dynamic_pricing": {"enabled": True, "floor_pct": 80, "ceiling_pct": 150}})
+    response = client.patch(
+        f"/api/shows/{show['id']}",
+        headers=admin,
+        json={"dynamic_pricing": {"enabled": True, "floor_pct": 80, "ceiling_pct": 150}},
+    )
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["dynamic_pricing"] == {"enabled": True, "floor_pct": 80, "ceiling_pct": 150}
     return api.create_screening(admin, show["id"], theatre["id"], later(10))
@@ -116,8 +120,9 @@ def test_time_moves_prices_in_the_beat_pass(app, api, client, admin, dynamic_scr
         assert reprice_upcoming() == 0  # nothing moved since
     after = screening_now(client, sid)
     assert 160 <= after["price"] < 200 and after["price_trend"] == "falling"
-    reasons = [c["reason"] for c in client.get(f"/api/admin/screenings/{sid}/prices", headers=admin)
-               .get_json()["changes"]]
+    reasons = [
+        c["reason"] for c in client.get(f"/api/admin/screenings/{sid}/prices", headers=admin).get_json()["changes"]
+    ]
     assert reasons == ["time"]
 
 
@@ -133,10 +138,17 @@ def test_admin_changes_reprice_at_once(api, client, admin, dynamic_screening):
     assert screening_now(client, sid)["price"] == 400
 
 
-@pytest.mark.parametrize("settings", [
-    {"enabled": True, "floor_pct": 5}, {"enabled": True, "ceiling_pct": 90}, {"enabled": True, "floor_pct": 120},
-    {"enabled": "yes"}, {"enabled": True, "ceiling_pct": 100.5}, [],
-])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"enabled": True, "floor_pct": 5},
+        {"enabled": True, "ceiling_pct": 90},
+        {"enabled": True, "floor_pct": 120},
+        {"enabled": "yes"},
+        {"enabled": True, "ceiling_pct": 100.5},
+        [],
+    ],
+)
 def test_bad_pricing_settings_are_422(api, client, admin, settings):
     show = api.create_show(admin)
     response = client.patch(f"/api/shows/{show['id']}", json={"dynamic_pricing": settings}, headers=admin)
@@ -147,8 +159,12 @@ def test_bad_pricing_settings_are_422(api, client, admin, settings):
 def test_pricing_settings_and_history_are_admin_only(api, client, admin, dynamic_screening):
     user = api.new_user()
     show_id, sid = dynamic_screening["show"]["id"], dynamic_screening["id"]
-    assert client.patch(f"/api/shows/{show_id}", json={"dynamic_pricing": {"enabled": False}},
-                        headers=user["headers"]).status_code == 403
+    assert (
+        client.patch(
+            f"/api/shows/{show_id}", json={"dynamic_pricing": {"enabled": False}}, headers=user["headers"]
+        ).status_code
+        == 403
+    )
     assert client.get(f"/api/admin/screenings/{sid}/prices", headers=user["headers"]).status_code == 403
     assert client.get(f"/api/admin/screenings/{sid}/prices").status_code == 401
     missing = client.get("/api/admin/screenings/999999/prices", headers=admin)

@@ -1,4 +1,5 @@
 """The pricing formula on its own: bounds, whole rupees, and prices that follow demand and time."""
+
 from decimal import Decimal
 
 import pytest
@@ -9,8 +10,9 @@ RULE = PricingRule(floor_pct=80, ceiling_pct=150)
 
 
 def price(sold, *, total=100, recent=0, hours=200.0, base="200", rule=RULE):
-    return dynamic_price(Decimal(base), rule, seats_total=total, seats_sold=sold, recent_seats=recent,
-                         hours_to_start=hours)
+    return dynamic_price(
+        Decimal(base), rule, seats_total=total, seats_sold=sold, recent_seats=recent, hours_to_start=hours
+    )
 
 
 @pytest.mark.parametrize("base", ["200", "250.50", "99.99", "1"])

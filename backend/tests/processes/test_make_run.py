@@ -1,6 +1,7 @@
 """`make run` (scripts/run.py) as a user runs it, with real processes: a worker, beat, mail catcher or Redis
 killed with SIGKILL is started again with backoff while the app keeps answering; a failure at start-up
 stops everything; SIGTERM stops everything."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import requests
 
-from ticketshow.processes import free_port, listening, plan
 from ticketshow.config import Settings
+from ticketshow.processes import free_port, listening, plan
 
 from ..conftest import ADMIN_PASSWORD
 
@@ -26,14 +27,24 @@ class MakeRun:
     def __init__(self, tmp_path: Path, **env):
         self.port, self.smtp_port, self.redis_port = free_port(), free_port(), free_port()
         self.log = tmp_path / "make-run.log"
-        self.env = {**os.environ, "TICKETSHOW_DATA_DIR": str(tmp_path / "data"), "PORT": str(self.port),
-                    "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0", "SMTP_PORT": str(self.smtp_port),
-                    "ADMIN_PASSWORD": ADMIN_PASSWORD, "DEMO_DATA": "0", "WEB_CONCURRENCY": "1",
-                    "WORKER_CONCURRENCY": "1", "ACCESS_LOG": "", **env}
+        self.env = {
+            **os.environ,
+            "TICKETSHOW_DATA_DIR": str(tmp_path / "data"),
+            "PORT": str(self.port),
+            "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+            "SMTP_PORT": str(self.smtp_port),
+            "ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "DEMO_DATA": "0",
+            "WEB_CONCURRENCY": "1",
+            "WORKER_CONCURRENCY": "1",
+            "ACCESS_LOG": "",
+            **env,
+        }
         self.env.pop("SMTP_HOST", None)
         with open(self.log, "wb") as out:
-            self.process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run.py")], env=self.env,
-                                            stdout=out, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                [sys.executable, str(ROOT / "scripts" / "run.py")], env=self.env, stdout=out, stderr=subprocess.STDOUT
+            )
 
     def text(self) -> str:
         return self.log.read_text(errors="replace")
@@ -45,7 +56,9 @@ class MakeRun:
     def wait_for(self, predicate, what: str, timeout: float = 90):
         deadline = time.monotonic() + timeout
         while not predicate():
-            assert self.process.poll() is None or "exited" in what, f"run.py exited while waiting for {what}:\n{self.text()[-3000:]}"
+            assert self.process.poll() is None or "exited" in what, (
+                f"run.py exited while waiting for {what}:\n{self.text()[-3000:]}"
+            )
             assert time.monotonic() < deadline, f"no {what} after {timeout} s:\n{self.text()[-3000:]}"
             time.sleep(0.2)
 
@@ -91,7 +104,9 @@ def test_crashed_processes_are_restarted_with_backoff_and_sigterm_stops_everythi
         for name in ("worker", "beat", "mail", "redis", "backup"):
             old = run.pids()[name]
             os.kill(old, signal.SIGKILL)
-            run.wait_for(lambda name=name, old=old: run.pids()[name] != old and _alive(run.pids()[name]), f"{name} restarted")
+            run.wait_for(
+                lambda name=name, old=old: run.pids()[name] != old and _alive(run.pids()[name]), f"{name} restarted"
+            )
             assert f"{name} exited with -9; restarting in 1 s" in run.text()
         run.wait_for(lambda: listening(run.smtp_port) and listening(run.redis_port), "mail and redis listening")
         run.wait_for(run.healthy, "health with the new Redis")  # the app answered throughout; Redis is back

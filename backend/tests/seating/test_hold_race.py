@@ -1,6 +1,7 @@
 """Holds never give one seat to two people and a seat is never sold twice, under real concurrency:
 gunicorn with several worker processes and many clients released at once; with a control that shows the
 test catches a check-then-insert version without the unique key."""
+
 import sqlite3
 
 import requests
@@ -21,7 +22,11 @@ def test_24_clients_on_one_seat_exactly_one_hold(live_server):
     assert all(o.body["error"]["details"]["seats"] == ["A10"] for o in outcomes if o.status == 409)
     database = live_server.data_dir / "ticketshow.sqlite3"
     assert hold_race.hold_violations(outcomes, database, arena.screening_ids[0]) == {
-        "double_held": [], "sold_twice": [], "wrongly_refused": [], "errors": []}
+        "double_held": [],
+        "sold_twice": [],
+        "wrongly_refused": [],
+        "errors": [],
+    }
     seat_map = requests.get(f"{live_server.url}/api/screenings/{arena.screening_ids[0]}/seats").json()
     assert seat_map["seats_left"] == 19
 
@@ -39,8 +44,9 @@ def test_overlapping_holds_then_bookings_never_share_a_seat(live_server):
         held = [o for o in outcomes if o.status == 201]
         assert held and len(held) < 48  # the wants overlap: some win, some are refused
         with sqlite3.connect(database) as connection:
-            sold = connection.execute("SELECT count(*) FROM tickets WHERE screening_id = ?",
-                                      (arena.screening_ids[0],)).fetchone()[0]
+            sold = connection.execute(
+                "SELECT count(*) FROM tickets WHERE screening_id = ?", (arena.screening_ids[0],)
+            ).fetchone()[0]
         assert sold == sum(len(o.body["seats"]) for o in held)  # every hold was booked, seat for seat
         left = requests.get(f"{live_server.url}/api/screenings/{arena.screening_ids[0]}").json()["seats_left"]
         assert left == 30 - sold

@@ -1,8 +1,17 @@
 """Layouts (checking, the default, layout order) and best-available picking: pure functions, no database."""
+
 import pytest
 
-from ticketshow.seating.layouts import (LayoutError, compile_layout, default_label, default_layout, dumps,
-                                        row_label, seats_of, validate_layout)
+from ticketshow.seating.layouts import (
+    LayoutError,
+    compile_layout,
+    default_label,
+    default_layout,
+    dumps,
+    row_label,
+    seats_of,
+    validate_layout,
+)
 from ticketshow.seating.picking import best_available
 
 
@@ -23,11 +32,13 @@ def row(label, spec, category="std", accessible=()):
 
 
 def house(*rows, categories=None):
-    return compiled({"categories": categories or [{"code": "std", "name": "Standard", "price_pct": 100}],
-                     "rows": list(rows)})
+    return compiled(
+        {"categories": categories or [{"code": "std", "name": "Standard", "price_pct": 100}], "rows": list(rows)}
+    )
 
 
 # ---- layouts ----------------------------------------------------------------------------------------
+
 
 def test_default_layout_rows_of_twenty_last_row_the_rest():
     layout = default_layout(45)
@@ -50,31 +61,63 @@ def test_default_layout_past_z_and_the_limits():
 
 
 def test_layout_order_skips_gaps():
-    layout = validate_layout({"categories": [{"code": "std", "name": "S", "price_pct": 100}],
-                              "rows": [row("A", ".. .."), row("B", "...")]})
+    layout = validate_layout(
+        {"categories": [{"code": "std", "name": "S", "price_pct": 100}], "rows": [row("A", ".. .."), row("B", "...")]}
+    )
     assert [(s.label, s.seat_no, s.cell) for s in seats_of(layout)] == [
-        ("A1", 1, 0), ("A2", 2, 1), ("A3", 3, 3), ("A4", 4, 4), ("B1", 5, 0), ("B2", 6, 1), ("B3", 7, 2)]
+        ("A1", 1, 0),
+        ("A2", 2, 1),
+        ("A3", 3, 3),
+        ("A4", 4, 4),
+        ("B1", 5, 0),
+        ("B2", 6, 1),
+        ("B3", 7, 2),
+    ]
 
 
-@pytest.mark.parametrize("layout, field", [
-    ({"categories": [{"code": "std", "name": "S", "price_pct": 100}], "rows": [row("A", ".."), row("A", "..")]},
-     "rows.1.label"),
-    ({"categories": [{"code": "std", "name": "S", "price_pct": 100}],
-      "rows": [{"label": "A", "seats": [{"number": 1, "category": "std"}, {"number": 1, "category": "std"}]}]},
-     "rows.0.seats.1.number"),
-    ({"categories": [{"code": "std", "name": "S", "price_pct": 100}], "rows": [row("A", "..", category="vip")]},
-     "rows.0.seats.0.category"),
-    ({"categories": [{"code": "std", "name": "S", "price_pct": 100}] * 2, "rows": [row("A", ".")]}, "categories.1.code"),
-    ({"categories": [{"code": "std", "name": "S", "price_pct": 5}], "rows": [row("A", ".")]}, "categories.0.price_pct"),
-    ({"categories": [{"code": "std", "name": "S", "price_pct": 100}], "rows": []}, "rows"),
-    ({"categories": [{"code": "std", "name": "S", "price_pct": 100}], "rows": [row("A", "   ")]}, "rows"),
-    ({"categories": [], "rows": [row("A", ".")]}, "categories"),
-    ({"categories": [{"code": "std", "name": "S", "price_pct": 100}], "rows": [{"label": "A", "seats": "..."}]},
-     "rows.0"),
-    ({"categories": [{"code": "std", "name": "S", "price_pct": 100}],
-      "rows": [{"label": "A", "seats": [{"number": True, "category": "std"}]}]}, "rows.0.seats.0.number"),
-    ([], "layout"),
-])
+@pytest.mark.parametrize(
+    "layout, field",
+    [
+        (
+            {"categories": [{"code": "std", "name": "S", "price_pct": 100}], "rows": [row("A", ".."), row("A", "..")]},
+            "rows.1.label",
+        ),
+        (
+            {
+                "categories": [{"code": "std", "name": "S", "price_pct": 100}],
+                "rows": [{"label": "A", "seats": [{"number": 1, "category": "std"}, {"number": 1, "category": "std"}]}],
+            },
+            "rows.0.seats.1.number",
+        ),
+        (
+            {"categories": [{"code": "std", "name": "S", "price_pct": 100}], "rows": [row("A", "..", category="vip")]},
+            "rows.0.seats.0.category",
+        ),
+        (
+            {"categories": [{"code": "std", "name": "S", "price_pct": 100}] * 2, "rows": [row("A", ".")]},
+            "categories.1.code",
+        ),
+        (
+            {"categories": [{"code": "std", "name": "S", "price_pct": 5}], "rows": [row("A", ".")]},
+            "categories.0.price_pct",
+        ),
+        ({"categories": [{"code": "std", "name": "S", "price_pct": 100}], "rows": []}, "rows"),
+        ({"categories": [{"code": "std", "name": "S", "price_pct": 100}], "rows": [row("A", "   ")]}, "rows"),
+        ({"categories": [], "rows": [row("A", ".")]}, "categories"),
+        (
+            {"categories": [{"code": "std", "name": "S", "price_pct": 100}], "rows": [{"label": "A", "seats": "..."}]},
+            "rows.0",
+        ),
+        (
+            {
+                "categories": [{"code": "std", "name": "S", "price_pct": 100}],
+                "rows": [{"label": "A", "seats": [{"number": True, "category": "std"}]}],
+            },
+            "rows.0.seats.0.number",
+        ),
+        ([], "layout"),
+    ],
+)
 def test_invalid_layouts_name_the_field(layout, field):
     with pytest.raises(LayoutError) as error:
         validate_layout(layout)
@@ -87,11 +130,14 @@ def test_more_than_ten_thousand_seats_is_refused():
         validate_layout({"categories": [{"code": "std", "name": "S", "price_pct": 100}], "rows": rows})
     assert "10000" in error.value.problems["rows"][0]
     rows.pop()
-    assert len(seats_of(validate_layout({"categories": [{"code": "std", "name": "S", "price_pct": 100}],
-                                         "rows": rows}))) == 10_000
+    assert (
+        len(seats_of(validate_layout({"categories": [{"code": "std", "name": "S", "price_pct": 100}], "rows": rows})))
+        == 10_000
+    )
 
 
 # ---- best available ---------------------------------------------------------------------------------
+
 
 def test_side_by_side_nearest_the_middle():
     layout = house(row("A", ".........."), row("B", ".........."), row("C", ".........."))
@@ -134,10 +180,16 @@ def test_an_aisle_is_not_a_taken_seat_and_blocks_are_not_split_by_it():
 
 
 def test_best_category_first_and_its_own_middle():
-    categories = [{"code": "classic", "name": "Classic", "price_pct": 100},
-                  {"code": "recliner", "name": "Recliner", "price_pct": 180}]
-    layout = house(row("A", "......", "classic"), row("B", "......", "classic"), row("C", "....", "recliner"),
-                   categories=categories)
+    categories = [
+        {"code": "classic", "name": "Classic", "price_pct": 100},
+        {"code": "recliner", "name": "Recliner", "price_pct": 180},
+    ]
+    layout = house(
+        row("A", "......", "classic"),
+        row("B", "......", "classic"),
+        row("C", "....", "recliner"),
+        categories=categories,
+    )
     assert best_available(layout, set(), 2) == ["C2", "C3"]
     assert best_available(layout, {"C1", "C2", "C3", "C4"}, 2) in (["A3", "A4"], ["B3", "B4"])
     assert best_available(layout, set(), 2, "classic") in (["A3", "A4"], ["B3", "B4"])
@@ -153,8 +205,9 @@ def test_split_over_rows_when_no_row_has_the_block():
     picked = best_available(layout, {"A1", "A3", "B2", "B4"}, 3)
     assert len(picked) == 3 and not set(picked) & {"A1", "A3", "B2", "B4"}
     assert best_available(layout, {"A1", "A2", "A3", "B1", "B2", "B3"}, 3) is None
-    assert best_available(layout, {"A1", "A2", "A3", "B1", "B2"}, 3) == ["B3", "A4", "B4"] or \
-        sorted(best_available(layout, {"A1", "A2", "A3", "B1", "B2"}, 3)) == ["A4", "B3", "B4"]
+    assert best_available(layout, {"A1", "A2", "A3", "B1", "B2"}, 3) == ["B3", "A4", "B4"] or sorted(
+        best_available(layout, {"A1", "A2", "A3", "B1", "B2"}, 3)
+    ) == ["A4", "B3", "B4"]
 
 
 def test_every_seat_can_be_sold_one_pick_at_a_time():

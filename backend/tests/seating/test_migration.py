@@ -1,5 +1,6 @@
 """Revision 0011_seat_maps on a database with sales: every theatre gets a default layout, every screening
 its layout, every ticket the label of its seat number, and nothing sold changes."""
+
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
@@ -23,21 +24,37 @@ def test_existing_sales_get_seat_labels_and_keep_everything(tmp_path, redis_serv
     now = datetime.now(timezone.utc)
     later, now_s = stored(now + timedelta(days=2)), stored(now)
     with sqlite3.connect(tmp_path / "ticketshow.sqlite3") as c:
-        c.execute("INSERT INTO users (id, username, username_key, email, password_hash, role, created_at, "
-                  "report_format, reminders) VALUES (1, 'u', 'u', 'u@example.com', 'x', 'user', ?, 'html', 1)", (now_s,))
-        c.execute("INSERT INTO theatres (id, name, name_folded, place, place_folded, capacity, created_at, updated_at) "
-                  "VALUES (1, 'Regal', 'regal', 'Pune', 'pune', 45, ?, ?)", (now_s, now_s))
-        c.execute("INSERT INTO shows (id, name, name_folded, rating, ticket_price, created_at, updated_at) "
-                  "VALUES (1, 'Sholay', 'sholay', 4, 15050, ?, ?)", (now_s, now_s))
+        c.execute(
+            "INSERT INTO users (id, username, username_key, email, password_hash, role, created_at, "
+            "report_format, reminders) VALUES (1, 'u', 'u', 'u@example.com', 'x', 'user', ?, 'html', 1)",
+            (now_s,),
+        )
+        c.execute(
+            "INSERT INTO theatres (id, name, name_folded, place, place_folded, capacity, created_at, updated_at) "
+            "VALUES (1, 'Regal', 'regal', 'Pune', 'pune', 45, ?, ?)",
+            (now_s, now_s),
+        )
+        c.execute(
+            "INSERT INTO shows (id, name, name_folded, rating, ticket_price, created_at, updated_at) "
+            "VALUES (1, 'Sholay', 'sholay', 4, 15050, ?, ?)",
+            (now_s, now_s),
+        )
         # Screening 1 has the theatre's capacity; screening 2 was made when the theatre held 30 seats.
         for sid, seats in ((1, 45), (2, 30)):
-            c.execute("INSERT INTO screenings (id, show_id, theatre_id, starts_at, price, base_price, seats_total, "
-                      "created_at) VALUES (?, 1, 1, ?, 15050, 15050, ?, ?)", (sid, later, seats, now_s))
-        c.executemany("INSERT INTO bookings (id, user_id, screening_id, quantity, unit_price, total_price, status, "
-                      "created_at) VALUES (?, 1, ?, ?, ?, ?, 'confirmed', ?)",
-                      [(1, 1, 3, 15050, 45150, now_s), (2, 1, 2, 16000, 32000, now_s), (3, 2, 1, 15050, 15050, now_s)])
-        c.executemany("INSERT INTO tickets (id, booking_id, screening_id, seat_no) VALUES (?, ?, ?, ?)",
-                      [(1, 1, 1, 1), (2, 1, 1, 2), (3, 1, 1, 3), (4, 2, 1, 21), (5, 2, 1, 45), (6, 3, 2, 30)])
+            c.execute(
+                "INSERT INTO screenings (id, show_id, theatre_id, starts_at, price, base_price, seats_total, "
+                "created_at) VALUES (?, 1, 1, ?, 15050, 15050, ?, ?)",
+                (sid, later, seats, now_s),
+            )
+        c.executemany(
+            "INSERT INTO bookings (id, user_id, screening_id, quantity, unit_price, total_price, status, "
+            "created_at) VALUES (?, 1, ?, ?, ?, ?, 'confirmed', ?)",
+            [(1, 1, 3, 15050, 45150, now_s), (2, 1, 2, 16000, 32000, now_s), (3, 2, 1, 15050, 15050, now_s)],
+        )
+        c.executemany(
+            "INSERT INTO tickets (id, booking_id, screening_id, seat_no) VALUES (?, ?, ?, ?)",
+            [(1, 1, 1, 1), (2, 1, 1, 2), (3, 1, 1, 3), (4, 2, 1, 21), (5, 2, 1, 45), (6, 3, 2, 30)],
+        )
         before = c.execute("SELECT id, booking_id, screening_id, seat_no FROM tickets ORDER BY id").fetchall()
         bookings_before = c.execute("SELECT * FROM bookings ORDER BY id").fetchall()
 

@@ -1,5 +1,6 @@
 """Seat maps, layouts, blocked seats and holds through the API, errors as shared/API.md gives them.
 Expiry is tested by moving the clock (time-machine), never by sleeping."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -10,14 +11,26 @@ from tests.factories import book_seats
 
 MULTIPLEX = {
     "stage": "screen",
-    "categories": [{"code": "classic", "name": "Classic", "price_pct": 100},
-                   {"code": "prime", "name": "Prime", "price_pct": 120},
-                   {"code": "recliner", "name": "Recliner", "price_pct": 180}],
-    "rows": [{"label": "A", "seats": [{"number": n, "category": "classic"} for n in range(1, 5)] + [None]
-              + [{"number": n, "category": "classic", "accessible": n == 5} for n in range(5, 9)]},
-             {"label": "B", "seats": [{"number": n, "category": "prime"} for n in range(1, 5)] + [None]
-              + [{"number": n, "category": "prime"} for n in range(5, 9)]},
-             {"label": "C", "seats": [{"number": n, "category": "recliner"} for n in range(1, 5)]}],
+    "categories": [
+        {"code": "classic", "name": "Classic", "price_pct": 100},
+        {"code": "prime", "name": "Prime", "price_pct": 120},
+        {"code": "recliner", "name": "Recliner", "price_pct": 180},
+    ],
+    "rows": [
+        {
+            "label": "A",
+            "seats": [{"number": n, "category": "classic"} for n in range(1, 5)]
+            + [None]
+            + [{"number": n, "category": "classic", "accessible": n == 5} for n in range(5, 9)],
+        },
+        {
+            "label": "B",
+            "seats": [{"number": n, "category": "prime"} for n in range(1, 5)]
+            + [None]
+            + [{"number": n, "category": "prime"} for n in range(5, 9)],
+        },
+        {"label": "C", "seats": [{"number": n, "category": "recliner"} for n in range(1, 5)]},
+    ],
 }
 
 
@@ -68,19 +81,27 @@ def test_put_layout_sets_capacity_and_reaches_only_screenings_without_sold_or_he
     assert client.get(f"/api/screenings/{sold['id']}").get_json()["seats_total"] == 10
     assert "C1" in seat_states(client.get(f"/api/screenings/{free['id']}/seats").get_json())
     assert set(seat_states(client.get(f"/api/screenings/{sold['id']}/seats").get_json())) == {
-        f"A{n}" for n in range(1, 11)}
+        f"A{n}" for n in range(1, 11)
+    }
     # A theatre with its own layout takes capacity from it, not from PATCH.
     refused = client.patch(f"/api/theatres/{theatre['id']}", json={"capacity": 12}, headers=admin)
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "capacity_from_layout"
 
 
-@pytest.mark.parametrize("layout, field", [
-    ({**MULTIPLEX, "rows": MULTIPLEX["rows"] + [MULTIPLEX["rows"][0]]}, "layout.rows.3.label"),
-    ({**MULTIPLEX, "rows": [{"label": "Z", "seats": [{"number": 1, "category": "gold"}]}]},
-     "layout.rows.0.seats.0.category"),
-    ({**MULTIPLEX, "rows": [{"label": "Z", "seats": [{"number": 1, "category": "prime"}] * 2}]},
-     "layout.rows.0.seats.1.number"),
-])
+@pytest.mark.parametrize(
+    "layout, field",
+    [
+        ({**MULTIPLEX, "rows": MULTIPLEX["rows"] + [MULTIPLEX["rows"][0]]}, "layout.rows.3.label"),
+        (
+            {**MULTIPLEX, "rows": [{"label": "Z", "seats": [{"number": 1, "category": "gold"}]}]},
+            "layout.rows.0.seats.0.category",
+        ),
+        (
+            {**MULTIPLEX, "rows": [{"label": "Z", "seats": [{"number": 1, "category": "prime"}] * 2}]},
+            "layout.rows.0.seats.1.number",
+        ),
+    ],
+)
 def test_bad_layouts_are_422_naming_the_field(api, admin, client, layout, field):
     theatre = api.create_theatre(admin, capacity=10)
     response = client.put(f"/api/theatres/{theatre['id']}/layout", json=layout, headers=admin)
@@ -138,10 +159,16 @@ def test_hold_by_labels_all_or_nothing_and_one_per_user(api, client, hall):
 def test_hold_errors(api, admin, client, hall):
     sid = hall["screening"]["id"]
     user = api.new_user()
-    for body, field in (({"seats": ["Z9"]}, "seats"), ({"seats": ["A1", "A1"]}, "seats"),
-                        ({"seats": [f"A{n}" for n in range(1, 9)] + ["B1", "B2", "B3"]}, "seats"),
-                        ({"quantity": 11}, "quantity"), ({"quantity": 0}, "quantity"), ({}, "seats"),
-                        ({"seats": ["A1"], "quantity": 1}, "seats"), ({"quantity": 2, "category": "gold"}, "category")):
+    for body, field in (
+        ({"seats": ["Z9"]}, "seats"),
+        ({"seats": ["A1", "A1"]}, "seats"),
+        ({"seats": [f"A{n}" for n in range(1, 9)] + ["B1", "B2", "B3"]}, "seats"),
+        ({"quantity": 11}, "quantity"),
+        ({"quantity": 0}, "quantity"),
+        ({}, "seats"),
+        ({"seats": ["A1"], "quantity": 1}, "seats"),
+        ({"quantity": 2, "category": "gold"}, "category"),
+    ):
         response = hold(client, user["headers"], sid, **body)
         assert response.status_code == 422 and field in response.get_json()["error"]["details"], body
     assert hold(client, {}, sid, quantity=1).status_code == 401
@@ -174,8 +201,11 @@ def test_renew_release_and_other_users(api, client, hall, app):
     sid = hall["screening"]["id"]
     alice, bob = api.new_user(), api.new_user()
     held = hold(client, alice["headers"], sid, seats=["A2"]).get_json()
-    for method, path in (("GET", f"/api/holds/{held['id']}"), ("POST", f"/api/holds/{held['id']}/renew"),
-                         ("DELETE", f"/api/holds/{held['id']}")):
+    for method, path in (
+        ("GET", f"/api/holds/{held['id']}"),
+        ("POST", f"/api/holds/{held['id']}/renew"),
+        ("DELETE", f"/api/holds/{held['id']}"),
+    ):
         assert client.open(path, method=method, headers=bob["headers"]).status_code == 404
         assert client.open(path, method=method).status_code == 401
     assert client.post("/api/bookings", json={"hold_id": held["id"]}, headers=bob["headers"]).status_code == 404
@@ -226,10 +256,15 @@ def test_booking_a_hold_takes_exactly_its_seats_at_its_prices(api, admin, client
     assert held["unit_prices"] == {label: map_prices[label] for label in ("A3", "B3", "C3")}
     # The admin changes the price after the hold: the hold is the quote.
     assert client.patch(f"/api/screenings/{sid}", json={"price": 500}, headers=admin).status_code == 200
-    wrong = client.post("/api/bookings", json={"hold_id": held["id"], "expected_total_price": 1}, headers=user["headers"])
+    wrong = client.post(
+        "/api/bookings", json={"hold_id": held["id"], "expected_total_price": 1}, headers=user["headers"]
+    )
     assert wrong.status_code == 409 and wrong.get_json()["error"]["code"] == "price_changed"
-    booking = client.post("/api/bookings", json={"hold_id": held["id"], "expected_total_price": held["total_price"]},
-                          headers=user["headers"])
+    booking = client.post(
+        "/api/bookings",
+        json={"hold_id": held["id"], "expected_total_price": held["total_price"]},
+        headers=user["headers"],
+    )
     assert booking.status_code == 201, booking.get_json()
     body = booking.get_json()
     assert body["seats"] == ["A3", "B3", "C3"] and body["quantity"] == 3
@@ -244,7 +279,8 @@ def test_booking_a_hold_takes_exactly_its_seats_at_its_prices(api, admin, client
     assert states["A3"] == states["B3"] == states["C3"] == "sold"
     # the new price now: 500 × 120 % = 600 for Prime
     assert {c["code"]: c["price"] for c in client.get(f"/api/screenings/{sid}/seats").get_json()["categories"]}[
-        "prime"] == 600
+        "prime"
+    ] == 600
     assert client.post(f"/api/bookings/{body['id']}/cancel", headers=user["headers"]).status_code == 200
     states = seat_states(client.get(f"/api/screenings/{sid}/seats").get_json())
     assert states["A3"] == states["B3"] == states["C3"] == "available"  # cancelling frees the seats
@@ -276,13 +312,17 @@ def test_blocked_seats(api, admin, client, hall):
     assert ok.status_code == 200 and ok.get_json() == {"screening_id": sid, "seats": ["A3", "C4"], "seats_left": 16}
     other = hold(client, api.new_user()["headers"], sid, seats=["C4"])
     assert other.status_code == 409 and other.get_json()["error"]["details"]["seats"] == ["C4"]
-    assert client.put(f"/api/screenings/{sid}/blocked-seats", json={"seats": []}, headers=admin).get_json()[
-        "seats_left"] == 18
+    assert (
+        client.put(f"/api/screenings/{sid}/blocked-seats", json={"seats": []}, headers=admin).get_json()["seats_left"]
+        == 18
+    )
     for body in ({"seats": ["Q1"]}, {"seats": ["A3", "A3"]}, {"seats": "A3"}, {}):
         response = client.put(f"/api/screenings/{sid}/blocked-seats", json=body, headers=admin)
         assert response.status_code == 422, body
-    assert client.put(f"/api/screenings/{sid}/blocked-seats", json={"seats": []},
-                      headers=user["headers"]).status_code == 403
+    assert (
+        client.put(f"/api/screenings/{sid}/blocked-seats", json={"seats": []}, headers=user["headers"]).status_code
+        == 403
+    )
 
 
 def test_the_sweep_only_tidies_holds_that_lapsed_long_ago(api, client, hall):

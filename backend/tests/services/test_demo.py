@@ -2,6 +2,7 @@
 what it promises, a second load adds nothing, and every name comes back from the API in its own script.
 
 The demo is loaded once per module through `prepare` into a template; each test gets a copy."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,13 +18,13 @@ from sqlalchemy import func, select
 from ticketshow import create_app
 from ticketshow.auth.models import ROLE_ADMIN, ROLE_USER, User
 from ticketshow.booking.models import CONFIRMED, Booking, Ticket
-from ticketshow.ratings.models import Rating
 from ticketshow.catalog.models import Screening, Show, Theatre
 from ticketshow.clock import utcnow
 from ticketshow.demo import posters
 from ticketshow.demo.catalogue import SHOWS, THEATRES
 from ticketshow.demo.loader import AUDIENCE_USERS, DEMO_PASSWORD, DEMO_USERS, load_demo
 from ticketshow.extensions import db
+from ticketshow.ratings.models import Rating
 
 from ..conftest import ADMIN_PASSWORD, make_settings
 
@@ -76,12 +77,24 @@ def test_the_demo_holds_what_it_promises(app, data_dir):
     assert _count(Theatre) == len(THEATRES) >= 12
     assert _count(Show) == len(SHOWS) == 30
     assert {t.place.split(" · ")[0] for t in THEATRES} >= {"Mumbai", "Chennai", "Bengaluru", "Kolkata"}
-    assert {tag for s in SHOWS for tag in s.tags} >= {"action", "drama", "comedy", "family", "music",
-                                                      "stand-up", "thriller", "romance", "kids"}
+    assert {tag for s in SHOWS for tag in s.tags} >= {
+        "action",
+        "drama",
+        "comedy",
+        "family",
+        "music",
+        "stand-up",
+        "thriller",
+        "romance",
+        "kids",
+    }
 
     # Screenings over the next two weeks, at every theatre, for every show, at varied prices.
-    upcoming = db.session.execute(select(Screening.show_id, Screening.theatre_id, Screening.price).where(
-        Screening.starts_at > now, Screening.starts_at < now + timedelta(days=14, hours=1))).all()
+    upcoming = db.session.execute(
+        select(Screening.show_id, Screening.theatre_id, Screening.price).where(
+            Screening.starts_at > now, Screening.starts_at < now + timedelta(days=14, hours=1)
+        )
+    ).all()
     assert len(upcoming) >= 200
     assert {s.show_id for s in upcoming} == set(db.session.scalars(select(Show.id)))
     assert {s.theatre_id for s in upcoming} == set(db.session.scalars(select(Theatre.id)))
@@ -102,19 +115,24 @@ def test_the_demo_holds_what_it_promises(app, data_dir):
 
     # One upcoming screening houseful, one with three seats left.
     sold = dict(db.session.execute(select(Ticket.screening_id, func.count()).group_by(Ticket.screening_id)).all())
-    left = {s.id: s.seats_total - sold.get(s.id, 0)
-            for s in db.session.scalars(select(Screening).where(Screening.starts_at > now))}
+    left = {
+        s.id: s.seats_total - sold.get(s.id, 0)
+        for s in db.session.scalars(select(Screening).where(Screening.starts_at > now))
+    }
     assert min(left.values()) == 0 and 3 in left.values()
     houseful = next(sid for sid, n in left.items() if n == 0)
     token = response.get_json()["access_token"]
-    refused = app.test_client().post("/api/bookings", json={"screening_id": houseful, "quantity": 1},
-                                     headers={"Authorization": f"Bearer {token}"})
+    refused = app.test_client().post(
+        "/api/bookings", json={"screening_id": houseful, "quantity": 1}, headers={"Authorization": f"Bearer {token}"}
+    )
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "houseful"
 
     # Past months: bookings made over the last three months for screenings that have happened, rated.
-    past = db.session.execute(select(Booking.created_at, Screening.starts_at, Screening.id)
-                              .join(Screening, Screening.id == Booking.screening_id)
-                              .where(Screening.starts_at < now)).all()
+    past = db.session.execute(
+        select(Booking.created_at, Screening.starts_at, Screening.id)
+        .join(Screening, Screening.id == Booking.screening_id)
+        .where(Screening.starts_at < now)
+    ).all()
     assert len(past) >= 200
     assert all(b.created_at < b.starts_at for b in past)
     assert len({(b.created_at.year, b.created_at.month) for b in past}) >= 3
@@ -122,14 +140,17 @@ def test_the_demo_holds_what_it_promises(app, data_dir):
     assert _count(Rating) >= 20
     # Past tickets have the booking service's shape: seats 1..n in each screening.
     for screening_id, seats, highest, lowest in db.session.execute(
-            select(Ticket.screening_id, func.count(), func.max(Ticket.seat_no), func.min(Ticket.seat_no))
-            .join(Screening, Screening.id == Ticket.screening_id).where(Screening.starts_at < now)
-            .group_by(Ticket.screening_id)):
+        select(Ticket.screening_id, func.count(), func.max(Ticket.seat_no), func.min(Ticket.seat_no))
+        .join(Screening, Screening.id == Ticket.screening_id)
+        .where(Screening.starts_at < now)
+        .group_by(Ticket.screening_id)
+    ):
         assert (lowest, highest) == (1, seats), screening_id
 
     # The monthly report and the dashboard have something to show.
     from ticketshow.dashboard.service import dashboard
     from ticketshow.reports.service import monthly_report
+
     last_month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
     assert monthly_report(asha.id, last_month).has_activity
     figures = dashboard(30)
@@ -153,8 +174,9 @@ def test_the_demo_comes_with_forecasts_learnt_from_its_past(app, demo_template):
     _, output = demo_template
     now = utcnow()
     upcoming = set(db.session.scalars(select(Screening.id).where(Screening.starts_at > now)))
-    forecasts = dict(db.session.execute(select(ScreeningForecast.screening_id,
-                                               ScreeningForecast.predicted_occupancy)).all())
+    forecasts = dict(
+        db.session.execute(select(ScreeningForecast.screening_id, ScreeningForecast.predicted_occupancy)).all()
+    )
     assert set(forecasts) == upcoming and f"forecasts for {len(upcoming)} upcoming screenings" in output
     assert len({round(value, 2) for value in forecasts.values()}) > 30  # they differ, screening by screening
     run = db.session.scalar(select(ForecastRun))
@@ -163,8 +185,11 @@ def test_the_demo_comes_with_forecasts_learnt_from_its_past(app, demo_template):
     assert len(shows) == len(SHOWS) and all(0 <= p["score"] <= 100 for p in shows.values())
     # The houseful screening is forecast full.
     sold = dict(db.session.execute(select(Ticket.screening_id, func.count()).group_by(Ticket.screening_id)).all())
-    houseful = next(s.id for s in db.session.scalars(select(Screening).where(Screening.starts_at > now))
-                    if sold.get(s.id, 0) == s.seats_total)
+    houseful = next(
+        s.id
+        for s in db.session.scalars(select(Screening).where(Screening.starts_at > now))
+        if sold.get(s.id, 0) == s.seats_total
+    )
     assert forecasts[houseful] == 1.0
 
 
@@ -211,13 +236,22 @@ def test_every_demo_name_round_trips_in_its_script(client):
 
 def test_posters_pick_a_font_for_each_script_and_fall_back_with_a_warning(monkeypatch):
     assert posters.runs("Ranga Mandira · ರಂಗ ಮಂದಿರ") == [("Latin", "Ranga Mandira · "), ("Kannada", "ರಂಗ ಮಂದಿರ")]
-    for text, family in (("आख़िरी ट्रेन", "Devanagari"), ("மழைக்காலம்", "Tamil"), ("ಬೆಳದಿಂಗಳು", "Kannada"),
-                         ("বৃষ্টির গান", "Bengali"), ("Velocity", "NotoSans-")):
+    for text, family in (
+        ("आख़िरी ट्रेन", "Devanagari"),
+        ("மழைக்காலம்", "Tamil"),
+        ("ಬೆಳದಿಂಗಳು", "Kannada"),
+        ("বৃষ্টির গান", "Bengali"),
+        ("Velocity", "NotoSans-"),
+    ):
         path = posters.font_file(posters.script_of(text))
         assert path is not None, "fonts-noto-core is missing: `make test` installs it"
         assert family in path.name
-    png = posters.poster("A Very Long Title That Has To Wrap Over Several Lines Somehow", ["music"],
-                         subtitle="caption", footer="English · 1h 40m")
+    png = posters.poster(
+        "A Very Long Title That Has To Wrap Over Several Lines Somehow",
+        ["music"],
+        subtitle="caption",
+        footer="English · 1h 40m",
+    )
     assert Image.open(io.BytesIO(png)).size == posters.POSTER_SIZE
 
     monkeypatch.setattr(posters, "FONT_DIRS", ())

@@ -1,5 +1,6 @@
 """The driver-SQL seam (database.py, booking/ledger.py, pricing/repricing.py): named rows, a pooled
 connection returned to the pool, and a guard against a driver write transaction inside the session's own."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -7,15 +8,19 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
+from tests.api.test_catalog import later
 from ticketshow.auth.models import User
 from ticketshow.booking import ledger
 from ticketshow.booking.models import Booking
-from ticketshow.database import (DriverTransactionConflict, driver_write_transaction, immediate_transaction,
-                                 pooled_sqlite, session_write_connection)
+from ticketshow.database import (
+    DriverTransactionConflict,
+    driver_write_transaction,
+    immediate_transaction,
+    pooled_sqlite,
+    session_write_connection,
+)
 from ticketshow.extensions import db
 from ticketshow.pricing import repricing
-
-from tests.api.test_catalog import later
 
 
 def bookings_count() -> int:
@@ -71,6 +76,7 @@ def test_pooled_connection_goes_back_to_the_pool(app):
 
 def screening_layout_id(screening_id: int) -> int:
     from ticketshow.catalog.models import Screening
+
     return db.session.get(Screening, screening_id).layout_id
 
 
@@ -94,14 +100,14 @@ def test_cancel_and_free_seats_leaves_cancelled_bookings_alone(app, api, admin):
     show = api.create_show(admin)
     screening = api.create_screening(admin, show["id"], theatre["id"], later(2))
     user = api.new_user()
-    booked = api.client.post("/api/bookings", json={"screening_id": screening["id"], "quantity": 2},
-                             headers=user["headers"]).get_json()
+    booked = api.client.post(
+        "/api/bookings", json={"screening_id": screening["id"], "quantity": 2}, headers=user["headers"]
+    ).get_json()
     first = datetime(2030, 1, 1, tzinfo=timezone.utc)
     with immediate_transaction(db.session):
         sqlite = session_write_connection(db.session)
         ledger.cancel_and_free_seats(sqlite, [booked["id"]], reason="show_removed", now=first)
-        ledger.cancel_and_free_seats(sqlite, [booked["id"]], reason="cancelled_by_user",
-                                     now=first + timedelta(hours=1))
+        ledger.cancel_and_free_seats(sqlite, [booked["id"]], reason="cancelled_by_user", now=first + timedelta(hours=1))
         assert ledger.taken(sqlite, screening["id"], first) == {}
     booking = db.session.get(Booking, booked["id"])
     assert (booking.status, booking.cancel_reason, booking.cancelled_at) == ("cancelled", "show_removed", first)
@@ -110,6 +116,7 @@ def test_cancel_and_free_seats_leaves_cancelled_bookings_alone(app, api, admin):
 def test_book_inside_the_session_write_transaction_joins_it(app, api, admin):
     """The demo loader books inside its one transaction: the booking commits or rolls back with it."""
     from ticketshow.booking import service as booking_service
+
     theatre = api.create_theatre(admin, capacity=5)
     show = api.create_show(admin)
     screening = api.create_screening(admin, show["id"], theatre["id"], later(2))

@@ -2,6 +2,7 @@
 
 An AST walk over every module of a package, imports inside functions included, relative imports resolved.
 """
+
 from __future__ import annotations
 
 import ast
@@ -69,7 +70,8 @@ def test_the_check_sees_every_kind_of_import(tmp_path):
         "from .. import booking\n"
         "import ticketshow.booking.service\n"
         "def later():\n    from ticketshow.booking import ledger\n"
-        "from ..pricing import repricing\n")
+        "from ..pricing import repricing\n"
+    )
     assert violations("catalog", {"booking"}, root) == [
         "ticketshow.catalog.service imports ticketshow.booking",
         "ticketshow.catalog.service imports ticketshow.booking.ledger",

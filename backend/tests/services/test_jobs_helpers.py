@@ -1,13 +1,14 @@
 """Small rules of the job services, without a worker: formula escaping, month and date parsing, mail shape."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
 import pytest
 
+from ticketshow import clock
 from ticketshow.errors import Invalid
 from ticketshow.exports.service import safe_cell
-from ticketshow import clock
 from ticketshow.notifications.mail import Attachment, Mail, build_message
 
 
@@ -36,10 +37,17 @@ def test_local_months_and_days(app):
 
 
 def test_mail_is_multipart_utf8_with_attachment():
-    message = build_message(Mail(to="asha@example.com", to_name="आशा", subject="आशा, your month", text="नमस्ते",
-                                 html="<p>नमस्ते</p>", attachments=[Attachment("r.pdf", b"%PDF-1.7", "application",
-                                                                               "pdf")]),
-                            "Ticket Show <no-reply@ticketshow.local>")
+    message = build_message(
+        Mail(
+            to="asha@example.com",
+            to_name="आशा",
+            subject="आशा, your month",
+            text="नमस्ते",
+            html="<p>नमस्ते</p>",
+            attachments=[Attachment("r.pdf", b"%PDF-1.7", "application", "pdf")],
+        ),
+        "Ticket Show <no-reply@ticketshow.local>",
+    )
     raw = message.as_bytes()
     assert b"=?utf-8?" in raw  # the Hindi name and subject are encoded words
     assert message.get_body(("plain",)).get_content().strip() == "नमस्ते"

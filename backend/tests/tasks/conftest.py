@@ -1,6 +1,7 @@
 """Real parts for the job tests: an SMTP catcher (aiosmtpd), a local HTTP receiver for the chat webhook,
 and an embedded Celery worker on the session's Redis (its own db number, so the per-test flush of the
 app's db never eats a queued task)."""
+
 from __future__ import annotations
 
 import json
@@ -126,15 +127,25 @@ def app(data_dir, redis_server, smtp, webhook, celery_broker_url):
     """The app with mail, webhook and Celery pointed at this test's real servers."""
     redis.Redis.from_url(redis_server["url"]).flushdb()
     settings = Settings.from_env(
-        data_dir=data_dir, redis_url=redis_server["url"], admin_username="admin", admin_password=ADMIN_PASSWORD,
-        demo_data=False, smtp_host="127.0.0.1", smtp_port=smtp.port, gchat_webhook_url=webhook.url,
-        celery_broker_url=celery_broker_url, app_url="http://ticketshow.test", app_timezone="Asia/Kolkata",
-        testing=True)
+        data_dir=data_dir,
+        redis_url=redis_server["url"],
+        admin_username="admin",
+        admin_password=ADMIN_PASSWORD,
+        demo_data=False,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        gchat_webhook_url=webhook.url,
+        celery_broker_url=celery_broker_url,
+        app_url="http://ticketshow.test",
+        app_timezone="Asia/Kolkata",
+        testing=True,
+    )
     application = create_app(settings)
     ctx = application.app_context()
     ctx.push()
     yield application
     from ticketshow.extensions import db
+
     db.session.remove()
     db.engine.dispose()
     ctx.pop()
@@ -144,8 +155,9 @@ def app(data_dir, redis_server, smtp, webhook, celery_broker_url):
 def worker(app):
     """A real Celery worker (in a thread) consuming every queue, with this test's app context."""
     celery = app.extensions["celery"]
-    with start_worker(celery, pool="solo", concurrency=1, perform_ping_check=False, queues=list(QUEUES),
-                      shutdown_timeout=20):
+    with start_worker(
+        celery, pool="solo", concurrency=1, perform_ping_check=False, queues=list(QUEUES), shutdown_timeout=20
+    ):
         yield celery
 
 

@@ -1,6 +1,7 @@
 """Batch jobs lose nobody (issue 14.2), through a real worker and a real SMTP catcher: one recipient's
 failure is theirs (recorded, retried) and the rest go on; a re-run sends what is still owed, never twice;
 retries wait minutes then hours; a job that finally fails mails the admin."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -9,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from ticketshow import clock
+from ticketshow.extensions import db
 from ticketshow.notifications.models import ReminderLog
 from ticketshow.reports.models import ReportLog
-from ticketshow.extensions import db
 from ticketshow.retry import job_retry_delay, total_retry_window
 
 from ..factories import book_seats
@@ -32,7 +33,9 @@ def _next_attempt(client, admin, job):
     traveller, done = watchdog_at(datetime.fromisoformat(job["retry_at"]) + timedelta(seconds=1))
     try:
         assert done["retried"] == [job["id"]], done
-        return wait_for_job(client, admin, job["id"], until=lambda j: waiting_to_retry(j) and j["attempts"] > job["attempts"])
+        return wait_for_job(
+            client, admin, job["id"], until=lambda j: waiting_to_retry(j) and j["attempts"] > job["attempts"]
+        )
     finally:
         traveller.stop()
 
@@ -46,8 +49,9 @@ def test_retry_waits_grow_from_minutes_to_hours(app):
     assert timedelta(minutes=18) <= jittered <= timedelta(minutes=20)
 
 
-def test_a_refused_recipient_is_theirs_alone_retried_then_the_admin_is_alerted(api, admin, client, smtp, worker,
-                                                                                redis_server):
+def test_a_refused_recipient_is_theirs_alone_retried_then_the_admin_is_alerted(
+    api, admin, client, smtp, worker, redis_server
+):
     people = _idle_users(api, redis_server["url"], ["anu", "bala", "chitra", "देव"])
     smtp.refused.add(people["bala"]["email"])  # the server refuses this one mailbox, every time
 
@@ -58,7 +62,8 @@ def test_a_refused_recipient_is_theirs_alone_retried_then_the_admin_is_alerted(a
     assert job["summary"].startswith("3 reminders sent") and job["summary"].endswith("1 not yet sent")
     assert "SMTPRecipientsRefused" in job["error"] and f"user {people['bala']['id']}" in job["error"]
     assert sorted(m["To"] for m in smtp.wait_for(3)) == sorted(
-        f"{n} <{people[n]['email']}>" for n in ("anu", "chitra", "देव"))
+        f"{n} <{people[n]['email']}>" for n in ("anu", "chitra", "देव")
+    )
     rows = {r.user_id: r for r in db.session.scalars(select(ReminderLog))}
     assert rows[people["bala"]["id"]].state == "failed" and "550" in rows[people["bala"]["id"]].error
     assert {rows[people[n]["id"]].state for n in ("anu", "chitra", "देव")} == {"sent"}
@@ -81,16 +86,16 @@ def test_a_refused_recipient_is_theirs_alone_retried_then_the_admin_is_alerted(a
 def _active_users(api, admin, count):
     theatre = api.create_theatre(admin)
     show = api.create_show(admin)
-    screening = api.create_screening(admin, show["id"], theatre["id"],
-                                     (datetime.now(timezone.utc) + timedelta(days=3)).isoformat())
+    screening = api.create_screening(
+        admin, show["id"], theatre["id"], (datetime.now(timezone.utc) + timedelta(days=3)).isoformat()
+    )
     users = [api.new_user() for _ in range(count)]
     for user in users:
         book_seats(user["id"], screening["id"], 1)  # booked this month: each has a report to get
     return users
 
 
-def test_a_rerun_after_an_outage_sends_what_is_owed_and_the_retry_sends_nothing_twice(api, admin, client, smtp,
-                                                                                      worker):
+def test_a_rerun_after_an_outage_sends_what_is_owed_and_the_retry_sends_nothing_twice(api, admin, client, smtp, worker):
     users = _active_users(api, admin, 5)
     month = clock.local_now().strftime("%Y-%m")
     smtp.stop()

@@ -1,5 +1,6 @@
 """Theatre CSV export through a real worker: the file matches the database, progress reaches 100, the
 admin is mailed, only admins download, and formula-like text is escaped."""
+
 from __future__ import annotations
 
 import csv
@@ -10,8 +11,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from ticketshow.booking.models import Booking
-from ticketshow.ratings.models import Rating
 from ticketshow.extensions import db
+from ticketshow.ratings.models import Rating
 
 from ..factories import book_seats
 from .conftest import wait_for_job
@@ -25,7 +26,7 @@ def _iso(moment: datetime) -> str:
 
 def _seed(api, admin):
     theatre = api.create_theatre(admin, name="पृथ्वी थिएटर", place="Mumbai", capacity=50)
-    evil = api.create_show(admin, name="=HYPERLINK(\"http://evil\")", tags=["@risk", "drama"], ticket_price=150)
+    evil = api.create_show(admin, name='=HYPERLINK("http://evil")', tags=["@risk", "drama"], ticket_price=150)
     tamil = api.create_show(admin, name="தமிழ் நாடகம்", tags=["tamil"], ticket_price=200)
     now = datetime.now(timezone.utc)
     past = api.create_screening(admin, tamil["id"], theatre["id"], _iso(now - timedelta(days=3)))
@@ -36,10 +37,15 @@ def _seed(api, admin):
     db.session.add(Rating(user_id=fan["id"], show_id=tamil["id"], score=4))
     db.session.add(Rating(user_id=other["id"], show_id=tamil["id"], score=5))
     db.session.commit()
-    assert api.client.post("/api/bookings", json={"screening_id": soon["id"], "quantity": 2},
-                           headers=fan["headers"]).status_code == 201
-    cancelled = api.client.post("/api/bookings", json={"screening_id": soon["id"], "quantity": 1},
-                                headers=other["headers"]).get_json()
+    assert (
+        api.client.post(
+            "/api/bookings", json={"screening_id": soon["id"], "quantity": 2}, headers=fan["headers"]
+        ).status_code
+        == 201
+    )
+    cancelled = api.client.post(
+        "/api/bookings", json={"screening_id": soon["id"], "quantity": 1}, headers=other["headers"]
+    ).get_json()
     assert api.client.post(f"/api/bookings/{cancelled['id']}/cancel", headers=other["headers"]).status_code == 200
     return theatre, (past, soon, later), fan
 
@@ -74,7 +80,7 @@ def test_export_csv_matches_database_and_mails_the_admin(api, admin, client, smt
     assert first[:2] == ["தமிழ் நாடகம்", "tamil"]
     assert first[3:9] == ["200.00", "50", "3", "600.00", "0", "4.50"]
     # Formula injection: the show name and the "@risk" tag come back as text, not formulas.
-    assert second[0] == "'=HYPERLINK(\"http://evil\")" and second[1] == "'@risk; drama"
+    assert second[0] == '\'=HYPERLINK("http://evil")' and second[1] == "'@risk; drama"
     assert second[3:8] == ["175.00", "50", "2", "350.00", "1"]
     assert third[5:8] == ["0", "0.00", "0"]
 

@@ -1,6 +1,7 @@
 """Jobs never hang or vanish (issue 14.3): with the broker unreachable a job is refused with 503 and no row
 is left; a worker killed (SIGKILL) in the middle of an export leaves a job the watchdog requeues, and the
 `.partial` file is swept; a job whose workers keep dying fails visibly and the admin is told."""
+
 from __future__ import annotations
 
 import fcntl
@@ -33,8 +34,9 @@ BACKEND = Path(__file__).resolve().parents[2]
 def app_without_broker(data_dir, redis_server):
     """The app with Redis up (cache, throttling) but Celery's broker pointed at a port nobody listens on."""
     redis.Redis.from_url(redis_server["url"]).flushdb()
-    application = create_app(make_settings(data_dir, redis_server["url"],
-                                           celery_broker_url=f"redis://127.0.0.1:{free_port()}/0"))
+    application = create_app(
+        make_settings(data_dir, redis_server["url"], celery_broker_url=f"redis://127.0.0.1:{free_port()}/0")
+    )
     ctx = application.app_context()
     ctx.push()
     yield application
@@ -48,8 +50,12 @@ def test_starting_a_job_without_a_broker_is_503_and_leaves_no_job(app_without_br
     api = Api(client)
     admin = api.admin_headers()
     theatre = api.create_theatre(admin)
-    for path, body in ((f"/api/theatres/{theatre['id']}/export", None), ("/api/admin/jobs/daily-reminders", {}),
-                       ("/api/admin/jobs/monthly-reports", {"month": "2026-10"}), ("/api/admin/jobs/forecast", None)):
+    for path, body in (
+        (f"/api/theatres/{theatre['id']}/export", None),
+        ("/api/admin/jobs/daily-reminders", {}),
+        ("/api/admin/jobs/monthly-reports", {"month": "2026-10"}),
+        ("/api/admin/jobs/forecast", None),
+    ):
         started = time.monotonic()
         response = client.post(path, json=body, headers=admin)
         assert response.status_code == 503, (path, response.get_json())
@@ -64,8 +70,12 @@ def test_starting_a_job_without_a_broker_is_503_and_leaves_no_job(app_without_br
 
 def test_the_503_is_in_the_openapi_document(client):
     spec = client.get("/api/openapi.json").get_json()
-    for path in ("/api/theatres/{theatre_id}/export", "/api/admin/jobs/daily-reminders",
-                 "/api/admin/jobs/monthly-reports", "/api/admin/jobs/forecast"):
+    for path in (
+        "/api/theatres/{theatre_id}/export",
+        "/api/admin/jobs/daily-reminders",
+        "/api/admin/jobs/monthly-reports",
+        "/api/admin/jobs/forecast",
+    ):
         assert "503" in spec["paths"][path]["post"]["responses"], path
 
 
@@ -83,8 +93,9 @@ def _big_theatre(api, admin, screenings: int) -> dict:
         copy = dict(row)
         copy["starts_at"] = (start + timedelta(minutes=n)).strftime("%Y-%m-%d %H:%M:%S.%f")
         values.append({c: copy[c] for c in columns})
-    db.session.execute(db.text(f"INSERT INTO screenings ({', '.join(columns)}) VALUES "
-                               f"({', '.join(':' + c for c in columns)})"), values)
+    db.session.execute(
+        db.text(f"INSERT INTO screenings ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"), values
+    )
     db.session.commit()
     return theatre
 
@@ -92,17 +103,41 @@ def _big_theatre(api, admin, screenings: int) -> dict:
 def _worker_process(app, smtp_port: int, log: Path) -> subprocess.Popen:
     """A real `celery worker` process, the solo pool: the process that runs the task is the one we kill."""
     settings = app.config["SETTINGS"]
-    env = dict(os.environ, TICKETSHOW_DATA_DIR=str(settings.data_dir), REDIS_URL=settings.redis_url,
-               CELERY_BROKER_URL=settings.celery_broker_url, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port),
-               ADMIN_PASSWORD=ADMIN_PASSWORD, JOB_HEARTBEAT_SECONDS="1")
+    env = dict(
+        os.environ,
+        TICKETSHOW_DATA_DIR=str(settings.data_dir),
+        REDIS_URL=settings.redis_url,
+        CELERY_BROKER_URL=settings.celery_broker_url,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(smtp_port),
+        ADMIN_PASSWORD=ADMIN_PASSWORD,
+        JOB_HEARTBEAT_SECONDS="1",
+    )
     with open(log, "wb") as out:
-        return subprocess.Popen([str(Path(sys.executable).parent / "celery"), "-A", "ticketshow.worker", "worker",
-                                 "-P", "solo", "-Q", "exports", "--loglevel=INFO", "--hostname", f"kill-{free_port()}@%h"],
-                                cwd=BACKEND, env=env, stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "celery"),
+                "-A",
+                "ticketshow.worker",
+                "worker",
+                "-P",
+                "solo",
+                "-Q",
+                "exports",
+                "--loglevel=INFO",
+                "--hostname",
+                f"kill-{free_port()}@%h",
+            ],
+            cwd=BACKEND,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
-def test_a_worker_killed_mid_export_is_noticed_requeued_and_its_partial_file_swept(app, api, admin, client, smtp,
-                                                                                     worker, tmp_path):
+def test_a_worker_killed_mid_export_is_noticed_requeued_and_its_partial_file_swept(
+    app, api, admin, client, smtp, worker, tmp_path
+):
     theatre = _big_theatre(api, admin, 20000)
     exports_dir = app.config["SETTINGS"].exports_dir
     # The embedded worker only takes mail; exports go to the process we are going to kill.
@@ -110,8 +145,13 @@ def test_a_worker_killed_mid_export_is_noticed_requeued_and_its_partial_file_swe
     victim = _worker_process(app, smtp.port, tmp_path / "victim.log")
     try:
         job_id = client.post(f"/api/theatres/{theatre['id']}/export", headers=admin).get_json()["job_id"]
-        job = wait_for_job(client, admin, job_id, timeout=60, until=lambda j: j["progress"] > 0 or j["state"] != "pending"
-                           and j["state"] != "running")
+        job = wait_for_job(
+            client,
+            admin,
+            job_id,
+            timeout=60,
+            until=lambda j: j["progress"] > 0 or j["state"] != "pending" and j["state"] != "running",
+        )
         assert job["state"] == "running", (job, (tmp_path / "victim.log").read_text()[-2000:])
         # Freeze the writer at its next write (writers queue on this flock): it cannot finish; kill it there.
         with open(str(app.config["SETTINGS"].database_path) + ".writer-lock", "a+b") as lock:
@@ -164,8 +204,9 @@ def test_a_job_whose_workers_keep_dying_fails_visibly_and_alerts_the_admin(app, 
     assert wait_for_job(client, admin, job_id)["state"] == "done"
     smtp.wait_for(1)
     # As the row stands after the eighth worker died during its attempt:
-    db.session.execute(update(Job).where(Job.id == job_id).values(
-        state="running", attempts=8, heartbeat_at=utcnow(), finished_at=None))
+    db.session.execute(
+        update(Job).where(Job.id == job_id).values(state="running", attempts=8, heartbeat_at=utcnow(), finished_at=None)
+    )
     db.session.commit()
     traveller, done = watchdog_at(datetime.now(timezone.utc) + timedelta(minutes=6))
     traveller.stop()

@@ -1,5 +1,6 @@
 """Password reset by email through a real worker and a real SMTP catcher: 202 whether or not the address is
 known, a single-use link valid for 30 minutes, every older token of the account ends."""
+
 from __future__ import annotations
 
 import re

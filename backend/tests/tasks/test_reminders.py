@@ -1,4 +1,5 @@
 """Daily reminders through a real worker, a real SMTP catcher and a local webhook receiver."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -34,8 +35,9 @@ def _forget_visits(redis_url: str) -> None:
 def _people(api, admin, redis_url):
     theatre = api.create_theatre(admin)
     show = api.create_show(admin, name="Evening Raga")
-    screening = api.create_screening(admin, show["id"], theatre["id"],
-                                     (datetime.now(timezone.utc) + timedelta(days=1)).isoformat())
+    screening = api.create_screening(
+        admin, show["id"], theatre["id"], (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
+    )
     people = {name: api.new_user(name) for name in ("visitor", "booker", "quiet", "idle", "नींद")}
     db.session.execute(update(User).where(User.id == people["quiet"]["id"]).values(reminders=False))
     db.session.commit()
@@ -66,8 +68,9 @@ def test_reminders_reach_exactly_the_idle_users_once(api, admin, client, smtp, w
     assert all("http://ticketshow.test" in post["text"] for post in webhook.posts)
 
     # The job runs again (a second trigger, or beat after a restart): nobody gets a second reminder.
-    again = wait_for_job(client, admin, client.post("/api/admin/jobs/daily-reminders", json={},
-                                                    headers=admin).get_json()["job_id"])
+    again = wait_for_job(
+        client, admin, client.post("/api/admin/jobs/daily-reminders", json={}, headers=admin).get_json()["job_id"]
+    )
     assert again["state"] == "done" and again["summary"].startswith("0 reminders")
     assert len(smtp.messages) == 2 and len(webhook.posts) == 2
 

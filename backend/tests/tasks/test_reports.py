@@ -1,5 +1,6 @@
 """Monthly reports: the numbers of a seeded month (non-Latin names included), the HTML and the PDF, the
 monthly run through a real worker (one report per user per month), and the schedule by moving the clock."""
+
 from __future__ import annotations
 
 import subprocess
@@ -10,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
-from ticketshow.jobs.models import Job
 from ticketshow.extensions import db
+from ticketshow.jobs.models import Job
 from ticketshow.reports import service as reports
 
 from ..conftest import ADMIN_PASSWORD, USER_PASSWORD
@@ -29,8 +30,9 @@ def _headers(api, username: str, password: str = USER_PASSWORD) -> dict:
 
 
 def _book(api, headers, screening_id: int, quantity: int) -> dict:
-    response = api.client.post("/api/bookings", json={"screening_id": screening_id, "quantity": quantity},
-                               headers=headers)
+    response = api.client.post(
+        "/api/bookings", json={"screening_id": screening_id, "quantity": quantity}, headers=headers
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -62,8 +64,12 @@ def seed_month(api):
     with at(31, 12):
         _book(api, _headers(api, "आशा"), apr5["id"], 2)
     with at(21, 10):
-        assert api.client.put(f"/api/shows/{tokyo['id']}/rating", json={"score": 5},
-                              headers=_headers(api, "आशा")).status_code == 200
+        assert (
+            api.client.put(
+                f"/api/shows/{tokyo['id']}/rating", json={"score": 5}, headers=_headers(api, "आशा")
+            ).status_code
+            == 200
+        )
     return {"asha": asha, "idle": idle, "shows": (tamil, tokyo)}
 
 
@@ -100,8 +106,9 @@ def test_report_endpoint_html_and_pdf(api, tmp_path):
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF-") and pdf.data.rstrip().endswith(b"%%EOF")
     (tmp_path / "report.pdf").write_bytes(pdf.data)
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "आशा" in text and "東京物語" in text and "1,450.00" in text
     assert "March 2026" in default_month.get_data(as_text=True)  # default: last month
     assert "attached as a PDF" not in page  # that line belongs in the email only
@@ -124,8 +131,10 @@ def test_report_input_errors(api, admin, client):
     assert client.post("/api/admin/jobs/monthly-reports", json={"month": "2026-13"}, headers=admin).status_code == 422
     assert client.post("/api/admin/jobs/monthly-reports", json={}, headers=admin).status_code == 422
     assert client.post("/api/admin/jobs/monthly-reports", json={"month": "2026-03"}).status_code == 401
-    assert client.post("/api/admin/jobs/monthly-reports", json={"month": "2026-03"},
-                       headers=user["headers"]).status_code == 403
+    assert (
+        client.post("/api/admin/jobs/monthly-reports", json={"month": "2026-03"}, headers=user["headers"]).status_code
+        == 403
+    )
 
 
 def test_monthly_run_mails_each_active_user_once(api, client, smtp, worker):
@@ -147,8 +156,11 @@ def test_monthly_run_mails_each_active_user_once(api, client, smtp, worker):
     assert [a.get_filename() for a in attachments] == ["ticket-show-2026-03.pdf"]
     assert attachments[0].get_content().startswith(b"%PDF-")
 
-    again = wait_for_job(client, admin, client.post("/api/admin/jobs/monthly-reports", json={"month": "2026-03"},
-                                                    headers=admin).get_json()["job_id"])
+    again = wait_for_job(
+        client,
+        admin,
+        client.post("/api/admin/jobs/monthly-reports", json={"month": "2026-03"}, headers=admin).get_json()["job_id"],
+    )
     assert again["state"] == "done" and again["summary"] == "0 reports sent for 2026-03"
     assert len(smtp.messages) == 1
 

@@ -1,6 +1,7 @@
 """Booking mail through a real Celery worker and the real SMTP catcher: the confirmation carries the tickets
 (a PDF with every seat) and a text/calendar part; a cancellation sends a short notice; a forced removal of
 a screening tells every booker it cancels."""
+
 from __future__ import annotations
 
 import subprocess
@@ -22,8 +23,9 @@ def test_confirmation_has_the_tickets_pdf_and_a_calendar_part(api, client, admin
     show = api.create_show(admin, name="Pyaasa", duration_minutes=140)
     screening = api.create_screening(admin, show["id"], theatre["id"], later(2))
     user = api.new_user()
-    booking = client.post("/api/bookings", json={"screening_id": screening["id"], "quantity": 2},
-                          headers=user["headers"]).get_json()
+    booking = client.post(
+        "/api/bookings", json={"screening_id": screening["id"], "quantity": 2}, headers=user["headers"]
+    ).get_json()
     assert wait_until(lambda: smtp.to(user["email"])), [m["Subject"] for m in smtp.messages]
     (message,) = smtp.to(user["email"])
     assert message["Subject"].startswith("Your tickets: Pyaasa")
@@ -33,8 +35,9 @@ def test_confirmation_has_the_tickets_pdf_and_a_calendar_part(api, client, admin
     parts = attachments(message)
     assert set(parts) == {"application/pdf", "text/calendar"}
     (tmp_path / "t.pdf").write_bytes(parts["application/pdf"].get_content())
-    pdf_text = subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True, text=True,
-                              check=True).stdout
+    pdf_text = subprocess.run(
+        ["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     for seat in booking["seats"]:
         assert f"Seat {seat}" in pdf_text and "Pyaasa" in pdf_text
     event = Calendar.from_ical(parts["text/calendar"].get_content()).walk("VEVENT")[0]
@@ -57,14 +60,20 @@ def test_a_forced_removal_tells_every_booker(api, client, admin, smtp, worker):
     screening = api.create_screening(admin, show["id"], theatre["id"], later(3))
     people = [api.new_user() for _ in range(2)]
     for person in people:
-        assert client.post("/api/bookings", json={"screening_id": screening["id"], "quantity": 1},
-                           headers=person["headers"]).status_code == 201
+        assert (
+            client.post(
+                "/api/bookings", json={"screening_id": screening["id"], "quantity": 1}, headers=person["headers"]
+            ).status_code
+            == 201
+        )
     for person in people:
         assert wait_until(lambda person=person: smtp.to(person["email"]))
     fresh_reads()
     assert client.delete(f"/api/screenings/{screening['id']}?force=true", headers=admin).status_code in (200, 204)
     for person in people:
-        assert wait_until(lambda person=person: len(smtp.to(person["email"])) == 2), [m["Subject"] for m in smtp.messages]
+        assert wait_until(lambda person=person: len(smtp.to(person["email"])) == 2), [
+            m["Subject"] for m in smtp.messages
+        ]
         notice = smtp.to(person["email"])[1]
         assert notice["Subject"].startswith("Booking cancelled: Mughal-e-Azam")
         assert "cancelled by the theatre" in notice.get_body(("plain",)).get_content()

@@ -1,6 +1,7 @@
 """The waiting list's messages through a real Celery worker, the real SMTP catcher and the chat webhook:
 an offer mail with the seats, the price and one button to the booking page with the hold; the kind note
 when the list closes; nobody told twice."""
+
 from __future__ import annotations
 
 import time
@@ -25,13 +26,15 @@ def houseful_with_waiting(api, client, admin, capacity=2, wants=(2,)):
     show = api.create_show(admin, name="Kaagaz Ke Phool", ticket_price=300)
     screening = api.create_screening(admin, show["id"], theatre["id"], later(2))
     owner = api.new_user()
-    booking = client.post("/api/bookings", json={"screening_id": screening["id"], "quantity": capacity},
-                          headers=owner["headers"]).get_json()
+    booking = client.post(
+        "/api/bookings", json={"screening_id": screening["id"], "quantity": capacity}, headers=owner["headers"]
+    ).get_json()
     waiting = []
     for quantity in wants:
         user = api.new_user()
-        joined = client.post(f"/api/screenings/{screening['id']}/waitlist", json={"quantity": quantity},
-                             headers=user["headers"])
+        joined = client.post(
+            f"/api/screenings/{screening['id']}/waitlist", json={"quantity": quantity}, headers=user["headers"]
+        )
         assert joined.status_code == 201, joined.get_json()
         waiting.append(user)
     return screening, owner, booking, waiting
@@ -55,9 +58,10 @@ def test_an_offer_is_mailed_with_seats_price_and_one_button(api, client, admin, 
     assert link in text and html.count(f'href="{link}"') == 1  # one button
     assert wait_until(lambda: any(link in post["text"] for post in webhook.posts))
     # told once: the beat finds nobody left to tell
+    from ticketshow.extensions import db
     from ticketshow.waitlist import service
     from ticketshow.waitlist.models import WaitlistEntry
-    from ticketshow.extensions import db
+
     assert wait_until(lambda: (fresh_reads(), db.session.get(WaitlistEntry, entry["id"]).notified_at)[1] is not None)
     with time_machine.travel(datetime.now().astimezone() + timedelta(minutes=2), tick=True):
         service.beat_pass()

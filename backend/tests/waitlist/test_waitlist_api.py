@@ -1,6 +1,7 @@
 """Waiting lists through the API (shared/API.md "Waiting list"): joining, FIFO offers with skip-but-keep-place,
 offers made in the transaction that freed the seats, lapsing and declining by moving the clock
 (time-machine), the cutoff, bad input. Real SQLite, real Redis."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -18,15 +19,15 @@ def small(api, admin):
 
 
 def book(client, user, screening_id, quantity):
-    response = client.post("/api/bookings", json={"screening_id": screening_id, "quantity": quantity},
-                           headers=user["headers"])
+    response = client.post(
+        "/api/bookings", json={"screening_id": screening_id, "quantity": quantity}, headers=user["headers"]
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
 
 def join(client, user, screening_id, quantity):
-    return client.post(f"/api/screenings/{screening_id}/waitlist", json={"quantity": quantity},
-                       headers=user["headers"])
+    return client.post(f"/api/screenings/{screening_id}/waitlist", json={"quantity": quantity}, headers=user["headers"])
 
 
 def entries(client, user):
@@ -52,7 +53,11 @@ def test_join_only_when_houseful_and_once(api, client, small):
     assert first.status_code == 201, first.get_json()
     body = first.get_json()
     assert {k: body[k] for k in ("screening_id", "quantity", "state", "position")} == {
-        "screening_id": sid, "quantity": 2, "state": "waiting", "position": 1}
+        "screening_id": sid,
+        "quantity": 2,
+        "state": "waiting",
+        "position": 1,
+    }
     again = join(client, bob, sid, 1)
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_waiting"
     carol = api.new_user()
@@ -62,9 +67,16 @@ def test_join_only_when_houseful_and_once(api, client, small):
     assert listed[0]["screening"]["id"] == sid
 
 
-@pytest.mark.parametrize("body, field", [({}, "quantity"), ({"quantity": 0}, "quantity"),
-                                         ({"quantity": 11}, "quantity"), ({"quantity": "2"}, "quantity"),
-                                         ({"quantity": 2.5}, "quantity")])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "quantity"),
+        ({"quantity": 0}, "quantity"),
+        ({"quantity": 11}, "quantity"),
+        ({"quantity": "2"}, "quantity"),
+        ({"quantity": 2.5}, "quantity"),
+    ],
+)
 def test_bad_input_is_422_naming_the_field(api, client, small, body, field):
     user = api.new_user()
     response = client.post(f"/api/screenings/{small['id']}/waitlist", json=body, headers=user["headers"])
@@ -74,12 +86,19 @@ def test_bad_input_is_422_naming_the_field(api, client, small, body, field):
 
 def test_errors_for_unknown_things_and_strangers(api, client, small):
     user = api.new_user()
-    assert client.post("/api/screenings/99999/waitlist", json={"quantity": 1},
-                       headers=user["headers"]).status_code == 404
+    assert (
+        client.post("/api/screenings/99999/waitlist", json={"quantity": 1}, headers=user["headers"]).status_code == 404
+    )
     assert client.post(f"/api/screenings/{small['id']}/waitlist", json={"quantity": 1}).status_code == 401
     assert client.get("/api/waitlist").status_code == 401
-    assert client.post(f"/api/screenings/{small['id']}/waitlist", data="nope",
-                       headers={**user["headers"], "Content-Type": "application/json"}).status_code == 400
+    assert (
+        client.post(
+            f"/api/screenings/{small['id']}/waitlist",
+            data="nope",
+            headers={**user["headers"], "Content-Type": "application/json"},
+        ).status_code
+        == 400
+    )
     book(client, api.new_user(), small["id"], 4)
     entry = join(client, user, small["id"], 1).get_json()
     stranger = api.new_user()
@@ -234,6 +253,10 @@ def test_the_database_refuses_two_active_entries_for_one_user(app, api, client, 
     with app.app_context():
         from ticketshow.database import pooled_sqlite
         from ticketshow.extensions import db
+
         with pooled_sqlite(db.engine) as sqlite, pytest.raises(sqlite3.IntegrityError):
-            sqlite.execute("INSERT INTO waitlist_entries (screening_id, user_id, quantity, state, created_at) "
-                           "VALUES (?, ?, 1, 'waiting', '2026-01-01 00:00:00')", (small["id"], user["id"]))
+            sqlite.execute(
+                "INSERT INTO waitlist_entries (screening_id, user_id, quantity, state, created_at) "
+                "VALUES (?, ?, 1, 'waiting', '2026-01-01 00:00:00')",
+                (small["id"], user["id"]),
+            )

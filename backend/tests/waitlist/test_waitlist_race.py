@@ -2,6 +2,7 @@
 concurrency (gunicorn with several worker processes): outsiders booking at the same instant never get them,
 no seat is in two offers, everyone who fits is offered, first come first served. With a control that shows
 the test catches a version offering the seats in a transaction of its own after the cancellation."""
+
 import sqlite3
 import threading
 
@@ -23,10 +24,9 @@ def cancellation_race(base_url: str, database) -> dict:
     arena = race.prepare(base_url, ADMIN_PASSWORD, clients=OWNERS + WAITING + OUTSIDERS, seats=2 * OWNERS)
     sid = arena.screening_ids[0]
     owners = arena.tokens[:OWNERS]
-    waiting = arena.tokens[OWNERS:OWNERS + WAITING]
-    outsiders = arena.tokens[OWNERS + WAITING:]
-    bookings = [_post(f"{base_url}/api/bookings", t, {"screening_id": sid, "quantity": 2}).json()["id"]
-                for t in owners]
+    waiting = arena.tokens[OWNERS : OWNERS + WAITING]
+    outsiders = arena.tokens[OWNERS + WAITING :]
+    bookings = [_post(f"{base_url}/api/bookings", t, {"screening_id": sid, "quantity": 2}).json()["id"] for t in owners]
     entries = []
     for token in waiting:  # one after the other: the queue's order is known
         joined = _post(f"{base_url}/api/screenings/{sid}/waitlist", token, {"quantity": 2})
@@ -51,11 +51,20 @@ def cancellation_race(base_url: str, database) -> dict:
     for thread in threads:
         thread.join()
     with sqlite3.connect(database) as connection:
-        offered = [row[0] for row in connection.execute(
-            "SELECT id FROM waitlist_entries WHERE screening_id = ? AND state = 'offered' ORDER BY id", (sid,))]
-        seats = [row[0] for row in connection.execute(
-            "SELECT h.seat_label FROM held_seats AS h JOIN waitlist_entries AS e ON e.hold_id = h.hold_id "
-            "WHERE e.screening_id = ? AND e.state = 'offered'", (sid,))]
+        offered = [
+            row[0]
+            for row in connection.execute(
+                "SELECT id FROM waitlist_entries WHERE screening_id = ? AND state = 'offered' ORDER BY id", (sid,)
+            )
+        ]
+        seats = [
+            row[0]
+            for row in connection.execute(
+                "SELECT h.seat_label FROM held_seats AS h JOIN waitlist_entries AS e ON e.hold_id = h.hold_id "
+                "WHERE e.screening_id = ? AND e.state = 'offered'",
+                (sid,),
+            )
+        ]
         sold = connection.execute("SELECT count(*) FROM tickets WHERE screening_id = ?", (sid,)).fetchone()[0]
     return {
         "errors": [r for r in results if r[1] >= 500],
@@ -67,8 +76,14 @@ def cancellation_race(base_url: str, database) -> dict:
     }
 
 
-CLEAN = {"errors": [], "cancel_failed": [], "outsiders_booked": [], "seat_in_two_offers": [],
-         "not_first_come_first_served": [], "sold_left": []}
+CLEAN = {
+    "errors": [],
+    "cancel_failed": [],
+    "outsiders_booked": [],
+    "seat_in_two_offers": [],
+    "not_first_come_first_served": [],
+    "sold_left": [],
+}
 
 
 def test_concurrent_cancellations_offer_every_freed_seat_once_and_in_order(live_server):

@@ -1,5 +1,6 @@
 """audit_log: one row per write by an admin or a staff member, and per check-in. Append-only: SQLite
 triggers (migration 0009_audit_log) abort any UPDATE or DELETE of its rows."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -11,13 +11,18 @@ from ..pagination import PageQuery, page_schema
 
 class AuditQuery(PageQuery, Timeframe):
     actor_id = RowId(metadata={"description": "who acted (a user id)"})
-    entity = String(validate=validate.Length(min=1, max=32),
-                    metadata={"description": "theatre, show, screening, layout, blocked_seats, booking, staff, "
-                                             "ticket, cache, export, job…"})
+    entity = String(
+        validate=validate.Length(min=1, max=32),
+        metadata={
+            "description": "theatre, show, screening, layout, blocked_seats, booking, staff, "
+            "ticket, cache, export, job…"
+        },
+    )
     entity_id = RowId()
-    action = String(validate=validate.Length(min=1, max=32),
-                    metadata={"description": "create, update, delete, cancel, grant, revoke, start, flush, "
-                                             "checkin…"})
+    action = String(
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "create, update, delete, cancel, grant, revoke, start, flush, checkin…"},
+    )
 
 
 class ActorOut(Schema):
@@ -32,8 +37,10 @@ class AuditEntryOut(Schema):
     action = String()
     entity = String()
     entity_id = Integer(allow_none=True)
-    before = Raw(allow_none=True, metadata={"description": "the changed fields as they were (null for a create)",
-                                            "type": "object"})
+    before = Raw(
+        allow_none=True,
+        metadata={"description": "the changed fields as they were (null for a create)", "type": "object"},
+    )
     after = Raw(allow_none=True, metadata={"description": "the changed fields as they became", "type": "object"})
     ip = String(allow_none=True, metadata={"description": "the client's address"})
 

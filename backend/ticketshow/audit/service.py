@@ -7,6 +7,7 @@ transaction (the session's immediate_transaction, or a driver-SQL one passed as 
 Who and where come from the request: the logged-in principal and the client's address. Outside a request
 (a Celery task, a CLI command) the actor is None unless given.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -21,8 +22,9 @@ from ..extensions import db
 from ..pagination import paginate
 from .models import AuditEntry
 
-_INSERT_SQL = ("INSERT INTO audit_log (at, actor_id, action, entity, entity_id, before, after, ip) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT_SQL = (
+    "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, before, after, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 _UNSET = object()
 
 
@@ -58,8 +60,16 @@ def _who() -> tuple[int | None, str | None]:
     return (principal.id if principal is not None else None), (request.remote_addr or None)
 
 
-def record(action: str, entity: str, entity_id: int | None, before: dict | None = None,
-           after: dict | None = None, *, sqlite=None, actor_id=_UNSET) -> None:
+def record(
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: dict | None = None,
+    after: dict | None = None,
+    *,
+    sqlite=None,
+    actor_id=_UNSET,
+) -> None:
     """Add one audit row in the current write transaction.
 
     action: a verb (create, update, delete, cancel, grant, revoke, start, flush, checkin…); entity: the
@@ -81,9 +91,18 @@ def record(action: str, entity: str, entity_id: int | None, before: dict | None 
     session = db.session()
     if not session.info.get(IMMEDIATE):
         raise NotInTransaction("audit.record() must run inside immediate_transaction / @writes")
-    db.session.execute(insert(AuditEntry).values(
-        at=utcnow(), actor_id=who, action=action, entity=entity, entity_id=entity_id,
-        before=values[5], after=values[6], ip=ip))
+    db.session.execute(
+        insert(AuditEntry).values(
+            at=utcnow(),
+            actor_id=who,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=values[5],
+            after=values[6],
+            ip=ip,
+        )
+    )
 
 
 def snapshot(row, fields: tuple[str, ...] | list[str]) -> dict:
@@ -101,9 +120,17 @@ def _loads(text: str | None):
     return None if text is None else simplejson.loads(text, use_decimal=True)
 
 
-def list_entries(*, actor_id: int | None = None, entity: str | None = None, entity_id: int | None = None,
-                 action: str | None = None, since: datetime | None = None, until: datetime | None = None,
-                 page: int = 1, per_page: int = 20) -> dict:
+def list_entries(
+    *,
+    actor_id: int | None = None,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> dict:
     """Audit rows, newest first (by id: rows are numbered in commit order), as the contract's list."""
     from ..auth.models import User
 
@@ -123,10 +150,18 @@ def list_entries(*, actor_id: int | None = None, entity: str | None = None, enti
     result = paginate(statement.order_by(AuditEntry.id.desc()), page, per_page)
     actor_ids = {entry.actor_id for entry in result["items"] if entry.actor_id is not None}
     names = dict(db.session.execute(select(User.id, User.username).where(User.id.in_(actor_ids))).all())
-    result["items"] = [{
-        "id": entry.id, "at": entry.at,
-        "actor": None if entry.actor_id is None else {"id": entry.actor_id, "username": names.get(entry.actor_id)},
-        "action": entry.action, "entity": entry.entity, "entity_id": entry.entity_id,
-        "before": _loads(entry.before), "after": _loads(entry.after), "ip": entry.ip,
-    } for entry in result["items"]]
+    result["items"] = [
+        {
+            "id": entry.id,
+            "at": entry.at,
+            "actor": None if entry.actor_id is None else {"id": entry.actor_id, "username": names.get(entry.actor_id)},
+            "action": entry.action,
+            "entity": entry.entity,
+            "entity_id": entry.entity_id,
+            "before": _loads(entry.before),
+            "after": _loads(entry.after),
+            "ip": entry.ip,
+        }
+        for entry in result["items"]
+    ]
     return result

@@ -1,9 +1,10 @@
 """flask-jwt-extended hooks: load the user per request, honour logouts, and answer in the error shape."""
+
 from __future__ import annotations
 
-from ..errors import error_body
 from flask import g
 
+from ..errors import error_body
 from ..extensions import jwt
 from . import service
 

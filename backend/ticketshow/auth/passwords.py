@@ -1,4 +1,5 @@
 """Password hashing (argon2id), the OpaqueString profile (RFC 8265) and the password policy."""
+
 from __future__ import annotations
 
 import sys

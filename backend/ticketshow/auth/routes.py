@@ -4,12 +4,22 @@ from apiflask import APIBlueprint
 from flask import request
 from flask_jwt_extended import current_user, get_jwt
 
-from ..openapi import document
 from .. import policy
+from ..openapi import document
 from . import service
 from .guards import auth_required
-from .schemas import (LoginIn, MeOut, PasswordChangeIn, PasswordResetConfirmIn, PasswordResetIn, PasswordResetOut,
-                      PreferencesIn, SignupIn, TokenOut, UserOut)
+from .schemas import (
+    LoginIn,
+    MeOut,
+    PasswordChangeIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
+    PasswordResetOut,
+    PreferencesIn,
+    SignupIn,
+    TokenOut,
+    UserOut,
+)
 
 bp = APIBlueprint("auth", __name__, url_prefix="/api/auth", tag="Auth")
 
@@ -18,9 +28,13 @@ bp = APIBlueprint("auth", __name__, url_prefix="/api/auth", tag="Auth")
 @policy.public
 @bp.input(SignupIn, arg_name="data")
 @bp.output(UserOut, status_code=201)
-@bp.doc(operation_id="signUp", responses={
-    409: "`username_taken`: the username is taken (regardless of case)",
-    422: "Weak password (`weak_password`) or bad email: every invalid field named in `details` at once"})
+@bp.doc(
+    operation_id="signUp",
+    responses={
+        409: "`username_taken`: the username is taken (regardless of case)",
+        422: "Weak password (`weak_password`) or bad email: every invalid field named in `details` at once",
+    },
+)
 def signup(data):
     """Create an account
 
@@ -35,9 +49,13 @@ def signup(data):
 @policy.public
 @bp.input(LoginIn, arg_name="data")
 @bp.output(TokenOut)
-@bp.doc(operation_id="logIn", responses={
-    401: "`invalid_credentials`: wrong username or password",
-    429: "`too_many_requests`: too many failed logins for this username or address; wait Retry-After seconds"})
+@bp.doc(
+    operation_id="logIn",
+    responses={
+        401: "`invalid_credentials`: wrong username or password",
+        429: "`too_many_requests`: too many failed logins for this username or address; wait Retry-After seconds",
+    },
+)
 @document(headers={429: ["Retry-After"]})
 def login(data):
     """Log in and get a Bearer token
@@ -107,10 +125,14 @@ def logout_all():
 @auth_required
 @bp.input(PasswordChangeIn, arg_name="data")
 @bp.output({}, status_code=204)
-@bp.doc(operation_id="changePassword", responses={
-    401: "`invalid_credentials`: the current password is wrong",
-    422: "`weak_password`: the new password breaks a rule (`details.new_password` says which)",
-    429: "`too_many_attempts`: too many wrong current passwords; wait Retry-After seconds"})
+@bp.doc(
+    operation_id="changePassword",
+    responses={
+        401: "`invalid_credentials`: the current password is wrong",
+        422: "`weak_password`: the new password breaks a rule (`details.new_password` says which)",
+        429: "`too_many_attempts`: too many wrong current passwords; wait Retry-After seconds",
+    },
+)
 @document(headers={429: ["Retry-After"]})
 def change_password(data):
     """Change the caller's password
@@ -118,8 +140,13 @@ def change_password(data):
     Checks the current password, sets the new one (OpaqueString, the sign-up rules) and ends every other
     session of the caller: their other tokens stop working; the one that asked keeps working.
     """
-    service.change_password(current_user.id, get_jwt()["jti"], data["current_password"], data["new_password"],
-                            request.remote_addr or "unknown")
+    service.change_password(
+        current_user.id,
+        get_jwt()["jti"],
+        data["current_password"],
+        data["new_password"],
+        request.remote_addr or "unknown",
+    )
     return ""
 
 
@@ -136,17 +163,23 @@ def request_password_reset(data):
     valid for 30 minutes.
     """
     service.request_password_reset(data["email"])
-    return {"message": "If this address belongs to an account, a link to reset its password is on its way. "
-                       "It works once, within 30 minutes."}
+    return {
+        "message": "If this address belongs to an account, a link to reset its password is on its way. "
+        "It works once, within 30 minutes."
+    }
 
 
 @bp.post("/password-reset/confirm")
 @policy.public
 @bp.input(PasswordResetConfirmIn, arg_name="data")
 @bp.output({}, status_code=204)
-@bp.doc(operation_id="confirmPasswordReset", responses={
-    400: "`invalid_token`: the link was used, has expired or is unknown",
-    422: "`weak_password`: the new password breaks a rule (`details.new_password` says which)"})
+@bp.doc(
+    operation_id="confirmPasswordReset",
+    responses={
+        400: "`invalid_token`: the link was used, has expired or is unknown",
+        422: "`weak_password`: the new password breaks a rule (`details.new_password` says which)",
+    },
+)
 def confirm_password_reset(data):
     """Set a new password with an emailed link
 

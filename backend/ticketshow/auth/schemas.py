@@ -11,17 +11,28 @@ from .passwords import COMMON_PASSWORDS_CHECKED, MAX_LENGTH, MIN_LENGTH
 class SignupIn(Schema):
     # Checked by the service (auth/usernames.py): a look-alike of a taken name is 409 before the RFC 8265
     # profile's 422, so an invisible character cannot turn "taken" into a mere format error.
-    username = String(required=True, validate=validate.Length(min=1, max=200), metadata={
-        "description": "RFC 8265 UsernameCaseMapped (letters and digits of any script, ASCII punctuation, "
-                       "single spaces between words; at most 64 characters); unique regardless of case, width, "
-                       "invisible characters and look-alike letters"})
+    username = String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={
+            "description": "RFC 8265 UsernameCaseMapped (letters and digits of any script, ASCII punctuation, "
+            "single spaces between words; at most 64 characters); unique regardless of case, width, "
+            "invisible characters and look-alike letters"
+        },
+    )
     email = String(required=True, validate=validate.Length(max=254), metadata={"format": "idn-email"})
-    password = String(required=True, validate=validate.Length(max=1024), metadata={
-        "minLength": MIN_LENGTH, "maxLength": MAX_LENGTH,
-        "description": f"{MIN_LENGTH} to {MAX_LENGTH} characters, not the username, not one of the "
-                       f"{COMMON_PASSWORDS_CHECKED:,} most common passwords (422 `weak_password` names every "
-                       f"problem); RFC 8265 OpaqueString: compared after NFC and mapping non-ASCII spaces to "
-                       f"ASCII spaces"})
+    password = String(
+        required=True,
+        validate=validate.Length(max=1024),
+        metadata={
+            "minLength": MIN_LENGTH,
+            "maxLength": MAX_LENGTH,
+            "description": f"{MIN_LENGTH} to {MAX_LENGTH} characters, not the username, not one of the "
+            f"{COMMON_PASSWORDS_CHECKED:,} most common passwords (422 `weak_password` names every "
+            f"problem); RFC 8265 OpaqueString: compared after NFC and mapping non-ASCII spaces to "
+            f"ASCII spaces",
+        },
+    )
 
 
 class LoginIn(Schema):
@@ -50,11 +61,17 @@ class UserOut(Schema):
 
 class MeOut(UserOut):
     preferences = Nested(PreferencesOut)
-    theatre_ids = List(Integer(), metadata={"description": "the theatres a manager or scanner works at ([] for others)"})
-    permissions = List(String(), metadata={
-        "description": "what the UI may offer: edit_catalogue, manage_theatres, export_theatres, "
-                       "view_theatre_bookings, check_in, view_dashboard, run_jobs, flush_cache, manage_staff, "
-                       "read_audit (the server checks again on every request)"})
+    theatre_ids = List(
+        Integer(), metadata={"description": "the theatres a manager or scanner works at ([] for others)"}
+    )
+    permissions = List(
+        String(),
+        metadata={
+            "description": "what the UI may offer: edit_catalogue, manage_theatres, export_theatres, "
+            "view_theatre_bookings, check_in, view_dashboard, run_jobs, flush_cache, manage_staff, "
+            "read_audit (the server checks again on every request)"
+        },
+    )
 
 
 class TokenOut(Schema):
@@ -66,9 +83,15 @@ class TokenOut(Schema):
 
 class PasswordChangeIn(Schema):
     current_password = String(required=True, validate=validate.Length(min=1, max=1024))
-    new_password = String(required=True, validate=validate.Length(min=1, max=1024), metadata={
-        "minLength": MIN_LENGTH, "maxLength": MAX_LENGTH,
-        "description": "the same rules as at sign-up (422 `weak_password` names every problem)"})
+    new_password = String(
+        required=True,
+        validate=validate.Length(min=1, max=1024),
+        metadata={
+            "minLength": MIN_LENGTH,
+            "maxLength": MAX_LENGTH,
+            "description": "the same rules as at sign-up (422 `weak_password` names every problem)",
+        },
+    )
 
 
 class PasswordResetIn(Schema):
@@ -80,8 +103,17 @@ class PasswordResetOut(Schema):
 
 
 class PasswordResetConfirmIn(Schema):
-    token = String(required=True, validate=validate.Length(min=1, max=200),
-                   metadata={"description": "the `token` parameter of the emailed link"})
-    new_password = String(required=True, validate=validate.Length(min=1, max=1024), metadata={
-        "minLength": MIN_LENGTH, "maxLength": MAX_LENGTH,
-        "description": "the same rules as at sign-up (422 `weak_password` names every problem)"})
+    token = String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "the `token` parameter of the emailed link"},
+    )
+    new_password = String(
+        required=True,
+        validate=validate.Length(min=1, max=1024),
+        metadata={
+            "minLength": MIN_LENGTH,
+            "maxLength": MAX_LENGTH,
+            "description": "the same rules as at sign-up (422 `weak_password` names every problem)",
+        },
+    )

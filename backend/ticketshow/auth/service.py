@@ -1,5 +1,6 @@
 """Accounts: sign-up, login, logout (one token or all), password change and reset, preferences and the
 admin created with every new database."""
+
 from __future__ import annotations
 
 import hashlib
@@ -36,8 +37,9 @@ def _normalise_email(email: str) -> str:
 
 
 def _username_taken(username: str) -> Conflict:
-    return Conflict("This username is taken (or one that looks the same).", code="username_taken",
-                    details={"username": [username]})
+    return Conflict(
+        "This username is taken (or one that looks the same).", code="username_taken", details={"username": [username]}
+    )
 
 
 def create_user(username: str, email: str, password: str, role: str = ROLE_USER) -> User:
@@ -67,8 +69,11 @@ def create_user(username: str, email: str, password: str, role: str = ROLE_USER)
         problems.update(exc.details)
     if problems:
         weak_only = set(problems) == {"password"}
-        raise Invalid(problems, "The password is too weak." if weak_only else "Some fields are invalid.",
-                      code="weak_password" if "password" in problems else "validation_error")
+        raise Invalid(
+            problems,
+            "The password is too weak." if weak_only else "Some fields are invalid.",
+            code="weak_password" if "password" in problems else "validation_error",
+        )
     password_hash = hash_password(password)  # slow on purpose: done before taking the write lock
     with immediate_transaction(db.session):
         if db.session.scalar(select(User.id).where(User.username_key == key)) is not None:
@@ -91,10 +96,15 @@ def login(username: str, password: str, address: str) -> dict:
             db.session.get(User, user.id).password_hash = hash_password(verdict.password)
     throttle.record_success(key, address)
     lifetime = timedelta(minutes=current_app.config["ACCESS_TOKEN_MINUTES"])
-    token = create_access_token(identity=str(user.id), expires_delta=lifetime,
-                                additional_claims={"role": user.role, "iat_ms": _now_ms()})
-    return {"access_token": token, "token_type": "Bearer",
-            "expires_in": int(lifetime.total_seconds()), "user": account(user.id)}
+    token = create_access_token(
+        identity=str(user.id), expires_delta=lifetime, additional_claims={"role": user.role, "iat_ms": _now_ms()}
+    )
+    return {
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": int(lifetime.total_seconds()),
+        "user": account(user.id),
+    }
 
 
 def logout(jti: str, expires_at: datetime) -> None:
@@ -133,11 +143,13 @@ class _CallerRow(NamedTuple):
 
 
 # The assignments are read only for staff roles, from the staff_theatres primary key (user_id, theatre_id).
-_PRINCIPAL_SQL = ("SELECT u.id, u.username, u.role, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?), "
-                  "CASE WHEN u.role IN ('manager', 'scanner') THEN "
-                  "(SELECT group_concat(theatre_id) FROM staff_theatres WHERE user_id = u.id) END, "
-                  "u.tokens_valid_after, u.kept_token_jti "
-                  "FROM users AS u WHERE u.id = ?")
+_PRINCIPAL_SQL = (
+    "SELECT u.id, u.username, u.role, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?), "
+    "CASE WHEN u.role IN ('manager', 'scanner') THEN "
+    "(SELECT group_concat(theatre_id) FROM staff_theatres WHERE user_id = u.id) END, "
+    "u.tokens_valid_after, u.kept_token_jti "
+    "FROM users AS u WHERE u.id = ?"
+)
 
 
 def principal_and_revocation(user_id: int, jti: str, issued_ms: int = 0) -> tuple[Principal | None, bool]:
@@ -175,8 +187,13 @@ def account(user_id: int) -> User:
     from ..staff.models import StaffTheatre
 
     user = get_user(user_id)
-    ids = db.session.scalars(select(StaffTheatre.theatre_id).where(StaffTheatre.user_id == user.id)
-                             .order_by(StaffTheatre.theatre_id)).all() if user.role in policy.STAFF_ROLES else []
+    ids = (
+        db.session.scalars(
+            select(StaffTheatre.theatre_id).where(StaffTheatre.user_id == user.id).order_by(StaffTheatre.theatre_id)
+        ).all()
+        if user.role in policy.STAFF_ROLES
+        else []
+    )
     user.theatre_ids = list(ids)
     user.permissions = policy.permissions_of(Principal(user.id, user.username, user.role, frozenset(ids)))
     return user
@@ -296,21 +313,28 @@ def request_password_reset(email: str) -> None:
     if user is None:
         return
     now = utcnow()
-    live = db.session.scalar(select(func.count()).select_from(PasswordReset).where(
-        PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None), PasswordReset.expires_at > now))
+    live = db.session.scalar(
+        select(func.count())
+        .select_from(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None), PasswordReset.expires_at > now)
+    )
     if live >= MAX_LIVE_RESETS:
         log.info("password reset for user %s not sent: %s links are still live", user.id, live)
         return
     token = secrets.token_urlsafe(32)
     with immediate_transaction(db.session):
-        db.session.add(PasswordReset(token_hash=_token_hash(token), user_id=user.id, created_at=now,
-                                     expires_at=now + RESET_LIFETIME))
+        db.session.add(
+            PasswordReset(
+                token_hash=_token_hash(token), user_id=user.id, created_at=now, expires_at=now + RESET_LIFETIME
+            )
+        )
     link = f"{current_app.config['SETTINGS'].app_url.rstrip('/')}/reset-password?token={token}"
-    text = (f"Hello {user.username},\n\nSomeone (we hope you) asked to reset the password of your Ticket Show "
-            f"account. Open this link within 30 minutes to choose a new one; it works once:\n\n{link}\n\n"
-            f"If it was not you, ignore this mail: your password stays as it is.\n")
-    message = {"to": user.email, "to_name": user.username, "subject": "Reset your Ticket Show password",
-               "text": text}
+    text = (
+        f"Hello {user.username},\n\nSomeone (we hope you) asked to reset the password of your Ticket Show "
+        f"account. Open this link within 30 minutes to choose a new one; it works once:\n\n{link}\n\n"
+        f"If it was not you, ignore this mail: your password stays as it is.\n"
+    )
+    message = {"to": user.email, "to_name": user.username, "subject": "Reset your Ticket Show password", "text": text}
     try:
         send_mail.delay(message)
     except Exception:  # the queue is down: the link cannot be mailed; the answer must not say so
@@ -332,13 +356,18 @@ def confirm_password_reset(token: str, new_password: str) -> None:
     new_hash = _new_password_hash(new_password, get_user(reset.user_id).username)  # slow: before the lock
     with immediate_transaction(db.session):
         now = utcnow()
-        spent = db.session.execute(update(PasswordReset).where(
-            PasswordReset.token_hash == digest, PasswordReset.used_at.is_(None), PasswordReset.expires_at > now)
-            .values(used_at=now))
+        spent = db.session.execute(
+            update(PasswordReset)
+            .where(PasswordReset.token_hash == digest, PasswordReset.used_at.is_(None), PasswordReset.expires_at > now)
+            .values(used_at=now)
+        )
         if spent.rowcount != 1:
             raise InvalidToken()
-        db.session.execute(update(PasswordReset).where(
-            PasswordReset.user_id == reset.user_id, PasswordReset.used_at.is_(None)).values(used_at=now))
+        db.session.execute(
+            update(PasswordReset)
+            .where(PasswordReset.user_id == reset.user_id, PasswordReset.used_at.is_(None))
+            .values(used_at=now)
+        )
         user = get_user(reset.user_id)
         user.password_hash = new_hash
         _end_sessions(user)

@@ -13,6 +13,7 @@
 Times are Unix seconds from time.time(), stored with the counts, so the delays follow the clock the app
 sees (time-machine in tests); Redis TTLs only clean up.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -119,10 +120,17 @@ def check_allowed(username_key: str, address: str) -> None:
     retry_after = math.ceil(max(waits, default=0))
     if retry_after > 0:
         minutes = math.ceil(retry_after / 60)
-        when = f"{retry_after} second{'s' if retry_after != 1 else ''}" if retry_after < 60 else \
-            f"{minutes} minute{'s' if minutes != 1 else ''}"
-        raise TooManyRequests(f"Too many failed logins. Try again in {when}.", code="too_many_attempts",
-                              details={"retry_after": retry_after}, headers={"Retry-After": str(retry_after)})
+        when = (
+            f"{retry_after} second{'s' if retry_after != 1 else ''}"
+            if retry_after < 60
+            else f"{minutes} minute{'s' if minutes != 1 else ''}"
+        )
+        raise TooManyRequests(
+            f"Too many failed logins. Try again in {when}.",
+            code="too_many_attempts",
+            details={"retry_after": retry_after},
+            headers={"Retry-After": str(retry_after)},
+        )
 
 
 def record_failure(username_key: str, address: str) -> None:

@@ -11,6 +11,7 @@
   `confusable-homoglyphs`). So "asha", "ASHA", "Аsha" (Cyrillic А), "as\u00adha" and "ａｓｈａ" all have
   one key: a second account that looks like the first is 409 username_taken.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,16 @@ MAX_LENGTH = 64
 _PRESERVED = get_profile("UsernameCasePreserved")
 
 # Default-ignorable code points beyond the format (Cf) category: they draw nothing.
-_IGNORABLE_RANGES = ((0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x3164, 0x3164),
-                     (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xE0100, 0xE01EF))
+_IGNORABLE_RANGES = (
+    (0x034F, 0x034F),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFFA0, 0xFFA0),
+    (0xE0100, 0xE01EF),
+)
 _REASONS = {
     "controls": "control characters (such as line breaks)",
     "precis_ignorable_properties": "invisible characters (such as zero-width spaces or soft hyphens)",
@@ -59,10 +68,12 @@ def canonical_username(raw: str) -> str:
             enforced.append(_PRESERVED.enforce(part))
         except UnicodeEncodeError as exc:
             kind = exc.reason.split("/")[-1]
-            bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
+            bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
             where = f" (found U+{ord(bad[0]):04X})" if bad else ""
-            raise Invalid({"username": f"A username cannot contain {_REASONS.get(kind, _REASONS['other'])}{where}."},
-                          "The username is not allowed.") from exc
+            raise Invalid(
+                {"username": f"A username cannot contain {_REASONS.get(kind, _REASONS['other'])}{where}."},
+                "The username is not allowed.",
+            ) from exc
     name = " ".join(enforced)
     if len(name) > MAX_LENGTH:
         raise Invalid({"username": f"Must be at most {MAX_LENGTH} characters."})

@@ -18,6 +18,7 @@ generation; seats and prices are refilled on every cached answer anyway) and the
 (a caller holding Booking or Ticket objects of these rows must expire them). Values are stored as the
 column types store them: paise for money, naive UTC text for times (database.to_paise, to_stored_time).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -121,18 +122,46 @@ def screening_for_sale(sqlite, user_id: int, screening_id: int) -> ScreeningForS
     return named_rows(sqlite, ScreeningForSale, _SCREENING_FOR_SALE, (user_id, screening_id)).fetchone()
 
 
-def record_sale(sqlite, *, user_id: int, screening_id: int, seats: list[SoldSeat], unit_price: Decimal,
-                idempotency_key: str | None, now: datetime, request_fingerprint: str | None = None) -> Sale:
+def record_sale(
+    sqlite,
+    *,
+    user_id: int,
+    screening_id: int,
+    seats: list[SoldSeat],
+    unit_price: Decimal,
+    idempotency_key: str | None,
+    now: datetime,
+    request_fingerprint: str | None = None,
+) -> Sale:
     """Insert the booking and one ticket per seat, at the seats' prices. The caller has checked, in the same
     transaction, that the seats are free; the unique (screening, seat) keys refuse a seat sold twice anyway."""
     total_price = sum((seat.price for seat in seats), Decimal("0.00"))
-    (booking_id,) = sqlite.execute(_INSERT_BOOKING, (
-        user_id, screening_id, len(seats), to_paise(unit_price), to_paise(total_price), CONFIRMED, idempotency_key,
-        request_fingerprint, to_stored_time(now))).fetchone()
-    sqlite.executemany(_INSERT_TICKET, [(booking_id, screening_id, seat.seat_no, seat.label, to_paise(seat.price))
-                                        for seat in seats])
-    return Sale(booking_id, [seat.seat_no for seat in seats], [seat.label for seat in seats],
-                {seat.label: seat.price for seat in seats}, unit_price, total_price, now)
+    (booking_id,) = sqlite.execute(
+        _INSERT_BOOKING,
+        (
+            user_id,
+            screening_id,
+            len(seats),
+            to_paise(unit_price),
+            to_paise(total_price),
+            CONFIRMED,
+            idempotency_key,
+            request_fingerprint,
+            to_stored_time(now),
+        ),
+    ).fetchone()
+    sqlite.executemany(
+        _INSERT_TICKET, [(booking_id, screening_id, seat.seat_no, seat.label, to_paise(seat.price)) for seat in seats]
+    )
+    return Sale(
+        booking_id,
+        [seat.seat_no for seat in seats],
+        [seat.label for seat in seats],
+        {seat.label: seat.price for seat in seats},
+        unit_price,
+        total_price,
+        now,
+    )
 
 
 def cancel_and_free_seats(sqlite, booking_ids: list[int], *, reason: str, now: datetime) -> None:
@@ -189,12 +218,16 @@ def taken_among(sqlite, screening_id: int, labels, now: datetime) -> list[str]:
     lookup per table on its unique (screening_id, seat_label) key."""
     labels = list(labels)
     marks = ", ".join("?" * len(labels))
-    found = {label for (label,) in sqlite.execute(
-        f"SELECT seat_label FROM tickets WHERE screening_id = ? AND seat_label IN ({marks}) "
-        f"UNION ALL SELECT seat_label FROM blocked_seats WHERE screening_id = ? AND seat_label IN ({marks}) "
-        f"UNION ALL SELECT seat_label FROM held_seats WHERE screening_id = ? AND expires_at > ? "
-        f"AND seat_label IN ({marks})",
-        (screening_id, *labels, screening_id, *labels, screening_id, to_stored_time(now), *labels))}
+    found = {
+        label
+        for (label,) in sqlite.execute(
+            f"SELECT seat_label FROM tickets WHERE screening_id = ? AND seat_label IN ({marks}) "
+            f"UNION ALL SELECT seat_label FROM blocked_seats WHERE screening_id = ? AND seat_label IN ({marks}) "
+            f"UNION ALL SELECT seat_label FROM held_seats WHERE screening_id = ? AND expires_at > ? "
+            f"AND seat_label IN ({marks})",
+            (screening_id, *labels, screening_id, *labels, screening_id, to_stored_time(now), *labels),
+        )
+    }
     return [label for label in labels if label in found]
 
 
@@ -208,6 +241,7 @@ def prices(layout: CompiledLayout, price: Decimal, labels) -> dict[str, Decimal]
 
 
 # ---- holds ------------------------------------------------------------------------------------------
+
 
 class Hold(NamedTuple):
     id: int
@@ -241,18 +275,31 @@ def drop_user_hold(sqlite, user_id: int, screening_id: int) -> None:
     sqlite.execute(_DROP_USER_HOLD, (user_id, screening_id))
 
 
-def insert_hold(sqlite, user_id: int, screening_id: int, layout: CompiledLayout, seat_prices: dict[str, Decimal],
-                now: datetime, expires_at: datetime) -> int:
+def insert_hold(
+    sqlite,
+    user_id: int,
+    screening_id: int,
+    layout: CompiledLayout,
+    seat_prices: dict[str, Decimal],
+    now: datetime,
+    expires_at: datetime,
+) -> int:
     """Insert a hold on seats the caller found free in this transaction; expired rows of those seats go
     first. The unique (screening_id, seat_label) index refuses a double hold here even if that check was wrong."""
     stored_now, stored_expiry = to_stored_time(now), to_stored_time(expires_at)
     labels = list(seat_prices)
     sqlite.execute(_DROP_EXPIRED.format(labels=", ".join("?" * len(labels))), (screening_id, stored_now, *labels))
     total = sum(seat_prices.values(), Decimal("0.00"))
-    (hold_id,) = sqlite.execute(_INSERT_HOLD, (screening_id, user_id, stored_expiry, to_paise(total),
-                                               stored_now)).fetchone()
-    sqlite.executemany(_INSERT_HELD, [(hold_id, screening_id, label, layout.by_label[label].seat_no,
-                                       to_paise(seat_prices[label]), stored_expiry) for label in labels])
+    (hold_id,) = sqlite.execute(
+        _INSERT_HOLD, (screening_id, user_id, stored_expiry, to_paise(total), stored_now)
+    ).fetchone()
+    sqlite.executemany(
+        _INSERT_HELD,
+        [
+            (hold_id, screening_id, label, layout.by_label[label].seat_no, to_paise(seat_prices[label]), stored_expiry)
+            for label in labels
+        ],
+    )
     return hold_id
 
 
@@ -263,11 +310,17 @@ def read_hold(sqlite, hold_id: int) -> dict | None:
     if hold is None:
         return None
     seats = named_rows(sqlite, HeldSeat, _HELD_SEATS, (hold_id,)).fetchall()
-    return {"id": hold.id, "screening_id": hold.screening_id, "user_id": hold.user_id,
-            "expires_at": from_stored_time(hold.expires_at), "renewals": hold.renewals,
-            "total_price": from_paise(hold.total_paise), "seats": [seat.label for seat in seats],
-            "seat_numbers": [seat.seat_no for seat in seats],
-            "unit_prices": {seat.label: from_paise(seat.price_paise) for seat in seats}}
+    return {
+        "id": hold.id,
+        "screening_id": hold.screening_id,
+        "user_id": hold.user_id,
+        "expires_at": from_stored_time(hold.expires_at),
+        "renewals": hold.renewals,
+        "total_price": from_paise(hold.total_paise),
+        "seats": [seat.label for seat in seats],
+        "seat_numbers": [seat.seat_no for seat in seats],
+        "unit_prices": {seat.label: from_paise(seat.price_paise) for seat in seats},
+    }
 
 
 def my_live_hold(sqlite, user_id: int, screening_id: int, now: datetime) -> int | None:

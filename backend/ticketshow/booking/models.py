@@ -1,4 +1,5 @@
 """Bookings and their tickets: one ticket row per confirmed seat, unique per (screening, seat)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -55,9 +56,11 @@ class Ticket(db.Model):
     (AUTOINCREMENT): a cancelled booking's ticket moves to revoked_tickets, and a seat sold again gets a new id."""
 
     __tablename__ = "tickets"
-    __table_args__ = (UniqueConstraint("screening_id", "seat_no", name="uq_tickets_screening_seat"),
-                      UniqueConstraint("screening_id", "seat_label", name="uq_tickets_screening_label"),
-                      {"sqlite_autoincrement": True})
+    __table_args__ = (
+        UniqueConstraint("screening_id", "seat_no", name="uq_tickets_screening_seat"),
+        UniqueConstraint("screening_id", "seat_label", name="uq_tickets_screening_label"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
@@ -67,4 +70,3 @@ class Ticket(db.Model):
     price: Mapped[Decimal | None] = mapped_column(MoneyColumn)  # what this seat was sold for
     # Set once, by the one conditional UPDATE of check-in (tickets/service.py).
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-

@@ -10,8 +10,16 @@ from ..errors import Invalid
 from ..openapi import IDEMPOTENCY_KEY, document
 from ..tickets import notices
 from . import service
-from .schemas import (BookingIn, BookingOut, BookingPage, BookingQuery, RatingIn, RatingOut, TheatreBookingPage,
-                      TheatreBookingQuery)
+from .schemas import (
+    BookingIn,
+    BookingOut,
+    BookingPage,
+    BookingQuery,
+    RatingIn,
+    RatingOut,
+    TheatreBookingPage,
+    TheatreBookingQuery,
+)
 
 bp = APIBlueprint("booking", __name__, url_prefix="/api")
 
@@ -29,18 +37,24 @@ def _idempotency_key() -> str | None:
 @auth_required
 @bp.input(BookingIn, arg_name="data")
 @bp.output(BookingOut, status_code=201)
-@bp.doc(tags=["Bookings"], responses={
-    200: {"description": "A replay: the booking this Idempotency-Key already made (nothing was booked now)",
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BookingOut"}}}},
-    404: "`not_found`: no such screening (or it was removed), or no such hold (another user's too)",
-    409: "`hold_expired` (the hold lapsed; nothing booked), `houseful` (no seat left), `not_enough_seats` "
-         "(fewer left than asked; `details.seats_left`), `screening_started` (the screening is in the past) or "
-         "`price_changed` (the price moved from `expected_unit_price`, or the hold's total differs from "
-         "`expected_total_price`; the new one in `details`). Nothing is booked.",
-    422: "Invalid fields: neither hold_id nor screening_id with quantity, quantity outside 1..the per-booking "
-         "limit, an unknown field type, or a bad Idempotency-Key (1 to 200 characters); `details` names them. "
-         "`idempotency_key_reused`: this Idempotency-Key was used in the last 24 hours with a different request "
-         "(another hold, screening, quantity or expected price); nothing is booked"})
+@bp.doc(
+    tags=["Bookings"],
+    responses={
+        200: {
+            "description": "A replay: the booking this Idempotency-Key already made (nothing was booked now)",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BookingOut"}}},
+        },
+        404: "`not_found`: no such screening (or it was removed), or no such hold (another user's too)",
+        409: "`hold_expired` (the hold lapsed; nothing booked), `houseful` (no seat left), `not_enough_seats` "
+        "(fewer left than asked; `details.seats_left`), `screening_started` (the screening is in the past) or "
+        "`price_changed` (the price moved from `expected_unit_price`, or the hold's total differs from "
+        "`expected_total_price`; the new one in `details`). Nothing is booked.",
+        422: "Invalid fields: neither hold_id nor screening_id with quantity, quantity outside 1..the per-booking "
+        "limit, an unknown field type, or a bad Idempotency-Key (1 to 200 characters); `details` names them. "
+        "`idempotency_key_reused`: this Idempotency-Key was used in the last 24 hours with a different request "
+        "(another hold, screening, quantity or expected price); nothing is booked",
+    },
+)
 @document(parameters=[IDEMPOTENCY_KEY])
 def create_booking(data):
     """Book a hold's seats, or the best available seats
@@ -54,13 +68,20 @@ def create_booking(data):
     refused with 409 `price_changed` instead of paying a price that moved.
     """
     if "hold_id" in data:
-        booking, created = service.book_hold(current_user.id, data["hold_id"],
-                                             expected_total_price=data.get("expected_total_price"),
-                                             idempotency_key=_idempotency_key())
+        booking, created = service.book_hold(
+            current_user.id,
+            data["hold_id"],
+            expected_total_price=data.get("expected_total_price"),
+            idempotency_key=_idempotency_key(),
+        )
     else:
-        booking, created = service.book(current_user.id, data["screening_id"], data["quantity"],
-                                        idempotency_key=_idempotency_key(),
-                                        expected_unit_price=data.get("expected_unit_price"))
+        booking, created = service.book(
+            current_user.id,
+            data["screening_id"],
+            data["quantity"],
+            idempotency_key=_idempotency_key(),
+            expected_unit_price=data.get("expected_unit_price"),
+        )
     if created:  # the worker mails the tickets and the calendar file (tickets/notices.py)
         notices.queue(notices.CONFIRMED_NOTICE, [booking["id"]])
     return booking, 201 if created else 200
@@ -70,9 +91,13 @@ def create_booking(data):
 @auth_required
 @bp.input(BookingQuery, location="query", arg_name="query")
 @bp.output(BookingPage)
-@bp.doc(tags=["Bookings"], responses={
-    403: "`staff_only` or `not_your_theatre`: `theatre_id` given by a caller who is not the admin or a manager "
-         "of that theatre"})
+@bp.doc(
+    tags=["Bookings"],
+    responses={
+        403: "`staff_only` or `not_your_theatre`: `theatre_id` given by a caller who is not the admin or a manager "
+        "of that theatre"
+    },
+)
 def list_bookings(query):
     """List the caller's bookings
 
@@ -80,8 +105,14 @@ def list_bookings(query):
     `status`. An admin sees everyone's, or one user's with `user_id` (ignored for other callers); a
     theatre's staff read its bookings at GET /api/theatres/{theatre_id}/bookings.
     """
-    return service.list_bookings(current_user, for_user_id=query.get("user_id"), when=query.get("when"),
-                                 status=query.get("status"), page=query["page"], per_page=query["per_page"])
+    return service.list_bookings(
+        current_user,
+        for_user_id=query.get("user_id"),
+        when=query.get("when"),
+        status=query.get("status"),
+        page=query["page"],
+        per_page=query["per_page"],
+    )
 
 
 @bp.get("/theatres/<int:theatre_id>/bookings")
@@ -96,8 +127,14 @@ def list_theatre_bookings(theatre_id: int, query):
     time; filter by `when`, `status` and `user_id`. For the admin and the theatre's managers. Staff cancel
     one with POST /api/bookings/{booking_id}/cancel (audited).
     """
-    return service.theatre_bookings(theatre_id, for_user_id=query.get("user_id"), when=query.get("when"),
-                                    status=query.get("status"), page=query["page"], per_page=query["per_page"])
+    return service.theatre_bookings(
+        theatre_id,
+        for_user_id=query.get("user_id"),
+        when=query.get("when"),
+        status=query.get("status"),
+        page=query["page"],
+        per_page=query["per_page"],
+    )
 
 
 @bp.get("/bookings/<int:booking_id>")
@@ -116,9 +153,13 @@ def get_booking(booking_id: int):
 @bp.post("/bookings/<int:booking_id>/cancel")
 @auth_required
 @bp.output(BookingOut)
-@bp.doc(tags=["Bookings"], responses={
-    404: "`not_found`: no such booking, or another user's",
-    409: "`cancellation_closed`: too close to the start (the cutoff, default 60 minutes before)"})
+@bp.doc(
+    tags=["Bookings"],
+    responses={
+        404: "`not_found`: no such booking, or another user's",
+        409: "`cancellation_closed`: too close to the start (the cutoff, default 60 minutes before)",
+    },
+)
 def cancel_booking(booking_id: int):
     """Cancel a booking
 
@@ -133,9 +174,13 @@ def cancel_booking(booking_id: int):
 @auth_required
 @bp.input(RatingIn, arg_name="data")
 @bp.output(RatingOut)
-@bp.doc(tags=["Ratings"], responses={
-    403: "`forbidden`: the caller has no confirmed booking of this show whose screening has started",
-    404: "`not_found`: no such show"})
+@bp.doc(
+    tags=["Ratings"],
+    responses={
+        403: "`forbidden`: the caller has no confirmed booking of this show whose screening has started",
+        404: "`not_found`: no such show",
+    },
+)
 def rate_show(show_id: int, data):
     """Rate a show
 

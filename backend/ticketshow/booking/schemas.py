@@ -15,12 +15,18 @@ class BookingIn(Schema):
     """Either {hold_id} (the held seats at the held prices) or {screening_id, quantity} (the best available)."""
 
     hold_id = RowId(strict=True, metadata={"description": "book exactly this hold's seats at its prices"})
-    expected_total_price = MoneyIn(metadata={"description": "with hold_id: the total the user was shown; "
-                                                            "409 price_changed if it differs"})
+    expected_total_price = MoneyIn(
+        metadata={"description": "with hold_id: the total the user was shown; 409 price_changed if it differs"}
+    )
     screening_id = RowId(strict=True, metadata={"description": "with quantity: the best available seats"})
-    quantity = Integer(strict=True, metadata={
-        "description": "with screening_id: 1 to the per-booking limit (BOOKING_MAX_QUANTITY)", "minimum": 1,
-        "x-maximum-setting": "BOOKING_MAX_QUANTITY"})
+    quantity = Integer(
+        strict=True,
+        metadata={
+            "description": "with screening_id: 1 to the per-booking limit (BOOKING_MAX_QUANTITY)",
+            "minimum": 1,
+            "x-maximum-setting": "BOOKING_MAX_QUANTITY",
+        },
+    )
     expected_unit_price = MoneyIn(metadata={"description": "the price the user was shown; 409 price_changed if moved"})
 
     @validates("quantity")
@@ -33,8 +39,9 @@ class BookingIn(Schema):
     def hold_or_quantity(self, data, **kwargs):
         if "hold_id" in data:
             return
-        missing = {name: ["Missing data for required field."] for name in ("screening_id", "quantity")
-                   if name not in data}
+        missing = {
+            name: ["Missing data for required field."] for name in ("screening_id", "quantity") if name not in data
+        }
         if missing:
             raise ValidationError(missing)
 
@@ -61,7 +68,7 @@ class BookingOut(Schema):
     total_price = Money()
     status = String(metadata={"enum": ["confirmed", "cancelled"]})
     seat_numbers = List(Integer(), metadata={"description": "positions of the seats in the layout's order"})
-    seats = List(String(), metadata={"description": "seat labels, e.g. [\"A5\", \"A6\"]"})
+    seats = List(String(), metadata={"description": 'seat labels, e.g. ["A5", "A6"]'})
     seat_prices = Dict(keys=String(), values=Money(), metadata={"description": "rupees per seat"})
     created_at = OffsetDateTime()
     cancelled_at = OffsetDateTime(allow_none=True)

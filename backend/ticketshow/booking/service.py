@@ -4,6 +4,7 @@ SQLite's write lock serialises every writer, in this process and in every other 
 the count of sold seats read inside the transaction cannot change before the tickets are inserted.
 The unique (screening_id, seat_no) index is the last line of defence should that ever be wrong.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,10 +27,10 @@ from ..extensions import db
 from ..pagination import paginate
 from ..pricing import repricing
 from ..pricing.formula import seat_price
-from ..seating.picking import best_available
 from ..ratings import service as ratings
-from ..waitlist import service as waitlist
+from ..seating.picking import best_available
 from ..tickets import notices
+from ..waitlist import service as waitlist
 from . import ledger
 from .models import CANCELLED, CONFIRMED, Booking, Ticket
 
@@ -80,14 +81,23 @@ def _replayed_booking(sqlite, user_id: int, key: str, fingerprint: str, now) -> 
         return None
     if use.request_fingerprint is not None and use.request_fingerprint != fingerprint:
         raise IdempotencyKeyReused(
-            {"Idempotency-Key": "This key was used for a different booking request in the last 24 hours; "
-                                "use a new key for a new request."},
-            "This Idempotency-Key was already used with a different request; nothing was booked.")
+            {
+                "Idempotency-Key": "This key was used for a different booking request in the last 24 hours; "
+                "use a new key for a new request."
+            },
+            "This Idempotency-Key was already used with a different request; nothing was booked.",
+        )
     return use.booking_id
 
 
-def book(user_id: int, screening_id: int, quantity: int, *, idempotency_key: str | None = None,
-         expected_unit_price: Decimal | None = None) -> tuple[dict, bool]:
+def book(
+    user_id: int,
+    screening_id: int,
+    quantity: int,
+    *,
+    idempotency_key: str | None = None,
+    expected_unit_price: Decimal | None = None,
+) -> tuple[dict, bool]:
     """Book `quantity` seats. Returns (booking, created): the booking in BookingOut's shape (a dict: money
     in rupees as Decimal, times as aware UTC datetimes), and False for created when the Idempotency-Key
     already made it within 24 hours (then the booking is answered as it stands now).
@@ -103,18 +113,23 @@ def book(user_id: int, screening_id: int, quantity: int, *, idempotency_key: str
     limit = current_app.config["BOOKING_MAX_QUANTITY"]
     if not 1 <= quantity <= limit:  # the schema checks too; services stand on their own
         raise Invalid({"quantity": f"Book between 1 and {limit} seats at a time."})
-    fingerprint = request_fingerprint({"screening_id": screening_id, "quantity": quantity,
-                                       "expected_unit_price": expected_unit_price}) if idempotency_key else None
+    fingerprint = (
+        request_fingerprint(
+            {"screening_id": screening_id, "quantity": quantity, "expected_unit_price": expected_unit_price}
+        )
+        if idempotency_key
+        else None
+    )
     with driver_writes(db.session) as sqlite:
         now = utcnow()  # read under the write lock: the start check and created_at see the same moment
-        previous_id = (_replayed_booking(sqlite, user_id, idempotency_key, fingerprint, now)
-                       if idempotency_key else None)
+        previous_id = _replayed_booking(sqlite, user_id, idempotency_key, fingerprint, now) if idempotency_key else None
         if previous_id is None:
             # lapsed holds go to the waiting list first (one indexed read when nobody waits)
             offered = waitlist.offer_if_waiting(sqlite, screening_id, now)
             with waitlist.keeping_offers(sqlite, offered) as kept:  # a refused booking keeps the offers
-                booking = _take_seats(sqlite, user_id, screening_id, quantity, idempotency_key,
-                                      expected_unit_price, now, fingerprint)
+                booking = _take_seats(
+                    sqlite, user_id, screening_id, quantity, idempotency_key, expected_unit_price, now, fingerprint
+                )
     if previous_id is None:
         waitlist.notify(offered)
         if kept.error:
@@ -142,8 +157,16 @@ def _on_sale(sqlite, user_id: int, screening_id: int, now) -> ledger.ScreeningFo
     return screening
 
 
-def _take_seats(sqlite, user_id: int, screening_id: int, quantity: int, idempotency_key: str | None,
-                expected_unit_price: Decimal | None, now, fingerprint: str | None = None) -> dict:
+def _take_seats(
+    sqlite,
+    user_id: int,
+    screening_id: int,
+    quantity: int,
+    idempotency_key: str | None,
+    expected_unit_price: Decimal | None,
+    now,
+    fingerprint: str | None = None,
+) -> dict:
     """Check and take the best available seats (seating.picking), inside the caller's BEGIN IMMEDIATE.
 
     Seats that can be had are those not sold, not blocked and not in a live hold, read against the clock
@@ -156,8 +179,10 @@ def _take_seats(sqlite, user_id: int, screening_id: int, quantity: int, idempote
     if seats_left == 0:
         raise Houseful(details={"seats_left": 0})
     if seats_left < quantity:
-        raise NotEnoughSeats(f"Only {seats_left} seat{'s' if seats_left != 1 else ''} left; you asked for "
-                             f"{quantity}.", details={"seats_left": seats_left, "requested": quantity})
+        raise NotEnoughSeats(
+            f"Only {seats_left} seat{'s' if seats_left != 1 else ''} left; you asked for {quantity}.",
+            details={"seats_left": seats_left, "requested": quantity},
+        )
     layout = ledger.layout_of(sqlite, screening.layout_id, screening.layout_digest, screening.seats_total)
     price = screening.unit_price  # fixed now, under the write lock, whatever the price becomes later
     labels = None
@@ -168,39 +193,75 @@ def _take_seats(sqlite, user_id: int, screening_id: int, quantity: int, idempote
     seat_prices = ledger.prices(layout, price, labels)
     unit_price = unit_price_of(seat_prices)
     if expected_unit_price is not None and expected_unit_price != unit_price:
-        raise PriceChanged(f"The price is now ₹{unit_price:.2f} a seat (you saw ₹{expected_unit_price:.2f}); "
-                           f"nothing was booked.",
-                           details={"unit_price": unit_price, "expected_unit_price": expected_unit_price})
+        raise PriceChanged(
+            f"The price is now ₹{unit_price:.2f} a seat (you saw ₹{expected_unit_price:.2f}); nothing was booked.",
+            details={"unit_price": unit_price, "expected_unit_price": expected_unit_price},
+        )
     seats = [ledger.SoldSeat(label, layout.by_label[label].seat_no, seat_prices[label]) for label in labels]
     return _sell(sqlite, user_id, screening, seats, unit_price, idempotency_key, now, fingerprint)
 
 
-def _sell(sqlite, user_id: int, screening: ledger.ScreeningForSale, seats: list, unit_price: Decimal,
-          idempotency_key: str | None, now, fingerprint: str | None) -> dict:
+def _sell(
+    sqlite,
+    user_id: int,
+    screening: ledger.ScreeningForSale,
+    seats: list,
+    unit_price: Decimal,
+    idempotency_key: str | None,
+    now,
+    fingerprint: str | None,
+) -> dict:
     """Record the sale (booking/ledger.py), reprice a dynamic screening, and answer the booking as the API
     shows it, from what the transaction read."""
     screening_id = screening.id
-    sale = ledger.record_sale(sqlite, user_id=user_id, screening_id=screening_id, seats=seats, unit_price=unit_price,
-                              idempotency_key=idempotency_key, now=now, request_fingerprint=fingerprint)
+    sale = ledger.record_sale(
+        sqlite,
+        user_id=user_id,
+        screening_id=screening_id,
+        seats=seats,
+        unit_price=unit_price,
+        idempotency_key=idempotency_key,
+        now=now,
+        request_fingerprint=fingerprint,
+    )
     if screening.dynamic_pricing:  # the next customer is quoted the price this sale has made
         repricing.reprice_on(sqlite, [screening_id], "booking", now=now)
     cutoff = timedelta(minutes=current_app.config["CANCELLATION_CUTOFF_MINUTES"])
     starts_at = screening.starts_at_utc
-    return {"id": sale.booking_id, "user_id": user_id, "screening_id": screening_id, "quantity": len(seats),
-            "unit_price": sale.unit_price, "total_price": sale.total_price, "status": CONFIRMED,
-            "idempotency_key": idempotency_key, "created_at": sale.created_at, "seat_numbers": sale.seat_numbers,
-            "seats": sale.seats, "seat_prices": sale.seat_prices,
-            "cancelled_at": None, "cancel_reason": None, "can_cancel": now < starts_at - cutoff, "can_rate": False,
-            "my_rating": screening.my_rating,
-            "screening": {"id": screening_id, "starts_at": starts_at,
-                          "show": {"id": screening.show_id, "name": screening.show_name,
-                                   "image_url": images.url(screening.image_path)},
-                          "theatre": {"id": screening.theatre_id, "name": screening.theatre_name,
-                                      "place": screening.place}}}
+    return {
+        "id": sale.booking_id,
+        "user_id": user_id,
+        "screening_id": screening_id,
+        "quantity": len(seats),
+        "unit_price": sale.unit_price,
+        "total_price": sale.total_price,
+        "status": CONFIRMED,
+        "idempotency_key": idempotency_key,
+        "created_at": sale.created_at,
+        "seat_numbers": sale.seat_numbers,
+        "seats": sale.seats,
+        "seat_prices": sale.seat_prices,
+        "cancelled_at": None,
+        "cancel_reason": None,
+        "can_cancel": now < starts_at - cutoff,
+        "can_rate": False,
+        "my_rating": screening.my_rating,
+        "screening": {
+            "id": screening_id,
+            "starts_at": starts_at,
+            "show": {
+                "id": screening.show_id,
+                "name": screening.show_name,
+                "image_url": images.url(screening.image_path),
+            },
+            "theatre": {"id": screening.theatre_id, "name": screening.theatre_name, "place": screening.place},
+        },
+    }
 
 
-def book_hold(user_id: int, hold_id: int, *, expected_total_price: Decimal | None = None,
-              idempotency_key: str | None = None) -> tuple[dict, bool]:
+def book_hold(
+    user_id: int, hold_id: int, *, expected_total_price: Decimal | None = None, idempotency_key: str | None = None
+) -> tuple[dict, bool]:
     """Book exactly the held seats at the held prices (the hold is the quote, under dynamic pricing too), in
     one BEGIN IMMEDIATE transaction that also ends the hold. Returns (booking, created) as book() does.
 
@@ -210,12 +271,14 @@ def book_hold(user_id: int, hold_id: int, *, expected_total_price: Decimal | Non
     """
     from ..seating.service import HoldExpired
 
-    fingerprint = request_fingerprint({"hold_id": hold_id, "expected_total_price": expected_total_price}) \
-        if idempotency_key else None
+    fingerprint = (
+        request_fingerprint({"hold_id": hold_id, "expected_total_price": expected_total_price})
+        if idempotency_key
+        else None
+    )
     with driver_writes(db.session) as sqlite:
         now = utcnow()
-        previous_id = (_replayed_booking(sqlite, user_id, idempotency_key, fingerprint, now)
-                       if idempotency_key else None)
+        previous_id = _replayed_booking(sqlite, user_id, idempotency_key, fingerprint, now) if idempotency_key else None
         if previous_id is None:
             hold = ledger.read_hold(sqlite, hold_id)
             if hold is None or hold["user_id"] != user_id:
@@ -224,14 +287,19 @@ def book_hold(user_id: int, hold_id: int, *, expected_total_price: Decimal | Non
                 raise HoldExpired(details={"expires_at": hold["expires_at"].isoformat()})
             screening = _on_sale(sqlite, user_id, hold["screening_id"], now)
             if expected_total_price is not None and expected_total_price != hold["total_price"]:
-                raise PriceChanged(f"This hold costs ₹{hold['total_price']:.2f} (you saw ₹{expected_total_price:.2f}); "
-                                   f"nothing was booked.", details={"total_price": hold["total_price"],
-                                                                   "expected_total_price": expected_total_price})
-            seats = [ledger.SoldSeat(label, seat_no, hold["unit_prices"][label])
-                     for label, seat_no in zip(hold["seats"], hold["seat_numbers"], strict=True)]
+                raise PriceChanged(
+                    f"This hold costs ₹{hold['total_price']:.2f} (you saw ₹{expected_total_price:.2f}); "
+                    f"nothing was booked.",
+                    details={"total_price": hold["total_price"], "expected_total_price": expected_total_price},
+                )
+            seats = [
+                ledger.SoldSeat(label, seat_no, hold["unit_prices"][label])
+                for label, seat_no in zip(hold["seats"], hold["seat_numbers"], strict=True)
+            ]
             ledger.delete_hold(sqlite, hold_id)  # its seats become tickets in the same transaction
-            booking = _sell(sqlite, user_id, screening, seats, unit_price_of(hold["unit_prices"]), idempotency_key,
-                            now, fingerprint)
+            booking = _sell(
+                sqlite, user_id, screening, seats, unit_price_of(hold["unit_prices"]), idempotency_key, now, fingerprint
+            )
             waitlist.mark_booked(sqlite, hold_id, booking["id"], now)  # an offer taken up
     if previous_id is None:
         metrics.hold_event("booked")  # after the commit, like every counter
@@ -243,26 +311,44 @@ def book_hold(user_id: int, hold_id: int, *, expected_total_price: Decimal | Non
 def _answer(booking: Booking) -> dict:
     """A described Booking (see _describe) in the same shape as _take_seats' answer."""
     screening = booking.screening
-    return {"id": booking.id, "user_id": booking.user_id, "screening_id": booking.screening_id,
-            "quantity": booking.quantity, "unit_price": booking.unit_price, "total_price": booking.total_price,
-            "status": booking.status, "idempotency_key": booking.idempotency_key, "created_at": booking.created_at,
-            "seat_numbers": list(booking.seat_numbers), "seats": list(booking.seats),
-            "seat_prices": dict(booking.seat_prices), "cancelled_at": booking.cancelled_at,
-            "cancel_reason": booking.cancel_reason, "can_cancel": booking.can_cancel, "can_rate": booking.can_rate,
-            "my_rating": booking.my_rating,
-            "screening": {"id": screening.id, "starts_at": screening.starts_at,
-                          "show": {"id": screening.show.id, "name": screening.show.name,
-                                   "image_url": images.url(screening.show.image_path)},
-                          "theatre": {"id": screening.theatre.id, "name": screening.theatre.name,
-                                      "place": screening.theatre.place}}}
+    return {
+        "id": booking.id,
+        "user_id": booking.user_id,
+        "screening_id": booking.screening_id,
+        "quantity": booking.quantity,
+        "unit_price": booking.unit_price,
+        "total_price": booking.total_price,
+        "status": booking.status,
+        "idempotency_key": booking.idempotency_key,
+        "created_at": booking.created_at,
+        "seat_numbers": list(booking.seat_numbers),
+        "seats": list(booking.seats),
+        "seat_prices": dict(booking.seat_prices),
+        "cancelled_at": booking.cancelled_at,
+        "cancel_reason": booking.cancel_reason,
+        "can_cancel": booking.can_cancel,
+        "can_rate": booking.can_rate,
+        "my_rating": booking.my_rating,
+        "screening": {
+            "id": screening.id,
+            "starts_at": screening.starts_at,
+            "show": {
+                "id": screening.show.id,
+                "name": screening.show.name,
+                "image_url": images.url(screening.show.image_path),
+            },
+            "theatre": {"id": screening.theatre.id, "name": screening.theatre.name, "place": screening.theatre.place},
+        },
+    }
 
 
 def _visible_booking(user: Principal, booking_id: int) -> Booking:
     """The booking if the caller may read it: its owner, or staff who may read its theatre's bookings
     (policy.can_view_theatre_bookings). Anyone else's is "not found", not "forbidden"."""
     booking = db.session.get(Booking, booking_id)
-    if booking is None or (booking.user_id != user.id and
-                           not policy.can_view_theatre_bookings(user, booking.screening.theatre_id)):
+    if booking is None or (
+        booking.user_id != user.id and not policy.can_view_theatre_bookings(user, booking.screening.theatre_id)
+    ):
         raise NotFound("No such booking.", details={"booking_id": booking_id})
     return booking
 
@@ -285,17 +371,23 @@ def cancel(user: Principal, booking_id: int) -> Booking:
         closes_at = booking.screening.starts_at - cutoff
         if utcnow() >= closes_at:
             minutes = int(cutoff.total_seconds() // 60)
-            raise CancellationClosed(f"Bookings can be cancelled until {minutes} minutes before the start.",
-                                     details={"closed_at": closes_at.isoformat()})
+            raise CancellationClosed(
+                f"Bookings can be cancelled until {minutes} minutes before the start.",
+                details={"closed_at": closes_at.isoformat()},
+            )
         screening_id, by_staff = booking.screening_id, booking.user_id != user.id
         seats = sorted(db.session.scalars(select(Ticket.seat_no).where(Ticket.booking_id == booking.id)))
         reason = "cancelled_by_staff" if by_staff else "cancelled_by_user"
         ledger.cancel_and_free_seats(session_write_connection(db.session), [booking.id], reason=reason, now=utcnow())
         db.session.expire(booking)  # the ledger wrote past the session
         if by_staff:  # the owner's own cancellations are theirs, not staff writes
-            audit.record("cancel", "booking", booking.id,
-                         {"status": CONFIRMED, "seats": seats, "user_id": booking.user_id},
-                         {"status": CANCELLED, "cancel_reason": reason})
+            audit.record(
+                "cancel",
+                "booking",
+                booking.id,
+                {"status": CONFIRMED, "seats": seats, "user_id": booking.user_id},
+                {"status": CANCELLED, "cancel_reason": reason},
+            )
         repricing.reprice([screening_id], "cancellation")
         db.session.flush()
         # the freed seats reach the waiting list before the lock is let go: nobody can take them first
@@ -306,8 +398,15 @@ def cancel(user: Principal, booking_id: int) -> Booking:
     return booking
 
 
-def list_bookings(user: Principal, *, for_user_id: int | None = None, when: str | None = None,
-                  status: str | None = None, page: int = 1, per_page: int = 20) -> dict:
+def list_bookings(
+    user: Principal,
+    *,
+    for_user_id: int | None = None,
+    when: str | None = None,
+    status: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> dict:
     """The caller's own bookings; the admin's: everyone's, or one user's with `for_user_id`."""
     statement = select(Booking).join(Booking.screening)
     if policy.is_admin(user):
@@ -318,8 +417,15 @@ def list_bookings(user: Principal, *, for_user_id: int | None = None, when: str 
     return _page(statement, when, status, page, per_page)
 
 
-def theatre_bookings(theatre_id: int, *, for_user_id: int | None = None, when: str | None = None,
-                     status: str | None = None, page: int = 1, per_page: int = 20) -> dict:
+def theatre_bookings(
+    theatre_id: int,
+    *,
+    for_user_id: int | None = None,
+    when: str | None = None,
+    status: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> dict:
     """A theatre's bookings with their `customer` ({id, username}), for its staff (the route's policy:
     can_view_theatre_bookings). NotFound for a theatre that does not exist."""
     from ..catalog.models import Theatre
@@ -370,8 +476,10 @@ def _with_seats(bookings: list[Booking]) -> None:
     seats: dict[int, list] = {}
     if ids:
         for booking_id, seat_no, label, price in db.session.execute(
-                select(Ticket.booking_id, Ticket.seat_no, Ticket.seat_label, Ticket.price)
-                .where(Ticket.booking_id.in_(ids)).order_by(Ticket.seat_no)):
+            select(Ticket.booking_id, Ticket.seat_no, Ticket.seat_label, Ticket.price)
+            .where(Ticket.booking_id.in_(ids))
+            .order_by(Ticket.seat_no)
+        ):
             seats.setdefault(booking_id, []).append((seat_no, label, price))
     cutoff = timedelta(minutes=current_app.config["CANCELLATION_CUTOFF_MINUTES"])
     now = utcnow()
@@ -397,14 +505,20 @@ def rate(user_id: int, show_id: int, score: int) -> dict:
     if show is None or show.removed_at is not None:
         raise NotFound("No such show.", details={"show_id": show_id})
     attended = db.session.scalar(
-        select(Booking.id).join(Booking.screening)
-        .where(Booking.user_id == user_id, Booking.status == CONFIRMED, Screening.show_id == show_id,
-               Screening.starts_at <= utcnow()).limit(1))
+        select(Booking.id)
+        .join(Booking.screening)
+        .where(
+            Booking.user_id == user_id,
+            Booking.status == CONFIRMED,
+            Screening.show_id == show_id,
+            Screening.starts_at <= utcnow(),
+        )
+        .limit(1)
+    )
     if attended is None:
-        raise Forbidden("You can rate a show once you have a booking for it and the screening has started.",
-                        code="not_attended")
+        raise Forbidden(
+            "You can rate a show once you have a booking for it and the screening has started.", code="not_attended"
+        )
     mark_catalog_changed(db.session)  # show cards carry the users' average
     ratings.set_score(user_id, show_id, score)
     return {"show_id": show_id, "score": score, "user_rating": ratings.user_ratings([show_id])[show_id]}
-
-

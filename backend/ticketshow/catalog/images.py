@@ -1,4 +1,5 @@
 """Uploaded images: checked by content with Pillow, resized and re-encoded, so no uploaded bytes are served."""
+
 from __future__ import annotations
 
 import io
@@ -19,8 +20,11 @@ ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP"}
 def reencode(data: bytes) -> bytes:
     """Return a fresh WebP of the picture, or raise 413/415/422 saying what is wrong."""
     if len(data) > MAX_BYTES:
-        raise TooLarge("The image is larger than 5 MB.", code="image_too_large",
-                       details={"image": ["At most 5 MB."], "max_bytes": MAX_BYTES})
+        raise TooLarge(
+            "The image is larger than 5 MB.",
+            code="image_too_large",
+            details={"image": ["At most 5 MB."], "max_bytes": MAX_BYTES},
+        )
     if not data:
         raise Invalid({"image": "The file is empty."}, code="invalid_image")
     try:
@@ -30,13 +34,19 @@ def reencode(data: bytes) -> bytes:
             if image_format in ACCEPTED_FORMATS:
                 probe.verify()  # checks the file's structure without decoding every pixel
     except UnidentifiedImageError as exc:
-        raise UnsupportedMediaType("Upload a PNG, JPEG or WebP image.", code="unsupported_image_type",
-                                   details={"image": ["Not a PNG, JPEG or WebP image."]}) from exc
+        raise UnsupportedMediaType(
+            "Upload a PNG, JPEG or WebP image.",
+            code="unsupported_image_type",
+            details={"image": ["Not a PNG, JPEG or WebP image."]},
+        ) from exc
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise Invalid({"image": "The image is damaged or cannot be read."}, code="invalid_image") from exc
     if image_format not in ACCEPTED_FORMATS:
-        raise UnsupportedMediaType("Upload a PNG, JPEG or WebP image.", code="unsupported_image_type",
-                                   details={"image": [f"{image_format} images are not accepted."]})
+        raise UnsupportedMediaType(
+            "Upload a PNG, JPEG or WebP image.",
+            code="unsupported_image_type",
+            details={"image": [f"{image_format} images are not accepted."]},
+        )
     if width * height > MAX_PIXELS:
         raise Invalid({"image": "The image has too many pixels."}, code="invalid_image")
     try:

@@ -1,4 +1,5 @@
 """Theatres, shows and screenings. Rows are soft-removed (removed_at) so past bookings keep their history."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,8 +18,13 @@ class Theatre(db.Model):
     __tablename__ = "theatres"
     __table_args__ = (
         CheckConstraint("capacity BETWEEN 1 AND 10000", name="capacity_range"),
-        Index("uq_theatres_live_name_place", "name_folded", "place_folded", unique=True,
-              sqlite_where=text("removed_at IS NULL")),
+        Index(
+            "uq_theatres_live_name_place",
+            "name_folded",
+            "place_folded",
+            unique=True,
+            sqlite_where=text("removed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -47,8 +53,10 @@ class Show(db.Model):
     __table_args__ = (
         CheckConstraint("rating BETWEEN 0 AND 5", name="rating_range"),
         CheckConstraint("ticket_price >= 0", name="price_non_negative"),
-        CheckConstraint("price_floor_pct BETWEEN 10 AND 100 AND price_ceiling_pct BETWEEN 100 AND 500",
-                        name="dynamic_pricing_bounds"),
+        CheckConstraint(
+            "price_floor_pct BETWEEN 10 AND 100 AND price_ceiling_pct BETWEEN 100 AND 500",
+            name="dynamic_pricing_bounds",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -75,12 +83,16 @@ class Show(db.Model):
     trending = False
 
     tag_rows: Mapped[list[ShowTag]] = relationship(
-        back_populates="show", cascade="all, delete-orphan", order_by="ShowTag.position", lazy="selectin")
+        back_populates="show", cascade="all, delete-orphan", order_by="ShowTag.position", lazy="selectin"
+    )
 
     @property
     def dynamic_pricing_settings(self) -> dict:
-        return {"enabled": self.dynamic_pricing, "floor_pct": self.price_floor_pct,
-                "ceiling_pct": self.price_ceiling_pct}
+        return {
+            "enabled": self.dynamic_pricing,
+            "floor_pct": self.price_floor_pct,
+            "ceiling_pct": self.price_ceiling_pct,
+        }
 
     @property
     def tags(self) -> list[str]:

@@ -1,4 +1,5 @@
 """Catalogue endpoints: thin routes that validate, call one service function and shape the output."""
+
 from __future__ import annotations
 
 import simplejson
@@ -8,18 +9,40 @@ from flask import current_app
 from .. import policy
 from ..cache import cached_json
 from . import service
-from .schemas import (DeleteQuery, ImageIn, ImageOut, ScreeningIn, ScreeningOut, ScreeningPage, ScreeningQuery,
-                      ScreeningUpdateIn, ShowDetailOut, ShowIn, ShowOut, ShowPage, ShowQuery, ShowUpdateIn,
-                      TheatreDetailOut, TheatreIn, TheatreOut, TheatrePage, TheatreQuery)
+from .schemas import (
+    DeleteQuery,
+    ImageIn,
+    ImageOut,
+    ScreeningIn,
+    ScreeningOut,
+    ScreeningPage,
+    ScreeningQuery,
+    ScreeningUpdateIn,
+    ShowDetailOut,
+    ShowIn,
+    ShowOut,
+    ShowPage,
+    ShowQuery,
+    ShowUpdateIn,
+    TheatreDetailOut,
+    TheatreIn,
+    TheatreOut,
+    TheatrePage,
+    TheatreQuery,
+)
 
 bp = APIBlueprint("catalog", __name__, url_prefix="/api")
 
 _DELETE_DOC = {204: "Deleted", 409: "`has_bookings`: future bookings exist; repeat with force=true to cancel them"}
-_BUSY = ("`theatre_busy`: the theatre is one hall and another screening holds it then (start to start + the "
-         "show's duration, 180 minutes when unknown, + CHANGEOVER_MINUTES); the other screening in `details`")
-_IMAGE_DOC = {413: "`image_too_large`: larger than 5 MB",
-              415: "`unsupported_image_type`: not a PNG, JPEG or WebP image",
-              422: "`invalid_image`: empty, damaged or too many pixels (`details.image`), or no `image` field"}
+_BUSY = (
+    "`theatre_busy`: the theatre is one hall and another screening holds it then (start to start + the "
+    "show's duration, 180 minutes when unknown, + CHANGEOVER_MINUTES); the other screening in `details`"
+)
+_IMAGE_DOC = {
+    413: "`image_too_large`: larger than 5 MB",
+    415: "`unsupported_image_type`: not a PNG, JPEG or WebP image",
+    422: "`invalid_image`: empty, damaged or too many pixels (`details.image`), or no `image` field",
+}
 
 
 def _fresh_figures(body: bytes) -> bytes:
@@ -31,6 +54,7 @@ def _read_image(files) -> bytes:
 
 
 # ---- theatres -------------------------------------------------------------------------------------
+
 
 @bp.get("/theatres")
 @policy.public
@@ -78,9 +102,13 @@ def create_theatre(data):
 @policy.allow(policy.can_edit_catalogue)
 @bp.input(TheatreIn(partial=True), arg_name="data")
 @bp.output(TheatreOut)
-@bp.doc(tags=["Theatres"], responses={
-    409: "`theatre_exists` (the new name is taken in that place) or `capacity_below_sold` (an upcoming "
-         "screening has sold more seats than the new capacity)"})
+@bp.doc(
+    tags=["Theatres"],
+    responses={
+        409: "`theatre_exists` (the new name is taken in that place) or `capacity_below_sold` (an upcoming "
+        "screening has sold more seats than the new capacity)"
+    },
+)
 def update_theatre(theatre_id: int, data):
     """Change a theatre
 
@@ -120,6 +148,7 @@ def put_theatre_image(theatre_id: int, files):
 
 # ---- shows ----------------------------------------------------------------------------------------
 
+
 @bp.get("/shows")
 @policy.public
 @cached_json()
@@ -133,9 +162,17 @@ def list_shows(query):
     `tag` may repeat (every tag must match); `place`, `from` and `to` keep shows with screenings there and
     then. Public and cached (ETag, If-None-Match).
     """
-    return service.list_shows(q=query.get("q"), tags=query.get("tag", []), min_rating=query.get("min_rating"),
-                              place=query.get("place"), starts_from=query.get("from_"), starts_to=query.get("to"),
-                              sort=query["sort"], page=query["page"], per_page=query["per_page"])
+    return service.list_shows(
+        q=query.get("q"),
+        tags=query.get("tag", []),
+        min_rating=query.get("min_rating"),
+        place=query.get("place"),
+        starts_from=query.get("from_"),
+        starts_to=query.get("to"),
+        sort=query["sort"],
+        page=query["page"],
+        per_page=query["per_page"],
+    )
 
 
 @bp.get("/shows/<int:show_id>")
@@ -156,9 +193,13 @@ def get_show(show_id: int):
 @policy.allow(policy.can_edit_catalogue)
 @bp.input(ShowIn, arg_name="data")
 @bp.output(ShowOut, status_code=201)
-@bp.doc(tags=["Shows"], responses={
-    409: _BUSY + ", or two of `screenings` overlap in one theatre",
-    422: "Invalid fields, or an unknown theatre in `screenings` (`details` names `screenings.N.theatre_id`)"})
+@bp.doc(
+    tags=["Shows"],
+    responses={
+        409: _BUSY + ", or two of `screenings` overlap in one theatre",
+        422: "Invalid fields, or an unknown theatre in `screenings` (`details` names `screenings.N.theatre_id`)",
+    },
+)
 def create_show(data):
     """Create a show
 
@@ -214,6 +255,7 @@ def put_show_image(show_id: int, files):
 
 # ---- screenings -----------------------------------------------------------------------------------
 
+
 @bp.get("/screenings")
 @policy.public
 @cached_json(refresh=_fresh_figures)
@@ -226,9 +268,15 @@ def list_screenings(query):
     Screenings from `from` to `to` (default: now to seven days ahead), soonest first, optionally of one
     show, at one theatre or in one place, with live seats and prices. Public and cached (ETag, If-None-Match).
     """
-    return service.list_screenings(starts_from=query.get("from_"), starts_to=query.get("to"),
-                                   show_id=query.get("show_id"), theatre_id=query.get("theatre_id"),
-                                   place=query.get("place"), page=query["page"], per_page=query["per_page"])
+    return service.list_screenings(
+        starts_from=query.get("from_"),
+        starts_to=query.get("to"),
+        show_id=query.get("show_id"),
+        theatre_id=query.get("theatre_id"),
+        place=query.get("place"),
+        page=query["page"],
+        per_page=query["per_page"],
+    )
 
 
 @bp.get("/screenings/<int:screening_id>")

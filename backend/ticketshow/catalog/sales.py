@@ -5,6 +5,7 @@ carries its seats left, a capacity change must not go below the seats sold, and 
 future bookings cancels them, which is booking's rule (cancelling frees the seats). create_app installs
 booking's implementation (booking/sales.py) here; catalog calls it through `sales()`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """Request and response schemas of the catalogue; the same classes validate input and document the API."""
+
 from __future__ import annotations
 
 from apiflask import Schema
@@ -34,6 +35,7 @@ class Tag(TrimmedString):
 
 # ---- theatres -------------------------------------------------------------------------------------
 
+
 class TheatreIn(Schema):
     name = Name(required=True)
     place = Name(required=True, metadata={"description": "city or locality"})
@@ -65,11 +67,13 @@ class TheatreOut(Schema):
 
 class TheatreQuery(PageQuery):
     q = String(validate=validate.Length(max=120), metadata={"description": "name contains"})
-    place = String(validate=validate.Length(max=120),
-                   metadata={"description": "location contains (case- and accent-insensitive)"})
+    place = String(
+        validate=validate.Length(max=120), metadata={"description": "location contains (case- and accent-insensitive)"}
+    )
 
 
 # ---- shows ----------------------------------------------------------------------------------------
+
 
 class ShowRef(Schema):
     id = Integer()
@@ -85,10 +89,16 @@ class AllocationIn(Schema):
 
 class DynamicPricingIn(Schema):
     enabled = Boolean(required=True, truthy={True}, falsy={False})  # JSON true or false, not "yes"
-    floor_pct = Integer(strict=True, validate=validate.Range(min=10, max=100),
-                        metadata={"description": "lowest price, as a percentage of the base price (default 80)"})
-    ceiling_pct = Integer(strict=True, validate=validate.Range(min=100, max=500),
-                          metadata={"description": "highest price, as a percentage of the base price (default 150)"})
+    floor_pct = Integer(
+        strict=True,
+        validate=validate.Range(min=10, max=100),
+        metadata={"description": "lowest price, as a percentage of the base price (default 80)"},
+    )
+    ceiling_pct = Integer(
+        strict=True,
+        validate=validate.Range(min=100, max=500),
+        metadata={"description": "highest price, as a percentage of the base price (default 150)"},
+    )
 
 
 class DynamicPricingOut(Schema):
@@ -107,8 +117,12 @@ class ShowIn(Schema):
     duration_minutes = Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=1440))
     language = TrimmedString(max_length=60, allow_none=True)
     dynamic_pricing = Nested(DynamicPricingIn, metadata={"description": "off unless given (docs/pricing.md)"})
-    screenings = List(Nested(AllocationIn), validate=validate.Length(max=500), load_only=True,
-                      metadata={"description": "allocate theatres at showtimes while creating the show"})
+    screenings = List(
+        Nested(AllocationIn),
+        validate=validate.Length(max=500),
+        load_only=True,
+        metadata={"description": "allocate theatres at showtimes while creating the show"},
+    )
 
 
 class ShowUpdateIn(ShowIn):
@@ -147,15 +161,21 @@ class Timeframe(Schema):
 
 class ShowQuery(PageQuery, Timeframe):
     q = String(validate=validate.Length(max=120), metadata={"description": "name contains, any script"})
-    tag = List(String(validate=validate.Length(max=40)), validate=validate.Length(max=12),
-               metadata={"description": "repeatable; every tag must match"})
+    tag = List(
+        String(validate=validate.Length(max=40)),
+        validate=validate.Length(max=12),
+        metadata={"description": "repeatable; every tag must match"},
+    )
     min_rating = Float(allow_nan=False, validate=validate.Range(min=0, max=5))
-    place = String(validate=validate.Length(max=120),
-                   metadata={"description": "shows with upcoming screenings at theatres in this place"})
+    place = String(
+        validate=validate.Length(max=120),
+        metadata={"description": "shows with upcoming screenings at theatres in this place"},
+    )
     sort = String(load_default="latest", validate=validate.OneOf(["latest", "rating", "name"]))
 
 
 # ---- screenings -----------------------------------------------------------------------------------
+
 
 class ScreeningIn(Schema):
     show_id = RowId(strict=True, required=True)
@@ -199,8 +219,9 @@ class ShowDetailOut(ShowOut):
 
 
 class DeleteQuery(Schema):
-    force = Boolean(load_default=False,
-                    metadata={"description": "cancel future bookings (their owners are told) and delete"})
+    force = Boolean(
+        load_default=False, metadata={"description": "cancel future bookings (their owners are told) and delete"}
+    )
 
 
 class ImageIn(Schema):
@@ -214,4 +235,3 @@ class ImageOut(Schema):
 TheatrePage = page_schema(TheatreOut, "TheatrePage")
 ShowPage = page_schema(ShowOut, "ShowPage")
 ScreeningPage = page_schema(ScreeningOut, "ScreeningPage")
-

@@ -3,6 +3,7 @@
 Functions take ids and plain values, run one transaction and raise domain errors. Removal is soft
 (removed_at) so that past bookings keep their screening, show and theatre for reports.
 """
+
 from __future__ import annotations
 
 import functools
@@ -22,12 +23,12 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..fields import local_isoformat
 from ..pagination import paginate
-from ..text import fold
 from ..popularity.service import forecasts_for, popularity_for
 from ..pricing import repricing
 from ..pricing.service import upcoming_dynamic_screenings
 from ..ratings.service import NO_USER_RATINGS, user_ratings
 from ..seating import service as seating
+from ..text import fold
 from . import images
 from .models import Screening, Show, ShowTag, Theatre, price_trend
 from .sales import sales
@@ -50,17 +51,22 @@ def occupied_until(starts_at: datetime, duration_minutes: int | None) -> datetim
 
 
 def _describe_clash(other: Screening | None, starts_at: datetime, duration: int | None, **extra) -> dict:
-    details = {"theatre_id": other.theatre_id if other else extra.pop("theatre_id"),
-               "screening": {"id": other.id if other else None,
-                             "show": {"id": other.show.id, "name": other.show.name} if other else None,
-                             "starts_at": local_isoformat(starts_at),
-                             "busy_until": local_isoformat(occupied_until(starts_at, duration))}}
+    details = {
+        "theatre_id": other.theatre_id if other else extra.pop("theatre_id"),
+        "screening": {
+            "id": other.id if other else None,
+            "show": {"id": other.show.id, "name": other.show.name} if other else None,
+            "starts_at": local_isoformat(starts_at),
+            "busy_until": local_isoformat(occupied_until(starts_at, duration)),
+        },
+    }
     details["screening"].update(extra)
     return details
 
 
-def check_theatre_free(theatre_id: int, starts_at: datetime, duration_minutes: int | None, *,
-                       ignore_ids: Iterable[int] = ()) -> None:
+def check_theatre_free(
+    theatre_id: int, starts_at: datetime, duration_minutes: int | None, *, ignore_ids: Iterable[int] = ()
+) -> None:
     """Raise TheatreBusy (409, the clashing screening in details) if a screening of `duration_minutes`
     starting at `starts_at` would overlap another live screening in the same theatre.
 
@@ -72,17 +78,24 @@ def check_theatre_free(theatre_id: int, starts_at: datetime, duration_minutes: i
     changeover = timedelta(minutes=current_app.config["CHANGEOVER_MINUTES"])
     earliest = starts_at - timedelta(minutes=MAX_DURATION_MINUTES) - changeover  # nothing earlier can reach us
     candidates = db.session.scalars(
-        select(Screening).join(Screening.show)
-        .where(Screening.theatre_id == theatre_id, Screening.removed_at.is_(None),
-               Screening.starts_at > earliest, Screening.starts_at < ends_at,
-               Screening.id.not_in(list(ignore_ids)))
-        .order_by(Screening.starts_at, Screening.id))
+        select(Screening)
+        .join(Screening.show)
+        .where(
+            Screening.theatre_id == theatre_id,
+            Screening.removed_at.is_(None),
+            Screening.starts_at > earliest,
+            Screening.starts_at < ends_at,
+            Screening.id.not_in(list(ignore_ids)),
+        )
+        .order_by(Screening.starts_at, Screening.id)
+    )
     for other in candidates:
         if starts_at < occupied_until(other.starts_at, other.show.duration_minutes):
             raise TheatreBusy(
                 f"The theatre is busy then: '{other.show.name}' starts at {local_isoformat(other.starts_at)} and "
                 f"holds the hall until {local_isoformat(occupied_until(other.starts_at, other.show.duration_minutes))}.",
-                details=_describe_clash(other, other.starts_at, other.show.duration_minutes))
+                details=_describe_clash(other, other.starts_at, other.show.duration_minutes),
+            )
 
 
 def _like(term: str) -> str:
@@ -115,8 +128,9 @@ def attach_live_figures(screenings: Sequence[Screening]) -> Sequence[Screening]:
         screening.seats_sold = sold.get(screening.id, 0)
         screening.seats_unavailable = unavailable.get(screening.id, 0)
         screening.predicted_occupancy = forecasts.get(screening.id)
-        screening.filling_fast = filling_fast(screening.seats_total, screening.seats_left,
-                                              screening.predicted_occupancy)
+        screening.filling_fast = filling_fast(
+            screening.seats_total, screening.seats_left, screening.predicted_occupancy
+        )
     return screenings
 
 
@@ -129,9 +143,14 @@ def refresh_live_figures(body: dict) -> dict:
     if not found:
         return body
     ids = [item["id"] for item in found]
-    live = {row.id: row for row in db.session.execute(
-        select(Screening.id, Screening.price, Screening.previous_price, Screening.seats_total)
-        .where(Screening.id.in_(ids)))}
+    live = {
+        row.id: row
+        for row in db.session.execute(
+            select(Screening.id, Screening.price, Screening.previous_price, Screening.seats_total).where(
+                Screening.id.in_(ids)
+            )
+        )
+    }
     unavailable = seating.seats_unavailable(ids)
     for item in found:
         row = live.get(item["id"])
@@ -199,10 +218,20 @@ def _live_screening(screening_id: int) -> Screening:
 
 
 def _upcoming_screenings(**where) -> list[Screening]:
-    statement = (select(Screening).join(Screening.show).join(Screening.theatre)
-                 .where(Screening.removed_at.is_(None), Show.removed_at.is_(None),
-                        Theatre.removed_at.is_(None), Screening.starts_at >= utcnow())
-                 .filter_by(**where).order_by(Screening.starts_at, Screening.id).limit(UPCOMING_LIMIT))
+    statement = (
+        select(Screening)
+        .join(Screening.show)
+        .join(Screening.theatre)
+        .where(
+            Screening.removed_at.is_(None),
+            Show.removed_at.is_(None),
+            Theatre.removed_at.is_(None),
+            Screening.starts_at >= utcnow(),
+        )
+        .filter_by(**where)
+        .order_by(Screening.starts_at, Screening.id)
+        .limit(UPCOMING_LIMIT)
+    )
     return list(attach_live_figures(db.session.scalars(statement).all()))
 
 
@@ -219,12 +248,25 @@ def list_theatres(q: str | None, place: str | None, page: int, per_page: int) ->
 
 def theatre_home(theatre_id: int) -> dict:
     theatre = attach_theatre_popularity([_live_theatre(theatre_id)])[0]
-    return {**_as_dict(theatre), "popularity": theatre.popularity,
-            "screenings": _upcoming_screenings(theatre_id=theatre.id)}
+    return {
+        **_as_dict(theatre),
+        "popularity": theatre.popularity,
+        "screenings": _upcoming_screenings(theatre_id=theatre.id),
+    }
 
 
-def list_shows(*, q=None, tags: Iterable[str] = (), min_rating=None, place=None, starts_from=None,
-               starts_to=None, sort="latest", page=1, per_page=20) -> dict:
+def list_shows(
+    *,
+    q=None,
+    tags: Iterable[str] = (),
+    min_rating=None,
+    place=None,
+    starts_from=None,
+    starts_to=None,
+    sort="latest",
+    page=1,
+    per_page=20,
+) -> dict:
     statement = select(Show).where(Show.removed_at.is_(None))
     if q:
         statement = statement.where(Show.name_folded.like(_like(q), escape="\\"))
@@ -238,9 +280,13 @@ def list_shows(*, q=None, tags: Iterable[str] = (), min_rating=None, place=None,
         if starts_to:
             screening_filter.append(Screening.starts_at <= starts_to)
         if place:
-            screening_filter.append(exists().where(
-                Theatre.id == Screening.theatre_id, Theatre.removed_at.is_(None),
-                Theatre.place_folded.like(_like(place), escape="\\")))
+            screening_filter.append(
+                exists().where(
+                    Theatre.id == Screening.theatre_id,
+                    Theatre.removed_at.is_(None),
+                    Theatre.place_folded.like(_like(place), escape="\\"),
+                )
+            )
         statement = statement.where(exists().where(and_(*screening_filter)))
     order = {
         "latest": (Show.created_at.desc(), Show.id.desc()),
@@ -255,19 +301,34 @@ def list_shows(*, q=None, tags: Iterable[str] = (), min_rating=None, place=None,
 def show_detail(show_id: int) -> dict:
     show = _live_show(show_id)
     attach_user_ratings([show])
-    return {**_as_dict(show), "tags": show.tags, "user_rating": show.user_rating,
-            "dynamic_pricing_settings": show.dynamic_pricing_settings, "popularity": show.popularity,
-            "trending": show.trending, "screenings": _upcoming_screenings(show_id=show.id)}
+    return {
+        **_as_dict(show),
+        "tags": show.tags,
+        "user_rating": show.user_rating,
+        "dynamic_pricing_settings": show.dynamic_pricing_settings,
+        "popularity": show.popularity,
+        "trending": show.trending,
+        "screenings": _upcoming_screenings(show_id=show.id),
+    }
 
 
-def list_screenings(*, starts_from=None, starts_to=None, show_id=None, theatre_id=None, place=None,
-                    page=1, per_page=20) -> dict:
+def list_screenings(
+    *, starts_from=None, starts_to=None, show_id=None, theatre_id=None, place=None, page=1, per_page=20
+) -> dict:
     starts_from = starts_from or utcnow()
     starts_to = starts_to or starts_from + DEFAULT_TIMEFRAME
-    statement = (select(Screening).join(Screening.show).join(Screening.theatre)
-                 .where(Screening.removed_at.is_(None), Show.removed_at.is_(None),
-                        Theatre.removed_at.is_(None),
-                        Screening.starts_at >= starts_from, Screening.starts_at <= starts_to))
+    statement = (
+        select(Screening)
+        .join(Screening.show)
+        .join(Screening.theatre)
+        .where(
+            Screening.removed_at.is_(None),
+            Show.removed_at.is_(None),
+            Theatre.removed_at.is_(None),
+            Screening.starts_at >= starts_from,
+            Screening.starts_at <= starts_to,
+        )
+    )
     if show_id:
         statement = statement.where(Screening.show_id == show_id)
     if theatre_id:
@@ -297,18 +358,32 @@ def _as_dict(row) -> dict:
 
 # The fields an audit row shows for each kind of row (docs/staff.md).
 THEATRE_AUDIT = ("name", "place", "capacity", "address", "caption", "description")
-SHOW_AUDIT = ("name", "caption", "description", "rating", "ticket_price", "duration_minutes", "language", "tags",
-              "dynamic_pricing", "price_floor_pct", "price_ceiling_pct")
+SHOW_AUDIT = (
+    "name",
+    "caption",
+    "description",
+    "rating",
+    "ticket_price",
+    "duration_minutes",
+    "language",
+    "tags",
+    "dynamic_pricing",
+    "price_floor_pct",
+    "price_ceiling_pct",
+)
 SCREENING_AUDIT = ("show_id", "theatre_id", "starts_at", "base_price", "seats_total")
 
+
 def _check_theatre_name_free(name: str, place: str, exclude_id: int | None = None) -> None:
-    statement = select(Theatre.id).where(Theatre.removed_at.is_(None), Theatre.name_folded == fold(name),
-                                         Theatre.place_folded == fold(place))
+    statement = select(Theatre.id).where(
+        Theatre.removed_at.is_(None), Theatre.name_folded == fold(name), Theatre.place_folded == fold(place)
+    )
     if exclude_id:
         statement = statement.where(Theatre.id != exclude_id)
     if db.session.scalar(statement) is not None:
-        raise Conflict(f"A theatre named '{name}' already exists in {place}.", code="theatre_exists",
-                       details={"name": [name]})
+        raise Conflict(
+            f"A theatre named '{name}' already exists in {place}.", code="theatre_exists", details={"name": [name]}
+        )
 
 
 @catalog_write
@@ -346,16 +421,22 @@ def _change_capacity(theatre_id: int, capacity: int) -> None:
     Runs under the write lock so that no booking can slip in between the check and the update.
     """
     with immediate_transaction(db.session):
-        upcoming = select(Screening.id).where(Screening.theatre_id == theatre_id,
-                                              Screening.removed_at.is_(None), Screening.starts_at >= utcnow())
+        upcoming = select(Screening.id).where(
+            Screening.theatre_id == theatre_id, Screening.removed_at.is_(None), Screening.starts_at >= utcnow()
+        )
         upcoming_ids = db.session.scalars(upcoming).all()
         oversold = [(sid, sold) for sid, sold in sales().seats_sold(upcoming_ids).items() if sold > capacity]
         if oversold:
             worst = max(count for _, count in oversold)
-            raise Conflict(f"{worst} seats are already sold for an upcoming screening; the capacity cannot "
-                           f"go below that.", code="capacity_below_sold",
-                           details={"capacity": [f"At least {worst}."], "seats_sold": worst,
-                                    "screening_ids": [sid for sid, _ in oversold]})
+            raise Conflict(
+                f"{worst} seats are already sold for an upcoming screening; the capacity cannot go below that.",
+                code="capacity_below_sold",
+                details={
+                    "capacity": [f"At least {worst}."],
+                    "seats_sold": worst,
+                    "screening_ids": [sid for sid, _ in oversold],
+                },
+            )
         seating.change_capacity(theatre_id, capacity)  # a new default layout; unsold screenings take it
         db.session.execute(update(Theatre).where(Theatre.id == theatre_id).values(capacity=capacity))
 
@@ -364,9 +445,14 @@ def _change_capacity(theatre_id: int, capacity: int) -> None:
 def delete_theatre(theatre_id: int, force: bool) -> dict:
     theatre = _live_theatre(theatre_id)
     screening_ids = select(Screening.id).where(Screening.theatre_id == theatre.id, Screening.removed_at.is_(None))
-    return _remove_with_bookings(screening_ids, force, reason="theatre_removed", what=f"theatre '{theatre.name}'",
-                                 parent=update(Theatre).where(Theatre.id == theatre.id),
-                                 audited=("theatre", theatre.id, audit.snapshot(theatre, THEATRE_AUDIT)))
+    return _remove_with_bookings(
+        screening_ids,
+        force,
+        reason="theatre_removed",
+        what=f"theatre '{theatre.name}'",
+        parent=update(Theatre).where(Theatre.id == theatre.id),
+        audited=("theatre", theatre.id, audit.snapshot(theatre, THEATRE_AUDIT)),
+    )
 
 
 def set_theatre_image(theatre_id: int, data: bytes, media_dir: Path) -> str:
@@ -374,6 +460,7 @@ def set_theatre_image(theatre_id: int, data: bytes, media_dir: Path) -> str:
 
 
 # ---- shows ----------------------------------------------------------------------------------------
+
 
 def _set_tags(show: Show, tags: Iterable[str]) -> None:
     unique = list(dict.fromkeys(t for t in tags if t))
@@ -386,8 +473,9 @@ def _set_dynamic_pricing(show: Show, settings: dict) -> None:
     floor_pct = settings.get("floor_pct", show.price_floor_pct or 80)
     ceiling_pct = settings.get("ceiling_pct", show.price_ceiling_pct or 150)
     if floor_pct > 100 or ceiling_pct < 100:
-        raise Invalid({"dynamic_pricing": "The floor must be at most 100% and the ceiling at least 100% of the "
-                                          "base price."})
+        raise Invalid(
+            {"dynamic_pricing": "The floor must be at most 100% and the ceiling at least 100% of the base price."}
+        )
     show.dynamic_pricing, show.price_floor_pct, show.price_ceiling_pct = enabled, floor_pct, ceiling_pct
 
 
@@ -417,8 +505,16 @@ def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
         _check_allocation_free(show, index, allocation, theatre.id, screenings)
         base_price = show.ticket_price if price is None else price
         layout = layouts.get(theatre.id) or layouts.setdefault(theatre.id, seating.current_layout(theatre.id))
-        screenings.append(Screening(show_id=show.id, theatre_id=theatre.id, starts_at=allocation["starts_at"],
-                                    base_price=base_price, price=base_price, **_seats_of(theatre, layout)))
+        screenings.append(
+            Screening(
+                show_id=show.id,
+                theatre_id=theatre.id,
+                starts_at=allocation["starts_at"],
+                base_price=base_price,
+                price=base_price,
+                **_seats_of(theatre, layout),
+            )
+        )
     db.session.add_all(screenings)
     db.session.flush()
     for screening in screenings:
@@ -430,8 +526,7 @@ def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
     return show
 
 
-def _check_allocation_free(show: Show, index: int, allocation: dict, theatre_id: int,
-                           earlier: list[Screening]) -> None:
+def _check_allocation_free(show: Show, index: int, allocation: dict, theatre_id: int, earlier: list[Screening]) -> None:
     """A screening given with a new show: free against the theatre's screenings and the request's own."""
     starts_at = allocation["starts_at"]
     try:
@@ -440,22 +535,33 @@ def _check_allocation_free(show: Show, index: int, allocation: dict, theatre_id:
         busy.details["field"] = f"screenings.{index}"
         raise
     for other_index, other in enumerate(earlier):
-        if other.theatre_id == theatre_id and starts_at < occupied_until(other.starts_at, show.duration_minutes) \
-                and other.starts_at < occupied_until(starts_at, show.duration_minutes):
-            raise TheatreBusy(f"Screenings {other_index + 1} and {index + 1} of this show overlap in the same theatre.",
-                              details={"field": f"screenings.{index}",
-                                       **_describe_clash(None, other.starts_at, show.duration_minutes,
-                                                         theatre_id=theatre_id, index=other_index)})
+        if (
+            other.theatre_id == theatre_id
+            and starts_at < occupied_until(other.starts_at, show.duration_minutes)
+            and other.starts_at < occupied_until(starts_at, show.duration_minutes)
+        ):
+            raise TheatreBusy(
+                f"Screenings {other_index + 1} and {index + 1} of this show overlap in the same theatre.",
+                details={
+                    "field": f"screenings.{index}",
+                    **_describe_clash(
+                        None, other.starts_at, show.duration_minutes, theatre_id=theatre_id, index=other_index
+                    ),
+                },
+            )
 
 
 def _check_show_screenings_fit(show: Show) -> None:
     """After a duration change: every upcoming screening of the show must still fit in its theatre."""
-    for screening in db.session.scalars(select(Screening).where(
-            Screening.show_id == show.id, Screening.removed_at.is_(None), Screening.starts_at >= utcnow())
-            .order_by(Screening.starts_at)):
+    for screening in db.session.scalars(
+        select(Screening)
+        .where(Screening.show_id == show.id, Screening.removed_at.is_(None), Screening.starts_at >= utcnow())
+        .order_by(Screening.starts_at)
+    ):
         try:
-            check_theatre_free(screening.theatre_id, screening.starts_at, show.duration_minutes,
-                               ignore_ids=[screening.id])
+            check_theatre_free(
+                screening.theatre_id, screening.starts_at, show.duration_minutes, ignore_ids=[screening.id]
+            )
         except TheatreBusy as busy:
             busy.details["field"] = "duration_minutes"
             busy.details["changed_screening_id"] = screening.id
@@ -472,8 +578,9 @@ def update_show(show_id: int, changes: dict) -> Show:
     dynamic = changes.pop("dynamic_pricing", None)
     if dynamic is not None:
         _set_dynamic_pricing(show, dynamic)
-    longer = "duration_minutes" in changes and \
-        (changes["duration_minutes"] or DEFAULT_DURATION_MINUTES) > (show.duration_minutes or DEFAULT_DURATION_MINUTES)
+    longer = "duration_minutes" in changes and (changes["duration_minutes"] or DEFAULT_DURATION_MINUTES) > (
+        show.duration_minutes or DEFAULT_DURATION_MINUTES
+    )
     for key, value in changes.items():
         setattr(show, key, value)
     show.name_folded = fold(show.name)
@@ -492,9 +599,14 @@ def update_show(show_id: int, changes: dict) -> Show:
 def delete_show(show_id: int, force: bool) -> dict:
     show = _live_show(show_id)
     screening_ids = select(Screening.id).where(Screening.show_id == show.id, Screening.removed_at.is_(None))
-    return _remove_with_bookings(screening_ids, force, reason="show_removed", what=f"show '{show.name}'",
-                                 parent=update(Show).where(Show.id == show.id),
-                                 audited=("show", show.id, audit.snapshot(show, SHOW_AUDIT)))
+    return _remove_with_bookings(
+        screening_ids,
+        force,
+        reason="show_removed",
+        what=f"show '{show.name}'",
+        parent=update(Show).where(Show.id == show.id),
+        audited=("show", show.id, audit.snapshot(show, SHOW_AUDIT)),
+    )
 
 
 def set_show_image(show_id: int, data: bytes, media_dir: Path) -> str:
@@ -502,6 +614,7 @@ def set_show_image(show_id: int, data: bytes, media_dir: Path) -> str:
 
 
 # ---- screenings -----------------------------------------------------------------------------------
+
 
 def _seats_of(theatre: Theatre, layout) -> dict:
     """A new screening sells the theatre's current layout (a default one of its capacity if it has none)."""
@@ -516,8 +629,14 @@ def create_screening(show_id: int, theatre_id: int, starts_at: datetime, price: 
     theatre = _live_theatre(theatre_id)
     check_theatre_free(theatre.id, starts_at, show.duration_minutes)
     base_price = show.ticket_price if price is None else price
-    screening = Screening(show_id=show.id, theatre_id=theatre.id, starts_at=starts_at, base_price=base_price,
-                          price=base_price, **_seats_of(theatre, seating.current_layout(theatre.id)))
+    screening = Screening(
+        show_id=show.id,
+        theatre_id=theatre.id,
+        starts_at=starts_at,
+        base_price=base_price,
+        price=base_price,
+        **_seats_of(theatre, seating.current_layout(theatre.id)),
+    )
     db.session.add(screening)
     db.session.flush()
     audit.record("create", "screening", screening.id, None, audit.snapshot(screening, SCREENING_AUDIT))
@@ -535,13 +654,18 @@ def update_screening(screening_id: int, changes: dict) -> Screening:
         changes["base_price"] = changes.pop("price")
     moved = {"starts_at", "theatre_id"} & set(changes)
     if moved:
-        check_theatre_free(changes.get("theatre_id", screening.theatre_id),
-                           changes.get("starts_at", screening.starts_at), screening.show.duration_minutes,
-                           ignore_ids=[screening.id])
+        check_theatre_free(
+            changes.get("theatre_id", screening.theatre_id),
+            changes.get("starts_at", screening.starts_at),
+            screening.show.duration_minutes,
+            ignore_ids=[screening.id],
+        )
     for key, value in changes.items():
         setattr(screening, key, value)
     db.session.flush()
-    audit.record("update", "screening", screening.id, *audit.changed(before, audit.snapshot(screening, SCREENING_AUDIT)))
+    audit.record(
+        "update", "screening", screening.id, *audit.changed(before, audit.snapshot(screening, SCREENING_AUDIT))
+    )
     repricing.reprice([screening.id], "admin")
     return get_screening(screening.id)
 
@@ -550,15 +674,21 @@ def update_screening(screening_id: int, changes: dict) -> Screening:
 def delete_screening(screening_id: int, force: bool) -> dict:
     screening = get_screening(screening_id)
     ids = select(Screening.id).where(Screening.id == screening.id)
-    return _remove_with_bookings(ids, force, reason="screening_removed",
-                                 what=f"the screening of '{screening.show.name}'",
-                                 audited=("screening", screening.id, audit.snapshot(screening, SCREENING_AUDIT)))
+    return _remove_with_bookings(
+        ids,
+        force,
+        reason="screening_removed",
+        what=f"the screening of '{screening.show.name}'",
+        audited=("screening", screening.id, audit.snapshot(screening, SCREENING_AUDIT)),
+    )
 
 
 # ---- shared ---------------------------------------------------------------------------------------
 
-def _remove_with_bookings(screening_ids, force: bool, *, reason: str, what: str, parent=None,
-                          audited: tuple[str, int, dict]) -> dict:
+
+def _remove_with_bookings(
+    screening_ids, force: bool, *, reason: str, what: str, parent=None, audited: tuple[str, int, dict]
+) -> dict:
     """Soft-remove screenings (and their theatre or show: `parent`, an UPDATE) in one write transaction.
 
     Future bookings make it a 409 unless forced, which has booking cancel them and free their seats. Cancelled
@@ -570,20 +700,31 @@ def _remove_with_bookings(screening_ids, force: bool, *, reason: str, what: str,
         now = utcnow()
         bookings, seats = sales().future_bookings(screening_ids, now=now)
         if bookings and not force:
-            raise Conflict(f"Deleting {what} would cancel {bookings} future booking"
-                           f"{'s' if bookings != 1 else ''} ({seats} seats). Repeat with force=true to "
-                           f"cancel them and notify their owners.", code="has_bookings",
-                           details={"bookings": bookings, "seats": seats})
+            raise Conflict(
+                f"Deleting {what} would cancel {bookings} future booking"
+                f"{'s' if bookings != 1 else ''} ({seats} seats). Repeat with force=true to "
+                f"cancel them and notify their owners.",
+                code="has_bookings",
+                details={"bookings": bookings, "seats": seats},
+            )
         cancelled_ids = sales().cancel_future_bookings(screening_ids, reason=reason, now=now) if bookings else []
         if parent is None:
             db.session.execute(update(Screening).where(Screening.id.in_(screening_ids)).values(removed_at=now))
         else:
-            db.session.execute(update(Screening).where(Screening.id.in_(screening_ids), Screening.starts_at >= now)
-                               .values(removed_at=now))
+            db.session.execute(
+                update(Screening)
+                .where(Screening.id.in_(screening_ids), Screening.starts_at >= now)
+                .values(removed_at=now)
+            )
             db.session.execute(parent.values(removed_at=now))
         entity, entity_id, fields = audited
-        audit.record("delete", entity, entity_id, fields, {"removed_at": now, "force": force,
-                                                           "cancelled_bookings": sorted(cancelled_ids)})
+        audit.record(
+            "delete",
+            entity,
+            entity_id,
+            fields,
+            {"removed_at": now, "force": force, "cancelled_bookings": sorted(cancelled_ids)},
+        )
     return {"cancelled_bookings": len(cancelled_ids)}
 
 
@@ -597,8 +738,13 @@ def _set_image(model, row_id: int, kind: str, data: bytes, media_dir: Path) -> s
             mark_catalog_changed(db.session)
             row = find(row_id)
             old_path, row.image_path = row.image_path, new_path
-            audit.record("update", "theatre" if model is Theatre else "show", row.id,
-                         {"image": images.url(old_path)}, {"image": images.url(new_path)})
+            audit.record(
+                "update",
+                "theatre" if model is Theatre else "show",
+                row.id,
+                {"image": images.url(old_path)},
+                {"image": images.url(new_path)},
+            )
     except BaseException:
         images.remove(media_dir, new_path)
         raise

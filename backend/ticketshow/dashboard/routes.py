@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from apiflask import APIBlueprint
-
 from flask_jwt_extended import current_user
 
 from .. import policy

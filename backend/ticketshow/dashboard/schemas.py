@@ -4,8 +4,8 @@ from apiflask import Schema
 from apiflask.fields import Float, Integer, List, Nested, String
 from marshmallow import validate
 
-from ..ratings.schemas import UserRatingOut
 from ..fields import Money, OffsetDateTime
+from ..ratings.schemas import UserRatingOut
 
 
 class DashboardQuery(Schema):

@@ -14,6 +14,7 @@ tags, theatre, the show's rating, noise), so the forecast run at the end of the 
 and stored with `catalog.images.store`, the path uploads take. Everything but the accounts and the image
 files is written in one transaction: a failed load leaves no half catalogue (and removes its images).
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,7 +23,8 @@ import random
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, time as clock_time, timedelta
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -43,8 +45,8 @@ from ..extensions import db
 from ..popularity import synthetic
 from ..seating import service as seating_service
 from ..seating.service import seat_labels
-from . import layouts as demo_layouts
 from ..text import fold
+from . import layouts as demo_layouts
 from . import posters
 from .catalogue import MARKER_THEATRE, SHOWS, THEATRES, DemoShow, DemoTheatre
 
@@ -92,11 +94,13 @@ class DemoSummary:
     def __str__(self) -> str:
         if not self.loaded:
             return "Demo catalogue already loaded; nothing added."
-        return (f"Demo catalogue loaded in {self.seconds:.1f} s: {self.theatres} theatres, {self.shows} shows, "
-                f"{self.screenings} screenings ({self.upcoming_screenings} upcoming), {self.bookings} bookings "
-                f"({self.tickets} seats), {self.ratings} ratings, forecasts for {self.forecasts} upcoming screenings; "
-                f"demo users {', '.join(self.users)} "
-                f"(password '{DEMO_PASSWORD}').")
+        return (
+            f"Demo catalogue loaded in {self.seconds:.1f} s: {self.theatres} theatres, {self.shows} shows, "
+            f"{self.screenings} screenings ({self.upcoming_screenings} upcoming), {self.bookings} bookings "
+            f"({self.tickets} seats), {self.ratings} ratings, forecasts for {self.forecasts} upcoming screenings; "
+            f"demo users {', '.join(self.users)} "
+            f"(password '{DEMO_PASSWORD}')."
+        )
 
 
 class _AlreadyLoaded(Exception):
@@ -105,9 +109,14 @@ class _AlreadyLoaded(Exception):
 
 def demo_loaded() -> bool:
     """Whether the demo was loaded once: its marker theatre exists, removed or not."""
-    return db.session.scalar(select(Theatre.id).where(
-        Theatre.name_folded == fold(MARKER_THEATRE.name),
-        Theatre.place_folded == fold(MARKER_THEATRE.place)).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(Theatre.id)
+            .where(Theatre.name_folded == fold(MARKER_THEATRE.name), Theatre.place_folded == fold(MARKER_THEATRE.place))
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def load_demo(data_dir: Path | str, *, seed: int = SEED) -> DemoSummary:
@@ -156,6 +165,7 @@ def _first_forecast() -> int:
 
 # ---- accounts --------------------------------------------------------------------------------------
 
+
 def _demo_users() -> dict[str, User]:
     """The demo accounts, created through the auth service. A name already taken by an account that is
     not a demo one (the admin, say) is skipped: the demo never books for someone else."""
@@ -176,6 +186,7 @@ def _demo_users() -> dict[str, User]:
 
 # ---- pictures --------------------------------------------------------------------------------------
 
+
 def _subtitle(show: DemoShow) -> str:
     """Under a title in an Indian script, its transliteration (the caption's first part); else the caption."""
     if posters.script_of(show.name) != "Latin":
@@ -191,16 +202,20 @@ def _footer(show: DemoShow) -> str:
 def _draw_pictures(pool: ThreadPoolExecutor, media_dir: Path) -> list[Future]:
     """Draw and store every picture in the pool's threads (Pillow drops the GIL while it draws and
     encodes). Each future gives ((kind, index), stored path)."""
+
     def theatre_job(index: int, theatre: DemoTheatre):
         return ("theatres", index), images.store(
-            media_dir, "theatres", posters.theatre_picture(theatre.english, theatre.local, theatre.place))
+            media_dir, "theatres", posters.theatre_picture(theatre.english, theatre.local, theatre.place)
+        )
 
     def show_job(index: int, show: DemoShow):
         return ("shows", index), images.store(
-            media_dir, "shows", posters.poster(show.name, show.tags, subtitle=_subtitle(show), footer=_footer(show)))
+            media_dir, "shows", posters.poster(show.name, show.tags, subtitle=_subtitle(show), footer=_footer(show))
+        )
 
-    return ([pool.submit(theatre_job, i, t) for i, t in enumerate(THEATRES)]
-            + [pool.submit(show_job, i, s) for i, s in enumerate(SHOWS)])
+    return [pool.submit(theatre_job, i, t) for i, t in enumerate(THEATRES)] + [
+        pool.submit(show_job, i, s) for i, s in enumerate(SHOWS)
+    ]
 
 
 def _finished(pictures: list[Future], media_dir: Path | None = None) -> dict[tuple[str, int], str]:
@@ -221,6 +236,7 @@ def _remove(media_dir: Path, stored: dict) -> None:
 
 
 # ---- the catalogue ---------------------------------------------------------------------------------
+
 
 def _price(base: Decimal, theatre: DemoTheatre, local_start: datetime) -> Decimal:
     """The theatre's price for a show: its factor, more in the evening and at the weekend, to ₹10."""
@@ -243,8 +259,9 @@ def _repertoires() -> list[list[int]]:
     result = []
     for t_index, theatre in enumerate(THEATRES):
         if theatre.capacity < 100:
-            result.append([i for i, s in enumerate(SHOWS) if _plays_at(s, theatre)
-                           and {"stand-up", "comedy"} & set(s.tags)])
+            result.append(
+                [i for i, s in enumerate(SHOWS) if _plays_at(s, theatre) and {"stand-up", "comedy"} & set(s.tags)]
+            )
             continue
         local = [i for i, s in enumerate(SHOWS) if s.language in theatre.languages]
         shift = (t_index * 2) % max(1, len(local))
@@ -326,10 +343,17 @@ def _load(users: dict[str, User], stored: dict, rnd: random.Random) -> DemoSumma
 
     theatre_ids = []
     for index, theatre in enumerate(THEATRES):
-        row = catalog_service.create_theatre({
-            "name": theatre.name, "place": theatre.place, "address": theatre.address, "caption": theatre.caption,
-            "description": theatre.description, "capacity": theatre.capacity,
-            "image_path": stored[("theatres", index)]})
+        row = catalog_service.create_theatre(
+            {
+                "name": theatre.name,
+                "place": theatre.place,
+                "address": theatre.address,
+                "caption": theatre.caption,
+                "description": theatre.description,
+                "capacity": theatre.capacity,
+                "image_path": stored[("theatres", index)],
+            }
+        )
         db.session.flush()  # nested in our transaction, the service does not commit: get the id now
         row.created_at = row.updated_at = now - timedelta(days=PAST_DAYS + 10)
         theatre_ids.append(row.id)
@@ -342,21 +366,45 @@ def _load(users: dict[str, User], stored: dict, rnd: random.Random) -> DemoSumma
     order = _creation_order()
     for position, index in enumerate(order):
         show = SHOWS[index]
-        allocations = [{"theatre_id": theatre_ids[t], "starts_at": start,
-                        "price": _price(show.ticket_price, THEATRES[t], start.astimezone(zone))}
-                       for t, start in plan[index]]
-        row = catalog_service.create_show({
-            "name": show.name, "caption": show.caption, "description": show.description, "rating": show.rating,
-            "tags": list(show.tags), "ticket_price": show.ticket_price, "duration_minutes": show.duration_minutes,
-            "language": show.language, "image_path": stored[("shows", index)]}, allocations)
+        allocations = [
+            {
+                "theatre_id": theatre_ids[t],
+                "starts_at": start,
+                "price": _price(show.ticket_price, THEATRES[t], start.astimezone(zone)),
+            }
+            for t, start in plan[index]
+        ]
+        row = catalog_service.create_show(
+            {
+                "name": show.name,
+                "caption": show.caption,
+                "description": show.description,
+                "rating": show.rating,
+                "tags": list(show.tags),
+                "ticket_price": show.ticket_price,
+                "duration_minutes": show.duration_minutes,
+                "language": show.language,
+                "image_path": stored[("shows", index)],
+            },
+            allocations,
+        )
         row.created_at = row.updated_at = now - timedelta(days=PAST_DAYS + 5) + timedelta(hours=position)
         show_ids[index] = row.id
     db.session.flush()
 
     screenings = db.session.execute(
-        select(Screening.id, Screening.show_id, Screening.theatre_id, Screening.starts_at, Screening.price,
-               Screening.seats_total, Screening.layout_id).where(Screening.show_id.in_(show_ids.values()))
-        .order_by(Screening.starts_at, Screening.id)).all()
+        select(
+            Screening.id,
+            Screening.show_id,
+            Screening.theatre_id,
+            Screening.starts_at,
+            Screening.price,
+            Screening.seats_total,
+            Screening.layout_id,
+        )
+        .where(Screening.show_id.in_(show_ids.values()))
+        .order_by(Screening.starts_at, Screening.id)
+    ).all()
     past = [s for s in screenings if s.starts_at <= now]
     upcoming = [s for s in screenings if s.starts_at > now]
     # Screenings of the past were on sale for a while before they started.
@@ -370,8 +418,7 @@ def _load(users: dict[str, User], stored: dict, rnd: random.Random) -> DemoSumma
     shows_by_id = {show_ids[i]: SHOWS[i] for i in show_ids}
     added_at = dict(db.session.execute(select(Show.id, Show.created_at).where(Show.id.in_(show_ids.values()))).all())
     theatres_by_id = {theatre_id: THEATRES[i] for i, theatre_id in enumerate(theatre_ids)}
-    bookings, tickets = _past_bookings(past, tour, audience, rnd, now, zone,
-                                       shows_by_id, added_at, theatres_by_id)
+    bookings, tickets = _past_bookings(past, tour, audience, rnd, now, zone, shows_by_id, added_at, theatres_by_id)
     summary.bookings += bookings
     summary.tickets += tickets
     summary.ratings = _ratings(user_list, now, rnd)
@@ -381,8 +428,9 @@ def _load(users: dict[str, User], stored: dict, rnd: random.Random) -> DemoSumma
     summary.bookings += booked
     summary.tickets += seats
 
-    booked, seats = _upcoming_sales(upcoming, {houseful, nearly}, audience, rnd, now, zone, shows_by_id, added_at,
-                                    theatres_by_id)
+    booked, seats = _upcoming_sales(
+        upcoming, {houseful, nearly}, audience, rnd, now, zone, shows_by_id, added_at, theatres_by_id
+    )
     summary.bookings += booked
     summary.tickets += seats
     return summary
@@ -390,8 +438,18 @@ def _load(users: dict[str, User], stored: dict, rnd: random.Random) -> DemoSumma
 
 # ---- bookings and ratings --------------------------------------------------------------------------
 
-def _past_bookings(past, tour: list[User], audience: list[User], rnd: random.Random, now: datetime, zone: ZoneInfo,
-                   shows: dict[int, DemoShow], added_at: dict[int, datetime], theatres: dict[int, DemoTheatre]):
+
+def _past_bookings(
+    past,
+    tour: list[User],
+    audience: list[User],
+    rnd: random.Random,
+    now: datetime,
+    zone: ZoneInfo,
+    shows: dict[int, DemoShow],
+    added_at: dict[int, datetime],
+    theatres: dict[int, DemoTheatre],
+):
     """Bookings for screenings that have started, written as `book` writes them: a booking row, then one
     ticket per seat numbered 1..n in each screening. Seats sold and booking times follow the synthetic
     history model; the tour's users have a booking at about one screening in four."""
@@ -401,25 +459,50 @@ def _past_bookings(past, tour: list[User], audience: list[User], rnd: random.Ran
     for screening in past:
         show, theatre = shows[screening.show_id], theatres[screening.theatre_id]
         expected = synthetic.expected_occupancy(
-            quality=_quality(show), tags=show.tags, theatre_appeal=_appeal(theatre),
+            quality=_quality(show),
+            tags=show.tags,
+            theatre_appeal=_appeal(theatre),
             local_start=screening.starts_at.astimezone(zone),
-            days_since_added=(screening.starts_at - added_at[screening.show_id]).total_seconds() / 86400)
+            days_since_added=(screening.starts_at - added_at[screening.show_id]).total_seconds() / 86400,
+        )
         sales = synthetic.simulate_sales(
-            rnd, seats_total=screening.seats_total, expected=expected, starts_at=screening.starts_at,
-            on_sale_from=max(earliest, screening.starts_at - timedelta(days=14)))
+            rnd,
+            seats_total=screening.seats_total,
+            expected=expected,
+            starts_at=screening.starts_at,
+            on_sale_from=max(earliest, screening.starts_at - timedelta(days=14)),
+        )
         tour_sale = rnd.randrange(len(sales)) if sales and rnd.random() < TOUR_SHARE else None
         seat = 0
         for index, (quantity, created, cancelled_at) in enumerate(sales):
             user = rnd.choice(tour) if index == tour_sale else rnd.choice(audience)
-            booking_rows.append({
-                "id": next_id, "user_id": user.id, "screening_id": screening.id, "quantity": quantity,
-                "unit_price": screening.price, "total_price": screening.price * quantity,
-                "status": CANCELLED if cancelled_at else CONFIRMED, "idempotency_key": None, "created_at": created,
-                "cancelled_at": cancelled_at, "cancel_reason": "cancelled_by_user" if cancelled_at else None})
+            booking_rows.append(
+                {
+                    "id": next_id,
+                    "user_id": user.id,
+                    "screening_id": screening.id,
+                    "quantity": quantity,
+                    "unit_price": screening.price,
+                    "total_price": screening.price * quantity,
+                    "status": CANCELLED if cancelled_at else CONFIRMED,
+                    "idempotency_key": None,
+                    "created_at": created,
+                    "cancelled_at": cancelled_at,
+                    "cancel_reason": "cancelled_by_user" if cancelled_at else None,
+                }
+            )
             if not cancelled_at:  # cancelling frees the seats: a cancelled booking has no tickets
                 labels = seat_labels(screening)
-                ticket_rows += [{"booking_id": next_id, "screening_id": screening.id, "seat_no": seat + n + 1,
-                                 "seat_label": labels[seat + n], "price": screening.price} for n in range(quantity)]
+                ticket_rows += [
+                    {
+                        "booking_id": next_id,
+                        "screening_id": screening.id,
+                        "seat_no": seat + n + 1,
+                        "seat_label": labels[seat + n],
+                        "price": screening.price,
+                    }
+                    for n in range(quantity)
+                ]
                 seat += quantity
             next_id += 1
     if booking_rows:
@@ -429,8 +512,17 @@ def _past_bookings(past, tour: list[User], audience: list[User], rnd: random.Ran
     return len(booking_rows), len(ticket_rows)
 
 
-def _upcoming_sales(upcoming, taken: set, audience: list[User], rnd: random.Random, now: datetime, zone: ZoneInfo,
-                    shows: dict[int, DemoShow], added_at: dict[int, datetime], theatres: dict[int, DemoTheatre]):
+def _upcoming_sales(
+    upcoming,
+    taken: set,
+    audience: list[User],
+    rnd: random.Random,
+    now: datetime,
+    zone: ZoneInfo,
+    shows: dict[int, DemoShow],
+    added_at: dict[int, datetime],
+    theatres: dict[int, DemoTheatre],
+):
     """Upcoming screenings went on sale UPCOMING_ON_SALE_DAYS ago and have the audience's bookings made
     since, as the synthetic model has them arrive (only those made before now), so that the first
     forecast sees screenings filling at different paces. Written like the past ones, in the seats left
@@ -440,7 +532,8 @@ def _upcoming_sales(upcoming, taken: set, audience: list[User], rnd: random.Rand
     ids = [s.id for s in upcoming if s.id not in taken]
     occupied: dict[int, set[int]] = {}
     for screening_id, seat_no in db.session.execute(
-            select(Ticket.screening_id, Ticket.seat_no).where(Ticket.screening_id.in_(ids))):
+        select(Ticket.screening_id, Ticket.seat_no).where(Ticket.screening_id.in_(ids))
+    ):
         occupied.setdefault(screening_id, set()).add(seat_no)
     next_id = (db.session.scalar(select(func.max(Booking.id))) or 0) + 1
     booking_rows, ticket_rows = [], []
@@ -449,28 +542,53 @@ def _upcoming_sales(upcoming, taken: set, audience: list[User], rnd: random.Rand
             continue
         show, theatre = shows[screening.show_id], theatres[screening.theatre_id]
         expected = synthetic.expected_occupancy(
-            quality=_quality(show), tags=show.tags, theatre_appeal=_appeal(theatre),
+            quality=_quality(show),
+            tags=show.tags,
+            theatre_appeal=_appeal(theatre),
             local_start=screening.starts_at.astimezone(zone),
-            days_since_added=(screening.starts_at - added_at[screening.show_id]).total_seconds() / 86400)
+            days_since_added=(screening.starts_at - added_at[screening.show_id]).total_seconds() / 86400,
+        )
         seats = occupied.get(screening.id, set())
         free = (n for n in range(1, screening.seats_total + 1) if n not in seats)
         for quantity, created, cancelled_at in synthetic.simulate_sales(
-                rnd, seats_total=screening.seats_total, expected=expected, starts_at=screening.starts_at,
-                on_sale_from=on_sale_from):
+            rnd,
+            seats_total=screening.seats_total,
+            expected=expected,
+            starts_at=screening.starts_at,
+            on_sale_from=on_sale_from,
+        ):
             if created > now or cancelled_at is not None:
                 continue  # not booked yet; or a change of mind (the demo has its own cancellation)
             if len(seats) + quantity > screening.seats_total:
                 break
             numbers = [next(free) for _ in range(quantity)]
             seats.update(numbers)
-            booking_rows.append({
-                "id": next_id, "user_id": rnd.choice(audience).id, "screening_id": screening.id,
-                "quantity": quantity, "unit_price": screening.price, "total_price": screening.price * quantity,
-                "status": CONFIRMED, "idempotency_key": None, "created_at": created, "cancelled_at": None,
-                "cancel_reason": None})
+            booking_rows.append(
+                {
+                    "id": next_id,
+                    "user_id": rnd.choice(audience).id,
+                    "screening_id": screening.id,
+                    "quantity": quantity,
+                    "unit_price": screening.price,
+                    "total_price": screening.price * quantity,
+                    "status": CONFIRMED,
+                    "idempotency_key": None,
+                    "created_at": created,
+                    "cancelled_at": None,
+                    "cancel_reason": None,
+                }
+            )
             labels = seat_labels(screening)
-            ticket_rows += [{"booking_id": next_id, "screening_id": screening.id, "seat_no": n,
-                             "seat_label": labels[n - 1], "price": screening.price} for n in numbers]
+            ticket_rows += [
+                {
+                    "booking_id": next_id,
+                    "screening_id": screening.id,
+                    "seat_no": n,
+                    "seat_label": labels[n - 1],
+                    "price": screening.price,
+                }
+                for n in numbers
+            ]
             next_id += 1
     if booking_rows:
         db.session.execute(Booking.__table__.insert(), booking_rows)
@@ -493,11 +611,13 @@ def _ratings(users: list[User], now: datetime, rnd: random.Random) -> int:
     """Most people rate most shows they saw (through `rate`, which checks they did); some are left
     unrated so that the tour can show the rating buttons."""
     seen = db.session.execute(
-        select(Booking.user_id, Screening.show_id, Show.rating).distinct()
-        .join(Screening, Screening.id == Booking.screening_id).join(Show, Show.id == Screening.show_id)
-        .where(Booking.user_id.in_([u.id for u in users]), Booking.status == CONFIRMED,
-               Screening.starts_at <= now)
-        .order_by(Booking.user_id, Screening.show_id)).all()
+        select(Booking.user_id, Screening.show_id, Show.rating)
+        .distinct()
+        .join(Screening, Screening.id == Booking.screening_id)
+        .join(Show, Show.id == Screening.show_id)
+        .where(Booking.user_id.in_([u.id for u in users]), Booking.status == CONFIRMED, Screening.starts_at <= now)
+        .order_by(Booking.user_id, Screening.show_id)
+    ).all()
     count = 0
     for user_id, show_id, admin_rating in seen:
         if rnd.random() < 0.35:
@@ -508,8 +628,9 @@ def _ratings(users: list[User], now: datetime, rnd: random.Random) -> int:
     return count
 
 
-def _upcoming_bookings(upcoming, tour: list[User], audience: list[User], theatre_ids: list[int],
-                       rnd: random.Random, now: datetime):
+def _upcoming_bookings(
+    upcoming, tour: list[User], audience: list[User], theatre_ids: list[int], rnd: random.Random, now: datetime
+):
     """Bookings through `book`: one studio screening sold out, one with three seats left, a few for
     each demo user and a scattering elsewhere, plus one cancellation through `cancel`."""
     limit = current_app.config["BOOKING_MAX_QUANTITY"]

@@ -8,6 +8,7 @@ font is used and a warning logged. Everything is deterministic: the same title g
 Pictures are drawn at twice their size and scaled down, which smooths every edge; they are returned as
 PNG bytes for `catalog.images.store`, the path uploads take.
 """
+
 from __future__ import annotations
 
 import io
@@ -28,42 +29,53 @@ POSTER_SIZE = (600, 900)
 THEATRE_SIZE = (1200, 675)
 SCALE = 2  # drawn at twice the size, then scaled down
 
-FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/noto"),
-             Path("/usr/share/fonts/opentype/noto"), Path("/usr/local/share/fonts"))
+FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/noto"),
+    Path("/usr/share/fonts/noto"),
+    Path("/usr/share/fonts/opentype/noto"),
+    Path("/usr/local/share/fonts"),
+)
 
 # Unicode blocks of the scripts the demo uses; anything else that is a letter is set as Latin.
-SCRIPT_BLOCKS = (("Devanagari", 0x0900, 0x097F), ("Bengali", 0x0980, 0x09FF),
-                 ("Tamil", 0x0B80, 0x0BFF), ("Kannada", 0x0C80, 0x0CFF))
-FONT_FAMILIES = {"Latin": "", "Devanagari": "Devanagari", "Bengali": "Bengali", "Tamil": "Tamil",
-                 "Kannada": "Kannada"}
+SCRIPT_BLOCKS = (
+    ("Devanagari", 0x0900, 0x097F),
+    ("Bengali", 0x0980, 0x09FF),
+    ("Tamil", 0x0B80, 0x0BFF),
+    ("Kannada", 0x0C80, 0x0CFF),
+)
+FONT_FAMILIES = {"Latin": "", "Devanagari": "Devanagari", "Bengali": "Bengali", "Tamil": "Tamil", "Kannada": "Kannada"}
 
 # Per tag: background top, background bottom, accent, light (title and glow). Chosen to keep white text
 # readable on the lower part of every poster.
 PALETTES = {
-    "action":   (("#1b1f3b", "#b3261e", "#ff8a00", "#ffe3c2"), ("#0f0f0f", "#d35400", "#f1c40f", "#fff4d6")),
+    "action": (("#1b1f3b", "#b3261e", "#ff8a00", "#ffe3c2"), ("#0f0f0f", "#d35400", "#f1c40f", "#fff4d6")),
     "thriller": (("#050a12", "#123047", "#e63946", "#d8f3ff"), ("#0b0b0b", "#2b2d42", "#ef233c", "#edf2f4")),
-    "drama":    (("#2a0c1f", "#6d1a36", "#f2b84b", "#fff1d6"), ("#10002b", "#5a189a", "#e0aaff", "#f8f0ff")),
-    "comedy":   (("#ffb000", "#ff5d73", "#2ec4b6", "#fffbea"), ("#06d6a0", "#118ab2", "#ffd166", "#ffffff")),
+    "drama": (("#2a0c1f", "#6d1a36", "#f2b84b", "#fff1d6"), ("#10002b", "#5a189a", "#e0aaff", "#f8f0ff")),
+    "comedy": (("#ffb000", "#ff5d73", "#2ec4b6", "#fffbea"), ("#06d6a0", "#118ab2", "#ffd166", "#ffffff")),
     "stand-up": (("#140d2b", "#5b2a86", "#ffd23f", "#fff6d5"), ("#03071e", "#9d0208", "#ffba08", "#fff3e0")),
-    "music":    (("#0b2545", "#13315c", "#4cc9f0", "#e0fbfc"), ("#1a0533", "#3a0ca3", "#f72585", "#fde2ff")),
-    "romance":  (("#3d0c3b", "#c0396b", "#ffb3c6", "#fff0f5"), ("#1f1147", "#e76f51", "#ffcdb2", "#fff5eb"),
-                 ("#0d1b2a", "#8d5a97", "#f9c6c9", "#fdf0f2")),
-    "family":   (("#0b6e4f", "#f4a259", "#ffd166", "#fffaf0"), ("#023e8a", "#48cae4", "#ffb703", "#ffffff")),
-    "kids":     (("#00a6fb", "#7b2cbf", "#ffdd00", "#ffffff"), ("#ff006e", "#8338ec", "#ffbe0b", "#ffffff")),
+    "music": (("#0b2545", "#13315c", "#4cc9f0", "#e0fbfc"), ("#1a0533", "#3a0ca3", "#f72585", "#fde2ff")),
+    "romance": (
+        ("#3d0c3b", "#c0396b", "#ffb3c6", "#fff0f5"),
+        ("#1f1147", "#e76f51", "#ffcdb2", "#fff5eb"),
+        ("#0d1b2a", "#8d5a97", "#f9c6c9", "#fdf0f2"),
+    ),
+    "family": (("#0b6e4f", "#f4a259", "#ffd166", "#fffaf0"), ("#023e8a", "#48cae4", "#ffb703", "#ffffff")),
+    "kids": (("#00a6fb", "#7b2cbf", "#ffdd00", "#ffffff"), ("#ff006e", "#8338ec", "#ffbe0b", "#ffffff")),
 }
 DEFAULT_PALETTE = ("#22223b", "#4a4e69", "#c9ada7", "#f2e9e4")
 
 # Theatre pictures: a palette per city's script (dusk sky top, sky bottom, building, warm light).
 THEATRE_PALETTES = {
     "Devanagari": ("#2b1055", "#d53369", "#f7e1c3", "#ffcf70"),
-    "Tamil":      ("#03254c", "#ff7b54", "#ffe8d6", "#ffd56b"),
-    "Kannada":    ("#1d3557", "#e76f51", "#f1faee", "#ffd166"),
-    "Bengali":    ("#3c096c", "#ff9e00", "#fbeee0", "#ffe066"),
-    "Latin":      ("#22223b", "#9a8c98", "#f2e9e4", "#ffd6a5"),
+    "Tamil": ("#03254c", "#ff7b54", "#ffe8d6", "#ffd56b"),
+    "Kannada": ("#1d3557", "#e76f51", "#f1faee", "#ffd166"),
+    "Bengali": ("#3c096c", "#ff9e00", "#fbeee0", "#ffe066"),
+    "Latin": ("#22223b", "#9a8c98", "#f2e9e4", "#ffd6a5"),
 }
 
 
 # ---- scripts and fonts ------------------------------------------------------------------------------
+
 
 def script_of_char(char: str) -> str | None:
     """The script of a letter or mark, or None for neutral characters (spaces, digits, punctuation)."""
@@ -134,8 +146,10 @@ def _load_font(script: str, size: int, serif: bool, bold: bool) -> ImageFont.Ima
 
 @cache
 def _warn_missing(script: str) -> None:
-    message = (f"No Noto font for {script} text (install fonts-noto-core); using Pillow's default font, "
-               f"which may not render it.")
+    message = (
+        f"No Noto font for {script} text (install fonts-noto-core); using Pillow's default font, "
+        f"which may not render it."
+    )
     log.warning(message)
     warnings.warn(message, RuntimeWarning, stacklevel=3)
 
@@ -180,8 +194,9 @@ def wrap(text: str, max_width: float, size: int, serif: bool = False, bold: bool
     return lines
 
 
-def fit(text: str, max_width: float, max_lines: int, largest: int, smallest: int, *, serif=False,
-        bold=True) -> list[Text]:
+def fit(
+    text: str, max_width: float, max_lines: int, largest: int, smallest: int, *, serif=False, bold=True
+) -> list[Text]:
     """The largest size (down to `smallest`) at which the text wraps into at most max_lines lines."""
     size = largest
     while True:
@@ -206,9 +221,10 @@ def line_height(line: Text, leading: float = 1.0) -> float:
 
 # ---- drawing helpers --------------------------------------------------------------------------------
 
+
 def _rgb(colour: str) -> tuple[int, int, int]:
     colour = colour.lstrip("#")
-    return tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
+    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
 
 
 def _with_alpha(colour: str, alpha: int) -> tuple[int, int, int, int]:
@@ -270,6 +286,7 @@ def _png(image: Image.Image, size) -> bytes:
 
 # ---- motifs: one per tag, blended onto the picture ------------------------------------------------
 
+
 def _motif_action(canvas, rnd, w, h, p):
     draw = ImageDraw.Draw(canvas, "RGBA")
     for i in range(7):
@@ -277,13 +294,18 @@ def _motif_action(canvas, rnd, w, h, p):
         thickness = rnd.uniform(0.03, 0.12) * w
         alpha = rnd.randint(40, 120)
         colour = p[2] if i % 2 else p[3]
-        draw.polygon([(x, 0), (x + thickness, 0), (x + thickness - 0.6 * w, h * 0.75), (x - 0.6 * w, h * 0.75)],
-                     fill=_with_alpha(colour, alpha))
+        draw.polygon(
+            [(x, 0), (x + thickness, 0), (x + thickness - 0.6 * w, h * 0.75), (x - 0.6 * w, h * 0.75)],
+            fill=_with_alpha(colour, alpha),
+        )
     for _ in range(18):  # speed lines
         y = rnd.uniform(0.05, 0.6) * h
         x = rnd.uniform(0, 0.8) * w
-        draw.line([(x, y), (x + rnd.uniform(0.1, 0.35) * w, y - 0.05 * h)], fill=_with_alpha(p[3], 90),
-                  width=max(2, int(w * 0.004)))
+        draw.line(
+            [(x, y), (x + rnd.uniform(0.1, 0.35) * w, y - 0.05 * h)],
+            fill=_with_alpha(p[3], 90),
+            width=max(2, int(w * 0.004)),
+        )
 
 
 def _motif_thriller(canvas, rnd, w, h, p):
@@ -291,8 +313,11 @@ def _motif_thriller(canvas, rnd, w, h, p):
     cx, cy = w * rnd.uniform(0.35, 0.65), h * 0.33
     for i, radius in enumerate((0.42, 0.32, 0.22, 0.12)):
         r = radius * w
-        draw.ellipse([cx - r, cy - r, cx + r, cy + r], outline=_with_alpha(p[3], 60 + i * 25),
-                     width=max(2, int(w * (0.004 + 0.002 * i))))
+        draw.ellipse(
+            [cx - r, cy - r, cx + r, cy + r],
+            outline=_with_alpha(p[3], 60 + i * 25),
+            width=max(2, int(w * (0.004 + 0.002 * i))),
+        )
     draw.line([(cx, cy - 0.5 * w), (cx, cy + 0.5 * w)], fill=_with_alpha(p[3], 70), width=max(2, int(w * 0.003)))
     draw.line([(cx - 0.5 * w, cy), (cx + 0.5 * w, cy)], fill=_with_alpha(p[3], 70), width=max(2, int(w * 0.003)))
     r = 0.025 * w
@@ -300,15 +325,19 @@ def _motif_thriller(canvas, rnd, w, h, p):
     for _ in range(3):  # shards
         x, y = rnd.uniform(0, w), rnd.uniform(0, 0.6 * h)
         size = rnd.uniform(0.08, 0.2) * w
-        draw.polygon([(x, y), (x + size, y + size * 0.3), (x + size * 0.2, y + size * 1.4)],
-                     fill=_with_alpha(p[2], rnd.randint(50, 110)))
+        draw.polygon(
+            [(x, y), (x + size, y + size * 0.3), (x + size * 0.2, y + size * 1.4)],
+            fill=_with_alpha(p[2], rnd.randint(50, 110)),
+        )
 
 
 def _motif_drama(canvas, rnd, w, h, p):
     draw = ImageDraw.Draw(canvas, "RGBA")
     cx = w * rnd.uniform(0.4, 0.6)
-    draw.polygon([(cx - 0.06 * w, 0), (cx + 0.06 * w, 0), (cx + 0.45 * w, 0.62 * h), (cx - 0.45 * w, 0.62 * h)],
-                 fill=_with_alpha(p[3], 45))
+    draw.polygon(
+        [(cx - 0.06 * w, 0), (cx + 0.06 * w, 0), (cx + 0.45 * w, 0.62 * h), (cx - 0.45 * w, 0.62 * h)],
+        fill=_with_alpha(p[3], 45),
+    )
     draw.ellipse([cx - 0.45 * w, 0.56 * h, cx + 0.45 * w, 0.68 * h], fill=_with_alpha(p[3], 70))
     # theatre curtains at both sides
     for side in (0, 1):
@@ -329,27 +358,33 @@ def _motif_comedy(canvas, rnd, w, h, p):
     draw.arc([cx - r, cy - r, cx + r, cy + r], 20, 160, fill=_with_alpha("#ffffff", 230), width=int(w * 0.03))
     for dx in (-0.35, 0.35):
         e = w * 0.035
-        draw.ellipse([cx + dx * r - e, cy - 0.35 * r - e, cx + dx * r + e, cy - 0.35 * r + e],
-                     fill=_with_alpha("#ffffff", 230))
+        draw.ellipse(
+            [cx + dx * r - e, cy - 0.35 * r - e, cx + dx * r + e, cy - 0.35 * r + e], fill=_with_alpha("#ffffff", 230)
+        )
 
 
 def _motif_standup(canvas, rnd, w, h, p):
     draw = ImageDraw.Draw(canvas, "RGBA")
     cx = w * 0.5
-    draw.polygon([(cx - 0.05 * w, 0), (cx + 0.05 * w, 0), (cx + 0.4 * w, 0.56 * h), (cx - 0.4 * w, 0.56 * h)],
-                 fill=_with_alpha(p[3], 40))
+    draw.polygon(
+        [(cx - 0.05 * w, 0), (cx + 0.05 * w, 0), (cx + 0.4 * w, 0.56 * h), (cx - 0.4 * w, 0.56 * h)],
+        fill=_with_alpha(p[3], 40),
+    )
     draw.ellipse([cx - 0.4 * w, 0.52 * h, cx + 0.4 * w, 0.6 * h], fill=_with_alpha(p[3], 60))
     # a microphone on a stand
     head_w, head_h, top = 0.1 * w, 0.14 * w, 0.16 * h
-    draw.rounded_rectangle([cx - head_w / 2, top, cx + head_w / 2, top + head_h], radius=head_w / 2,
-                           fill=_with_alpha("#e5e5e5", 240))
+    draw.rounded_rectangle(
+        [cx - head_w / 2, top, cx + head_w / 2, top + head_h], radius=head_w / 2, fill=_with_alpha("#e5e5e5", 240)
+    )
     for i in range(1, 4):
         y = top + head_h * i / 4.5
-        draw.line([(cx - head_w / 2.4, y), (cx + head_w / 2.4, y)], fill=_with_alpha("#777777", 200),
-                  width=max(2, int(w * 0.004)))
+        draw.line(
+            [(cx - head_w / 2.4, y), (cx + head_w / 2.4, y)],
+            fill=_with_alpha("#777777", 200),
+            width=max(2, int(w * 0.004)),
+        )
     draw.rectangle([cx - 0.012 * w, top + head_h, cx + 0.012 * w, 0.53 * h], fill=_with_alpha("#d0d0d0", 230))
-    draw.polygon([(cx, 0.51 * h), (cx - 0.1 * w, 0.56 * h), (cx + 0.1 * w, 0.56 * h)],
-                 fill=_with_alpha("#d0d0d0", 230))
+    draw.polygon([(cx, 0.51 * h), (cx - 0.1 * w, 0.56 * h), (cx + 0.1 * w, 0.56 * h)], fill=_with_alpha("#d0d0d0", 230))
     for _ in range(30):  # stars
         x, y, r = rnd.uniform(0, w), rnd.uniform(0, 0.55 * h), rnd.uniform(0.002, 0.006) * w
         draw.ellipse([x - r, y - r, x + r, y + r], fill=_with_alpha(p[2], rnd.randint(120, 255)))
@@ -360,16 +395,20 @@ def _motif_music(canvas, rnd, w, h, p):
     cx, cy = w * 0.5, h * 0.3
     for i in range(14):
         r = (0.06 + i * 0.035) * w
-        draw.ellipse([cx - r, cy - r, cx + r, cy + r], outline=_with_alpha(p[2] if i % 3 else p[3], 140 - i * 8),
-                     width=max(2, int(w * 0.006)))
+        draw.ellipse(
+            [cx - r, cy - r, cx + r, cy + r],
+            outline=_with_alpha(p[2] if i % 3 else p[3], 140 - i * 8),
+            width=max(2, int(w * 0.006)),
+        )
     r = 0.05 * w
     draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=_with_alpha(p[3], 230))
     bars = 22
     for i in range(bars):  # equaliser
         x = w * (0.06 + 0.88 * i / bars)
         height = (0.04 + 0.16 * abs(math.sin(i * 0.7 + rnd.random()))) * h
-        draw.rounded_rectangle([x, 0.62 * h - height, x + 0.025 * w, 0.62 * h], radius=0.01 * w,
-                               fill=_with_alpha(p[2], 160))
+        draw.rounded_rectangle(
+            [x, 0.62 * h - height, x + 0.025 * w, 0.62 * h], radius=0.01 * w, fill=_with_alpha(p[2], 160)
+        )
 
 
 def _motif_romance(canvas, rnd, w, h, p):
@@ -384,8 +423,10 @@ def _motif_romance(canvas, rnd, w, h, p):
     for _ in range(16):
         rr = rnd.uniform(0.04, 0.16) * small[0]
         x, y = rnd.uniform(0, small[0]), rnd.uniform(0, 0.7 * small[1])
-        bokeh_draw.ellipse([x - rr, y - rr, x + rr, y + rr],
-                           fill=_with_alpha(rnd.choice((p[2], p[3], "#ffd6e0")), rnd.randint(40, 110)))
+        bokeh_draw.ellipse(
+            [x - rr, y - rr, x + rr, y + rr],
+            fill=_with_alpha(rnd.choice((p[2], p[3], "#ffd6e0")), rnd.randint(40, 110)),
+        )
     bokeh = bokeh.filter(ImageFilter.GaussianBlur(small[0] * 0.006)).resize((w, h), Image.Resampling.BILINEAR)
     canvas.paste(bokeh, (0, 0), bokeh)
 
@@ -396,14 +437,16 @@ def _motif_family(canvas, rnd, w, h, p):
     draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=_with_alpha(p[2], 235))
     for i, colour in enumerate(("#2d6a4f", "#40916c", "#1b4332")):  # rolling hills
         top = h * (0.45 + 0.06 * i)
-        draw.ellipse([-0.4 * w + i * 0.3 * w, top, 0.9 * w + i * 0.3 * w, top + 0.5 * h],
-                     fill=_with_alpha(colour, 230))
+        draw.ellipse([-0.4 * w + i * 0.3 * w, top, 0.9 * w + i * 0.3 * w, top + 0.5 * h], fill=_with_alpha(colour, 230))
     for _ in range(5):  # kites
         x, y, s = rnd.uniform(0.1, 0.9) * w, rnd.uniform(0.06, 0.3) * h, rnd.uniform(0.03, 0.05) * w
         colour = rnd.choice(("#e63946", "#ffb703", "#8338ec", "#06d6a0"))
         draw.polygon([(x, y - s), (x + s * 0.8, y), (x, y + s * 1.2), (x - s * 0.8, y)], fill=_with_alpha(colour, 240))
-        draw.line([(x, y + s * 1.2), (x + rnd.uniform(-0.05, 0.05) * w, y + s * 4)], fill=_with_alpha("#ffffff", 150),
-                  width=max(1, int(w * 0.002)))
+        draw.line(
+            [(x, y + s * 1.2), (x + rnd.uniform(-0.05, 0.05) * w, y + s * 4)],
+            fill=_with_alpha("#ffffff", 150),
+            width=max(1, int(w * 0.002)),
+        )
 
 
 def _motif_kids(canvas, rnd, w, h, p):
@@ -411,20 +454,34 @@ def _motif_kids(canvas, rnd, w, h, p):
     cx, cy, r = w * 0.5, h * 0.3, w * 0.16
     for i in range(16):  # sun rays
         angle = i * math.tau / 16
-        draw.polygon([(cx + math.cos(angle - 0.12) * r * 1.2, cy + math.sin(angle - 0.12) * r * 1.2),
-                      (cx + math.cos(angle) * r * 2.1, cy + math.sin(angle) * r * 2.1),
-                      (cx + math.cos(angle + 0.12) * r * 1.2, cy + math.sin(angle + 0.12) * r * 1.2)],
-                     fill=_with_alpha(p[2], 170))
+        draw.polygon(
+            [
+                (cx + math.cos(angle - 0.12) * r * 1.2, cy + math.sin(angle - 0.12) * r * 1.2),
+                (cx + math.cos(angle) * r * 2.1, cy + math.sin(angle) * r * 2.1),
+                (cx + math.cos(angle + 0.12) * r * 1.2, cy + math.sin(angle + 0.12) * r * 1.2),
+            ],
+            fill=_with_alpha(p[2], 170),
+        )
     draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=_with_alpha(p[2], 250))
     for _ in range(22):  # bubbles
         rr = rnd.uniform(0.015, 0.06) * w
         x, y = rnd.uniform(0, w), rnd.uniform(0, 0.7 * h)
-        draw.ellipse([x - rr, y - rr, x + rr, y + rr], outline=_with_alpha("#ffffff", 200), width=max(2, int(w * 0.005)))
+        draw.ellipse(
+            [x - rr, y - rr, x + rr, y + rr], outline=_with_alpha("#ffffff", 200), width=max(2, int(w * 0.005))
+        )
 
 
-MOTIFS = {"action": _motif_action, "thriller": _motif_thriller, "drama": _motif_drama, "comedy": _motif_comedy,
-          "stand-up": _motif_standup, "music": _motif_music, "romance": _motif_romance, "family": _motif_family,
-          "kids": _motif_kids}
+MOTIFS = {
+    "action": _motif_action,
+    "thriller": _motif_thriller,
+    "drama": _motif_drama,
+    "comedy": _motif_comedy,
+    "stand-up": _motif_standup,
+    "music": _motif_music,
+    "romance": _motif_romance,
+    "family": _motif_family,
+    "kids": _motif_kids,
+}
 SERIF_TAGS = {"drama", "romance", "music"}
 
 
@@ -434,8 +491,8 @@ def _seed(text: str) -> int:
 
 # ---- posters ------------------------------------------------------------------------------------------
 
-def poster(title: str, tags, *, subtitle: str | None = None, footer: str | None = None,
-           size=POSTER_SIZE) -> bytes:
+
+def poster(title: str, tags, *, subtitle: str | None = None, footer: str | None = None, size=POSTER_SIZE) -> bytes:
     """A portrait poster as PNG bytes: palette and motif from the first known tag, the title below."""
     tags = list(tags)
     main = next((t for t in tags if t in PALETTES), None)
@@ -455,9 +512,16 @@ def poster(title: str, tags, *, subtitle: str | None = None, footer: str | None 
     label = "  ·  ".join(t for t in tags[:3])
     if label:
         tag_line = Text(_spaced(label), int(w * 0.028), bold=True)
-        draw.rounded_rectangle([margin - w * 0.02, safe_top - tag_line.ascent * 0.2,
-                                margin + tag_line.width + w * 0.02, safe_top + tag_line.ascent + tag_line.descent * 0.9],
-                               radius=w * 0.02, fill=(0, 0, 0, 110))
+        draw.rounded_rectangle(
+            [
+                margin - w * 0.02,
+                safe_top - tag_line.ascent * 0.2,
+                margin + tag_line.width + w * 0.02,
+                safe_top + tag_line.ascent + tag_line.descent * 0.9,
+            ],
+            radius=w * 0.02,
+            fill=(0, 0, 0, 110),
+        )
         tag_line.draw(draw, margin, safe_top + tag_line.ascent, fill=palette[3])
 
     serif = main in SERIF_TAGS
@@ -486,6 +550,7 @@ def poster(title: str, tags, *, subtitle: str | None = None, footer: str | None 
 
 
 # ---- theatres -------------------------------------------------------------------------------------------
+
 
 def theatre_picture(name: str, local_name: str | None, place: str, *, size=THEATRE_SIZE) -> bytes:
     """A 16:9 picture of a theatre's façade at dusk, with its names and place."""
@@ -517,7 +582,9 @@ def theatre_picture(name: str, local_name: str | None, place: str, *, size=THEAT
         d.rectangle([x0, (y0 + y1) / 2, x1, y1], fill=_with_alpha(palette[3], 235))
         d.pieslice([x0, y0, x1, y0 + (x1 - x0)], 180, 360, fill=_with_alpha(palette[3], 235))
     marquee_top = top + h * 0.26
-    d.rectangle([left + w * 0.02, marquee_top, right - w * 0.02, marquee_top + h * 0.1], fill=_with_alpha("#8b1e3f", 245))
+    d.rectangle(
+        [left + w * 0.02, marquee_top, right - w * 0.02, marquee_top + h * 0.1], fill=_with_alpha("#8b1e3f", 245)
+    )
     for i in range(28):  # marquee bulbs
         x = left + w * 0.03 + i * ((right - left - w * 0.06) / 27)
         for y in (marquee_top + h * 0.012, marquee_top + h * 0.088):
@@ -525,8 +592,12 @@ def theatre_picture(name: str, local_name: str | None, place: str, *, size=THEAT
             d.ellipse([x - r, y - r, x + r, y + r], fill=_with_alpha("#fff3b0", 255))
     door_w = (right - left) * 0.36
     d.rectangle([mid - door_w / 2, ground - h * 0.22, mid + door_w / 2, ground], fill=_with_alpha(palette[3], 250))
-    d.pieslice([mid - door_w / 2, ground - h * 0.22 - door_w / 2, mid + door_w / 2, ground - h * 0.22 + door_w / 2],
-               180, 360, fill=_with_alpha(palette[3], 250))
+    d.pieslice(
+        [mid - door_w / 2, ground - h * 0.22 - door_w / 2, mid + door_w / 2, ground - h * 0.22 + door_w / 2],
+        180,
+        360,
+        fill=_with_alpha(palette[3], 250),
+    )
     for i in range(5):  # curtains in the door
         x0 = mid - door_w / 2 + i * door_w / 10
         d.rectangle([x0, ground - h * 0.2, x0 + door_w / 14, ground], fill=_with_alpha("#b5172f", 200))
@@ -535,8 +606,12 @@ def theatre_picture(name: str, local_name: str | None, place: str, *, size=THEAT
     d.rectangle([0, ground, w, h], fill=_with_alpha("#1a1423", 255))
 
     # Left: a dark panel fading into the picture, with the names.
-    panel = (Image.linear_gradient("L").rotate(-90).point(lambda v: v * 200 // 255)
-             .resize((int(w * 0.62), h), Image.Resampling.BILINEAR))
+    panel = (
+        Image.linear_gradient("L")
+        .rotate(-90)
+        .point(lambda v: v * 200 // 255)
+        .resize((int(w * 0.62), h), Image.Resampling.BILINEAR)
+    )
     canvas.paste((10, 8, 20), (0, 0, *panel.size), panel)
     margin = int(w * 0.05)
     text_width = w * 0.48

@@ -1,4 +1,5 @@
 """Start a theatre's CSV export, and download it when it is done (admins only)."""
+
 from __future__ import annotations
 
 from apiflask import APIBlueprint
@@ -29,10 +30,15 @@ def export_theatre(theatre_id: int):
 
 @bp.get("/exports/<int:job_id>/download")
 @policy.allow(policy.can_export_theatre, theatre=service.theatre_of_export)
-@bp.doc(responses={
-    200: {"description": "The CSV file, as an attachment",
-          "content": {"text/csv": {"schema": {"type": "string", "contentMediaType": "text/csv"}}}},
-    404: "`not_found`: no such export, not finished yet, or its file is gone"})
+@bp.doc(
+    responses={
+        200: {
+            "description": "The CSV file, as an attachment",
+            "content": {"text/csv": {"schema": {"type": "string", "contentMediaType": "text/csv"}}},
+        },
+        404: "`not_found`: no such export, not finished yet, or its file is gone",
+    }
+)
 def download_export(job_id: int):
     """Download a finished export
 

@@ -4,40 +4,50 @@ Rows are streamed from a cursor in batches (yield_per) straight into the file, s
 however many screenings and tickets the theatre has. Text cells that a spreadsheet would run as a
 formula are escaped.
 """
+
 from __future__ import annotations
 
 import csv
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import func, select, type_coerce
 
+from .. import clock
 from ..auth.models import User
 from ..booking.models import CANCELLED, CONFIRMED, Booking
 from ..catalog.models import Screening, Show, ShowTag, Theatre
-from ..ratings.service import user_ratings
 from ..clock import utcnow
 from ..database import MoneyColumn
 from ..errors import NotFound
 from ..extensions import db
-from .. import clock
 from ..jobs import service as jobs
 from ..jobs.models import DONE, EXPORT, Job
 from ..jobs.service import Outcome
 from ..notifications.mail import Mail
 from ..notifications.rendering import render
+from ..ratings.service import user_ratings
 
 Progress = Callable[[int, int], None]
 BATCH = 1000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-COLUMNS = ["Show", "Tags", "Start ({tz})", "Price (INR)", "Seats total", "Seats sold", "Revenue (INR)",
-           "Cancellations", "Show user rating"]
+COLUMNS = [
+    "Show",
+    "Tags",
+    "Start ({tz})",
+    "Price (INR)",
+    "Seats total",
+    "Seats sold",
+    "Revenue (INR)",
+    "Cancellations",
+    "Show user rating",
+]
 
 
 def safe_cell(value):
@@ -77,20 +87,27 @@ def _per_screening():
     confirmed = (Booking.screening_id == Screening.id) & (Booking.status == CONFIRMED)
     sold = select(func.coalesce(func.sum(Booking.quantity), 0)).where(confirmed).scalar_subquery()
     revenue = select(_money(func.sum(Booking.total_price))).where(confirmed).scalar_subquery()
-    cancelled = (select(func.count()).where(Booking.screening_id == Screening.id, Booking.status == CANCELLED)
-                 .scalar_subquery())
+    cancelled = (
+        select(func.count()).where(Booking.screening_id == Screening.id, Booking.status == CANCELLED).scalar_subquery()
+    )
     return sold, type_coerce(revenue, MoneyColumn), cancelled
 
 
 def totals(theatre_id: int) -> dict:
-    screenings = db.session.scalar(select(func.count()).select_from(Screening)
-                                   .where(Screening.theatre_id == theatre_id, Screening.removed_at.is_(None)))
+    screenings = db.session.scalar(
+        select(func.count())
+        .select_from(Screening)
+        .where(Screening.theatre_id == theatre_id, Screening.removed_at.is_(None))
+    )
     row = db.session.execute(
-        select(func.coalesce(func.sum(Booking.quantity).filter(Booking.status == CONFIRMED), 0),
-               _money(func.sum(Booking.total_price).filter(Booking.status == CONFIRMED)),
-               func.count().filter(Booking.status == CANCELLED))
+        select(
+            func.coalesce(func.sum(Booking.quantity).filter(Booking.status == CONFIRMED), 0),
+            _money(func.sum(Booking.total_price).filter(Booking.status == CONFIRMED)),
+            func.count().filter(Booking.status == CANCELLED),
+        )
         .join(Screening, Screening.id == Booking.screening_id)
-        .where(Screening.theatre_id == theatre_id, Screening.removed_at.is_(None))).one()
+        .where(Screening.theatre_id == theatre_id, Screening.removed_at.is_(None))
+    ).one()
     return {"screenings": screenings, "tickets_sold": row[0], "revenue": row[1], "cancellations": row[2]}
 
 
@@ -98,8 +115,11 @@ def _show_facts(theatre_id: int) -> tuple[dict[int, str], dict[int, str]]:
     """Tags and user rating of each show playing here (one row per show, never per screening)."""
     show_ids = select(Screening.show_id).where(Screening.theatre_id == theatre_id).distinct()
     tags: dict[int, list[str]] = {}
-    for show_id, tag in db.session.execute(select(ShowTag.show_id, ShowTag.tag).where(ShowTag.show_id.in_(show_ids))
-                                           .order_by(ShowTag.show_id, ShowTag.position)):
+    for show_id, tag in db.session.execute(
+        select(ShowTag.show_id, ShowTag.tag)
+        .where(ShowTag.show_id.in_(show_ids))
+        .order_by(ShowTag.show_id, ShowTag.position)
+    ):
         tags.setdefault(show_id, []).append(tag)
     ratings = {show_id: f"{rating['average']:.2f}" for show_id, rating in user_ratings(show_ids).items()}
     return {show_id: "; ".join(names) for show_id, names in tags.items()}, ratings
@@ -121,8 +141,11 @@ def write_theatre_csv(theatre_id: int, progress: Progress = lambda done, total: 
         partial.unlink(missing_ok=True)  # nothing half-written is left behind
         raise
     os.replace(partial, final)  # a reader never sees half a file
-    return ExportOutcome(summary=f"{theatre.name}: {written} screening rows",
-                         result_path=str(final.relative_to(settings.data_dir)), rows=written)
+    return ExportOutcome(
+        summary=f"{theatre.name}: {written} screening rows",
+        result_path=str(final.relative_to(settings.data_dir)),
+        rows=written,
+    )
 
 
 def _write(theatre: Theatre, partial: Path, generated, progress: Progress) -> int:
@@ -130,28 +153,52 @@ def _write(theatre: Theatre, partial: Path, generated, progress: Progress) -> in
     summary = totals(theatre.id)
     tags, ratings = _show_facts(theatre.id)
     sold, revenue, cancelled = _per_screening()
-    rows = (select(Show.name, Screening.show_id, Screening.starts_at, Screening.price, Screening.seats_total,
-                   sold, revenue, cancelled)
-            .join(Show, Show.id == Screening.show_id)
-            .where(Screening.theatre_id == theatre.id, Screening.removed_at.is_(None))
-            .order_by(Screening.starts_at, Screening.id))
+    rows = (
+        select(
+            Show.name,
+            Screening.show_id,
+            Screening.starts_at,
+            Screening.price,
+            Screening.seats_total,
+            sold,
+            revenue,
+            cancelled,
+        )
+        .join(Show, Show.id == Screening.show_id)
+        .where(Screening.theatre_id == theatre.id, Screening.removed_at.is_(None))
+        .order_by(Screening.starts_at, Screening.id)
+    )
     total, written, every = summary["screenings"], 0, max(summary["screenings"] // 50, 1)
     # utf-8-sig: Excel reads Hindi, Tamil and Japanese names right only with the BOM.
     with open(partial, "w", newline="", encoding="utf-8-sig") as handle, db.engine.connect() as connection:
         out = csv.writer(handle)
-        for label, value in (("Theatre", theatre.name), ("Place", theatre.place),
-                             ("Generated at", generated.isoformat(timespec="seconds")),
-                             ("Screenings", summary["screenings"]), ("Tickets sold", summary["tickets_sold"]),
-                             ("Revenue (INR)", _two(summary["revenue"])),
-                             ("Cancellations", summary["cancellations"])):
+        for label, value in (
+            ("Theatre", theatre.name),
+            ("Place", theatre.place),
+            ("Generated at", generated.isoformat(timespec="seconds")),
+            ("Screenings", summary["screenings"]),
+            ("Tickets sold", summary["tickets_sold"]),
+            ("Revenue (INR)", _two(summary["revenue"])),
+            ("Cancellations", summary["cancellations"]),
+        ):
             out.writerow([label, safe_cell(value)])
         out.writerow([])
         out.writerow([column.format(tz=settings.app_timezone) for column in COLUMNS])
         # Its own connection: the progress writes commit on the session without closing this cursor.
         for row in connection.execution_options(yield_per=BATCH).execute(rows):
-            out.writerow([safe_cell(row.name), safe_cell(tags.get(row.show_id, "")),
-                          clock.to_local(row.starts_at).strftime("%Y-%m-%d %H:%M"), _two(row.price),
-                          row.seats_total, row[5], _two(row[6]), row[7], ratings.get(row.show_id, "")])
+            out.writerow(
+                [
+                    safe_cell(row.name),
+                    safe_cell(tags.get(row.show_id, "")),
+                    clock.to_local(row.starts_at).strftime("%Y-%m-%d %H:%M"),
+                    _two(row.price),
+                    row.seats_total,
+                    row[5],
+                    _two(row[6]),
+                    row[7],
+                    ratings.get(row.show_id, ""),
+                ]
+            )
             written += 1
             if written % every == 0:
                 handle.flush()  # keeps the file's mtime fresh: clean_partials leaves a live export alone
@@ -197,12 +244,20 @@ def outcome_mail(job_id: int, *, rows: int = 0, error: str | None = None) -> dic
     job = jobs.get(job_id)
     params = jobs.params_of(job)
     admin = db.session.get(User, job.requested_by) if job.requested_by else None
-    context = {"ok": error is None, "theatre": params.get("theatre_name", "a theatre"), "job_id": job_id,
-               "error": error or "", "rows": rows,
-               "download_url": current_app.config["SETTINGS"].app_url.rstrip("/") + (job.result_url or "")}
+    context = {
+        "ok": error is None,
+        "theatre": params.get("theatre_name", "a theatre"),
+        "job_id": job_id,
+        "error": error or "",
+        "rows": rows,
+        "download_url": current_app.config["SETTINGS"].app_url.rstrip("/") + (job.result_url or ""),
+    }
     subject = f"Export {'ready' if error is None else 'failed'}: {context['theatre']}"
-    mail = Mail(to=admin.email if admin else current_app.config["ADMIN_EMAIL"],
-                to_name=admin.username if admin else None, subject=subject,
-                text=render("emails/export_done.txt", **context), html=render("emails/export_done.html", **context))
+    mail = Mail(
+        to=admin.email if admin else current_app.config["ADMIN_EMAIL"],
+        to_name=admin.username if admin else None,
+        subject=subject,
+        text=render("emails/export_done.txt", **context),
+        html=render("emails/export_done.html", **context),
+    )
     return {"to": mail.to, "to_name": mail.to_name, "subject": mail.subject, "text": mail.text, "html": mail.html}
-

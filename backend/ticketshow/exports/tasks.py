@@ -1,4 +1,5 @@
 """Thin task over the export service. Runs on the exports queue; its notice goes out on the mail queue."""
+
 from __future__ import annotations
 
 from celery import shared_task
@@ -25,8 +26,13 @@ class ExportTask(JobTask):
 def enqueue_export(theatre_id: int, requested_by: int) -> Job:
     """Check the theatre, then the export job; QueueUnavailable (503) when the broker is away."""
     theatre = exports.exportable_theatre(theatre_id)
-    return jobs.enqueue(EXPORT, EXPORT_TASK, requested_by, {"theatre_id": theatre.id, "theatre_name": theatre.name},
-                        summary=theatre.name)
+    return jobs.enqueue(
+        EXPORT,
+        EXPORT_TASK,
+        requested_by,
+        {"theatre_id": theatre.id, "theatre_name": theatre.name},
+        summary=theatre.name,
+    )
 
 
 @shared_task(name=EXPORT_TASK, base=ExportTask)

@@ -1,4 +1,5 @@
 """Job status and the admin's list of past jobs (the triggers that run a schedule now live with their domains)."""
+
 from __future__ import annotations
 
 from apiflask import APIBlueprint

@@ -16,14 +16,18 @@ class JobOut(Schema):
     kind = String(metadata={"enum": list(KINDS)})
     state = String(metadata={"enum": ["pending", "running", "done", "failed"]})
     progress = Integer(metadata={"description": "0..100"})
-    result_url = String(allow_none=True, metadata={"description": "where to download the result (exports), once "
-                                                                 "done; null before and for other kinds"})
+    result_url = String(
+        allow_none=True,
+        metadata={"description": "where to download the result (exports), once done; null before and for other kinds"},
+    )
     error = String(allow_none=True, metadata={"description": "what went wrong, when failed; null otherwise"})
     summary = String(allow_none=True, metadata={"description": "a short description of the job or its outcome"})
     requested_by = Integer(allow_none=True)
     attempts = Integer(metadata={"description": "attempts started so far (a retried or requeued job has more than 1)"})
-    retry_at = OffsetDateTime(allow_none=True, metadata={
-        "description": "when a pending job that failed for now tries again (its error says why)"})
+    retry_at = OffsetDateTime(
+        allow_none=True,
+        metadata={"description": "when a pending job that failed for now tries again (its error says why)"},
+    )
     created_at = OffsetDateTime()
     updated_at = OffsetDateTime()
     finished_at = OffsetDateTime(allow_none=True)

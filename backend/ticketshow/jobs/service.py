@@ -7,13 +7,14 @@ pending jobs that are due or whose message was lost, and running jobs whose hear
 died), or fails them after JOB_MAX_ATTEMPTS. Every write of an attempt is conditional on its attempt
 number, so a worker given up for dead cannot overwrite its successor.
 """
+
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from flask import current_app
@@ -66,22 +67,34 @@ def _celery():
 
 
 @writes
-def create(kind: str, requested_by: int | None, params: dict | None = None, summary: str | None = None,
-           task_name: str | None = None) -> Job:
+def create(
+    kind: str,
+    requested_by: int | None,
+    params: dict | None = None,
+    summary: str | None = None,
+    task_name: str | None = None,
+) -> Job:
     """A pending job row. One started by someone (not by the schedule) is audited in the same transaction:
     action "start", entity "export" for exports and "job" for the others, after = {kind, params}."""
-    job = Job(kind=kind, state=PENDING, progress=0, requested_by=requested_by, summary=summary,
-              task_name=task_name, params=json.dumps(params or {}, ensure_ascii=False))
+    job = Job(
+        kind=kind,
+        state=PENDING,
+        progress=0,
+        requested_by=requested_by,
+        summary=summary,
+        task_name=task_name,
+        params=json.dumps(params or {}, ensure_ascii=False),
+    )
     db.session.add(job)
     db.session.flush()
     if requested_by is not None:
-        audit.record("start", _audited_entity(kind), job.id, None,
-                     {"kind": kind, "params": params or {}})
+        audit.record("start", _audited_entity(kind), job.id, None, {"kind": kind, "params": params or {}})
     return job
 
 
-def enqueue(kind: str, task_name: str, requested_by: int | None, params: dict | None = None,
-            summary: str | None = None) -> Job:
+def enqueue(
+    kind: str, task_name: str, requested_by: int | None, params: dict | None = None, summary: str | None = None
+) -> Job:
     """Create the job row and publish its message. If the broker cannot take the message, the row is
     deleted again and QueueUnavailable (503 queue_unavailable) raised: no job is left pending forever.
 
@@ -161,7 +174,8 @@ def begin(job_id: int) -> JobRun | None:
     message (e.g. Redis redelivering a dead worker's message after the watchdog requeued the job)."""
     now = utcnow()
     changed = db.session.execute(
-        update(Job).where(Job.id == job_id, Job.state == PENDING, or_(Job.retry_at.is_(None), Job.retry_at <= now))
+        update(Job)
+        .where(Job.id == job_id, Job.state == PENDING, or_(Job.retry_at.is_(None), Job.retry_at <= now))
         .values(state=RUNNING, attempts=Job.attempts + 1, heartbeat_at=now, retry_at=None, updated_at=now)
     ).rowcount
     if not changed:
@@ -176,8 +190,14 @@ def begin(job_id: int) -> JobRun | None:
             last["percent"] = percent
             progress(job_id, attempt, done, total)
 
-    return JobRun(job_id=job.id, kind=job.kind, attempt=attempt, params=params_of(job), requested_by=job.requested_by,
-                  progress=report)
+    return JobRun(
+        job_id=job.id,
+        kind=job.kind,
+        attempt=attempt,
+        params=params_of(job),
+        requested_by=job.requested_by,
+        progress=report,
+    )
 
 
 def _percent(done: int, total: int) -> int:
@@ -196,8 +216,17 @@ def progress(job_id: int, attempt: int, done: int, total: int) -> None:
 
 @writes
 def finish(job_id: int, attempt: int, *, result_path: str | None = None, summary: str | None = None) -> bool:
-    return _set(job_id, attempt, state=DONE, progress=100, result_path=result_path, summary=summary, error=None,
-                finished_at=utcnow(), heartbeat_at=None)
+    return _set(
+        job_id,
+        attempt,
+        state=DONE,
+        progress=100,
+        result_path=result_path,
+        summary=summary,
+        error=None,
+        finished_at=utcnow(),
+        heartbeat_at=None,
+    )
 
 
 @writes
@@ -219,27 +248,41 @@ def fail(job_id: int, attempt: int | None, error: str, summary: str | None = Non
 
 # ---- the watchdog's questions and moves ---------------------------------------------------------------
 
+
 def stale_cutoff(now: datetime | None = None) -> datetime:
     return (now or utcnow()) - timedelta(minutes=current_app.config["SETTINGS"].job_stale_minutes)
 
 
 def due_retries(now: datetime | None = None) -> list[int]:
     """Pending jobs whose retry time has come."""
-    return list(db.session.scalars(select(Job.id).where(Job.state == PENDING, Job.retry_at <= (now or utcnow()))
-                                   .order_by(Job.id)))
+    return list(
+        db.session.scalars(
+            select(Job.id).where(Job.state == PENDING, Job.retry_at <= (now or utcnow())).order_by(Job.id)
+        )
+    )
 
 
 def lost_messages(now: datetime | None = None) -> list[int]:
     """Pending jobs never retried that have waited longer than the stale window: their message was probably
     lost (Redis restarted without it). Publishing again is harmless: `begin` runs a job once."""
-    return list(db.session.scalars(select(Job.id).where(Job.state == PENDING, Job.retry_at.is_(None),
-                                                        Job.updated_at < stale_cutoff(now)).order_by(Job.id)))
+    return list(
+        db.session.scalars(
+            select(Job.id)
+            .where(Job.state == PENDING, Job.retry_at.is_(None), Job.updated_at < stale_cutoff(now))
+            .order_by(Job.id)
+        )
+    )
 
 
 def stale_running(now: datetime | None = None) -> list[Job]:
     """Running jobs whose heartbeat stopped: the worker died (SIGKILL, OOM, power) in the middle."""
-    return list(db.session.scalars(select(Job).where(Job.state == RUNNING, or_(
-        Job.heartbeat_at.is_(None), Job.heartbeat_at < stale_cutoff(now))).order_by(Job.id)))
+    return list(
+        db.session.scalars(
+            select(Job)
+            .where(Job.state == RUNNING, or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < stale_cutoff(now)))
+            .order_by(Job.id)
+        )
+    )
 
 
 @writes

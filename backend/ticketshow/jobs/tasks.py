@@ -6,6 +6,7 @@
   (and the admin told) once JOB_MAX_ATTEMPTS are spent.
 Publishing twice is harmless: the task base runs a pending job once (jobs.service.begin).
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Google Chat incoming webhook: a POST of {"text": ...}. Off unless GCHAT_WEBHOOK_URL is set."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,12 @@ def enabled() -> bool:
 
 def post(text: str) -> None:
     url = current_app.config["SETTINGS"].gchat_webhook_url
-    request = urllib.request.Request(url, data=json.dumps({"text": text}, ensure_ascii=False).encode(),
-                                     headers={"Content-Type": "application/json; charset=UTF-8"}, method="POST")
+    request = urllib.request.Request(
+        url,
+        data=json.dumps({"text": text}, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json; charset=UTF-8"},
+        method="POST",
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             response.read()

@@ -1,4 +1,5 @@
 """Outgoing mail: multipart (plain text + HTML) UTF-8 messages over SMTP at SMTP_HOST:SMTP_PORT."""
+
 from __future__ import annotations
 
 import smtplib
@@ -49,8 +50,9 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     if mail.html:
         message.add_alternative(mail.html, subtype="html", charset="utf-8")
     for attachment in mail.attachments:
-        message.add_attachment(attachment.content, maintype=attachment.maintype, subtype=attachment.subtype,
-                               filename=attachment.filename)
+        message.add_attachment(
+            attachment.content, maintype=attachment.maintype, subtype=attachment.subtype, filename=attachment.filename
+        )
     return message
 
 

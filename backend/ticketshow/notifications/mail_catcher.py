@@ -3,6 +3,7 @@
 `make run` starts it when SMTP_HOST is not set. Each message is kept as a .eml file under
 $TICKETSHOW_DATA_DIR/mail/ (open it with any mail client) and logged as one line.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,7 @@ class MailboxHandler:
             directory.mkdir(parents=True, exist_ok=True)
 
     async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.original_content or envelope.content,
-                                           policy=email.policy.default)
+        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         with self._lock:
             self.messages.append(message)
             count = len(self.messages)
@@ -49,12 +49,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("SMTP_PORT") or 8025))
-    parser.add_argument("--dir", type=Path,
-                        default=Path(os.environ.get("TICKETSHOW_DATA_DIR") or "instance").resolve() / "mail")
+    parser.add_argument(
+        "--dir", type=Path, default=Path(os.environ.get("TICKETSHOW_DATA_DIR") or "instance").resolve() / "mail"
+    )
     args = parser.parse_args()
     os.umask(0o077)  # the caught mail sits in the data dir: the owner's alone, like everything there
-    controller = Controller(MailboxHandler(args.dir, log=lambda line: print(line, flush=True)),
-                            hostname=args.host, port=args.port)
+    controller = Controller(
+        MailboxHandler(args.dir, log=lambda line: print(line, flush=True)), hostname=args.host, port=args.port
+    )
     controller.start()
     print(f"[mail] catcher on {args.host}:{args.port}, keeping messages in {args.dir}", flush=True)
     stop = threading.Event()

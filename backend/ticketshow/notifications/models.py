@@ -9,7 +9,6 @@ from ..clock import utcnow
 from ..database import UTCDateTime
 from ..extensions import db
 
-
 # A recipient's row in a batch (reminder_log, report_log): claimed as pending; "sending" while an attempt
 # holds it (a lease that lapses after JOB_STALE_MINUTES, if that worker died); then sent, skipped (nothing
 # to say), or failed (the error kept; a later attempt or a re-run tries again).
@@ -36,8 +35,10 @@ class ReminderLog(db.Model):
     """
 
     __tablename__ = "reminder_log"
-    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_reminder_log_user_day"),
-                      CheckConstraint(DELIVERY_STATE_CHECK, name="state_known"))
+    __table_args__ = (
+        UniqueConstraint("user_id", "day", name="uq_reminder_log_user_day"),
+        CheckConstraint(DELIVERY_STATE_CHECK, name="state_known"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -50,4 +51,3 @@ class ReminderLog(db.Model):
     state: Mapped[str] = mapped_column(String(8), default="pending", server_default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-

@@ -4,6 +4,7 @@ An in-process memo answers most requests without any I/O; on a miss, a Redis SET
 lets exactly one process (of all gunicorn workers) write. The key carries the local day, so the first
 request after midnight always records the new day's visit.
 """
+
 from __future__ import annotations
 
 import logging

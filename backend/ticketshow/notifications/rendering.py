@@ -3,11 +3,12 @@
 The mail layout and the mails of this package live in templates/emails here; a package with mails of its
 own (reports) gets a renderer over its templates folder and these, so its mails extend emails/_layout.html.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from collections.abc import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 

@@ -1,4 +1,5 @@
 """The admin trigger that sends the daily reminders now (the schedule sends them every evening)."""
+
 from __future__ import annotations
 
 from apiflask import APIBlueprint, Schema
@@ -13,8 +14,9 @@ bp = APIBlueprint("notifications", __name__, url_prefix="/api", tag="Jobs")
 
 
 class DailyRemindersIn(Schema):
-    date = String(metadata={"description": "YYYY-MM-DD; default today in APP_TIMEZONE", "format": "date",
-                            "example": "2026-12-01"})
+    date = String(
+        metadata={"description": "YYYY-MM-DD; default today in APP_TIMEZONE", "format": "date", "example": "2026-12-01"}
+    )
 
 
 @bp.post("/admin/jobs/daily-reminders")

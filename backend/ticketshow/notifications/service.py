@@ -1,16 +1,17 @@
 """The daily reminder: who gets it, and delivering it at most once per user per local day."""
+
 from __future__ import annotations
 
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import or_, select
 
+from .. import clock
 from ..auth.models import ROLE_USER, User
 from ..booking.models import Booking
 from ..catalog.models import Screening, Show, Theatre
-from .. import clock
 from ..clock import utcnow
 from ..extensions import db
 from ..jobs.service import Outcome
@@ -26,31 +27,59 @@ def reminder_recipients(day: date) -> list[User]:
     start, end = clock.day_bounds(day)
     visited = select(Visit.user_id).where(Visit.day == day)
     booked = select(Booking.user_id).where(Booking.created_at >= start, Booking.created_at < end)
-    return list(db.session.scalars(
-        select(User)
-        .where(User.role == ROLE_USER, User.reminders.is_(True), User.created_at < end,
-               User.id.not_in(visited), User.id.not_in(booked),
-               or_(User.last_seen_at.is_(None), User.last_seen_at < start, User.last_seen_at >= end))
-        .order_by(User.id)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.role == ROLE_USER,
+                User.reminders.is_(True),
+                User.created_at < end,
+                User.id.not_in(visited),
+                User.id.not_in(booked),
+                or_(User.last_seen_at.is_(None), User.last_seen_at < start, User.last_seen_at >= end),
+            )
+            .order_by(User.id)
+        )
+    )
 
 
 def reminder_mail(user: User, day: date, suggestions) -> mail.Mail:
     app_url = current_app.config["SETTINGS"].app_url
     context = {"user": user, "day": day, "app_url": app_url, "suggestions": suggestions}
-    return mail.Mail(to=user.email, to_name=user.username,
-                     subject=f"{user.username}, your next show is waiting",
-                     text=render("emails/reminder.txt", **context), html=render("emails/reminder.html", **context))
+    return mail.Mail(
+        to=user.email,
+        to_name=user.username,
+        subject=f"{user.username}, your next show is waiting",
+        text=render("emails/reminder.txt", **context),
+        html=render("emails/reminder.html", **context),
+    )
 
 
 def _suggestions(limit: int = 3) -> list[dict]:
     """The next few screenings anywhere, to make the reminder worth opening."""
     screenings = db.session.scalars(
-        select(Screening).join(Screening.show).join(Screening.theatre)
-        .where(Screening.removed_at.is_(None), Show.removed_at.is_(None), Theatre.removed_at.is_(None),
-               Screening.starts_at > utcnow())
-        .order_by(Screening.starts_at, Screening.id).limit(limit))
-    return [{"show": s.show.name, "theatre": s.theatre.name, "place": s.theatre.place,
-             "starts_at": clock.to_local(s.starts_at), "price": s.price} for s in screenings]
+        select(Screening)
+        .join(Screening.show)
+        .join(Screening.theatre)
+        .where(
+            Screening.removed_at.is_(None),
+            Show.removed_at.is_(None),
+            Theatre.removed_at.is_(None),
+            Screening.starts_at > utcnow(),
+        )
+        .order_by(Screening.starts_at, Screening.id)
+        .limit(limit)
+    )
+    return [
+        {
+            "show": s.show.name,
+            "theatre": s.theatre.name,
+            "place": s.theatre.place,
+            "starts_at": clock.to_local(s.starts_at),
+            "price": s.price,
+        }
+        for s in screenings
+    ]
 
 
 def send_daily_reminders(day: date, progress: Progress = lambda done, total: None) -> Outcome:
@@ -71,8 +100,7 @@ def send_daily_reminders(day: date, progress: Progress = lambda done, total: Non
         if chat.enabled() and row.chatted_at is None:
             if "emailed_at" in done:  # kept before the webhook is tried: its failure must not resend the email
                 delivery.mark(ReminderLog, row_id, emailed_at=done.pop("emailed_at"))
-            chat.post(f"🎭 {user.username}, you have not booked a show today. "
-                      f"See what is on tonight: {app_url}")
+            chat.post(f"🎭 {user.username}, you have not booked a show today. See what is on tonight: {app_url}")
             done["chatted_at"] = utcnow()
         return done
 

@@ -1,4 +1,5 @@
 """Thin Celery tasks over the notification services. They run on the mail queue."""
+
 from __future__ import annotations
 
 from datetime import date

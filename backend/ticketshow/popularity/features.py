@@ -10,6 +10,7 @@ Training rows are finished screenings snapshotted at each of LEAD_TIMES before t
 on sale by then); their target is the final occupancy, the seats held when the screening started.
 Pure Python: the web process may import this module without numpy.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,8 +20,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 # Snapshots of each finished screening that the model learns from (and that the evaluation scores).
-LEAD_TIMES: tuple[timedelta, ...] = (timedelta(days=14), timedelta(days=7), timedelta(days=3),
-                                     timedelta(days=1), timedelta(hours=3))
+LEAD_TIMES: tuple[timedelta, ...] = (
+    timedelta(days=14),
+    timedelta(days=7),
+    timedelta(days=3),
+    timedelta(days=1),
+    timedelta(hours=3),
+)
 # A show's, a tag's or a theatre's average is pulled towards the wider average by this many screenings'
 # worth of weight: two screenings of a new show say little, twenty say a lot.
 SMOOTHING = 3.0
@@ -98,8 +104,7 @@ class FeatureRow:
 
 def seats_held(bookings: list[BookingRecord], at: datetime) -> int:
     """Seats booked by `at` and not cancelled by then."""
-    return sum(b.quantity for b in bookings
-               if b.booked_at <= at and (b.cancelled_at is None or b.cancelled_at > at))
+    return sum(b.quantity for b in bookings if b.booked_at <= at and (b.cancelled_at is None or b.cancelled_at > at))
 
 
 def final_occupancy(history: History, screening: ScreeningRecord) -> float:
@@ -164,8 +169,9 @@ class _PastOccupancy:
         return mean
 
 
-def build_rows(history: History, queries: list[tuple[ScreeningRecord, datetime]],
-               targets: bool = False) -> list[FeatureRow]:
+def build_rows(
+    history: History, queries: list[tuple[ScreeningRecord, datetime]], targets: bool = False
+) -> list[FeatureRow]:
     """One row per (screening, moment), each from what was known at that moment only."""
     # Screenings add their final occupancy when they start; a query at the same instant does not see it.
     events: list[tuple[datetime, int, int, ScreeningRecord]] = []
@@ -191,8 +197,9 @@ def build_rows(history: History, queries: list[tuple[ScreeningRecord, datetime]]
     return [row for row in rows if row is not None]
 
 
-def _row(history: History, past: _PastOccupancy, screening: ScreeningRecord, show: ShowRecord,
-         at: datetime) -> FeatureRow:
+def _row(
+    history: History, past: _PastOccupancy, screening: ScreeningRecord, show: ShowRecord, at: datetime
+) -> FeatureRow:
     overall = past.overall.plain
     global_mean = overall if overall is not None else NO_HISTORY_OCCUPANCY
     similar = past.similar(show)
@@ -219,19 +226,29 @@ def _row(history: History, past: _PastOccupancy, screening: ScreeningRecord, sho
         "rating": float(show.rating or 0),
     }
     context = {
-        "sold": sold, "sold_share": sold_share, "weekday": WEEKDAYS[local.weekday()], "slot": slot,
-        "tags": list(show.tags), "show_screenings": show_mean.count, "show_mean": show_mean.plain,
-        "similar_screenings": similar.count, "similar_mean": similar.plain,
-        "theatre_screenings": theatre_mean.count, "theatre_mean": theatre_mean.plain,
-        "days_added": days_added, "rating": float(show.rating or 0), "finished": past.overall.count,
+        "sold": sold,
+        "sold_share": sold_share,
+        "weekday": WEEKDAYS[local.weekday()],
+        "slot": slot,
+        "tags": list(show.tags),
+        "show_screenings": show_mean.count,
+        "show_mean": show_mean.plain,
+        "similar_screenings": similar.count,
+        "similar_mean": similar.plain,
+        "theatre_screenings": theatre_mean.count,
+        "theatre_mean": theatre_mean.plain,
+        "days_added": days_added,
+        "rating": float(show.rating or 0),
+        "finished": past.overall.count,
     }
     naive = show_mean.plain if show_mean.plain is not None else global_mean
     lead_hours = (screening.starts_at - at).total_seconds() / 3600
     return FeatureRow(screening.id, at, lead_hours, values, context, naive)
 
 
-def training_rows(history: History, *, finished_before: datetime,
-                  leads: tuple[timedelta, ...] = LEAD_TIMES) -> list[FeatureRow]:
+def training_rows(
+    history: History, *, finished_before: datetime, leads: tuple[timedelta, ...] = LEAD_TIMES
+) -> list[FeatureRow]:
     """Snapshots of the screenings that started before `finished_before`, each at every lead time at
     which it was already on sale, with its final occupancy as the target."""
     queries = []
@@ -247,8 +264,9 @@ def training_rows(history: History, *, finished_before: datetime,
 
 def live_rows(history: History, now: datetime) -> list[FeatureRow]:
     """Every screening that has not started, as seen now."""
-    return build_rows(history, [(s, now) for s in history.screenings
-                                if s.starts_at > now and s.show_id in history.shows])
+    return build_rows(
+        history, [(s, now) for s in history.screenings if s.starts_at > now and s.show_id in history.shows]
+    )
 
 
 def finished_count(history: History, before: datetime) -> int:

@@ -17,6 +17,7 @@ Fitting uses scikit-learn (StandardScaler, then Ridge); the fitted models are ke
 predicting and explaining need neither. scikit-learn is imported inside fit() only, by the Celery worker
 (and the CLI, benches and demo loader): web workers never load it.
 """
+
 from __future__ import annotations
 
 import math
@@ -75,8 +76,7 @@ class Forecaster:
     @property
     def description(self) -> str:
         if self.kind == "naive":
-            return (f"naive: show's average so far ({self.finished} finished screenings, "
-                    f"{MIN_FINISHED} needed to train)")
+            return f"naive: show's average so far ({self.finished} finished screenings, {MIN_FINISHED} needed to train)"
         leads = ", ".join(_lead_label(m.lead_hours) for m in self.models)
         return f"ridge regression per lead time ({leads}; alpha {RIDGE_ALPHA:g}), {len(FEATURES)} features"
 
@@ -84,8 +84,13 @@ class Forecaster:
         sold_share = row.values["sold_share"]
         if self.kind == "naive":
             value = _clip(max(row.naive, sold_share))
-            reasons = [{"label": f"Too little history ({self.finished} of {MIN_FINISHED} finished screenings): "
-                                 "this show's average so far", "effect": 0.0}]
+            reasons = [
+                {
+                    "label": f"Too little history ({self.finished} of {MIN_FINISHED} finished screenings): "
+                    "this show's average so far",
+                    "effect": 0.0,
+                }
+            ]
             if sold_share > row.naive:
                 reasons.append({"label": f"Already {sold_share:.0%} sold", "effect": _points(sold_share - row.naive)})
             return Forecast(row.screening_id, value, reasons)
@@ -144,9 +149,15 @@ def fit(rows: list[FeatureRow], finished: int) -> Forecaster:
         scaler = StandardScaler().fit(X)  # a constant column (no Fridays yet) keeps scale 1 and gets no weight
         ridge = Ridge(alpha=RIDGE_ALPHA).fit(scaler.transform(X), y)
         # On centred features the intercept is the mean target, so a forecast is that plus Σ weight × deviation.
-        models.append(LeadModel(lead_hours=float(max(lead, 0.1)), intercept=float(ridge.intercept_),
-                                means=[float(v) for v in scaler.mean_],
-                                weights=[float(v) for v in ridge.coef_ / scaler.scale_], rows=len(chosen)))
+        models.append(
+            LeadModel(
+                lead_hours=float(max(lead, 0.1)),
+                intercept=float(ridge.intercept_),
+                means=[float(v) for v in scaler.mean_],
+                weights=[float(v) for v in ridge.coef_ / scaler.scale_],
+                rows=len(chosen),
+            )
+        )
     forecaster = Forecaster("ridge", finished, models, training_samples=len(rows))
     forecaster.importances = _importances(forecaster, rows)
     return forecaster
@@ -209,13 +220,24 @@ def evaluate(history: History, split_at: datetime, end: datetime) -> dict:
     per_lead: dict[int, list[tuple[float, float]]] = defaultdict(list)
     for row in test:
         forecast = forecaster.predict(row)
-        per_lead[round(row.lead_hours)].append((
-            abs(forecast.occupancy - row.target), abs(row.naive - row.target),
-            abs(_clip(max(row.naive, row.values["sold_share"])) - row.target)))
+        per_lead[round(row.lead_hours)].append(
+            (
+                abs(forecast.occupancy - row.target),
+                abs(row.naive - row.target),
+                abs(_clip(max(row.naive, row.values["sold_share"])) - row.target),
+            )
+        )
     errors = [pair for pairs in per_lead.values() for pair in pairs]
     if not errors:
-        return {"samples": 0, "screenings": 0, "mae": None, "baseline_mae": None, "floored_baseline_mae": None,
-                "per_lead": [], "forecaster": forecaster}
+        return {
+            "samples": 0,
+            "screenings": 0,
+            "mae": None,
+            "baseline_mae": None,
+            "floored_baseline_mae": None,
+            "per_lead": [],
+            "forecaster": forecaster,
+        }
 
     def mae(pairs, index):
         return sum(p[index] for p in pairs) / len(pairs)
@@ -223,10 +245,19 @@ def evaluate(history: History, split_at: datetime, end: datetime) -> dict:
     return {
         "samples": len(errors),
         "screenings": len({row.screening_id for row in test}),
-        "mae": mae(errors, 0), "baseline_mae": mae(errors, 1), "floored_baseline_mae": mae(errors, 2),
-        "per_lead": [{"lead": _lead_label(lead), "samples": len(per_lead[lead]), "mae": mae(per_lead[lead], 0),
-                      "baseline_mae": mae(per_lead[lead], 1), "floored_baseline_mae": mae(per_lead[lead], 2)}
-                     for lead in sorted(per_lead, reverse=True)],
+        "mae": mae(errors, 0),
+        "baseline_mae": mae(errors, 1),
+        "floored_baseline_mae": mae(errors, 2),
+        "per_lead": [
+            {
+                "lead": _lead_label(lead),
+                "samples": len(per_lead[lead]),
+                "mae": mae(per_lead[lead], 0),
+                "baseline_mae": mae(per_lead[lead], 1),
+                "floored_baseline_mae": mae(per_lead[lead], 2),
+            }
+            for lead in sorted(per_lead, reverse=True)
+        ],
         "forecaster": forecaster,
     }
 

@@ -1,5 +1,6 @@
 """What the nightly forecast leaves for the web to read: one row per upcoming screening, one per show
 and theatre, and one per run (what was trained, how well it did)."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """The admin's forecast overview, and the trigger that runs the nightly forecast now."""
+
 from __future__ import annotations
 
 from apiflask import APIBlueprint

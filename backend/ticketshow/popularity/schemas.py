@@ -8,8 +8,11 @@ from ..fields import OffsetDateTime
 
 
 class ForecastQuery(Schema):
-    days = Integer(load_default=7, validate=validate.Range(min=1, max=31),
-                   metadata={"description": "local days ahead, today included"})
+    days = Integer(
+        load_default=7,
+        validate=validate.Range(min=1, max=31),
+        metadata={"description": "local days ahead, today included"},
+    )
 
 
 class Reason(Schema):

@@ -11,6 +11,7 @@ The run trains on every finished screening and is never part of a request: beat 
 (schedule.py), admins with POST /api/admin/jobs/forecast, developers with `flask forecast`. Reads never
 import scikit-learn or numpy (the model module is imported inside run_forecast only).
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import delete, func, insert, select
 
-from ..cache import mark_catalog_changed
 from ..booking.models import CANCELLED, Booking, Ticket
+from ..cache import mark_catalog_changed
 from ..catalog.models import Screening, Show, ShowTag, Theatre
 from ..clock import utcnow
 from ..database import immediate_transaction
@@ -42,44 +43,79 @@ VALIDATION_SHARE = 0.2  # the most recent fifth of finished screenings is held o
 
 # ---- the nightly run -------------------------------------------------------------------------------
 
+
 def load_history() -> History:
     """Everything the features read, as plain records: shows with tags, screenings that were not removed,
     and every booking (a cancelled one held its seats until it was cancelled)."""
     tags: dict[int, list[str]] = defaultdict(list)
-    for show_id, tag in db.session.execute(select(ShowTag.show_id, ShowTag.tag).order_by(ShowTag.show_id,
-                                                                                          ShowTag.position)):
+    for show_id, tag in db.session.execute(
+        select(ShowTag.show_id, ShowTag.tag).order_by(ShowTag.show_id, ShowTag.position)
+    ):
         tags[show_id].append(tag)
-    shows = {row.id: ShowRecord(row.id, tuple(tags[row.id]), float(row.rating or 0), row.created_at)
-             for row in db.session.execute(select(Show.id, Show.rating, Show.created_at))}
-    screenings = [ScreeningRecord(row.id, row.show_id, row.theatre_id, row.starts_at, row.seats_total, row.created_at)
-                  for row in db.session.execute(
-                      select(Screening.id, Screening.show_id, Screening.theatre_id, Screening.starts_at,
-                             Screening.seats_total, Screening.created_at)
-                      .where(Screening.removed_at.is_(None)).order_by(Screening.starts_at, Screening.id))]
-    bookings = [BookingRecord(row.screening_id, row.quantity, row.created_at,
-                              (row.cancelled_at or row.created_at) if row.status == CANCELLED else None)
-                for row in db.session.execute(select(Booking.screening_id, Booking.quantity, Booking.created_at,
-                                                     Booking.cancelled_at, Booking.status))]
+    shows = {
+        row.id: ShowRecord(row.id, tuple(tags[row.id]), float(row.rating or 0), row.created_at)
+        for row in db.session.execute(select(Show.id, Show.rating, Show.created_at))
+    }
+    screenings = [
+        ScreeningRecord(row.id, row.show_id, row.theatre_id, row.starts_at, row.seats_total, row.created_at)
+        for row in db.session.execute(
+            select(
+                Screening.id,
+                Screening.show_id,
+                Screening.theatre_id,
+                Screening.starts_at,
+                Screening.seats_total,
+                Screening.created_at,
+            )
+            .where(Screening.removed_at.is_(None))
+            .order_by(Screening.starts_at, Screening.id)
+        )
+    ]
+    bookings = [
+        BookingRecord(
+            row.screening_id,
+            row.quantity,
+            row.created_at,
+            (row.cancelled_at or row.created_at) if row.status == CANCELLED else None,
+        )
+        for row in db.session.execute(
+            select(Booking.screening_id, Booking.quantity, Booking.created_at, Booking.cancelled_at, Booking.status)
+        )
+    ]
     return History(shows, screenings, bookings, ZoneInfo(current_app.config["APP_TIMEZONE"]))
 
 
 def _on_sale(now: datetime) -> dict[int, tuple[int, int, int]]:
     """{screening id: (show id, theatre id, seats)} for screenings that have not started and can be booked."""
-    return {row.id: (row.show_id, row.theatre_id, row.seats_total) for row in db.session.execute(
-        select(Screening.id, Screening.show_id, Screening.theatre_id, Screening.seats_total)
-        .join(Show, Show.id == Screening.show_id).join(Theatre, Theatre.id == Screening.theatre_id)
-        .where(Screening.starts_at > now, Screening.removed_at.is_(None), Show.removed_at.is_(None),
-               Theatre.removed_at.is_(None)))}
+    return {
+        row.id: (row.show_id, row.theatre_id, row.seats_total)
+        for row in db.session.execute(
+            select(Screening.id, Screening.show_id, Screening.theatre_id, Screening.seats_total)
+            .join(Show, Show.id == Screening.show_id)
+            .join(Theatre, Theatre.id == Screening.theatre_id)
+            .where(
+                Screening.starts_at > now,
+                Screening.removed_at.is_(None),
+                Show.removed_at.is_(None),
+                Theatre.removed_at.is_(None),
+            )
+        )
+    }
 
 
 def run_forecast_described() -> str:
     """run_forecast, as the line the forecast job's row shows (forecasts made, model, training size, and
     the validation error against the naive baseline when there was enough history to validate)."""
     summary = run_forecast()
-    validation = (f"; validation MAE {summary['validation_mae']:.3f} vs naive {summary['baseline_mae']:.3f}"
-                  if summary["validation_mae"] is not None else "")
-    return (f"{summary['screenings_forecast']} screenings forecast by the {summary['model']} "
-            f"model from {summary['training_samples']} snapshots{validation}")
+    validation = (
+        f"; validation MAE {summary['validation_mae']:.3f} vs naive {summary['baseline_mae']:.3f}"
+        if summary["validation_mae"] is not None
+        else ""
+    )
+    return (
+        f"{summary['screenings_forecast']} screenings forecast by the {summary['model']} "
+        f"model from {summary['training_samples']} snapshots{validation}"
+    )
 
 
 def run_forecast(now: datetime | None = None) -> dict:
@@ -106,25 +142,45 @@ def run_forecast(now: datetime | None = None) -> dict:
         mark_catalog_changed(db.session)  # cached catalogue answers carry forecasts and popularity
         db.session.execute(delete(ScreeningForecast))
         if forecasts:
-            db.session.execute(insert(ScreeningForecast), [
-                {"screening_id": f.screening_id, "predicted_occupancy": round(f.occupancy, 4),
-                 "reasons": json.dumps(f.reasons, ensure_ascii=False), "computed_at": computed_at}
-                for f in forecasts])
+            db.session.execute(
+                insert(ScreeningForecast),
+                [
+                    {
+                        "screening_id": f.screening_id,
+                        "predicted_occupancy": round(f.occupancy, 4),
+                        "reasons": json.dumps(f.reasons, ensure_ascii=False),
+                        "computed_at": computed_at,
+                    }
+                    for f in forecasts
+                ],
+            )
         db.session.execute(delete(PopularityScore))
         if scores:
             db.session.execute(insert(PopularityScore), [{**score, "computed_at": computed_at} for score in scores])
-        run = ForecastRun(started_at=started, finished_at=computed_at, training_samples=forecaster.training_samples,
-                          screenings_forecast=len(forecasts), model=forecaster.description[:200],
-                          validation_mae=validation and validation[0], baseline_mae=validation and validation[1],
-                          feature_importances=json.dumps(forecaster.importances, ensure_ascii=False))
+        run = ForecastRun(
+            started_at=started,
+            finished_at=computed_at,
+            training_samples=forecaster.training_samples,
+            screenings_forecast=len(forecasts),
+            model=forecaster.description[:200],
+            validation_mae=validation and validation[0],
+            baseline_mae=validation and validation[1],
+            feature_importances=json.dumps(forecaster.importances, ensure_ascii=False),
+        )
         db.session.add(run)
         db.session.flush()
         run_id = run.id
-    return {"run_id": run_id, "model": forecaster.kind, "finished_screenings": finished,
-            "training_samples": forecaster.training_samples, "screenings_forecast": len(forecasts),
-            "popularity_scores": len(scores), "validation_mae": validation and round(validation[0], 4),
-            "baseline_mae": validation and round(validation[1], 4),
-            "seconds": round(time.perf_counter() - clock, 2)}
+    return {
+        "run_id": run_id,
+        "model": forecaster.kind,
+        "finished_screenings": finished,
+        "training_samples": forecaster.training_samples,
+        "screenings_forecast": len(forecasts),
+        "popularity_scores": len(scores),
+        "validation_mae": validation and round(validation[0], 4),
+        "baseline_mae": validation and round(validation[1], 4),
+        "seconds": round(time.perf_counter() - clock, 2),
+    }
 
 
 def _validate(history: History, now: datetime, finished: int, model) -> tuple[float, float] | None:
@@ -168,22 +224,33 @@ def _popularity(forecasts, on_sale: dict[int, tuple[int, int, int]], history: Hi
     for (kind, subject_id), (predicted, total) in seats.items():
         score = round(100 * predicted / total, 1)
         recent, before = booked[(kind, subject_id)]
-        rising = (recent >= TRENDING_MIN_SEATS
-                  and recent / TRENDING_RECENT_DAYS >= 2 * before / TRENDING_BEFORE_DAYS)
-        rows.append({"kind": kind, "subject_id": subject_id, "score": min(score, 100.0),
-                     "trending": rising or score >= TRENDING_SCORE})
+        rising = recent >= TRENDING_MIN_SEATS and recent / TRENDING_RECENT_DAYS >= 2 * before / TRENDING_BEFORE_DAYS
+        rows.append(
+            {
+                "kind": kind,
+                "subject_id": subject_id,
+                "score": min(score, 100.0),
+                "trending": rising or score >= TRENDING_SCORE,
+            }
+        )
     return rows
 
 
 # ---- reads -----------------------------------------------------------------------------------------
+
 
 def forecasts_for(screening_ids: Iterable[int]) -> dict[int, float]:
     """{screening id: predicted occupancy 0..1} for those that have a forecast (upcoming at the last run)."""
     ids = list(set(screening_ids))
     if not ids:
         return {}
-    return dict(db.session.execute(select(ScreeningForecast.screening_id, ScreeningForecast.predicted_occupancy)
-                                   .where(ScreeningForecast.screening_id.in_(ids))).all())
+    return dict(
+        db.session.execute(
+            select(ScreeningForecast.screening_id, ScreeningForecast.predicted_occupancy).where(
+                ScreeningForecast.screening_id.in_(ids)
+            )
+        ).all()
+    )
 
 
 def popularity_for(kind: str, ids: Iterable[int]) -> dict[int, dict]:
@@ -194,8 +261,11 @@ def popularity_for(kind: str, ids: Iterable[int]) -> dict[int, dict]:
     wanted = list(set(ids))
     if not wanted:
         return {}
-    rows = db.session.execute(select(PopularityScore.subject_id, PopularityScore.score, PopularityScore.trending)
-                              .where(PopularityScore.kind == kind, PopularityScore.subject_id.in_(wanted)))
+    rows = db.session.execute(
+        select(PopularityScore.subject_id, PopularityScore.score, PopularityScore.trending).where(
+            PopularityScore.kind == kind, PopularityScore.subject_id.in_(wanted)
+        )
+    )
     return {row.subject_id: {"score": row.score, "trending": bool(row.trending)} for row in rows}
 
 
@@ -208,22 +278,45 @@ def forecast_overview(days: int = 7) -> dict:
     now = utcnow()
     today = clock.local_now().date()
     window_end = clock.day_bounds(today + timedelta(days=days - 1))[1]
-    sold = (select(Ticket.screening_id, func.count().label("sold")).group_by(Ticket.screening_id).subquery())
+    sold = select(Ticket.screening_id, func.count().label("sold")).group_by(Ticket.screening_id).subquery()
     rows = db.session.execute(
-        select(Screening.id, Screening.starts_at, Screening.seats_total, Show.id.label("show_id"),
-               Show.name.label("show_name"), Theatre.id.label("theatre_id"), Theatre.name.label("theatre_name"),
-               Theatre.place, func.coalesce(sold.c.sold, 0).label("sold"),
-               ScreeningForecast.predicted_occupancy, ScreeningForecast.reasons)
-        .join(Show, Show.id == Screening.show_id).join(Theatre, Theatre.id == Screening.theatre_id)
+        select(
+            Screening.id,
+            Screening.starts_at,
+            Screening.seats_total,
+            Show.id.label("show_id"),
+            Show.name.label("show_name"),
+            Theatre.id.label("theatre_id"),
+            Theatre.name.label("theatre_name"),
+            Theatre.place,
+            func.coalesce(sold.c.sold, 0).label("sold"),
+            ScreeningForecast.predicted_occupancy,
+            ScreeningForecast.reasons,
+        )
+        .join(Show, Show.id == Screening.show_id)
+        .join(Theatre, Theatre.id == Screening.theatre_id)
         .outerjoin(sold, sold.c.screening_id == Screening.id)
         .outerjoin(ScreeningForecast, ScreeningForecast.screening_id == Screening.id)
-        .where(Screening.starts_at > now, Screening.starts_at < window_end, Screening.removed_at.is_(None),
-               Show.removed_at.is_(None), Theatre.removed_at.is_(None))
-        .order_by(Screening.starts_at, Screening.id)).all()
+        .where(
+            Screening.starts_at > now,
+            Screening.starts_at < window_end,
+            Screening.removed_at.is_(None),
+            Show.removed_at.is_(None),
+            Theatre.removed_at.is_(None),
+        )
+        .order_by(Screening.starts_at, Screening.id)
+    ).all()
 
-    per_day = {(today + timedelta(days=n)).isoformat(): {"screenings": 0, "seats_total": 0, "seats_sold": 0,
-                                                         "seats_left": 0, "predicted_seats": 0}
-               for n in range(days)}
+    per_day = {
+        (today + timedelta(days=n)).isoformat(): {
+            "screenings": 0,
+            "seats_total": 0,
+            "seats_sold": 0,
+            "seats_left": 0,
+            "predicted_seats": 0,
+        }
+        for n in range(days)
+    }
     forecast = []
     from ..seating.service import seats_unavailable
 
@@ -232,22 +325,32 @@ def forecast_overview(days: int = 7) -> dict:
         seats_left = max(row.seats_total - unavailable.get(row.id, 0), 0)
         day = per_day[clock.to_local(row.starts_at).date().isoformat()]
         # A screening added since the last run has no forecast yet: it counts what it has sold.
-        predicted = max(round(row.predicted_occupancy * row.seats_total), row.sold) \
-            if row.predicted_occupancy is not None else row.sold
+        predicted = (
+            max(round(row.predicted_occupancy * row.seats_total), row.sold)
+            if row.predicted_occupancy is not None
+            else row.sold
+        )
         day["screenings"] += 1
         day["seats_total"] += row.seats_total
         day["seats_sold"] += row.sold
         day["seats_left"] += seats_left
         day["predicted_seats"] += predicted
         if row.predicted_occupancy is not None:
-            forecast.append({
-                "screening_id": row.id, "starts_at": row.starts_at,
-                "show": {"id": row.show_id, "name": row.show_name},
-                "theatre": {"id": row.theatre_id, "name": row.theatre_name, "place": row.place},
-                "seats_total": row.seats_total, "seats_sold": row.sold, "seats_left": seats_left,
-                "houseful": seats_left == 0,
-                "predicted_occupancy": row.predicted_occupancy, "predicted_seats": predicted,
-                "reasons": json.loads(row.reasons or "[]")})
+            forecast.append(
+                {
+                    "screening_id": row.id,
+                    "starts_at": row.starts_at,
+                    "show": {"id": row.show_id, "name": row.show_name},
+                    "theatre": {"id": row.theatre_id, "name": row.theatre_name, "place": row.place},
+                    "seats_total": row.seats_total,
+                    "seats_sold": row.sold,
+                    "seats_left": seats_left,
+                    "houseful": seats_left == 0,
+                    "predicted_occupancy": row.predicted_occupancy,
+                    "predicted_seats": predicted,
+                    "reasons": json.loads(row.reasons or "[]"),
+                }
+            )
     ranked = sorted(forecast, key=lambda f: (-f["predicted_occupancy"], f["starts_at"], f["screening_id"]))
     lowest = sorted(forecast, key=lambda f: (f["predicted_occupancy"], f["starts_at"], f["screening_id"]))
     return {
@@ -263,7 +366,14 @@ def _last_run() -> dict | None:
     run = db.session.scalar(select(ForecastRun).order_by(ForecastRun.id.desc()).limit(1))
     if run is None:
         return None
-    return {"id": run.id, "started_at": run.started_at, "finished_at": run.finished_at, "model": run.model,
-            "training_samples": run.training_samples, "screenings_forecast": run.screenings_forecast,
-            "validation_mae": run.validation_mae, "baseline_mae": run.baseline_mae,
-            "drivers": json.loads(run.feature_importances or "[]")}
+    return {
+        "id": run.id,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "model": run.model,
+        "training_samples": run.training_samples,
+        "screenings_forecast": run.screenings_forecast,
+        "validation_mae": run.validation_mae,
+        "baseline_mae": run.baseline_mae,
+        "drivers": json.loads(run.feature_importances or "[]"),
+    }

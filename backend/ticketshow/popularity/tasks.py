@@ -1,4 +1,5 @@
 """Thin tasks over the forecast service, on the default queue: nightly from beat, or now from an admin."""
+
 from __future__ import annotations
 
 from celery import shared_task

@@ -2,6 +2,7 @@
 
 docs/pricing.md explains it with examples; repricing.py applies it to screenings.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,8 +21,15 @@ class PricingRule:
     ceiling_pct: int
 
 
-def dynamic_price(base_price: Decimal, rule: PricingRule, *, seats_total: int, seats_sold: int,
-                  recent_seats: int, hours_to_start: float) -> Decimal:
+def dynamic_price(
+    base_price: Decimal,
+    rule: PricingRule,
+    *,
+    seats_total: int,
+    seats_sold: int,
+    recent_seats: int,
+    hours_to_start: float,
+) -> Decimal:
     """The current price of a screening, in whole rupees, between the floor and the ceiling.
 
     demand  = 0.7 × share of seats sold + 0.3 × min(1, seats booked in the last 6 h / 10% of the seats)

@@ -1,4 +1,5 @@
 """The price history: one row per move of a screening's current price (written by repricing.py)."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -7,6 +7,7 @@ on the booking path (docs/benchmarks.md); like the seat ledger it skips the sess
 callers that change what the catalogue shows mark it themselves) and the identity map is not told, which
 reprice() makes up for by expiring the session's copies of the screenings it changed.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -42,8 +43,14 @@ class PricingInputs(NamedTuple):
         if not self.dynamic_pricing:
             return base_price
         hours_to_start = (from_stored_time(self.starts_at) - now).total_seconds() / 3600
-        return dynamic_price(base_price, PricingRule(self.floor_pct, self.ceiling_pct), seats_total=self.seats_total,
-                             seats_sold=self.seats_sold, recent_seats=self.recent_seats, hours_to_start=hours_to_start)
+        return dynamic_price(
+            base_price,
+            PricingRule(self.floor_pct, self.ceiling_pct),
+            seats_total=self.seats_total,
+            seats_sold=self.seats_sold,
+            recent_seats=self.recent_seats,
+            hours_to_start=hours_to_start,
+        )
 
 
 _PRICING_INPUTS = """
@@ -80,14 +87,20 @@ def reprice_on(sqlite, screening_ids: list[int], reason: str, *, now: datetime |
     if not screening_ids:
         return 0
     now = now or utcnow()
-    rows = named_rows(sqlite, PricingInputs, _PRICING_INPUTS.format(ids=", ".join("?" * len(screening_ids))),
-                      (CONFIRMED, to_stored_time(now - RECENT_WINDOW), *screening_ids)).fetchall()
+    rows = named_rows(
+        sqlite,
+        PricingInputs,
+        _PRICING_INPUTS.format(ids=", ".join("?" * len(screening_ids))),
+        (CONFIRMED, to_stored_time(now - RECENT_WINDOW), *screening_ids),
+    ).fetchall()
     changed = 0
     for row in rows:
         new_price = row.next_price(now)
         if new_price != from_paise(row.price_paise):
             sqlite.execute(_SET_PRICE, (to_paise(new_price), row.price_paise, row.screening_id))
-            sqlite.execute(_RECORD_CHANGE, (row.screening_id, to_paise(new_price), row.price_paise, reason,
-                                            row.seats_sold, to_stored_time(now)))
+            sqlite.execute(
+                _RECORD_CHANGE,
+                (row.screening_id, to_paise(new_price), row.price_paise, reason, row.seats_sold, to_stored_time(now)),
+            )
             changed += 1
     return changed

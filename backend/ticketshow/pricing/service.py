@@ -7,6 +7,7 @@ admin changes a show's settings or a screening's base price, and every few minut
 start, and the recent-bookings window sliding on).
 Reads never compute a price: they read `screenings.price`, which is what a booking is charged.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,8 +28,11 @@ HISTORY_LIMIT = 500
 
 def upcoming_dynamic_screenings(show_id: int | None = None, *, now: datetime | None = None):
     """Ids of the upcoming, live screenings whose price can move (of one show, or of every show)."""
-    statement = (select(Screening.id).join(Show, Show.id == Screening.show_id)
-                 .where(Screening.removed_at.is_(None), Screening.starts_at > (now or utcnow())))
+    statement = (
+        select(Screening.id)
+        .join(Show, Show.id == Screening.show_id)
+        .where(Screening.removed_at.is_(None), Screening.starts_at > (now or utcnow()))
+    )
     if show_id is None:
         statement = statement.where(Show.dynamic_pricing.is_(True), Show.removed_at.is_(None))
     else:
@@ -49,12 +53,22 @@ def price_history(screening_id: int) -> dict:
     screening = db.session.get(Screening, screening_id)
     if screening is None:
         raise NotFound("No such screening.", details={"screening_id": screening_id})
-    changes = db.session.scalars(select(PriceChange).where(PriceChange.screening_id == screening_id)
-                                 .order_by(PriceChange.changed_at.desc(), PriceChange.id.desc())
-                                 .limit(HISTORY_LIMIT)).all()
+    changes = db.session.scalars(
+        select(PriceChange)
+        .where(PriceChange.screening_id == screening_id)
+        .order_by(PriceChange.changed_at.desc(), PriceChange.id.desc())
+        .limit(HISTORY_LIMIT)
+    ).all()
     show = screening.show
-    return {"screening_id": screening.id, "base_price": screening.base_price, "price": screening.price,
-            "price_trend": price_trend(screening.price, screening.previous_price),
-            "dynamic_pricing": {"enabled": show.dynamic_pricing, "floor_pct": show.price_floor_pct,
-                                "ceiling_pct": show.price_ceiling_pct},
-            "changes": changes}
+    return {
+        "screening_id": screening.id,
+        "base_price": screening.base_price,
+        "price": screening.price,
+        "price_trend": price_trend(screening.price, screening.previous_price),
+        "dynamic_pricing": {
+            "enabled": show.dynamic_pricing,
+            "floor_pct": show.price_floor_pct,
+            "ceiling_pct": show.price_ceiling_pct,
+        },
+        "changes": changes,
+    }

@@ -1,4 +1,5 @@
 """The beat's pricing pass: prices also move with time, when nobody books."""
+
 from __future__ import annotations
 
 from celery import shared_task

@@ -1,4 +1,5 @@
 """Users' scores for shows they saw (1 to 5; rating again replaces the score)."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """The users' rating of a show as every answer carries it."""
+
 from __future__ import annotations
 
 from apiflask import Schema

@@ -3,6 +3,7 @@
 Below catalog and booking, which both read it: the rule of who may rate (a started, confirmed booking of the
 show) lives with booking (booking.service.rate), which then calls set_score here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -21,8 +22,10 @@ def user_ratings(show_ids=None) -> dict[int, dict]:
     statement = select(Rating.show_id, func.avg(Rating.score), func.count()).group_by(Rating.show_id)
     if show_ids is not None:
         statement = statement.where(Rating.show_id.in_(show_ids))
-    return {show_id: {"average": round(float(average), 2), "count": count}
-            for show_id, average, count in db.session.execute(statement)}
+    return {
+        show_id: {"average": round(float(average), 2), "count": count}
+        for show_id, average, count in db.session.execute(statement)
+    }
 
 
 def scores(user_ids: Iterable[int], show_ids: Iterable[int]) -> dict[tuple[int, int], int]:
@@ -30,8 +33,10 @@ def scores(user_ids: Iterable[int], show_ids: Iterable[int]) -> dict[tuple[int, 
     user_ids, show_ids = set(user_ids), set(show_ids)
     if not user_ids or not show_ids:
         return {}
-    return {(r.user_id, r.show_id): r.score for r in db.session.scalars(
-        select(Rating).where(Rating.user_id.in_(user_ids), Rating.show_id.in_(show_ids)))}
+    return {
+        (r.user_id, r.show_id): r.score
+        for r in db.session.scalars(select(Rating).where(Rating.user_id.in_(user_ids), Rating.show_id.in_(show_ids)))
+    }
 
 
 def set_score(user_id: int, show_id: int, score: int) -> None:

@@ -1,4 +1,5 @@
 """The monthly report's log: one row per user per month, so nobody gets two reports for a month."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,8 +17,10 @@ class ReportLog(db.Model):
     """One row per user per month for the monthly report, claimed then marked sent (see ReminderLog)."""
 
     __tablename__ = "report_log"
-    __table_args__ = (UniqueConstraint("user_id", "month", name="uq_report_log_user_month"),
-                      CheckConstraint(DELIVERY_STATE_CHECK, name="state_known"))
+    __table_args__ = (
+        UniqueConstraint("user_id", "month", name="uq_report_log_user_month"),
+        CheckConstraint(DELIVERY_STATE_CHECK, name="state_known"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -1,4 +1,5 @@
 """A user's own monthly report, as a web page or a PDF download; the admin trigger that sends them all now."""
+
 from __future__ import annotations
 
 from apiflask import APIBlueprint, Schema
@@ -19,25 +20,40 @@ bp = APIBlueprint("reports", __name__, url_prefix="/api", tag="Reports")
 
 
 class MonthlyReportQuery(Schema):
-    month = String(load_default=None, metadata={"description": "YYYY-MM, from 2000; default: last month",
-                                                "pattern": MONTH_PATTERN, "example": "2026-11"})
+    month = String(
+        load_default=None,
+        metadata={
+            "description": "YYYY-MM, from 2000; default: last month",
+            "pattern": MONTH_PATTERN,
+            "example": "2026-11",
+        },
+    )
     format = String(load_default="html", validate=validate.OneOf(["html", "pdf"]))
 
 
 class MonthlyReportsIn(Schema):
-    month = String(required=True, metadata={"description": "YYYY-MM, from 2000", "example": "2026-11",
-                                            "pattern": MONTH_PATTERN})
+    month = String(
+        required=True, metadata={"description": "YYYY-MM, from 2000", "example": "2026-11", "pattern": MONTH_PATTERN}
+    )
 
 
 @bp.get("/reports/monthly")
 @auth_required
 @bp.input(MonthlyReportQuery, location="query", arg_name="query")
-@bp.doc(operation_id="getMonthlyReport", responses={
-    200: {"description": "The report: an HTML page (format=html) or a PDF (format=pdf)",
-          "content": {"text/html": {"schema": {"type": "string", "contentMediaType": "text/html"}},
-                      "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}}},
-    404: "`no_activity`: nothing happened that month (no bookings, visits or ratings)",
-    422: "`validation_error`: bad `month` (YYYY-MM, from 2000) or `format`"})
+@bp.doc(
+    operation_id="getMonthlyReport",
+    responses={
+        200: {
+            "description": "The report: an HTML page (format=html) or a PDF (format=pdf)",
+            "content": {
+                "text/html": {"schema": {"type": "string", "contentMediaType": "text/html"}},
+                "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}},
+            },
+        },
+        404: "`no_activity`: nothing happened that month (no bookings, visits or ratings)",
+        422: "`validation_error`: bad `month` (YYYY-MM, from 2000) or `format`",
+    },
+)
 def monthly_report(query):
     """The caller's monthly report
 
@@ -50,25 +66,40 @@ def monthly_report(query):
         first = clock.previous_month(clock.local_now().date().replace(day=1))
     report = service.monthly_report(current_user.id, first)
     if not report.has_activity:
-        raise NotFound(f"Nothing to report for {first:%B %Y}: no bookings, visits to shows or ratings.",
-                       code="no_activity", details={"month": f"{first:%Y-%m}"})
+        raise NotFound(
+            f"Nothing to report for {first:%B %Y}: no bookings, visits to shows or ratings.",
+            code="no_activity",
+            details={"month": f"{first:%Y-%m}"},
+        )
     if query["format"] == "pdf":
-        return Response(service.render_pdf(report), mimetype="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="ticket-show-{report.month_key}.pdf"',
-            "Cache-Control": "private, no-store"})
+        return Response(
+            service.render_pdf(report),
+            mimetype="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="ticket-show-{report.month_key}.pdf"',
+                "Cache-Control": "private, no-store",
+            },
+        )
     # Opened on its own, the report runs no script and gets a unique origin (CSP sandbox); the UI shows it
     # in a sandboxed iframe too.
-    return Response(service.render_html(report, for_mail=False), mimetype="text/html",
-                    headers={"Cache-Control": "private, no-store", "Content-Security-Policy": REPORT_CSP})
+    return Response(
+        service.render_html(report, for_mail=False),
+        mimetype="text/html",
+        headers={"Cache-Control": "private, no-store", "Content-Security-Policy": REPORT_CSP},
+    )
 
 
 @bp.post("/admin/jobs/monthly-reports")
 @policy.allow(policy.can_run_jobs)
 @bp.input(MonthlyReportsIn, arg_name="data")
 @bp.output(JobAccepted, status_code=202)
-@bp.doc(tags=["Jobs"],
-        responses={422: "`validation_error`: bad month (YYYY-MM, from 2000), named in `details.month`",
-                   **QUEUE_UNAVAILABLE})
+@bp.doc(
+    tags=["Jobs"],
+    responses={
+        422: "`validation_error`: bad month (YYYY-MM, from 2000), named in `details.month`",
+        **QUEUE_UNAVAILABLE,
+    },
+)
 def run_monthly_reports(data):
     """Send the monthly reports now
 

@@ -7,24 +7,25 @@
 - favourites: tags and theatres across the month's confirmed bookings and screenings seen;
 - compared with the month before, and what is booked next.
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import Integer, func, select, type_coerce, union
 
+from .. import clock
 from ..auth.models import ROLE_USER, User
 from ..booking.models import CONFIRMED, Booking
 from ..catalog.models import Screening, Show
-from .. import clock
 from ..clock import utcnow
 from ..errors import NotFound
 from ..extensions import db
@@ -70,8 +71,12 @@ class MonthlyReport:
 
     @property
     def current(self) -> dict:
-        return {"bookings": len(self.bookings), "tickets": self.tickets, "spent": self.spent,
-                "shows_seen": len(self.seen)}
+        return {
+            "bookings": len(self.bookings),
+            "tickets": self.tickets,
+            "spent": self.spent,
+            "shows_seen": len(self.seen),
+        }
 
     @property
     def changes(self) -> dict:
@@ -80,10 +85,18 @@ class MonthlyReport:
 
 def _describe(booking: Booking) -> dict:
     screening = booking.screening
-    return {"id": booking.id, "show": screening.show.name, "theatre": screening.theatre.name, "place": screening.theatre.place,
-            "starts_at": clock.to_local(screening.starts_at), "quantity": booking.quantity,
-            "total": booking.total_price, "status": booking.status, "tags": screening.show.tags,
-            "booked_at": clock.to_local(booking.created_at)}
+    return {
+        "id": booking.id,
+        "show": screening.show.name,
+        "theatre": screening.theatre.name,
+        "place": screening.theatre.place,
+        "starts_at": clock.to_local(screening.starts_at),
+        "quantity": booking.quantity,
+        "total": booking.total_price,
+        "status": booking.status,
+        "tags": screening.show.tags,
+        "booked_at": clock.to_local(booking.created_at),
+    }
 
 
 def _made_in(user_id: int, start: datetime, end: datetime):
@@ -91,21 +104,36 @@ def _made_in(user_id: int, start: datetime, end: datetime):
 
 
 def _seen_in(user_id: int, start: datetime, end: datetime, now: datetime):
-    return (select(Booking).join(Booking.screening)
-            .where(Booking.user_id == user_id, Booking.status == CONFIRMED, Screening.starts_at >= start,
-                   Screening.starts_at < min(end, now)))
+    return (
+        select(Booking)
+        .join(Booking.screening)
+        .where(
+            Booking.user_id == user_id,
+            Booking.status == CONFIRMED,
+            Screening.starts_at >= start,
+            Screening.starts_at < min(end, now),
+        )
+    )
 
 
 def _totals(user_id: int, first: date, now: datetime) -> dict:
     """The month's headline numbers, for the comparison with the month before."""
     start, end = clock.month_bounds(first)
     made = _made_in(user_id, start, end).subquery()
-    bookings, tickets, spent = db.session.execute(select(
-        func.count(), func.coalesce(func.sum(made.c.quantity).filter(made.c.status == CONFIRMED), 0),
-        func.coalesce(func.sum(type_coerce(made.c.total_price, Integer)).filter(made.c.status == CONFIRMED), 0))).one()
+    bookings, tickets, spent = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(made.c.quantity).filter(made.c.status == CONFIRMED), 0),
+            func.coalesce(func.sum(type_coerce(made.c.total_price, Integer)).filter(made.c.status == CONFIRMED), 0),
+        )
+    ).one()
     seen = db.session.scalar(select(func.count()).select_from(_seen_in(user_id, start, end, now).subquery()))
-    return {"bookings": bookings, "tickets": tickets, "spent": (Decimal(spent) / 100).quantize(Decimal("0.01")),
-            "shows_seen": seen}
+    return {
+        "bookings": bookings,
+        "tickets": tickets,
+        "spent": (Decimal(spent) / 100).quantize(Decimal("0.01")),
+        "shows_seen": seen,
+    }
 
 
 def monthly_report(user_id: int, first: date) -> MonthlyReport:
@@ -123,10 +151,15 @@ def monthly_report(user_id: int, first: date) -> MonthlyReport:
     report.spent = sum((b["total"] for b in confirmed), Decimal("0.00"))
     seen = db.session.scalars(_seen_in(user_id, start, end, now).order_by(Screening.starts_at, Booking.id)).all()
     report.seen = [_describe(b) for b in seen]
-    report.ratings = [{"show": name, "score": score} for name, score in db.session.execute(
-        select(Show.name, Rating.score).join(Show, Show.id == Rating.show_id)
-        .where(Rating.user_id == user_id, Rating.updated_at >= start, Rating.updated_at < end)
-        .order_by(Rating.updated_at))]
+    report.ratings = [
+        {"show": name, "score": score}
+        for name, score in db.session.execute(
+            select(Show.name, Rating.score)
+            .join(Show, Show.id == Rating.show_id)
+            .where(Rating.user_id == user_id, Rating.updated_at >= start, Rating.updated_at < end)
+            .order_by(Rating.updated_at)
+        )
+    ]
     # Favourites weigh each booking once, whether it was made or seen this month (or both).
     involved = {d["id"]: d for d in confirmed + report.seen}
     tags, theatres = Counter(), Counter()
@@ -137,9 +170,12 @@ def monthly_report(user_id: int, first: date) -> MonthlyReport:
     report.favourite_theatres = theatres.most_common(3)
     report.previous = _totals(user_id, clock.previous_month(first), now)
     upcoming = db.session.scalars(
-        select(Booking).join(Booking.screening)
+        select(Booking)
+        .join(Booking.screening)
         .where(Booking.user_id == user_id, Booking.status == CONFIRMED, Screening.starts_at > now)
-        .order_by(Screening.starts_at).limit(UPCOMING_LIMIT)).all()
+        .order_by(Screening.starts_at)
+        .limit(UPCOMING_LIMIT)
+    ).all()
     report.upcoming = [_describe(b) for b in upcoming]
     return report
 
@@ -198,26 +234,35 @@ def render_pdf(report: MonthlyReport) -> bytes:
 def report_mail(report: MonthlyReport) -> mail.Mail:
     user = report.user
     subject = f"{user.username}, your Ticket Show month: {report.label}"
-    message = mail.Mail(to=user.email, to_name=user.username, subject=subject, text=render_text(report),
-                        html=render_html(report))
+    message = mail.Mail(
+        to=user.email, to_name=user.username, subject=subject, text=render_text(report), html=render_html(report)
+    )
     if user.report_format == "pdf":
-        message.attachments.append(mail.Attachment(f"ticket-show-{report.month_key}.pdf", render_pdf(report),
-                                                   "application", "pdf"))
+        message.attachments.append(
+            mail.Attachment(f"ticket-show-{report.month_key}.pdf", render_pdf(report), "application", "pdf")
+        )
     return message
 
 
 # ---- the monthly run: one report per user per month, even if the job runs twice ---------------------------
 
+
 def users_with_activity(first: date) -> list[int]:
     start, end = clock.month_bounds(first)
     now = utcnow()
     made = select(Booking.user_id).where(Booking.created_at >= start, Booking.created_at < end)
-    seen = (select(Booking.user_id).join(Booking.screening)
-            .where(Booking.status == CONFIRMED, Screening.starts_at >= start, Screening.starts_at < min(end, now)))
+    seen = (
+        select(Booking.user_id)
+        .join(Booking.screening)
+        .where(Booking.status == CONFIRMED, Screening.starts_at >= start, Screening.starts_at < min(end, now))
+    )
     rated = select(Rating.user_id).where(Rating.updated_at >= start, Rating.updated_at < end)
     active = union(made, seen, rated).subquery()
-    return list(db.session.scalars(select(User.id).where(User.id.in_(select(active.c[0])), User.role == ROLE_USER)
-                                   .order_by(User.id)))
+    return list(
+        db.session.scalars(
+            select(User.id).where(User.id.in_(select(active.c[0])), User.role == ROLE_USER).order_by(User.id)
+        )
+    )
 
 
 def send_monthly_reports(first: date, progress: Progress = lambda done, total: None) -> Outcome:

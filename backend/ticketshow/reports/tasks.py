@@ -1,4 +1,5 @@
 """Thin tasks over the report service, on the reports queue (PDFs take a moment; mail waits for nobody)."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -7,6 +7,7 @@ with `null` a gap (an aisle). A seat's label is its row label followed by its nu
 `seat_no` is that position, so the n-th seat of the layout is seat_no n. Layout rows are stored once and
 never changed (seating.models.SeatLayout), so a screening's seat numbers never move under it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -62,8 +63,12 @@ def default_layout(capacity: int) -> dict:
     rows = []
     for index, start in enumerate(range(0, capacity, DEFAULT_ROW_SEATS)):
         count = min(DEFAULT_ROW_SEATS, capacity - start)
-        rows.append({"label": row_label(index),
-                     "seats": [{"number": n, "category": "standard", "accessible": False} for n in range(1, count + 1)]})
+        rows.append(
+            {
+                "label": row_label(index),
+                "seats": [{"number": n, "category": "standard", "accessible": False} for n in range(1, count + 1)],
+            }
+        )
     return {"stage": "screen", "categories": [dict(DEFAULT_CATEGORY)], "rows": rows}
 
 
@@ -184,8 +189,16 @@ def seats_of(layout: dict) -> list[Seat]:
     for r, row in enumerate(layout["rows"]):
         for c, cell in enumerate(row["seats"]):
             if cell is not None:
-                seats.append(Seat(f"{row['label']}{cell['number']}", len(seats) + 1, r, c, cell["category"],
-                                  bool(cell.get("accessible"))))
+                seats.append(
+                    Seat(
+                        f"{row['label']}{cell['number']}",
+                        len(seats) + 1,
+                        r,
+                        c,
+                        cell["category"],
+                        bool(cell.get("accessible")),
+                    )
+                )
     return seats
 
 
@@ -214,20 +227,36 @@ class CompiledLayout:
 def compile_layout(text: str) -> CompiledLayout:
     layout = json.loads(text)
     seats = tuple(seats_of(layout))
-    grid = tuple(tuple(None if cell is None else (f"{row['label']}{cell['number']}", cell["category"],
-                                                  bool(cell.get("accessible"))) for cell in row["seats"])
-                 for row in layout["rows"])
+    grid = tuple(
+        tuple(
+            None
+            if cell is None
+            else (f"{row['label']}{cell['number']}", cell["category"], bool(cell.get("accessible")))
+            for cell in row["seats"]
+        )
+        for row in layout["rows"]
+    )
     order = sorted(enumerate(layout["categories"]), key=lambda pair: (-pair[1]["price_pct"], pair[0]))
     ranks = {category["code"]: rank for rank, (_, category) in enumerate(order)}
     rows_of: dict[str, list[int]] = {}
     for seat in seats:
         rows_of.setdefault(seat.category, []).append(seat.row)
     middles = {code: (min(found) + max(found)) / 2 for code, found in rows_of.items()}
-    row_dy = [min((abs(r - middles[cell[1]]) for cell in cells if cell is not None), default=float("inf"))
-              for r, cells in enumerate(grid)]
+    row_dy = [
+        min((abs(r - middles[cell[1]]) for cell in cells if cell is not None), default=float("inf"))
+        for r, cells in enumerate(grid)
+    ]
     row_order = tuple(sorted((row_dy[r], r) for r in range(len(grid))))
-    return CompiledLayout(layout, seats, {s.label: s for s in seats},
-                          {c["code"]: c["price_pct"] for c in layout["categories"]}, grid, ranks, middles, row_order)
+    return CompiledLayout(
+        layout,
+        seats,
+        {s.label: s for s in seats},
+        {c["code"]: c["price_pct"] for c in layout["categories"]},
+        grid,
+        ranks,
+        middles,
+        row_order,
+    )
 
 
 def digest(text: str) -> str:

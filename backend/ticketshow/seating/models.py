@@ -8,6 +8,7 @@ database itself refuses a seat sold twice (tickets), held by two holds (held_sea
   it first, inside the same BEGIN IMMEDIATE, so no sweep is needed for correctness;
 - blocked_seats: seats the admin keeps off sale for one screening.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

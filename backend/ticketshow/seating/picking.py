@@ -13,6 +13,7 @@ The rules (docs/seating.md), in order of weight:
 When no block fits in any category, the seats are taken in as few pieces as possible: each time the
 longest available run (up to what is still needed), nearest the middle, best category first.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,8 +27,9 @@ def category_ranks(compiled: CompiledLayout) -> dict[str, int]:
     return compiled.ranks
 
 
-def best_available(compiled: CompiledLayout, unavailable: Collection[str], quantity: int,
-                   category: str | Collection[str] | None = None) -> list[str] | None:
+def best_available(
+    compiled: CompiledLayout, unavailable: Collection[str], quantity: int, category: str | Collection[str] | None = None
+) -> list[str] | None:
     """The labels of the best `quantity` seats that can be had, or None when fewer are left.
 
     `unavailable`: labels sold, held or blocked. `category`: only seats of that category (or of these
@@ -50,8 +52,10 @@ def best_available(compiled: CompiledLayout, unavailable: Collection[str], quant
             break
         centre = (len(cells) - 1) / 2
         taken = [cell is not None and cell[0] in unavailable for cell in cells]
-        free = [cell is not None and not taken[i] and (category is None or cell[1] in category)
-                for i, cell in enumerate(cells)]
+        free = [
+            cell is not None and not taken[i] and (category is None or cell[1] in category)
+            for i, cell in enumerate(cells)
+        ]
         for c, is_free in enumerate(free):
             if is_free:
                 fallback_cells.append((ranks[cells[c][1]], r, c, cells[c][0]))
@@ -65,7 +69,7 @@ def best_available(compiled: CompiledLayout, unavailable: Collection[str], quant
                 c += 1
             end = c  # a run of free seats [start, end), between taken seats, gaps or the row's ends
             for a in range(start, end - quantity + 1):
-                block = cells[a:a + quantity]
+                block = cells[a : a + quantity]
                 code = block[0][1]
                 if any(cell[1] != code for cell in block):
                     continue

@@ -1,6 +1,7 @@
 """Seat maps, layouts, blocked seats and holds: thin routes over seating.service. Who may: policy.py
 (layouts and blocked seats: policy.can_manage_theatre, the admin or a manager of that theatre; holds: any
 logged-in user, for themselves; seat maps and layouts: anyone)."""
+
 from __future__ import annotations
 
 from apiflask import APIBlueprint
@@ -34,8 +35,14 @@ def get_layout(theatre_id: int):
 @policy.allow(policy.can_manage_theatre, theatre="theatre_id")
 @bp.input(LayoutIn, arg_name="data")
 @bp.output(LayoutSaved)
-@bp.doc(tags=["Seat maps"], responses={403: "Not the admin", 404: "No such theatre",
-                   422: "Invalid layout: duplicate labels, unknown categories, more than 10,000 seats"})
+@bp.doc(
+    tags=["Seat maps"],
+    responses={
+        403: "Not the admin",
+        404: "No such theatre",
+        422: "Invalid layout: duplicate labels, unknown categories, more than 10,000 seats",
+    },
+)
 def put_layout(theatre_id: int, data):
     """Replace a theatre's seating layout
 
@@ -50,8 +57,7 @@ def put_layout(theatre_id: int, data):
 @bp.get("/screenings/<int:screening_id>/seats")
 @policy.public
 @bp.output(SeatMapOut)
-@bp.doc(tags=["Seat maps"], security=[{}, {BEARER: []}],
-        responses={404: "No such screening"})
+@bp.doc(tags=["Seat maps"], security=[{}, {BEARER: []}], responses={404: "No such screening"})
 def get_seat_map(screening_id: int):
     """A screening's seat map, as it is now
 
@@ -63,16 +69,24 @@ def get_seat_map(screening_id: int):
     """
     verify_jwt_in_request(optional=True)
     user_id = current_user.id if current_user else None
-    return Response(service.seat_map_json(screening_id, user_id), mimetype="application/json",
-                    headers={"Cache-Control": "no-store"})
+    return Response(
+        service.seat_map_json(screening_id, user_id), mimetype="application/json", headers={"Cache-Control": "no-store"}
+    )
 
 
 @bp.put("/screenings/<int:screening_id>/blocked-seats")
 @policy.allow(policy.can_manage_theatre, theatre=policy.theatre_of_screening)
 @bp.input(BlockedIn, arg_name="data")
 @bp.output(BlockedOut)
-@bp.doc(tags=["Seat maps"], responses={403: "Not the admin", 404: "No such screening",
-                   409: "seats_unavailable: a seat is sold or held (details.seats)", 422: "Unknown or repeated label"})
+@bp.doc(
+    tags=["Seat maps"],
+    responses={
+        403: "Not the admin",
+        404: "No such screening",
+        409: "seats_unavailable: a seat is sold or held (details.seats)",
+        422: "Unknown or repeated label",
+    },
+)
 def put_blocked_seats(screening_id: int, data):
     """Replace a screening's blocked seats
 
@@ -87,9 +101,14 @@ def put_blocked_seats(screening_id: int, data):
 @policy.allow(policy.can_hold_seats)
 @bp.input(HoldIn, arg_name="data")
 @bp.output(HoldOut, status_code=201)
-@bp.doc(tags=["Holds"], responses={404: "No such screening",
-                   409: "seats_unavailable (details.seats), houseful, not_enough_seats or screening_started",
-                   422: "Unknown label, a label twice, or more seats than the per-booking limit"})
+@bp.doc(
+    tags=["Holds"],
+    responses={
+        404: "No such screening",
+        409: "seats_unavailable (details.seats), houseful, not_enough_seats or screening_started",
+        422: "Unknown label, a label twice, or more seats than the per-booking limit",
+    },
+)
 def create_hold(screening_id: int, data):
     """Hold seats while deciding
 
@@ -99,8 +118,13 @@ def create_hold(screening_id: int, data):
     `unit_prices` is the quote: booking the hold charges exactly these. From `expires_at` on the seats are
     free again, with no action needed.
     """
-    return service.hold(current_user.id, screening_id, seats=data.get("seats"), quantity=data.get("quantity"),
-                        category=data.get("category"))
+    return service.hold(
+        current_user.id,
+        screening_id,
+        seats=data.get("seats"),
+        quantity=data.get("quantity"),
+        category=data.get("category"),
+    )
 
 
 @bp.get("/holds/<int:hold_id>")

@@ -1,4 +1,5 @@
 """Request and response schemas of seat maps and holds; they validate input and generate /api/openapi.json."""
+
 from __future__ import annotations
 
 from apiflask import Schema
@@ -12,12 +13,19 @@ SeatLabel = lambda **kw: String(validate=validate.Length(min=1, max=16), **kw)  
 
 
 class CategoryIn(Schema):
-    code = String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,29}$"),
-                  metadata={"description": "lower-case letters, digits, - and _", "example": "prime"})
+    code = String(
+        required=True,
+        validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,29}$"),
+        metadata={"description": "lower-case letters, digits, - and _", "example": "prime"},
+    )
     # one-line text shown on seat maps and tickets: no control, format or bidi characters (fields.TrimmedString)
     name = TrimmedString(required=True, min_length=1, max_length=60, metadata={"example": "Prime"})
-    price_pct = Integer(strict=True, required=True, validate=validate.Range(min=10, max=1000),
-                        metadata={"description": "scales the screening's price for this category (100 = as is)"})
+    price_pct = Integer(
+        strict=True,
+        required=True,
+        validate=validate.Range(min=10, max=1000),
+        metadata={"description": "scales the screening's price for this category (100 = as is)"},
+    )
 
 
 class SeatIn(Schema):
@@ -28,16 +36,24 @@ class SeatIn(Schema):
 
 class RowIn(Schema):
     label = String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9]{1,4}$"), metadata={"example": "F"})
-    seats = List(Nested(SeatIn, allow_none=True), required=True, validate=validate.Length(max=MAX_ROW_CELLS),
-                 metadata={"description": "left to right as the audience sees the stage; null is a gap (an aisle)"})
+    seats = List(
+        Nested(SeatIn, allow_none=True),
+        required=True,
+        validate=validate.Length(max=MAX_ROW_CELLS),
+        metadata={"description": "left to right as the audience sees the stage; null is a gap (an aisle)"},
+    )
     section = TrimmedString(min_length=1, max_length=60, metadata={"description": "e.g. Balcony"})
 
 
 class LayoutIn(Schema):
     stage = String(validate=validate.OneOf(["screen", "stage"]), metadata={"description": "drawn above row 1"})
     categories = List(Nested(CategoryIn), required=True, validate=validate.Length(min=1, max=MAX_CATEGORIES))
-    rows = List(Nested(RowIn), required=True, validate=validate.Length(min=1, max=MAX_ROWS),
-                metadata={"description": f"front (nearest the stage) first; at most {MAX_SEATS} seats in all"})
+    rows = List(
+        Nested(RowIn),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_ROWS),
+        metadata={"description": f"front (nearest the stage) first; at most {MAX_SEATS} seats in all"},
+    )
 
 
 class SeatOut(Schema):
@@ -62,16 +78,21 @@ class LayoutOut(Schema):
 
 
 class LayoutSaved(LayoutOut):
-    kept_screenings = Integer(metadata={"description": "upcoming screenings with sold or held seats that keep "
-                                                       "their old layout"})
+    kept_screenings = Integer(
+        metadata={"description": "upcoming screenings with sold or held seats that keep their old layout"}
+    )
 
 
 class HoldIn(Schema):
     seats = List(SeatLabel(), validate=validate.Length(max=1000), metadata={"example": ["A5", "A6"]})
-    quantity = Integer(strict=True, validate=validate.Range(min=1, max=1000),
-                       metadata={"description": "the best available seats (1 to BOOKING_MAX_QUANTITY)"})
-    category = String(validate=validate.Length(min=1, max=30),
-                      metadata={"description": "with quantity: only seats of this category"})
+    quantity = Integer(
+        strict=True,
+        validate=validate.Range(min=1, max=1000),
+        metadata={"description": "the best available seats (1 to BOOKING_MAX_QUANTITY)"},
+    )
+    category = String(
+        validate=validate.Length(min=1, max=30), metadata={"description": "with quantity: only seats of this category"}
+    )
 
     @validates_schema
     def one_of(self, data, **kwargs):
@@ -91,8 +112,12 @@ class HoldOut(Schema):
 
 
 class BlockedIn(Schema):
-    seats = List(SeatLabel(), required=True, validate=validate.Length(max=MAX_SEATS),
-                 metadata={"description": "the new blocked set; [] unblocks all"})
+    seats = List(
+        SeatLabel(),
+        required=True,
+        validate=validate.Length(max=MAX_SEATS),
+        metadata={"description": "the new blocked set; [] unblocks all"},
+    )
 
 
 class BlockedOut(Schema):

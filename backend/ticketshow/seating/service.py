@@ -4,6 +4,7 @@ Layouts go through the session (admin writes, rare). Everything that takes or re
 SQL (the seat ledger, booking/ledger.py) in one short transaction: a hold is one BEGIN IMMEDIATE on a pooled sqlite3
 connection, in which "now" is read, expired holds stop counting, the seats are checked and taken.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,10 +14,10 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import delete, func, select, union_all, update
 
-from ..booking.models import Ticket
-from ..catalog.models import Screening, Theatre
 from .. import audit, metrics
 from ..booking import ledger
+from ..booking.models import Ticket
+from ..catalog.models import Screening, Theatre
 from ..clock import utcnow
 from ..database import driver_writes, immediate_transaction, pooled_sqlite, session_write_connection
 from ..errors import Conflict, Invalid, NotFound
@@ -24,12 +25,11 @@ from ..extensions import db
 from ..fields import local_isoformat
 from ..pricing import repricing
 from ..pricing.formula import seat_price
-from .layouts import (LayoutError, compiled, compiled_default, default_layout, digest, dumps, seats_of,
-                      validate_layout)
+from ..waitlist import service as waitlist
+from .layouts import LayoutError, compiled, compiled_default, default_layout, digest, dumps, seats_of, validate_layout
 from .models import BlockedSeat, HeldSeat, SeatLayout
 from .picking import best_available
 from .schemas import HoldOut
-from ..waitlist import service as waitlist
 
 
 class SeatsUnavailable(Conflict):
@@ -51,16 +51,24 @@ class CapacityFromLayout(Conflict):
 
 # ---- layouts ----------------------------------------------------------------------------------------
 
+
 def current_layout(theatre_id: int) -> SeatLayout | None:
     """The theatre's layout: its newest layout row (None for a theatre written without one)."""
-    return db.session.scalar(select(SeatLayout).where(SeatLayout.theatre_id == theatre_id)
-                             .order_by(SeatLayout.id.desc()).limit(1))
+    return db.session.scalar(
+        select(SeatLayout).where(SeatLayout.theatre_id == theatre_id).order_by(SeatLayout.id.desc()).limit(1)
+    )
 
 
 def add_layout(theatre_id: int, layout: dict, *, is_default: bool) -> SeatLayout:
     text = dumps(layout)
-    row = SeatLayout(theatre_id=theatre_id, layout=text, digest=digest(text), seat_count=len(seats_of(layout)),
-                     is_default=is_default, created_at=utcnow())
+    row = SeatLayout(
+        theatre_id=theatre_id,
+        layout=text,
+        digest=digest(text),
+        seat_count=len(seats_of(layout)),
+        is_default=is_default,
+        created_at=utcnow(),
+    )
     db.session.add(row)
     db.session.flush()
     return row
@@ -76,9 +84,13 @@ def checked_layout(raw) -> dict:
     try:
         return validate_layout(raw)
     except LayoutError as error:
-        raise Invalid({f"layout.{path}" if not path.startswith("layout") else path: messages
-                       for path, messages in error.problems.items()},
-                      "The layout is not valid.") from None
+        raise Invalid(
+            {
+                f"layout.{path}" if not path.startswith("layout") else path: messages
+                for path, messages in error.problems.items()
+            },
+            "The layout is not valid.",
+        ) from None
 
 
 def _live_theatre(theatre_id: int) -> Theatre:
@@ -114,9 +126,13 @@ def put_layout(theatre_id: int, raw: dict) -> dict:
         before = current_layout(theatre.id)
         row = add_layout(theatre.id, layout, is_default=False)
         kept = apply_layout(theatre.id, row, strict=True)
-        audit.record("update", "layout", theatre.id,
-                     {"layout_id": before.id if before else None, "seat_count": theatre.capacity},
-                     {"layout_id": row.id, "seat_count": row.seat_count, "kept_screenings": kept})
+        audit.record(
+            "update",
+            "layout",
+            theatre.id,
+            {"layout_id": before.id if before else None, "seat_count": theatre.capacity},
+            {"layout_id": row.id, "seat_count": row.seat_count, "kept_screenings": kept},
+        )
         theatre.capacity = row.seat_count
         theatre.updated_at = utcnow()
         mark_catalog_changed(db.session)
@@ -130,8 +146,11 @@ def change_capacity(theatre_id: int, capacity: int) -> int:
     Returns how many upcoming screenings kept their layout."""
     row = current_layout(theatre_id)
     if row is not None and not row.is_default:
-        raise CapacityFromLayout("This theatre has its own seating layout: its capacity is the number of seats "
-                                 "in it. Change the layout instead.", details={"capacity": [row.seat_count]})
+        raise CapacityFromLayout(
+            "This theatre has its own seating layout: its capacity is the number of seats "
+            "in it. Change the layout instead.",
+            details={"capacity": [row.seat_count]},
+        )
     new = add_default_layout(theatre_id, capacity)
     return apply_layout(theatre_id, new, strict=False)
 
@@ -145,30 +164,40 @@ def apply_layout(theatre_id: int, row: SeatLayout, *, strict: bool) -> int:
     """
     now = utcnow()
     upcoming = db.session.execute(
-        select(Screening.id, Screening.layout_id).where(Screening.theatre_id == theatre_id,
-                                                        Screening.removed_at.is_(None), Screening.starts_at > now)).all()
+        select(Screening.id, Screening.layout_id).where(
+            Screening.theatre_id == theatre_id, Screening.removed_at.is_(None), Screening.starts_at > now
+        )
+    ).all()
     if not upcoming:
         return 0
     ids = [sid for sid, _ in upcoming]
     new_labels = {seat.label for seat in seats_of(json.loads(row.layout))}
     busy: dict[int, set[str]] = {}
     for screening_id, label in db.session.execute(
-            select(Ticket.screening_id, Ticket.seat_label).where(Ticket.screening_id.in_(ids))
-            .union_all(select(HeldSeat.screening_id, HeldSeat.seat_label)
-                       .where(HeldSeat.screening_id.in_(ids), HeldSeat.expires_at > now))):
+        select(Ticket.screening_id, Ticket.seat_label)
+        .where(Ticket.screening_id.in_(ids))
+        .union_all(
+            select(HeldSeat.screening_id, HeldSeat.seat_label).where(
+                HeldSeat.screening_id.in_(ids), HeldSeat.expires_at > now
+            )
+        )
+    ):
         busy.setdefault(screening_id, set()).add(label)
     moving = [sid for sid in ids if not busy.get(sid) or (not strict and busy[sid] <= new_labels)]
     if moving:
-        db.session.execute(update(Screening).where(Screening.id.in_(moving))
-                           .values(layout_id=row.id, seats_total=row.seat_count))
-        db.session.execute(delete(BlockedSeat).where(BlockedSeat.screening_id.in_(moving),
-                                                     BlockedSeat.seat_label.not_in(new_labels)))
+        db.session.execute(
+            update(Screening).where(Screening.id.in_(moving)).values(layout_id=row.id, seats_total=row.seat_count)
+        )
+        db.session.execute(
+            delete(BlockedSeat).where(BlockedSeat.screening_id.in_(moving), BlockedSeat.seat_label.not_in(new_labels))
+        )
         db.session.execute(delete(HeldSeat).where(HeldSeat.screening_id.in_(moving), HeldSeat.expires_at <= now))
         repricing.reprice(moving, "capacity")  # the share sold has changed
     return len(ids) - len(moving)
 
 
 # ---- holds ------------------------------------------------------------------------------------------
+
 
 def _expiry(now: datetime) -> datetime:
     """now + HOLD_MINUTES, to the whole second: the API shows times to the second, and the seats must be
@@ -178,10 +207,16 @@ def _expiry(now: datetime) -> datetime:
 
 def _hold_out(hold: dict, now: datetime) -> dict:
     renewals_left = max(current_app.config["HOLD_RENEWALS"] - hold["renewals"], 0)
-    return {"id": hold["id"], "screening_id": hold["screening_id"], "seats": hold["seats"],
-            "unit_prices": hold["unit_prices"], "total_price": hold["total_price"],
-            "expires_at": hold["expires_at"], "renewals_left": renewals_left,
-            "state": "live" if now < hold["expires_at"] else "expired"}
+    return {
+        "id": hold["id"],
+        "screening_id": hold["screening_id"],
+        "seats": hold["seats"],
+        "unit_prices": hold["unit_prices"],
+        "total_price": hold["total_price"],
+        "expires_at": hold["expires_at"],
+        "renewals_left": renewals_left,
+        "state": "live" if now < hold["expires_at"] else "expired",
+    }
 
 
 def _sale_row(sqlite, screening_id: int, user_id: int | None = None):
@@ -207,8 +242,14 @@ def check_labels(labels: list[str] | None) -> None:
         raise Invalid({"seats": "A seat is listed twice."})
 
 
-def hold(user_id: int, screening_id: int, *, seats: list[str] | None = None, quantity: int | None = None,
-         category: str | None = None) -> dict:
+def hold(
+    user_id: int,
+    screening_id: int,
+    *,
+    seats: list[str] | None = None,
+    quantity: int | None = None,
+    category: str | None = None,
+) -> dict:
     """Hold `seats` (labels) or the best `quantity` seats for HOLD_MINUTES; all or nothing.
 
     Replaces the user's earlier hold on this screening (in the same transaction: if this one fails, the old
@@ -233,8 +274,10 @@ def hold(user_id: int, screening_id: int, *, seats: list[str] | None = None, qua
         if seats is not None:
             unknown = unknown_labels(layout, seats)
             if unknown:
-                raise Invalid({"seats": f"No such seat in this screening: {', '.join(unknown[:20])}."},
-                              "Some seats do not exist in this screening's layout.")
+                raise Invalid(
+                    {"seats": f"No such seat in this screening: {', '.join(unknown[:20])}."},
+                    "Some seats do not exist in this screening's layout.",
+                )
         if category is not None and category not in layout.price_pct:
             raise Invalid({"category": f"No category {category!r} in this screening's layout."})
         offered = waitlist.offer_if_waiting(sqlite, screening_id, now)  # lapsed holds reach the waiting list first
@@ -243,12 +286,17 @@ def hold(user_id: int, screening_id: int, *, seats: list[str] | None = None, qua
             if seats is not None:
                 lost = ledger.taken_among(sqlite, screening_id, seats, now)  # indexed lookups of these seats only
                 if lost:
-                    raise SeatsUnavailable(f"{'This seat is' if len(lost) == 1 else 'These seats are'} no longer "
-                                           f"available: {', '.join(lost)}. Nothing was held.",
-                                           details={"seats": lost})
+                    raise SeatsUnavailable(
+                        f"{'This seat is' if len(lost) == 1 else 'These seats are'} no longer "
+                        f"available: {', '.join(lost)}. Nothing was held.",
+                        details={"seats": lost},
+                    )
                 chosen = sorted(seats, key=lambda label: layout.by_label[label].seat_no)
-            elif guess and guess[0] == (screening.layout_id, screening.layout_digest) \
-                    and not ledger.taken_among(sqlite, screening_id, guess[1], now):
+            elif (
+                guess
+                and guess[0] == (screening.layout_id, screening.layout_digest)
+                and not ledger.taken_among(sqlite, screening_id, guess[1], now)
+            ):
                 chosen = guess[1]  # the pick made on a snapshot still holds: still free, same layout
             else:
                 taken = ledger.taken(sqlite, screening_id, now)
@@ -257,8 +305,10 @@ def hold(user_id: int, screening_id: int, *, seats: list[str] | None = None, qua
                     left = max(seats_total - len(taken), 0)
                     if left == 0:
                         raise Houseful(details={"seats_left": 0})
-                    raise NotEnoughSeats(f"Only {left} seat{'s' if left != 1 else ''} left; you asked for {quantity}.",
-                                         details={"seats_left": left, "requested": quantity})
+                    raise NotEnoughSeats(
+                        f"Only {left} seat{'s' if left != 1 else ''} left; you asked for {quantity}.",
+                        details={"seats_left": left, "requested": quantity},
+                    )
             seat_prices = ledger.prices(layout, price, chosen)
             expires_at = _expiry(now)
             hold_id = ledger.insert_hold(sqlite, user_id, screening_id, layout, seat_prices, now, expires_at)
@@ -267,9 +317,18 @@ def hold(user_id: int, screening_id: int, *, seats: list[str] | None = None, qua
     if kept.error:
         raise kept.error
     metrics.hold_event("created")
-    return _hold_out({"id": hold_id, "screening_id": screening_id, "seats": chosen, "unit_prices": seat_prices,
-                      "total_price": sum(seat_prices.values(), Decimal("0.00")), "expires_at": expires_at,
-                      "renewals": 0}, now)
+    return _hold_out(
+        {
+            "id": hold_id,
+            "screening_id": screening_id,
+            "seats": chosen,
+            "unit_prices": seat_prices,
+            "total_price": sum(seat_prices.values(), Decimal("0.00")),
+            "expires_at": expires_at,
+            "renewals": 0,
+        },
+        now,
+    )
 
 
 def _best_guess(user_id: int, screening_id: int, quantity: int, category: str | None):
@@ -313,9 +372,10 @@ def renew_hold(user_id: int, hold_id: int) -> dict:
             raise HoldExpired("This hold has expired; its seats were released. Choose seats again.")
         allowed = current_app.config["HOLD_RENEWALS"]
         if found["renewals"] >= allowed:
-            raise RenewalLimit(f"A hold can be renewed {allowed} time{'s' if allowed != 1 else ''}; this one has "
-                               f"been.", details={"renewals": found["renewals"], "expires_at":
-                                                  local_isoformat(found["expires_at"])})
+            raise RenewalLimit(
+                f"A hold can be renewed {allowed} time{'s' if allowed != 1 else ''}; this one has been.",
+                details={"renewals": found["renewals"], "expires_at": local_isoformat(found["expires_at"])},
+            )
         found["expires_at"] = _expiry(now)
         found["renewals"] += 1
         ledger.extend_hold(sqlite, hold_id, found["expires_at"])
@@ -341,6 +401,7 @@ def sweep_expired_holds(keep: timedelta = timedelta(hours=1)) -> int:
 
 # ---- blocked seats ----------------------------------------------------------------------------------
 
+
 def set_blocked(screening_id: int, labels: list[str]) -> dict:
     """Replace the screening's blocked seats (`[]` unblocks all). 409 seats_unavailable (details.seats) if
     one is sold or held now; 422 for unknown or repeated labels. Returns {screening_id, seats, seats_left}."""
@@ -357,19 +418,36 @@ def set_blocked(screening_id: int, labels: list[str]) -> dict:
         taken = ledger.taken(sqlite, screening_id, now)
         lost = [label for label in labels if taken.get(label) in (ledger.SOLD, ledger.HELD, ledger.MINE)]
         if lost:
-            raise SeatsUnavailable(f"Sold or held seats cannot be blocked: {', '.join(lost[:20])}.",
-                                   details={"seats": lost})
+            raise SeatsUnavailable(
+                f"Sold or held seats cannot be blocked: {', '.join(lost[:20])}.", details={"seats": lost}
+            )
         ordered = sorted(labels, key=lambda label: layout.by_label[label].seat_no)
         before = [label for label, state in taken.items() if state == ledger.BLOCKED]
-        audit.record("update", "blocked_seats", screening_id,
-                     {"seats": sorted(before, key=lambda label: layout.by_label[label].seat_no)
-                      if all(label in layout.by_label for label in before) else sorted(before)},
-                     {"seats": ordered})
+        audit.record(
+            "update",
+            "blocked_seats",
+            screening_id,
+            {
+                "seats": sorted(before, key=lambda label: layout.by_label[label].seat_no)
+                if all(label in layout.by_label for label in before)
+                else sorted(before)
+            },
+            {"seats": ordered},
+        )
         db.session.execute(delete(BlockedSeat).where(BlockedSeat.screening_id == screening_id))
         if ordered:
-            db.session.execute(BlockedSeat.__table__.insert(), [
-                {"screening_id": screening_id, "seat_label": label, "seat_no": layout.by_label[label].seat_no,
-                 "created_at": now} for label in ordered])
+            db.session.execute(
+                BlockedSeat.__table__.insert(),
+                [
+                    {
+                        "screening_id": screening_id,
+                        "seat_label": label,
+                        "seat_no": layout.by_label[label].seat_no,
+                        "created_at": now,
+                    }
+                    for label in ordered
+                ],
+            )
         offered = waitlist.offer_if_waiting(sqlite, screening_id, now)  # unblocked seats go to who waits
         left = seats_total - ledger.seats_taken_count(sqlite, screening_id, now)
     waitlist.notify(offered)
@@ -377,6 +455,7 @@ def set_blocked(screening_id: int, labels: list[str]) -> dict:
 
 
 # ---- seat counts for lists --------------------------------------------------------------------------
+
 
 def seats_unavailable(screening_ids, now: datetime | None = None) -> dict[int, int]:
     """Seats that cannot be had now per screening (sold + blocked + in a live hold), one grouped query."""
@@ -419,17 +498,23 @@ def _map_template(layout, layout_key, price: Decimal) -> tuple:
                 parts.append(None)
                 continue
             label, code, accessible = cell
-            head = '{"label":%s,"category":%s,"price":%s,"state":"' % (json.dumps(label), json.dumps(code),
-                                                                       category_price[code])
+            head = '{"label":%s,"category":%s,"price":%s,"state":"' % (
+                json.dumps(label),
+                json.dumps(code),
+                category_price[code],
+            )
             tail = '","accessible":%s}' % ("true" if accessible else "false")
             parts.append((label, {state: head + state + tail for state in STATES}))
-        head = '{"label":%s,%s"seats":[' % (json.dumps(row["label"]),
-                                          '"section":%s,' % json.dumps(row["section"], ensure_ascii=False)
-                                          if row.get("section") else "")
+        head = '{"label":%s,%s"seats":[' % (
+            json.dumps(row["label"]),
+            '"section":%s,' % json.dumps(row["section"], ensure_ascii=False) if row.get("section") else "",
+        )
         available = head + ",".join("null" if part is None else part[1]["available"] for part in parts) + "]}"
         rows.append((head, parts, available))
-    categories = [{"code": c["code"], "name": c["name"], "price_pct": c["price_pct"],
-                   "price": category_price[c["code"]]} for c in layout.layout["categories"]]
+    categories = [
+        {"code": c["code"], "name": c["name"], "price_pct": c["price_pct"], "price": category_price[c["code"]]}
+        for c in layout.layout["categories"]
+    ]
     found = _templates[key] = (rows, categories)
     return found
 
@@ -451,8 +536,9 @@ def seat_map_json(screening_id: int, user_id: int | None) -> str:
         finally:
             sqlite.rollback()
     seats_total, starts_at = screening.seats_total, screening.starts_at_utc
-    rows, categories = _map_template(layout, (screening.layout_id, screening.layout_digest, seats_total),
-                                     screening.unit_price)
+    rows, categories = _map_template(
+        layout, (screening.layout_id, screening.layout_digest, seats_total), screening.unit_price
+    )
     out = [available for _, _, available in rows]
     by_row: dict[int, dict[str, str]] = {}
     for label, state in taken.items():
@@ -462,13 +548,21 @@ def seat_map_json(screening_id: int, user_id: int | None) -> str:
     for r, states in by_row.items():  # only rows with a taken seat are rebuilt
         head, parts, _ = rows[r]
         get = states.get
-        out[r] = head + ",".join("null" if part is None else part[1][get(part[0], "available")]
-                                 for part in parts) + "]}"
+        out[r] = (
+            head + ",".join("null" if part is None else part[1][get(part[0], "available")] for part in parts) + "]}"
+        )
     left = max(seats_total - len(taken), 0)
     started = starts_at <= now
-    head = {"screening_id": screening_id, "stage": layout.layout.get("stage", "screen"),
-            "categories": categories, "seats_total": seats_total, "seats_left": left, "houseful": left == 0,
-            "on_sale": not started, "my_hold": hold}
+    head = {
+        "screening_id": screening_id,
+        "stage": layout.layout.get("stage", "screen"),
+        "categories": categories,
+        "seats_total": seats_total,
+        "seats_left": left,
+        "houseful": left == 0,
+        "on_sale": not started,
+        "my_hold": hold,
+    }
     text = current_app.json.dumps(head)
     return text[:-1] + ',"rows":[' + ",".join(out) + "]}"
 

@@ -1,5 +1,6 @@
 """The beat's tidy-up of lapsed holds. Not needed for correctness: a hold stops counting at its
 expires_at (booking/ledger.py); this only deletes rows of holds that lapsed over an hour ago."""
+
 from __future__ import annotations
 
 from celery import shared_task

@@ -1,4 +1,5 @@
 """Theatre assignments of staff: which theatres a manager or a scanner works at (their role is users.role)."""
+
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, Integer

@@ -1,4 +1,5 @@
 """Staff roles, for the admin: who manages or scans at which theatres."""
+
 from __future__ import annotations
 
 from apiflask import APIBlueprint
@@ -14,9 +15,13 @@ bp = APIBlueprint("staff", __name__, url_prefix="/api/admin", tag="Staff and aud
 @policy.allow(policy.can_manage_staff)
 @bp.input(StaffIn, arg_name="data")
 @bp.output(StaffOut)
-@bp.doc(responses={404: "`not_found`: no such user", 409: "`admin_role`: the user is an admin",
-                   422: "Unknown or removed theatres, none for a manager or scanner, or some for a user "
-                        "(`details.theatre_ids`)"})
+@bp.doc(
+    responses={
+        404: "`not_found`: no such user",
+        409: "`admin_role`: the user is an admin",
+        422: "Unknown or removed theatres, none for a manager or scanner, or some for a user (`details.theatre_ids`)",
+    }
+)
 def put_staff(user_id: int, data):
     """Set a user's staff role
 
@@ -37,5 +42,10 @@ def list_staff(query):
     Admins, managers and scanners by username, with their theatres; with `q`, any user whose username
     contains it (to grant a role). `role` and `theatre_id` narrow the list.
     """
-    return service.list_staff(q=query.get("q"), role=query.get("role"), theatre_id=query.get("theatre_id"),
-                              page=query["page"], per_page=query["per_page"])
+    return service.list_staff(
+        q=query.get("q"),
+        role=query.get("role"),
+        theatre_id=query.get("theatre_id"),
+        page=query["page"],
+        per_page=query["per_page"],
+    )

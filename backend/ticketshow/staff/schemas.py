@@ -11,11 +11,17 @@ ASSIGNABLE_ROLES = ["manager", "scanner", "user"]
 
 
 class StaffIn(Schema):
-    role = String(required=True, validate=validate.OneOf(ASSIGNABLE_ROLES),
-                  metadata={"description": "manager or scanner (at theatre_ids), or user to remove the role"})
-    theatre_ids = List(RowId(), load_default=list, validate=validate.Length(max=1000),
-                       metadata={"description": "the theatres they work at: at least one for manager and scanner, "
-                                                "none for user"})
+    role = String(
+        required=True,
+        validate=validate.OneOf(ASSIGNABLE_ROLES),
+        metadata={"description": "manager or scanner (at theatre_ids), or user to remove the role"},
+    )
+    theatre_ids = List(
+        RowId(),
+        load_default=list,
+        validate=validate.Length(max=1000),
+        metadata={"description": "the theatres they work at: at least one for manager and scanner, none for user"},
+    )
 
 
 class StaffOut(Schema):
@@ -30,7 +36,12 @@ StaffPage = page_schema(StaffOut, "StaffPage")
 
 
 class StaffQuery(PageQuery):
-    q = TrimmedString(max_length=64, metadata={"description": "find any user by username (substring, any case); "
-                                                               "without q the list holds admins and staff only"})
+    q = TrimmedString(
+        max_length=64,
+        metadata={
+            "description": "find any user by username (substring, any case); "
+            "without q the list holds admins and staff only"
+        },
+    )
     role = String(validate=validate.OneOf(["admin", "manager", "scanner", "user"]))
     theatre_id = RowId(metadata={"description": "staff assigned to this theatre"})

@@ -3,18 +3,19 @@
 A role change takes effect on the member's next request: the role and theatres are read with the caller on
 every request (auth.service.principal_and_revocation), never taken from the token.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import delete, or_, select
 
 from .. import audit, policy
 from ..auth.models import User
+from ..auth.usernames import username_key
 from ..catalog.models import Theatre
 from ..database import immediate_transaction
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..pagination import paginate
-from ..auth.usernames import username_key
 from .models import StaffTheatre
 
 
@@ -22,15 +23,22 @@ def _theatres_of(user_ids) -> dict[int, list[int]]:
     found: dict[int, list[int]] = {}
     if user_ids:
         for user_id, theatre_id in db.session.execute(
-                select(StaffTheatre.user_id, StaffTheatre.theatre_id).where(StaffTheatre.user_id.in_(user_ids))
-                .order_by(StaffTheatre.theatre_id)):
+            select(StaffTheatre.user_id, StaffTheatre.theatre_id)
+            .where(StaffTheatre.user_id.in_(user_ids))
+            .order_by(StaffTheatre.theatre_id)
+        ):
             found.setdefault(user_id, []).append(theatre_id)
     return found
 
 
 def _describe(user: User, theatre_ids: list[int]) -> dict:
-    return {"user_id": user.id, "username": user.username, "email": user.email, "role": user.role,
-            "theatre_ids": theatre_ids}
+    return {
+        "user_id": user.id,
+        "username": user.username,
+        "email": user.email,
+        "role": user.role,
+        "theatre_ids": theatre_ids,
+    }
 
 
 def set_role(user_id: int, role: str, theatre_ids: list[int]) -> dict:
@@ -54,8 +62,7 @@ def set_role(user_id: int, role: str, theatre_ids: list[int]) -> dict:
         if user is None:
             raise NotFound("No such user.", details={"user_id": user_id})
         if user.role == policy.ADMIN:
-            raise Conflict("An admin's role cannot be changed here.", code="admin_role",
-                           details={"user_id": user_id})
+            raise Conflict("An admin's role cannot be changed here.", code="admin_role", details={"user_id": user_id})
         live = set(db.session.scalars(select(Theatre.id).where(Theatre.id.in_(wanted), Theatre.removed_at.is_(None))))
         unknown = [t for t in wanted if t not in live]
         if unknown:
@@ -70,8 +77,9 @@ def set_role(user_id: int, role: str, theatre_ids: list[int]) -> dict:
     return result
 
 
-def list_staff(*, q: str | None = None, role: str | None = None, theatre_id: int | None = None,
-               page: int = 1, per_page: int = 20) -> dict:
+def list_staff(
+    *, q: str | None = None, role: str | None = None, theatre_id: int | None = None, page: int = 1, per_page: int = 20
+) -> dict:
     """Admins and staff by username; with `q`, any user whose username contains it (to find one to grant a
     role); `role` and `theatre_id` narrow it. Items: {user_id, username, email, role, theatre_ids}."""
     statement = select(User)
@@ -84,8 +92,9 @@ def list_staff(*, q: str | None = None, role: str | None = None, theatre_id: int
     if role:
         statement = statement.where(User.role == role)
     if theatre_id is not None:
-        statement = statement.where(User.id.in_(select(StaffTheatre.user_id)
-                                                .where(StaffTheatre.theatre_id == theatre_id)))
+        statement = statement.where(
+            User.id.in_(select(StaffTheatre.user_id).where(StaffTheatre.theatre_id == theatre_id))
+        )
     result = paginate(statement.order_by(User.username_key, User.id), page, per_page)
     theatres = _theatres_of([u.id for u in result["items"]])
     result["items"] = [_describe(u, theatres.get(u.id, [])) for u in result["items"]]

@@ -1,4 +1,5 @@
 """Calendar files of bookings (API.md "Calendar and languages"): one RFC 5545 VEVENT per booking."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -34,8 +35,11 @@ def booking_calendar(booking, seats: list[str]) -> bytes:
     event.add("dtend", screening.starts_at + timedelta(minutes=minutes))
     event.add("summary", show.name)
     event.add("location", f"{theatre.name}, {theatre.place}")
-    event.add("description", f"Booking {booking.id}: {'seat' if len(seats) == 1 else 'seats'} {', '.join(seats)}. "
-                             f"Tickets: {current_app.config['SETTINGS'].app_url}/bookings/{booking.id}/tickets")
+    event.add(
+        "description",
+        f"Booking {booking.id}: {'seat' if len(seats) == 1 else 'seats'} {', '.join(seats)}. "
+        f"Tickets: {current_app.config['SETTINGS'].app_url}/bookings/{booking.id}/tickets",
+    )
     event.add("status", "CANCELLED" if booking.status == CANCELLED else "CONFIRMED")
     calendar.add_component(event)
     return calendar.to_ical()

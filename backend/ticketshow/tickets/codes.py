@@ -6,6 +6,7 @@
 
 Nothing personal is in a code. The private key lives in the data dir (config.load_ticket_key).
 """
+
 from __future__ import annotations
 
 import base64
@@ -52,8 +53,9 @@ def _unb64url(text: str) -> bytes:
 
 def payload_json(ticket_id: int, screening_id: int, seat: str) -> bytes:
     """The compact JSON payload, keys in the documented order."""
-    return json.dumps({"t": ticket_id, "s": screening_id, "seat": seat, "v": VERSION},
-                      separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return json.dumps(
+        {"t": ticket_id, "s": screening_id, "seat": seat, "v": VERSION}, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
 
 
 def sign(key: Ed25519PrivateKey, ticket_id: int, screening_id: int, seat: str) -> str:
@@ -79,9 +81,13 @@ def verify(public_key: Ed25519PublicKey, code: str) -> TicketClaim:
         payload = json.loads(raw_head.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise BadCode("payload is not JSON") from exc
-    if (not isinstance(payload, dict) or payload.get("v") != VERSION
-            or type(payload.get("t")) is not int or type(payload.get("s")) is not int
-            or not isinstance(payload.get("seat"), str)):
+    if (
+        not isinstance(payload, dict)
+        or payload.get("v") != VERSION
+        or type(payload.get("t")) is not int
+        or type(payload.get("s")) is not int
+        or not isinstance(payload.get("seat"), str)
+    ):
         raise BadCode("unknown payload")
     return TicketClaim(payload["t"], payload["s"], payload["seat"])
 

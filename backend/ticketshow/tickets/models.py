@@ -1,4 +1,5 @@
 """The rows of e-tickets besides `tickets` itself (booking/models.py): revoked tickets and check-in nonces."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -5,6 +5,7 @@ because its screening, show or theatre was removed with force).
 Queued after the commit that made the news: `queue` directly, `queue_after_commit` from inside a session
 transaction (a forced removal). A broker that cannot be reached never fails the booking or the removal: the
 notice is logged as not sent (there is no retry from the database for these; the app still shows it all)."""
+
 from __future__ import annotations
 
 import logging
@@ -56,8 +57,11 @@ def _facts(booking: Booking) -> tuple[str, str, str]:
     from .service import local_datetime_text
 
     screening = booking.screening
-    return (screening.show.name, f"{screening.theatre.name}, {screening.theatre.place}",
-            local_datetime_text(screening.starts_at))
+    return (
+        screening.show.name,
+        f"{screening.theatre.name}, {screening.theatre.place}",
+        local_datetime_text(screening.starts_at),
+    )
 
 
 def message(booking_id: int, kind: str) -> mail.Mail | None:
@@ -76,18 +80,24 @@ def message(booking_id: int, kind: str) -> mail.Mail | None:
     if kind == CONFIRMED_NOTICE:
         tickets = service.booking_tickets(user, booking.id)
         seats = ", ".join(t["seat"] for t in tickets)
-        text = (f"Hello {user.username},\n\nYour booking {booking.id} is confirmed.\n\n{show}\n{when}\n{where}\n"
-                f"Seats: {seats}\n\nYour tickets (one QR code per seat) are attached as a PDF and in the app:\n"
-                f"{link}\nShow one code per person at the door.\n\nTicket Show\n")
+        text = (
+            f"Hello {user.username},\n\nYour booking {booking.id} is confirmed.\n\n{show}\n{when}\n{where}\n"
+            f"Seats: {seats}\n\nYour tickets (one QR code per seat) are attached as a PDF and in the app:\n"
+            f"{link}\nShow one code per person at the door.\n\nTicket Show\n"
+        )
         pdf, pdf_name = service.tickets_pdf(user, booking.id)
         ics, ics_name = service.booking_calendar(user, booking.id)
-        attachments = [mail.Attachment(pdf_name, pdf, "application", "pdf"),
-                       mail.Attachment(ics_name, ics, "text", "calendar")]
+        attachments = [
+            mail.Attachment(pdf_name, pdf, "application", "pdf"),
+            mail.Attachment(ics_name, ics, "text", "calendar"),
+        ]
         subject = f"Your tickets: {show}, {when}"
     else:
         reason = REASONS.get(booking.cancel_reason or "", "The screening was cancelled by the theatre.")
-        text = (f"Hello {user.username},\n\nYour booking {booking.id} has been cancelled. {reason}\n\n{show}\n"
-                f"{when}\n{where}\n\nIts tickets are no longer valid at the door.\n\nTicket Show\n")
+        text = (
+            f"Hello {user.username},\n\nYour booking {booking.id} has been cancelled. {reason}\n\n{show}\n"
+            f"{when}\n{where}\n\nIts tickets are no longer valid at the door.\n\nTicket Show\n"
+        )
         ics, ics_name = service.booking_calendar(user, booking.id)  # STATUS:CANCELLED drops the event
         attachments = [mail.Attachment(ics_name, ics, "text", "calendar")]
         subject = f"Booking cancelled: {show}, {when}"

@@ -1,6 +1,7 @@
 """E-tickets and check-in: thin routes over tickets.service. Who may: policy.py (a booking's tickets: its
 owner or the admin, 404 for anyone else; check-in and its figures: policy.can_check_in, the admin or a
 manager or scanner of the screening's theatre; the public key: anyone)."""
+
 from __future__ import annotations
 
 from apiflask import APIBlueprint
@@ -32,9 +33,14 @@ def get_checkin_key():
 @bp.get("/bookings/<int:booking_id>/tickets")
 @policy.logged_in
 @bp.output(TicketOut(many=True))
-@bp.doc(tags=["Tickets"], operation_id="listBookingTickets",
-        responses={404: "`not_found`: no such booking, or it is not the caller's (only its owner or the admin "
-                        "may read its tickets)"})
+@bp.doc(
+    tags=["Tickets"],
+    operation_id="listBookingTickets",
+    responses={
+        404: "`not_found`: no such booking, or it is not the caller's (only its owner or the admin "
+        "may read its tickets)"
+    },
+)
 def list_booking_tickets(booking_id: int):
     """A booking's tickets, one per seat
 
@@ -49,10 +55,17 @@ def list_booking_tickets(booking_id: int):
 
 @bp.get("/bookings/<int:booking_id>/tickets.pdf")
 @policy.logged_in
-@bp.doc(tags=["Tickets"], operation_id="getBookingTicketsPdf", responses={
-    200: {"description": "The tickets as a PDF, one A6 page per seat",
-          "content": {"application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}}},
-    404: "`not_found`: no such booking, or it is not the caller's"})
+@bp.doc(
+    tags=["Tickets"],
+    operation_id="getBookingTicketsPdf",
+    responses={
+        200: {
+            "description": "The tickets as a PDF, one A6 page per seat",
+            "content": {"application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}},
+        },
+        404: "`not_found`: no such booking, or it is not the caller's",
+    },
+)
 def get_booking_tickets_pdf(booking_id: int):
     """A booking's tickets as a PDF
 
@@ -60,16 +73,26 @@ def get_booking_tickets_pdf(booking_id: int):
     the monthly report. A cancelled booking's pages say CANCELLED. The owner or the admin only.
     """
     body, name = service.tickets_pdf(current_user, booking_id)
-    return Response(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "private, no-store"})
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "private, no-store"},
+    )
 
 
 @bp.get("/bookings/<int:booking_id>/calendar.ics")
 @policy.logged_in
-@bp.doc(tags=["Tickets"], operation_id="getBookingCalendar", responses={
-    200: {"description": "An iCalendar file (RFC 5545) with one VEVENT",
-          "content": {"text/calendar": {"schema": {"type": "string", "contentMediaType": "text/calendar"}}}},
-    404: "`not_found`: no such booking, or it is not the caller's"})
+@bp.doc(
+    tags=["Tickets"],
+    operation_id="getBookingCalendar",
+    responses={
+        200: {
+            "description": "An iCalendar file (RFC 5545) with one VEVENT",
+            "content": {"text/calendar": {"schema": {"type": "string", "contentMediaType": "text/calendar"}}},
+        },
+        404: "`not_found`: no such booking, or it is not the caller's",
+    },
+)
 def get_booking_calendar(booking_id: int):
     """A booking as a calendar file
 
@@ -78,22 +101,30 @@ def get_booking_calendar(booking_id: int):
     LOCATION the theatre and place, STATUS CONFIRMED or CANCELLED. The owner or the admin only.
     """
     body, name = service.booking_calendar(current_user, booking_id)
-    return Response(body, mimetype="text/calendar", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
 
 
 @bp.post("/checkin")
 @policy.allow(policy.can_check_in, theatre=policy.IN_BODY)
 @bp.input(CheckinIn, arg_name="data")
 @bp.output(CheckinOut)
-@bp.doc(tags=["Tickets"], operation_id="checkIn", responses={
-    404: "`not_found`: no such screening",
-    409: "`wrong_screening` (the ticket is for another screening; `details.screening_id`), `revoked` (its "
-         "booking was cancelled), `not_open` (outside [start − CHECKIN_OPENS_MINUTES, start + "
-         "CHECKIN_CLOSES_MINUTES]; `details.opens_at`, `details.closes_at`) or `already_checked_in` "
-         "(`details.checked_in_at`: the first time). Every one names `details.ticket` {id, seat}.",
-    422: "`invalid_code`: the code fails its signature or is not a ticket of this server; or invalid fields "
-         "(`details` names them)"})
+@bp.doc(
+    tags=["Tickets"],
+    operation_id="checkIn",
+    responses={
+        404: "`not_found`: no such screening",
+        409: "`wrong_screening` (the ticket is for another screening; `details.screening_id`), `revoked` (its "
+        "booking was cancelled), `not_open` (outside [start − CHECKIN_OPENS_MINUTES, start + "
+        "CHECKIN_CLOSES_MINUTES]; `details.opens_at`, `details.closes_at`) or `already_checked_in` "
+        "(`details.checked_in_at`: the first time). Every one names `details.ticket` {id, seat}.",
+        422: "`invalid_code`: the code fails its signature or is not a ticket of this server; or invalid fields "
+        "(`details` names them)",
+    },
+)
 def check_in(data):
     """Check a ticket in at the door
 

@@ -1,4 +1,5 @@
 """Shapes of e-tickets and check-in (API.md "E-tickets and check-in")."""
+
 from __future__ import annotations
 
 from apiflask import Schema
@@ -14,13 +15,16 @@ DATE_TIME = {"format": "date-time", "example": "2026-12-01T18:02:11+05:30"}
 class TicketOut(Schema):
     id = Integer(required=True)
     seat = String(required=True, metadata={"example": "F12"})
-    code = String(required=True, metadata={
-        "description": "the text of the ticket's QR code: `<base64url(payload)>.<base64url(signature)>` "
-                       "(docs/tickets.md)"})
+    code = String(
+        required=True,
+        metadata={
+            "description": "the text of the ticket's QR code: `<base64url(payload)>.<base64url(signature)>` "
+            "(docs/tickets.md)"
+        },
+    )
     qr = String(required=True, metadata={"description": "the QR code of `code`, as an SVG `data:` URL (for an <img>)"})
     status = String(required=True, validate=validate.OneOf(["valid", "checked_in", "revoked"]))
     checked_in_at = String(required=True, allow_none=True, metadata=DATE_TIME)
-
 
 
 class PublicKeyOut(Schema):
@@ -29,12 +33,19 @@ class PublicKeyOut(Schema):
 
 
 class CheckinIn(Schema):
-    code = String(required=True, validate=validate.Length(min=1, max=MAX_CODE_LENGTH),
-                  metadata={"description": "the text read from the ticket's QR code"})
+    code = String(
+        required=True,
+        validate=validate.Length(min=1, max=MAX_CODE_LENGTH),
+        metadata={"description": "the text read from the ticket's QR code"},
+    )
     screening_id = RowId(required=True, metadata={"description": "the screening at whose door the scan happens"})
-    nonce = String(validate=validate.Length(min=1, max=100), metadata={
-        "description": "chosen by the scanner per scan (e.g. a UUID): the same nonce again returns the first "
-                       "answer and changes nothing"})
+    nonce = String(
+        validate=validate.Length(min=1, max=100),
+        metadata={
+            "description": "chosen by the scanner per scan (e.g. a UUID): the same nonce again returns the first "
+            "answer and changes nothing"
+        },
+    )
 
 
 class CheckedTicket(Schema):

@@ -6,11 +6,11 @@
   number of scanners scanning one ticket at once exactly one gets `ok`. A scanner's `nonce` keeps the
   first answer (checkin_nonces): the same nonce again returns it and changes nothing.
 """
+
 from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -109,9 +109,16 @@ def booking_tickets(user, booking_id: int) -> list[dict]:
         checked_in_at = from_stored_time(row.checked_in_at)
         status = REVOKED if row.revoked else CHECKED_IN if checked_in_at else VALID
         code = code_of(row.id, row.screening_id, row.seat_label)
-        tickets.append({"id": row.id, "seat": row.seat_label, "code": code, "qr": qr_data_url(code),
-                        "status": status,
-                        "checked_in_at": local_isoformat(checked_in_at) if checked_in_at else None})
+        tickets.append(
+            {
+                "id": row.id,
+                "seat": row.seat_label,
+                "code": code,
+                "qr": qr_data_url(code),
+                "status": status,
+                "checked_in_at": local_isoformat(checked_in_at) if checked_in_at else None,
+            }
+        )
     return tickets
 
 
@@ -131,27 +138,36 @@ def tickets_pdf(user, booking_id: int) -> tuple[bytes, str]:
 
     booking = _own_booking(user, booking_id)
     screening = booking.screening
-    page = _render("tickets.html", booking=booking, tickets=booking_tickets(user, booking_id),
-                   show=screening.show.name, theatre=screening.theatre.name, place=screening.theatre.place,
-                   when=local_datetime_text(screening.starts_at))
+    page = _render(
+        "tickets.html",
+        booking=booking,
+        tickets=booking_tickets(user, booking_id),
+        show=screening.show.name,
+        theatre=screening.theatre.name,
+        place=screening.theatre.place,
+        when=local_datetime_text(screening.starts_at),
+    )
     # Only data: URLs (the QR codes): no request to another host or file can come from a ticket's text.
     fetcher = URLFetcher(allowed_protocols={"data"})
     return HTML(string=page, url_fetcher=fetcher).write_pdf(), f"tickets-booking-{booking.id}.pdf"
 
 
 def local_datetime_text(moment: datetime) -> str:
-    """"Sun 29 Nov 2026, 18:30 IST": a time for people, in APP_TIMEZONE."""
+    """ "Sun 29 Nov 2026, 18:30 IST": a time for people, in APP_TIMEZONE."""
     local = moment.astimezone(ZoneInfo(current_app.config["APP_TIMEZONE"]))
     return f"{local:%a %d %b %Y, %H:%M} {local.tzname()}"
 
 
 # ---- check-in ------------------------------------------------------------------------------------
 
+
 def checkin_window(starts_at: datetime) -> tuple[datetime, datetime]:
     """[start − CHECKIN_OPENS_MINUTES, start + CHECKIN_CLOSES_MINUTES] (settings; decimals allowed)."""
     config = current_app.config
-    return (starts_at - timedelta(minutes=config["CHECKIN_OPENS_MINUTES"]),
-            starts_at + timedelta(minutes=config["CHECKIN_CLOSES_MINUTES"]))
+    return (
+        starts_at - timedelta(minutes=config["CHECKIN_OPENS_MINUTES"]),
+        starts_at + timedelta(minutes=config["CHECKIN_CLOSES_MINUTES"]),
+    )
 
 
 _TICKET = text("SELECT screening_id, seat_label, booking_id, checked_in_at FROM tickets WHERE id = :t")
@@ -185,11 +201,16 @@ def check_in(principal, code: str, screening_id: int, nonce: str | None = None) 
             answer = _admit(claim, screening_id)
             status = 200
         except DomainError as refusal:
-            answer, status = {"error": {"code": refusal.code, "message": refusal.message,
-                                        "details": refusal.details}}, refusal.status
+            answer, status = (
+                {"error": {"code": refusal.code, "message": refusal.message, "details": refusal.details}},
+                refusal.status,
+            )
         if nonce is not None:
-            db.session.add(CheckinNonce(actor_id=principal.id, nonce=nonce, status=status,
-                                        answer=json.dumps(answer), created_at=utcnow()))
+            db.session.add(
+                CheckinNonce(
+                    actor_id=principal.id, nonce=nonce, status=status, answer=json.dumps(answer), created_at=utcnow()
+                )
+            )
     metrics.checkin_event("ok" if status == 200 else answer["error"]["code"])
     return _replay(CheckinNonce(status=status, answer=json.dumps(answer)))
 
@@ -210,14 +231,19 @@ def _admit(claim: codes.TicketClaim, screening_id: int) -> dict:
     now = utcnow()
     opens_at, closes_at = checkin_window(screening.starts_at)
     if not opens_at <= now <= closes_at:
-        raise NotOpen(details={"ticket": ticket, "opens_at": local_isoformat(opens_at),
-                               "closes_at": local_isoformat(closes_at)})
+        raise NotOpen(
+            details={"ticket": ticket, "opens_at": local_isoformat(opens_at), "closes_at": local_isoformat(closes_at)}
+        )
     if db.session.execute(_CHECK_IN, {"now": to_stored_time(now), "t": claim.ticket_id}).rowcount != 1:
         first = from_stored_time(db.session.execute(_TICKET, {"t": claim.ticket_id}).first().checked_in_at)
         raise AlreadyCheckedIn(details={"ticket": ticket, "checked_in_at": local_isoformat(first)})
-    audit.record("checkin", "ticket", claim.ticket_id, {"checked_in_at": None},
-                 {"checked_in_at": now, "screening_id": screening_id, "seat": claim.seat,
-                  "booking_id": row.booking_id})
+    audit.record(
+        "checkin",
+        "ticket",
+        claim.ticket_id,
+        {"checked_in_at": None},
+        {"checked_in_at": now, "screening_id": screening_id, "seat": claim.seat, "booking_id": row.booking_id},
+    )
     return {"result": "ok", "ticket": ticket, "booking_id": row.booking_id, "checked_in_at": local_isoformat(now)}
 
 
@@ -239,6 +265,7 @@ def checkin_counts(screening_id: int) -> dict:
     """{seats_sold, checked_in} of a screening now (tickets of confirmed bookings). 404 for no screening."""
     if db.session.get(Screening, screening_id) is None:
         raise NotFound("No such screening.", details={"screening_id": screening_id})
-    sold, checked_in = db.session.execute(text(
-        "SELECT count(*), count(checked_in_at) FROM tickets WHERE screening_id = :s"), {"s": screening_id}).one()
+    sold, checked_in = db.session.execute(
+        text("SELECT count(*), count(checked_in_at) FROM tickets WHERE screening_id = :s"), {"s": screening_id}
+    ).one()
     return {"screening_id": screening_id, "seats_sold": sold, "checked_in": checked_in}

@@ -1,4 +1,5 @@
 """Thin Celery tasks over tickets.notices. They run on the mail queue."""
+
 from __future__ import annotations
 
 from celery import shared_task

@@ -1,5 +1,6 @@
 """The waiting list's messages: an offer (seats, price, until when, one button to the booking page with the
 hold) and the kind note when a list closes without seats for someone. Times in APP_TIMEZONE."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,27 +18,51 @@ def _when(moment) -> str:
 
 
 def _context(user, screening) -> dict:
-    return {"username": user.username, "show": screening.show.name, "theatre": screening.theatre.name,
-            "place": screening.theatre.place, "starts_at": _when(screening.starts_at)}
+    return {
+        "username": user.username,
+        "show": screening.show.name,
+        "theatre": screening.theatre.name,
+        "place": screening.theatre.place,
+        "starts_at": _when(screening.starts_at),
+    }
 
 
 def offer_message(user, screening, entry, hold: dict, link: str, _expires_iso: str) -> dict:
-    context = {**_context(user, screening), "seats": ", ".join(hold["seats"]),
-               "total_price": f"{hold['total_price']:.2f}", "expires_at": _when(hold["expires_at"]), "link": link}
+    context = {
+        **_context(user, screening),
+        "seats": ", ".join(hold["seats"]),
+        "total_price": f"{hold['total_price']:.2f}",
+        "expires_at": _when(hold["expires_at"]),
+        "link": link,
+    }
     subject = f"Seats for you: {context['show']}, {context['starts_at']} — held until {context['expires_at']}"
-    chat = (f"🎟️ {user.username}: seats {context['seats']} for {context['show']} ({context['starts_at']}) are "
-            f"held for you until {context['expires_at']}, ₹{context['total_price']}. Book: {link}")
-    return {"to": user.email, "to_name": user.username, "subject": subject,
-            "text": render("emails/waitlist_offer.txt", **context),
-            "html": render("emails/waitlist_offer.html", **context), "chat": chat}
+    chat = (
+        f"🎟️ {user.username}: seats {context['seats']} for {context['show']} ({context['starts_at']}) are "
+        f"held for you until {context['expires_at']}, ₹{context['total_price']}. Book: {link}"
+    )
+    return {
+        "to": user.email,
+        "to_name": user.username,
+        "subject": subject,
+        "text": render("emails/waitlist_offer.txt", **context),
+        "html": render("emails/waitlist_offer.html", **context),
+        "chat": chat,
+    }
 
 
 def closed_message(user, screening, entry) -> dict:
     link = f"{current_app.config['SETTINGS'].app_url.rstrip('/')}/shows/{screening.show.id}"
     context = {**_context(user, screening), "quantity": entry.quantity, "link": link}
     subject = f"{context['show']}: no seats came back this time"
-    chat = (f"{user.username}: no seats came back for {context['show']} ({context['starts_at']}); the waiting "
-            f"list has closed. Other screenings: {link}")
-    return {"to": user.email, "to_name": user.username, "subject": subject,
-            "text": render("emails/waitlist_closed.txt", **context),
-            "html": render("emails/waitlist_closed.html", **context), "chat": chat}
+    chat = (
+        f"{user.username}: no seats came back for {context['show']} ({context['starts_at']}); the waiting "
+        f"list has closed. Other screenings: {link}"
+    )
+    return {
+        "to": user.email,
+        "to_name": user.username,
+        "subject": subject,
+        "text": render("emails/waitlist_closed.txt", **context),
+        "html": render("emails/waitlist_closed.html", **context),
+        "chat": chat,
+    }

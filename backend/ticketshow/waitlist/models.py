@@ -4,6 +4,7 @@ An entry is active while `waiting` or `offered`; a partial unique index keeps on
 screening. An offer is a seat hold (seating.models.SeatHold, `hold_id`): its seats go through held_seats'
 unique (screening_id, seat_label) key like any hold, so the database refuses one seat in two offers.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,7 +17,14 @@ from ..database import UTCDateTime
 from ..extensions import db
 
 WAITING, OFFERED, BOOKED, EXPIRED, DECLINED, LEFT, CLOSED = (
-    "waiting", "offered", "booked", "expired", "declined", "left", "closed")
+    "waiting",
+    "offered",
+    "booked",
+    "expired",
+    "declined",
+    "left",
+    "closed",
+)
 ACTIVE = (WAITING, OFFERED)
 STATES = (WAITING, OFFERED, BOOKED, EXPIRED, DECLINED, LEFT, CLOSED)
 
@@ -25,11 +33,17 @@ class WaitlistEntry(db.Model):
     __tablename__ = "waitlist_entries"
     __table_args__ = (
         CheckConstraint("quantity BETWEEN 1 AND 100", name="quantity_range"),
-        CheckConstraint("state IN ('waiting', 'offered', 'booked', 'expired', 'declined', 'left', 'closed')",
-                        name="state_known"),
+        CheckConstraint(
+            "state IN ('waiting', 'offered', 'booked', 'expired', 'declined', 'left', 'closed')", name="state_known"
+        ),
         # one active entry per user per screening, refused by the database under any concurrency
-        Index("uq_waitlist_active_user_screening", "user_id", "screening_id", unique=True,
-              sqlite_where=text("state IN ('waiting', 'offered')")),
+        Index(
+            "uq_waitlist_active_user_screening",
+            "user_id",
+            "screening_id",
+            unique=True,
+            sqlite_where=text("state IN ('waiting', 'offered')"),
+        ),
         # one entry per offer hold
         Index("uq_waitlist_hold", "hold_id", unique=True, sqlite_where=text("hold_id IS NOT NULL")),
         # the queue: a screening's active entries in the order they joined

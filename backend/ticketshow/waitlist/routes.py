@@ -1,5 +1,6 @@
 """Waiting lists: thin routes over waitlist.service. Who may: any logged-in user, for themselves
 (policy.can_hold_seats to join; policy.logged_in for their own entries: another's is 404)."""
+
 from __future__ import annotations
 
 from apiflask import APIBlueprint
@@ -17,11 +18,16 @@ bp = APIBlueprint("waitlist", __name__, url_prefix="/api")
 @policy.allow(policy.can_hold_seats)
 @bp.input(JoinIn, arg_name="data")
 @bp.output(EntryOut, status_code=201)
-@bp.doc(tags=["Waiting list"], operation_id="joinWaitlist", responses={
-    404: "No such screening",
-    409: "`not_houseful` (details.seats_left: book instead), `already_waiting`, `screening_started` or "
-         "`waitlist_closed`",
-    422: "quantity outside 1..BOOKING_MAX_QUANTITY"})
+@bp.doc(
+    tags=["Waiting list"],
+    operation_id="joinWaitlist",
+    responses={
+        404: "No such screening",
+        409: "`not_houseful` (details.seats_left: book instead), `already_waiting`, `screening_started` or "
+        "`waitlist_closed`",
+        422: "quantity outside 1..BOOKING_MAX_QUANTITY",
+    },
+)
 def join_waitlist(screening_id: int, data):
     """Join a screening's waiting list
 
@@ -56,8 +62,7 @@ def list_waitlist():
 @bp.delete("/waitlist/<int:entry_id>")
 @policy.logged_in
 @bp.output({}, status_code=204)
-@bp.doc(tags=["Waiting list"], operation_id="leaveWaitlist",
-        responses={404: "No such entry, or another user's"})
+@bp.doc(tags=["Waiting list"], operation_id="leaveWaitlist", responses={404: "No such entry, or another user's"})
 def leave_waitlist(entry_id: int):
     """Leave a waiting list, or decline an offer
 

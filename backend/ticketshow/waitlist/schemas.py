@@ -1,4 +1,5 @@
 """Request and response schemas of the waiting list; they validate input and generate /api/openapi.json."""
+
 from __future__ import annotations
 
 from apiflask import Schema
@@ -11,9 +12,15 @@ from .models import STATES
 
 
 class JoinIn(Schema):
-    quantity = Integer(strict=True, required=True, metadata={
-        "description": "seats wanted together: 1 to the per-booking limit (BOOKING_MAX_QUANTITY)", "minimum": 1,
-        "x-maximum-setting": "BOOKING_MAX_QUANTITY"})
+    quantity = Integer(
+        strict=True,
+        required=True,
+        metadata={
+            "description": "seats wanted together: 1 to the per-booking limit (BOOKING_MAX_QUANTITY)",
+            "minimum": 1,
+            "x-maximum-setting": "BOOKING_MAX_QUANTITY",
+        },
+    )
 
     @validates("quantity")
     def within_limit(self, value, **kwargs):
@@ -52,9 +59,14 @@ class EntryOut(Schema):
     id = Integer()
     screening_id = Integer()
     quantity = Integer()
-    state = String(metadata={"enum": list(STATES), "description": "waiting → offered → booked, or expired "
-                                                                  "(the offer lapsed), declined, left, closed "
-                                                                  "(the list closed without seats for it)"})
+    state = String(
+        metadata={
+            "enum": list(STATES),
+            "description": "waiting → offered → booked, or expired "
+            "(the offer lapsed), declined, left, closed "
+            "(the list closed without seats for it)",
+        }
+    )
     position = Integer(allow_none=True, metadata={"description": "1 = next in line; only while waiting"})
     hold = Nested(OfferHoldOut, allow_none=True, metadata={"description": "the offer, while offered"})
     booking_id = Integer(allow_none=True)

@@ -10,6 +10,7 @@ held_seats unique key refuses one seat in two offers, whatever happens.
 Notifications go after the commit (`notify(entry_ids)`): one Celery message per entry (email and the chat
 webhook). An entry whose message could not be queued keeps notified_at NULL, and the beat sends it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -45,6 +46,7 @@ class WaitlistClosed(Conflict):
 
 # ---- the rules of time ------------------------------------------------------------------------------
 
+
 def closes_at(starts_at: datetime) -> datetime:
     """When the waiting list stops: the cancellation cutoff before the start (CANCELLATION_CUTOFF_MINUTES).
     After it no seat can come back from a cancellation, and an offer may not outlive it."""
@@ -58,6 +60,7 @@ def offer_expiry(now: datetime, starts_at: datetime) -> datetime:
 
 
 # ---- the offer pass (driver SQL, inside the caller's BEGIN IMMEDIATE) ---------------------------------
+
 
 class _Entry(NamedTuple):
     id: int
@@ -106,8 +109,9 @@ def offer_seats(sqlite, screening_id: int, now: datetime) -> list[int]:
         if screening.seats_total - len(taken) <= 0:
             break
         # the entry's own live hold on this screening (a user has one hold per screening) gives way to the offer
-        own = {label for (label,) in sqlite.execute(_USER_LIVE_HELD, (entry.user_id, screening_id,
-                                                                      to_stored_time(now)))}
+        own = {
+            label for (label,) in sqlite.execute(_USER_LIVE_HELD, (entry.user_id, screening_id, to_stored_time(now)))
+        }
         visible = {label: state for label, state in taken.items() if label not in own} if own else taken
         if screening.seats_total - len(visible) < entry.quantity:
             continue  # does not fit: skipped, keeps its place
@@ -126,8 +130,13 @@ def offer_seats(sqlite, screening_id: int, now: datetime) -> list[int]:
 
 
 def has_active_entries(sqlite, screening_id: int) -> bool:
-    return sqlite.execute("SELECT 1 FROM waitlist_entries WHERE screening_id = ? AND state IN ('waiting', 'offered') "
-                          "LIMIT 1", (screening_id,)).fetchone() is not None
+    return (
+        sqlite.execute(
+            "SELECT 1 FROM waitlist_entries WHERE screening_id = ? AND state IN ('waiting', 'offered') LIMIT 1",
+            (screening_id,),
+        ).fetchone()
+        is not None
+    )
 
 
 def offer_if_waiting(sqlite, screening_id: int, now: datetime) -> list[int]:
@@ -161,16 +170,22 @@ def keeping_offers(sqlite, offered: list[int]):
 
 def mark_booked(sqlite, hold_id: int, booking_id: int, now: datetime) -> None:
     """A booking made from an offer's hold: the entry is `booked` (same transaction as the booking)."""
-    sqlite.execute("UPDATE waitlist_entries SET state = 'booked', booking_id = ?, ended_at = ? "
-                   "WHERE hold_id = ? AND state = 'offered'", (booking_id, to_stored_time(now), hold_id))
+    sqlite.execute(
+        "UPDATE waitlist_entries SET state = 'booked', booking_id = ?, ended_at = ? "
+        "WHERE hold_id = ? AND state = 'offered'",
+        (booking_id, to_stored_time(now), hold_id),
+    )
 
 
 # ---- the caller's entries ----------------------------------------------------------------------------
 
+
 def _position(sqlite, entry_id: int, screening_id: int) -> int:
     """1 for the first waiting entry of the screening, and so on."""
-    return sqlite.execute("SELECT count(*) FROM waitlist_entries WHERE screening_id = ? AND state = 'waiting' "
-                          "AND id <= ?", (screening_id, entry_id)).fetchone()[0]
+    return sqlite.execute(
+        "SELECT count(*) FROM waitlist_entries WHERE screening_id = ? AND state = 'waiting' AND id <= ?",
+        (screening_id, entry_id),
+    ).fetchone()[0]
 
 
 def join(user_id: int, screening_id: int, quantity: int) -> tuple[dict, list[int]]:
@@ -197,28 +212,49 @@ def join(user_id: int, screening_id: int, quantity: int) -> tuple[dict, list[int
             raise ScreeningStarted(details={"starts_at": screening.starts_at_utc.isoformat()})
         closing = closes_at(screening.starts_at_utc)
         if now >= closing:
-            raise WaitlistClosed("The waiting list for this screening has closed: no seats can come back this "
-                                 "close to the start.", details={"closed_at": closing.isoformat()})
+            raise WaitlistClosed(
+                "The waiting list for this screening has closed: no seats can come back this close to the start.",
+                details={"closed_at": closing.isoformat()},
+            )
         offered = offer_seats(sqlite, screening_id, now)  # lapsed holds go to those already waiting first
-        if sqlite.execute("SELECT 1 FROM waitlist_entries WHERE user_id = ? AND screening_id = ? AND state IN "
-                          "('waiting', 'offered')", (user_id, screening_id)).fetchone():
+        if sqlite.execute(
+            "SELECT 1 FROM waitlist_entries WHERE user_id = ? AND screening_id = ? AND state IN ('waiting', 'offered')",
+            (user_id, screening_id),
+        ).fetchone():
             raise AlreadyWaiting()
         layout = ledger.layout_of(sqlite, screening.layout_id, screening.layout_digest, screening.seats_total)
         taken = ledger.taken(sqlite, screening_id, now)
         left = max(screening.seats_total - len(taken), 0)
         if left >= quantity and best_available(layout, taken, quantity) is not None:
-            raise NotHouseful(f"{left} seat{'s are' if left != 1 else ' is'} available: book "
-                              f"{'them' if quantity > 1 else 'it'} now.", details={"seats_left": left})
+            raise NotHouseful(
+                f"{left} seat{'s are' if left != 1 else ' is'} available: book {'them' if quantity > 1 else 'it'} now.",
+                details={"seats_left": left},
+            )
         (entry_id,) = sqlite.execute(
             "INSERT INTO waitlist_entries (screening_id, user_id, quantity, state, created_at) VALUES (?, ?, ?, ?, ?) "
-            "RETURNING id", (screening_id, user_id, quantity, WAITING, to_stored_time(now))).fetchone()
+            "RETURNING id",
+            (screening_id, user_id, quantity, WAITING, to_stored_time(now)),
+        ).fetchone()
         position = _position(sqlite, entry_id, screening_id)
-    return ({"id": entry_id, "screening_id": screening_id, "quantity": quantity, "state": WAITING,
-             "position": position, "created_at": now, "hold": None, "booking_id": None,
-             "screening": {"id": screening_id, "starts_at": screening.starts_at_utc,
-                           "show": {"id": screening.show_id, "name": screening.show_name},
-                           "theatre": {"id": screening.theatre_id, "name": screening.theatre_name,
-                                       "place": screening.place}}}, offered)
+    return (
+        {
+            "id": entry_id,
+            "screening_id": screening_id,
+            "quantity": quantity,
+            "state": WAITING,
+            "position": position,
+            "created_at": now,
+            "hold": None,
+            "booking_id": None,
+            "screening": {
+                "id": screening_id,
+                "starts_at": screening.starts_at_utc,
+                "show": {"id": screening.show_id, "name": screening.show_name},
+                "theatre": {"id": screening.theatre_id, "name": screening.theatre_name, "place": screening.place},
+            },
+        },
+        offered,
+    )
 
 
 def leave(user_id: int, entry_id: int) -> list[int]:
@@ -226,8 +262,9 @@ def leave(user_id: int, entry_id: int) -> list[int]:
     to the next entry that fits, in the same transaction). An entry that has already ended stays as it is.
     Returns the entries offered seats. Raises NotFound for another user's entry or an unknown one."""
     with driver_writes(db.session) as sqlite:
-        row = sqlite.execute("SELECT user_id, screening_id, state, hold_id FROM waitlist_entries WHERE id = ?",
-                             (entry_id,)).fetchone()
+        row = sqlite.execute(
+            "SELECT user_id, screening_id, state, hold_id FROM waitlist_entries WHERE id = ?", (entry_id,)
+        ).fetchone()
         if row is None or row[0] != user_id:
             raise NotFound("No such waiting-list entry.", details={"entry_id": entry_id})
         _, screening_id, state, hold_id = row
@@ -236,8 +273,10 @@ def leave(user_id: int, entry_id: int) -> list[int]:
         now = utcnow()
         if state == OFFERED and hold_id is not None:
             ledger.delete_hold(sqlite, hold_id)
-        sqlite.execute("UPDATE waitlist_entries SET state = ?, ended_at = ? WHERE id = ?",
-                       (DECLINED if state == OFFERED else LEFT, to_stored_time(now), entry_id))
+        sqlite.execute(
+            "UPDATE waitlist_entries SET state = ?, ended_at = ? WHERE id = ?",
+            (DECLINED if state == OFFERED else LEFT, to_stored_time(now), entry_id),
+        )
         return offer_seats(sqlite, screening_id, now)
 
 
@@ -276,12 +315,21 @@ def my_entries(user_id: int) -> list[dict]:
         sqlite.execute("BEGIN")
         try:
             rows = named_rows(sqlite, _Listed, _MINE, (user_id,)).fetchall()
-            holds = {row.hold_id: ledger.read_hold(sqlite, row.hold_id) for row in rows
-                     if row.state == OFFERED and row.hold_id is not None}
+            holds = {
+                row.hold_id: ledger.read_hold(sqlite, row.hold_id)
+                for row in rows
+                if row.state == OFFERED and row.hold_id is not None
+            }
         finally:
             sqlite.rollback()
-    screenings = {s.id: s for s in db.session.scalars(select(Screening).where(
-        Screening.id.in_({row.screening_id for row in rows})))} if rows else {}
+    screenings = (
+        {
+            s.id: s
+            for s in db.session.scalars(select(Screening).where(Screening.id.in_({row.screening_id for row in rows})))
+        }
+        if rows
+        else {}
+    )
     out = []
     for row in rows:
         state, hold = row.state, None
@@ -290,37 +338,61 @@ def my_entries(user_id: int) -> list[dict]:
             if found is None or found["expires_at"] <= now:
                 state = EXPIRED
             else:
-                hold = {"id": found["id"], "seats": found["seats"], "unit_prices": found["unit_prices"],
-                        "total_price": found["total_price"], "expires_at": found["expires_at"]}
+                hold = {
+                    "id": found["id"],
+                    "seats": found["seats"],
+                    "unit_prices": found["unit_prices"],
+                    "total_price": found["total_price"],
+                    "expires_at": found["expires_at"],
+                }
         screening = screenings.get(row.screening_id)
-        out.append({"id": row.id, "screening_id": row.screening_id, "quantity": row.quantity, "state": state,
-                    "position": row.position, "hold": hold, "booking_id": row.booking_id,
-                    "created_at": from_stored_time(row.created_at),
-                    "offer_expires_at": from_stored_time(row.offer_expires_at) if state == OFFERED else None,
-                    "screening": _screening_summary(screening) if screening is not None else None})
+        out.append(
+            {
+                "id": row.id,
+                "screening_id": row.screening_id,
+                "quantity": row.quantity,
+                "state": state,
+                "position": row.position,
+                "hold": hold,
+                "booking_id": row.booking_id,
+                "created_at": from_stored_time(row.created_at),
+                "offer_expires_at": from_stored_time(row.offer_expires_at) if state == OFFERED else None,
+                "screening": _screening_summary(screening) if screening is not None else None,
+            }
+        )
     return out
 
 
 def _screening_summary(screening) -> dict:
-    return {"id": screening.id, "starts_at": screening.starts_at,
-            "show": {"id": screening.show.id, "name": screening.show.name},
-            "theatre": {"id": screening.theatre.id, "name": screening.theatre.name,
-                        "place": screening.theatre.place}}
+    return {
+        "id": screening.id,
+        "starts_at": screening.starts_at,
+        "show": {"id": screening.show.id, "name": screening.show.name},
+        "theatre": {"id": screening.theatre.id, "name": screening.theatre.name, "place": screening.theatre.place},
+    }
 
 
 def screening_status(user_id: int | None, screening_id: int) -> dict:
     """For the booking page: {length (entries waiting), my_entry (the caller's active entry or None)}."""
     with pooled_sqlite(db.engine) as sqlite:
-        length = sqlite.execute("SELECT count(*) FROM waitlist_entries WHERE screening_id = ? AND state = 'waiting'",
-                                (screening_id,)).fetchone()[0]
+        length = sqlite.execute(
+            "SELECT count(*) FROM waitlist_entries WHERE screening_id = ? AND state = 'waiting'", (screening_id,)
+        ).fetchone()[0]
     mine = None
     if user_id:
-        mine = next((entry for entry in my_entries(user_id)
-                     if entry["screening_id"] == screening_id and entry["state"] in ACTIVE), None)
+        mine = next(
+            (
+                entry
+                for entry in my_entries(user_id)
+                if entry["screening_id"] == screening_id and entry["state"] in ACTIVE
+            ),
+            None,
+        )
     return {"screening_id": screening_id, "length": length, "my_entry": mine}
 
 
 # ---- the beat -----------------------------------------------------------------------------------------
+
 
 def beat_pass() -> dict:
     """Every minute: for each screening with an active entry, in its own BEGIN IMMEDIATE, lapsed offers and
@@ -328,21 +400,32 @@ def beat_pass() -> dict:
     cutoff, or the screening removed) become `closed`. Then everyone not yet told is told (notify).
     Returns {offered, closed} counts."""
     with pooled_sqlite(db.engine) as sqlite:
-        screening_ids = [sid for (sid,) in sqlite.execute(
-            "SELECT DISTINCT screening_id FROM waitlist_entries WHERE state IN ('waiting', 'offered')")]
+        screening_ids = [
+            sid
+            for (sid,) in sqlite.execute(
+                "SELECT DISTINCT screening_id FROM waitlist_entries WHERE state IN ('waiting', 'offered')"
+            )
+        ]
     offered, closed, told = 0, 0, []
     for screening_id in screening_ids:
         with driver_writes(db.session) as sqlite:
             now = utcnow()
             screening = ledger.screening_for_sale(sqlite, 0, screening_id)
             if screening is None or now >= closes_at(screening.starts_at_utc):
-                sqlite.execute("UPDATE waitlist_entries SET state = 'expired', ended_at = ?2 WHERE screening_id = ?1 "
-                               "AND state = 'offered' AND NOT EXISTS (SELECT 1 FROM seat_holds AS h WHERE "
-                               "h.id = waitlist_entries.hold_id AND h.expires_at > ?2)",
-                               (screening_id, to_stored_time(now)))
-                ended = [entry_id for (entry_id,) in sqlite.execute(
-                    "UPDATE waitlist_entries SET state = ?, ended_at = ? WHERE screening_id = ? AND state = 'waiting' "
-                    "RETURNING id", (CLOSED, to_stored_time(now), screening_id)).fetchall()]
+                sqlite.execute(
+                    "UPDATE waitlist_entries SET state = 'expired', ended_at = ?2 WHERE screening_id = ?1 "
+                    "AND state = 'offered' AND NOT EXISTS (SELECT 1 FROM seat_holds AS h WHERE "
+                    "h.id = waitlist_entries.hold_id AND h.expires_at > ?2)",
+                    (screening_id, to_stored_time(now)),
+                )
+                ended = [
+                    entry_id
+                    for (entry_id,) in sqlite.execute(
+                        "UPDATE waitlist_entries SET state = ?, ended_at = ? WHERE screening_id = ? AND state = 'waiting' "
+                        "RETURNING id",
+                        (CLOSED, to_stored_time(now), screening_id),
+                    ).fetchall()
+                ]
                 told += ended
                 closed += len(ended)
             else:
@@ -357,13 +440,19 @@ def _untold() -> list[int]:
     """Entries whose owner has not been told yet: offers still open and closed lists, older than a minute
     (the message queued at the time may still be on its way)."""
     before = utcnow() - timedelta(minutes=1)
-    return list(db.session.scalars(select(WaitlistEntry.id).where(
-        WaitlistEntry.notified_at.is_(None),
-        ((WaitlistEntry.state == OFFERED) & (WaitlistEntry.offered_at <= before))
-        | ((WaitlistEntry.state == CLOSED) & (WaitlistEntry.ended_at <= before)))))
+    return list(
+        db.session.scalars(
+            select(WaitlistEntry.id).where(
+                WaitlistEntry.notified_at.is_(None),
+                ((WaitlistEntry.state == OFFERED) & (WaitlistEntry.offered_at <= before))
+                | ((WaitlistEntry.state == CLOSED) & (WaitlistEntry.ended_at <= before)),
+            )
+        )
+    )
 
 
 # ---- telling people -----------------------------------------------------------------------------------
+
 
 def notify(entry_ids: list[int]) -> None:
     """After the commit: one message per entry on the mail queue. A queue that cannot be reached loses
@@ -413,6 +502,7 @@ def mark_told(entry_id: int) -> None:
 
 # ---- figures for the dashboard ------------------------------------------------------------------------
 
+
 def figures(screening_ids) -> dict[int, dict]:
     """Per screening: {waiting (entries), seats_wanted (by waiting entries), offers_out (open offers),
     offered (offers ever made), booked (offers that became bookings), conversion (booked / offered, or None)}."""
@@ -423,14 +513,22 @@ def figures(screening_ids) -> dict[int, dict]:
     marks = ", ".join("?" * len(ids))
     out = {}
     with pooled_sqlite(db.engine) as sqlite:
-        for sid, waiting, wanted, out_now, offered, booked in sqlite.execute(f"""
+        for sid, waiting, wanted, out_now, offered, booked in sqlite.execute(
+            f"""
                 SELECT e.screening_id,
                        sum(e.state = 'waiting'), coalesce(sum(CASE WHEN e.state = 'waiting' THEN e.quantity END), 0),
                        sum(e.state = 'offered' AND EXISTS (SELECT 1 FROM seat_holds AS h WHERE h.id = e.hold_id
                                                            AND h.expires_at > ?)),
                        sum(e.offered_at IS NOT NULL), sum(e.state = 'booked')
-                FROM waitlist_entries AS e WHERE e.screening_id IN ({marks}) GROUP BY e.screening_id""", (now, *ids)):
-            out[sid] = {"waiting": waiting, "seats_wanted": wanted, "offers_out": out_now, "offered": offered,
-                        "booked": booked, "conversion": round(booked / offered, 3) if offered else None}
+                FROM waitlist_entries AS e WHERE e.screening_id IN ({marks}) GROUP BY e.screening_id""",
+            (now, *ids),
+        ):
+            out[sid] = {
+                "waiting": waiting,
+                "seats_wanted": wanted,
+                "offers_out": out_now,
+                "offered": offered,
+                "booked": booked,
+                "conversion": round(booked / offered, 3) if offered else None,
+            }
     return out
-

@@ -1,4 +1,5 @@
 """Thin tasks: tell one entry's owner of their news (mail queue), and the beat's minute pass."""
+
 from __future__ import annotations
 
 from celery import shared_task

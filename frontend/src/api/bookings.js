@@ -7,7 +7,11 @@ import { api } from './client'
 export const createBooking = ({ screeningId, quantity, expectedUnitPrice, idempotencyKey }) =>
   api.post(
     '/api/bookings',
-    { screening_id: Number(screeningId), quantity, ...(expectedUnitPrice != null ? { expected_unit_price: expectedUnitPrice } : {}) },
+    {
+      screening_id: Number(screeningId),
+      quantity,
+      ...(expectedUnitPrice != null ? { expected_unit_price: expectedUnitPrice } : {}),
+    },
     { headers: { 'Idempotency-Key': idempotencyKey } },
   )
 /** Books exactly the seats of a hold at its prices; expectedTotalPrice guards against a changed quote. */

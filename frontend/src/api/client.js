@@ -64,7 +64,11 @@ async function readBody(response) {
   }
 }
 
-export async function request(method, path, { query, json, formData, signal, headers: extraHeaders, blob = false } = {}) {
+export async function request(
+  method,
+  path,
+  { query, json, formData, signal, headers: extraHeaders, blob = false } = {},
+) {
   const headers = { Accept: 'application/json', ...extraHeaders }
   const token = getToken()
   if (token) headers.Authorization = `Bearer ${token}`

@@ -3,10 +3,13 @@ import { api } from './client'
 /** A booking's tickets: [{id, seat, code, qr (SVG data: URL), status, checked_in_at}] (owner or admin). */
 export const listTickets = (bookingId) => api.get(`/api/bookings/${bookingId}/tickets`)
 /** The booking as an .ics file: {blob, filename}. */
-export const bookingCalendar = (bookingId) => api.blob(`/api/bookings/${bookingId}/calendar.ics`, undefined, { accept: 'text/calendar' })
+export const bookingCalendar = (bookingId) =>
+  api.blob(`/api/bookings/${bookingId}/calendar.ics`, undefined, { accept: 'text/calendar' })
 /** Check a ticket in at a screening's door: {result, ticket: {id, seat}, booking_id, checked_in_at}, or an ApiError. */
-export const checkIn = ({ code, screeningId, nonce }) => api.post('/api/checkin', { code, screening_id: Number(screeningId), nonce })
+export const checkIn = ({ code, screeningId, nonce }) =>
+  api.post('/api/checkin', { code, screening_id: Number(screeningId), nonce })
 /** {screening_id, seats_sold, checked_in} */
 export const checkinCounts = (screeningId) => api.get(`/api/screenings/${screeningId}/checkin`)
 /** The tickets as a PDF: {blob, filename}. */
-export const ticketsPdf = (bookingId) => api.blob(`/api/bookings/${bookingId}/tickets.pdf`, undefined, { accept: 'application/pdf' })
+export const ticketsPdf = (bookingId) =>
+  api.blob(`/api/bookings/${bookingId}/tickets.pdf`, undefined, { accept: 'application/pdf' })

@@ -32,13 +32,17 @@ async function probe() {
 
 if (hasWindow) {
   let probeTimer = null
-  watch(offline, (isOffline) => {
-    if (isOffline && !probeTimer) probeTimer = window.setInterval(probe, PROBE_EVERY_MS)
-    if (!isOffline && probeTimer) {
-      window.clearInterval(probeTimer)
-      probeTimer = null
-    }
-  }, { immediate: true })
+  watch(
+    offline,
+    (isOffline) => {
+      if (isOffline && !probeTimer) probeTimer = window.setInterval(probe, PROBE_EVERY_MS)
+      if (!isOffline && probeTimer) {
+        window.clearInterval(probeTimer)
+        probeTimer = null
+      }
+    },
+    { immediate: true },
+  )
   window.addEventListener('online', () => {
     browserOnline.value = true
     serverUnreachable.value = false

@@ -14,7 +14,8 @@ export function useQueryState(defaults) {
     for (const [key, fallback] of Object.entries(defaults)) {
       const raw = route.query[key]
       const value = Array.isArray(raw) ? raw[0] : raw
-      result[key] = typeof fallback === 'number' ? Math.max(1, Number.parseInt(value, 10) || fallback) : (value ?? fallback)
+      result[key] =
+        typeof fallback === 'number' ? Math.max(1, Number.parseInt(value, 10) || fallback) : (value ?? fallback)
     }
     return result
   })

@@ -114,7 +114,10 @@ export function useSeatHold(screeningId) {
       const fresh = await seatsApi.createHold(screeningId, { quantity })
       keep(fresh)
       wanted.value = [...fresh.seats]
-      notice.value = { kind: 'info', text: `We picked the best ${plural(fresh.seats.length, 'seat')} left: ${listSeats(fresh.seats)}.` }
+      notice.value = {
+        kind: 'info',
+        text: `We picked the best ${plural(fresh.seats.length, 'seat')} left: ${listSeats(fresh.seats)}.`,
+      }
     } catch (caught) {
       await refused(caught, [])
     } finally {
@@ -193,7 +196,24 @@ export function useSeatHold(screeningId) {
   }, REFRESH_MS)
   onBeforeUnmount(() => clearInterval(timer))
 
-  return { map, loadError, hold, wanted, heldSeats, pending, busy, notice, load, refresh, toggle, clear, bestAvailable, renew, expired, booked }
+  return {
+    map,
+    loadError,
+    hold,
+    wanted,
+    heldSeats,
+    pending,
+    busy,
+    notice,
+    load,
+    refresh,
+    toggle,
+    clear,
+    bestAvailable,
+    renew,
+    expired,
+    booked,
+  }
 }
 
 function sameSeats(a, b) {

@@ -6,7 +6,12 @@ import { useToast } from '@/composables/useToast'
 const routes = [
   { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { title: 'Shows' } },
   { path: '/shows/:id(\\d+)', name: 'show', component: () => import('@/views/ShowView.vue'), props: true },
-  { path: '/whats-on', name: 'whats-on', component: () => import('@/views/WhatsOnView.vue'), meta: { title: "What's on" } },
+  {
+    path: '/whats-on',
+    name: 'whats-on',
+    component: () => import('@/views/WhatsOnView.vue'),
+    meta: { title: "What's on" },
+  },
   {
     path: '/book/:screeningId(\\d+)',
     name: 'book',
@@ -46,9 +51,19 @@ const routes = [
     component: () => import('@/views/AccountView.vue'),
     meta: { title: 'Account', requiresAuth: true },
   },
-  { path: '/theatres', name: 'theatres', component: () => import('@/views/TheatresView.vue'), meta: { title: 'Theatres' } },
+  {
+    path: '/theatres',
+    name: 'theatres',
+    component: () => import('@/views/TheatresView.vue'),
+    meta: { title: 'Theatres' },
+  },
   { path: '/theatres/:id(\\d+)', name: 'theatre', component: () => import('@/views/TheatreView.vue'), props: true },
-  { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'Log in', guestOnly: true } },
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/LoginView.vue'),
+    meta: { title: 'Log in', guestOnly: true },
+  },
   {
     path: '/forgot-password',
     name: 'forgot-password',
@@ -56,8 +71,18 @@ const routes = [
     meta: { title: 'Forgot password', guestOnly: true },
   },
   // Reached from the emailed link: it works logged in or not (the reset ends every session anyway).
-  { path: '/reset-password', name: 'reset-password', component: () => import('@/views/ResetPasswordView.vue'), meta: { title: 'Choose a new password' } },
-  { path: '/signup', name: 'signup', component: () => import('@/views/SignupView.vue'), meta: { title: 'Sign up', guestOnly: true } },
+  {
+    path: '/reset-password',
+    name: 'reset-password',
+    component: () => import('@/views/ResetPasswordView.vue'),
+    meta: { title: 'Choose a new password' },
+  },
+  {
+    path: '/signup',
+    name: 'signup',
+    component: () => import('@/views/SignupView.vue'),
+    meta: { title: 'Sign up', guestOnly: true },
+  },
   {
     path: '/admin',
     component: () => import('@/views/admin/AdminView.vue'),
@@ -66,8 +91,18 @@ const routes = [
     meta: { requiresAuth: true, permission: 'view_dashboard' },
     children: [
       { path: '', name: 'admin', redirect: { name: 'admin-dashboard' } },
-      { path: 'dashboard', name: 'admin-dashboard', component: () => import('@/views/admin/AdminDashboardView.vue'), meta: { title: 'Admin · Dashboard' } },
-      { path: 'theatres', name: 'admin-theatres', component: () => import('@/views/admin/AdminTheatresView.vue'), meta: { title: 'Admin · Theatres', permission: 'edit_catalogue' } },
+      {
+        path: 'dashboard',
+        name: 'admin-dashboard',
+        component: () => import('@/views/admin/AdminDashboardView.vue'),
+        meta: { title: 'Admin · Dashboard' },
+      },
+      {
+        path: 'theatres',
+        name: 'admin-theatres',
+        component: () => import('@/views/admin/AdminTheatresView.vue'),
+        meta: { title: 'Admin · Theatres', permission: 'edit_catalogue' },
+      },
       {
         // a theatre's manager may edit its layout too (the server decides per theatre)
         path: 'theatres/:id(\\d+)/layout',
@@ -76,11 +111,36 @@ const routes = [
         props: true,
         meta: { title: 'Admin · Seat layout', permission: 'manage_theatres' },
       },
-      { path: 'shows', name: 'admin-shows', component: () => import('@/views/admin/AdminShowsView.vue'), meta: { title: 'Admin · Shows', permission: 'edit_catalogue' } },
-      { path: 'screenings', name: 'admin-screenings', component: () => import('@/views/admin/AdminScreeningsView.vue'), meta: { title: 'Admin · Screenings', permission: 'manage_theatres' } },
-      { path: 'bookings', name: 'admin-bookings', component: () => import('@/views/admin/AdminBookingsView.vue'), meta: { title: 'Admin · Bookings', permission: 'view_theatre_bookings' } },
-      { path: 'staff', name: 'admin-staff', component: () => import('@/views/admin/AdminStaffView.vue'), meta: { title: 'Admin · Staff', permission: 'manage_staff' } },
-      { path: 'audit', name: 'admin-audit', component: () => import('@/views/admin/AdminAuditView.vue'), meta: { title: 'Admin · Audit', permission: 'read_audit' } },
+      {
+        path: 'shows',
+        name: 'admin-shows',
+        component: () => import('@/views/admin/AdminShowsView.vue'),
+        meta: { title: 'Admin · Shows', permission: 'edit_catalogue' },
+      },
+      {
+        path: 'screenings',
+        name: 'admin-screenings',
+        component: () => import('@/views/admin/AdminScreeningsView.vue'),
+        meta: { title: 'Admin · Screenings', permission: 'manage_theatres' },
+      },
+      {
+        path: 'bookings',
+        name: 'admin-bookings',
+        component: () => import('@/views/admin/AdminBookingsView.vue'),
+        meta: { title: 'Admin · Bookings', permission: 'view_theatre_bookings' },
+      },
+      {
+        path: 'staff',
+        name: 'admin-staff',
+        component: () => import('@/views/admin/AdminStaffView.vue'),
+        meta: { title: 'Admin · Staff', permission: 'manage_staff' },
+      },
+      {
+        path: 'audit',
+        name: 'admin-audit',
+        component: () => import('@/views/admin/AdminAuditView.vue'),
+        meta: { title: 'Admin · Audit', permission: 'read_audit' },
+      },
     ],
   },
   {
@@ -89,7 +149,12 @@ const routes = [
     component: () => import('@/views/ScannerView.vue'),
     meta: { title: 'Scanner', requiresAuth: true, permission: 'check_in' },
   },
-  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'Page not found' } },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('@/views/NotFoundView.vue'),
+    meta: { title: 'Page not found' },
+  },
 ]
 
 const router = createRouter({

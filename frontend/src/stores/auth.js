@@ -35,11 +35,11 @@ export const useAuthStore = defineStore('auth', {
      * What the server says this user may use (GET /api/auth/me `permissions`: manage_theatres, check_in,
      * read_audit…). Only shapes the UI: the server decides again on every request (backend policy.py).
      */
-    permissions: (state) => (state.token ? state.user?.permissions ?? [] : []),
+    permissions: (state) => (state.token ? (state.user?.permissions ?? []) : []),
     /** Theatre ids a manager or scanner works at ([] for others; the admin has every theatre). */
-    theatreIds: (state) => (state.token ? state.user?.theatre_ids ?? [] : []),
+    theatreIds: (state) => (state.token ? (state.user?.theatre_ids ?? []) : []),
     /** 'admin' | 'manager' | 'scanner' | 'user' | null (logged out). */
-    role: (state) => (state.token ? state.user?.roles?.[0] ?? 'user' : null),
+    role: (state) => (state.token ? (state.user?.roles?.[0] ?? 'user') : null),
     /** The staff area (/admin) is for the admin and for managers. */
     hasStaffArea() {
       return this.permissions.includes('view_dashboard')

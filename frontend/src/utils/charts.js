@@ -13,7 +13,17 @@ import {
   Tooltip,
 } from 'chart.js'
 
-Chart.register(CategoryScale, LinearScale, BarElement, LineController, LineElement, PointElement, Tooltip, Legend, Filler)
+Chart.register(
+  CategoryScale,
+  LinearScale,
+  BarElement,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  Legend,
+  Filler,
+)
 
 const css = (name, fallback) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback
 

@@ -25,12 +25,27 @@ export function formatPrice(amount) {
   return money.format(Number(amount))
 }
 
-const DATE_TIME = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' }
+const DATE_TIME = {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+}
 const TIME = { hour: 'numeric', minute: '2-digit' }
 const DAY = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }
 // en-CA gives YYYY-MM-DD, which sorts and groups well.
 const DAY_KEY = { year: 'numeric', month: '2-digit', day: '2-digit' }
-const WALL_CLOCK = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }
+const WALL_CLOCK = {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+}
 
 /** "2026-12-01T18:30:00Z" -> "Tue, 1 Dec 2026, 6:30 pm" (with APP_TIMEZONE Europe/London) */
 export const formatDateTime = (iso) => (iso ? zoned('dateTime', LOCALE, DATE_TIME).format(new Date(iso)) : '—')
@@ -183,7 +198,12 @@ export function formatPercent(fraction) {
 }
 
 /** 1234567 -> "₹12.3L"-style short money for chart axes: "₹12,34,567" is too wide there. */
-const compactMoney = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: 'INR', notation: 'compact', maximumFractionDigits: 1 })
+const compactMoney = new Intl.NumberFormat(LOCALE, {
+  style: 'currency',
+  currency: 'INR',
+  notation: 'compact',
+  maximumFractionDigits: 1,
+})
 export const formatPriceShort = (amount) => compactMoney.format(Number(amount) || 0)
 
 /** The month before today's (in APP_TIMEZONE), "YYYY-MM". */
@@ -240,11 +260,13 @@ export function formatPoints(effect) {
 }
 
 /** A popularity score 0..100 as "72/100", or null when there is none yet. */
-export const formatPopularity = (score) => (score === null || score === undefined ? null : `${Math.round(Number(score))}/100`)
+export const formatPopularity = (score) =>
+  score === null || score === undefined ? null : `${Math.round(Number(score))}/100`
 
 const SHORT_DATE_TIME = { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }
 /** "2026-12-01T18:30:00Z" -> "1 Dec, 6:30 pm" in London (chart axes, compact tables). */
-export const formatShortDateTime = (iso) => (iso ? zoned('shortDateTime', LOCALE, SHORT_DATE_TIME).format(new Date(iso)) : '—')
+export const formatShortDateTime = (iso) =>
+  iso ? zoned('shortDateTime', LOCALE, SHORT_DATE_TIME).format(new Date(iso)) : '—'
 
 // ---------- Seats ----------
 

@@ -49,7 +49,11 @@ export function timeframe(range, { fromDay = '', toDay = '' } = {}, now = new Da
     }
     default: {
       const end = new Date(now.getTime() + 7 * 24 * 3600 * 1000)
-      return { from: nowIso, to: toOffsetIso(end), caption: `${formatShortDay(today)} – ${formatShortDay(todayKey(end))}` }
+      return {
+        from: nowIso,
+        to: toOffsetIso(end),
+        caption: `${formatShortDay(today)} – ${formatShortDay(todayKey(end))}`,
+      }
     }
   }
 }

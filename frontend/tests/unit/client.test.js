@@ -37,7 +37,9 @@ describe('the API client', () => {
   })
 
   it('maps the error shape to an ApiError with code, message and details', async () => {
-    answer = json(409, { error: { code: 'houseful', message: 'This screening is houseful.', details: { seats_left: 0 } } })
+    answer = json(409, {
+      error: { code: 'houseful', message: 'This screening is houseful.', details: { seats_left: 0 } },
+    })
     const error = await api.post('/api/bookings', { screening_id: 1, quantity: 2 }).catch((caught) => caught)
     expect(error).toBeInstanceOf(ApiError)
     expect([error.status, error.code, error.message, error.details]).toEqual([
@@ -52,7 +54,11 @@ describe('the API client', () => {
   it('gives a readable message and an http_ code when the body is not the error shape', async () => {
     answer = { status: 502, headers: { 'Content-Type': 'text/html' }, body: '<h1>Bad gateway</h1>' }
     const error = await api.get('/api/shows').catch((caught) => caught)
-    expect([error.status, error.code, error.message]).toEqual([502, 'http_502', 'The server had a problem. Please try again.'])
+    expect([error.status, error.code, error.message]).toEqual([
+      502,
+      'http_502',
+      'The server had a problem. Please try again.',
+    ])
     expect(error.details).toEqual({})
   })
 

@@ -42,7 +42,13 @@ async function settle(promise) {
 
 describe('the jobs store', () => {
   it('follows a job to done, keeping its progress on the way', async () => {
-    states = { 7: [{ state: 'pending', progress: 0 }, { state: 'running', progress: 50 }, { state: 'done', progress: 100, summary: '3 sent' }] }
+    states = {
+      7: [
+        { state: 'pending', progress: 0 },
+        { state: 'running', progress: 50 },
+        { state: 'done', progress: 100, summary: '3 sent' },
+      ],
+    }
     const store = useJobsStore()
     const seen = []
     store.$subscribe(() => seen.push(store.byId[7]?.progress))
@@ -53,7 +59,12 @@ describe('the jobs store', () => {
   })
 
   it('follows each job once, however many ask', async () => {
-    states = { 8: [{ state: 'running', progress: 10 }, { state: 'done', progress: 100 }] }
+    states = {
+      8: [
+        { state: 'running', progress: 10 },
+        { state: 'done', progress: 100 },
+      ],
+    }
     const store = useJobsStore()
     const [first, second] = await settle(Promise.all([store.follow(8), store.follow(8)]))
     expect(first).toEqual(second)
