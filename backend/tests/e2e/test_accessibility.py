@@ -22,7 +22,7 @@ def violations_on(page, path):
 
 
 def axe_violations(page, where):
-    page.wait_for_function("!document.querySelector('.modal-fade-enter-active')")  # a dialog fully faded in
+    expect(page.locator(".modal-fade-enter-active")).to_have_count(0)  # a dialog fully faded in
     results = Axe().run(page)
     return [
         f"{where}: {v['id']} ({v['impact']}) {v['help']} — {[n['target'] for n in v['nodes']][:3]}"

@@ -140,7 +140,7 @@ def test_price_moves_while_booking_filling_fast_price_history_and_forecast(ui, l
     expect(changes.get_by_role("row").filter(has_text="Seats were booked")).to_have_count(2)
     expect(changes.get_by_role("row").filter(has_text="Seats were booked").last).to_contain_text(rupees(new_price))
     expect(history.get_by_role("img", name="Price over time")).to_be_visible()
-    page.wait_for_function("!document.querySelector('.modal-fade-enter-active')")
+    expect(page.locator(".modal-fade-enter-active")).to_have_count(0)
     ui.shot("admin-price-history")
     history.get_by_role("button", name="Close").first.click()
     expect(history).to_have_count(0)

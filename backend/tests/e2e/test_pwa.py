@@ -21,7 +21,11 @@ def test_manifest_service_worker_and_offline_lists(ui, live_server):
     assert "Offline Show" in titles
 
     assert page.evaluate("navigator.serviceWorker.ready.then(r => new URL(r.scope).pathname)") == "/"
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # a promise, not wait_for_function: the page's CSP (no 'unsafe-eval') refuses Playwright's polled predicates
+    page.evaluate(
+        "new Promise(done => navigator.serviceWorker.controller ? done(true)"
+        " : navigator.serviceWorker.addEventListener('controllerchange', () => done(true), {once: true}))"
+    )
     assert page.evaluate("navigator.serviceWorker.controller.scriptURL") == live_server.url + "/sw.js"
 
     href = page.locator('link[rel="manifest"]').get_attribute("href")
