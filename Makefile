@@ -29,6 +29,8 @@ run: setup
 restore: $(VENV)/.installed
 	$(BIN)/python scripts/restore.py $(if $(AT),--at "$(AT)")
 
+# Tests run on every core (pytest-xdist), a test file per worker so its fixtures and live servers are set up once.
+PYTEST_ARGS ?= -n auto --dist loadfile
 test: setup $(VENV)/.dev-installed lint unit
 	bash scripts/ensure-debian-packages.sh $(TEST_DEBIAN_PACKAGES)
 	cd backend && ../$(BIN)/python -m pytest $(PYTEST_ARGS)
