@@ -21,12 +21,15 @@ import os
 import prometheus_client
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 log = logging.getLogger(__name__)
 
 prometheus_client.disable_created_metrics()  # *_created series double the output and nobody graphs them
 
 # The classic text format every Prometheus (and Grafana Agent, VictoriaMetrics...) reads.
+# The text format's media type, answered by GET /api/metrics.
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
 
 # Our metrics live in their own registry: create_app() runs many times in one test process, and the

@@ -110,7 +110,8 @@ def test_bookings_cache_and_jobs_are_counted(client, api, admin):
     assert delta("ticketshow_cache_lookups_total", result="hit") >= 1
     assert delta("ticketshow_jobs", kind="export", state="pending") == 1
     assert sample(after, "ticketshow_redis_up") == 1
-    assert sample(after, "celery_queue_length", queue="mail") == 0  # no worker here; nothing was queued
+    # no worker here: two booking confirmations and one cancellation notice wait in the mail queue
+    assert sample(after, "celery_queue_length", queue="mail") == 3
     assert "celery_queue_length" in after
 
 

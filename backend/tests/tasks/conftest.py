@@ -73,6 +73,16 @@ class SmtpCatcher:
             time.sleep(0.05)
         return self.messages
 
+    def wait_for_subject(self, marker: str, count: int = 1, timeout: float = 15):
+        """The messages whose subject contains `marker`, once `count` have come (booking confirmations and
+        cancellation notices from the same test arrive beside them)."""
+        deadline = time.time() + timeout
+        while True:
+            found = [m for m in self.messages if marker in (m["Subject"] or "")]
+            if len(found) >= count or time.time() >= deadline:
+                return found
+            time.sleep(0.05)
+
 
 @pytest.fixture
 def smtp():

@@ -84,7 +84,7 @@ def test_export_csv_matches_database_and_mails_the_admin(api, admin, client, smt
     assert second[3:8] == ["175.00", "50", "2", "350.00", "1"]
     assert third[5:8] == ["0", "0.00", "0"]
 
-    mails = smtp.wait_for(1)
+    mails = smtp.wait_for_subject("Export ready")
     assert [m["Subject"] for m in mails] == ["Export ready: पृथ्वी थिएटर"]
     assert ADMIN_EMAIL in mails[0]["To"]
     assert job["result_url"] in mails[0].get_body(("plain",)).get_content()
