@@ -76,7 +76,12 @@ def leave_waitlist(entry_id: int):
 @bp.get("/screenings/<int:screening_id>/waitlist")
 @policy.public
 @bp.output(WaitlistStatusOut)
-@bp.doc(tags=["Waiting list"], operation_id="getScreeningWaitlist", security=[{}, {BEARER: []}])
+@bp.doc(
+    tags=["Waiting list"],
+    operation_id="getScreeningWaitlist",
+    security=[{}, {BEARER: []}],
+    responses={404: "No such screening"},
+)
 def screening_waitlist(screening_id: int):
     """A screening's waiting list, as the booking page shows it
 

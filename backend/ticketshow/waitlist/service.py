@@ -373,8 +373,11 @@ def _screening_summary(screening) -> dict:
 
 
 def screening_status(user_id: int | None, screening_id: int) -> dict:
-    """For the booking page: {length (entries waiting), my_entry (the caller's active entry or None)}."""
+    """For the booking page: {length (entries waiting), my_entry (the caller's active entry or None)}.
+    NotFound (404) for an id that names no screening (a removed one still answers: its entries close)."""
     with pooled_sqlite(db.engine) as sqlite:
+        if sqlite.execute("SELECT 1 FROM screenings WHERE id = ?", (screening_id,)).fetchone() is None:
+            raise NotFound("No such screening.", details={"screening_id": screening_id})
         length = sqlite.execute(
             "SELECT count(*) FROM waitlist_entries WHERE screening_id = ? AND state = 'waiting'", (screening_id,)
         ).fetchone()[0]
