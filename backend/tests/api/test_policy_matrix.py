@@ -44,6 +44,8 @@ ALLOWED = {
     "can_read_audit": {"admin"},
     "can_read_metrics": {"admin"},  # and the local machine: the matrix calls from elsewhere (REMOTE)
 }
+# URL arguments naming a row that belongs to one user: anyone else but staff is told it does not exist.
+OWNED_ROWS = {"booking_id", "hold_id", "entry_id", "job_id"}
 REMOTE = {"REMOTE_ADDR": "203.0.113.7"}  # a client on another machine (TEST-NET-3)
 
 # Calls that a route's policy lets through but whose query asks for what is not theirs: refused all the same
@@ -185,6 +187,8 @@ def refusals(app, client, world) -> list[str]:
                 continue
             response = client.open(path, method=method, json=body, headers=world["people"][role], environ_base=REMOTE)
             expected = {401} if role == "anonymous" else {403, 404}
+            if role == "user" and view.__policy__ == "logged_in" and set(rule.arguments) & OWNED_ROWS:
+                expected = {404}  # another user's booking, tickets, hold or entry: not even its existence
             if response.status_code not in expected or not (response.is_json and "error" in response.get_json()):
                 wrong.append(f"{role} {method} {path}: {response.status_code}")
             checked += 1

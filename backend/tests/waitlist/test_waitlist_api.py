@@ -102,6 +102,10 @@ def test_errors_for_unknown_things_and_strangers(api, client, small):
     book(client, api.new_user(), small["id"], 4)
     entry = join(client, user, small["id"], 1).get_json()
     stranger = api.new_user()
+    # Nobody else sees the entry: not in their list, not as their entry on the screening's waiting list.
+    assert entries(client, stranger) == [] and [e["id"] for e in entries(client, user)] == [entry["id"]]
+    status = client.get(f"/api/screenings/{small['id']}/waitlist", headers=stranger["headers"]).get_json()
+    assert status["my_entry"] is None and status["length"] == 1
     assert client.delete(f"/api/waitlist/{entry['id']}", headers=stranger["headers"]).status_code == 404
     assert client.delete("/api/waitlist/424242", headers=user["headers"]).status_code == 404
     assert client.delete(f"/api/waitlist/{entry['id']}", headers=user["headers"]).status_code == 204
