@@ -24,7 +24,7 @@ def test_signup_login_me_logout_round_trip(client):
     headers = {"Authorization": f"Bearer {body['access_token']}"}
 
     me = client.get("/api/auth/me", headers=headers).get_json()
-    assert me["preferences"] == {"report_format": "html", "reminders": True, "place": None}
+    assert me["preferences"] == {"report_format": "html", "reminders": True, "place": None, "locale": None}
 
     assert client.post("/api/auth/logout", headers=headers).status_code == 204
     after = client.get("/api/auth/me", headers=headers)
@@ -133,9 +133,30 @@ def test_preferences_update_and_validation(api, client):
         headers=user["headers"],
     )
     assert response.status_code == 200
-    assert response.get_json()["preferences"] == {"report_format": "pdf", "reminders": False, "place": "Chennai"}
+    assert response.get_json()["preferences"] == {
+        "report_format": "pdf",
+        "reminders": False,
+        "place": "Chennai",
+        "locale": None,
+    }
     bad = client.patch("/api/auth/me/preferences", json={"report_format": "docx"}, headers=user["headers"])
     assert bad.status_code == 422 and "report_format" in bad.get_json()["error"]["details"]
+
+
+def test_locale_preference_is_kept_and_checked(api, client):
+    """null until chosen; en, hi or ta; anything else is a 422 naming `locale`; other fields keep their value."""
+    user = api.new_user()
+    assert client.get("/api/auth/me", headers=user["headers"]).get_json()["preferences"]["locale"] is None
+    chosen = client.patch("/api/auth/me/preferences", json={"locale": "ta"}, headers=user["headers"])
+    assert chosen.status_code == 200 and chosen.get_json()["preferences"]["locale"] == "ta"
+    assert client.get("/api/auth/me", headers=user["headers"]).get_json()["preferences"]["locale"] == "ta"
+    for bad in ("fr", "HI", "hi-IN", "", None, 7):
+        response = client.patch("/api/auth/me/preferences", json={"locale": bad}, headers=user["headers"])
+        assert response.status_code == 422, bad
+        assert "locale" in response.get_json()["error"]["details"], bad
+    client.patch("/api/auth/me/preferences", json={"reminders": False}, headers=user["headers"])
+    me = client.get("/api/auth/me", headers=user["headers"]).get_json()
+    assert me["preferences"]["locale"] == "ta" and me["preferences"]["reminders"] is False
 
 
 def test_admin_seeded_with_generated_password_file(tmp_path, redis_server):

@@ -28,6 +28,8 @@ class User(db.Model):
     report_format: Mapped[str] = mapped_column(String(8), default="html")
     reminders: Mapped[bool] = mapped_column(Boolean, default=True)
     preferred_place: Mapped[str | None] = mapped_column(String(120))
+    # "en", "hi" or "ta" once the user picks a language; None: follow the browser's Accept-Language.
+    locale: Mapped[str | None] = mapped_column(String(8))
     # Tokens issued before this moment no longer work (log out everywhere, password change or reset),
     # except the one whose jti is kept_token_jti (the session that changed the password).
     tokens_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -43,7 +45,12 @@ class User(db.Model):
 
     @property
     def preferences(self) -> dict:
-        return {"report_format": self.report_format, "reminders": self.reminders, "place": self.preferred_place}
+        return {
+            "report_format": self.report_format,
+            "reminders": self.reminders,
+            "place": self.preferred_place,
+            "locale": self.locale,
+        }
 
 
 class RevokedToken(db.Model):

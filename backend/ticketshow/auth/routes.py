@@ -86,8 +86,9 @@ def me():
 def update_preferences(data):
     """Change the caller's preferences
 
-    Sets any of the monthly report's format (html or pdf), daily reminders on or off and the preferred
-    place; fields left out keep their value. Answers the account with the new preferences.
+    Sets any of the monthly report's format (html or pdf), daily reminders on or off, the preferred
+    place and the language (`locale`: en, hi or ta; it then decides the language of error messages, emails
+    and PDFs over Accept-Language); fields left out keep their value. Answers the account with the new preferences.
     """
     service.update_preferences(current_user.id, data)
     return service.account(current_user.id)

@@ -5,6 +5,7 @@ from apiflask.fields import Boolean, Integer, List, Nested, String
 from marshmallow import validate
 
 from ..fields import TrimmedString
+from ..i18n import LOCALES
 from .passwords import COMMON_PASSWORDS_CHECKED, MAX_LENGTH, MIN_LENGTH
 
 
@@ -44,12 +45,21 @@ class PreferencesOut(Schema):
     report_format = String(metadata={"enum": ["html", "pdf"]})
     reminders = Boolean()
     place = String(allow_none=True)
+    locale = String(
+        allow_none=True,
+        metadata={
+            "enum": [*LOCALES, None],
+            "description": "the language chosen for the UI, emails, PDFs and error messages; null until the "
+            "user chooses one (then the request's Accept-Language decides)",
+        },
+    )
 
 
 class PreferencesIn(Schema):
     report_format = String(validate=validate.OneOf(["html", "pdf"]))
     reminders = Boolean()
     place = TrimmedString(max_length=120, allow_none=True)
+    locale = String(validate=validate.OneOf(LOCALES), metadata={"description": "en, hi or ta"})
 
 
 class UserOut(Schema):

@@ -208,6 +208,8 @@ def update_preferences(user_id: int, changes: dict) -> User:
         user.reminders = changes["reminders"]
     if "place" in changes:
         user.preferred_place = changes["place"] or None
+    if "locale" in changes:
+        user.locale = changes["locale"]
     return user
 
 
