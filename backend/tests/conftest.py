@@ -104,9 +104,15 @@ def data_dir(tmp_path, migrated_template):
 
 
 @pytest.fixture
-def app(data_dir, redis_server):
-    redis.Redis.from_url(redis_server["url"]).flushdb()
-    application = create_app(make_settings(data_dir, redis_server["url"]))
+def app_redis_url(redis_server):
+    """The Redis database the in-process app uses; a test file may override it to get one of its own."""
+    return redis_server["url"]
+
+
+@pytest.fixture
+def app(data_dir, app_redis_url):
+    redis.Redis.from_url(app_redis_url).flushdb()
+    application = create_app(make_settings(data_dir, app_redis_url))
     documented.watch(application)  # every answer must be one the OpenAPI document promises
     ctx = application.app_context()
     ctx.push()

@@ -22,7 +22,10 @@ def violations_on(page, path):
 
 
 def axe_violations(page, where):
-    expect(page.locator(".modal-fade-enter-active")).to_have_count(0)  # a dialog fully faded in
+    # Wait out fades: axe reads a half-faded dialog or toast's colours and reports low contrast.
+    expect(
+        page.locator(".modal-fade-enter-active, .toast-slide-enter-active, .toast-slide-leave-active")
+    ).to_have_count(0)
     results = Axe().run(page)
     return [
         f"{where}: {v['id']} ({v['impact']}) {v['help']} — {[n['target'] for n in v['nodes']][:3]}"

@@ -9,14 +9,12 @@ import time
 
 import pytest
 import requests
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.conftest import ADMIN_PASSWORD, LiveServer, free_port
+from tests.e2e.test_accessibility import axe_violations
 from tests.e2e.test_booking_journey import PASSWORD, Backstage, at
 from tests.e2e.test_foundation_journey import log_in
-
-SERIOUS = {"serious", "critical"}
 
 
 def multiplex_layout():
@@ -78,15 +76,6 @@ def seat_states(base, screening_id, headers=None):
 
 def seat(page, row, number):
     return page.get_by_role("checkbox", name=re.compile(rf"^Row {row}, seat {number},"))
-
-
-def axe_violations(page, where):
-    results = Axe().run(page)
-    return [
-        f"{where}: {v['id']} ({v['impact']}) {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in SERIOUS
-    ]
 
 
 def test_pick_with_mouse_or_finger_lose_a_seat_and_book(ui, live_server):
