@@ -42,10 +42,12 @@ sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts")]
 
 import redis  # noqa: E402
 import requests  # noqa: E402
-from argon2 import PasswordHasher  # noqa: E402
 from redis_server import redis_server_binary  # noqa: E402
 
+from ticketshow.auth.passwords import hash_password, opaque_password  # noqa: E402
+from ticketshow.auth.usernames import username_key  # noqa: E402
 from ticketshow.processes import LocalServer, free_port  # noqa: E402
+from ticketshow.seating.layouts import default_layout, digest, dumps, seats_of  # noqa: E402
 from ticketshow.text import fold  # noqa: E402
 
 PASSWORD = "bench-Passw0rd-long"
@@ -239,6 +241,19 @@ def seed(
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         theatre_rows,
     )
+    # Each theatre's seating layout, as creating a theatre writes it (seating.service.add_default_layout:
+    # the default layout of its capacity); screenings sell it, and a ticket's seat_label is the label of
+    # its seat_no in it (tickets are NOT NULL and unique on (screening_id, seat_label)).
+    layout_ids, labels = {}, {}
+    for tid, capacity in capacities.items():
+        layout = default_layout(capacity)
+        text = dumps(layout)
+        layout_ids[tid] = connection.execute(
+            "INSERT INTO seat_layouts (theatre_id, layout, digest, seat_count, is_default, created_at) "
+            "VALUES (?,?,?,?,1,?) RETURNING id",
+            (tid, text, digest(text), capacity, _ts(now)),
+        ).fetchone()[0]
+        labels[tid] = [seat.label for seat in seats_of(layout)]
 
     show_rows, tag_rows, prices = [], [], {}
     languages = list(SCRIPTS)
@@ -303,16 +318,19 @@ def seed(
                 seats,
                 _ts(min(start, now) - timedelta(days=rng.randint(1, 30))),
                 None,
+                layout_ids[theatre_id],
             )
         )
-        meta.append((scid, show_id, start, price, seats))
+        meta.append((scid, show_id, start, price, seats, theatre_id))
     connection.executemany(
         "INSERT INTO screenings (id, show_id, theatre_id, starts_at, price, base_price, "
-        "seats_total, created_at, removed_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        "seats_total, created_at, removed_at, layout_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
         screening_rows,
     )
 
-    password_hash = PasswordHasher().hash(PASSWORD)  # one hash for all: hashing 5,000 would time the seeding
+    # As signup stores them (the password's OpaqueString form, the username's key); one hash for all:
+    # hashing 5,000 would time the seeding.
+    password_hash = hash_password(opaque_password(PASSWORD))
     user_ids = list(range(first_user, first_user + users))
     connection.executemany(
         "INSERT INTO users (id, username, username_key, email, password_hash, role, created_at, last_seen_at, "
@@ -321,7 +339,7 @@ def seed(
             (
                 uid,
                 f"viewer{uid}",
-                fold(f"viewer{uid}"),
+                username_key(f"viewer{uid}"),
                 f"viewer{uid}@example.com",
                 password_hash,
                 "user",
@@ -337,17 +355,17 @@ def seed(
 
     # Seats sold: past screenings fuller than future ones; exactly `tickets` in all, never above capacity.
     wanted = [
-        seats * (rng.betavariate(2, 8) if start <= now else rng.betavariate(1, 30)) for _, _, start, _, seats in meta
+        seats * (rng.betavariate(2, 8) if start <= now else rng.betavariate(1, 30)) for _, _, start, _, seats, _ in meta
     ]
     scale = tickets / sum(wanted)
-    sold = [min(seats, int(w * scale)) for w, (_, _, _, _, seats) in zip(wanted, meta, strict=True)]
+    sold = [min(seats, int(w * scale)) for w, (_, _, _, _, seats, _) in zip(wanted, meta, strict=True)]
     while sum(sold) < tickets:
         i = rng.randrange(len(sold))
         if sold[i] < meta[i][4]:
             sold[i] += 1
     booking_rows, ticket_rows, rated = [], [], set()
     booking_id = ticket_id = 0
-    for (scid, show_id, start, price, _), count in zip(meta, sold, strict=True):
+    for (scid, show_id, start, price, _, theatre_id), count in zip(meta, sold, strict=True):
         seat = 0
         while seat < count:
             quantity = min(rng.choice([1, 2, 2, 2, 3, 4]), count - seat)
@@ -360,7 +378,7 @@ def seed(
             for _ in range(quantity):
                 seat += 1
                 ticket_id += 1
-                ticket_rows.append((ticket_id, booking_id, scid, seat))
+                ticket_rows.append((ticket_id, booking_id, scid, seat, labels[theatre_id][seat - 1], price))
             if start < now and rng.random() < 0.1:
                 rated.add((user_id, show_id, start))
     connection.executemany(
@@ -369,7 +387,10 @@ def seed(
         "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         booking_rows,
     )
-    connection.executemany("INSERT INTO tickets (id, booking_id, screening_id, seat_no) VALUES (?,?,?,?)", ticket_rows)
+    connection.executemany(
+        "INSERT INTO tickets (id, booking_id, screening_id, seat_no, seat_label, price) VALUES (?,?,?,?,?,?)",
+        ticket_rows,
+    )
     ratings, seen = [], set()
     for user_id, show_id, start in rated:
         if (user_id, show_id) not in seen:
