@@ -13,6 +13,12 @@ const THEME_COLOR = '#6b1a36'
 const BACKGROUND_COLOR = '#fbf7f2'
 
 export default defineConfig({
+  // vue-i18n's build flags: Composition API only (the legacy API is left out of the bundle), no devtools.
+  define: {
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
   plugins: [
     vue(),
     // Installable PWA: writes dist/manifest.webmanifest (and links it from index.html) and a Workbox

@@ -13,6 +13,8 @@ import { useToast } from './composables/useToast'
 import { reportNetworkStatus } from './composables/useNetworkStatus'
 import { registerServiceWorker } from './composables/useServiceWorker'
 import { loadServerConfig } from './serverConfig'
+import { watch } from 'vue'
+import { i18n, initialLocale, applyLocale, setLocale, supported, STORAGE_KEY } from './i18n'
 // Imported before mounting so its `beforeinstallprompt` listener is there when the browser fires it.
 import './composables/useInstallPrompt'
 
@@ -20,16 +22,20 @@ followColorScheme()
 
 const app = createApp(App)
 app.use(createPinia())
+app.use(i18n)
 app.use(router)
 
 const auth = useAuthStore()
+// The language before the first render: the (cached) user's choice, this browser's, or the browser's own.
+applyLocale(initialLocale(auth.user))
+followUserLocale(auth)
 configureClient({
   getToken: () => auth.token,
   // The server stopped accepting our token (expired or logged out elsewhere): end the session here too.
   onUnauthorized() {
     if (!auth.isLoggedIn) return
     auth.clearSession()
-    useToast().info('Your session has ended. Please log in again.')
+    useToast().info(i18n.global.t('nav.sessionEnded'))
     const current = router.currentRoute.value
     if (current.name !== 'login') router.push({ name: 'login', query: { redirect: current.fullPath } })
   },
@@ -42,6 +48,35 @@ loadServerConfig().finally(() => app.mount('#app'))
 
 // The offline-capable service worker (vite-plugin-pwa, /sw.js), production builds only.
 registerServiceWorker()
+
+/**
+ * A logged-in user's language comes with them (GET /api/auth/me, login): when it differs from the one shown,
+ * switch to it. A user who has never chosen one but chose in this browser before logging in keeps that
+ * choice, now saved to their account too (so their emails follow it).
+ */
+function followUserLocale(auth) {
+  watch(
+    // A string, so that a new user object with the same id and choice (every PATCH answer) does not fire.
+    () => (auth.user ? `${auth.user.id}|${auth.user.preferences?.locale ?? ''}` : ''),
+    (key) => {
+      if (!key) return
+      const chosen = key.split('|')[1]
+      const code = supported(chosen)
+      if (code) {
+        if (code !== i18n.global.locale.value) setLocale(code)
+        return
+      }
+      let stored = null
+      try {
+        stored = supported(localStorage.getItem(STORAGE_KEY))
+      } catch {
+        // storage blocked: nothing was chosen here
+      }
+      if (stored) setLocale(stored)
+    },
+    { immediate: true },
+  )
+}
 
 /** Bootstrap 5.3 colour modes: follow the system setting, also when it changes while the app is open. */
 function followColorScheme() {

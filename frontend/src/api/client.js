@@ -1,5 +1,8 @@
 // The one HTTP client of the UI. Every call goes to the same origin, carries the session's Bearer token,
 // speaks JSON, and turns the API's error shape {"error": {code, message, details}} into an ApiError.
+// Every request says which language the UI is in (Accept-Language), so the server's error `message`s come
+// back in it; where the server sent none, the message is the UI's own text for the status.
+import { currentLocale, i18n } from '@/i18n'
 
 export class ApiError extends Error {
   constructor({ status, code, message, details = {}, retryAfter = null }) {
@@ -69,7 +72,7 @@ export async function request(
   path,
   { query, json, formData, signal, headers: extraHeaders, blob = false } = {},
 ) {
-  const headers = { Accept: 'application/json', ...extraHeaders }
+  const headers = { Accept: 'application/json', 'Accept-Language': currentLocale(), ...extraHeaders }
   const token = getToken()
   if (token) headers.Authorization = `Bearer ${token}`
   let body
@@ -89,7 +92,7 @@ export async function request(
     throw new ApiError({
       status: 0,
       code: 'network_error',
-      message: 'Could not reach the server. Check your connection and try again.',
+      message: i18n.global.t('errors.network_error'),
     })
   }
 
@@ -103,10 +106,14 @@ export async function request(
   if (response.ok) return data
 
   const error = data && typeof data === 'object' && data.error ? data.error : {}
+  const code = error.code || `http_${response.status}`
   const apiError = new ApiError({
     status: response.status,
-    code: error.code || `http_${response.status}`,
-    message: error.message || defaultMessage(response.status),
+    code,
+    // The server's message is already in the UI's language (Accept-Language); without one, ours.
+    message:
+      error.message ||
+      (i18n.global.te(`errors.${code}`) ? i18n.global.t(`errors.${code}`) : defaultMessage(response.status)),
     details: error.details,
     retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
   })
@@ -133,14 +140,10 @@ export function filenameFrom(header) {
 }
 
 function defaultMessage(status) {
-  if (status === 401) return 'Please log in.'
-  if (status === 403) return 'You are not allowed to do that.'
-  if (status === 404) return 'Not found.'
-  if (status === 413) return 'That file is too large.'
-  if (status === 415) return 'That file type is not supported.'
-  if (status === 429) return 'Too many requests. Please wait a moment.'
-  if (status >= 500) return 'The server had a problem. Please try again.'
-  return 'Something went wrong.'
+  const t = i18n.global.t
+  if ([401, 403, 404, 413, 415, 429].includes(status)) return t(`errors.http_${status}`)
+  if (status >= 500) return t('errors.http_500')
+  return t('errors.unknown')
 }
 
 export const api = {

@@ -1,28 +1,37 @@
 // Display and input conversions. Showtimes are always shown in the theatre chain's local time, the
 // server's APP_TIMEZONE (served by GET /api/config, see serverConfig.js), whatever the visitor's own time
 // zone is; times sent to the API carry that zone's offset at that moment (daylight saving included).
+// Words, dates and figures follow the UI's language through intlLocale() ("en-IN" | "hi-IN" | "ta-IN"):
+// India's conventions in every language, so money always reads with Indian grouping (₹1,00,000.00).
 import { serverConfig } from '@/serverConfig'
+import { i18n, intlLocale } from '@/i18n'
 
-const LOCALE = 'en-IN'
+const t = (...args) => i18n.global.t(...args)
 
 /** The zone every time is shown and sent in: the server's APP_TIMEZONE. */
 export const appTimeZone = () => serverConfig.timezone
 
-// Intl.DateTimeFormat objects are costly to build: one per zone and kind, built on first use.
+// Intl formatters are costly to build: one per zone, locale and kind, built on first use.
 const formatters = new Map()
 function zoned(kind, locale, options) {
   const zone = appTimeZone()
-  const key = `${zone}|${kind}`
+  const key = `${zone}|${locale}|${kind}`
   if (!formatters.has(key)) formatters.set(key, new Intl.DateTimeFormat(locale, { timeZone: zone, ...options }))
   return formatters.get(key)
 }
+const numberFormats = new Map()
+function numbers(kind, options) {
+  const locale = intlLocale()
+  const key = `${locale}|${kind}`
+  if (!numberFormats.has(key)) numberFormats.set(key, new Intl.NumberFormat(locale, options))
+  return numberFormats.get(key)
+}
+const money = () => numbers('money', { style: 'currency', currency: 'INR' })
 
-const money = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: 'INR' })
-
-/** 250 -> "₹250.00" */
+/** 250 -> "₹250.00"; 100000 -> "₹1,00,000.00" (Indian grouping in every language) */
 export function formatPrice(amount) {
   if (amount === null || amount === undefined || amount === '') return '—'
-  return money.format(Number(amount))
+  return money().format(Number(amount))
 }
 
 const DATE_TIME = {
@@ -47,18 +56,18 @@ const WALL_CLOCK = {
   hourCycle: 'h23',
 }
 
-/** "2026-12-01T18:30:00Z" -> "Tue, 1 Dec 2026, 6:30 pm" (with APP_TIMEZONE Europe/London) */
-export const formatDateTime = (iso) => (iso ? zoned('dateTime', LOCALE, DATE_TIME).format(new Date(iso)) : '—')
+/** "2026-12-01T18:30:00Z" -> "Tue, 1 Dec 2026, 6:30 pm" (with APP_TIMEZONE Europe/London; in Hindi "मंगल, 1 दिस॰ 2026, 6:30 pm") */
+export const formatDateTime = (iso) => (iso ? zoned('dateTime', intlLocale(), DATE_TIME).format(new Date(iso)) : '—')
 /** -> "6:30 pm" */
-export const formatTime = (iso) => zoned('time', LOCALE, TIME).format(new Date(iso))
+export const formatTime = (iso) => zoned('time', intlLocale(), TIME).format(new Date(iso))
 /** -> "Tuesday, 1 December 2026" */
-export const formatDay = (iso) => zoned('day', LOCALE, DAY).format(new Date(iso))
+export const formatDay = (iso) => zoned('day', intlLocale(), DAY).format(new Date(iso))
 /** -> "2026-12-01", the local day a screening belongs to. */
 export const dayKey = (iso) => zoned('dayKey', 'en-CA', DAY_KEY).format(new Date(iso))
 
-/** The zone's name for people: "India Standard Time", "British Summer Time" (at that moment: now by default). */
+/** The zone's name for people: "India Standard Time", "भारतीय मानक समय" (at that moment: now by default). */
 export function timeZoneName(at = new Date()) {
-  const part = zoned('zoneName', 'en-GB', { timeZoneName: 'long' })
+  const part = zoned('zoneName', intlLocale(), { timeZoneName: 'long' })
     .formatToParts(at)
     .find((p) => p.type === 'timeZoneName')
   return part ? part.value : appTimeZone()
@@ -111,15 +120,15 @@ export function fromLocalInputValue(value) {
   return `${wall}${formatOffset(offset)}`
 }
 
-/** 135 -> "2 h 15 min" */
+/** 135 -> "2 h 15 min" ("2 घं 15 मि", "2 ம 15 நி") */
 export function formatDuration(minutes) {
   if (!minutes) return ''
   const h = Math.floor(minutes / 60)
   const m = minutes % 60
-  return [h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean).join(' ')
+  return [h ? t('format.hours', { n: h }) : '', m ? t('format.minutes', { n: m }) : ''].filter(Boolean).join(' ')
 }
 
-/** "3 upcoming screenings" / "1 upcoming screening" */
+/** "3 upcoming screenings" / "1 upcoming screening". English only: new code uses $t with a plural key. */
 export function plural(count, singular, pluralForm = `${singular}s`) {
   return `${count} ${count === 1 ? singular : pluralForm}`
 }
@@ -177,9 +186,12 @@ export function toOffsetIso(date = new Date()) {
 
 /** "Sat, 5 Dec" for a "YYYY-MM-DD" day. */
 export function formatShortDay(key) {
-  return new Intl.DateTimeFormat(LOCALE, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(
-    new Date(`${key}T00:00:00Z`),
-  )
+  return new Intl.DateTimeFormat(intlLocale(), {
+    timeZone: 'UTC',
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+  }).format(new Date(`${key}T00:00:00Z`))
 }
 
 /** Whether a screening has started (it can no longer be booked). */
@@ -187,24 +199,21 @@ export const hasStarted = (iso, now = Date.now()) => new Date(iso).getTime() <= 
 
 // ---------- Figures and months (dashboard, reports) ----------
 
-const count = new Intl.NumberFormat(LOCALE)
 /** 12345 -> "12,345" (Indian grouping: 1,23,456) */
-export const formatCount = (value) => (value === null || value === undefined ? '—' : count.format(Number(value)))
+export const formatCount = (value) =>
+  value === null || value === undefined ? '—' : numbers('count', {}).format(Number(value))
 
 /** 0.425 -> "43%" (occupancy is 0..1) */
 export function formatPercent(fraction) {
   if (fraction === null || fraction === undefined || Number.isNaN(Number(fraction))) return '—'
-  return `${Math.round(Number(fraction) * 100)}%`
+  return numbers('percent', { style: 'percent', maximumFractionDigits: 0 }).format(Number(fraction))
 }
 
-/** 1234567 -> "₹12.3L"-style short money for chart axes: "₹12,34,567" is too wide there. */
-const compactMoney = new Intl.NumberFormat(LOCALE, {
-  style: 'currency',
-  currency: 'INR',
-  notation: 'compact',
-  maximumFractionDigits: 1,
-})
-export const formatPriceShort = (amount) => compactMoney.format(Number(amount) || 0)
+/** 1234567 -> "₹12.3L"-style short money for chart axes ("₹12.3 लाख" in Hindi): "₹12,34,567" is too wide there. */
+export const formatPriceShort = (amount) =>
+  numbers('compactMoney', { style: 'currency', currency: 'INR', notation: 'compact', maximumFractionDigits: 1 }).format(
+    Number(amount) || 0,
+  )
 
 /** The month before today's (in APP_TIMEZONE), "YYYY-MM". */
 export function lastMonthKey(now = new Date()) {
@@ -216,7 +225,7 @@ export function lastMonthKey(now = new Date()) {
 export function formatMonth(key) {
   const match = /^(\d{4})-(\d{2})$/.exec(key || '')
   if (!match) return key || ''
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(
+  return new Intl.DateTimeFormat(intlLocale(), { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(
     new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)),
   )
 }
@@ -225,22 +234,16 @@ export function formatMonth(key) {
 
 /** How a price moved last: {label, icon} for 'rising' and 'falling', null for 'steady' or unknown. */
 export function priceTrend(trend) {
-  if (trend === 'rising') return { label: 'Price rising', icon: 'arrow-up-right' }
-  if (trend === 'falling') return { label: 'Price falling', icon: 'arrow-down-right' }
+  if (trend === 'rising') return { label: t('format.priceRising'), icon: 'arrow-up-right' }
+  if (trend === 'falling') return { label: t('format.priceFalling'), icon: 'arrow-down-right' }
   return null
 }
 
-const PRICE_CHANGE_REASONS = {
-  booking: 'Seats were booked',
-  cancellation: 'A booking was cancelled',
-  time: 'Time to the show',
-  settings: 'Pricing settings changed',
-  admin: 'Base price changed',
-  capacity: 'Theatre capacity changed',
-  created: 'Screening added',
-}
+// The reasons the API gives for a price change (format.priceReason.<reason> in the messages).
+const PRICE_CHANGE_REASONS = ['booking', 'cancellation', 'time', 'settings', 'admin', 'capacity', 'created']
 /** 'booking' -> "Seats were booked": why a screening's price moved, in words. */
-export const priceChangeReason = (reason) => PRICE_CHANGE_REASONS[reason] ?? reason ?? '—'
+export const priceChangeReason = (reason) =>
+  PRICE_CHANGE_REASONS.includes(reason) ? t(`format.priceReason.${reason}`) : (reason ?? '—')
 
 /** The lowest and highest price dynamic pricing allows for a base price: ⌈base × floor⌉ … ⌊base × ceiling⌋. */
 export function dynamicPriceRange(base, floorPct, ceilingPct) {
@@ -255,8 +258,8 @@ export function dynamicPriceRange(base, floorPct, ceilingPct) {
 /** 12.3 (occupancy points) -> "+12 pts"; -4.6 -> "−5 pts". */
 export function formatPoints(effect) {
   const value = Math.round(Number(effect) || 0)
-  if (value === 0) return '±0 pts'
-  return `${value > 0 ? '+' : '−'}${Math.abs(value)} pts`
+  if (value === 0) return t('format.points', { n: '±0' })
+  return t('format.points', { n: `${value > 0 ? '+' : '−'}${Math.abs(value)}` })
 }
 
 /** A popularity score 0..100 as "72/100", or null when there is none yet. */
@@ -266,21 +269,21 @@ export const formatPopularity = (score) =>
 const SHORT_DATE_TIME = { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }
 /** "2026-12-01T18:30:00Z" -> "1 Dec, 6:30 pm" in London (chart axes, compact tables). */
 export const formatShortDateTime = (iso) =>
-  iso ? zoned('shortDateTime', LOCALE, SHORT_DATE_TIME).format(new Date(iso)) : '—'
+  iso ? zoned('shortDateTime', intlLocale(), SHORT_DATE_TIME).format(new Date(iso)) : '—'
 
 // ---------- Seats ----------
 
-const wholeRupees = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: 'INR', maximumFractionDigits: 0 })
 /** A seat's price: 240 -> "₹240" (seat prices are whole rupees), 240.5 -> "₹240.50". */
 export function formatSeatPrice(amount) {
   if (amount === null || amount === undefined || amount === '') return '—'
   const value = Number(amount)
-  return Number.isInteger(value) ? wholeRupees.format(value) : money.format(value)
+  return Number.isInteger(value)
+    ? numbers('wholeRupees', { style: 'currency', currency: 'INR', maximumFractionDigits: 0 }).format(value)
+    : money().format(value)
 }
 
-/** ["A5", "A6", "B1"] -> "A5, A6 and B1". */
+/** ["A5", "A6", "B1"] -> "A5, A6 and B1" ("A5, A6 और B1", "A5, A6 மற்றும் B1"). */
 export function listSeats(labels) {
   if (!labels?.length) return ''
-  if (labels.length === 1) return labels[0]
-  return `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`
+  return new Intl.ListFormat(intlLocale(), { style: 'long', type: 'conjunction' }).format(labels)
 }
