@@ -264,3 +264,22 @@ def test_posters_pick_a_font_for_each_script_and_fall_back_with_a_warning(monkey
     assert any("No Noto font" in str(w.message) for w in caught)
     posters._thread_fonts.__dict__.clear()
     posters._warn_missing.cache_clear()
+
+
+def test_the_demo_shows_are_found_as_people_type_them(client):
+    """Issue 16's examples on the demo, and every title in an Indian script by the first word of its
+    romanised name and by the spelling its poster uses (which the caption also holds)."""
+
+    def names(q):
+        return [s["name"] for s in client.get("/api/shows", query_string={"q": q}).get_json()["items"]]
+
+    assert names("heist dosa") == ["The Great Dosa Heist"]
+    assert names("Mazhai") == ["மழைக்காலம்"]
+    assert names("mazhaikalam") == ["மழைக்காலம்"]
+    shows = client.get("/api/shows?per_page=100").get_json()["items"]
+    indian = [s for s in shows if s["romanised_name"]]
+    assert len(indian) == 12
+    for show in indian:
+        assert show["name"] in names(show["romanised_name"].split()[0]), show["romanised_name"]
+        poster_spelling = show["caption"].split(" — ")[0]  # "Chandni Raat Ka Safar"
+        assert show["name"] in names(poster_spelling), (poster_spelling, show["romanised_name"])

@@ -68,6 +68,11 @@ class Show(db.Model):
     ticket_price: Mapped[Decimal] = mapped_column(MoneyColumn)
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str | None] = mapped_column(String(60))
+    # Search (catalog/search.py): other spellings the admin gave, one per line; the romanised name; and what
+    # the full-text index show_search reads besides the visible fields (kept in step by triggers).
+    aliases: Mapped[str | None] = mapped_column(Text)
+    name_romanised: Mapped[str | None] = mapped_column(String(300))
+    search_keys: Mapped[str | None] = mapped_column(Text)
     image_path: Mapped[str | None] = mapped_column(String(200))
     # Dynamic pricing (off by default): screenings' prices move between these shares of their base price.
     dynamic_pricing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
@@ -97,6 +102,10 @@ class Show(db.Model):
     @property
     def tags(self) -> list[str]:
         return [row.tag for row in self.tag_rows]
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line for line in (self.aliases or "").split("\n") if line]
 
     @property
     def image_url(self) -> str | None:

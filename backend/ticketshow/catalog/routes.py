@@ -158,7 +158,10 @@ def put_theatre_image(theatre_id: int, files):
 def list_shows(query):
     """List and search shows
 
-    Shows, newest added first by default (`sort`), one page at a time. `q` matches the name in any script;
+    Shows, newest added first by default (`sort`; best match first with `q`), one page at a time. `q` finds
+    shows having every word of it, in any order, as a word or the start of one, in the name, caption,
+    description, tags, romanised name or aliases (so "heist dosa" and "mazhai" work, and a Tamil title is
+    found by its Latin spelling); a name containing `q` matches too;
     `tag` may repeat (every tag must match); `place`, `from` and `to` keep shows with screenings there and
     then. Public and cached (ETag, If-None-Match).
     """
@@ -169,7 +172,7 @@ def list_shows(query):
         place=query.get("place"),
         starts_from=query.get("from_"),
         starts_to=query.get("to"),
-        sort=query["sort"],
+        sort=query.get("sort"),
         page=query["page"],
         per_page=query["per_page"],
     )

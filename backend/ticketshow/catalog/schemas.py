@@ -116,6 +116,14 @@ class ShowIn(Schema):
     ticket_price = MoneyIn(required=True)
     duration_minutes = Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=1440))
     language = TrimmedString(max_length=60, allow_none=True)
+    aliases = List(
+        TrimmedString(min_length=1, max_length=120),
+        validate=validate.Length(max=8),
+        metadata={
+            "description": "other spellings people search for (at most 8, e.g. a romanised title: "
+            '"Mazhaikaalam"); the whole list is replaced, [] clears it'
+        },
+    )
     dynamic_pricing = Nested(DynamicPricingIn, metadata={"description": "off unless given (docs/pricing.md)"})
     screenings = List(
         Nested(AllocationIn),
@@ -140,6 +148,15 @@ class ShowOut(Schema):
     ticket_price = Money()
     duration_minutes = Integer(allow_none=True)
     language = String(allow_none=True)
+    aliases = List(String(), attribute="alias_list", metadata={"description": "other spellings found by `q`"})
+    romanised_name = String(
+        attribute="name_romanised",
+        allow_none=True,
+        metadata={
+            "description": "the name in Latin letters when it is in an Indian script (computed, found by `q`); "
+            "null otherwise"
+        },
+    )
     image_url = String(allow_none=True)
     user_rating = Nested(UserRatingOut)
     dynamic_pricing = Nested(DynamicPricingOut, attribute="dynamic_pricing_settings")
@@ -160,7 +177,13 @@ class Timeframe(Schema):
 
 
 class ShowQuery(PageQuery, Timeframe):
-    q = String(validate=validate.Length(max=120), metadata={"description": "name contains, any script"})
+    q = String(
+        validate=validate.Length(max=120),
+        metadata={
+            "description": "words, each matching the start of a word (any order, any script, accents ignored) in "
+            "the name, caption, description, tags, romanised name or aliases; or the name contains `q`"
+        },
+    )
     tag = List(
         String(validate=validate.Length(max=40)),
         validate=validate.Length(max=12),
@@ -171,7 +194,10 @@ class ShowQuery(PageQuery, Timeframe):
         validate=validate.Length(max=120),
         metadata={"description": "shows with upcoming screenings at theatres in this place"},
     )
-    sort = String(load_default="latest", validate=validate.OneOf(["latest", "rating", "name"]))
+    sort = String(
+        validate=validate.OneOf(["relevance", "latest", "rating", "name"]),
+        metadata={"description": "default: relevance with `q` (best match first), else latest"},
+    )
 
 
 # ---- screenings -----------------------------------------------------------------------------------

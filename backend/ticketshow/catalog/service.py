@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, exists, or_, select, update
 
 from .. import audit
 from ..cache import mark_catalog_changed
@@ -29,7 +29,7 @@ from ..pricing.service import upcoming_dynamic_screenings
 from ..ratings.service import NO_USER_RATINGS, user_ratings
 from ..seating import service as seating
 from ..text import fold
-from . import images
+from . import images, search
 from .models import Screening, Show, ShowTag, Theatre, price_trend
 from .sales import sales
 
@@ -263,13 +263,28 @@ def list_shows(
     place=None,
     starts_from=None,
     starts_to=None,
-    sort="latest",
+    sort=None,
     page=1,
     per_page=20,
 ) -> dict:
+    """A page of live shows matching every filter given. `q`: shows with every word of it as a word or a
+    word's start in their searchable text (search.match_expression), or whose name contains `q` as typed.
+    `sort`: "relevance" (the default with `q`: best match first), "latest" (the default without), "rating",
+    "name"."""
     statement = select(Show).where(Show.removed_at.is_(None))
+    sort = sort or ("relevance" if q else "latest")
+    rank = None
     if q:
-        statement = statement.where(Show.name_folded.like(_like(q), escape="\\"))
+        contains = Show.name_folded.like(_like(q), escape="\\")  # "afé Soc", a part of a Tamil word
+        ranks = search.matching_ranks(q)
+        if ranks is None:
+            statement = statement.where(contains)
+        else:
+            ranked = ranks.subquery("ranked")
+            statement = statement.outerjoin(ranked, ranked.c.show_id == Show.id).where(
+                or_(ranked.c.show_id.is_not(None), contains)
+            )
+            rank = ranked.c.rank
     for tag in {t.strip().lower() for t in tags if t.strip()}:
         statement = statement.where(exists().where(ShowTag.show_id == Show.id, ShowTag.tag == tag))
     if min_rating is not None:
@@ -292,6 +307,12 @@ def list_shows(
         "latest": (Show.created_at.desc(), Show.id.desc()),
         "rating": (Show.rating.desc(), Show.created_at.desc(), Show.id.desc()),
         "name": (Show.name_folded, Show.id),
+        # bm25 is negative, lower is better; a name matched only by `contains` comes after the ranked ones
+        "relevance": (
+            (rank.is_(None), rank, Show.name_folded, Show.id)
+            if rank is not None
+            else (Show.created_at.desc(), Show.id.desc())
+        ),
     }[sort]
     result = paginate(statement.order_by(*order), page, per_page)
     attach_user_ratings(result["items"])
@@ -304,6 +325,7 @@ def show_detail(show_id: int) -> dict:
     return {
         **_as_dict(show),
         "tags": show.tags,
+        "alias_list": show.alias_list,
         "user_rating": show.user_rating,
         "dynamic_pricing_settings": show.dynamic_pricing_settings,
         "popularity": show.popularity,
@@ -467,6 +489,18 @@ def _set_tags(show: Show, tags: Iterable[str]) -> None:
     show.tag_rows = [ShowTag(tag=tag, position=index) for index, tag in enumerate(unique)]
 
 
+def _set_search_fields(show: Show) -> None:
+    """The romanised name and search keys for the show's current text (the index's triggers read them)."""
+    fields = search.search_fields(show.name, show.caption, show.tags, show.aliases)
+    show.name_romanised, show.search_keys = fields["name_romanised"], fields["search_keys"]
+
+
+def _aliases_text(aliases: Iterable[str]) -> str | None:
+    """Aliases as stored: one per line, each once (case-insensitively), None for none."""
+    unique = {fold(a): a for a in reversed(list(aliases))}
+    return "\n".join(reversed(unique.values())) or None
+
+
 def _set_dynamic_pricing(show: Show, settings: dict) -> None:
     """Apply a partial {enabled, floor_pct, ceiling_pct}; the bounds must hold the base price."""
     enabled = settings.get("enabled", show.dynamic_pricing or False)
@@ -484,9 +518,11 @@ def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
     fields = dict(fields)
     tags = fields.pop("tags", [])
     dynamic = fields.pop("dynamic_pricing", None)
-    show = Show(**fields, name_folded=fold(fields["name"]))
+    aliases = _aliases_text(fields.pop("aliases", []))
+    show = Show(**fields, aliases=aliases, name_folded=fold(fields["name"]))
     _set_dynamic_pricing(show, dynamic or {})
     _set_tags(show, tags)
+    _set_search_fields(show)
     db.session.add(show)
     db.session.flush()
     audit.record("create", "show", show.id, None, audit.snapshot(show, SHOW_AUDIT))
@@ -575,6 +611,8 @@ def update_show(show_id: int, changes: dict) -> Show:
     changes = dict(changes)
     if "tags" in changes:
         _set_tags(show, changes.pop("tags"))
+    if "aliases" in changes:
+        changes["aliases"] = _aliases_text(changes["aliases"] or [])
     dynamic = changes.pop("dynamic_pricing", None)
     if dynamic is not None:
         _set_dynamic_pricing(show, dynamic)
@@ -584,6 +622,7 @@ def update_show(show_id: int, changes: dict) -> Show:
     for key, value in changes.items():
         setattr(show, key, value)
     show.name_folded = fold(show.name)
+    _set_search_fields(show)
     show.updated_at = utcnow()
     db.session.flush()
     audit.record("update", "show", show.id, *audit.changed(before, audit.snapshot(show, SHOW_AUDIT)))

@@ -255,6 +255,7 @@ def write_to_database(synthetic: SyntheticHistory) -> dict:
     from ..auth.models import User
     from ..booking.models import CANCELLED, CONFIRMED, Booking, Ticket
     from ..catalog.models import Screening, Show, ShowTag, Theatre
+    from ..catalog.search import search_fields
     from ..database import immediate_transaction
     from ..extensions import db
     from ..seating.layouts import default_label
@@ -290,6 +291,7 @@ def write_to_database(synthetic: SyntheticHistory) -> dict:
                     "id": show_base + s.id,
                     "name": s.name,
                     "name_folded": fold(s.name),
+                    **search_fields(s.name, None, (), None),
                     "rating": s.rating,
                     "ticket_price": Decimal(250),
                     "created_at": s.added_at,
