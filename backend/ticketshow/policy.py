@@ -98,6 +98,11 @@ def can_check_in(principal, theatre_id: int | None) -> bool:
     return _at_theatre(principal, (MANAGER, SCANNER), theatre_id)
 
 
+def can_view_waitlists(principal, theatre_id: int | None) -> bool:
+    """A screening's waiting list in figures (length, seats wanted, offers out and made, conversions)."""
+    return _at_theatre(principal, (MANAGER,), theatre_id)
+
+
 def can_view_dashboard(principal) -> bool:
     """The dashboard's figures: the admin's cover the chain, a manager's their theatres only."""
     return is_admin(principal) or can_manage_theatre(principal, ANY_THEATRE)
@@ -160,6 +165,7 @@ def permissions_of(principal) -> list[str]:
         "view_theatre_bookings": can_view_theatre_bookings(principal, ANY_THEATRE),
         "check_in": can_check_in(principal, ANY_THEATRE),
         "view_dashboard": can_view_dashboard(principal),
+        "view_waitlists": can_view_waitlists(principal, ANY_THEATRE),
         "run_jobs": can_run_jobs(principal),
         "view_forecast": can_view_forecast(principal),
         "flush_cache": can_flush_cache(principal),
@@ -301,6 +307,7 @@ WHO = {
     "can_view_theatre_bookings": "admin; manager of the theatre",
     "can_cancel_theatre_bookings": "admin; manager of the theatre",
     "can_check_in": "admin; manager or scanner of the theatre",
+    "can_view_waitlists": "admin; manager of the theatre",
     "can_view_dashboard": "admin (the chain); manager (their theatres)",
     "can_list_jobs": "admin (every job); manager (the jobs they started)",
     "can_run_jobs": "admin",

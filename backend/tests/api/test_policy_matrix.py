@@ -35,6 +35,7 @@ ALLOWED = {
     "can_view_theatre_bookings": {"admin"},
     "can_cancel_theatre_bookings": {"admin"},
     "can_check_in": {"admin"},
+    "can_view_waitlists": {"admin"},
     "can_view_dashboard": {"admin", "manager_a"},  # a manager's covers their theatres only (test below)
     "can_list_jobs": {"admin", "manager_a"},  # a manager's lists the jobs they started
     "can_run_jobs": {"admin"},

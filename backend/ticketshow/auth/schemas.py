@@ -78,7 +78,7 @@ class MeOut(UserOut):
         String(),
         metadata={
             "description": "what the UI may offer: edit_catalogue, manage_theatres, export_theatres, "
-            "view_theatre_bookings, check_in, view_dashboard, run_jobs, flush_cache, manage_staff, "
+            "view_theatre_bookings, check_in, view_dashboard, view_waitlists, run_jobs, flush_cache, manage_staff, "
             "read_audit (the server checks again on every request)"
         },
     )

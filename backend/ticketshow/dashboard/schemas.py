@@ -6,6 +6,7 @@ from marshmallow import validate
 
 from ..fields import Money, OffsetDateTime
 from ..ratings.schemas import UserRatingOut
+from ..waitlist.schemas import DashboardWaitlist
 
 
 class DashboardQuery(Schema):
@@ -56,3 +57,10 @@ class DashboardOut(Schema):
     per_show = List(Nested(ShowFigures))
     over_time = List(Nested(Day))
     top_shows = List(Nested(ShowFigures))
+    waitlists = List(
+        Nested(DashboardWaitlist),
+        metadata={
+            "description": "the waiting lists of live screenings starting in the occupancy window that anyone "
+            "ever waited for, longest first (at most 200)"
+        },
+    )

@@ -1,4 +1,5 @@
-"""The admin dashboard's figures: bookings, revenue and occupancy per theatre and per show, over time."""
+"""The admin dashboard's figures: bookings, revenue and occupancy per theatre and per show, over time, and
+the waiting lists of the screenings in the window."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from ..catalog.models import Screening, Show, Theatre
 from ..clock import utcnow
 from ..extensions import db
 from ..ratings.service import NO_USER_RATINGS, user_ratings
+from ..waitlist import service as waitlist
+from ..waitlist.models import WaitlistEntry
 
 TOP_SHOWS = 5
+WAITLIST_ROWS = 200  # the dashboard's table stays small: the screenings with the longest lists first
 
 
 def dashboard(days: int, theatre_ids: frozenset[int] | None = None) -> dict:
@@ -116,7 +120,41 @@ def dashboard(days: int, theatre_ids: frozenset[int] | None = None) -> dict:
         "per_show": per_show,
         "over_time": _over_time(since, days, at_theatres),
         "top_shows": per_show[:TOP_SHOWS],
+        "waitlists": waitlists(since, window_end, theatre_ids),
     }
+
+
+def waitlists(since, until, theatre_ids: frozenset[int] | None = None) -> list[dict]:
+    """The waiting lists of live screenings starting in [since, until] at these theatres (None: the chain)
+    that anyone ever waited for: [{screening_id, starts_at (UTC), show {id, name}, theatre {id, name, place},
+    length, seats_wanted, offers_out, offers_made, conversions}] (waitlist.service.screening_figures), the
+    longest lists first, then the soonest; at most WAITLIST_ROWS."""
+    query = (
+        select(Screening)
+        .where(
+            Screening.removed_at.is_(None),
+            Screening.starts_at >= since,
+            Screening.starts_at <= until,
+            Screening.id.in_(select(WaitlistEntry.screening_id)),
+        )
+        .order_by(Screening.starts_at, Screening.id)
+    )
+    if theatre_ids is not None:
+        query = query.where(Screening.theatre_id.in_(theatre_ids))
+    screenings = db.session.scalars(query).all()
+    figures = waitlist.screening_figures(s.id for s in screenings)
+    rows = [
+        {
+            "screening_id": s.id,
+            "starts_at": s.starts_at,
+            "show": {"id": s.show.id, "name": s.show.name},
+            "theatre": {"id": s.theatre.id, "name": s.theatre.name, "place": s.theatre.place},
+            **figures.get(s.id, waitlist.NO_FIGURES),
+        }
+        for s in screenings
+    ]
+    rows.sort(key=lambda row: (-row["length"], -row["offers_out"]))  # stable: the soonest first among equals
+    return rows[:WAITLIST_ROWS]
 
 
 def _at_theatres(theatre_ids) -> tuple:

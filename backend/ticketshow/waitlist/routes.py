@@ -1,5 +1,6 @@
 """Waiting lists: thin routes over waitlist.service. Who may: any logged-in user, for themselves
-(policy.can_hold_seats to join; policy.logged_in for their own entries: another's is 404)."""
+(policy.can_hold_seats to join; policy.logged_in for their own entries: another's is 404); a screening's
+figures: the admin and the managers of its theatre (policy.can_view_waitlists)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask_jwt_extended import current_user, verify_jwt_in_request
 from .. import policy
 from ..policy import BEARER
 from . import service
-from .schemas import EntryList, EntryOut, JoinIn, WaitlistStatusOut
+from .schemas import EntryList, EntryOut, JoinIn, WaitlistFiguresOut, WaitlistStatusOut
 
 bp = APIBlueprint("waitlist", __name__, url_prefix="/api")
 
@@ -90,3 +91,17 @@ def screening_waitlist(screening_id: int):
     """
     verify_jwt_in_request(optional=True)
     return service.screening_status(current_user.id if current_user else None, screening_id)
+
+
+@bp.get("/screenings/<int:screening_id>/waitlist/figures")
+@policy.allow(policy.can_view_waitlists, theatre=policy.theatre_of_screening)
+@bp.output(WaitlistFiguresOut)
+@bp.doc(tags=["Waiting list"], operation_id="getScreeningWaitlistFigures", responses={404: "No such screening"})
+def screening_waitlist_figures(screening_id: int):
+    """A screening's waiting list in figures, for its staff
+
+    `{screening_id, length, seats_wanted, offers_out, offers_made, conversions}`: entries waiting now, the
+    seats they ask for, offers open now, offers ever made, and offers booked. The dashboard
+    (`GET /api/admin/dashboard`, `waitlists`) has the same figures for every screening of the window.
+    """
+    return service.figures_of(screening_id)

@@ -83,3 +83,24 @@ class WaitlistStatusOut(Schema):
     screening_id = Integer()
     length = Integer(metadata={"description": "entries waiting now"})
     my_entry = Nested(EntryOut, allow_none=True, metadata={"description": "the caller's active entry"})
+
+
+class _Figures(Schema):
+    """A screening's waiting list in figures, for staff (service.screening_figures)."""
+
+    length = Integer(metadata={"description": "entries waiting now"})
+    seats_wanted = Integer(metadata={"description": "seats the waiting entries ask for, summed"})
+    offers_out = Integer(metadata={"description": "offers open now (a live hold, not yet booked)"})
+    offers_made = Integer(metadata={"description": "offers ever made: open, booked, lapsed or declined"})
+    conversions = Integer(metadata={"description": "offers booked"})
+
+
+class WaitlistFiguresOut(_Figures):
+    screening_id = Integer()
+
+
+class DashboardWaitlist(_Figures):
+    screening_id = Integer()
+    starts_at = OffsetDateTime()
+    show = Nested(_Named)
+    theatre = Nested(_Theatre)

@@ -505,33 +505,56 @@ def mark_told(entry_id: int) -> None:
 
 # ---- figures for the dashboard ------------------------------------------------------------------------
 
+_FIGURES = """
+    SELECT e.screening_id,
+           coalesce(sum(e.state = 'waiting'), 0),
+           coalesce(sum(CASE WHEN e.state = 'waiting' THEN e.quantity END), 0),
+           coalesce(sum(e.state = 'offered' AND EXISTS (SELECT 1 FROM seat_holds AS h
+                                                        WHERE h.id = e.hold_id AND h.expires_at > ?)), 0),
+           coalesce(sum(e.offered_at IS NOT NULL), 0),
+           coalesce(sum(e.state = 'booked'), 0)
+    FROM waitlist_entries AS e WHERE e.screening_id IN ({marks}) GROUP BY e.screening_id"""
 
-def figures(screening_ids) -> dict[int, dict]:
-    """Per screening: {waiting (entries), seats_wanted (by waiting entries), offers_out (open offers),
-    offered (offers ever made), booked (offers that became bookings), conversion (booked / offered, or None)}."""
-    ids = list(screening_ids)
-    if not ids:
-        return {}
-    now = to_stored_time(utcnow())
-    marks = ", ".join("?" * len(ids))
-    out = {}
+NO_FIGURES = {"length": 0, "seats_wanted": 0, "offers_out": 0, "offers_made": 0, "conversions": 0}
+
+
+def screening_figures(screening_ids) -> dict[int, dict]:
+    """The waiting-list figures of each screening, for staff (the dashboard; GET .../waitlist/figures).
+
+    Returns {screening_id: {length, seats_wanted, offers_out, offers_made, conversions}}, all counts:
+    - length: entries waiting now (what the booking page shows);
+    - seats_wanted: the seats those waiting entries ask for, summed;
+    - offers_out: offers open now (state `offered` with a live hold: by the clock, like the seat map);
+    - offers_made: offers ever made (entries with `offered_at`: open, booked, lapsed or declined);
+    - conversions: offers booked (entries `booked`).
+    A screening without entries is missing from the answer (NO_FIGURES is its figures). One grouped read
+    on the (screening_id, state, id) index; nothing is written (a lapsed offer the beat has not yet
+    turned `expired` already counts as not out).
+    """
+    ids = list(dict.fromkeys(screening_ids))
+    out: dict[int, dict] = {}
     with pooled_sqlite(db.engine) as sqlite:
-        for sid, waiting, wanted, out_now, offered, booked in sqlite.execute(
-            f"""
-                SELECT e.screening_id,
-                       sum(e.state = 'waiting'), coalesce(sum(CASE WHEN e.state = 'waiting' THEN e.quantity END), 0),
-                       sum(e.state = 'offered' AND EXISTS (SELECT 1 FROM seat_holds AS h WHERE h.id = e.hold_id
-                                                           AND h.expires_at > ?)),
-                       sum(e.offered_at IS NOT NULL), sum(e.state = 'booked')
-                FROM waitlist_entries AS e WHERE e.screening_id IN ({marks}) GROUP BY e.screening_id""",
-            (now, *ids),
-        ):
-            out[sid] = {
-                "waiting": waiting,
-                "seats_wanted": wanted,
-                "offers_out": out_now,
-                "offered": offered,
-                "booked": booked,
-                "conversion": round(booked / offered, 3) if offered else None,
-            }
+        for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+            chunk = ids[start : start + 500]
+            sql = _FIGURES.format(marks=", ".join("?" * len(chunk)))
+            for sid, length, wanted, offers_out, made, booked in sqlite.execute(
+                sql, (to_stored_time(utcnow()), *chunk)
+            ):
+                out[sid] = {
+                    "length": length,
+                    "seats_wanted": wanted,
+                    "offers_out": offers_out,
+                    "offers_made": made,
+                    "conversions": booked,
+                }
     return out
+
+
+def figures_of(screening_id: int) -> dict:
+    """GET /api/screenings/{id}/waitlist/figures: {screening_id, **screening_figures()} of one screening
+    (zeros when nobody ever waited). NotFound (404) for an id that names no screening (a removed one still
+    answers: its closed list keeps its figures)."""
+    with pooled_sqlite(db.engine) as sqlite:
+        if sqlite.execute("SELECT 1 FROM screenings WHERE id = ?", (screening_id,)).fetchone() is None:
+            raise NotFound("No such screening.", details={"screening_id": screening_id})
+    return {"screening_id": screening_id, **screening_figures([screening_id]).get(screening_id, NO_FIGURES)}
