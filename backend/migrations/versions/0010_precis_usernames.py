@@ -4,7 +4,8 @@ For every account, in id order (so the oldest account keeps a contested name):
 - the name becomes its UsernameCasePreserved form (auth/usernames.canonical_username: width-mapped, NFC,
   single spaces); from a name the profile disallows, invisible characters are dropped, controls become
   spaces and other disallowed characters (emoji) "-" (an empty result becomes "user-<id>");
-- its key becomes the look-alike key (auth/usernames.username_key);
+- its key becomes the look-alike key of the time (`_look_alike_key` below: case folded first, then the
+  UTS #39 skeleton; 0018 replaced it with the exact PRECIS key plus a skeleton of the case-preserved name);
 - when that key is already taken by an older account, the name gets "-<id>" appended (then "-<id>-2"...)
   until it is free.
 Every renamed account is named in a warning (old and new name), for the admin to tell its owner; logging
@@ -37,9 +38,22 @@ def _salvage(name: str, user_id: int) -> str:
     return " ".join(kept.split()) or f"user-{user_id}"
 
 
+def _look_alike_key(raw: str) -> str:
+    """users.username_key as this migration made it (kept here: auth/usernames.py has moved on since)."""
+    from ticketshow.auth.usernames import _invisible, _prototypes
+    from ticketshow.text import fold
+
+    visible = "".join(char for char in unicodedata.normalize("NFD", raw) if not _invisible(char))
+    folded = fold(" ".join(visible.split()))
+    table = _prototypes()
+    return fold("".join(table.get(char, char) for char in unicodedata.normalize("NFD", folded)))
+
+
 def upgrade():
-    from ticketshow.auth.usernames import MAX_LENGTH, canonical_username, username_key
+    from ticketshow.auth.usernames import MAX_LENGTH, canonical_username
     from ticketshow.errors import Invalid
+
+    username_key = _look_alike_key
 
     bind = op.get_bind()
     users = bind.execute(sa.text("SELECT id, username, username_key FROM users ORDER BY id")).fetchall()

@@ -18,8 +18,13 @@ class User(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
-    # Case-folded copy with a unique index: "Asha" and "ASHA" are the same account name.
+    # auth/usernames.py. The exact RFC 8265 UsernameCaseMapped form, unique: "Asha" and "ASHA" are one
+    # account name, and the only form login looks up.
     username_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # The look-alike skeleton (UTS #39, case-preserved then folded), unique: "biII" and "bill" cannot both
+    # exist, even when signed up at the same instant in two processes. NULL only for an account that
+    # already looked like an older one when migration 0018 added the column (both kept, logged).
+    username_skeleton: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
     email: Mapped[str] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=ROLE_USER)

@@ -31,15 +31,17 @@ bp = APIBlueprint("auth", __name__, url_prefix="/api/auth", tag="Auth")
 @bp.doc(
     operation_id="signUp",
     responses={
-        409: "`username_taken`: the username is taken (regardless of case)",
+        409: "`username_taken`: the username is taken, or looks like an existing name (case, width, invisible "
+        "characters and look-alike letters such as Cyrillic а, capital I for l, 0 for O do not make a new name)",
         422: "Weak password (`weak_password`) or bad email: every invalid field named in `details` at once",
     },
 )
 def signup(data):
     """Create an account
 
-    Makes a user account with the `user` role. The username is unique regardless of case; the password
-    must be strong enough (it is checked against common passwords and the other fields). The answer is
+    Makes a user account with the `user` role. The username follows RFC 8265 (UsernameCaseMapped) and must
+    not look like an existing one (Unicode's confusables skeleton of the name as typed, case kept: "biII"
+    with capital I's looks like "bill"), else 409 `username_taken`; the password must be strong enough (it is checked against common passwords and the other fields). The answer is
     the new user; log in to get a token.
     """
     return service.create_user(data["username"], data["email"], data["password"])
@@ -61,7 +63,9 @@ def login(data):
     """Log in and get a Bearer token
 
     Answers an access token for `Authorization: Bearer <access_token>`, valid for `expires_in` seconds,
-    with the caller's account. Repeated failures for a username or an address are refused with 429 for a
+    with the caller's account. The username is matched exactly after RFC 8265's UsernameCaseMapped
+    profile ("BILL" and fullwidth "ｂｉｌｌ" are "bill"); a look-alike ("biII", Cyrillic "bіll") is another
+    name and logs in to no one else's account. Repeated failures for a username or an address are refused with 429 for a
     while (see Retry-After).
     """
     return service.login(data["username"], data["password"], request.remote_addr or "unknown")

@@ -17,8 +17,10 @@ class SignupIn(Schema):
         validate=validate.Length(min=1, max=200),
         metadata={
             "description": "RFC 8265 UsernameCaseMapped (letters and digits of any script, ASCII punctuation, "
-            "single spaces between words; at most 64 characters); unique regardless of case, width, "
-            "invisible characters and look-alike letters"
+            "single spaces between words; at most 64 characters); unique regardless of case and width, and "
+            "refused (409 `username_taken`) when it looks like an existing name: Unicode's confusables "
+            "skeleton of the name with its case kept, so capital I and l, 0 and O, rn and m, Cyrillic or "
+            "Greek letters shaped like Latin ones, ligatures and invisible characters make no new name"
         },
     )
     email = String(required=True, validate=validate.Length(max=254), metadata={"format": "idn-email"})

@@ -15,7 +15,8 @@ from typing import NamedTuple
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_jwt_extended import create_access_token
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..clock import utcnow
 from ..database import from_stored_time, immediate_transaction, named_rows, pooled_sqlite, writes
@@ -24,7 +25,7 @@ from ..extensions import db
 from . import throttle
 from .models import ROLE_ADMIN, ROLE_USER, PasswordReset, RevokedToken, User
 from .passwords import hash_password, opaque_password, password_problems, verify_password
-from .usernames import canonical_username, username_key
+from .usernames import canonical_username, username_key, username_skeleton
 
 log = logging.getLogger(__name__)
 
@@ -36,20 +37,37 @@ def _normalise_email(email: str) -> str:
         raise Invalid({"email": str(exc)}) from exc
 
 
+USERNAME_TAKEN = "This username is taken or looks like an existing name; choose another."
+
+
 def _username_taken(username: str) -> Conflict:
-    return Conflict(
-        "This username is taken (or one that looks the same).", code="username_taken", details={"username": [username]}
+    return Conflict(USERNAME_TAKEN, code="username_taken", details={"username": [username]})
+
+
+def _name_in_use(key: str | None, skeleton: str) -> bool:
+    """Whether an account already has this exact name (key) or one that looks the same (skeleton)."""
+    clash = (
+        User.username_skeleton == skeleton
+        if key is None
+        else or_(User.username_key == key, User.username_skeleton == skeleton)
     )
+    return db.session.scalar(select(User.id).where(clash).limit(1)) is not None
 
 
 def create_user(username: str, email: str, password: str, role: str = ROLE_USER) -> User:
-    """Create an account. Usernames follow RFC 8265 (auth/usernames.py): a name whose look-alike key is
-    taken is 409 `username_taken` (case, width, invisible characters and confusable letters do not make a
-    new name); one the profile disallows is 422 naming `username`. Passwords follow the OpaqueString
-    profile (auth/passwords.py). Every invalid field is reported at once (422; `weak_password` when the
-    password is among them)."""
-    key = username_key(username)
-    if db.session.scalar(select(User.id).where(User.username_key == key)) is not None:
+    """Create an account (sign-up, the admin of a new database, the demo data: every account comes here).
+
+    Usernames follow RFC 8265 (auth/usernames.py). A name is free only if no account has the same
+    UsernameCaseMapped form (`username_key`) nor the same look-alike skeleton (`username_skeleton`):
+    otherwise 409 `username_taken`, checked before the profile's 422 so that an invisible character cannot
+    turn "looks like a taken name" into a mere format error. Both keys have a unique index, so two
+    look-alikes signing up at once cannot both get in, whatever process they hit: the check is repeated
+    under SQLite's write lock, and the index refuses what a writer outside that lock would slip in (also
+    409). A name the profile disallows is 422 naming `username`. Passwords follow the OpaqueString profile
+    (auth/passwords.py). Every invalid field is reported at once (422; `weak_password` when the password
+    is among them)."""
+    skeleton = username_skeleton(username)
+    if _name_in_use(username_key(username), skeleton):
         raise _username_taken(username.strip())
     problems: dict[str, list[str]] = {}
     try:
@@ -74,27 +92,43 @@ def create_user(username: str, email: str, password: str, role: str = ROLE_USER)
             "The password is too weak." if weak_only else "Some fields are invalid.",
             code="weak_password" if "password" in problems else "validation_error",
         )
+    key = username_key(username)  # never None here: canonical_username accepted the name
     password_hash = hash_password(password)  # slow on purpose: done before taking the write lock
-    with immediate_transaction(db.session):
-        if db.session.scalar(select(User.id).where(User.username_key == key)) is not None:
-            raise _username_taken(username)  # the unique index on username_key would refuse it anyway
-        user = User(username=username, username_key=key, email=email, password_hash=password_hash, role=role)
-        db.session.add(user)
+    try:
+        with immediate_transaction(db.session):
+            if _name_in_use(key, skeleton):  # another sign-up got in while the password was hashed
+                raise _username_taken(username)
+            user = User(
+                username=username,
+                username_key=key,
+                username_skeleton=skeleton,
+                email=email,
+                password_hash=password_hash,
+                role=role,
+            )
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError as exc:  # only the unique indexes on username_key / username_skeleton can refuse
+        raise _username_taken(username) from exc
     return user
 
 
 def login(username: str, password: str, address: str) -> dict:
+    """Log in by the exact UsernameCaseMapped form of the name (case and width do not matter; a look-alike
+    is another name, so it never opens the account it imitates). 401 `invalid_credentials` for a wrong
+    name or password (a name the profile refuses names no account), 429 when throttled (auth/throttle.py)."""
     key = username_key(username)
-    throttle.check_allowed(key, address)
-    user = db.session.scalar(select(User).where(User.username_key == key))
+    throttle_key = key if key is not None else ""  # every impossible name shares one (account, address) pair
+    throttle.check_allowed(throttle_key, address)
+    user = db.session.scalar(select(User).where(User.username_key == key)) if key is not None else None
     verdict = verify_password(user.password_hash if user else None, password)
     if not verdict:
-        throttle.record_failure(key, address)
+        throttle.record_failure(throttle_key, address)
         raise Unauthorized("Invalid username or password.", code="invalid_credentials")
     if verdict.rehash:  # a hash made before OpaqueString, or with older argon2 parameters
         with immediate_transaction(db.session):
             db.session.get(User, user.id).password_hash = hash_password(verdict.password)
-    throttle.record_success(key, address)
+    throttle.record_success(throttle_key, address)
     lifetime = timedelta(minutes=current_app.config["ACCESS_TOKEN_MINUTES"])
     token = create_access_token(
         identity=str(user.id), expires_delta=lifetime, additional_claims={"role": user.role, "iat_ms": _now_ms()}

@@ -1,15 +1,24 @@
-"""Usernames that identify one person: RFC 8265 (PRECIS) profiles plus a look-alike key.
+"""Usernames that identify one person: RFC 8265 (PRECIS) profiles plus a look-alike skeleton.
 
-- The stored, displayed name is the UsernameCasePreserved form of each space-separated userpart (RFC 8265
-  section 3.5 lets an application allow spaces between userparts): width-mapped (fullwidth "ＡＳＨＡ" is
-  "ASHA"), NFC, letters and digits of any script plus ASCII punctuation; no controls, no format or other
-  invisible characters, no symbols or emoji (422 naming `username`).
-- `username_key` is what makes a name unique and what login looks up. It goes further than
-  UsernameCaseMapped: invisible characters (zero-width space, word joiner, soft hyphen, variation
-  selectors...) are dropped, the name is folded as in search (case, width, Latin accents), and each
-  character is replaced by its prototype from Unicode's confusables data (UTS #39 skeleton, data from
-  `confusable-homoglyphs`). So "asha", "ASHA", "Аsha" (Cyrillic А), "as\u00adha" and "ａｓｈａ" all have
-  one key: a second account that looks like the first is 409 username_taken.
+Three forms of one name, each with its job:
+- `username` (canonical_username), stored and shown: the UsernameCasePreserved form of each
+  space-separated userpart (RFC 8265 section 3.5 lets an application allow spaces between userparts):
+  width-mapped (fullwidth "ＡＳＨＡ" is "ASHA"), NFC, letters and digits of any script plus ASCII
+  punctuation; no controls, no format or other invisible characters, no symbols or emoji (422 naming
+  `username`).
+- `username_key` (username_key), unique, and the only thing login looks up: the exact UsernameCaseMapped
+  form ("ASHA", "Asha" and "ａｓｈａ" are "asha"). A look-alike typed at login ("аsha" with a Cyrillic а)
+  is another name and logs in to nobody's account but its own.
+- `username_skeleton` (username_skeleton), unique too: UTS #39's confusables skeleton of the width-mapped,
+  case-PRESERVED name, then case-folded (Latin accents folded as in search). The skeleton comes first
+  because look-alikes are a matter of glyphs, and glyphs have case: capital "I" looks like "l" (so "biII"
+  looks like "bill"), "0" like "O", Greek capital "Η" like "H" while its small "η" looks like "n".
+  Folding first made "biII" into "biii" (slipping past "bill") and Greek "ΗΑΝ" into "nav" (a false
+  clash). Invisible characters are dropped (the skeleton's default-ignorable step), so a name the profile
+  refuses still has a skeleton: a look-alike of a taken name is 409 even when it is also malformed.
+
+A new name must be free on both keys: 409 `username_taken` ("looks like an existing name"). The prototype
+data is Unicode's confusables.txt as shipped by `confusable-homoglyphs`.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from ..text import fold
 
 MAX_LENGTH = 64
 _PRESERVED = get_profile("UsernameCasePreserved")
+_MAPPED = get_profile("UsernameCaseMapped")
 
 # Default-ignorable code points beyond the format (Cf) category: they draw nothing.
 _IGNORABLE_RANGES = (
@@ -59,7 +69,7 @@ def _invisible(char: str) -> bool:
 
 def canonical_username(raw: str) -> str:
     """The name as stored and shown. Raises Invalid (422, `username`) when RFC 8265 disallows it."""
-    parts = [part for part in raw.split(" ") if part]  # leading, trailing and doubled spaces dropped
+    parts = _userparts(raw)
     if not parts:
         raise Invalid({"username": "Must not be empty."})
     enforced = []
@@ -86,7 +96,9 @@ def _prototypes() -> dict[str, str]:
 
     That data lists look-alikes both ways: a prototype lists all its sources, a source lists only its
     prototype. So a character with exactly one look-alike is a source of it; when two characters list only
-    each other, the ASCII one (else the lower code point) is the prototype.
+    each other, the ASCII one (else the lower code point) is the prototype. Checked against ICU 72's
+    SpoofChecker over every assigned code point: the same classes of look-alikes but for "ẚ" (a
+    compatibility character RFC 8265 refuses anyway).
     """
     import confusable_homoglyphs
 
@@ -108,17 +120,45 @@ def _prototypes() -> dict[str, str]:
             if (prototype.isascii(), -ord(prototype)) < (source.isascii(), -ord(source)):
                 continue
         table[source] = prototype
-    return table
+    # A prototype is its own skeleton: where a pair was picked the other way round than Unicode's data,
+    # the characters inside longer prototypes ("ł" -> "l" + U+0338) follow the pick.
+    return {source: "".join(table.get(char, char) for char in prototype) for source, prototype in table.items()}
 
 
-def username_key(raw: str) -> str:
-    """The unique key of a username (see the module docstring). Never raises: it is also the login lookup.
+def _userparts(raw: str) -> list[str]:
+    return [part for part in raw.split(" ") if part]  # leading, trailing and doubled spaces dropped
 
-    UTS #39's skeleton of the case-folded name (as it recommends for case-insensitive identifiers), with
-    invisible characters dropped first and Latin accents folded as in search.
+
+def username_key(raw: str) -> str | None:
+    """The exact RFC 8265 UsernameCaseMapped form of a name (width-mapped, lower-cased, NFC; userparts
+    joined by one space), or None when the profile refuses it (then it names no account). Never raises:
+    it is also the login lookup, and login answers 401, not 422, to a name that cannot exist."""
+    parts = _userparts(raw)
+    if not parts:
+        return None
+    try:
+        return " ".join(_MAPPED.enforce(part) for part in parts)
+    except (UnicodeError, ValueError):  # disallowed characters, lone surrogates
+        return None
+
+
+def _width_mapped(char: str) -> str:
+    """RFC 8265's width mapping: a fullwidth or halfwidth character becomes its decomposition ("Ｉ" -> "I")."""
+    decomposition = unicodedata.decomposition(char)
+    if decomposition.startswith(("<wide> ", "<narrow> ")):
+        return chr(int(decomposition.split()[1], 16))
+    return char
+
+
+def username_skeleton(raw: str) -> str:
+    """The look-alike key of a name (see the module docstring): two names with one skeleton look the same.
+
+    UTS #39 section 4's skeleton of the width-mapped, case-preserved name (NFD, default-ignorable code
+    points dropped, each character replaced by its prototype, NFD again), spaces collapsed, then folded
+    with text.fold (case-folded, Latin accents dropped: "ásha" is "asha" on a small screen). Never raises.
     """
-    visible = "".join(char for char in unicodedata.normalize("NFD", raw) if not _invisible(char))
-    folded = fold(" ".join(visible.split()))
+    widened = "".join(_width_mapped(char) for char in raw)
+    visible = "".join(char for char in unicodedata.normalize("NFD", widened) if not _invisible(char))
     table = _prototypes()
-    skeleton = "".join(table.get(char, char) for char in unicodedata.normalize("NFD", folded))
-    return fold(skeleton)  # prototypes may be capitals ("0" -> "O"): fold again
+    skeleton = "".join(table.get(char, char) for char in " ".join(visible.split()))
+    return fold(unicodedata.normalize("NFD", skeleton))

@@ -253,6 +253,7 @@ def write_to_database(synthetic: SyntheticHistory) -> dict:
     from sqlalchemy import func, insert, select
 
     from ..auth.models import User
+    from ..auth.usernames import username_skeleton
     from ..booking.models import CANCELLED, CONFIRMED, Booking, Ticket
     from ..catalog.models import Screening, Show, ShowTag, Theatre
     from ..catalog.search import search_fields
@@ -331,6 +332,7 @@ def write_to_database(synthetic: SyntheticHistory) -> dict:
                     "id": user_base + n,
                     "username": f"synthetic-buyer-{user_base + n}",
                     "username_key": f"synthetic-buyer-{user_base + n}",
+                    "username_skeleton": username_skeleton(f"synthetic-buyer-{user_base + n}"),
                     "email": f"buyer{user_base + n}@example.com",
                     "password_hash": UNUSABLE_PASSWORD_HASH,
                     "role": "user",

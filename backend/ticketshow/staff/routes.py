@@ -40,7 +40,7 @@ def list_staff(query):
     """List staff, or find users
 
     Admins, managers and scanners by username, with their theatres; with `q`, any user whose username
-    contains it (to grant a role). `role` and `theatre_id` narrow the list.
+    contains it, or a look-alike of it (to grant a role). `role` and `theatre_id` narrow the list.
     """
     return service.list_staff(
         q=query.get("q"),

@@ -39,7 +39,8 @@ class StaffQuery(PageQuery):
     q = TrimmedString(
         max_length=64,
         metadata={
-            "description": "find any user by username (substring, any case); "
+            "description": "find any user by username (substring, any case or width; look-alikes too: "
+            '"bill" also finds "biII"); '
             "without q the list holds admins and staff only"
         },
     )

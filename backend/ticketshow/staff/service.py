@@ -10,7 +10,7 @@ from sqlalchemy import delete, or_, select
 
 from .. import audit, policy
 from ..auth.models import User
-from ..auth.usernames import username_key
+from ..auth.usernames import username_key, username_skeleton
 from ..catalog.models import Theatre
 from ..database import immediate_transaction
 from ..errors import Conflict, Invalid, NotFound
@@ -84,9 +84,18 @@ def list_staff(
     role); `role` and `theatre_id` narrow it. Items: {user_id, username, email, role, theatre_ids}."""
     statement = select(User)
     if q:
-        # usernames are keyed by their look-alike skeleton (auth/usernames.py): search the same form
-        escaped = username_key(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = statement.where(User.username_key.like(f"%{escaped}%", escape="\\"))
+        # by the name regardless of case and width (username_key), and by look-alikes (username_skeleton:
+        # "bill" also finds "biII"), so that an admin sees every account a name could stand for
+        def contains(column, text: str):
+            escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            return column.like(f"%{escaped}%", escape="\\")
+
+        statement = statement.where(
+            or_(
+                contains(User.username_key, username_key(q) or q.lower()),
+                contains(User.username_skeleton, username_skeleton(q)),
+            )
+        )
     elif role is None:
         statement = statement.where(or_(User.role == policy.ADMIN, User.role.in_(policy.STAFF_ROLES)))
     if role:

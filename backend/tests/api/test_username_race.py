@@ -1,0 +1,69 @@
+"""Two look-alikes signing up at the same moment, on gunicorn with several worker processes: exactly one
+gets the name. Controls: with the check under the write lock forgotten, the unique index on the skeleton
+still refuses the second (409, never 500); with the index dropped too, the test catches both getting in."""
+
+import sqlite3
+import threading
+
+import requests
+
+from tests.conftest import LiveServer
+
+PASSWORD = "race-Passw0rd-long"
+WORDS = ["alpha", "bravo", "delta", "echo", "golf", "hotel", "kilo", "oscar"]
+
+
+def sign_up_together(base_url: str, names: list[str]) -> list[tuple[int, dict]]:
+    """Each name signed up by its own thread, all released at once; (status, body) per name."""
+    barrier = threading.Barrier(len(names))
+    results: list[tuple[int, dict] | None] = [None] * len(names)
+
+    def client(n: int) -> None:
+        body = {"username": names[n], "email": f"racer{n}@example.com", "password": PASSWORD}
+        barrier.wait()
+        response = requests.post(f"{base_url}/api/auth/signup", json=body, timeout=60)
+        results[n] = (response.status_code, response.json())
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(len(names))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def race(server: LiveServer, words: list[str]) -> list[str]:
+    """Every round signs up "bill-<word>" and "biII-<word>" (capital I's) at once; what went wrong, per round."""
+    problems = []
+    for word in words:
+        names = [f"bill-{word}", f"biII-{word}"]
+        results = sign_up_together(server.url, names)
+        statuses = sorted(status for status, _ in results)
+        with sqlite3.connect(server.data_dir / "ticketshow.sqlite3") as connection:
+            stored = connection.execute("SELECT count(*) FROM users WHERE username IN (?, ?)", names).fetchone()[0]
+        refused = [body for status, body in results if status == 409]
+        if statuses != [201, 409] or stored != 1 or refused[0]["error"]["code"] != "username_taken":
+            problems.append(f"{names}: answers {statuses}, {stored} stored")
+    return problems
+
+
+def test_two_look_alikes_at_once_exactly_one_wins(tmp_path, redis_server):
+    server = LiveServer(tmp_path, redis_server["url"]).start()
+    try:
+        assert race(server, WORDS) == []
+    finally:
+        server.stop()
+
+
+def test_control_the_index_refuses_and_the_race_catches_check_then_insert(tmp_path, redis_server):
+    server = LiveServer(tmp_path, redis_server["url"], app_module="tests.username_race_control_app:app").start()
+    try:
+        # the check under the lock is gone: the unique index alone keeps the second look-alike out, as a 409
+        assert race(server, WORDS[:4]) == []
+        with sqlite3.connect(server.data_dir / "ticketshow.sqlite3") as connection:
+            connection.execute("DROP INDEX ix_users_username_skeleton")
+        # and without it, a check-then-insert lets both in: the race test must see it
+        caught = race(server, WORDS[4:])
+        assert caught, "the race test could not tell a check-then-insert sign-up from a safe one"
+    finally:
+        server.stop()
