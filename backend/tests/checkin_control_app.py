@@ -14,7 +14,7 @@ from ticketshow.fields import local_isoformat
 from ticketshow.tickets import codes, service
 
 
-def check_then_update(principal, code, screening_id, nonce=None):
+def check_then_update(principal, code, screening_id, nonce=None, scanned_at=None):
     try:
         claim = codes.verify(service._signing_key().public_key(), code)
     except codes.BadCode as exc:

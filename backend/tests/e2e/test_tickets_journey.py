@@ -3,10 +3,12 @@ time); a scanner of that theatre picks the screening on the Scanner page and che
 code; the second scan of the same ticket is refused — at a phone and a desktop viewport, with axe checks."""
 
 import os
+from datetime import datetime
 
 import requests
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import VIEWPORTS
 from tests.e2e.test_accessibility import axe_violations
 from tests.e2e.test_booking_journey import PASSWORD, Backstage, at
 from tests.e2e.test_foundation_journey import log_in, open_menu_if_collapsed
@@ -96,3 +98,124 @@ def test_user_opens_tickets_and_scanner_checks_one_in_once(ui, live_server):
     ).json()
     assert [t["status"] for t in tickets] == ["checked_in", "valid"]
     assert ui.console_errors == []
+
+
+def scanner_device(browser, live_server, username, viewport):
+    """Another phone at the door: a fresh browser context logged in as `username` on the Scanner page."""
+    context = browser.new_context(base_url=live_server.url, **VIEWPORTS[viewport])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, username, PASSWORD)
+    page.wait_for_url("**/scanner")
+    return context, page
+
+
+def type_code(page, code):
+    page.get_by_label("Ticket code").fill(code)
+    page.get_by_role("button", name="Check in").click()
+
+
+def test_offline_scans_are_unconfirmed_then_sync_and_double_entries_are_listed(ui, browser, live_server):
+    page, tag = ui.page, f"{os.urandom(3).hex()}{ui.viewport[0]}"
+    stage = Backstage(live_server.url)
+    hall = stage.post("/api/theatres", {"name": f"Offline hall {tag}", "place": "Kochi", "capacity": 30})
+    show = stage.post(
+        "/api/shows",
+        {
+            "name": f"Offline show {tag}",
+            "rating": 4,
+            "tags": ["drama"],
+            "ticket_price": 100,
+            "screenings": [{"theatre_id": hall["id"], "starts_at": at(hours=1.5)}],
+        },
+    )
+    screening_id = stage.screening_ids(show["id"])[0]
+    fan = f"fan-{tag}"
+    stage.post("/api/auth/signup", {"username": fan, "email": "f@example.com", "password": PASSWORD})
+    doors = []
+    for name in (f"door1-{tag}", f"door2-{tag}"):
+        person = stage.post("/api/auth/signup", {"username": name, "email": "d@example.com", "password": PASSWORD})
+        requests.put(
+            f"{live_server.url}/api/admin/staff/{person['id']}",
+            headers=stage.admin,
+            json={"role": "scanner", "theatre_ids": [hall["id"]]},
+        ).raise_for_status()
+        doors.append(name)
+    booking = stage.post("/api/bookings", {"screening_id": screening_id, "quantity": 3}, stage.headers(fan, PASSWORD))
+    tickets_url = f"{live_server.url}/api/bookings/{booking['id']}/tickets"
+    tickets = requests.get(tickets_url, headers=stage.headers(fan, PASSWORD)).json()
+
+    failed = []  # requests the network refused while offline: the scanner must not be sending any to the API
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    # Device one opens the Scanner online (the key and the screenings are saved), then the network drops.
+    log_in(page, doors[0], PASSWORD)
+    page.wait_for_url("**/scanner")
+    page.get_by_label("Screening").select_option(str(screening_id))
+    expect(page.get_by_test_id("checkin-count")).to_have_text("0 checked in of 3 sold")
+    page.context.set_offline(True)
+    type_code(page, tickets[0]["code"])
+    answer = page.get_by_test_id("scan-answer")
+    expect(answer).to_contain_text("Welcome in")
+    expect(answer).to_contain_text(f"Seat {tickets[0]['seat']}")
+    expect(page.get_by_test_id("unconfirmed")).to_have_text("Unconfirmed")
+    expect(page.get_by_test_id("pending-count")).to_contain_text("1 unconfirmed scan waiting to sync")
+    expect(page.get_by_test_id("scanner-offline")).to_be_visible()
+    ui.shot("scanner-offline-unconfirmed")
+    # The same ticket again on this device, still offline: refused by the device's own list.
+    type_code(page, tickets[0]["code"])
+    expect(answer).to_contain_text("Do not admit")
+    expect(answer).to_contain_text("Already let in on this device at")
+    # A forged code is refused offline by its signature.
+    forged = tickets[2]["code"][:-2] + ("AA" if not tickets[2]["code"].endswith("AA") else "QA")
+    type_code(page, forged)
+    expect(answer).to_contain_text("Not a valid ticket")
+    assert axe_violations(page, "scanner, offline") == []
+
+    # Back online: the scan syncs by itself.
+    page.context.set_offline(False)
+    expect(page.get_by_test_id("pending-count")).to_have_count(0)
+    expect(page.get_by_test_id("checkin-count")).to_have_text("1 checked in of 3 sold")
+    status = [t["status"] for t in requests.get(tickets_url, headers=stage.headers(fan, PASSWORD)).json()]
+    assert status == ["checked_in", "valid", "valid"]
+
+    # Two devices offline let the same ticket in; the second to sync lists it as a double entry.
+    other_context, other = scanner_device(browser, live_server, doors[1], ui.viewport)
+    try:
+        other.get_by_label("Screening").select_option(str(screening_id))
+        expect(other.get_by_test_id("checkin-count")).to_have_text("1 checked in of 3 sold")
+        page.context.set_offline(True)
+        other_context.set_offline(True)
+        type_code(page, tickets[1]["code"])
+        expect(page.get_by_test_id("unconfirmed")).to_be_visible()
+        type_code(other, tickets[1]["code"])
+        expect(other.get_by_test_id("unconfirmed")).to_be_visible()
+        page.context.set_offline(False)
+        expect(page.get_by_test_id("pending-count")).to_have_count(0)
+        first_time = requests.get(tickets_url, headers=stage.headers(fan, PASSWORD)).json()[1]["checked_in_at"]
+        assert first_time
+        other_context.set_offline(False)
+        conflicts = other.get_by_test_id("offline-conflicts")
+        expect(conflicts).to_contain_text("Admitted offline but already used")
+        expect(conflicts).to_contain_text(f"Seat {tickets[1]['seat']}")
+        # the first time, as the page writes times (h:mm in the app's time zone, which checked_in_at is in)
+        local = datetime.fromisoformat(first_time)
+        expect(conflicts).to_contain_text(f"already used at {local.hour % 12 or 12}:{local.minute:02d}")
+        expect(page.get_by_test_id("offline-conflicts")).to_have_count(0)
+        ui.shot("scanner-double-entry")
+        assert axe_violations(other, "scanner, double entry") == []
+    finally:
+        other_context.close()
+
+    # The audit says what happened: both offline, one admitted, one refused as already checked in.
+    audit = requests.get(
+        f"{live_server.url}/api/admin/audit",
+        headers=stage.admin,
+        params={"entity": "ticket", "entity_id": tickets[1]["id"]},
+    ).json()["items"]
+    assert sorted((row["action"], row["after"].get("offline")) for row in audit) == [
+        ("checkin", True),
+        ("checkin_refused", True),
+    ]
+    assert [url for url in failed if "/api/" in url] == []
+    # Chromium fetches the tab's icon again while offline and logs its failure; nothing else may be logged.
+    assert [e for e in ui.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []

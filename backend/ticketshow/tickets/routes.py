@@ -132,13 +132,21 @@ def check_in(data):
     scanners scanning one ticket at once, one gets `{result: "ok", ticket: {id, seat}, booking_id,
     checked_in_at}` and the others 409 `already_checked_in`. Send a `nonce` (one per scan) to retry safely:
     the same nonce from the same caller returns the first answer (ok or error) and changes nothing. Each ok
-    adds an audit row (`checkin` of a `ticket`).
+    adds an audit row (`checkin` of a `ticket`), each refusal one `checkin_refused` row (an invalid code is
+    kept only as a short hash).
+
+    Offline scans (an extension of the contract): a scanner that lost the network and let a person in on
+    the signature alone sends the scan later with `scanned_at`, the time of the scan, and the scan's nonce.
+    The window is judged at `scanned_at`, `checked_in_at` is `scanned_at` (a time ahead of the server's
+    clock counts as now; more than 5 minutes ahead is a 422 on `scanned_at`), and the audit row says
+    `offline: true` with `scanned_at` and `synced_at`. A ticket that another scanner let in meanwhile
+    answers `already_checked_in` with the first time, as usual.
     """
     theatre_id = policy.theatre_of_screening({"screening_id": data["screening_id"]})
     if theatre_id is None:
         raise NotFound("No such screening.", details={"screening_id": data["screening_id"]})
     policy.require(policy.can_check_in, theatre_id)
-    return service.check_in(current_user, data["code"], data["screening_id"], data.get("nonce"))
+    return service.check_in(current_user, data["code"], data["screening_id"], data.get("nonce"), data.get("scanned_at"))
 
 
 @bp.get("/screenings/<int:screening_id>/checkin")

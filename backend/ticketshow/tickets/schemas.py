@@ -6,7 +6,7 @@ from apiflask import Schema
 from apiflask.fields import Integer, Nested, String
 from marshmallow import validate
 
-from ..fields import RowId
+from ..fields import OffsetDateTime, RowId
 from .codes import MAX_CODE_LENGTH
 
 DATE_TIME = {"format": "date-time", "example": "2026-12-01T18:02:11+05:30"}
@@ -44,6 +44,13 @@ class CheckinIn(Schema):
         metadata={
             "description": "chosen by the scanner per scan (e.g. a UUID): the same nonce again returns the first "
             "answer and changes nothing"
+        },
+    )
+    scanned_at = OffsetDateTime(
+        metadata={
+            "description": "only when syncing a scan made offline: when it was scanned (the check-in window is "
+            "judged then, and it becomes the ticket's `checked_in_at`); not more than 5 minutes ahead of the "
+            "server's clock. An extension of the contract (docs/tickets.md)"
         },
     )
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -176,47 +177,71 @@ _REVOKED = text("SELECT seat_label FROM revoked_tickets WHERE id = :t")
 _CHECK_IN = text("UPDATE tickets SET checked_in_at = :now WHERE id = :t AND checked_in_at IS NULL")
 
 
-def check_in(principal, code: str, screening_id: int, nonce: str | None = None) -> dict:
+# How far ahead of the server's clock a scanner's `scanned_at` may be (phones' clocks drift); later than that
+# is refused as a field error, anything up to it counts as "now".
+SCANNED_AT_SKEW = timedelta(minutes=5)
+
+
+def check_in(
+    principal, code: str, screening_id: int, nonce: str | None = None, scanned_at: datetime | None = None
+) -> dict:
     """Let a ticket in at the door of `screening_id`. The caller is staff of its theatre (the route checks).
 
     Returns {result: "ok", ticket: {id, seat}, booking_id, checked_in_at} (local time with offset).
     Raises InvalidCode (422: the signature fails, or no ticket by this server has this code), then, in this
     order, WrongScreening, Revoked (the booking was cancelled), NotOpen (outside checkin_window; details:
     opens_at, closes_at), AlreadyCheckedIn (details.checked_in_at: the first time). Every 409 carries
-    `details.ticket` {id, seat}. With `nonce`, the first answer (ok or 409) is kept for this caller and any
-    later request with the same nonce gets it again, changing nothing. An ok adds one audit row (action
-    "checkin", entity "ticket") in the same transaction.
+    `details.ticket` {id, seat}. With `nonce`, the first answer (ok, 409 or invalid_code) is kept for this
+    caller and any later request with the same nonce gets it again, changing nothing.
+
+    `scanned_at` (aware datetime): the scan happened then, on a scanner that was offline and lets the person
+    in on the signature alone; this request is its sync. The window is judged at `scanned_at` and the
+    ticket's `checked_in_at` is `scanned_at`; a time later than the server's clock counts as now, more than
+    SCANNED_AT_SKEW later is 422 validation_error on `scanned_at`.
+
+    Every answer but a nonce's replay adds one audit row in the same transaction: action "checkin" (ok) or
+    "checkin_refused" (after: {reason: the error code, ...}) of entity "ticket" (entity_id None when the
+    code names no ticket; an invalid code is kept only as `code_sha256`, the first 16 hex digits of its
+    SHA-256). An offline scan's row says `offline: true`, `scanned_at` and `synced_at`.
     """
+    now = utcnow()
+    if scanned_at is not None and scanned_at - now > SCANNED_AT_SKEW:
+        raise Invalid({"scanned_at": "Must not be later than the server's time."})
+    at = min(scanned_at, now) if scanned_at is not None else now
+    offline = {"offline": True, "scanned_at": at, "synced_at": now} if scanned_at is not None else {}
     try:
-        claim = codes.verify(_signing_key().public_key(), code)
+        claim, bad = codes.verify(_signing_key().public_key(), code), None
     except codes.BadCode as exc:
-        metrics.checkin_event("invalid_code")
-        raise InvalidCode(str(exc)) from None
+        claim, bad = None, str(exc)
     with immediate_transaction(db.session):
         if nonce is not None:
             first = db.session.get(CheckinNonce, (principal.id, nonce))
             if first is not None:
                 return _replay(first)
         try:
-            answer = _admit(claim, screening_id)
+            if claim is None:
+                raise InvalidCode(bad)
+            answer = _admit(claim, screening_id, at, offline)
             status = 200
         except DomainError as refusal:
             answer, status = (
                 {"error": {"code": refusal.code, "message": refusal.message, "details": refusal.details}},
                 refusal.status,
             )
+            _audit_refusal(refusal, claim, code, screening_id, offline)
         if nonce is not None:
             db.session.add(
                 CheckinNonce(
-                    actor_id=principal.id, nonce=nonce, status=status, answer=json.dumps(answer), created_at=utcnow()
+                    actor_id=principal.id, nonce=nonce, status=status, answer=json.dumps(answer), created_at=now
                 )
             )
     metrics.checkin_event("ok" if status == 200 else answer["error"]["code"])
     return _replay(CheckinNonce(status=status, answer=json.dumps(answer)))
 
 
-def _admit(claim: codes.TicketClaim, screening_id: int) -> dict:
-    """The check of one ticket inside the caller's BEGIN IMMEDIATE: raises the refusal, or checks it in."""
+def _admit(claim: codes.TicketClaim, screening_id: int, at: datetime, offline: dict) -> dict:
+    """The check of one ticket inside the caller's BEGIN IMMEDIATE, as of `at`: raises the refusal, or checks
+    it in at `at` (with the `offline` facts in its audit row)."""
     ticket = {"id": claim.ticket_id, "seat": claim.seat}
     if claim.screening_id != screening_id:
         raise WrongScreening(details={"ticket": ticket, "screening_id": claim.screening_id})
@@ -228,13 +253,12 @@ def _admit(claim: codes.TicketClaim, screening_id: int) -> dict:
     if row.screening_id != claim.screening_id or row.seat_label != claim.seat:
         raise InvalidCode("no such ticket")
     screening = db.session.get(Screening, screening_id)
-    now = utcnow()
     opens_at, closes_at = checkin_window(screening.starts_at)
-    if not opens_at <= now <= closes_at:
+    if not opens_at <= at <= closes_at:
         raise NotOpen(
             details={"ticket": ticket, "opens_at": local_isoformat(opens_at), "closes_at": local_isoformat(closes_at)}
         )
-    if db.session.execute(_CHECK_IN, {"now": to_stored_time(now), "t": claim.ticket_id}).rowcount != 1:
+    if db.session.execute(_CHECK_IN, {"now": to_stored_time(at), "t": claim.ticket_id}).rowcount != 1:
         first = from_stored_time(db.session.execute(_TICKET, {"t": claim.ticket_id}).first().checked_in_at)
         raise AlreadyCheckedIn(details={"ticket": ticket, "checked_in_at": local_isoformat(first)})
     audit.record(
@@ -242,9 +266,35 @@ def _admit(claim: codes.TicketClaim, screening_id: int) -> dict:
         "ticket",
         claim.ticket_id,
         {"checked_in_at": None},
-        {"checked_in_at": now, "screening_id": screening_id, "seat": claim.seat, "booking_id": row.booking_id},
+        {
+            "checked_in_at": at,
+            "screening_id": screening_id,
+            "seat": claim.seat,
+            "booking_id": row.booking_id,
+            **offline,
+        },
     )
-    return {"result": "ok", "ticket": ticket, "booking_id": row.booking_id, "checked_in_at": local_isoformat(now)}
+    return {"result": "ok", "ticket": ticket, "booking_id": row.booking_id, "checked_in_at": local_isoformat(at)}
+
+
+def _audit_refusal(
+    refusal: DomainError, claim: codes.TicketClaim | None, code: str, screening_id: int, offline: dict
+) -> None:
+    """One `checkin_refused` audit row for a refused scan, in the scan's transaction. The raw text of an
+    invalid code is not kept (it may be anything someone held up to the camera): only a short hash, enough
+    to see the same text tried again."""
+    after = {"reason": refusal.code, "screening_id": screening_id, **offline}
+    if claim is not None:
+        after["seat"] = claim.seat
+        if claim.screening_id != screening_id:
+            after["ticket_screening_id"] = claim.screening_id
+    if refusal.code == InvalidCode.code:
+        after["code_sha256"] = hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    if refusal.code == AlreadyCheckedIn.code:
+        after["first_checked_in_at"] = refusal.details["checked_in_at"]
+    if refusal.code == NotOpen.code:
+        after.update(opens_at=refusal.details["opens_at"], closes_at=refusal.details["closes_at"])
+    audit.record("checkin_refused", "ticket", claim.ticket_id if claim else None, None, after)
 
 
 class _Replayed(DomainError):

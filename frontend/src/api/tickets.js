@@ -5,9 +5,14 @@ export const listTickets = (bookingId) => api.get(`/api/bookings/${bookingId}/ti
 /** The booking as an .ics file: {blob, filename}. */
 export const bookingCalendar = (bookingId) =>
   api.blob(`/api/bookings/${bookingId}/calendar.ics`, undefined, { accept: 'text/calendar' })
-/** Check a ticket in at a screening's door: {result, ticket: {id, seat}, booking_id, checked_in_at}, or an ApiError. */
-export const checkIn = ({ code, screeningId, nonce }) =>
-  api.post('/api/checkin', { code, screening_id: Number(screeningId), nonce })
+/**
+ * Check a ticket in at a screening's door: {result, ticket: {id, seat}, booking_id, checked_in_at}, or an
+ * ApiError. `scannedAt` (ISO text) only when syncing a scan made offline: the time it was scanned.
+ */
+export const checkIn = ({ code, screeningId, nonce, scannedAt }) =>
+  api.post('/api/checkin', { code, screening_id: Number(screeningId), nonce, scanned_at: scannedAt })
+/** The key that verifies ticket codes offline: {algorithm: "Ed25519", public_key} (base64url, 32 bytes). */
+export const checkinKey = () => api.get('/api/checkin/key')
 /** {screening_id, seats_sold, checked_in} */
 export const checkinCounts = (screeningId) => api.get(`/api/screenings/${screeningId}/checkin`)
 /** The tickets as a PDF: {blob, filename}. */
