@@ -18,6 +18,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from redis_server import redis_server_binary  # noqa: E402
 
+# Cheap argon2 for the whole suite, in-process apps and every server it starts (they inherit os.environ):
+# the default cost (RFC 9106, ~0.15 s of CPU per hash here) made a sign-up and a login cost 0.3 s each time.
+# tests/api/test_auth.py checks the defaults and the upgrade of hashes made with other parameters.
+os.environ.setdefault("PASSWORD_HASH_TIME_COST", "1")
+os.environ.setdefault("PASSWORD_HASH_MEMORY_KIB", "1024")
+
 from tests import documented  # noqa: E402
 from ticketshow import create_app  # noqa: E402
 from ticketshow.config import Settings  # noqa: E402

@@ -92,6 +92,10 @@ class Settings:
     redis_sentinel_master: str = "ticketshow"
     # The built UI that the app serves; None: frontend/dist beside the backend.
     ui_dist: Path | None = None
+    # argon2id cost (auth/passwords.py): RFC 9106's second recommended option by default. Lower it only
+    # where hashing speed matters more than resistance to offline guessing (the test suite does).
+    password_hash_time_cost: int = 3
+    password_hash_memory_kib: int = 64 * 1024
     testing: bool = False
 
     @property
@@ -153,6 +157,9 @@ class Settings:
             trusted_proxies=max(_int_env(source, "TRUSTED_PROXIES", 0), 0),
             redis_sentinels=(source.get("REDIS_SENTINELS") or "").strip() or None,
             redis_sentinel_master=_env(source, "REDIS_SENTINEL_MASTER", "ticketshow"),
+            password_hash_time_cost=max(_int_env(source, "PASSWORD_HASH_TIME_COST", 3), 1),
+            # argon2 needs at least 8 KiB per lane (4 lanes)
+            password_hash_memory_kib=max(_int_env(source, "PASSWORD_HASH_MEMORY_KIB", 64 * 1024), 32),
         )
         values.update(overrides)
         return cls(**values)

@@ -106,6 +106,37 @@ def test_passwords_are_hashed_with_argon2(app, client):
     assert stored.startswith("$argon2id$") and USER_PASSWORD not in stored
 
 
+def test_the_default_argon2_cost_is_rfc_9106s_recommendation(tmp_path):
+    """The suite hashes cheaply (conftest); a deployment that sets nothing gets t=3 over 64 MiB with 4 lanes."""
+    from ticketshow.auth.passwords import hash_password
+    from ticketshow.config import Settings
+
+    settings = Settings.from_env({"TICKETSHOW_DATA_DIR": str(tmp_path)})
+    assert (settings.password_hash_time_cost, settings.password_hash_memory_kib) == (3, 65536)
+    assert hash_password("correct horse battery").startswith("$argon2id$v=19$m=65536,t=3,p=4$")  # no app: defaults
+
+
+def test_a_hash_made_with_other_parameters_is_upgraded_at_login(app, client, data_dir, app_redis_url):
+    """Raising the cost takes effect for each account at its next login, without a reset."""
+    from sqlalchemy import select
+
+    from tests.conftest import make_settings
+    from ticketshow import create_app
+    from ticketshow.auth.models import User
+    from ticketshow.extensions import db
+
+    signup(client)
+    stored = lambda: db.session.scalar(select(User.password_hash).where(User.username == "asha"))  # noqa: E731
+    assert ",t=1,p=4$" in stored()
+    dearer = create_app(make_settings(data_dir, app_redis_url, password_hash_time_cost=2))
+    with dearer.app_context():
+        login = dearer.test_client().post("/api/auth/login", json={"username": "asha", "password": USER_PASSWORD})
+        assert login.status_code == 200, login.get_json()
+    db.session.rollback()  # end this session's read snapshot
+    assert "$m=1024,t=2,p=4$" in stored()
+    assert client.post("/api/auth/login", json={"username": "asha", "password": USER_PASSWORD}).status_code == 200
+
+
 def test_wrong_password_and_unknown_user_look_the_same(client):
     signup(client)
     wrong = client.post("/api/auth/login", json={"username": "asha", "password": "wrong-password"})

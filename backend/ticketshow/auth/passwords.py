@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from precis_i18n import get_profile
 
 from ..errors import Invalid
@@ -16,9 +17,28 @@ MIN_LENGTH = 8
 MAX_LENGTH = 256  # argon2 cost is linear in length; a cap keeps a huge password from being a DoS
 COMMON_PASSWORDS_CHECKED = 10_000
 
-_hasher = PasswordHasher()
-# A real hash to verify against when the user does not exist, so timing does not reveal which names exist.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-for-timing")
+# argon2id's cost: RFC 9106 section 4's second recommended option (t=3 passes over 64 MiB, 4 lanes), which
+# is argon2-cffi's default. PASSWORD_HASH_TIME_COST / PASSWORD_HASH_MEMORY_KIB change it; hashes made with
+# other parameters are upgraded at the next login (Verdict.rehash).
+DEFAULT_TIME_COST = 3
+DEFAULT_MEMORY_KIB = 64 * 1024
+PARALLELISM = 4
+
+
+@lru_cache(maxsize=4)
+def _hasher_for(time_cost: int, memory_kib: int) -> tuple[PasswordHasher, str]:
+    """The hasher for these parameters and a real hash made with it, verified against when the user does
+    not exist so that timing does not reveal which names exist."""
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=PARALLELISM)
+    return hasher, hasher.hash("not-a-real-password-for-timing")
+
+
+def _hasher() -> tuple[PasswordHasher, str]:
+    """The hasher of the running app's settings (the defaults outside an app)."""
+    if has_app_context():
+        settings = current_app.config["SETTINGS"]
+        return _hasher_for(settings.password_hash_time_cost, settings.password_hash_memory_kib)
+    return _hasher_for(DEFAULT_TIME_COST, DEFAULT_MEMORY_KIB)
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +83,7 @@ def opaque_password(password: str) -> str:
 
 def hash_password(password: str) -> str:
     """argon2id of the OpaqueString form: callers pass opaque_password(...)."""
-    return _hasher.hash(password)
+    return _hasher()[0].hash(password)
 
 
 @dataclass(frozen=True)
@@ -81,7 +101,7 @@ class Verdict:
 
 def _matches(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher()[0].verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -93,11 +113,12 @@ def verify_password(password_hash: str | None, password: str) -> Verdict:
         enforced = _OPAQUE.enforce(password)
     except UnicodeEncodeError:
         enforced = None
+    hasher, dummy_hash = _hasher()
     if password_hash is None:
-        _matches(_DUMMY_HASH, password)  # same work as for a real account: timing reveals no names
+        _matches(dummy_hash, password)  # same work as for a real account: timing reveals no names
         return Verdict(False)
     if enforced is not None and _matches(password_hash, enforced):
-        return Verdict(True, _hasher.check_needs_rehash(password_hash), enforced)
+        return Verdict(True, hasher.check_needs_rehash(password_hash), enforced)
     if enforced != password and _matches(password_hash, password):
         # An account whose hash was made from the raw text: it keeps working and moves to the profile's form.
         return Verdict(True, enforced is not None, enforced or "")
