@@ -7,6 +7,8 @@ import globals from 'globals'
 
 // Vue files whose templates are fully translated; see the no-bare-strings rule below.
 const I18N_CONVERTED = ['src/App.vue', 'src/components/AppNavbar.vue', 'src/components/LanguageSwitch.vue']
+// The staff pages and the seat map (admin.* and seatmap.* messages), converted as whole folders.
+I18N_CONVERTED.push('src/views/admin/**/*.vue', 'src/components/admin/**/*.vue', 'src/components/seatmap/**/*.vue')
 
 export default [
   { ignores: ['dist/**', 'dev-dist/**', 'node_modules/**'] },
@@ -58,6 +60,7 @@ export default [
             '₹',
             '★',
             '…',
+            '→',
           ],
         },
       ],

@@ -1,0 +1,185 @@
+"""The staff pages and the seat picker in Tamil on a 375 px phone (issue 21): the admin dashboard, the seat
+layout editor and the seat map speak Tamil (no English word left on screen or in an accessible name, except
+the names that are data: theatres, shows, places, seat categories, people), nothing sticks out sideways or
+is clipped, and axe finds nothing serious.
+
+The browser prefers Tamil (navigator.languages ta-IN) and nobody picks a language, so no one's saved
+preference changes: the server's admin keeps "no choice", which other tests rely on. A server of its own
+keeps other tests' jobs, exports and forecasts (whose summaries come from elsewhere) off the dashboard.
+"""
+
+import os
+import re
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from tests.conftest import ADMIN_PASSWORD, LiveServer, free_port
+from tests.e2e.conftest import VIEWPORTS
+from tests.e2e.test_accessibility import axe_violations
+from tests.e2e.test_booking_journey import PASSWORD, Backstage, at
+from tests.e2e.test_seat_picker_journey import multiplex_layout, new_user
+
+# Latin words allowed in Tamil: the app's name, file types and keys named as such, an IP address's label, and
+# the AM/PM that CLDR's Tamil time formats write (Intl's "6:30 PM" for ta-IN).
+ALLOWED_LATIN = {"Ticket", "Show", "CSV", "Ctrl", "IP", "AM", "PM"}
+
+# The text of `root` a person meets: what it shows, and what assistive technology reads out for it. The
+# names of elements matching `skip` are left out: the seat map's own name is given by the page around it.
+VISIBLE_AND_SPOKEN = """(root, skip) => {
+  const parts = [root.innerText]
+  for (const el of root.querySelectorAll('*')) {
+    if (skip && el.matches(skip)) continue
+    for (const name of ['aria-label', 'placeholder', 'title', 'alt', 'data-label']) {
+      const value = el.getAttribute(name)
+      if (value) parts.push(value)
+    }
+    if (el.tagName.toLowerCase() === 'title') parts.push(el.textContent)
+  }
+  return parts.join('\\n')
+}"""
+
+# Elements that stick out of the viewport sideways (outside a container made to scroll), or whose text
+# is clipped by overflow: hidden. Scroll containers (the seat map, wide tables) scroll by design.
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth
+  const found = []
+  const scrolls = (el) => {
+    for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+      const style = getComputedStyle(node)
+      if (['auto', 'scroll'].includes(style.overflowX)) return true
+    }
+    return false
+  }
+  for (const el of document.querySelectorAll('main *')) {
+    const style = getComputedStyle(el)
+    if (style.display === 'none' || style.visibility === 'hidden' || el.closest('.visually-hidden')) continue
+    const rect = el.getBoundingClientRect()
+    if (!rect.width || !rect.height) continue
+    const label = `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.innerText || '').slice(0, 40)}"`
+    if (rect.right > width + 1 && !scrolls(el)) found.push(`sticks out (${Math.round(rect.right)} px): ${label}`)
+    if (style.overflowX === 'hidden' && el.scrollWidth > el.clientWidth + 1 && el.children.length === 0)
+      found.push(`clipped: ${label}`)
+  }
+  if (document.documentElement.scrollWidth > width + 1)
+    found.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} px`)
+  return found
+}"""
+
+
+def english_left(text, data_names):
+    """Latin-script words in `text` once the data names and the allowed words are taken out."""
+    for name in sorted(data_names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    words = re.findall(r"[A-Za-z][A-Za-z']+", text)
+    return sorted({word for word in words if word not in ALLOWED_LATIN})
+
+
+@pytest.fixture(scope="module")
+def tamil_server(tmp_path_factory, redis_server):
+    server = LiveServer(tmp_path_factory.mktemp("tamil"), redis_server["url"], SMTP_PORT=str(free_port())).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def tamil_phone(browser, tamil_server):
+    """A phone (375 px, touch) whose browser prefers Tamil; console errors fail the test."""
+    context = browser.new_context(base_url=tamil_server.url, locale="ta-IN", **VIEWPORTS["phone"])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and "status of 4" not in m.text and errors.append(m.text))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page, errors
+    context.close()
+
+
+def sign_in(page, base, username, password):
+    """Starts a session as the login page would leave it, without typing into a form in a language."""
+    answer = requests.post(f"{base}/api/auth/login", json={"username": username, "password": password}).json()
+    session = {"token": answer["access_token"], "expiresAt": None, "user": answer["user"]}
+    page.goto("/no-such-page")
+    page.evaluate("(session) => localStorage.setItem('ticketshow.session', JSON.stringify(session))", session)
+
+
+def check_page(page, where, roots, data_names, skip=None):
+    """No English, no overflow, axe clean; returns the problems found."""
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("html")).to_have_attribute("lang", "ta")
+    problems = []
+    for root in roots:
+        for element in root.all():
+            left = english_left(element.evaluate(VISIBLE_AND_SPOKEN, skip), data_names)
+            if left:
+                problems.append(f"{where}: English left in {root}: {left}")
+    problems += [f"{where}: {item}" for item in page.evaluate(OVERFLOWING)]
+    problems += axe_violations(page, where)
+    return problems
+
+
+def test_dashboard_layout_editor_and_seat_picker_in_tamil(tamil_phone, tamil_server):
+    page, errors = tamil_phone
+    base, tag = tamil_server.url, os.urandom(3).hex()
+    stage = Backstage(base)
+    admin_me = requests.get(f"{base}/api/auth/me", headers=stage.admin).json()
+    assert (admin_me.get("preferences") or {}).get("locale") is None  # the browser's language decides
+
+    theatre_name, place, show_name = f"சத்யம் {tag}", "சென்னை", f"காந்தாரா {tag}"
+    theatre = stage.post("/api/theatres", {"name": theatre_name, "place": place, "capacity": 300})
+    saved = requests.put(f"{base}/api/theatres/{theatre['id']}/layout", json=multiplex_layout(), headers=stage.admin)
+    assert saved.status_code == 200, saved.text
+    show = stage.post(
+        "/api/shows",
+        {
+            "name": show_name,
+            "rating": 4.5,
+            "tags": ["drama"],
+            "ticket_price": 200,
+            "screenings": [{"theatre_id": theatre["id"], "starts_at": at(2)}],
+        },
+    )
+    screening_id = stage.screening_ids(show["id"])[0]
+    fan = f"rasigar-{tag}"
+    stage.post("/api/bookings", {"screening_id": screening_id, "quantity": 2}, new_user(stage, fan))
+    data_names = {theatre_name, place, show_name, "Classic", "Prime", "Recliner", "admin", fan}
+    main = [page.locator("main")]
+    found = []
+
+    # the admin dashboard: figures, charts (their accessible names and tables), theatres, exports, operations
+    sign_in(page, base, "admin", ADMIN_PASSWORD)
+    page.goto("/admin/dashboard")
+    expect(page.get_by_role("heading", name="டாஷ்போர்டு")).to_be_visible()
+    expect(page.get_by_role("button", name=f"{theatre_name} CSV ஏற்றுமதி")).to_be_visible()
+    expect(page.get_by_role("heading", name="செயல்பாடுகள்")).to_be_visible()
+    found += check_page(page, "dashboard", main, data_names)
+
+    # the seat layout editor, with the multiplex layout loaded
+    page.goto(f"/admin/theatres/{theatre['id']}/layout")
+    expect(page.get_by_role("heading", name=f"{theatre_name} இருக்கை அமைப்பு")).to_be_visible()
+    expect(page.get_by_text("15 வரிசைகள், மொத்தம் 300 இருக்கைகள்.")).to_be_visible()
+    expect(page.get_by_role("img", name="இருக்கை வரைபட முன்னோட்டம்: 15 வரிசைகள், மொத்தம் 300 இருக்கைகள்")).to_be_visible()
+    found += check_page(page, "layout editor", main, data_names)
+
+    # the seat picker of a customer: the map, its legend and the hold's countdown are the seat map's
+    page.evaluate("localStorage.clear()")
+    picker = f"parvai-{tag}"
+    new_user(stage, picker)
+    sign_in(page, base, picker, PASSWORD)
+    page.goto(f"/book/{screening_id}")
+    seat = page.locator("[data-seat='F12']")
+    expect(seat).to_have_attribute("aria-label", "வரிசை F, இருக்கை 12, Prime, ₹240, காலி")
+    expect(page.locator("[data-seat='O1']")).to_have_attribute(
+        "aria-label", "வரிசை O, இருக்கை 1, Recliner, ₹360, சக்கர நாற்காலி இடம், காலி"
+    )
+    expect(page.get_by_text("திரை இந்தப் பக்கம்")).to_be_visible()
+    seat.click()
+    expect(page.get_by_test_id("hold-countdown")).to_be_visible()
+    expect(seat).to_have_attribute("aria-label", re.compile(", தேர்ந்தெடுத்தது$"))
+    seat_map = [page.locator(".ts-seatmap"), page.get_by_test_id("hold-countdown")]
+    # the map's name ("Seats for …") is the booking page's, which converts separately
+    found += check_page(page, "seat picker", seat_map, data_names, skip="svg.ts-seatmap__svg")
+
+    assert found == [], "\n".join(found)
+    assert errors == []
