@@ -179,3 +179,14 @@ def test_every_stored_row_has_its_keys(app, client):
         rows = connection.execute("SELECT username, username_key, username_skeleton FROM users").fetchall()
     assert len(rows) == 6  # the admin too
     assert all(key == username_key(name) and skeleton == username_skeleton(name) for name, key, skeleton in rows)
+
+
+def test_the_demo_skips_a_demo_name_that_looks_like_an_existing_account(app, client, caplog):
+    from ticketshow.demo.loader import AUDIENCE_USERS, DEMO_USERS, _demo_users
+
+    squatter = signup(client, "\u0430sh\u0430")  # "asha" in Cyrillic а's: the tour's first demo name
+    assert squatter.status_code == 201
+    users = _demo_users()
+    assert sorted(users) == sorted(set(DEMO_USERS + AUDIENCE_USERS) - {"asha"})
+    assert "demo user 'asha' skipped: it looks like another account's name" in caplog.text
+    assert login(client, "asha", "demo-tickets-2026").status_code == 401  # nobody got in as "asha"

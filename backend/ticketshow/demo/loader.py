@@ -41,6 +41,7 @@ from ..catalog import service as catalog_service
 from ..catalog.models import Screening, Show, Theatre
 from ..clock import utcnow
 from ..database import immediate_transaction
+from ..errors import Conflict
 from ..extensions import db
 from ..popularity import synthetic
 from ..seating import service as seating_service
@@ -168,13 +169,16 @@ def _first_forecast() -> int:
 
 def _demo_users() -> dict[str, User]:
     """The demo accounts, created through the auth service. A name already taken by an account that is
-    not a demo one (the admin, say) is skipped: the demo never books for someone else."""
+    not a demo one (the admin, say), or looking like one, is skipped: the demo never books for someone else."""
     users = {}
     for username in DEMO_USERS + AUDIENCE_USERS:
         email = f"{username}@{EMAIL_DOMAIN}"
         existing = db.session.scalar(select(User).where(User.username_key == auth_service.username_key(username)))
         if existing is None:
-            users[username] = auth_service.create_user(username, email, DEMO_PASSWORD)
+            try:
+                users[username] = auth_service.create_user(username, email, DEMO_PASSWORD)
+            except Conflict:  # another account's name looks like it (an admin called "аsha" in Cyrillic, say)
+                log.warning("demo user %r skipped: it looks like another account's name", username)
         elif existing.role == ROLE_USER and existing.email == email:
             users[username] = existing  # left by an earlier, interrupted load
         else:
