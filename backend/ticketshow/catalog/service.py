@@ -18,7 +18,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from .. import audit
 from ..cache import mark_catalog_changed
 from ..clock import utcnow
-from ..database import immediate_transaction, writes
+from ..database import immediate_transaction, session_write_connection, writes
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..fields import local_isoformat
@@ -29,6 +29,7 @@ from ..pricing.service import upcoming_dynamic_screenings
 from ..ratings.service import NO_USER_RATINGS, user_ratings
 from ..seating import service as seating
 from ..text import fold
+from ..waitlist import service as waitlist
 from . import images, search
 from .models import Screening, Show, ShowTag, Theatre, price_trend
 from .sales import sales
@@ -731,7 +732,9 @@ def _remove_with_bookings(
     """Soft-remove screenings (and their theatre or show: `parent`, an UPDATE) in one write transaction.
 
     Future bookings make it a 409 unless forced, which has booking cancel them and free their seats. Cancelled
-    bookings keep cancel_reason, so their owners can be told (by mail, once mail exists). Past screenings
+    bookings keep cancel_reason, and their owners are told after the commit. The removed screenings' waiting
+    lists close in the same transaction (waitlist.close_lists: open offers released, every entry `closed`),
+    and each waiting owner gets the kind "it did not work out" notice after the commit. Past screenings
     of a removed theatre or show stay as records; the public views hide them with their parent.
     `audited` is (entity, id, fields): the removal's audit row, with `force` and the cancelled bookings.
     """
@@ -748,14 +751,20 @@ def _remove_with_bookings(
             )
         cancelled_ids = sales().cancel_future_bookings(screening_ids, reason=reason, now=now) if bookings else []
         if parent is None:
-            db.session.execute(update(Screening).where(Screening.id.in_(screening_ids)).values(removed_at=now))
+            removed = db.session.scalars(
+                update(Screening).where(Screening.id.in_(screening_ids)).values(removed_at=now).returning(Screening.id)
+            ).all()
         else:
-            db.session.execute(
+            removed = db.session.scalars(
                 update(Screening)
                 .where(Screening.id.in_(screening_ids), Screening.starts_at >= now)
                 .values(removed_at=now)
-            )
+                .returning(Screening.id)
+            ).all()
             db.session.execute(parent.values(removed_at=now))
+        # the removed screenings' waiting lists close with them: nobody waits for seats that cannot come back
+        closed = waitlist.close_lists(session_write_connection(db.session), removed, now)
+        waitlist.notify_after_commit(closed)
         entity, entity_id, fields = audited
         audit.record(
             "delete",

@@ -160,7 +160,9 @@ def apply_layout(theatre_id: int, row: SeatLayout, *, strict: bool) -> int:
 
     strict (a new layout): only screenings with no ticket and no live hold move. Not strict (a default
     layout replacing a default one, where a label always has the same seat number): screenings move when
-    every seat sold or held exists in the new layout.
+    every seat sold or held exists in the new layout. Runs inside the caller's immediate_transaction; seats
+    that come back with a moved screening's new layout (more seats, blocked ones gone) are offered to its
+    waiting list there, and the offers are told after the commit.
     """
     now = utcnow()
     upcoming = db.session.execute(
@@ -193,6 +195,11 @@ def apply_layout(theatre_id: int, row: SeatLayout, *, strict: bool) -> int:
         )
         db.session.execute(delete(HeldSeat).where(HeldSeat.screening_id.in_(moving), HeldSeat.expires_at <= now))
         repricing.reprice(moving, "capacity")  # the share sold has changed
+        db.session.flush()
+        # seats the new layout adds (or unblocks) go to who waits before the caller's commit lets anyone in
+        sqlite = session_write_connection(db.session)
+        offered = [entry for sid in moving for entry in waitlist.offer_if_waiting(sqlite, sid, now)]
+        waitlist.notify_after_commit(offered)
     return len(ids) - len(moving)
 
 

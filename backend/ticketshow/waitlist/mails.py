@@ -51,13 +51,24 @@ def offer_message(user, screening, entry, hold: dict, link: str, _expires_iso: s
 
 
 def closed_message(user, screening, entry) -> dict:
-    link = f"{current_app.config['SETTINGS'].app_url.rstrip('/')}/shows/{screening.show.id}"
-    context = {**_context(user, screening), "quantity": entry.quantity, "link": link}
-    subject = f"{context['show']}: no seats came back this time"
-    chat = (
-        f"{user.username}: no seats came back for {context['show']} ({context['starts_at']}); the waiting "
-        f"list has closed. Other screenings: {link}"
-    )
+    """The kind note: no seats came back before the list closed, or the screening itself was removed (an
+    admin's forced removal of it, its show or its theatre), which closed the list at once."""
+    app_url = current_app.config["SETTINGS"].app_url.rstrip("/")
+    removed = screening.removed_at is not None
+    link = f"{app_url}/shows/{screening.show.id}" if screening.show.removed_at is None else f"{app_url}/"
+    context = {**_context(user, screening), "quantity": entry.quantity, "link": link, "removed": removed}
+    if removed:
+        subject = f"{context['show']}: this screening has been cancelled"
+        chat = (
+            f"{user.username}: the screening of {context['show']} ({context['starts_at']}) you were waiting for "
+            f"has been cancelled; the waiting list has closed. Other screenings: {link}"
+        )
+    else:
+        subject = f"{context['show']}: no seats came back this time"
+        chat = (
+            f"{user.username}: no seats came back for {context['show']} ({context['starts_at']}); the waiting "
+            f"list has closed. Other screenings: {link}"
+        )
     return {
         "to": user.email,
         "to_name": user.username,

@@ -34,11 +34,12 @@ def join_waitlist(screening_id: int, data):
 
     For a houseful screening, or one with fewer seats than wanted: wait for `quantity` seats together.
     201 `{id, screening_id, quantity, state: "waiting", position}`. When seats come back (a cancellation, a
-    lapsed or released hold, unblocked seats) the first waiting entry that fits gets an offer: a hold on
+    lapsed or released hold, unblocked seats, a larger layout) the first waiting entry that fits gets an offer, in
+    the transaction that freed them: a hold on
     that many seats (side by side when possible) for OFFER_MINUTES, never past the cancellation cutoff,
     with an email. A larger entry that does not fit keeps its place. 409 `not_houseful` while the seats can
     be had (book them), `already_waiting` (one entry per screening), `waitlist_closed` after the cancellation
-    cutoff.
+    cutoff. A screening removed by the admin closes its list at once (entries `closed`, with a kind notice).
     """
     entry, offered = service.join(current_user.id, screening_id, data["quantity"])
     service.notify(offered)

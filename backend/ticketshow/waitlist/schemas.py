@@ -64,7 +64,7 @@ class EntryOut(Schema):
             "enum": list(STATES),
             "description": "waiting → offered → booked, or expired "
             "(the offer lapsed), declined, left, closed "
-            "(the list closed without seats for it)",
+            "(the list closed without seats for it, or the screening was removed)",
         }
     )
     position = Integer(allow_none=True, metadata={"description": "1 = next in line; only while waiting"})

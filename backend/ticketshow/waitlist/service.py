@@ -7,7 +7,8 @@ seat that comes back reaches the first waiting entry that fits before the lock i
 take it in between. An offer is a seat hold inserted through the seat ledger (booking/ledger.py), so the
 held_seats unique key refuses one seat in two offers, whatever happens.
 
-Notifications go after the commit (`notify(entry_ids)`): one Celery message per entry (email and the chat
+Notifications go after the commit (`notify(entry_ids)`, or `notify_after_commit` inside a session
+transaction whose commit is the caller's caller's): one Celery message per entry (email and the chat
 webhook). An entry whose message could not be queued keeps notified_at NULL, and the beat sends it.
 """
 
@@ -19,7 +20,8 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from ..booking import ledger
 from ..clock import utcnow
@@ -175,6 +177,28 @@ def mark_booked(sqlite, hold_id: int, booking_id: int, now: datetime) -> None:
         "WHERE hold_id = ? AND state = 'offered'",
         (booking_id, to_stored_time(now), hold_id),
     )
+
+
+_ACTIVE_OF = "SELECT id, hold_id FROM waitlist_entries WHERE screening_id = ? AND state IN ('waiting', 'offered')"
+
+
+def close_lists(sqlite, screening_ids, now: datetime) -> list[int]:
+    """Screenings removed (an admin's forced removal of the screening, its show or its theatre): their waiting
+    lists close in the removal's transaction. Every active entry becomes `closed`, an open offer's hold is
+    released with it, and notified_at is cleared so that each owner is told kindly that it did not work out
+    (message_for: the "closed" notice, which names the removal), even one already told of an offer.
+    Returns the ids to tell after the commit (notify / notify_after_commit)."""
+    closed: list[int] = []
+    for screening_id in screening_ids:
+        for entry_id, hold_id in sqlite.execute(_ACTIVE_OF, (screening_id,)).fetchall():
+            if hold_id is not None:
+                ledger.delete_hold(sqlite, hold_id)
+            sqlite.execute(
+                "UPDATE waitlist_entries SET state = ?, ended_at = ?, notified_at = NULL WHERE id = ?",
+                (CLOSED, to_stored_time(now), entry_id),
+            )
+            closed.append(entry_id)
+    return closed
 
 
 # ---- the caller's entries ----------------------------------------------------------------------------
@@ -469,6 +493,26 @@ def notify(entry_ids: list[int]) -> None:
             notify_entry.delay(entry_id)
         except Exception:  # the broker is away: the answer must not fail; the beat retries
             log.warning("could not queue the waiting-list notice for entry %s", entry_id, exc_info=True)
+
+
+_AFTER_COMMIT = "waitlist_notify_after_commit"
+
+
+def notify_after_commit(entry_ids: list[int]) -> None:
+    """notify(entry_ids) once the session's current transaction commits (never after a rollback): for offers
+    made deep inside a session transaction that a caller further up commits (a layout change, a removal)."""
+    if entry_ids:
+        db.session.info.setdefault(_AFTER_COMMIT, []).extend(entry_ids)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session) -> None:
+    notify(session.info.pop(_AFTER_COMMIT, []))
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
 
 
 def message_for(entry_id: int) -> dict | None:
