@@ -156,7 +156,11 @@ class Api:
         username = username or f"user{self._counter}-{os.urandom(3).hex()}"
         response = self.client.post(
             "/api/auth/signup",
-            json={"username": username, "email": f"{self._counter}@example.com", "password": USER_PASSWORD},
+            json={
+                "username": username,
+                "email": f"{self._counter}-{os.urandom(3).hex()}@example.com",
+                "password": USER_PASSWORD,
+            },
         )
         assert response.status_code == 201, response.get_json()
         token = self.login(username, USER_PASSWORD)

@@ -58,7 +58,7 @@ def prepare(base_url: str, admin_password: str, clients: int, seats: int, screen
         username = f"racer-{tag}-{n}"
         requests.post(
             f"{base_url}/api/auth/signup",
-            json={"username": username, "email": f"r{n}@example.com", "password": PASSWORD},
+            json={"username": username, "email": f"r-{tag}-{n}@example.com", "password": PASSWORD},
         )
         login = requests.post(f"{base_url}/api/auth/login", json={"username": username, "password": PASSWORD})
         return login.json()["access_token"]

@@ -9,6 +9,8 @@ from apiflask.exceptions import HTTPError
 from flask import request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from .plainwords import plain_details
+
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {
@@ -144,7 +146,7 @@ def register_error_handlers(app: APIFlask) -> None:
         status = error.status_code
         code, default_message = _HTTP_CODES.get(status, ("http_error", "The request failed."))
         if status == 422 and error.detail:
-            details = _flatten_validation_detail(error.detail)
+            details = plain_details(_flatten_validation_detail(error.detail))
             return error_body(status, "validation_error", "Some fields are invalid.", details), status, error.headers
         if status == 400 and request.is_json:
             return error_body(status, "invalid_json", "The request body is not valid JSON."), status, error.headers
@@ -160,7 +162,8 @@ def register_error_handlers(app: APIFlask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        return error_body(error.status, error.code, error.message, error.details), error.status, error.headers
+        details = plain_details(error.details) if error.status == 422 else error.details
+        return error_body(error.status, error.code, error.message, details), error.status, error.headers
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_error):

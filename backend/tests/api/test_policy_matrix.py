@@ -150,7 +150,10 @@ def database_state(app) -> dict:
         for table in tables:
             if table == "user_visits":
                 continue
-            rows = connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+            try:
+                rows = connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+            except sqlite3.OperationalError:  # a WITHOUT ROWID table (the search index's show_search_idx)
+                rows = connection.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
             if table == "users":  # last_seen_at moves with any logged-in request
                 columns = [c[1] for c in connection.execute('PRAGMA table_info("users")')]
                 seen = columns.index("last_seen_at")

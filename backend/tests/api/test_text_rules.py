@@ -1,6 +1,7 @@
 """Text that breaks things later is refused where it enters: RFC 8265 usernames (a look-alike of a taken
 name is refused), OpaqueString passwords, and one-line fields without control, format or unpaired bidi characters."""
 
+import os
 import unicodedata
 
 import pytest
@@ -9,7 +10,8 @@ from sqlalchemy import select, text
 from tests.conftest import USER_PASSWORD
 
 
-def signup(client, username, password=USER_PASSWORD, email="p@example.com"):
+def signup(client, username, password=USER_PASSWORD, email=None):
+    email = email or f"p-{os.urandom(4).hex()}@example.com"  # an address belongs to one account
     return client.post("/api/auth/signup", json={"username": username, "email": email, "password": password})
 
 

@@ -76,7 +76,12 @@ def test_search_book_houseful_cancel_and_rate(ui, live_server):
     )
     full_screening = stage.screening_ids(full["id"])[0]
     stage.post(
-        "/api/auth/signup", {"username": f"early-{tag}-{ui.viewport}", "email": "e@example.com", "password": PASSWORD}
+        "/api/auth/signup",
+        {
+            "username": f"early-{tag}-{ui.viewport}",
+            "email": f"e-{os.urandom(3).hex()}@example.com",
+            "password": PASSWORD,
+        },
     )
     stage.post(
         "/api/bookings",

@@ -42,12 +42,21 @@ def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(u
     by_theatre = {s["theatre"]["id"]: s["id"] for s in stage.screenings(show["id"])}
     manager_name, scanner_name = f"mgr-{tag}", f"door-{tag}"
     customer_name = f"fan-{tag}"
-    stage.post("/api/auth/signup", {"username": customer_name, "email": "f@example.com", "password": PASSWORD})
+    stage.post(
+        "/api/auth/signup",
+        {"username": customer_name, "email": f"f-{os.urandom(3).hex()}@example.com", "password": PASSWORD},
+    )
     booking = stage.post(
         "/api/bookings", {"screening_id": by_theatre[mine["id"]], "quantity": 2}, stage.headers(customer_name, PASSWORD)
     )
-    manager = stage.post("/api/auth/signup", {"username": manager_name, "email": "m@example.com", "password": PASSWORD})
-    scanner = stage.post("/api/auth/signup", {"username": scanner_name, "email": "s@example.com", "password": PASSWORD})
+    manager = stage.post(
+        "/api/auth/signup",
+        {"username": manager_name, "email": f"m-{os.urandom(3).hex()}@example.com", "password": PASSWORD},
+    )
+    scanner = stage.post(
+        "/api/auth/signup",
+        {"username": scanner_name, "email": f"s-{os.urandom(3).hex()}@example.com", "password": PASSWORD},
+    )
 
     # The admin finds the user on the Staff page and makes them the manager of one theatre.
     log_in(page, "admin", ADMIN_PASSWORD)

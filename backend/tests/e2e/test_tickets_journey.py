@@ -32,8 +32,12 @@ def test_user_opens_tickets_and_scanner_checks_one_in_once(ui, live_server):
     )
     screening_id = stage.screening_ids(show["id"])[0]
     fan, door = f"fan-{tag}", f"door-{tag}"
-    stage.post("/api/auth/signup", {"username": fan, "email": "f@example.com", "password": PASSWORD})
-    scanner = stage.post("/api/auth/signup", {"username": door, "email": "d@example.com", "password": PASSWORD})
+    stage.post(
+        "/api/auth/signup", {"username": fan, "email": f"f-{os.urandom(3).hex()}@example.com", "password": PASSWORD}
+    )
+    scanner = stage.post(
+        "/api/auth/signup", {"username": door, "email": f"d-{os.urandom(3).hex()}@example.com", "password": PASSWORD}
+    )
     requests.put(
         f"{live_server.url}/api/admin/staff/{scanner['id']}",
         headers=stage.admin,

@@ -9,6 +9,7 @@ from ..openapi import document
 from . import service
 from .guards import auth_required
 from .schemas import (
+    AccountIn,
     LoginIn,
     MeOut,
     PasswordChangeIn,
@@ -32,8 +33,10 @@ bp = APIBlueprint("auth", __name__, url_prefix="/api/auth", tag="Auth")
     operation_id="signUp",
     responses={
         409: "`username_taken`: the username is taken, or looks like an existing name (case, width, invisible "
-        "characters and look-alike letters such as Cyrillic а, capital I for l, 0 for O do not make a new name)",
-        422: "Weak password (`weak_password`) or bad email: every invalid field named in `details` at once",
+        "characters and look-alike letters such as Cyrillic а, capital I for l, 0 for O do not make a new name); "
+        "`email_taken`: another account has this address. When both, `details` names both",
+        422: "Weak password (`weak_password`) or bad email: every problem of the request named in `details` at "
+        "once, a taken username or address included, in plain words",
     },
 )
 def signup(data):
@@ -80,6 +83,27 @@ def me():
 
     The logged-in user's id, username, email, roles and preferences.
     """
+    return service.account(current_user.id)
+
+
+@bp.patch("/me")
+@auth_required
+@bp.input(AccountIn, arg_name="data")
+@bp.output(MeOut)
+@bp.doc(
+    operation_id="updateMe",
+    responses={
+        409: "`email_taken`: another account has this address (an address belongs to one account)",
+        422: "`validation_error`: not an email address (`details.email`)",
+    },
+)
+def update_me(data):
+    """Change the caller's email address
+
+    Sets the account's email address (where reminders, reports and password-reset links go). Answers the
+    account.
+    """
+    service.change_email(current_user.id, data["email"])
     return service.account(current_user.id)
 
 

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from apiflask import Schema
 from apiflask.fields import Boolean, Integer, List, Nested, String
-from marshmallow import validate
+from marshmallow import ValidationError, validate, validates_schema
 
 from ..fields import TrimmedString
 from ..i18n import LOCALES
+from . import service
 from .passwords import COMMON_PASSWORDS_CHECKED, MAX_LENGTH, MIN_LENGTH
 
 
@@ -36,6 +37,22 @@ class SignupIn(Schema):
             f"ASCII spaces",
         },
     )
+
+    @validates_schema(skip_on_field_errors=False)
+    def every_problem_at_once(self, data, **kwargs):
+        """A missing or malformed field is a 422 before the service runs; add what the service finds wrong
+        with the fields that are there (a taken name, a weak password), so one answer names every problem."""
+        if {"username", "email", "password"} <= data.keys():
+            return  # the service checks all three and answers 409 or 422
+        refusal = service.signup_refusal(
+            service.check_signup(data.get("username"), data.get("email"), data.get("password"))
+        )
+        if refusal is not None:
+            raise ValidationError(refusal.details)
+
+
+class AccountIn(Schema):
+    email = String(required=True, validate=validate.Length(max=254), metadata={"format": "idn-email"})
 
 
 class LoginIn(Schema):

@@ -38,10 +38,15 @@ def _normalise_email(email: str) -> str:
 
 
 USERNAME_TAKEN = "This username is taken or looks like an existing name; choose another."
+EMAIL_TAKEN = "This email address already has an account; log in, or reset its password."
 
 
-def _username_taken(username: str) -> Conflict:
-    return Conflict(USERNAME_TAKEN, code="username_taken", details={"username": [username]})
+def _username_taken() -> Conflict:
+    return Conflict(USERNAME_TAKEN, code="username_taken", details={"username": [USERNAME_TAKEN]})
+
+
+def _email_taken() -> Conflict:
+    return Conflict(EMAIL_TAKEN, code="email_taken", details={"email": [EMAIL_TAKEN]})
 
 
 def _name_in_use(key: str | None, skeleton: str) -> bool:
@@ -54,62 +59,116 @@ def _name_in_use(key: str | None, skeleton: str) -> bool:
     return db.session.scalar(select(User.id).where(clash).limit(1)) is not None
 
 
+def email_in_use(email: str, excluding_user_id: int | None = None) -> bool:
+    """Whether another account has this (normalised) address, compared without regard to case."""
+    statement = select(User.id).where(func.lower(User.email) == email.lower())
+    if excluding_user_id is not None:
+        statement = statement.where(User.id != excluding_user_id)
+    return db.session.scalar(statement.limit(1)) is not None
+
+
+@dataclass
+class SignupCheck:
+    """Everything wrong with a sign-up, found at once: `problems` are 422 fields {field: [messages]},
+    `taken` the fields that name an existing account ("username", "email"); the normalised values."""
+
+    problems: dict[str, list[str]]
+    taken: list[str]
+    username: str | None = None
+    email: str | None = None
+    password: str | None = None
+
+
+def check_signup(username: str | None, email: str | None, password: str | None) -> SignupCheck:
+    """Check the fields given (None: missing, reported by the schema) against every rule: RFC 8265 names
+    (auth/usernames.py), a taken name or look-alike of one, the email's form and whether another account
+    has it, and the password policy (auth/passwords.py)."""
+    check = SignupCheck(problems={}, taken=[])
+    if username is not None:
+        if _name_in_use(username_key(username), username_skeleton(username)):
+            # Taken wins over the profile's 422: an invisible character must not turn "taken" into a format error.
+            check.taken.append("username")
+            check.username = username.strip()
+        else:
+            try:
+                check.username = canonical_username(username)
+            except Invalid as exc:
+                check.problems.update(exc.details)
+    if email is not None:
+        try:
+            check.email = _normalise_email(email)
+            if email_in_use(check.email):
+                check.taken.append("email")
+        except Invalid as exc:
+            check.problems.update(exc.details)
+    if password is not None:
+        try:
+            check.password = opaque_password(password)
+            weak = password_problems(check.password, check.username or username)
+            if weak:
+                check.problems["password"] = weak
+        except Invalid as exc:
+            check.problems.update(exc.details)
+    return check
+
+
+def signup_refusal(check: SignupCheck) -> DomainError | None:
+    """The one answer to a sign-up with problems: a name or address already in use alone is 409
+    (`username_taken`, else `email_taken`, `details` naming both when both are); with any invalid field too,
+    422 naming every field, the taken ones included (`weak_password` when the password is among them)."""
+    taken = {field: [USERNAME_TAKEN if field == "username" else EMAIL_TAKEN] for field in check.taken}
+    if not check.problems:
+        if not taken:
+            return None
+        conflict = _username_taken() if "username" in taken else _email_taken()
+        conflict.details = taken
+        return conflict
+    problems = {**taken, **check.problems}
+    weak_only = set(problems) == {"password"}
+    return Invalid(
+        problems,
+        "The password is too weak." if weak_only else "Some fields are invalid.",
+        code="weak_password" if "password" in problems else "validation_error",
+    )
+
+
 def create_user(username: str, email: str, password: str, role: str = ROLE_USER) -> User:
     """Create an account (sign-up, the admin of a new database, the demo data: every account comes here).
 
     Usernames follow RFC 8265 (auth/usernames.py). A name is free only if no account has the same
     UsernameCaseMapped form (`username_key`) nor the same look-alike skeleton (`username_skeleton`):
-    otherwise 409 `username_taken`, checked before the profile's 422 so that an invisible character cannot
-    turn "looks like a taken name" into a mere format error. Both keys have a unique index, so two
-    look-alikes signing up at once cannot both get in, whatever process they hit: the check is repeated
-    under SQLite's write lock, and the index refuses what a writer outside that lock would slip in (also
-    409). A name the profile disallows is 422 naming `username`. Passwords follow the OpaqueString profile
-    (auth/passwords.py). Every invalid field is reported at once (422; `weak_password` when the password
-    is among them)."""
-    skeleton = username_skeleton(username)
-    if _name_in_use(username_key(username), skeleton):
-        raise _username_taken(username.strip())
-    problems: dict[str, list[str]] = {}
-    try:
-        username = canonical_username(username)
-    except Invalid as exc:
-        problems.update(exc.details)
-    try:
-        email = _normalise_email(email)
-    except Invalid as exc:
-        problems.update(exc.details)
-    try:
-        password = opaque_password(password)
-        weak = password_problems(password, username)
-        if weak:
-            problems["password"] = weak
-    except Invalid as exc:
-        problems.update(exc.details)
-    if problems:
-        weak_only = set(problems) == {"password"}
-        raise Invalid(
-            problems,
-            "The password is too weak." if weak_only else "Some fields are invalid.",
-            code="weak_password" if "password" in problems else "validation_error",
-        )
-    key = username_key(username)  # never None here: canonical_username accepted the name
-    password_hash = hash_password(password)  # slow on purpose: done before taking the write lock
+    otherwise `username_taken`, which wins over the profile's 422 so that an invisible character cannot
+    turn "looks like a taken name" into a mere format error. An address belongs to one account
+    (`email_taken`). Every problem is reported in one answer (signup_refusal): 409 when a taken name or
+    address is all, else 422 naming every invalid field, taken ones too (`weak_password` when the password
+    is among them). Both name keys have a unique index, so two look-alikes signing up at once cannot both
+    get in, whatever process they hit: the checks are repeated under SQLite's write lock, and the index
+    refuses what a writer outside that lock would slip in (also 409)."""
+    check = check_signup(username, email, password)
+    refusal = signup_refusal(check)
+    if refusal is not None:
+        raise refusal
+    key = username_key(check.username)  # never None here: canonical_username accepted the name
+    skeleton = username_skeleton(check.username)
+    password_hash = hash_password(check.password)  # slow on purpose: done before taking the write lock
     try:
         with immediate_transaction(db.session):
             if _name_in_use(key, skeleton):  # another sign-up got in while the password was hashed
-                raise _username_taken(username)
+                raise _username_taken()
+            if email_in_use(check.email):
+                raise _email_taken()
             user = User(
-                username=username,
+                username=check.username,
                 username_key=key,
                 username_skeleton=skeleton,
-                email=email,
+                email=check.email,
                 password_hash=password_hash,
                 role=role,
             )
             db.session.add(user)
             db.session.flush()
     except IntegrityError as exc:  # only the unique indexes on username_key / username_skeleton can refuse
-        raise _username_taken(username) from exc
+        raise _username_taken() from exc
     return user
 
 
@@ -234,6 +293,19 @@ def account(user_id: int) -> User:
 
 
 @writes
+def change_email(user_id: int, email: str) -> User:
+    """Give the account another address. Raises Invalid (422, `email`) for text that is not an address and
+    Conflict 409 `email_taken` when another account has it (compared without regard to case); the same
+    address again is no change."""
+    address = _normalise_email(email)
+    with immediate_transaction(db.session):  # the check and the write under one lock: no twin can slip in
+        if email_in_use(address, excluding_user_id=user_id):
+            raise _email_taken()
+        user = get_user(user_id)
+        user.email = address
+    return user
+
+
 def update_preferences(user_id: int, changes: dict) -> User:
     user = get_user(user_id)
     if "report_format" in changes:
