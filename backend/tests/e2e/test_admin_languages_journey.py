@@ -1,11 +1,11 @@
-"""The staff pages and the seat picker in Tamil on a 375 px phone (issue 21): the admin dashboard, the seat
-layout editor and the seat map speak Tamil (no English word left on screen or in an accessible name, except
-the names that are data: theatres, shows, places, seat categories, people), nothing sticks out sideways or
-is clipped, and axe finds nothing serious.
+"""The staff pages and the seat picker in Tamil and in Hindi on a 375 px phone (issue 21): the admin dashboard,
+the seat layout editor and the seat map speak the language (no English word left on screen or in an
+accessible name, except the names that are data: theatres, shows, places, seat categories, people), nothing
+sticks out sideways or is clipped, and axe finds nothing serious. Screenshots go to test-artifacts/.
 
-The browser prefers Tamil (navigator.languages ta-IN) and nobody picks a language, so no one's saved
-preference changes: the server's admin keeps "no choice", which other tests rely on. A server of its own
-keeps other tests' jobs, exports and forecasts (whose summaries come from elsewhere) off the dashboard.
+The browser prefers the language (navigator.languages ta-IN or hi-IN) and nobody picks one, so no one's
+saved preference changes: the server's admin keeps "no choice", which other tests rely on. A server of its
+own keeps other tests' jobs, exports and forecasts (whose summaries come from elsewhere) off the dashboard.
 """
 
 import os
@@ -16,14 +16,48 @@ import requests
 from playwright.sync_api import expect
 
 from tests.conftest import ADMIN_PASSWORD, LiveServer, free_port
-from tests.e2e.conftest import VIEWPORTS
+from tests.e2e.conftest import ARTIFACTS, VIEWPORTS
 from tests.e2e.test_accessibility import axe_violations
 from tests.e2e.test_booking_journey import PASSWORD, Backstage, at
 from tests.e2e.test_seat_picker_journey import multiplex_layout, new_user
 
-# Latin words allowed in Tamil: the app's name, file types and keys named as such, an IP address's label, and
-# the AM/PM that CLDR's Tamil time formats write (Intl's "6:30 PM" for ta-IN).
-ALLOWED_LATIN = {"Ticket", "Show", "CSV", "Ctrl", "IP", "AM", "PM"}
+# Latin words allowed: the app's name, file types and keys named as such, an IP address's label, and the
+# AM/PM that CLDR's Tamil and Hindi time formats write (Intl's "6:30 PM" for ta-IN, "6:30 pm" for hi-IN).
+ALLOWED_LATIN = {"Ticket", "Show", "CSV", "Ctrl", "IP", "AM", "PM", "am", "pm"}
+
+# Per language: data names in its script, and what the pages must say.
+LANGUAGES = {
+    "ta": {
+        "theatre": "சத்யம்",
+        "place": "சென்னை",
+        "show": "காந்தாரா",
+        "dashboard": "டாஷ்போர்டு",
+        "export": "{theatre} CSV ஏற்றுமதி",
+        "operations": "செயல்பாடுகள்",
+        "layout": "{theatre} இருக்கை அமைப்பு",
+        "count": "15 வரிசைகள், மொத்தம் 300 இருக்கைகள்.",
+        "preview": "இருக்கை வரைபட முன்னோட்டம்: 15 வரிசைகள், மொத்தம் 300 இருக்கைகள்",
+        "F12": "வரிசை F, இருக்கை 12, Prime, ₹240, காலி",
+        "O1": "வரிசை O, இருக்கை 1, Recliner, ₹360, சக்கர நாற்காலி இடம், காலி",
+        "screen": "திரை இந்தப் பக்கம்",
+        "selected": ", தேர்ந்தெடுத்தது",
+    },
+    "hi": {
+        "theatre": "रीगल",
+        "place": "दिल्ली",
+        "show": "शोले",
+        "dashboard": "डैशबोर्ड",
+        "export": "{theatre} का CSV एक्सपोर्ट करें",
+        "operations": "ऑपरेशन",
+        "layout": "{theatre} का सीट लेआउट",
+        "count": "300 सीटें, 15 पंक्तियाँ।",
+        "preview": "सीट मैप का प्रीव्यू: 300 सीटें, 15 पंक्तियाँ",
+        "F12": "पंक्ति F, सीट 12, Prime, ₹240, ख़ाली",
+        "O1": "पंक्ति O, सीट 1, Recliner, ₹360, व्हीलचेयर की जगह, ख़ाली",
+        "screen": "स्क्रीन इस तरफ़",
+        "selected": ", चुनी गई",
+    },
+}
 
 # The text of `root` a person meets: what it shows, and what assistive technology reads out for it. The
 # names of elements matching `skip` are left out: the seat map's own name is given by the page around it.
@@ -77,22 +111,22 @@ def english_left(text, data_names):
 
 
 @pytest.fixture(scope="module")
-def tamil_server(tmp_path_factory, redis_server):
-    server = LiveServer(tmp_path_factory.mktemp("tamil"), redis_server["url"], SMTP_PORT=str(free_port())).start()
+def own_server(tmp_path_factory, redis_server):
+    server = LiveServer(tmp_path_factory.mktemp("languages"), redis_server["url"], SMTP_PORT=str(free_port())).start()
     yield server
     server.stop()
 
 
-@pytest.fixture
-def tamil_phone(browser, tamil_server):
-    """A phone (375 px, touch) whose browser prefers Tamil; console errors fail the test."""
-    context = browser.new_context(base_url=tamil_server.url, locale="ta-IN", **VIEWPORTS["phone"])
+@pytest.fixture(params=list(LANGUAGES))
+def phone(request, browser, own_server):
+    """A phone (375 px, touch) whose browser prefers Tamil or Hindi; console errors fail the test."""
+    context = browser.new_context(base_url=own_server.url, locale=f"{request.param}-IN", **VIEWPORTS["phone"])
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors = []
     page.on("console", lambda m: m.type == "error" and "status of 4" not in m.text and errors.append(m.text))
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page, errors
+    yield page, errors, request.param
     context.close()
 
 
@@ -104,10 +138,10 @@ def sign_in(page, base, username, password):
     page.evaluate("(session) => localStorage.setItem('ticketshow.session', JSON.stringify(session))", session)
 
 
-def check_page(page, where, roots, data_names, skip=None):
+def check_page(page, where, language, roots, data_names, skip=None):
     """No English, no overflow, axe clean; returns the problems found."""
     page.wait_for_load_state("networkidle")
-    expect(page.locator("html")).to_have_attribute("lang", "ta")
+    expect(page.locator("html")).to_have_attribute("lang", language)
     problems = []
     for root in roots:
         for element in root.all():
@@ -119,14 +153,17 @@ def check_page(page, where, roots, data_names, skip=None):
     return problems
 
 
-def test_dashboard_layout_editor_and_seat_picker_in_tamil(tamil_phone, tamil_server):
-    page, errors = tamil_phone
-    base, tag = tamil_server.url, os.urandom(3).hex()
+def test_dashboard_layout_editor_and_seat_picker_speak_the_language(phone, own_server):
+    page, errors, language = phone
+    words = LANGUAGES[language]
+    shots = ARTIFACTS / f"staff-pages-{language}"
+    shots.mkdir(parents=True, exist_ok=True)
+    base, tag = own_server.url, os.urandom(3).hex()
     stage = Backstage(base)
     admin_me = requests.get(f"{base}/api/auth/me", headers=stage.admin).json()
     assert (admin_me.get("preferences") or {}).get("locale") is None  # the browser's language decides
 
-    theatre_name, place, show_name = f"சத்யம் {tag}", "சென்னை", f"காந்தாரா {tag}"
+    theatre_name, place, show_name = f"{words['theatre']} {tag}", words["place"], f"{words['show']} {tag}"
     theatre = stage.post("/api/theatres", {"name": theatre_name, "place": place, "capacity": 300})
     saved = requests.put(f"{base}/api/theatres/{theatre['id']}/layout", json=multiplex_layout(), headers=stage.admin)
     assert saved.status_code == 200, saved.text
@@ -143,24 +180,33 @@ def test_dashboard_layout_editor_and_seat_picker_in_tamil(tamil_phone, tamil_ser
     screening_id = stage.screening_ids(show["id"])[0]
     fan = f"rasigar-{tag}"
     stage.post("/api/bookings", {"screening_id": screening_id, "quantity": 2}, new_user(stage, fan))
-    data_names = {theatre_name, place, show_name, "Classic", "Prime", "Recliner", "admin", fan}
+    # other runs' theatres and shows are on this server's dashboard too: their names are data as well
+    data_names = {"Classic", "Prime", "Recliner", "admin", fan}
+    for other in LANGUAGES.values():
+        data_names |= {other["place"]} | {
+            item["name"]
+            for kind in ("theatres", "shows")
+            for item in requests.get(f"{base}/api/{kind}", params={"per_page": 100}).json()["items"]
+        }
     main = [page.locator("main")]
     found = []
 
     # the admin dashboard: figures, charts (their accessible names and tables), theatres, exports, operations
     sign_in(page, base, "admin", ADMIN_PASSWORD)
     page.goto("/admin/dashboard")
-    expect(page.get_by_role("heading", name="டாஷ்போர்டு")).to_be_visible()
-    expect(page.get_by_role("button", name=f"{theatre_name} CSV ஏற்றுமதி")).to_be_visible()
-    expect(page.get_by_role("heading", name="செயல்பாடுகள்")).to_be_visible()
-    found += check_page(page, "dashboard", main, data_names)
+    expect(page.get_by_role("heading", name=words["dashboard"], exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name=words["export"].format(theatre=theatre_name))).to_be_visible()
+    expect(page.get_by_role("heading", name=words["operations"])).to_be_visible()
+    found += check_page(page, f"{language} dashboard", language, main, data_names)
+    page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
 
     # the seat layout editor, with the multiplex layout loaded
     page.goto(f"/admin/theatres/{theatre['id']}/layout")
-    expect(page.get_by_role("heading", name=f"{theatre_name} இருக்கை அமைப்பு")).to_be_visible()
-    expect(page.get_by_text("15 வரிசைகள், மொத்தம் 300 இருக்கைகள்.")).to_be_visible()
-    expect(page.get_by_role("img", name="இருக்கை வரைபட முன்னோட்டம்: 15 வரிசைகள், மொத்தம் 300 இருக்கைகள்")).to_be_visible()
-    found += check_page(page, "layout editor", main, data_names)
+    expect(page.get_by_role("heading", name=words["layout"].format(theatre=theatre_name))).to_be_visible()
+    expect(page.get_by_text(words["count"])).to_be_visible()
+    expect(page.get_by_role("img", name=words["preview"])).to_be_visible()
+    found += check_page(page, f"{language} layout editor", language, main, data_names)
+    page.screenshot(path=str(shots / "layout-editor.png"), full_page=True)
 
     # the seat picker of a customer: the map, its legend and the hold's countdown are the seat map's
     page.evaluate("localStorage.clear()")
@@ -169,17 +215,16 @@ def test_dashboard_layout_editor_and_seat_picker_in_tamil(tamil_phone, tamil_ser
     sign_in(page, base, picker, PASSWORD)
     page.goto(f"/book/{screening_id}")
     seat = page.locator("[data-seat='F12']")
-    expect(seat).to_have_attribute("aria-label", "வரிசை F, இருக்கை 12, Prime, ₹240, காலி")
-    expect(page.locator("[data-seat='O1']")).to_have_attribute(
-        "aria-label", "வரிசை O, இருக்கை 1, Recliner, ₹360, சக்கர நாற்காலி இடம், காலி"
-    )
-    expect(page.get_by_text("திரை இந்தப் பக்கம்")).to_be_visible()
+    expect(seat).to_have_attribute("aria-label", words["F12"])
+    expect(page.locator("[data-seat='O1']")).to_have_attribute("aria-label", words["O1"])
+    expect(page.get_by_text(words["screen"])).to_be_visible()
     seat.click()
     expect(page.get_by_test_id("hold-countdown")).to_be_visible()
-    expect(seat).to_have_attribute("aria-label", re.compile(", தேர்ந்தெடுத்தது$"))
+    expect(seat).to_have_attribute("aria-label", re.compile(f"{words['selected']}$"))
     seat_map = [page.locator(".ts-seatmap"), page.get_by_test_id("hold-countdown")]
     # the map's name ("Seats for …") is the booking page's, which converts separately
-    found += check_page(page, "seat picker", seat_map, data_names, skip="svg.ts-seatmap__svg")
+    found += check_page(page, f"{language} seat picker", language, seat_map, data_names, skip="svg.ts-seatmap__svg")
+    page.screenshot(path=str(shots / "seat-picker.png"), full_page=True)
 
     assert found == [], "\n".join(found)
     assert errors == []
