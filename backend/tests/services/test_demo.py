@@ -283,3 +283,10 @@ def test_the_demo_shows_are_found_as_people_type_them(client):
         assert show["name"] in names(show["romanised_name"].split()[0]), show["romanised_name"]
         poster_spelling = show["caption"].split(" — ")[0]  # "Chandni Raat Ka Safar"
         assert show["name"] in names(poster_spelling), (poster_spelling, show["romanised_name"])
+
+
+def test_trending_is_rare_on_the_demo(client):
+    """Issue 16: "Trending" was on all 30 demo shows. The rule keeps it for the fastest tenth at most."""
+    shows = client.get("/api/shows?per_page=100").get_json()["items"]
+    trending = [s["name"] for s in shows if s["trending"]]
+    assert 1 <= len(trending) <= 3, trending

@@ -4,8 +4,8 @@ and the admin dashboard use.
 - A screening's forecast is its predicted final occupancy (0..1) with its three main reasons (model.py).
 - A show's or a theatre's popularity is 100 × the seat-weighted mean forecast of its upcoming screenings
   (a 400-seat hall weighs more than an 80-seat studio); a subject without upcoming screenings has none.
-- Trending: at least TRENDING_MIN_SEATS seats booked in the last 3 days and at least twice the daily rate
-  of the 3 weeks before, or a popularity of TRENDING_SCORE or more.
+- Trending: bookings fast for the size of the house and picking up, and among the fastest tenth of their
+  kind (trending_subjects; docs/popularity.md has the rule and its calibration on the demo).
 
 The run trains on every finished screening and is never part of a request: beat starts it nightly
 (schedule.py), admins with POST /api/admin/jobs/forecast, developers with `flask forecast`. Reads never
@@ -36,7 +36,8 @@ from .models import SHOW, THEATRE, ForecastRun, PopularityScore, ScreeningForeca
 TRENDING_RECENT_DAYS = 3
 TRENDING_BEFORE_DAYS = 21
 TRENDING_MIN_SEATS = 10
-TRENDING_SCORE = 75.0
+TRENDING_MIN_VELOCITY = 0.08  # seats booked in the last 3 days, as a share of the seats on sale
+TRENDING_TOP_SHARE = 0.10  # at most the top decile of each kind (shows, theatres), at least one
 OVERVIEW_EXTREMES = 5
 VALIDATION_SHARE = 0.2  # the most recent fifth of finished screenings is held out to measure the model
 
@@ -220,20 +221,43 @@ def _popularity(forecasts, on_sale: dict[int, tuple[int, int, int]], history: Hi
         booked[(SHOW, show_id)][window] += booking.quantity
         booked[(THEATRE, theatre_id)][window] += booking.quantity
 
-    rows = []
-    for (kind, subject_id), (predicted, total) in seats.items():
-        score = round(100 * predicted / total, 1)
-        recent, before = booked[(kind, subject_id)]
-        rising = recent >= TRENDING_MIN_SEATS and recent / TRENDING_RECENT_DAYS >= 2 * before / TRENDING_BEFORE_DAYS
-        rows.append(
-            {
-                "kind": kind,
-                "subject_id": subject_id,
-                "score": min(score, 100.0),
-                "trending": rising or score >= TRENDING_SCORE,
-            }
-        )
-    return rows
+    stats = {key: (*booked[key], total) for key, (_, total) in seats.items()}
+    trending = trending_subjects(stats)
+    return [
+        {
+            "kind": kind,
+            "subject_id": subject_id,
+            "score": min(round(100 * predicted / total, 1), 100.0),
+            "trending": (kind, subject_id) in trending,
+        }
+        for (kind, subject_id), (predicted, total) in seats.items()
+    ]
+
+
+def trending_subjects(stats: dict[tuple[str, int], tuple[int, int, float]]) -> set[tuple[str, int]]:
+    """The (kind, id) that earn the Trending badge, from {(kind, id): (seats booked in the last 3 days, in
+    the 3 weeks before, seats on sale in upcoming screenings)}.
+
+    A badge on everything says nothing (it was on all 30 demo shows), so it is kept for bookings that are
+    fast for the size of the house and picking up: velocity = recent seats / seats on sale. A subject is
+    trending when it has at least TRENDING_MIN_SEATS recent seats, a velocity of TRENDING_MIN_VELOCITY or
+    more, a daily rate at least twice that of the 3 weeks before, and its velocity is in the top decile of
+    its kind (at most max(1, 10 %) of the shows, and of the theatres, with upcoming screenings).
+    Calibration on the demo catalogue: docs/popularity.md."""
+    by_kind: dict[str, list[tuple[float, tuple[str, int]]]] = defaultdict(list)
+    for key, (recent, before, on_sale) in stats.items():
+        velocity = recent / on_sale if on_sale else 0.0
+        rising = recent / TRENDING_RECENT_DAYS >= 2 * before / TRENDING_BEFORE_DAYS
+        if recent >= TRENDING_MIN_SEATS and velocity >= TRENDING_MIN_VELOCITY and rising:
+            by_kind[key[0]].append((velocity, key))
+    counts = defaultdict(int)
+    for kind, _ in stats:
+        counts[kind] += 1
+    chosen: set[tuple[str, int]] = set()
+    for kind, candidates in by_kind.items():
+        room = max(1, int(counts[kind] * TRENDING_TOP_SHARE))
+        chosen.update(key for _, key in sorted(candidates, key=lambda c: (-c[0], c[1]))[:room])
+    return chosen
 
 
 # ---- reads -----------------------------------------------------------------------------------------
