@@ -335,7 +335,7 @@ class LocalServer:
             self.stop()
             raise RuntimeError(f"live server did not start ({exc}):\n{self.log.read_text()[-3000:]}") from exc
         self.process = self.supervisor.running["web"].popen
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60  # a loaded 2-core machine boots several workers slowly
         while True:
             try:
                 if requests.get(f"{self.url}/api/health", timeout=2).status_code == 200:
