@@ -11,7 +11,7 @@ RUN_DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuz
 # Browser tests use Debian's Chromium; pdftotext (poppler-utils) reads the PDF reports back.
 TEST_DEBIAN_PACKAGES := chromium poppler-utils $(RUN_DEBIAN_PACKAGES)
 
-.PHONY: run test setup ui clean-ui help restore lint unit
+.PHONY: run test setup ui clean-ui help restore lint unit messages
 .DEFAULT_GOAL := help
 
 help:
@@ -20,6 +20,7 @@ help:
 	@echo "make restore [AT=2026-11-29T18:05:00+05:30] - rebuild the database from the backup in BACKUP_DIR"
 	@echo "make lint  - ruff on the Python code, ESLint (Vue, Prettier's rules off) on the UI"
 	@echo "make unit  - the UI's unit tests (Vitest): API client, useAsync, the jobs store"
+	@echo "make messages - extract the server's strings into the Hindi and Tamil catalogues and compile them"
 
 run: setup
 	@bash scripts/ensure-debian-packages.sh $(RUN_DEBIAN_PACKAGES) || echo "[setup] without these packages PDF reports cannot be rendered; everything else runs"
@@ -45,6 +46,19 @@ lint: $(VENV)/.dev-installed frontend/node_modules/.installed
 
 unit: frontend/node_modules/.installed
 	cd frontend && $(NODE) npm run --silent unit
+
+# The server's translations (docs/i18n.md): extract every string of the code and the mail/PDF templates
+# (babel.cfg), merge them into the Hindi and Tamil catalogues (new ones come in empty, for a translator) and
+# compile the .mo files. The .mo files are committed, so a fresh clone speaks Hindi and Tamil with no step;
+# tests/services/test_i18n_catalogues.py (in `make test`) fails on a string missing, untranslated or stale.
+I18N_DIR := ticketshow/translations
+messages: $(VENV)/.installed
+	cd backend && ../$(BIN)/pybabel -q extract -F babel.cfg -k _l -k N_ --no-location --sort-output \
+		--project "Ticket Show" -o $(I18N_DIR)/messages.pot .
+	cd backend && ../$(BIN)/pybabel -q update -i $(I18N_DIR)/messages.pot -d $(I18N_DIR) \
+		--ignore-obsolete --no-fuzzy-matching --ignore-pot-creation-date -w 120
+	cd backend && ../$(BIN)/pybabel compile -d $(I18N_DIR) --statistics
+	rm -f backend/$(I18N_DIR)/messages.pot
 
 # Load benchmark: seeds a large catalogue in a temp dir, serves it as `make run` does and measures it
 # with wrk (installed if missing). Options: make bench BENCH_ARGS="--duration 5" (bench/load.py --help).

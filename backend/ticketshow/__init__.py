@@ -8,11 +8,13 @@ from apiflask import APIFlask
 from flask import request
 from werkzeug.routing import Map
 
+from . import i18n
 from .config import Settings, load_secret_key, load_ticket_key, secure_data_dir
 from .database import configure_sqlite_engine
 from .errors import ERROR_SCHEMA, register_error_handlers
 from .extensions import db, jwt, redis_store
 from .fields import RowIdConverter
+from .i18n import _
 from .jsonprovider import DecimalJSONProvider
 from .openapi import register_openapi
 
@@ -167,6 +169,7 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     celery_init_app(app)
     app.after_request(record_after_request)  # last seen, for the daily reminder
     register_error_handlers(app)
+    i18n.init_app(app)  # messages, mail and PDFs in English, Hindi or Tamil
     register_compression(app)
     register_spa(app)
     from .security import register_security
@@ -195,7 +198,7 @@ def _require_json_content_type() -> None:
     has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding") == "chunked"
     if has_body and not request.is_json:
         raise DomainError(
-            "Send the body as JSON with Content-Type: application/json.",
+            _("Send the body as JSON with Content-Type: application/json."),
             code="unsupported_content_type",
             details={"content_type": request.mimetype},
         )

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from .errors import Invalid
+from .i18n import _
 
 
 def utcnow() -> datetime:
@@ -41,9 +42,9 @@ def month_start(month: str) -> date:
     try:
         parsed = datetime.strptime(month, "%Y-%m")
     except (TypeError, ValueError):
-        raise Invalid({"month": "Use the form YYYY-MM, e.g. 2026-11."}) from None
+        raise Invalid({"month": _("Use the form YYYY-MM, e.g. 2026-11.")}) from None
     if parsed.year < 2000 or len(month) != 7:
-        raise Invalid({"month": "Use the form YYYY-MM, e.g. 2026-11."})
+        raise Invalid({"month": _("Use the form YYYY-MM, e.g. 2026-11.")})
     return parsed.date()
 
 
@@ -55,7 +56,7 @@ def parse_day(value: str) -> date:
 
 
 def _bad_day():
-    raise Invalid({"date": "Use the form YYYY-MM-DD, e.g. 2026-11-30."})
+    raise Invalid({"date": _("Use the form YYYY-MM-DD, e.g. 2026-11-30.")})
 
 
 def previous_month(first: date) -> date:

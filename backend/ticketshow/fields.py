@@ -11,6 +11,7 @@ from flask import current_app
 from marshmallow import ValidationError, fields, validate
 from werkzeug.routing import IntegerConverter
 
+from .i18n import _
 from .text import line_problem, text_problem
 
 MAX_PRICE = Decimal("1000000")
@@ -56,10 +57,12 @@ class TrimmedString(fields.String):
             raise ValidationError(problem)
         if len(text) < self.min_length:
             raise ValidationError(
-                "Must not be empty." if self.min_length == 1 else f"Must be at least {self.min_length} characters."
+                _("Must not be empty.")
+                if self.min_length == 1
+                else _("Must be at least %(num)s characters.", num=self.min_length)
             )
         if len(text) > self.max_length:
-            raise ValidationError(f"Must be at most {self.max_length} characters.")
+            raise ValidationError(_("Must be at most %(num)s characters.", num=self.max_length))
         return text
 
 
@@ -85,19 +88,19 @@ class Money(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise ValidationError("Must be a number.")
+            raise ValidationError(_("Must be a number."))
         try:
             amount = Decimal(str(value).strip())
         except InvalidOperation as exc:
-            raise ValidationError("Must be a number.") from exc
+            raise ValidationError(_("Must be a number.")) from exc
         if not amount.is_finite():
-            raise ValidationError("Must be a number.")
+            raise ValidationError(_("Must be a number."))
         if amount < 0:
-            raise ValidationError("Must not be negative.")
+            raise ValidationError(_("Must not be negative."))
         if amount > MAX_PRICE:
-            raise ValidationError(f"Must be at most {MAX_PRICE}.")
+            raise ValidationError(_("Must be at most %(max)s.", max=MAX_PRICE))
         if amount != amount.quantize(Decimal("0.01")):
-            raise ValidationError("At most two decimals.")
+            raise ValidationError(_("At most two decimals."))
         return amount.quantize(Decimal("0.01"))
 
 
@@ -120,12 +123,12 @@ class OffsetDateTime(fields.DateTime):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str) or len(value) > 64:
-            raise ValidationError("Must be an ISO 8601 date-time with an offset.")
+            raise ValidationError(_("Must be an ISO 8601 date-time with an offset."))
         moment = super()._deserialize(value, attr, data, **kwargs)
         if moment.tzinfo is None or moment.utcoffset() is None:
-            raise ValidationError("Give the time with an offset, e.g. 2026-12-01T18:30:00+05:30.")
+            raise ValidationError(_("Give the time with an offset, e.g. 2026-12-01T18:30:00+05:30."))
         if not 2000 <= moment.year <= 2100:
-            raise ValidationError("Must be between the years 2000 and 2100.")
+            raise ValidationError(_("Must be between the years 2000 and 2100."))
         return moment
 
     def _serialize(self, value, attr, obj, **kwargs):

@@ -1,10 +1,248 @@
-"""Languages: English, Hindi and Tamil.
+"""Languages: English, Hindi and Tamil (Flask-Babel over the catalogues in ticketshow/translations).
 
 LOCALES are the codes a user may choose (preferences.locale) and the ones Accept-Language is matched
-against; English is the fallback and the language of the source strings.
+against; English is the fallback and the language of the source strings (msgids).
+
+Which language:
+- a request: the caller's chosen locale (read with the token, policy.Principal.locale), else the best
+  match of Accept-Language (q-values honoured, "hi-IN" matches "hi"), else English;
+- a worker's mail or PDF (no request): `recipient_locale(user, hint)`, the recipient's chosen locale, else
+  the locale of the request that caused it when that request was the recipient's own (`request_hint()`,
+  passed along with the task), else English; the task renders inside `flask_babel.force_locale(...)`.
+
+Formatting (dates, times, numbers, money) goes through Babel with the locale's Indian variant ("hi" →
+"hi_IN"): Indian digit grouping, ₹1,00,000.00.
+
+Catalogues: translations/<hi|ta>/LC_MESSAGES/messages.po, extracted with babel.cfg (docs/i18n.md). The
+compiled .mo files are committed next to them, so a fresh clone answers in Hindi and Tamil with no build
+step; tests/test_i18n_catalogues.py fails when a .mo is stale, a msgid is untranslated or fuzzy, or the code
+has a string the catalogue lacks.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton, format_time
+from babel.numbers import format_currency, format_decimal
+from flask import has_request_context, request
+from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, ngettext, refresh
+
 LOCALES = ("en", "hi", "ta")
 DEFAULT_LOCALE = "en"
+# Babel's data for the Indian variants: Indian digit grouping and en-IN's day-month order.
+_TERRITORY = {"en": "en_IN", "hi": "hi_IN", "ta": "ta_IN"}
+
+babel = Babel()
+
+_ = gettext
+_l = lazy_gettext
+
+__all__ = [
+    "LOCALES",
+    "DEFAULT_LOCALE",
+    "babel",
+    "init_app",
+    "current_locale",
+    "force_locale",
+    "recipient_locale",
+    "request_hint",
+    "translate_message",
+    "money",
+    "number",
+    "date_text",
+    "datetime_text",
+    "time_text",
+    "month_text",
+    "_",
+    "_l",
+    "N_",
+    "ngettext",
+]
+
+
+def N_(message: str) -> str:  # noqa: N802  (the conventional name of gettext's no-op marker)
+    """Marks a string for extraction without translating it here (it is translated where it is shown)."""
+    return message
+
+
+def init_app(app) -> None:
+    babel.init_app(app, default_locale=DEFAULT_LOCALE, locale_selector=select_locale)
+    # Flask-Babel keeps the chosen locale on `g`, which lives as long as the app context: a request inside an
+    # app context that is already pushed (tests, a CLI command) would inherit the previous request's language.
+    app.before_request(refresh)
+
+
+def select_locale() -> str:
+    """The request's language: the caller's chosen locale, else Accept-Language, else English.
+
+    The caller is known once policy has verified the token; an error answered before that (401, a bad JSON
+    body, an unknown path) follows Accept-Language, which the UI always sends with its current language.
+    """
+    if not has_request_context():
+        return DEFAULT_LOCALE
+    chosen = _caller_locale()
+    if chosen in LOCALES:
+        return chosen
+    return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+
+
+def _caller_locale() -> str | None:
+    from flask_jwt_extended import get_current_user
+
+    try:
+        principal = get_current_user()
+    except RuntimeError:  # no token was verified on this request
+        return None
+    return getattr(principal, "locale", None)
+
+
+def current_locale() -> str:
+    """ "en", "hi" or "ta": the language strings are being translated into right now."""
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LOCALES else DEFAULT_LOCALE
+
+
+def request_hint() -> dict | None:
+    """What a task needs to mail the caller of this request in the caller's language:
+    {"user_id": int, "locale": "hi"}; None outside a request or before the caller is known."""
+    if not has_request_context():
+        return None
+    from flask_jwt_extended import get_current_user
+
+    try:
+        principal = get_current_user()
+    except RuntimeError:
+        return None
+    if principal is None:
+        return None
+    return {"user_id": principal.id, "locale": select_locale()}
+
+
+def recipient_locale(user, hint: dict | None = None) -> str:
+    """The language of mail and PDFs for `user` (a User): their chosen locale, else the locale of the
+    request that caused the mail when it was their own request (`hint` from request_hint()), else English."""
+    if getattr(user, "locale", None) in LOCALES:
+        return user.locale
+    if hint and hint.get("user_id") == getattr(user, "id", None) and hint.get("locale") in LOCALES:
+        return hint["locale"]
+    return DEFAULT_LOCALE
+
+
+def _babel_locale(locale: str | None = None) -> Locale:
+    return Locale.parse(_TERRITORY.get(locale or current_locale(), "en_IN"))
+
+
+def money(value, locale: str | None = None) -> str:
+    """Rupees for the locale, Indian grouping: ₹1,00,000.00 (Decimal, int or a numeric string)."""
+    amount = Decimal(value or 0).quantize(Decimal("0.01"))
+    return format_currency(amount, "INR", locale=_babel_locale(locale))
+
+
+def number(value, locale: str | None = None) -> str:
+    """A count or quantity with the locale's (Indian) digit grouping: 12,34,567."""
+    return format_decimal(value, locale=_babel_locale(locale))
+
+
+def datetime_text(moment: datetime, locale: str | None = None) -> str:
+    """A local time as people read it, e.g. "Mon, 30 Nov, 2026, 6:30 pm" / "सोम, 30 नव॰ 2026, 6:30 pm" /
+    "திங்., 30 நவ., 2026, 6:30 PM": the locale's own day and time patterns joined as it joins them.
+    `moment` is already in the zone to show (APP_TIMEZONE)."""
+    babel_locale = _babel_locale(locale)
+    day = format_skeleton("yMMMEd", moment, locale=babel_locale)
+    time = format_time(moment, "short", locale=babel_locale)
+    return babel_locale.datetime_formats["medium"].replace("{1}", day).replace("{0}", time)
+
+
+def date_text(moment, locale: str | None = None) -> str:
+    """A day, e.g. "30 November 2026" / "30 நவம்பர், 2026"."""
+    return format_date(moment, "long", locale=_babel_locale(locale))
+
+
+def month_text(day, locale: str | None = None) -> str:
+    """A month, e.g. "November 2026" / "नवंबर 2026" / "நவம்பர் 2026"."""
+    return format_date(day, "LLLL y", locale=_babel_locale(locale))
+
+
+def time_text(moment, locale: str | None = None) -> str:
+    """A time of day, e.g. "6:30 pm"."""
+    return format_time(moment, "short", locale=_babel_locale(locale))
+
+
+# Marshmallow's and webargs' own messages for fields (their wording, placeholders and all). They are raised in
+# English by the libraries; translate_message() finds the template a message came from and translates it.
+LIBRARY_MESSAGES = [
+    N_("Missing data for required field."),
+    N_("Field may not be null."),
+    N_("Invalid value."),
+    N_("Not a valid string."),
+    N_("Not a valid utf-8 string."),
+    N_("Not a valid integer."),
+    N_("Not a valid number."),
+    N_("Number too large."),
+    N_("Special numeric values (nan or infinity) are not permitted."),
+    N_("Not a valid boolean."),
+    N_("Not a valid datetime."),
+    N_("Not a valid date."),
+    N_("Not a valid time."),
+    N_("Not a valid list."),
+    N_("Not a valid tuple."),
+    N_("Not a valid mapping type."),
+    N_("Not a valid email address."),
+    N_("Not a valid URL."),
+    N_("Not a valid UUID."),
+    N_("Invalid input type."),
+    N_("Unknown field."),
+    N_("Invalid value for the field."),
+    N_("Shorter than minimum length {min}."),
+    N_("Longer than maximum length {max}."),
+    N_("Length must be between {min} and {max}."),
+    N_("Length must be {equal}."),
+    N_("Must be greater than or equal to {min} and less than or equal to {max}."),
+    N_("Must be greater than {min} and less than {max}."),
+    N_("Must be greater than or equal to {min}."),
+    N_("Must be greater than {min}."),
+    N_("Must be less than or equal to {max}."),
+    N_("Must be less than {max}."),
+    N_("Must be one of: {choices}."),
+    N_("Must be equal to {other}."),
+    N_("String does not match expected pattern."),
+    N_("Invalid input."),
+    N_("Invalid type."),
+]
+
+
+@cache
+def _library_patterns() -> list[tuple[re.Pattern, str]]:
+    patterns = []
+    for template in LIBRARY_MESSAGES:
+        if "{" not in template:
+            continue
+        regex = re.escape(template)
+        regex = re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m.group(1)}>.+?)", regex)
+        patterns.append((re.compile(f"^{regex}$", re.DOTALL), template))
+    return patterns
+
+
+def translate_message(message) -> str:
+    """A message in the current language: lazy strings are rendered, a library's English field message
+    (e.g. "Length must be between 1 and 200.") is matched to its template and translated; anything else is
+    returned as it is (already translated at its source, or data)."""
+    text = str(message)
+    if current_locale() == DEFAULT_LOCALE:
+        return text
+    translated = gettext(text)
+    if translated != text:
+        return translated
+    for pattern, template in _library_patterns():
+        match = pattern.match(text)
+        if match:
+            translated = gettext(template)
+            for name, value in match.groupdict().items():  # not str.format: a value may hold braces
+                translated = translated.replace("{" + name + "}", value)
+            return translated
+    return text

@@ -17,18 +17,20 @@ import json
 from typing import Any
 
 from .errors import DomainError, Invalid
+from .i18n import _, _l
 
 MAX_DEPTH = 32  # our richest body (a show with screenings) nests 3 levels; 32 leaves room for clients
 MAX_INT_DIGITS = 400  # far beyond any id (19 digits) or amount, far below Python's 4,300-digit guard
 
 
 class BadJson(DomainError):
-    status, code, message = 400, "invalid_json", "The request body is not valid JSON."
+    status, code, message = 400, "invalid_json", _l("The request body is not valid JSON.")
 
 
 def _refuse_constant(name: str):
     raise BadJson(
-        f"{name} is not a JSON number (RFC 8259); send a finite number.", details={"reason": "non_finite_number"}
+        _("%(name)s is not a JSON number (RFC 8259); send a finite number.", name=name),
+        details={"reason": "non_finite_number"},
     )
 
 
@@ -52,12 +54,12 @@ def _check_structure(value: Any) -> None:
         item, path, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise BadJson(
-                f"The body is nested more than {MAX_DEPTH} levels deep.",
+                _("The body is nested more than %(depth)s levels deep.", depth=MAX_DEPTH),
                 details={"reason": "too_deep", "max_depth": MAX_DEPTH},
             )
         if isinstance(item, str):
             if _has_lone_surrogate(item):
-                bad_fields[path or "_body"] = (
+                bad_fields[path or "_body"] = _(
                     "Contains a lone surrogate (an unpaired \\ud800-\\udfff escape), which is not a Unicode character."
                 )
         elif isinstance(item, dict):
@@ -65,14 +67,14 @@ def _check_structure(value: Any) -> None:
                 name = key.encode("utf-8", "backslashreplace").decode("utf-8") if _has_lone_surrogate(key) else key
                 inner_path = f"{path}.{name}" if path else name
                 if _has_lone_surrogate(key):
-                    bad_fields[inner_path] = "The field name contains a lone surrogate."
+                    bad_fields[inner_path] = _("The field name contains a lone surrogate.")
                 stack.append((inner, inner_path, depth + 1))
         elif isinstance(item, list):
             stack.extend(
                 (inner, f"{path}.{index}" if path else str(index), depth + 1) for index, inner in enumerate(item)
             )
     if bad_fields:
-        raise Invalid(bad_fields, "Some fields contain text that is not valid Unicode.", code="invalid_text")
+        raise Invalid(bad_fields, _("Some fields contain text that is not valid Unicode."), code="invalid_text")
 
 
 def strict_loads(data: bytes | str) -> Any:
@@ -85,7 +87,7 @@ def strict_loads(data: bytes | str) -> Any:
             text = data.decode("utf-8")  # strict: Latin-1 bytes, UTF-16 and encoded surrogates all fail here
         except UnicodeDecodeError as exc:
             raise BadJson(
-                "The body must be JSON encoded as UTF-8 (RFC 8259).",
+                _("The body must be JSON encoded as UTF-8 (RFC 8259)."),
                 details={"reason": "not_utf8", "position": exc.start},
             ) from exc
     else:
@@ -95,7 +97,7 @@ def strict_loads(data: bytes | str) -> Any:
         value = json.loads(text, parse_constant=_refuse_constant, parse_int=_huge_int)
     except RecursionError as exc:
         raise BadJson(
-            f"The body is nested more than {MAX_DEPTH} levels deep.",
+            _("The body is nested more than %(depth)s levels deep.", depth=MAX_DEPTH),
             details={"reason": "too_deep", "max_depth": MAX_DEPTH},
         ) from exc
     except json.JSONDecodeError as exc:

@@ -21,6 +21,7 @@ from flask_jwt_extended import current_user, verify_jwt_in_request
 
 from . import metrics, policy
 from .errors import Forbidden
+from .i18n import _
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -105,7 +106,7 @@ def _require_local_or_admin() -> None:
         return
     verify_jwt_in_request()
     if not policy.can_read_metrics(current_user):
-        raise Forbidden("Only an admin or the local machine can read the metrics.", code="admin_only")
+        raise Forbidden(_("Only an admin or the local machine can read the metrics."), code="admin_only")
 
 
 @bp.get("/metrics")

@@ -7,72 +7,80 @@ field (issue 16), so every message goes through `plain(field, message)` once, in
 email validator's) pass through unchanged.
 
 Field labels are keyed by the last part of the field's path ("screenings.0.starts_at" -> "starts_at").
+
+The plain words are in the request's language (ticketshow.i18n): labels and sentences are catalogue
+entries, numbers are grouped for the locale. A message already translated where it was raised is not
+a validator's English text, so it passes through as it is.
 """
 
 from __future__ import annotations
 
 import re
 
+from .i18n import _, _l, number
+
 # What to enter, by field name: "Enter {label}." for a missing or null field.
 LABELS = {
-    "name": "a name",
-    "username": "a username",
-    "email": "an email address",
-    "password": "a password",
-    "current_password": "your current password",
-    "new_password": "a new password",
-    "place": "a place",
-    "address": "an address",
-    "capacity": "the number of seats",
-    "rating": "a rating from 0 to 5",
-    "score": "a score",
-    "tags": "the tags (an empty list will do)",
-    "ticket_price": "a ticket price",
-    "price": "a price",
-    "starts_at": "a date and time",
-    "show_id": "a show",
-    "theatre_id": "a theatre",
-    "screening_id": "a screening",
-    "quantity": "how many seats",
-    "seats": "the seats",
-    "token": "the code from the email",
-    "enabled": "on or off (true or false)",
-    "role": "a role",
-    "month": "a month",
-    "code": "the ticket code",
+    "name": _l("a name"),
+    "username": _l("a username"),
+    "email": _l("an email address"),
+    "password": _l("a password"),
+    "current_password": _l("your current password"),
+    "new_password": _l("a new password"),
+    "place": _l("a place"),
+    "address": _l("an address"),
+    "capacity": _l("the number of seats"),
+    "rating": _l("a rating from 0 to 5"),
+    "score": _l("a score"),
+    "tags": _l("the tags (an empty list will do)"),
+    "ticket_price": _l("a ticket price"),
+    "price": _l("a price"),
+    "starts_at": _l("a date and time"),
+    "show_id": _l("a show"),
+    "theatre_id": _l("a theatre"),
+    "screening_id": _l("a screening"),
+    "quantity": _l("how many seats"),
+    "seats": _l("the seats"),
+    "token": _l("the code from the email"),
+    "enabled": _l("on or off (true or false)"),
+    "role": _l("a role"),
+    "month": _l("a month"),
+    "code": _l("the ticket code"),
 }
 
 # A list field's items, for its length rule ("At most 12 tags.").
 ITEMS = {
-    "tags": "tags",
-    "tag": "tags",
-    "aliases": "other spellings",
-    "screenings": "screenings",
-    "seats": "seats",
-    "theatre_ids": "theatres",
-    "labels": "seats",
-    "rows": "rows",
+    "tags": _l("tags"),
+    "tag": _l("tags"),
+    "aliases": _l("other spellings"),
+    "screenings": _l("screenings"),
+    "seats": _l("seats"),
+    "theatre_ids": _l("theatres"),
+    "labels": _l("seats"),
+    "rows": _l("rows"),
 }
+
+ENTER_LABEL = "Enter {label}."  # "Enter %(what)s." in the request's language, `what` being the label
 
 # Exact validator texts -> plain words ({label} and {items} are filled in).
 _EXACT = {
-    "Missing data for required field.": "Enter {label}.",
-    "Field may not be null.": "Enter {label}.",
-    "Not a valid integer.": "Enter a whole number.",
-    "Not a valid number.": "Enter a number.",
-    "Number too large.": "This number is too large.",
-    "Special numeric values (nan or infinity) are not permitted.": "Enter an ordinary number.",
-    "Not a valid boolean.": "Choose yes or no (true or false).",
-    "Not a valid datetime.": "Enter a date and time with its offset, such as 2026-12-01T18:30:00+05:30.",
-    "Not a valid date.": "Enter a date, such as 2026-12-01.",
-    "Not a valid string.": "Enter text.",
-    "Not a valid list.": "Send a list.",
-    "Not a valid mapping type.": "Send an object with named fields.",
-    "Not a valid email address.": "Enter an email address, such as name@example.com.",
-    "Unknown field.": "This field is not accepted here; remove it.",
-    "Invalid input type.": "Send an object with named fields.",
-    "Invalid value.": "This value is not accepted.",
-    "Must not be empty.": "Enter {label}.",
+    "Missing data for required field.": ENTER_LABEL,
+    "Field may not be null.": ENTER_LABEL,
+    "Not a valid integer.": _l("Enter a whole number."),
+    "Not a valid number.": _l("Enter a number."),
+    "Number too large.": _l("This number is too large."),
+    "Special numeric values (nan or infinity) are not permitted.": _l("Enter an ordinary number."),
+    "Not a valid boolean.": _l("Choose yes or no (true or false)."),
+    "Not a valid datetime.": _l("Enter a date and time with its offset, such as 2026-12-01T18:30:00+05:30."),
+    "Not a valid date.": _l("Enter a date, such as 2026-12-01."),
+    "Not a valid string.": _l("Enter text."),
+    "Not a valid list.": _l("Send a list."),
+    "Not a valid mapping type.": _l("Send an object with named fields."),
+    "Not a valid email address.": _l("Enter an email address, such as name@example.com."),
+    "Unknown field.": _l("This field is not accepted here; remove it."),
+    "Invalid input type.": _l("Send an object with named fields."),
+    "Invalid value.": _l("This value is not accepted."),
+    "Must not be empty.": ENTER_LABEL,
 }
 
 _RANGE = re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$")
@@ -87,13 +95,14 @@ _ONE_OF = re.compile(r"^Must be one of: (.*)\.$")
 
 
 def _number(text: str) -> str:
-    """1000 -> "1,000"; 2.5 -> "2.5"; anything else as it is."""
+    """1000 -> "1,000" (100000 -> "1,00,000": the locale's Indian grouping); 2.5 -> "2.5"; anything else as
+    it is."""
     try:
         value = float(text)
     except ValueError:
         return text
     if value.is_integer() and abs(value) < 1e18:
-        return f"{int(value):,}"
+        return number(int(value))
     return text
 
 
@@ -105,30 +114,30 @@ def _field_name(path: str) -> str:
 def plain(path: str, message: str) -> str:
     """`message` about the field at `path` ("capacity", "screenings.0.starts_at"), in plain words."""
     field = _field_name(path)
-    label = LABELS.get(field, "a value for this field")
+    label = LABELS.get(field, _l("a value for this field"))
     items = ITEMS.get(field)
     if message in _EXACT:
         text = _EXACT[message]
-        return text.format(label=label) if "{label}" in text else text
+        return _("Enter %(what)s.", what=str(label)) if text == ENTER_LABEL else str(text)
     if match := _RANGE.match(message):
-        return f"Between {_number(match[1])} and {_number(match[2])}."
+        return _("Between %(min)s and %(max)s.", min=_number(match[1]), max=_number(match[2]))
     if match := _AT_LEAST.match(message):
-        return f"At least {_number(match[1])}."
+        return _("At least %(min)s.", min=_number(match[1]))
     if match := _AT_MOST.match(message):
-        return f"At most {_number(match[1])}."
+        return _("At most %(max)s.", max=_number(match[1]))
     if match := _MORE_THAN.match(message):
-        return f"More than {_number(match[1])}."
+        return _("More than %(min)s.", min=_number(match[1]))
     if match := _LESS_THAN.match(message):
-        return f"Less than {_number(match[1])}."
-    unit = items or "characters"
+        return _("Less than %(max)s.", max=_number(match[1]))
+    unit = str(items) if items else _("characters")
     if match := _LENGTH_BETWEEN.match(message):
-        return f"Between {_number(match[1])} and {_number(match[2])} {unit}."
+        return _("Between %(min)s and %(max)s %(unit)s.", min=_number(match[1]), max=_number(match[2]), unit=unit)
     if match := _SHORTER.match(message):
-        return f"At least {_number(match[1])} {unit}."
+        return _("At least %(min)s %(unit)s.", min=_number(match[1]), unit=unit)
     if match := _LONGER.match(message):
-        return f"At most {_number(match[1])} {unit}."
+        return _("At most %(max)s %(unit)s.", max=_number(match[1]), unit=unit)
     if match := _ONE_OF.match(message):
-        return f"Choose one of: {match[1]}."
+        return _("Choose one of: %(choices)s.", choices=match[1])
     return message
 
 

@@ -34,6 +34,7 @@ from flask_jwt_extended import current_user, verify_jwt_in_request
 
 from .apidoc import annotate
 from .errors import Forbidden, NotFound
+from .i18n import _
 
 ADMIN, MANAGER, SCANNER, USER = "admin", "manager", "scanner", "user"
 ROLES = (ADMIN, MANAGER, SCANNER, USER)
@@ -203,10 +204,10 @@ def _theatre_id(sql: str, row_id: int) -> int | None:
 def denial(permission: Callable, principal) -> Forbidden:
     """The 403 for a principal refused a permission, with a code the UI can explain."""
     if permission in _ADMIN_ONLY:
-        return Forbidden("Only an admin can do this.", code="admin_only")
+        return Forbidden(_("Only an admin can do this."), code="admin_only")
     if permission in _CHAIN_WIDE or not permission(principal, ANY_THEATRE):
-        return Forbidden("Only staff of this theatre can do this.", code="staff_only")
-    return Forbidden("This belongs to a theatre you are not assigned to.", code="not_your_theatre")
+        return Forbidden(_("Only staff of this theatre can do this."), code="staff_only")
+    return Forbidden(_("This belongs to a theatre you are not assigned to."), code="not_your_theatre")
 
 
 def require(permission: Callable, *theatre: int | None) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from .i18n import _
+
 
 def _is_latin_base(char: str) -> bool:
     code = ord(char)
@@ -84,16 +86,18 @@ def line_problem(text: str) -> str | None:
     for index, char in enumerate(text):
         category = unicodedata.category(char)
         if category == "Cs":
-            return "Contains a lone surrogate, which is not a Unicode character."
+            return _("Contains a lone surrogate, which is not a Unicode character.")
         if category == "Cc":
-            return f"Control characters (such as line breaks or tabs) are not allowed (found U+{ord(char):04X})."
-        if category == "Cf" and not (char in _ZERO_WIDTH_JOINERS and _joiner_in_context(text, index)):
-            kind = (
-                "Bidirectional formatting"
-                if char in _BIDI_OPENERS or char in _BIDI_CLOSERS or char in "\u200e\u200f\u061c"
-                else "Invisible formatting"
+            return _(
+                "Control characters (such as line breaks or tabs) are not allowed (found %(char)s).",
+                char=f"U+{ord(char):04X}",
             )
-            return f"{kind} characters are not allowed (found U+{ord(char):04X})."
+        if category == "Cf" and not (char in _ZERO_WIDTH_JOINERS and _joiner_in_context(text, index)):
+            if char in _BIDI_OPENERS or char in _BIDI_CLOSERS or char in "\u200e\u200f\u061c":
+                return _(
+                    "Bidirectional formatting characters are not allowed (found %(char)s).", char=f"U+{ord(char):04X}"
+                )
+            return _("Invisible formatting characters are not allowed (found %(char)s).", char=f"U+{ord(char):04X}")
     return None
 
 
@@ -103,11 +107,11 @@ def text_problem(text: str) -> str | None:
     for char in text:
         category = unicodedata.category(char)
         if category == "Cs":
-            return "Contains a lone surrogate, which is not a Unicode character."
+            return _("Contains a lone surrogate, which is not a Unicode character.")
         if category == "Cc" and char not in "\n\r\t":
-            return f"Control characters are not allowed (found U+{ord(char):04X})."
+            return _("Control characters are not allowed (found %(char)s).", char=f"U+{ord(char):04X}")
     if unbalanced_bidi(text.replace("\r", "\n")):
-        return "A right-to-left or left-to-right override is left open; close it (U+202C or U+2069) or remove it."
+        return _("A right-to-left or left-to-right override is left open; close it (U+202C or U+2069) or remove it.")
     return None
 
 

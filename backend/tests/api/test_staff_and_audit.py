@@ -373,6 +373,12 @@ def test_a_job_the_queue_refused_is_audited_as_started_then_discarded(app_withou
     rows = audit_rows(client, admin, entity="export")["items"]
     assert [(r["action"], r["after"]) for r in rows] == [
         ("discard", {"reason": "queue_unavailable"}),
-        ("start", {"kind": "export", "params": {"theatre_id": theatre["id"], "theatre_name": theatre["name"]}}),
+        (
+            "start",
+            {
+                "kind": "export",
+                "params": {"theatre_id": theatre["id"], "theatre_name": theatre["name"], "locale": "en"},
+            },
+        ),
     ]
     assert rows[0]["entity_id"] == rows[1]["entity_id"]

@@ -6,10 +6,11 @@ from flask import g
 
 from ..errors import error_body
 from ..extensions import jwt
+from ..i18n import _l
 from . import service
 
 
-def _unauthorized(message: str, code: str = "unauthorized"):
+def _unauthorized(message, code: str = "unauthorized"):
     return error_body(401, code, message), 401, {"WWW-Authenticate": "Bearer"}
 
 
@@ -21,7 +22,7 @@ def load_user(_header, payload):
 
 @jwt.user_lookup_error_loader
 def user_gone(_header, _payload):
-    return _unauthorized("This account no longer exists.", "invalid_token")
+    return _unauthorized(_l("This account no longer exists."), "invalid_token")
 
 
 @jwt.token_in_blocklist_loader
@@ -38,19 +39,19 @@ def token_revoked(_header, payload):
 
 @jwt.revoked_token_loader
 def revoked(_header, _payload):
-    return _unauthorized("This token was logged out; log in again.", "token_revoked")
+    return _unauthorized(_l("This token was logged out; log in again."), "token_revoked")
 
 
 @jwt.expired_token_loader
 def expired(_header, _payload):
-    return _unauthorized("The session has expired; log in again.", "token_expired")
+    return _unauthorized(_l("The session has expired; log in again."), "token_expired")
 
 
 @jwt.invalid_token_loader
 def invalid(reason: str):
-    return _unauthorized("The token is not valid; log in again.", "invalid_token")
+    return _unauthorized(_l("The token is not valid; log in again."), "invalid_token")
 
 
 @jwt.unauthorized_loader
 def missing(reason: str):
-    return _unauthorized("Log in to do this.", "unauthorized")
+    return _unauthorized(_l("Log in to do this."), "unauthorized")

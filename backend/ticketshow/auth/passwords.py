@@ -12,6 +12,7 @@ from flask import current_app, has_app_context
 from precis_i18n import get_profile
 
 from ..errors import Invalid
+from ..i18n import _
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256  # argon2 cost is linear in length; a cap keeps a huge password from being a DoS
@@ -55,13 +56,13 @@ def _common_passwords() -> frozenset[str]:
 def password_problems(password: str, username: str | None) -> list[str]:
     problems = []
     if len(password) < MIN_LENGTH:
-        problems.append(f"Use at least {MIN_LENGTH} characters.")
+        problems.append(_("Use at least %(num)s characters.", num=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        problems.append(f"Use at most {MAX_LENGTH} characters.")
+        problems.append(_("Use at most %(num)s characters.", num=MAX_LENGTH))
     if username and password.casefold() == username.casefold():
-        problems.append("The password must not be the username.")
+        problems.append(_("The password must not be the username."))
     if password.casefold() in _common_passwords():
-        problems.append("This password is one of the most common ones; choose another.")
+        problems.append(_("This password is one of the most common ones; choose another."))
     return problems
 
 
@@ -77,8 +78,12 @@ def opaque_password(password: str) -> str:
         return _OPAQUE.enforce(password)
     except UnicodeEncodeError as exc:
         kind = exc.reason.split("/")[-1]
-        what = "control characters" if kind == "controls" else "characters that are not allowed in passwords"
-        raise Invalid({"password": f"A password cannot contain {what}."}, "The password is not allowed.") from exc
+        problem = (
+            _("A password cannot contain control characters.")
+            if kind == "controls"
+            else _("A password cannot contain characters that are not allowed in passwords.")
+        )
+        raise Invalid({"password": problem}, _("The password is not allowed.")) from exc
 
 
 def hash_password(password: str) -> str:

@@ -5,6 +5,7 @@ from flask import request
 from flask_jwt_extended import current_user, get_jwt
 
 from .. import policy
+from ..i18n import _
 from ..openapi import document
 from . import service
 from .guards import auth_required
@@ -193,8 +194,10 @@ def request_password_reset(data):
     """
     service.request_password_reset(data["email"])
     return {
-        "message": "If this address belongs to an account, a link to reset its password is on its way. "
-        "It works once, within 30 minutes."
+        "message": _(
+            "If this address belongs to an account, a link to reset its password is on its way. "
+            "It works once, within 30 minutes."
+        )
     }
 
 

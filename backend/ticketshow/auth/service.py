@@ -18,10 +18,12 @@ from flask_jwt_extended import create_access_token
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .. import i18n
 from ..clock import utcnow
 from ..database import from_stored_time, immediate_transaction, named_rows, pooled_sqlite, writes
 from ..errors import Conflict, DomainError, Invalid, NotFound, Unauthorized
 from ..extensions import db
+from ..i18n import _, _l
 from . import throttle
 from .models import ROLE_ADMIN, ROLE_USER, PasswordReset, RevokedToken, User
 from .passwords import hash_password, opaque_password, password_problems, verify_password
@@ -37,16 +39,17 @@ def _normalise_email(email: str) -> str:
         raise Invalid({"email": str(exc)}) from exc
 
 
-USERNAME_TAKEN = "This username is taken or looks like an existing name; choose another."
-EMAIL_TAKEN = "This email address already has an account; log in, or reset its password."
+# Lazy: rendered in the request's language where they are used (str() before they go into `details`).
+USERNAME_TAKEN = _l("This username is taken or looks like an existing name; choose another.")
+EMAIL_TAKEN = _l("This email address already has an account; log in, or reset its password.")
 
 
 def _username_taken() -> Conflict:
-    return Conflict(USERNAME_TAKEN, code="username_taken", details={"username": [USERNAME_TAKEN]})
+    return Conflict(USERNAME_TAKEN, code="username_taken", details={"username": [str(USERNAME_TAKEN)]})
 
 
 def _email_taken() -> Conflict:
-    return Conflict(EMAIL_TAKEN, code="email_taken", details={"email": [EMAIL_TAKEN]})
+    return Conflict(EMAIL_TAKEN, code="email_taken", details={"email": [str(EMAIL_TAKEN)]})
 
 
 def _name_in_use(key: str | None, skeleton: str) -> bool:
@@ -116,7 +119,7 @@ def signup_refusal(check: SignupCheck) -> DomainError | None:
     """The one answer to a sign-up with problems: a name or address already in use alone is 409
     (`username_taken`, else `email_taken`, `details` naming both when both are); with any invalid field too,
     422 naming every field, the taken ones included (`weak_password` when the password is among them)."""
-    taken = {field: [USERNAME_TAKEN if field == "username" else EMAIL_TAKEN] for field in check.taken}
+    taken = {field: [str(USERNAME_TAKEN if field == "username" else EMAIL_TAKEN)] for field in check.taken}
     if not check.problems:
         if not taken:
             return None
@@ -127,7 +130,7 @@ def signup_refusal(check: SignupCheck) -> DomainError | None:
     weak_only = set(problems) == {"password"}
     return Invalid(
         problems,
-        "The password is too weak." if weak_only else "Some fields are invalid.",
+        _("The password is too weak.") if weak_only else _("Some fields are invalid."),
         code="weak_password" if "password" in problems else "validation_error",
     )
 
@@ -183,7 +186,7 @@ def login(username: str, password: str, address: str) -> dict:
     verdict = verify_password(user.password_hash if user else None, password)
     if not verdict:
         throttle.record_failure(throttle_key, address)
-        raise Unauthorized("Invalid username or password.", code="invalid_credentials")
+        raise Unauthorized(_("Invalid username or password."), code="invalid_credentials")
     if verdict.rehash:  # a hash made before OpaqueString, or with older argon2 parameters
         with immediate_transaction(db.session):
             db.session.get(User, user.id).password_hash = hash_password(verdict.password)
@@ -219,6 +222,7 @@ class Principal:
     username: str
     role: str
     theatre_ids: frozenset[int] = frozenset()
+    locale: str | None = None  # the chosen language (preferences.locale); None: Accept-Language decides
 
     @property
     def is_admin(self) -> bool:
@@ -233,6 +237,7 @@ class _CallerRow(NamedTuple):
     theatre_ids: str | None  # "3,7": a manager's or scanner's theatres
     tokens_valid_after: str | None  # stored UTC text: tokens issued before it no longer work
     kept_token_jti: str | None  # ...but this one, which changed the password
+    locale: str | None  # the language chosen in preferences (ticketshow.i18n picks the request's from it)
 
 
 # The assignments are read only for staff roles, from the staff_theatres primary key (user_id, theatre_id).
@@ -240,7 +245,7 @@ _PRINCIPAL_SQL = (
     "SELECT u.id, u.username, u.role, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?), "
     "CASE WHEN u.role IN ('manager', 'scanner') THEN "
     "(SELECT group_concat(theatre_id) FROM staff_theatres WHERE user_id = u.id) END, "
-    "u.tokens_valid_after, u.kept_token_jti "
+    "u.tokens_valid_after, u.kept_token_jti, u.locale "
     "FROM users AS u WHERE u.id = ?"
 )
 
@@ -263,13 +268,13 @@ def principal_and_revocation(user_id: int, jti: str, issued_ms: int = 0) -> tupl
     if row.tokens_valid_after and jti != row.kept_token_jti:
         cutoff_ms = int(from_stored_time(row.tokens_valid_after).timestamp() * 1000)
         revoked = revoked or issued_ms < cutoff_ms  # logged out everywhere, or the password changed since
-    return Principal(row.id, row.username, row.role, theatres), revoked
+    return Principal(row.id, row.username, row.role, theatres, row.locale), revoked
 
 
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     return user
 
 
@@ -381,7 +386,7 @@ def _new_password_hash(password: str, username: str) -> str:
     password = opaque_password(password)
     problems = password_problems(password, username)
     if problems:
-        raise Invalid({"new_password": problems}, "The password is too weak.", code="weak_password")
+        raise Invalid({"new_password": problems}, _("The password is too weak."), code="weak_password")
     return hash_password(password)
 
 
@@ -394,7 +399,7 @@ def change_password(user_id: int, jti: str, current_password: str, new_password:
     verdict = verify_password(user.password_hash, current_password)
     if not verdict:
         throttle.record_failure(user.username_key, address)
-        raise Unauthorized("The current password is wrong.", code="invalid_credentials")
+        raise Unauthorized(_("The current password is wrong."), code="invalid_credentials")
     try:
         new_hash = _new_password_hash(new_password, user.username)
     except Invalid as exc:
@@ -437,12 +442,25 @@ def request_password_reset(email: str) -> None:
             )
         )
     link = f"{current_app.config['SETTINGS'].app_url.rstrip('/')}/reset-password?token={token}"
-    text = (
-        f"Hello {user.username},\n\nSomeone (we hope you) asked to reset the password of your Ticket Show "
-        f"account. Open this link within 30 minutes to choose a new one; it works once:\n\n{link}\n\n"
-        f"If it was not you, ignore this mail: your password stays as it is.\n"
-    )
-    message = {"to": user.email, "to_name": user.username, "subject": "Reset your Ticket Show password", "text": text}
+    # The account's language, else the one this request asked for (whoever asks, the mail goes to the owner).
+    with i18n.force_locale(i18n.recipient_locale(user, {"user_id": user.id, "locale": i18n.select_locale()})):
+        text = "\n".join(
+            [
+                _("Hello %(name)s,", name=user.username),
+                "",
+                _(
+                    "Someone (we hope you) asked to reset the password of your Ticket Show account. Open this "
+                    "link within 30 minutes to choose a new one; it works once:"
+                ),
+                "",
+                link,
+                "",
+                _("If it was not you, ignore this mail: your password stays as it is."),
+                "",
+            ]
+        )
+        subject = _("Reset your Ticket Show password")
+    message = {"to": user.email, "to_name": user.username, "subject": subject, "text": text}
     try:
         send_mail.delay(message)
     except Exception:  # the queue is down: the link cannot be mailed; the answer must not say so
@@ -450,7 +468,7 @@ def request_password_reset(email: str) -> None:
 
 
 class InvalidToken(DomainError):
-    status, code, message = 400, "invalid_token", "This reset link is used, expired or unknown; ask for a new one."
+    status, code, message = 400, "invalid_token", _l("This reset link is used, expired or unknown; ask for a new one.")
 
 
 def confirm_password_reset(token: str, new_password: str) -> None:

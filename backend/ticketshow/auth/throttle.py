@@ -28,6 +28,7 @@ from flask import current_app
 
 from ..errors import TooManyRequests
 from ..extensions import redis_store
+from ..i18n import ngettext
 
 log = logging.getLogger(__name__)
 
@@ -120,13 +121,21 @@ def check_allowed(username_key: str, address: str) -> None:
     retry_after = math.ceil(max(waits, default=0))
     if retry_after > 0:
         minutes = math.ceil(retry_after / 60)
-        when = (
-            f"{retry_after} second{'s' if retry_after != 1 else ''}"
+        message = (
+            ngettext(
+                "Too many failed logins. Try again in %(num)d second.",
+                "Too many failed logins. Try again in %(num)d seconds.",
+                retry_after,
+            )
             if retry_after < 60
-            else f"{minutes} minute{'s' if minutes != 1 else ''}"
+            else ngettext(
+                "Too many failed logins. Try again in %(num)d minute.",
+                "Too many failed logins. Try again in %(num)d minutes.",
+                minutes,
+            )
         )
         raise TooManyRequests(
-            f"Too many failed logins. Try again in {when}.",
+            message,
             code="too_many_attempts",
             details={"retry_after": retry_after},
             headers={"Retry-After": str(retry_after)},

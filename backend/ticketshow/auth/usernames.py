@@ -31,6 +31,7 @@ from pathlib import Path
 from precis_i18n import get_profile
 
 from ..errors import Invalid
+from ..i18n import _, _l
 from ..text import fold
 
 MAX_LENGTH = 64
@@ -48,17 +49,23 @@ _IGNORABLE_RANGES = (
     (0xFFA0, 0xFFA0),
     (0xE0100, 0xE01EF),
 )
+# Whole sentences, so that each language can word them its own way; %(found)s is " (found U+200B)" or "".
 _REASONS = {
-    "controls": "control characters (such as line breaks)",
-    "precis_ignorable_properties": "invisible characters (such as zero-width spaces or soft hyphens)",
-    "spaces": "spaces other than single spaces between words",
-    "symbols": "symbols or emoji",
-    "punctuation": "punctuation outside ASCII",
-    "has_compat": "compatibility characters",
-    "other": "characters that are not letters or digits",
-    "unassigned": "unassigned code points",
-    "bidi_rule": "a mix of right-to-left and left-to-right text that could display ambiguously",
-    "empty": "nothing",
+    "controls": _l("A username cannot contain control characters (such as line breaks)%(found)s."),
+    "precis_ignorable_properties": _l(
+        "A username cannot contain invisible characters (such as zero-width spaces or soft hyphens)%(found)s."
+    ),
+    "spaces": _l("A username cannot contain spaces other than single spaces between words%(found)s."),
+    "symbols": _l("A username cannot contain symbols or emoji%(found)s."),
+    "punctuation": _l("A username cannot contain punctuation outside ASCII%(found)s."),
+    "has_compat": _l("A username cannot contain compatibility characters%(found)s."),
+    "other": _l("A username cannot contain characters that are not letters or digits%(found)s."),
+    "unassigned": _l("A username cannot contain unassigned code points%(found)s."),
+    "bidi_rule": _l(
+        "A username cannot contain a mix of right-to-left and left-to-right text that could display "
+        "ambiguously%(found)s."
+    ),
+    "empty": _l("A username cannot be empty%(found)s."),
 }
 
 
@@ -71,7 +78,7 @@ def canonical_username(raw: str) -> str:
     """The name as stored and shown. Raises Invalid (422, `username`) when RFC 8265 disallows it."""
     parts = _userparts(raw)
     if not parts:
-        raise Invalid({"username": "Must not be empty."})
+        raise Invalid({"username": _("Must not be empty.")})
     enforced = []
     for part in parts:
         try:
@@ -79,14 +86,14 @@ def canonical_username(raw: str) -> str:
         except UnicodeEncodeError as exc:
             kind = exc.reason.split("/")[-1]
             bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
-            where = f" (found U+{ord(bad[0]):04X})" if bad else ""
+            where = f" (U+{ord(bad[0]):04X})" if bad else ""
             raise Invalid(
-                {"username": f"A username cannot contain {_REASONS.get(kind, _REASONS['other'])}{where}."},
-                "The username is not allowed.",
+                {"username": str(_REASONS.get(kind, _REASONS["other"])) % {"found": where}},
+                _("The username is not allowed."),
             ) from exc
     name = " ".join(enforced)
     if len(name) > MAX_LENGTH:
-        raise Invalid({"username": f"Must be at most {MAX_LENGTH} characters."})
+        raise Invalid({"username": _("Must be at most %(num)s characters.", num=MAX_LENGTH)})
     return name
 
 

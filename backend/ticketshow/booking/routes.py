@@ -7,6 +7,7 @@ from flask_jwt_extended import current_user
 from .. import policy
 from ..auth.guards import auth_required
 from ..errors import Invalid
+from ..i18n import _
 from ..openapi import IDEMPOTENCY_KEY, document
 from ..tickets import notices
 from . import service
@@ -29,7 +30,7 @@ MAX_IDEMPOTENCY_KEY = 200
 def _idempotency_key() -> str | None:
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 1 <= len(key.strip()) <= MAX_IDEMPOTENCY_KEY:
-        raise Invalid({"Idempotency-Key": f"Must be 1 to {MAX_IDEMPOTENCY_KEY} characters."})
+        raise Invalid({"Idempotency-Key": _("Must be 1 to %(max)s characters.", max=MAX_IDEMPOTENCY_KEY)})
     return key.strip() if key else None
 
 

@@ -7,6 +7,7 @@ from marshmallow import ValidationError, validate, validates, validates_schema
 
 from ..catalog.schemas import TheatreRef
 from ..fields import Money, MoneyIn, OffsetDateTime, RowId
+from ..i18n import _
 from ..pagination import PageQuery, page_schema
 from ..ratings.schemas import UserRatingOut
 
@@ -33,7 +34,7 @@ class BookingIn(Schema):
     def within_limit(self, value, **kwargs):
         limit = current_app.config["BOOKING_MAX_QUANTITY"]
         if not 1 <= value <= limit:
-            raise ValidationError(f"Book between 1 and {limit} seats at a time.")
+            raise ValidationError(_("Book between 1 and %(limit)s seats at a time.", limit=limit))
 
     @validates_schema
     def hold_or_quantity(self, data, **kwargs):

@@ -24,6 +24,7 @@ from ..clock import utcnow
 from ..database import driver_writes, immediate_transaction, session_write_connection, writes
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..i18n import _, _l, money, ngettext
 from ..pagination import paginate
 from ..pricing import repricing
 from ..pricing.formula import seat_price
@@ -41,7 +42,7 @@ IDEMPOTENCY_WINDOW = timedelta(hours=24)
 
 
 class Houseful(Conflict):
-    code, message = "houseful", "This screening is houseful: no seats are left."
+    code, message = "houseful", _l("This screening is houseful: no seats are left.")
 
 
 class NotEnoughSeats(Conflict):
@@ -49,7 +50,7 @@ class NotEnoughSeats(Conflict):
 
 
 class ScreeningStarted(Conflict):
-    code, message = "screening_started", "This screening has already started; it can no longer be booked."
+    code, message = "screening_started", _l("This screening has already started; it can no longer be booked.")
 
 
 class CancellationClosed(Conflict):
@@ -82,10 +83,12 @@ def _replayed_booking(sqlite, user_id: int, key: str, fingerprint: str, now) -> 
     if use.request_fingerprint is not None and use.request_fingerprint != fingerprint:
         raise IdempotencyKeyReused(
             {
-                "Idempotency-Key": "This key was used for a different booking request in the last 24 hours; "
-                "use a new key for a new request."
+                "Idempotency-Key": _(
+                    "This key was used for a different booking request in the last 24 hours; "
+                    "use a new key for a new request."
+                )
             },
-            "This Idempotency-Key was already used with a different request; nothing was booked.",
+            _("This Idempotency-Key was already used with a different request; nothing was booked."),
         )
     return use.booking_id
 
@@ -112,7 +115,7 @@ def book(
     """
     limit = current_app.config["BOOKING_MAX_QUANTITY"]
     if not 1 <= quantity <= limit:  # the schema checks too; services stand on their own
-        raise Invalid({"quantity": f"Book between 1 and {limit} seats at a time."})
+        raise Invalid({"quantity": _("Book between 1 and %(limit)s seats at a time.", limit=limit)})
     fingerprint = (
         request_fingerprint(
             {"screening_id": screening_id, "quantity": quantity, "expected_unit_price": expected_unit_price}
@@ -151,7 +154,7 @@ def unit_price_of(seat_prices: dict[str, Decimal]) -> Decimal:
 def _on_sale(sqlite, user_id: int, screening_id: int, now) -> ledger.ScreeningForSale:
     screening = ledger.screening_for_sale(sqlite, user_id, screening_id)
     if screening is None:
-        raise NotFound("No such screening.", details={"screening_id": screening_id})
+        raise NotFound(_("No such screening."), details={"screening_id": screening_id})
     if screening.starts_at_utc <= now:
         raise ScreeningStarted(details={"starts_at": screening.starts_at_utc.isoformat()})
     return screening
@@ -180,7 +183,12 @@ def _take_seats(
         raise Houseful(details={"seats_left": 0})
     if seats_left < quantity:
         raise NotEnoughSeats(
-            f"Only {seats_left} seat{'s' if seats_left != 1 else ''} left; you asked for {quantity}.",
+            ngettext(
+                "Only %(num)d seat left; you asked for %(quantity)s.",
+                "Only %(num)d seats left; you asked for %(quantity)s.",
+                seats_left,
+                quantity=quantity,
+            ),
             details={"seats_left": seats_left, "requested": quantity},
         )
     layout = ledger.layout_of(sqlite, screening.layout_id, screening.layout_digest, screening.seats_total)
@@ -194,7 +202,11 @@ def _take_seats(
     unit_price = unit_price_of(seat_prices)
     if expected_unit_price is not None and expected_unit_price != unit_price:
         raise PriceChanged(
-            f"The price is now ₹{unit_price:.2f} a seat (you saw ₹{expected_unit_price:.2f}); nothing was booked.",
+            _(
+                "The price is now %(price)s a seat (you saw %(seen)s); nothing was booked.",
+                price=money(unit_price),
+                seen=money(expected_unit_price),
+            ),
             details={"unit_price": unit_price, "expected_unit_price": expected_unit_price},
         )
     seats = [ledger.SoldSeat(label, layout.by_label[label].seat_no, seat_prices[label]) for label in labels]
@@ -282,14 +294,17 @@ def book_hold(
         if previous_id is None:
             hold = ledger.read_hold(sqlite, hold_id)
             if hold is None or hold["user_id"] != user_id:
-                raise NotFound("No such hold.", details={"hold_id": hold_id})  # another's is "not found"
+                raise NotFound(_("No such hold."), details={"hold_id": hold_id})  # another's is "not found"
             if hold["expires_at"] <= now:
                 raise HoldExpired(details={"expires_at": hold["expires_at"].isoformat()})
             screening = _on_sale(sqlite, user_id, hold["screening_id"], now)
             if expected_total_price is not None and expected_total_price != hold["total_price"]:
                 raise PriceChanged(
-                    f"This hold costs ₹{hold['total_price']:.2f} (you saw ₹{expected_total_price:.2f}); "
-                    f"nothing was booked.",
+                    _(
+                        "This hold costs %(price)s (you saw %(seen)s); nothing was booked.",
+                        price=money(hold["total_price"]),
+                        seen=money(expected_total_price),
+                    ),
                     details={"total_price": hold["total_price"], "expected_total_price": expected_total_price},
                 )
             seats = [
@@ -349,7 +364,7 @@ def _visible_booking(user: Principal, booking_id: int) -> Booking:
     if booking is None or (
         booking.user_id != user.id and not policy.can_view_theatre_bookings(user, booking.screening.theatre_id)
     ):
-        raise NotFound("No such booking.", details={"booking_id": booking_id})
+        raise NotFound(_("No such booking."), details={"booking_id": booking_id})
     return booking
 
 
@@ -372,7 +387,7 @@ def cancel(user: Principal, booking_id: int) -> Booking:
         if utcnow() >= closes_at:
             minutes = int(cutoff.total_seconds() // 60)
             raise CancellationClosed(
-                f"Bookings can be cancelled until {minutes} minutes before the start.",
+                _("Bookings can be cancelled until %(minutes)s minutes before the start.", minutes=minutes),
                 details={"closed_at": closes_at.isoformat()},
             )
         screening_id, by_staff = booking.screening_id, booking.user_id != user.id
@@ -431,7 +446,7 @@ def theatre_bookings(
     from ..catalog.models import Theatre
 
     if db.session.get(Theatre, theatre_id) is None:
-        raise NotFound("No such theatre.", details={"theatre_id": theatre_id})
+        raise NotFound(_("No such theatre."), details={"theatre_id": theatre_id})
     statement = select(Booking).join(Booking.screening).where(Screening.theatre_id == theatre_id)
     if for_user_id:
         statement = statement.where(Booking.user_id == for_user_id)
@@ -503,7 +518,7 @@ def rate(user_id: int, show_id: int, score: int) -> dict:
     """Rate a show the user has seen: a confirmed booking of one of its screenings that has started."""
     show = db.session.get(Show, show_id)
     if show is None or show.removed_at is not None:
-        raise NotFound("No such show.", details={"show_id": show_id})
+        raise NotFound(_("No such show."), details={"show_id": show_id})
     attended = db.session.scalar(
         select(Booking.id)
         .join(Booking.screening)
@@ -517,7 +532,8 @@ def rate(user_id: int, show_id: int, score: int) -> dict:
     )
     if attended is None:
         raise Forbidden(
-            "You can rate a show once you have a booking for it and the screening has started.", code="not_attended"
+            _("You can rate a show once you have a booking for it and the screening has started."),
+            code="not_attended",
         )
     mark_catalog_changed(db.session)  # show cards carry the users' average
     ratings.set_score(user_id, show_id, score)

@@ -10,6 +10,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import Invalid, TooLarge, UnsupportedMediaType
+from ..i18n import _
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 1600
@@ -21,12 +22,12 @@ def reencode(data: bytes) -> bytes:
     """Return a fresh WebP of the picture, or raise 413/415/422 saying what is wrong."""
     if len(data) > MAX_BYTES:
         raise TooLarge(
-            "The image is larger than 5 MB.",
+            _("The image is larger than 5 MB."),
             code="image_too_large",
-            details={"image": ["At most 5 MB."], "max_bytes": MAX_BYTES},
+            details={"image": [_("At most 5 MB.")], "max_bytes": MAX_BYTES},
         )
     if not data:
-        raise Invalid({"image": "The file is empty."}, code="invalid_image")
+        raise Invalid({"image": _("The file is empty.")}, code="invalid_image")
     try:
         with Image.open(io.BytesIO(data)) as probe:
             image_format = probe.format
@@ -35,20 +36,20 @@ def reencode(data: bytes) -> bytes:
                 probe.verify()  # checks the file's structure without decoding every pixel
     except UnidentifiedImageError as exc:
         raise UnsupportedMediaType(
-            "Upload a PNG, JPEG or WebP image.",
+            _("Upload a PNG, JPEG or WebP image."),
             code="unsupported_image_type",
-            details={"image": ["Not a PNG, JPEG or WebP image."]},
+            details={"image": [_("Not a PNG, JPEG or WebP image.")]},
         ) from exc
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise Invalid({"image": "The image is damaged or cannot be read."}, code="invalid_image") from exc
+        raise Invalid({"image": _("The image is damaged or cannot be read.")}, code="invalid_image") from exc
     if image_format not in ACCEPTED_FORMATS:
         raise UnsupportedMediaType(
-            "Upload a PNG, JPEG or WebP image.",
+            _("Upload a PNG, JPEG or WebP image."),
             code="unsupported_image_type",
-            details={"image": [f"{image_format} images are not accepted."]},
+            details={"image": [_("%(format)s images are not accepted.", format=image_format)]},
         )
     if width * height > MAX_PIXELS:
-        raise Invalid({"image": "The image has too many pixels."}, code="invalid_image")
+        raise Invalid({"image": _("The image has too many pixels.")}, code="invalid_image")
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
@@ -58,7 +59,7 @@ def reencode(data: bytes) -> bytes:
             out = io.BytesIO()
             image.save(out, "WEBP", quality=85, method=4)
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise Invalid({"image": "The image is damaged or cannot be read."}, code="invalid_image") from exc
+        raise Invalid({"image": _("The image is damaged or cannot be read.")}, code="invalid_image") from exc
     return out.getvalue()
 
 

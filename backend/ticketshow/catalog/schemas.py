@@ -7,6 +7,7 @@ from apiflask.fields import Boolean, File, Float, Integer, List, Nested, String
 from marshmallow import ValidationError, validate, validates_schema
 
 from ..fields import Money, MoneyIn, Name, OffsetDateTime, RowId, TrimmedString
+from ..i18n import _
 from ..pagination import PageQuery, page_schema
 from ..ratings.schemas import UserRatingOut
 
@@ -21,7 +22,7 @@ class RatingField(Float):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool):
-            raise ValidationError("Must be a number.")
+            raise ValidationError(_("Must be a number."))
         return super()._deserialize(value, attr, data, **kwargs)
 
 
@@ -173,7 +174,7 @@ class Timeframe(Schema):
     @validates_schema
     def ordered(self, data, **kwargs):
         if data.get("from_") and data.get("to") and data["to"] < data["from_"]:
-            raise ValidationError("Must not be before 'from'.", field_name="to")
+            raise ValidationError(_("Must not be before 'from'."), field_name="to")
 
 
 class ShowQuery(PageQuery, Timeframe):

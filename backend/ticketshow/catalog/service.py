@@ -22,6 +22,7 @@ from ..database import immediate_transaction, session_write_connection, writes
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..fields import local_isoformat
+from ..i18n import _, ngettext
 from ..pagination import paginate
 from ..popularity.service import forecasts_for, popularity_for
 from ..pricing import repricing
@@ -93,8 +94,12 @@ def check_theatre_free(
     for other in candidates:
         if starts_at < occupied_until(other.starts_at, other.show.duration_minutes):
             raise TheatreBusy(
-                f"The theatre is busy then: '{other.show.name}' starts at {local_isoformat(other.starts_at)} and "
-                f"holds the hall until {local_isoformat(occupied_until(other.starts_at, other.show.duration_minutes))}.",
+                _(
+                    "The theatre is busy then: '%(show)s' starts at %(starts_at)s and holds the hall until %(until)s.",
+                    show=other.show.name,
+                    starts_at=local_isoformat(other.starts_at),
+                    until=local_isoformat(occupied_until(other.starts_at, other.show.duration_minutes)),
+                ),
                 details=_describe_clash(other, other.starts_at, other.show.duration_minutes),
             )
 
@@ -200,21 +205,21 @@ def attach_theatre_popularity(theatres: Sequence[Theatre]) -> Sequence[Theatre]:
 def _live_theatre(theatre_id: int) -> Theatre:
     theatre = db.session.get(Theatre, theatre_id)
     if theatre is None or theatre.removed_at is not None:
-        raise NotFound("No such theatre.", details={"theatre_id": theatre_id})
+        raise NotFound(_("No such theatre."), details={"theatre_id": theatre_id})
     return theatre
 
 
 def _live_show(show_id: int) -> Show:
     show = db.session.get(Show, show_id)
     if show is None or show.removed_at is not None:
-        raise NotFound("No such show.", details={"show_id": show_id})
+        raise NotFound(_("No such show."), details={"show_id": show_id})
     return show
 
 
 def _live_screening(screening_id: int) -> Screening:
     screening = db.session.get(Screening, screening_id)
     if screening is None or screening.removed_at is not None:
-        raise NotFound("No such screening.", details={"screening_id": screening_id})
+        raise NotFound(_("No such screening."), details={"screening_id": screening_id})
     return screening
 
 
@@ -366,7 +371,7 @@ def list_screenings(
 def get_screening(screening_id: int) -> Screening:
     screening = _live_screening(screening_id)
     if screening.show.removed_at or screening.theatre.removed_at:
-        raise NotFound("No such screening.", details={"screening_id": screening_id})
+        raise NotFound(_("No such screening."), details={"screening_id": screening_id})
     attach_live_figures([screening])
     return screening
 
@@ -405,7 +410,9 @@ def _check_theatre_name_free(name: str, place: str, exclude_id: int | None = Non
         statement = statement.where(Theatre.id != exclude_id)
     if db.session.scalar(statement) is not None:
         raise Conflict(
-            f"A theatre named '{name}' already exists in {place}.", code="theatre_exists", details={"name": [name]}
+            _("A theatre named '%(name)s' already exists in %(place)s.", name=name, place=place),
+            code="theatre_exists",
+            details={"name": [name]},
         )
 
 
@@ -452,10 +459,13 @@ def _change_capacity(theatre_id: int, capacity: int) -> None:
         if oversold:
             worst = max(count for _, count in oversold)
             raise Conflict(
-                f"{worst} seats are already sold for an upcoming screening; the capacity cannot go below that.",
+                _(
+                    "%(sold)s seats are already sold for an upcoming screening; the capacity cannot go below that.",
+                    sold=worst,
+                ),
                 code="capacity_below_sold",
                 details={
-                    "capacity": [f"At least {worst}."],
+                    "capacity": [_("At least %(sold)s.", sold=worst)],
                     "seats_sold": worst,
                     "screening_ids": [sid for sid, _ in oversold],
                 },
@@ -472,7 +482,7 @@ def delete_theatre(theatre_id: int, force: bool) -> dict:
         screening_ids,
         force,
         reason="theatre_removed",
-        what=f"theatre '{theatre.name}'",
+        what=_("theatre '%(name)s'", name=theatre.name),
         parent=update(Theatre).where(Theatre.id == theatre.id),
         audited=("theatre", theatre.id, audit.snapshot(theatre, THEATRE_AUDIT)),
     )
@@ -509,7 +519,12 @@ def _set_dynamic_pricing(show: Show, settings: dict) -> None:
     ceiling_pct = settings.get("ceiling_pct", show.price_ceiling_pct or 150)
     if floor_pct > 100 or ceiling_pct < 100:
         raise Invalid(
-            {"dynamic_pricing": "The floor must be at most 100% and the ceiling at least 100% of the base price."}
+            {
+                "dynamic_pricing": _(
+                    "The floor must be at most %(pct)s%% and the ceiling at least %(pct)s%% of the base price.",
+                    pct=100,
+                )
+            }
         )
     show.dynamic_pricing, show.price_floor_pct, show.price_ceiling_pct = enabled, floor_pct, ceiling_pct
 
@@ -578,7 +593,11 @@ def _check_allocation_free(show: Show, index: int, allocation: dict, theatre_id:
             and other.starts_at < occupied_until(starts_at, show.duration_minutes)
         ):
             raise TheatreBusy(
-                f"Screenings {other_index + 1} and {index + 1} of this show overlap in the same theatre.",
+                _(
+                    "Screenings %(first)s and %(second)s of this show overlap in the same theatre.",
+                    first=other_index + 1,
+                    second=index + 1,
+                ),
                 details={
                     "field": f"screenings.{index}",
                     **_describe_clash(
@@ -643,7 +662,7 @@ def delete_show(show_id: int, force: bool) -> dict:
         screening_ids,
         force,
         reason="show_removed",
-        what=f"show '{show.name}'",
+        what=_("show '%(name)s'", name=show.name),
         parent=update(Show).where(Show.id == show.id),
         audited=("show", show.id, audit.snapshot(show, SHOW_AUDIT)),
     )
@@ -718,7 +737,7 @@ def delete_screening(screening_id: int, force: bool) -> dict:
         ids,
         force,
         reason="screening_removed",
-        what=f"the screening of '{screening.show.name}'",
+        what=_("the screening of '%(name)s'", name=screening.show.name),
         audited=("screening", screening.id, audit.snapshot(screening, SCREENING_AUDIT)),
     )
 
@@ -743,9 +762,15 @@ def _remove_with_bookings(
         bookings, seats = sales().future_bookings(screening_ids, now=now)
         if bookings and not force:
             raise Conflict(
-                f"Deleting {what} would cancel {bookings} future booking"
-                f"{'s' if bookings != 1 else ''} ({seats} seats). Repeat with force=true to "
-                f"cancel them and notify their owners.",
+                ngettext(
+                    "Deleting %(what)s would cancel %(num)d future booking (%(seats)s seats). Repeat with "
+                    "force=true to cancel it and notify its owner.",
+                    "Deleting %(what)s would cancel %(num)d future bookings (%(seats)s seats). Repeat with "
+                    "force=true to cancel them and notify their owners.",
+                    bookings,
+                    what=what,
+                    seats=seats,
+                ),
                 code="has_bookings",
                 details={"bookings": bookings, "seats": seats},
             )

@@ -19,7 +19,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select, type_coerce
 
-from .. import clock
+from .. import clock, i18n
 from ..auth.models import User
 from ..booking.models import CANCELLED, CONFIRMED, Booking
 from ..catalog.models import Screening, Show, ShowTag, Theatre
@@ -27,6 +27,7 @@ from ..clock import utcnow
 from ..database import MoneyColumn
 from ..errors import NotFound
 from ..extensions import db
+from ..i18n import _
 from ..jobs import service as jobs
 from ..jobs.models import DONE, EXPORT, Job
 from ..jobs.service import Outcome
@@ -61,7 +62,7 @@ def exportable_theatre(theatre_id: int) -> Theatre:
     """The theatre, if it exists and is not removed; NotFound (404) otherwise."""
     theatre = db.session.get(Theatre, theatre_id)
     if theatre is None or theatre.removed_at is not None:
-        raise NotFound("No such theatre.", details={"theatre_id": theatre_id})
+        raise NotFound(_("No such theatre."), details={"theatre_id": theatre_id})
     return theatre
 
 
@@ -232,10 +233,10 @@ def export_file(job_id: int) -> tuple[Path, str]:
     """The finished export's file and a download name; 404 until it is done."""
     job = db.session.get(Job, job_id)
     if job is None or job.kind != EXPORT or job.state != DONE or not job.result_path:
-        raise NotFound("No finished export with this id.", details={"job_id": job_id})
+        raise NotFound(_("No finished export with this id."), details={"job_id": job_id})
     path = current_app.config["SETTINGS"].data_dir / job.result_path
     if not path.is_file():
-        raise NotFound("The export file is gone; export again.", details={"job_id": job_id})
+        raise NotFound(_("The export file is gone; export again."), details={"job_id": job_id})
     return path, path.name
 
 
@@ -244,15 +245,27 @@ def outcome_mail(job_id: int, *, rows: int = 0, error: str | None = None) -> dic
     job = jobs.get(job_id)
     params = jobs.params_of(job)
     admin = db.session.get(User, job.requested_by) if job.requested_by else None
+    # The requester's language: their choice, else the one their request had (kept in the job's params).
+    locale = i18n.recipient_locale(admin, {"user_id": job.requested_by, "locale": params.get("locale")})
+    with i18n.force_locale(locale):
+        return _outcome_mail(job, params, admin, rows=rows, error=error)
+
+
+def _outcome_mail(job: Job, params: dict, admin: User | None, *, rows: int, error: str | None) -> dict:
+    job_id = job.id
     context = {
         "ok": error is None,
-        "theatre": params.get("theatre_name", "a theatre"),
+        "theatre": params.get("theatre_name") or _("a theatre"),
         "job_id": job_id,
         "error": error or "",
         "rows": rows,
         "download_url": current_app.config["SETTINGS"].app_url.rstrip("/") + (job.result_url or ""),
     }
-    subject = f"Export {'ready' if error is None else 'failed'}: {context['theatre']}"
+    subject = (
+        _("Export ready: %(theatre)s", theatre=context["theatre"])
+        if error is None
+        else _("Export failed: %(theatre)s", theatre=context["theatre"])
+    )
     mail = Mail(
         to=admin.email if admin else current_app.config["ADMIN_EMAIL"],
         to_name=admin.username if admin else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from .. import i18n
 from ..jobs import service as jobs
 from ..jobs.models import EXPORT, Job
 from ..notifications.tasks import send_mail
@@ -30,7 +31,8 @@ def enqueue_export(theatre_id: int, requested_by: int) -> Job:
         EXPORT,
         EXPORT_TASK,
         requested_by,
-        {"theatre_id": theatre.id, "theatre_name": theatre.name},
+        # locale: the language of the request, for the outcome mail when the requester has not chosen one.
+        {"theatre_id": theatre.id, "theatre_name": theatre.name, "locale": i18n.select_locale()},
         summary=theatre.name,
     )
 

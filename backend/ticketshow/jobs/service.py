@@ -25,6 +25,7 @@ from ..clock import utcnow
 from ..database import writes
 from ..errors import NotFound, QueueUnavailable
 from ..extensions import db
+from ..i18n import _
 from ..pagination import paginate
 from .models import DONE, EXPORT, FAILED, PENDING, RUNNING, Job
 
@@ -135,7 +136,7 @@ def params_of(job: Job) -> dict:
 def get(job_id: int) -> Job:
     job = db.session.get(Job, job_id)
     if job is None:
-        raise NotFound("No such job.", details={"job_id": job_id})
+        raise NotFound(_("No such job."), details={"job_id": job_id})
     return job
 
 
@@ -145,7 +146,7 @@ def visible_job(user: Principal, job_id: int) -> Job:
 
     job = get(job_id)
     if not policy.can_view_job(user, job.requested_by):
-        raise NotFound("No such job.", details={"job_id": job_id})
+        raise NotFound(_("No such job."), details={"job_id": job_id})
     return job
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import or_, select
 
-from .. import clock
+from .. import clock, i18n
 from ..auth.models import ROLE_USER, User
 from ..booking.models import Booking
 from ..catalog.models import Screening, Show, Theatre
@@ -44,15 +44,17 @@ def reminder_recipients(day: date) -> list[User]:
 
 
 def reminder_mail(user: User, day: date, suggestions) -> mail.Mail:
+    """The reminder in the user's language (i18n.recipient_locale: a scheduled mail has no request)."""
     app_url = current_app.config["SETTINGS"].app_url
     context = {"user": user, "day": day, "app_url": app_url, "suggestions": suggestions}
-    return mail.Mail(
-        to=user.email,
-        to_name=user.username,
-        subject=f"{user.username}, your next show is waiting",
-        text=render("emails/reminder.txt", **context),
-        html=render("emails/reminder.html", **context),
-    )
+    with i18n.force_locale(i18n.recipient_locale(user)):
+        return mail.Mail(
+            to=user.email,
+            to_name=user.username,
+            subject=i18n._("%(name)s, your next show is waiting", name=user.username),
+            text=render("emails/reminder.txt", **context),
+            html=render("emails/reminder.html", **context),
+        )
 
 
 def _suggestions(limit: int = 3) -> list[dict]:

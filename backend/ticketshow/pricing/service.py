@@ -20,6 +20,7 @@ from ..clock import utcnow
 from ..database import writes
 from ..errors import NotFound
 from ..extensions import db
+from ..i18n import _
 from .models import PriceChange
 from .repricing import reprice
 
@@ -52,7 +53,7 @@ def reprice_upcoming(now: datetime | None = None) -> int:
 def price_history(screening_id: int) -> dict:
     screening = db.session.get(Screening, screening_id)
     if screening is None:
-        raise NotFound("No such screening.", details={"screening_id": screening_id})
+        raise NotFound(_("No such screening."), details={"screening_id": screening_id})
     changes = db.session.scalars(
         select(PriceChange)
         .where(PriceChange.screening_id == screening_id)

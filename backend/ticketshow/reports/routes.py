@@ -11,6 +11,7 @@ from marshmallow import validate
 from .. import clock, policy
 from ..auth.guards import auth_required
 from ..errors import NotFound
+from ..i18n import _, month_text
 from ..jobs.schemas import MONTH_PATTERN, QUEUE_UNAVAILABLE, JobAccepted, accepted
 from ..security import REPORT_CSP
 from . import service
@@ -67,7 +68,10 @@ def monthly_report(query):
     report = service.monthly_report(current_user.id, first)
     if not report.has_activity:
         raise NotFound(
-            f"Nothing to report for {first:%B %Y}: no bookings, visits to shows or ratings.",
+            _(
+                "Nothing to report for %(month)s: no bookings, visits to shows or ratings.",
+                month=month_text(first),
+            ),
             code="no_activity",
             details={"month": f"{first:%Y-%m}"},
         )

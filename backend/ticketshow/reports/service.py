@@ -22,13 +22,14 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import Integer, func, select, type_coerce, union
 
-from .. import clock
+from .. import clock, i18n
 from ..auth.models import ROLE_USER, User
 from ..booking.models import CONFIRMED, Booking
 from ..catalog.models import Screening, Show
 from ..clock import utcnow
 from ..errors import NotFound
 from ..extensions import db
+from ..i18n import _
 from ..jobs.service import Outcome
 from ..notifications import delivery, mail
 from ..notifications.rendering import renderer
@@ -59,7 +60,7 @@ class MonthlyReport:
 
     @property
     def label(self) -> str:
-        return clock.month_label(self.month)
+        return i18n.month_text(self.month)  # in the current locale: "November 2026", "नवंबर 2026"
 
     @property
     def month_key(self) -> str:
@@ -139,7 +140,7 @@ def _totals(user_id: int, first: date, now: datetime) -> dict:
 def monthly_report(user_id: int, first: date) -> MonthlyReport:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     now = utcnow()
     start, end = clock.month_bounds(first)
     report = MonthlyReport(user=user, month=first, generated_at=clock.to_local(now))
@@ -193,16 +194,6 @@ def render_text(report: MonthlyReport) -> str:
     return render("emails/monthly_report.txt", **_context(report))
 
 
-def _no_fetching(url: str, *args, **kwargs):
-    """WeasyPrint's resource fetcher: the report is self-contained, so nothing is fetched (no request to
-    another host can be made from a PDF render, whatever text a report holds)."""
-    if url.startswith("data:"):
-        from weasyprint.urls import default_url_fetcher
-
-        return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"the report does not load {url[:80]}")
-
-
 def render_pdf(report: MonthlyReport) -> bytes:
     """The report as a PDF, from a cache per user and month: WeasyPrint takes about a second of CPU, which a
     web worker must not spend on every download. The cache key is a hash of the report's content (its
@@ -210,6 +201,7 @@ def render_pdf(report: MonthlyReport) -> bytes:
     download or the mailed copy reuses it. Files live in $TICKETSHOW_DATA_DIR/report-cache/<user id>/,
     written atomically; older renders of the same month are removed."""
     from weasyprint import HTML  # imported late: it loads Pango, which the web workers rarely need
+    from weasyprint.urls import URLFetcher
 
     content = render("pdf/monthly_report.html", **_context(replace(report, generated_at=datetime(2000, 1, 1))))
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:24]
@@ -219,7 +211,10 @@ def render_pdf(report: MonthlyReport) -> bytes:
         return path.read_bytes()
     except FileNotFoundError:
         pass
-    pdf = HTML(string=render("pdf/monthly_report.html", **_context(report)), url_fetcher=_no_fetching).write_pdf()
+    # The report is self-contained: only data: URLs may load, so no request to another host or file can come
+    # from a PDF render, whatever text a report holds (as the tickets PDF does).
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    pdf = HTML(string=render("pdf/monthly_report.html", **_context(report)), url_fetcher=fetcher).write_pdf()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = folder / f".{path.name}.{os.getpid()}.partial"
     partial.write_bytes(pdf)
@@ -232,15 +227,18 @@ def render_pdf(report: MonthlyReport) -> bytes:
 
 
 def report_mail(report: MonthlyReport) -> mail.Mail:
+    """The report's mail (with the PDF when the user prefers it), in the user's language: the monthly run has
+    no request, so their chosen locale, else English (i18n.recipient_locale)."""
     user = report.user
-    subject = f"{user.username}, your Ticket Show month: {report.label}"
-    message = mail.Mail(
-        to=user.email, to_name=user.username, subject=subject, text=render_text(report), html=render_html(report)
-    )
-    if user.report_format == "pdf":
-        message.attachments.append(
-            mail.Attachment(f"ticket-show-{report.month_key}.pdf", render_pdf(report), "application", "pdf")
+    with i18n.force_locale(i18n.recipient_locale(user)):
+        subject = _("%(name)s, your Ticket Show month: %(month)s", name=user.username, month=report.label)
+        message = mail.Mail(
+            to=user.email, to_name=user.username, subject=subject, text=render_text(report), html=render_html(report)
         )
+        if user.report_format == "pdf":
+            message.attachments.append(
+                mail.Attachment(f"ticket-show-{report.month_key}.pdf", render_pdf(report), "application", "pdf")
+            )
     return message
 
 

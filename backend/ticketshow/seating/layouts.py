@@ -16,6 +16,8 @@ import re
 import string
 from dataclasses import dataclass
 
+from ..i18n import _
+
 MAX_SEATS = 10_000  # API.md: more than this is a 422
 MAX_ROWS = 500
 MAX_ROW_CELLS = 500  # seats and gaps in one row
@@ -59,7 +61,7 @@ def row_label(index: int) -> str:
 def default_layout(capacity: int) -> dict:
     """Rows A, B, ... of 20 seats numbered from 1, the last row holding the rest; one category `standard`."""
     if not 1 <= capacity <= MAX_SEATS:
-        raise LayoutError({"capacity": [f"Must be between 1 and {MAX_SEATS}."]})
+        raise LayoutError({"capacity": [_("Must be between 1 and %(max)s.", max=MAX_SEATS)]})
     rows = []
     for index, start in enumerate(range(0, capacity, DEFAULT_ROW_SEATS)):
         count = min(DEFAULT_ROW_SEATS, capacity - start)
@@ -88,37 +90,37 @@ def validate_layout(raw) -> dict:
     """
     problems: dict[str, list[str]] = {}
     if not isinstance(raw, dict):
-        raise LayoutError({"layout": ["Must be an object with categories and rows."]})
+        raise LayoutError({"layout": [_("Must be an object with categories and rows.")]})
     stage = raw.get("stage", "screen")
     if stage not in STAGES:
-        _problem(problems, "stage", "Must be 'screen' or 'stage'.")
+        _problem(problems, "stage", _("Must be 'screen' or 'stage'."))
     categories = raw.get("categories")
     codes: set[str] = set()
     clean_categories = []
     if not isinstance(categories, list) or not 1 <= len(categories) <= MAX_CATEGORIES:
-        _problem(problems, "categories", f"Must be a list of 1 to {MAX_CATEGORIES} categories.")
+        _problem(problems, "categories", _("Must be a list of 1 to %(max)s categories.", max=MAX_CATEGORIES))
         categories = []
     for i, category in enumerate(categories):
         path = f"categories.{i}"
         if not isinstance(category, dict):
-            _problem(problems, path, "Must be an object {code, name, price_pct}.")
+            _problem(problems, path, _("Must be an object {code, name, price_pct}."))
             continue
         code, name, pct = category.get("code"), category.get("name"), category.get("price_pct")
         if not isinstance(code, str) or not CODE.match(code):
-            _problem(problems, f"{path}.code", "1-30 lower-case letters, digits, '-' or '_'.")
+            _problem(problems, f"{path}.code", _("1-30 lower-case letters, digits, '-' or '_'."))
         elif code in codes:
-            _problem(problems, f"{path}.code", f"Duplicate category code '{code}'.")
+            _problem(problems, f"{path}.code", _("Duplicate category code '%(code)s'.", code=code))
         else:
             codes.add(code)
         if not isinstance(name, str) or not 1 <= len(name.strip()) <= 60 or any(ord(c) < 32 for c in name):
-            _problem(problems, f"{path}.name", "1 to 60 characters, no control characters.")
+            _problem(problems, f"{path}.name", _("1 to 60 characters, no control characters."))
         if not _is_int(pct) or not 10 <= pct <= 1000:
-            _problem(problems, f"{path}.price_pct", "A whole number from 10 to 1000.")
+            _problem(problems, f"{path}.price_pct", _("A whole number from 10 to 1000."))
         if isinstance(name, str):
             clean_categories.append({"code": code, "name": name.strip(), "price_pct": pct})
     rows = raw.get("rows")
     if not isinstance(rows, list) or not 1 <= len(rows) <= MAX_ROWS:
-        _problem(problems, "rows", f"Must be a list of 1 to {MAX_ROWS} rows.")
+        _problem(problems, "rows", _("Must be a list of 1 to %(max)s rows.", max=MAX_ROWS))
         rows = []
     labels: set[str] = set()
     row_labels: set[str] = set()
@@ -127,18 +129,18 @@ def validate_layout(raw) -> dict:
     for r, row in enumerate(rows):
         path = f"rows.{r}"
         if not isinstance(row, dict) or not isinstance(row.get("seats"), list):
-            _problem(problems, path, "Must be an object {label, seats: [...]}.")
+            _problem(problems, path, _("Must be an object {label, seats: [...]}."))
             continue
         label, cells = row.get("label"), row["seats"]
         if not isinstance(label, str) or not ROW_LABEL.match(label):
-            _problem(problems, f"{path}.label", "1 to 4 letters or digits.")
+            _problem(problems, f"{path}.label", _("1 to 4 letters or digits."))
             label = None
         elif label in row_labels:
-            _problem(problems, f"{path}.label", f"Duplicate row label '{label}'.")
+            _problem(problems, f"{path}.label", _("Duplicate row label '%(label)s'.", label=label))
         else:
             row_labels.add(label)
         if len(cells) > MAX_ROW_CELLS:
-            _problem(problems, f"{path}.seats", f"At most {MAX_ROW_CELLS} seats and gaps in a row.")
+            _problem(problems, f"{path}.seats", _("At most %(max)s seats and gaps in a row.", max=MAX_ROW_CELLS))
             continue
         clean_cells = []
         for c, cell in enumerate(cells):
@@ -147,37 +149,39 @@ def validate_layout(raw) -> dict:
                 continue
             cell_path = f"{path}.seats.{c}"
             if not isinstance(cell, dict):
-                _problem(problems, cell_path, "A seat {number, category, accessible?} or null for a gap.")
+                _problem(problems, cell_path, _("A seat {number, category, accessible?} or null for a gap."))
                 continue
             number, category, accessible = cell.get("number"), cell.get("category"), cell.get("accessible", False)
             if not _is_int(number) or not 1 <= number <= 9999:
-                _problem(problems, f"{cell_path}.number", "A whole number from 1 to 9999.")
+                _problem(problems, f"{cell_path}.number", _("A whole number from 1 to 9999."))
                 continue
             if category not in codes:
-                _problem(problems, f"{cell_path}.category", f"Unknown category {category!r}.")
+                _problem(
+                    problems, f"{cell_path}.category", _("Unknown category %(category)s.", category=repr(category))
+                )
             if not isinstance(accessible, bool):
-                _problem(problems, f"{cell_path}.accessible", "Must be true or false.")
+                _problem(problems, f"{cell_path}.accessible", _("Must be true or false."))
             seats += 1
             if label is not None:
                 seat_label = f"{label}{number}"
                 if seat_label in labels:
-                    _problem(problems, f"{cell_path}.number", f"Duplicate seat label '{seat_label}'.")
+                    _problem(problems, f"{cell_path}.number", _("Duplicate seat label '%(label)s'.", label=seat_label))
                 labels.add(seat_label)
             clean_cells.append({"number": number, "category": category, "accessible": accessible is True})
         clean_row = {"label": label, "seats": clean_cells}
         section = row.get("section")
         if section is not None:
             if not isinstance(section, str) or not 1 <= len(section.strip()) <= 60:
-                _problem(problems, f"{path}.section", "1 to 60 characters.")
+                _problem(problems, f"{path}.section", _("1 to 60 characters."))
             else:
                 clean_row["section"] = section.strip()
         clean_rows.append(clean_row)
         if seats > MAX_SEATS:
             break
     if seats > MAX_SEATS:
-        problems = {"rows": [f"At most {MAX_SEATS} seats; this layout has more."]}
+        problems = {"rows": [_("At most %(max)s seats; this layout has more.", max=MAX_SEATS)]}
     elif seats == 0 and "rows" not in problems:
-        _problem(problems, "rows", "A layout needs at least one seat.")
+        _problem(problems, "rows", _("A layout needs at least one seat."))
     if problems:
         raise LayoutError(problems)
     return {"stage": stage, "categories": clean_categories, "rows": clean_rows}

@@ -7,6 +7,7 @@ from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
 from marshmallow import ValidationError, validate, validates_schema
 
 from ..fields import Money, OffsetDateTime, TrimmedString
+from ..i18n import _
 from .layouts import MAX_CATEGORIES, MAX_ROW_CELLS, MAX_ROWS, MAX_SEATS
 
 SeatLabel = lambda **kw: String(validate=validate.Length(min=1, max=16), **kw)  # noqa: E731
@@ -97,7 +98,7 @@ class HoldIn(Schema):
     @validates_schema
     def one_of(self, data, **kwargs):
         if ("seats" in data) == ("quantity" in data):
-            raise ValidationError("Send either seats or quantity.", field_name="seats")
+            raise ValidationError(_("Send either seats or quantity."), field_name="seats")
 
 
 class HoldOut(Schema):

@@ -23,6 +23,7 @@ from ..database import driver_writes, immediate_transaction, pooled_sqlite, sess
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..fields import local_isoformat
+from ..i18n import _, _l, ngettext
 from ..pricing import repricing
 from ..pricing.formula import seat_price
 from ..waitlist import service as waitlist
@@ -34,11 +35,11 @@ from .schemas import HoldOut
 
 class SeatsUnavailable(Conflict):
     code = "seats_unavailable"
-    message = "Some of these seats have just been taken."
+    message = _l("Some of these seats have just been taken.")
 
 
 class HoldExpired(Conflict):
-    code, message = "hold_expired", "This hold has expired and its seats were released; nothing was booked."
+    code, message = "hold_expired", _l("This hold has expired and its seats were released; nothing was booked.")
 
 
 class RenewalLimit(Conflict):
@@ -89,14 +90,14 @@ def checked_layout(raw) -> dict:
                 f"layout.{path}" if not path.startswith("layout") else path: messages
                 for path, messages in error.problems.items()
             },
-            "The layout is not valid.",
+            _("The layout is not valid."),
         ) from None
 
 
 def _live_theatre(theatre_id: int) -> Theatre:
     theatre = db.session.get(Theatre, theatre_id)
     if theatre is None or theatre.removed_at is not None:
-        raise NotFound("No such theatre.", details={"theatre_id": theatre_id})
+        raise NotFound(_("No such theatre."), details={"theatre_id": theatre_id})
     return theatre
 
 
@@ -147,8 +148,10 @@ def change_capacity(theatre_id: int, capacity: int) -> int:
     row = current_layout(theatre_id)
     if row is not None and not row.is_default:
         raise CapacityFromLayout(
-            "This theatre has its own seating layout: its capacity is the number of seats "
-            "in it. Change the layout instead.",
+            _(
+                "This theatre has its own seating layout: its capacity is the number of seats "
+                "in it. Change the layout instead."
+            ),
             details={"capacity": [row.seat_count]},
         )
     new = add_default_layout(theatre_id, capacity)
@@ -230,7 +233,7 @@ def _sale_row(sqlite, screening_id: int, user_id: int | None = None):
     """(the screening on sale, its layout), or 404."""
     screening = ledger.screening_for_sale(sqlite, user_id or 0, screening_id)
     if screening is None:
-        raise NotFound("No such screening.", details={"screening_id": screening_id})
+        raise NotFound(_("No such screening."), details={"screening_id": screening_id})
     return screening, ledger.layout_of(sqlite, screening.layout_id, screening.layout_digest, screening.seats_total)
 
 
@@ -244,9 +247,9 @@ def check_labels(labels: list[str] | None) -> None:
     if labels is None:
         return
     if not 1 <= len(labels) <= limit:
-        raise Invalid({"seats": f"Choose between 1 and {limit} seats at a time."})
+        raise Invalid({"seats": _("Choose between 1 and %(limit)s seats at a time.", limit=limit)})
     if len(set(labels)) != len(labels):
-        raise Invalid({"seats": "A seat is listed twice."})
+        raise Invalid({"seats": _("A seat is listed twice.")})
 
 
 def hold(
@@ -270,7 +273,7 @@ def hold(
     check_labels(seats)
     limit = current_app.config["BOOKING_MAX_QUANTITY"]
     if seats is None and not (quantity and 1 <= quantity <= limit):
-        raise Invalid({"quantity": f"Hold between 1 and {limit} seats at a time."})
+        raise Invalid({"quantity": _("Hold between 1 and %(limit)s seats at a time.", limit=limit)})
     guess = _best_guess(user_id, screening_id, quantity, category) if seats is None else None
     with driver_writes(db.session) as sqlite:
         screening, layout = _sale_row(sqlite, screening_id, user_id)
@@ -282,11 +285,13 @@ def hold(
             unknown = unknown_labels(layout, seats)
             if unknown:
                 raise Invalid(
-                    {"seats": f"No such seat in this screening: {', '.join(unknown[:20])}."},
-                    "Some seats do not exist in this screening's layout.",
+                    {"seats": _("No such seat in this screening: %(seats)s.", seats=", ".join(unknown[:20]))},
+                    _("Some seats do not exist in this screening's layout."),
                 )
         if category is not None and category not in layout.price_pct:
-            raise Invalid({"category": f"No category {category!r} in this screening's layout."})
+            raise Invalid(
+                {"category": _("No category %(category)s in this screening's layout.", category=repr(category))}
+            )
         offered = waitlist.offer_if_waiting(sqlite, screening_id, now)  # lapsed holds reach the waiting list first
         with waitlist.keeping_offers(sqlite, offered) as kept:  # a refused hold keeps the offers
             ledger.drop_user_hold(sqlite, user_id, screening_id)
@@ -294,8 +299,12 @@ def hold(
                 lost = ledger.taken_among(sqlite, screening_id, seats, now)  # indexed lookups of these seats only
                 if lost:
                     raise SeatsUnavailable(
-                        f"{'This seat is' if len(lost) == 1 else 'These seats are'} no longer "
-                        f"available: {', '.join(lost)}. Nothing was held.",
+                        ngettext(
+                            "This seat is no longer available: %(seats)s. Nothing was held.",
+                            "These seats are no longer available: %(seats)s. Nothing was held.",
+                            len(lost),
+                            seats=", ".join(lost),
+                        ),
                         details={"seats": lost},
                     )
                 chosen = sorted(seats, key=lambda label: layout.by_label[label].seat_no)
@@ -313,7 +322,12 @@ def hold(
                     if left == 0:
                         raise Houseful(details={"seats_left": 0})
                     raise NotEnoughSeats(
-                        f"Only {left} seat{'s' if left != 1 else ''} left; you asked for {quantity}.",
+                        ngettext(
+                            "Only %(num)d seat left; you asked for %(quantity)s.",
+                            "Only %(num)d seats left; you asked for %(quantity)s.",
+                            left,
+                            quantity=quantity,
+                        ),
                         details={"seats_left": left, "requested": quantity},
                     )
             seat_prices = ledger.prices(layout, price, chosen)
@@ -359,7 +373,7 @@ def _best_guess(user_id: int, screening_id: int, quantity: int, category: str | 
 def _own_hold(sqlite, user_id: int, hold_id: int) -> dict:
     found = ledger.read_hold(sqlite, hold_id)
     if found is None or found["user_id"] != user_id:
-        raise NotFound("No such hold.", details={"hold_id": hold_id})  # another's is "not found"
+        raise NotFound(_("No such hold."), details={"hold_id": hold_id})  # another's is "not found"
     return found
 
 
@@ -376,11 +390,15 @@ def renew_hold(user_id: int, hold_id: int) -> dict:
         found = _own_hold(sqlite, user_id, hold_id)
         now = utcnow()
         if found["expires_at"] <= now:
-            raise HoldExpired("This hold has expired; its seats were released. Choose seats again.")
+            raise HoldExpired(_("This hold has expired; its seats were released. Choose seats again."))
         allowed = current_app.config["HOLD_RENEWALS"]
         if found["renewals"] >= allowed:
             raise RenewalLimit(
-                f"A hold can be renewed {allowed} time{'s' if allowed != 1 else ''}; this one has been.",
+                ngettext(
+                    "A hold can be renewed %(num)d time; this one has been.",
+                    "A hold can be renewed %(num)d times; this one has been.",
+                    allowed,
+                ),
                 details={"renewals": found["renewals"], "expires_at": local_isoformat(found["expires_at"])},
             )
         found["expires_at"] = _expiry(now)
@@ -413,20 +431,21 @@ def set_blocked(screening_id: int, labels: list[str]) -> dict:
     """Replace the screening's blocked seats (`[]` unblocks all). 409 seats_unavailable (details.seats) if
     one is sold or held now; 422 for unknown or repeated labels. Returns {screening_id, seats, seats_left}."""
     if len(set(labels)) != len(labels):
-        raise Invalid({"seats": "A seat is listed twice."})
+        raise Invalid({"seats": _("A seat is listed twice.")})
     with immediate_transaction(db.session):
         sqlite = session_write_connection(db.session)
         screening, layout = _sale_row(sqlite, screening_id)
         seats_total = screening.seats_total
         unknown = unknown_labels(layout, labels)
         if unknown:
-            raise Invalid({"seats": f"No such seat in this screening: {', '.join(unknown[:20])}."})
+            raise Invalid({"seats": _("No such seat in this screening: %(seats)s.", seats=", ".join(unknown[:20]))})
         now = utcnow()
         taken = ledger.taken(sqlite, screening_id, now)
         lost = [label for label in labels if taken.get(label) in (ledger.SOLD, ledger.HELD, ledger.MINE)]
         if lost:
             raise SeatsUnavailable(
-                f"Sold or held seats cannot be blocked: {', '.join(lost[:20])}.", details={"seats": lost}
+                _("Sold or held seats cannot be blocked: %(seats)s.", seats=", ".join(lost[:20])),
+                details={"seats": lost},
             )
         ordered = sorted(labels, key=lambda label: layout.by_label[label].seat_no)
         before = [label for label, state in taken.items() if state == ledger.BLOCKED]

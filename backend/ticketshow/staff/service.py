@@ -15,6 +15,7 @@ from ..catalog.models import Theatre
 from ..database import immediate_transaction
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..i18n import _
 from ..pagination import paginate
 from .models import StaffTheatre
 
@@ -51,22 +52,30 @@ def set_role(user_id: int, role: str, theatre_ids: list[int]) -> dict:
     some for "user").
     """
     if role not in policy.STAFF_ROLES + (policy.USER,):
-        raise Invalid({"role": "Must be one of manager, scanner, user."})
+        raise Invalid({"role": _("Must be one of manager, scanner, user.")})
     wanted = sorted(set(theatre_ids))
     if role == policy.USER and wanted:
-        raise Invalid({"theatre_ids": "A user has no theatres: send [] to remove the staff role."})
+        raise Invalid({"theatre_ids": _("A user has no theatres: send [] to remove the staff role.")})
     if role != policy.USER and not wanted:
-        raise Invalid({"theatre_ids": f"A {role} needs at least one theatre."})
+        raise Invalid(
+            {
+                "theatre_ids": _("A manager needs at least one theatre.")
+                if role == policy.MANAGER
+                else _("A scanner needs at least one theatre.")
+            }
+        )
     with immediate_transaction(db.session):
         user = db.session.get(User, user_id)
         if user is None:
-            raise NotFound("No such user.", details={"user_id": user_id})
+            raise NotFound(_("No such user."), details={"user_id": user_id})
         if user.role == policy.ADMIN:
-            raise Conflict("An admin's role cannot be changed here.", code="admin_role", details={"user_id": user_id})
+            raise Conflict(
+                _("An admin's role cannot be changed here."), code="admin_role", details={"user_id": user_id}
+            )
         live = set(db.session.scalars(select(Theatre.id).where(Theatre.id.in_(wanted), Theatre.removed_at.is_(None))))
         unknown = [t for t in wanted if t not in live]
         if unknown:
-            raise Invalid({"theatre_ids": f"No such theatre: {', '.join(map(str, unknown))}."})
+            raise Invalid({"theatre_ids": _("No such theatre: %(ids)s.", ids=", ".join(map(str, unknown)))})
         before = {"role": user.role, "theatre_ids": _theatres_of([user.id]).get(user.id, [])}
         db.session.execute(delete(StaffTheatre).where(StaffTheatre.user_id == user.id))
         db.session.add_all(StaffTheatre(user_id=user.id, theatre_id=t) for t in wanted)

@@ -10,6 +10,7 @@ from flask_jwt_extended import current_user
 
 from .. import policy
 from ..errors import NotFound
+from ..i18n import _
 from . import service
 from .schemas import CheckinCountsOut, CheckinIn, CheckinOut, PublicKeyOut, TicketOut
 
@@ -144,7 +145,7 @@ def check_in(data):
     """
     theatre_id = policy.theatre_of_screening({"screening_id": data["screening_id"]})
     if theatre_id is None:
-        raise NotFound("No such screening.", details={"screening_id": data["screening_id"]})
+        raise NotFound(_("No such screening."), details={"screening_id": data["screening_id"]})
     policy.require(policy.can_check_in, theatre_id)
     return service.check_in(current_user, data["code"], data["screening_id"], data.get("nonce"), data.get("scanned_at"))
 

@@ -19,7 +19,7 @@ import segno
 from flask import current_app
 from sqlalchemy import text
 
-from .. import audit, metrics, policy
+from .. import audit, i18n, metrics, policy
 from ..booking.models import Booking
 from ..catalog.models import Screening
 from ..clock import utcnow
@@ -27,6 +27,7 @@ from ..database import from_stored_time, immediate_transaction, to_stored_time
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..extensions import db
 from ..fields import local_isoformat
+from ..i18n import _, _l
 from ..notifications.rendering import renderer
 from . import calendar, codes
 from .models import CheckinNonce, RevokedTicket  # noqa: F401  (the tables are this package's)
@@ -41,23 +42,24 @@ class InvalidCode(Invalid):
     code = "invalid_code"
 
     def __init__(self, reason: str):
-        super().__init__({"code": reason}, "This is not a valid ticket code.")
+        # The reason is a diagnostic for the scanner's log (English, like the codes); the message is translated.
+        super().__init__({"code": reason}, _("This is not a valid ticket code."))
 
 
 class AlreadyCheckedIn(Conflict):
-    code, message = "already_checked_in", "This ticket was already checked in."
+    code, message = "already_checked_in", _l("This ticket was already checked in.")
 
 
 class Revoked(Conflict):
-    code, message = "revoked", "This ticket was cancelled."
+    code, message = "revoked", _l("This ticket was cancelled.")
 
 
 class WrongScreening(Conflict):
-    code, message = "wrong_screening", "This ticket is for another screening."
+    code, message = "wrong_screening", _l("This ticket is for another screening.")
 
 
 class NotOpen(Conflict):
-    code, message = "not_open", "Check-in is not open for this screening now."
+    code, message = "not_open", _l("Check-in is not open for this screening now.")
 
 
 def _signing_key():
@@ -87,7 +89,7 @@ def _own_booking(user, booking_id: int) -> Booking:
     anyone else, as for a booking that does not exist."""
     booking = db.session.get(Booking, booking_id)
     if booking is None or (booking.user_id != user.id and not policy.is_admin(user)):
-        raise NotFound("No such booking.", details={"booking_id": booking_id})
+        raise NotFound(_("No such booking."), details={"booking_id": booking_id})
     return booking
 
 
@@ -132,7 +134,8 @@ def booking_calendar(user, booking_id: int) -> tuple[bytes, str]:
 
 def tickets_pdf(user, booking_id: int) -> tuple[bytes, str]:
     """(the PDF, a file name) of a booking's tickets: one A6 page per seat with its QR, seat, show, theatre,
-    place and time (local), in the reports' fonts. WeasyPrint fetches nothing but the QR's data: URL. Owner
+    place and time (local), in the reports' fonts and the current locale (a request's, or the one a mail
+    task forces for the recipient). WeasyPrint fetches nothing but the QR's data: URL. Owner
     or admin, else 404 NotFound. About a few hundred ms of CPU per booking; not cached (tickets change state)."""
     from weasyprint import HTML  # imported late: it loads Pango, which most requests never need
     from weasyprint.urls import URLFetcher
@@ -154,9 +157,10 @@ def tickets_pdf(user, booking_id: int) -> tuple[bytes, str]:
 
 
 def local_datetime_text(moment: datetime) -> str:
-    """ "Sun 29 Nov 2026, 18:30 IST": a time for people, in APP_TIMEZONE."""
+    """ "Sun, 29 Nov 2026, 6:30 pm IST": a time for people, in APP_TIMEZONE, in the current locale's words
+    ("रवि, 29 नव॰ 2026, 6:30 pm IST")."""
     local = moment.astimezone(ZoneInfo(current_app.config["APP_TIMEZONE"]))
-    return f"{local:%a %d %b %Y, %H:%M} {local.tzname()}"
+    return f"{i18n.datetime_text(local)} {local.tzname()}"
 
 
 # ---- check-in ------------------------------------------------------------------------------------
@@ -206,7 +210,7 @@ def check_in(
     """
     now = utcnow()
     if scanned_at is not None and scanned_at - now > SCANNED_AT_SKEW:
-        raise Invalid({"scanned_at": "Must not be later than the server's time."})
+        raise Invalid({"scanned_at": _("Must not be later than the server's time.")})
     at = min(scanned_at, now) if scanned_at is not None else now
     offline = {"offline": True, "scanned_at": at, "synced_at": now} if scanned_at is not None else {}
     try:
@@ -225,7 +229,7 @@ def check_in(
             status = 200
         except DomainError as refusal:
             answer, status = (
-                {"error": {"code": refusal.code, "message": refusal.message, "details": refusal.details}},
+                {"error": {"code": refusal.code, "message": str(refusal.message), "details": refusal.details}},
                 refusal.status,
             )
             _audit_refusal(refusal, claim, code, screening_id, offline)
@@ -314,7 +318,7 @@ def _replay(first: CheckinNonce) -> dict:
 def checkin_counts(screening_id: int) -> dict:
     """{seats_sold, checked_in} of a screening now (tickets of confirmed bookings). 404 for no screening."""
     if db.session.get(Screening, screening_id) is None:
-        raise NotFound("No such screening.", details={"screening_id": screening_id})
+        raise NotFound(_("No such screening."), details={"screening_id": screening_id})
     sold, checked_in = db.session.execute(
         text("SELECT count(*), count(checked_in_at) FROM tickets WHERE screening_id = :s"), {"s": screening_id}
     ).one()

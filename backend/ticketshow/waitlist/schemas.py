@@ -8,6 +8,7 @@ from flask import current_app
 from marshmallow import ValidationError, validates
 
 from ..fields import Money, OffsetDateTime
+from ..i18n import _
 from .models import STATES
 
 
@@ -26,7 +27,7 @@ class JoinIn(Schema):
     def within_limit(self, value, **kwargs):
         limit = current_app.config["BOOKING_MAX_QUANTITY"]
         if not 1 <= value <= limit:
-            raise ValidationError(f"Wait for between 1 and {limit} seats.")
+            raise ValidationError(_("Wait for between 1 and %(limit)s seats.", limit=limit))
 
 
 class OfferHoldOut(Schema):

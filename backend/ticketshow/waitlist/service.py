@@ -28,6 +28,7 @@ from ..clock import utcnow
 from ..database import driver_writes, from_stored_time, named_rows, pooled_sqlite, to_stored_time
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..extensions import db
+from ..i18n import _, _l, ngettext
 from ..seating.picking import best_available
 from .models import ACTIVE, CLOSED, DECLINED, EXPIRED, LEFT, OFFERED, WAITING, WaitlistEntry
 
@@ -39,7 +40,7 @@ class NotHouseful(Conflict):
 
 
 class AlreadyWaiting(Conflict):
-    code, message = "already_waiting", "You are already on this screening's waiting list."
+    code, message = "already_waiting", _l("You are already on this screening's waiting list.")
 
 
 class WaitlistClosed(Conflict):
@@ -226,18 +227,18 @@ def join(user_id: int, screening_id: int, quantity: int) -> tuple[dict, list[int
 
     limit = current_app.config["BOOKING_MAX_QUANTITY"]
     if not 1 <= quantity <= limit:
-        raise Invalid({"quantity": f"Wait for between 1 and {limit} seats."})
+        raise Invalid({"quantity": _("Wait for between 1 and %(limit)s seats.", limit=limit)})
     with driver_writes(db.session) as sqlite:
         now = utcnow()
         screening = ledger.screening_for_sale(sqlite, user_id, screening_id)
         if screening is None:
-            raise NotFound("No such screening.", details={"screening_id": screening_id})
+            raise NotFound(_("No such screening."), details={"screening_id": screening_id})
         if screening.starts_at_utc <= now:
             raise ScreeningStarted(details={"starts_at": screening.starts_at_utc.isoformat()})
         closing = closes_at(screening.starts_at_utc)
         if now >= closing:
             raise WaitlistClosed(
-                "The waiting list for this screening has closed: no seats can come back this close to the start.",
+                _("The waiting list for this screening has closed: no seats can come back this close to the start."),
                 details={"closed_at": closing.isoformat()},
             )
         offered = offer_seats(sqlite, screening_id, now)  # lapsed holds go to those already waiting first
@@ -251,7 +252,9 @@ def join(user_id: int, screening_id: int, quantity: int) -> tuple[dict, list[int
         left = max(screening.seats_total - len(taken), 0)
         if left >= quantity and best_available(layout, taken, quantity) is not None:
             raise NotHouseful(
-                f"{left} seat{'s are' if left != 1 else ' is'} available: book {'them' if quantity > 1 else 'it'} now.",
+                ngettext(
+                    "%(num)d seat is available: book it now.", "%(num)d seats are available: book them now.", left
+                ),
                 details={"seats_left": left},
             )
         (entry_id,) = sqlite.execute(
@@ -290,8 +293,8 @@ def leave(user_id: int, entry_id: int) -> list[int]:
             "SELECT user_id, screening_id, state, hold_id FROM waitlist_entries WHERE id = ?", (entry_id,)
         ).fetchone()
         if row is None or row[0] != user_id:
-            raise NotFound("No such waiting-list entry.", details={"entry_id": entry_id})
-        _, screening_id, state, hold_id = row
+            raise NotFound(_("No such waiting-list entry."), details={"entry_id": entry_id})
+        screening_id, state, hold_id = row[1:]
         if state not in ACTIVE:
             return []
         now = utcnow()
@@ -401,7 +404,7 @@ def screening_status(user_id: int | None, screening_id: int) -> dict:
     NotFound (404) for an id that names no screening (a removed one still answers: its entries close)."""
     with pooled_sqlite(db.engine) as sqlite:
         if sqlite.execute("SELECT 1 FROM screenings WHERE id = ?", (screening_id,)).fetchone() is None:
-            raise NotFound("No such screening.", details={"screening_id": screening_id})
+            raise NotFound(_("No such screening."), details={"screening_id": screening_id})
         length = sqlite.execute(
             "SELECT count(*) FROM waitlist_entries WHERE screening_id = ? AND state = 'waiting'", (screening_id,)
         ).fetchone()[0]
@@ -600,5 +603,5 @@ def figures_of(screening_id: int) -> dict:
     answers: its closed list keeps its figures)."""
     with pooled_sqlite(db.engine) as sqlite:
         if sqlite.execute("SELECT 1 FROM screenings WHERE id = ?", (screening_id,)).fetchone() is None:
-            raise NotFound("No such screening.", details={"screening_id": screening_id})
+            raise NotFound(_("No such screening."), details={"screening_id": screening_id})
     return {"screening_id": screening_id, **screening_figures([screening_id]).get(screening_id, NO_FIGURES)}
