@@ -70,11 +70,12 @@ def test_409_houseful_and_not_enough_seats_in_hindi(api, client, admin):
 
 
 def test_422_field_messages_in_hindi(api, client):
-    """The libraries' own field messages (marshmallow) are translated too, with their values kept."""
+    """The libraries' own field messages (marshmallow), in plain words (plainwords.py), are translated too,
+    with their values kept."""
     missing = client.post("/api/auth/signup", json={"username": "asha"}, headers=HI)
     assert error(missing) == (422, "validation_error", "कुछ फ़ील्ड सही नहीं हैं।")
     details = missing.get_json()["error"]["details"]
-    assert details["email"] == ["यह फ़ील्ड ज़रूरी है।"] and details["password"] == ["यह फ़ील्ड ज़रूरी है।"]
+    assert details["email"] == ["ईमेल पता दर्ज करें।"] and details["password"] == ["पासवर्ड दर्ज करें।"]
 
     user = api.new_user()
     bad = client.patch(
@@ -87,8 +88,8 @@ def test_422_field_messages_in_hindi(api, client):
     )
     assert error(bad)[:2] == (422, "validation_error")
     details = bad.get_json()["error"]["details"]
-    assert details["locale"] == ["इनमें से एक होना चाहिए: en, hi, ta।"]
-    assert details["reminders"] == ["true या false होना चाहिए।"]
+    assert details["locale"] == ["इनमें से एक चुनें: en, hi, ta।"]
+    assert details["reminders"] == ["हाँ या ना चुनें (true या false)।"]
 
     weak = client.post(
         "/api/auth/signup", json={"username": "meera", "email": "m@example.com", "password": "short"}, headers=TA

@@ -311,6 +311,7 @@ def change_email(user_id: int, email: str) -> User:
     return user
 
 
+@writes  # committed: the next request's caller (read outside the session) must see the new locale
 def update_preferences(user_id: int, changes: dict) -> User:
     user = get_user(user_id)
     if "report_format" in changes:
