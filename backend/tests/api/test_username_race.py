@@ -56,7 +56,7 @@ def sign_up_together(base_url: str, names: list[str]) -> list[tuple[int, dict]]:
     results: list[tuple[int, dict] | None] = [None] * len(names)
 
     def client(n: int) -> None:
-        body = {"username": names[n], "email": f"racer{n}@example.com", "password": PASSWORD}
+        body = {"username": names[n], "email": f"racer{n}-{names[0]}@example.com", "password": PASSWORD}
         barrier.wait()
         response = requests.post(f"{base_url}/api/auth/signup", json=body, timeout=60)
         results[n] = (response.status_code, response.json())
