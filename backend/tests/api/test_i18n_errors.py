@@ -175,3 +175,17 @@ def test_a_manifest_per_language(ui_client):
     }
     unknown = client.get("/manifest.fr.webmanifest", headers=HI)
     assert unknown.status_code == 404 and unknown.get_json()["error"]["code"] == "not_found"
+
+
+def test_calendar_file_in_the_callers_language(api, client, admin):
+    from icalendar import Calendar
+
+    theatre = api.create_theatre(admin)
+    show = api.create_show(admin, name="Pyaasa")
+    screening = api.create_screening(admin, show["id"], theatre["id"], later(2))
+    user = api.new_user()
+    booking = book(client, user["headers"], screening["id"], 2).get_json()
+    ics = client.get(f"/api/bookings/{booking['id']}/calendar.ics", headers={**user["headers"], **HI})
+    event = Calendar.from_ical(ics.data).walk("VEVENT")[0]
+    assert str(event["summary"]) == "Pyaasa"  # a name: never translated
+    assert str(event["description"]).startswith(f"बुकिंग {booking['id']}: सीटें {', '.join(booking['seats'])}। टिकट: ")

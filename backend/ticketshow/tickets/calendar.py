@@ -9,6 +9,7 @@ from flask import current_app
 from icalendar import Calendar, Event
 
 from ..booking.models import CANCELLED
+from ..i18n import ngettext
 
 UNKNOWN_DURATION_MINUTES = 180  # API.md: a show of unknown length is given 3 hours
 
@@ -35,10 +36,16 @@ def booking_calendar(booking, seats: list[str]) -> bytes:
     event.add("dtend", screening.starts_at + timedelta(minutes=minutes))
     event.add("summary", show.name)
     event.add("location", f"{theatre.name}, {theatre.place}")
-    event.add(
+    event.add(  # in the current locale: the request's, or the recipient's in a mail task
         "description",
-        f"Booking {booking.id}: {'seat' if len(seats) == 1 else 'seats'} {', '.join(seats)}. "
-        f"Tickets: {current_app.config['SETTINGS'].app_url}/bookings/{booking.id}/tickets",
+        ngettext(
+            "Booking %(id)s: seat %(seats)s. Tickets: %(link)s",
+            "Booking %(id)s: seats %(seats)s. Tickets: %(link)s",
+            len(seats),
+            id=booking.id,
+            seats=", ".join(seats),
+            link=f"{current_app.config['SETTINGS'].app_url}/bookings/{booking.id}/tickets",
+        ),
     )
     event.add("status", "CANCELLED" if booking.status == CANCELLED else "CONFIRMED")
     calendar.add_component(event)
