@@ -25,6 +25,7 @@ TASK_ROUTES = {
     "popularity.*": {"queue": "default"},
     "jobs.*": {"queue": "default"},
     "waitlist.*": {"queue": "default"},
+    "tickets.*": {"queue": "default"},
 }
 
 

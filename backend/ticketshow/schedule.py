@@ -42,6 +42,10 @@ def beat_schedule(settings) -> dict:
             "task": "waitlist.beat_pass",
             "schedule": crontab(minute="*"),
         },
+        "booking-notices": {  # confirmations and cancellation notices the broker never took (tickets/notices.py)
+            "task": "tickets.requeue_notices",
+            "schedule": crontab(minute="*"),
+        },
         "monthly-reports": {  # the 1st at 09:00 local, for the month that just ended
             "task": "reports.monthly_reports_scheduled",
             "schedule": crontab(day_of_month=1, hour=9, minute=0),

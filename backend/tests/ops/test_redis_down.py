@@ -231,3 +231,72 @@ def test_a_job_whose_message_died_with_redis_is_requeued_by_the_watchdog(tmp_pat
         if worker:
             worker.stop_all()
         server.stop()
+
+
+def mails_with(data_dir, marker: str) -> list:
+    """The messages the live server's mail catcher wrote to $DATA_DIR/mail whose subject has `marker`."""
+    import email
+    import email.policy
+
+    folder = data_dir / "mail"
+    messages = [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for path in (sorted(folder.glob("*.eml")) if folder.exists() else [])
+    ]
+    return [m for m in messages if marker in (m["Subject"] or "")]
+
+
+def notice_states(data_dir, booking_id: int) -> dict:
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "ticketshow.sqlite3") as connection:
+        return dict(
+            connection.execute("SELECT kind, state FROM booking_notices WHERE booking_id = ?", (booking_id,)).fetchall()
+        )
+
+
+def test_a_booking_made_while_redis_is_down_gets_its_mail_once_redis_is_back(tmp_path, own_redis):
+    """The booking's transaction writes the notice it owes (booking_notices); the broker is down, so nothing
+    is queued, and the booking still succeeds. Once Redis is back, the beat's pass queues the notice again
+    and the worker mails the tickets, once."""
+    (tmp_path / "app").mkdir()
+    server = LiveServer(tmp_path / "app", own_redis.url, with_worker=True).start()
+    try:
+        url, data = server.url, seed(server.url)
+        login = requests.post(f"{url}/api/auth/login", json={"username": "meena", "password": USER_PASSWORD})
+        user = {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+        own_redis.stop()
+        booked, seconds = timed(
+            "POST", f"{url}/api/bookings", headers=user, json={"screening_id": data["screening"]["id"], "quantity": 2}
+        )
+        assert booked.status_code == 201, booked.text
+        assert seconds < 3
+        booking_id = booked.json()["id"]
+        assert notice_states(server.data_dir, booking_id) == {"confirmed": "pending"}
+
+        own_redis.start()  # empty: the message was never there
+        app = create_app(make_settings(server.data_dir, own_redis.url))
+        from ticketshow.extensions import db
+        from ticketshow.tickets.tasks import requeue_notices
+
+        with app.app_context():
+            beat = app.extensions["celery"].conf.beat_schedule
+            assert beat["booking-notices"]["task"] == requeue_notices.name  # beat runs it every minute
+            assert requeue_notices() == {"requeued": []}  # too fresh: its own message may still be on its way
+            with time_machine.travel(datetime.now(timezone.utc) + timedelta(minutes=2), tick=True):
+                assert requeue_notices() == {"requeued": [[booking_id, "confirmed"]]}  # what beat runs each minute
+                assert requeue_notices() == {"requeued": []}  # queued again once, not every minute
+            db.session.remove()
+            db.engine.dispose()
+
+        (mail,) = wait_for(lambda: mails_with(server.data_dir, "Your tickets: Margazhi"), 60, "the tickets' mail")
+        assert "meena@example.com" in mail["To"]
+        assert {part.get_content_type() for part in mail.iter_attachments()} == {"application/pdf", "text/calendar"}
+        wait_for(
+            lambda: notice_states(server.data_dir, booking_id) == {"confirmed": "sent"}, 10, "the notice marked sent"
+        )
+        time.sleep(1)
+        assert len(mails_with(server.data_dir, "Your tickets: Margazhi")) == 1
+    finally:
+        server.stop()

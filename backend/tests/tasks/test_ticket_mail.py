@@ -5,8 +5,11 @@ a screening tells every booker it cancels."""
 from __future__ import annotations
 
 import subprocess
+from datetime import datetime, timedelta, timezone
 
+import time_machine
 from icalendar import Calendar
+from sqlalchemy import select
 
 from tests.api.test_catalog import later
 
@@ -77,3 +80,58 @@ def test_a_forced_removal_tells_every_booker(api, client, admin, smtp, worker):
         notice = smtp.to(person["email"])[1]
         assert notice["Subject"].startswith("Booking cancelled: Mughal-e-Azam")
         assert "cancelled by the theatre" in notice.get_body(("plain",)).get_content()
+
+
+def notice_rows(booking_id: int) -> dict:
+    from ticketshow.extensions import db
+    from ticketshow.tickets.models import BookingNotice
+
+    fresh_reads()
+    rows = db.session.scalars(select(BookingNotice).where(BookingNotice.booking_id == booking_id)).all()
+    return {row.kind: (row.state, row.attempts) for row in rows}
+
+
+def test_each_notice_is_owed_in_the_booking_and_sent_once(api, client, admin, smtp, worker):
+    from ticketshow.tickets.notices import requeue_owed
+    from ticketshow.tickets.tasks import booking_notice
+
+    theatre = api.create_theatre(admin)
+    show = api.create_show(admin, name="Kaagaz")
+    screening = api.create_screening(admin, show["id"], theatre["id"], later(2))
+    user = api.new_user()
+    booking = client.post(
+        "/api/bookings", json={"screening_id": screening["id"], "quantity": 1}, headers=user["headers"]
+    ).get_json()
+    assert wait_until(lambda: notice_rows(booking["id"]) == {"confirmed": ("sent", 1)}), notice_rows(booking["id"])
+    assert len(smtp.to(user["email"])) == 1
+    # The same message again (the beat's, or Redis redelivering it): nothing is sent twice.
+    assert booking_notice.run(booking["id"], "confirmed") is False
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(minutes=5), tick=False):
+        assert requeue_owed() == {"requeued": []}
+    assert client.post(f"/api/bookings/{booking['id']}/cancel", headers=user["headers"]).status_code == 200
+    assert wait_until(lambda: notice_rows(booking["id"]).get("cancelled") == ("sent", 1))
+    assert [m["Subject"].split(":")[0] for m in smtp.to(user["email"])] == ["Your tickets", "Booking cancelled"]
+
+
+def test_a_notice_the_smtp_server_missed_is_owed_until_it_is_sent(api, client, admin, smtp, worker):
+    theatre = api.create_theatre(admin)
+    show = api.create_show(admin, name="Anand")
+    screening = api.create_screening(admin, show["id"], theatre["id"], later(2))
+    user = api.new_user()
+    smtp.stop()
+    booking = client.post(
+        "/api/bookings", json={"screening_id": screening["id"], "quantity": 1}, headers=user["headers"]
+    ).get_json()
+    # The first attempt fails: the notice is owed again, with what went wrong, and Celery retries it.
+    assert wait_until(lambda: notice_rows(booking["id"]).get("confirmed", ("", 0))[1] >= 1)
+    from ticketshow.extensions import db
+    from ticketshow.tickets.models import BookingNotice
+
+    fresh_reads()
+    row = db.session.scalar(select(BookingNotice).where(BookingNotice.booking_id == booking["id"]))
+    assert row.state in {"pending", "sending"} and row.sent_at is None
+    assert wait_until(lambda: (fresh_reads(), db.session.get(BookingNotice, row.id).error)[1]), "no error kept"
+    smtp.start()
+    assert wait_until(lambda: notice_rows(booking["id"])["confirmed"][0] == "sent", timeout=30)
+    assert notice_rows(booking["id"])["confirmed"][1] >= 2
+    assert len(smtp.to(user["email"])) == 1

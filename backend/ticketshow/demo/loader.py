@@ -47,6 +47,7 @@ from ..popularity import synthetic
 from ..seating import service as seating_service
 from ..seating.service import seat_labels
 from ..text import fold
+from ..tickets.models import BookingNotice
 from . import layouts as demo_layouts
 from . import posters
 from .catalogue import MARKER_THEATRE, SHOWS, THEATRES, DemoShow, DemoTheatre
@@ -695,4 +696,10 @@ def _upcoming_bookings(
             booking_service.cancel(user, booking["id"])
             seats -= booking["quantity"]
             break
+    # Nobody made these bookings: they owe nobody a mail (booking_notices, tickets/notices.py).
+    db.session.execute(
+        update(BookingNotice)
+        .where(BookingNotice.booking_id.in_([booking["id"] for _, booking in made]))
+        .values(state="skipped", sent_at=now)
+    )
     return houseful, nearly, bookings, seats

@@ -1,10 +1,11 @@
-"""The rows of e-tickets besides `tickets` itself (booking/models.py): revoked tickets and check-in nonces."""
+"""The rows of e-tickets besides `tickets` itself (booking/models.py): revoked tickets, check-in nonces, and
+the booking notices owed (the mail outbox of tickets/notices.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime
@@ -37,3 +38,30 @@ class CheckinNonce(db.Model):
     status: Mapped[int] = mapped_column(Integer)  # the HTTP status of the first answer
     answer: Mapped[str] = mapped_column(Text)  # its JSON body
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BookingNotice(db.Model):
+    """A mail a booking owes its owner: the confirmation ("confirmed") or the cancellation notice
+    ("cancelled"). Written in the transaction that made the news (booking/ledger.py), so it exists even when
+    the broker was down at that moment; the worker marks it `sent` (or `skipped`: no news any more), and the
+    beat queues again the ones still owed (tickets/notices.py). State: pending → sending (a worker holds it
+    until lease_until) → sent | skipped | failed (gave up after notices.GIVE_UP_ATTEMPTS)."""
+
+    __tablename__ = "booking_notices"
+    __table_args__ = (
+        UniqueConstraint("booking_id", "kind", name="uq_booking_notices_booking_kind"),
+        CheckConstraint("kind IN ('confirmed', 'cancelled')", name="kind_known"),
+        CheckConstraint("state IN ('pending', 'sending', 'sent', 'skipped', 'failed')", name="state_known"),
+        Index("ix_booking_notices_state", "state", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last queued again by the beat
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # while `sending`
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # sent or skipped
+    error: Mapped[str | None] = mapped_column(Text)  # the last failure

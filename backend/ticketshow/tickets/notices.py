@@ -2,23 +2,32 @@
 the calendar file as a text/calendar part), a short notice when it is cancelled (by its owner, by staff, or
 because its screening, show or theatre was removed with force).
 
-Queued after the commit that made the news: `queue` directly, `queue_after_commit` from inside a session
-transaction (a forced removal). A broker that cannot be reached never fails the booking or the removal: the
-notice is logged as not sent (there is no retry from the database for these; the app still shows it all)."""
+The outbox: the transaction that makes the news also writes what it owes, a `booking_notices` row
+(booking/ledger.py: record_sale, cancel_and_free_seats). After the commit the notice is queued at once
+(`queue` directly, `queue_after_commit` from inside a session transaction: a forced removal). A broker that
+cannot be reached never fails the booking or the removal, and loses nothing: the row stays `pending` and
+`requeue_owed` (the beat, every minute) queues it again once the broker is back. The worker takes a row
+(`take`: pending → sending, with a lease), sends, and marks it sent (`finish`); a failure gives it back
+(`give_back`) for Celery's retry or the beat. So each notice is sent at least once, and twice only if a
+worker dies between the SMTP server's acceptance and the mark."""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import event
+from sqlalchemy import and_, event, or_, select, update
 from sqlalchemy.orm import Session
 
 from .. import i18n
 from ..booking.models import CANCELLED, Booking
+from ..clock import utcnow
+from ..database import immediate_transaction
 from ..extensions import db
 from ..i18n import _, _l
 from ..notifications import mail
+from .models import BookingNotice
 
 log = logging.getLogger(__name__)
 CONFIRMED_NOTICE, CANCELLED_NOTICE = "confirmed", "cancelled"
@@ -30,15 +39,33 @@ REASONS = {
 REMOVED_REASON = _l("The screening was cancelled by the theatre.")
 
 
-def queue(kind: str, booking_ids) -> None:
+# A fresh notice was queued when its transaction committed: the beat leaves it alone this long.
+FRESH = timedelta(minutes=1)
+# A notice the beat queued again is not queued again before this (its message may wait behind others).
+REQUEUE_AFTER = timedelta(minutes=10)
+# A worker holds a notice this long while it renders and sends it; past that it is taken to have died.
+LEASE = timedelta(minutes=10)
+# After this many attempts a notice is `failed` and left alone (Celery retries 14 times per message).
+GIVE_UP_ATTEMPTS = 30
+# Notices older than this are not sent any more: a confirmation days late helps nobody.
+LOOKBACK = timedelta(days=2)
+
+
+def queue(kind: str, booking_ids) -> list[int]:
+    """Put one message per booking on the mail queue; returns the ids that were queued. A broker that cannot
+    be reached is logged, never raised: the outbox row is still owed and the beat queues it later."""
     from .tasks import booking_notice
 
-    hint = i18n.request_hint()  # whose request this is, and its language
+    # whose request this is, and its language (None from the beat: the owner's own choice, else the default)
+    hint = i18n.request_hint()
+    queued = []
     for booking_id in booking_ids:
         try:
             booking_notice.delay(booking_id, kind, hint)
+            queued.append(booking_id)
         except Exception:  # the broker is away: the answer must not fail
-            log.warning("could not queue the %s notice of booking %s", kind, booking_id, exc_info=True)
+            log.warning("could not queue the %s notice of booking %s; the beat will", kind, booking_id, exc_info=True)
+    return queued
 
 
 def queue_after_commit(kind: str, booking_ids) -> None:
@@ -55,6 +82,100 @@ def _after_commit(session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session) -> None:
     session.info.pop(_PENDING, None)
+
+
+# ---- the outbox ----------------------------------------------------------------------------------------
+
+
+def _row(booking_id: int, kind: str):
+    return (BookingNotice.booking_id == booking_id) & (BookingNotice.kind == kind)
+
+
+def take(booking_id: int, kind: str) -> bool:
+    """The worker's claim on a notice before sending it: pending (or `sending` whose lease lapsed) →
+    sending, attempts + 1, leased for LEASE. False when it is sent, skipped, failed, or another worker holds
+    it: that message is a duplicate. A notice with no row (queued before the outbox existed) is sent."""
+    now = utcnow()
+    with immediate_transaction(db.session):
+        exists = db.session.scalar(select(BookingNotice.id).where(_row(booking_id, kind)))
+        if exists is None:
+            return True
+        taken = db.session.execute(
+            update(BookingNotice)
+            .where(
+                _row(booking_id, kind),
+                or_(
+                    BookingNotice.state == "pending",
+                    and_(BookingNotice.state == "sending", BookingNotice.lease_until < now),
+                ),
+            )
+            .values(state="sending", attempts=BookingNotice.attempts + 1, lease_until=now + LEASE)
+        ).rowcount
+    return taken == 1
+
+
+def finish(booking_id: int, kind: str, state: str) -> None:
+    """Mark a notice `sent` or `skipped` (nothing to say any more)."""
+    with immediate_transaction(db.session):
+        db.session.execute(
+            update(BookingNotice)
+            .where(_row(booking_id, kind))
+            .values(state=state, sent_at=utcnow(), lease_until=None, error=None)
+        )
+
+
+def give_back(booking_id: int, kind: str, error: str, *, permanent: bool = False) -> None:
+    """A failed attempt: the notice is owed again (Celery retries the message; the beat queues it again if
+    that message is lost), or `failed` after GIVE_UP_ATTEMPTS or at once for a `permanent` error (the SMTP
+    server refused the address: trying again cannot help)."""
+    db.session.rollback()
+    with immediate_transaction(db.session):
+        notice = db.session.scalar(select(BookingNotice).where(_row(booking_id, kind)))
+        if notice is None or notice.state != "sending":
+            return
+        notice.state = "failed" if permanent or notice.attempts >= GIVE_UP_ATTEMPTS else "pending"
+        notice.lease_until, notice.error = None, error[:2000]
+
+
+def owed() -> list[BookingNotice]:
+    """Notices the beat should queue again, oldest first: pending for more than FRESH (their message never
+    got to the broker, or the broker lost it) and not queued again within REQUEUE_AFTER, or held by a worker
+    whose lease lapsed; none older than LOOKBACK."""
+    now = utcnow()
+    return list(
+        db.session.scalars(
+            select(BookingNotice)
+            .where(
+                BookingNotice.created_at >= now - LOOKBACK,
+                or_(
+                    and_(
+                        BookingNotice.state == "pending",
+                        BookingNotice.created_at <= now - FRESH,
+                        or_(BookingNotice.queued_at.is_(None), BookingNotice.queued_at <= now - REQUEUE_AFTER),
+                    ),
+                    and_(BookingNotice.state == "sending", BookingNotice.lease_until < now),
+                ),
+            )
+            .order_by(BookingNotice.id)
+        )
+    )
+
+
+def requeue_owed() -> dict:
+    """The beat's pass (every minute): queue again every owed notice and note when. {"requeued": [[booking
+    id, kind], ...]}; with the broker still away, nothing is queued and nothing is lost."""
+    requeued = []
+    for notice in owed():
+        if queue(notice.kind, [notice.booking_id]):
+            requeued.append([notice.booking_id, notice.kind])
+    if requeued:
+        now = utcnow()
+        with immediate_transaction(db.session):
+            for booking_id, kind in requeued:
+                db.session.execute(update(BookingNotice).where(_row(booking_id, kind)).values(queued_at=now))
+    if requeued:
+        log.info("queued again %s booking notices the broker had not taken", len(requeued))
+    return {"requeued": requeued}
 
 
 def _facts(booking: Booking) -> tuple[str, str, str]:
