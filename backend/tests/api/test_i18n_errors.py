@@ -110,7 +110,7 @@ def test_the_users_choice_beats_accept_language(api, client):
     assert error(client.get("/api/bookings/999999", headers=headers)) == (
         404,
         "not_found",
-        "இந்த முன்பதிவு இல்லை.",
+        "இந்தப் புக்கிங் இல்லை.",
     )
     client.patch("/api/auth/me/preferences", json={"locale": "en"}, headers=headers)
     assert error(client.get("/api/bookings/999999", headers=headers))[2] == "No such booking."
@@ -171,7 +171,7 @@ def test_a_manifest_per_language(ui_client):
     assert descriptions == {
         "en": "Book tickets for shows at theatres and cinemas near you.",
         "hi": "अपने आस-पास के थिएटर और सिनेमा में शो के टिकट बुक करें।",
-        "ta": "உங்கள் அருகிலுள்ள திரையரங்குகளிலும் சினிமா அரங்குகளிலும் காட்சிகளுக்கு டிக்கெட் முன்பதிவு செய்யுங்கள்.",
+        "ta": "உங்கள் அருகிலுள்ள திரையரங்குகளிலும் சினிமா அரங்குகளிலும் காட்சிகளுக்கு டிக்கெட் புக் செய்யுங்கள்.",
     }
     unknown = client.get("/manifest.fr.webmanifest", headers=HI)
     assert unknown.status_code == 404 and unknown.get_json()["error"]["code"] == "not_found"

@@ -40,7 +40,7 @@ def test_monthly_report_mail_and_pdf_in_tamil(api, client, smtp, worker, tmp_pat
     assert mail["Subject"] == "आशा, Ticket Show-இல் உங்கள் மாதம்: மார்ச் 2026"
     text = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
-    for expected in ("முன்பதிவுகள்", "நீங்கள் பார்த்த காட்சிகள்", "₹1,450.00", "東京物語", "கடந்த மாதத்தை விட +3"):
+    for expected in ("புக்கிங்குகள்", "நீங்கள் பார்த்த காட்சிகள்", "₹1,450.00", "東京物語", "கடந்த மாதத்தை விட +3"):
         assert expected in text, expected
     assert 'lang="ta"' in html and "உங்கள் அறிக்கை PDF ஆக இணைக்கப்பட்டுள்ளது." in html
     assert "Bookings" not in text and "Shows you saw" not in html  # no English left but names
@@ -48,7 +48,7 @@ def test_monthly_report_mail_and_pdf_in_tamil(api, client, smtp, worker, tmp_pat
     report = pdf_text(attachment.get_content(), tmp_path, "report.pdf")
     # pdftotext gives glyphs in visual order, so a Tamil vowel sign drawn before its consonant (ெ ே ை) comes
     # out first: the words looked for here have none.
-    for expected in ("மார்ச் 2026", "முன்பதிவுகள்", "நீங்கள் பார்த்த காட்சிகள்", "1,450.00", "東京物語"):
+    for expected in ("மார்ச் 2026", "புக்கிங்குகள்", "நீங்கள் பார்த்த காட்சிகள்", "1,450.00", "東京物語"):
         assert expected in report, (expected, report)
     assert "Shows you saw" not in report and "Tickets" not in report
 
@@ -63,7 +63,7 @@ def test_report_pdf_follows_the_request_language(api, client, tmp_path):
         english = client.get("/api/reports/monthly?month=2026-03&format=pdf", headers=_headers(api, "आशा"))
     assert pdf.status_code == 200
     text = pdf_text(pdf.data, tmp_path)
-    assert "மார்ச் 2026" in text and "முன்பதிவுகள்" in text and "1,450.00" in text
+    assert "மார்ச் 2026" in text and "புக்கிங்குகள்" in text and "1,450.00" in text
     assert "மார்ச் 2026" in html and "நீங்கள் பார்த்த காட்சிகள்" in html
     assert "March 2026" in pdf_text(english.data, tmp_path, "en.pdf")  # a cached Tamil PDF is not reused
 
@@ -139,7 +139,7 @@ def test_waitlist_offer_in_the_waiting_users_language(api, client, admin, smtp, 
     (offer,) = smtp.to(waiting["email"])
     assert offer["Subject"].startswith("உங்களுக்கான இருக்கைகள்: Sholay, ")
     text = offer.get_body(("plain",)).get_content()
-    assert "₹1,00,000.00" in text and "இந்த இருக்கைகளை முன்பதிவு செய்யுங்கள்" in text
+    assert "₹1,00,000.00" in text and "இந்த இருக்கைகளை புக் செய்யுங்கள்" in text
 
 
 def test_dates_and_money_follow_the_locale(app):
