@@ -6,7 +6,7 @@ user's chosen language, and the tickets PDF in Hindi from the API."""
 from __future__ import annotations
 
 import subprocess
-from datetime import date
+from datetime import date, datetime
 
 from tests.api.test_catalog import later
 
@@ -156,3 +156,59 @@ def test_dates_and_money_follow_the_locale(app):
     assert i18n.datetime_text(moment, "hi") == "सोम, 30 नव॰ 2026, 6:30 pm"
     assert i18n.datetime_text(moment, "ta") == "திங்., 30 நவ., 2026, 6:30 PM"
     assert i18n.month_text(date(2026, 3, 1), "hi") == "मार्च 2026"
+
+
+def test_password_reset_mail_and_answer_in_the_requests_language(api, client, smtp, worker):
+    """Nobody is logged in: the answer follows Accept-Language, and so does the mail (to the account's owner,
+    who has not chosen a language); the answer is the same whether or not the address is known."""
+    user = api.new_user()
+    known = client.post("/api/auth/password-reset", json={"email": user["email"]}, headers=HI)
+    unknown = client.post("/api/auth/password-reset", json={"email": "nobody@example.org"}, headers=HI)
+    assert known.status_code == unknown.status_code == 202 and known.get_json() == unknown.get_json()
+    assert known.get_json()["message"].startswith("अगर यह पता किसी खाते का है")
+    assert wait_until(lambda: smtp.to(user["email"]))
+    (mail,) = smtp.to(user["email"])
+    assert mail["Subject"] == "अपना Ticket Show पासवर्ड रीसेट करें"
+    assert "30 मिनट के भीतर यह लिंक खोलें" in mail.get_body(("plain",)).get_content()
+
+
+def test_reminder_in_the_users_language(app, api, client, admin):
+    """The daily reminder runs on a schedule: the user's chosen locale, else English."""
+    from ticketshow.auth.models import User
+    from ticketshow.extensions import db
+    from ticketshow.notifications.service import reminder_mail
+
+    theatre = api.create_theatre(admin, name="Regal")
+    show = api.create_show(admin, name="Pyaasa", ticket_price=100000)
+    screening = api.create_screening(admin, show["id"], theatre["id"], later(2))
+    hindi, plain = api.new_user(), api.new_user()
+    client.patch("/api/auth/me/preferences", json={"locale": "hi"}, headers=hindi["headers"])
+    item = {
+        "show": "Pyaasa",
+        "theatre": "Regal",
+        "place": "Chennai",
+        "starts_at": datetime.fromisoformat(screening["starts_at"]),
+        "price": 100000,
+    }
+    db.session.remove()
+    with app.app_context():  # as in the worker: no request
+        mail = reminder_mail(db.session.get(User, hindi["id"]), date(2026, 11, 30), [item])
+        english = reminder_mail(db.session.get(User, plain["id"]), date(2026, 11, 30), [item])
+    assert mail.subject.endswith(", आपका अगला शो इंतज़ार कर रहा है")
+    assert "नमस्ते, " in mail.text and "₹1,00,000.00" in mail.text and "30 नवंबर 2026" in mail.text
+    assert 'lang="hi"' in mail.html and "शो बुक करें" in mail.html
+    assert english.subject.endswith(", your next show is waiting") and "30 November 2026" in english.text
+
+
+def test_export_notice_in_the_language_the_export_was_asked_in(app, api, admin):
+    """The export job keeps its request's locale in its params; the admin has not chosen one."""
+    from ticketshow.exports.service import outcome_mail
+    from ticketshow.jobs import service as jobs
+    from ticketshow.jobs.models import EXPORT
+
+    theatre = api.create_theatre(admin, name="Roxy")
+    tamil = jobs.create(EXPORT, 1, {"theatre_id": theatre["id"], "theatre_name": "Roxy", "locale": "ta"})
+    older = jobs.create(EXPORT, 1, {"theatre_id": theatre["id"], "theatre_name": "Roxy"})  # before the locale
+    failed = outcome_mail(tamil.id, error="disk full")
+    assert failed["subject"] == "ஏற்றுமதி தோல்வி: Roxy" and "disk full" in failed["text"]
+    assert outcome_mail(older.id, rows=1)["subject"] == "Export ready: Roxy"
