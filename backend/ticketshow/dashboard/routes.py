@@ -18,7 +18,8 @@ bp = APIBlueprint("dashboard", __name__, url_prefix="/api/admin", tag="Operation
 def dashboard(query):
     """The admin dashboard's figures
 
-    Bookings, revenue (rupees) and occupancy per theatre and per show, and bookings per day over the last
-    `days` days. A manager's cover the theatres assigned to them.
+    Bookings, revenue (rupees) and occupancy per theatre and per show, bookings per day over the last
+    `days` days, and the waiting lists of the window's screenings in figures (`waitlists`: entries waiting,
+    seats wanted, offers out, offers made, offers booked). A manager's cover the theatres assigned to them.
     """
     return service.dashboard(query["days"], theatre_ids=policy.visible_theatres(current_user))
