@@ -165,6 +165,7 @@ def test_dashboard_layout_editor_and_seat_picker_speak_the_language(phone, own_s
 
     theatre_name, place, show_name = f"{words['theatre']} {tag}", words["place"], f"{words['show']} {tag}"
     theatre = stage.post("/api/theatres", {"name": theatre_name, "place": place, "capacity": 300})
+    box = stage.post("/api/theatres", {"name": f"{theatre_name} 2", "place": place, "capacity": 2})
     saved = requests.put(f"{base}/api/theatres/{theatre['id']}/layout", json=multiplex_layout(), headers=stage.admin)
     assert saved.status_code == 200, saved.text
     show = stage.post(
@@ -174,14 +175,21 @@ def test_dashboard_layout_editor_and_seat_picker_speak_the_language(phone, own_s
             "rating": 4.5,
             "tags": ["drama"],
             "ticket_price": 200,
-            "screenings": [{"theatre_id": theatre["id"], "starts_at": at(2)}],
+            "screenings": [
+                {"theatre_id": theatre["id"], "starts_at": at(2)},
+                {"theatre_id": box["id"], "starts_at": at(3)},
+            ],
         },
     )
-    screening_id = stage.screening_ids(show["id"])[0]
+    by_theatre = {s["theatre"]["id"]: s["id"] for s in stage.screenings(show["id"])}
+    screening_id = by_theatre[theatre["id"]]
     fan = f"rasigar-{tag}"
     stage.post("/api/bookings", {"screening_id": screening_id, "quantity": 2}, new_user(stage, fan))
+    # a houseful screening with someone on its waiting list, so that the dashboard's waiting-list table shows
+    stage.post("/api/bookings", {"screening_id": by_theatre[box["id"]], "quantity": 2}, new_user(stage, f"{fan}-2"))
+    stage.post(f"/api/screenings/{by_theatre[box['id']]}/waitlist", {"quantity": 1}, new_user(stage, f"{fan}-3"))
     # other runs' theatres and shows are on this server's dashboard too: their names are data as well
-    data_names = {"Classic", "Prime", "Recliner", "admin", fan}
+    data_names = {"Classic", "Prime", "Recliner", "admin", f"{fan}-3", f"{fan}-2", fan}
     for other in LANGUAGES.values():
         data_names |= {other["place"]} | {
             item["name"]
@@ -197,6 +205,7 @@ def test_dashboard_layout_editor_and_seat_picker_speak_the_language(phone, own_s
     expect(page.get_by_role("heading", name=words["dashboard"], exact=True)).to_be_visible()
     expect(page.get_by_role("button", name=words["export"].format(theatre=theatre_name))).to_be_visible()
     expect(page.get_by_role("heading", name=words["operations"])).to_be_visible()
+    expect(page.locator(".ts-waitlists__table tbody tr").first).to_be_visible()
     found += check_page(page, f"{language} dashboard", language, main, data_names)
     page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
 
