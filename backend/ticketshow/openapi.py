@@ -74,10 +74,15 @@ ERROR_SCHEMA: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "code": {"type": "string", "description": "snake_case, stable: what clients branch on"},
-                "message": {"type": "string", "description": "for a person"},
+                "message": {
+                    "type": "string",
+                    "description": "for a person, in the caller's language: preferences.locale, else the best "
+                    "match of Accept-Language among en, hi and ta, else English",
+                },
                 "details": {
                     "type": "object",
-                    "description": "more about the error, e.g. the invalid fields ({field: [messages]}) for 422",
+                    "description": "more about the error, e.g. the invalid fields ({field: [messages]}, messages "
+                    "in the caller's language) for 422",
                 },
             },
             "required": ["code", "message", "details"],
@@ -167,7 +172,9 @@ def register_openapi(app: APIFlask) -> None:
     app.config.update(
         INFO={
             "description": "Ticket Show: book show tickets at theatres and cinemas. Guide: docs/api.md "
-            "(tokens, pagination, safe retries with Idempotency-Key, ETags, a generated client).",
+            "(tokens, pagination, safe retries with Idempotency-Key, ETags, a generated client). Error messages, "
+            "emails and PDFs speak English, Hindi or Tamil: the account's preferences.locale, else "
+            "Accept-Language (docs/i18n.md); error codes never change.",
             "contact": CONTACT,
             "license": LICENSE,
         },
