@@ -8,7 +8,7 @@ from datetime import datetime
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import VIEWPORTS
+from tests.e2e.conftest import CHROMIUM, VIEWPORTS
 from tests.e2e.test_accessibility import axe_violations
 from tests.e2e.test_booking_journey import PASSWORD, Backstage, at
 from tests.e2e.test_foundation_journey import log_in, open_menu_if_collapsed
@@ -223,3 +223,90 @@ def test_offline_scans_are_unconfirmed_then_sync_and_double_entries_are_listed(u
     assert [url for url in failed if "/api/" in url] == []
     # Chromium fetches the tab's icon again while offline and logs its failure; nothing else may be logged.
     assert [e for e in ui.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
+
+
+def qr_video(path, text: str, width: int = 640, height: int = 480, frames: int = 10) -> None:
+    """A Y4M video (what Chromium's fake camera plays, in a loop) showing the QR code of `text` on white."""
+    import segno
+
+    symbol = segno.make(text, error="m", micro=False)
+    side = symbol.symbol_size(scale=1, border=4)[0]
+    scale = min(width, height) * 8 // 10 // side
+    rows = [bytes(0 if dark else 255 for dark in row) for row in symbol.matrix_iter(scale=scale, border=4)]
+    left, top = (width - len(rows[0])) // 2, (height - len(rows)) // 2
+    luma = bytearray(b"\xff" * (width * height))
+    for y, row in enumerate(rows):
+        luma[(top + y) * width + left : (top + y) * width + left + len(row)] = row
+    chroma = b"\x80" * (width * height // 2)  # U and V planes of 4:2:0, grey
+    with open(path, "wb") as video:
+        video.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            video.write(b"FRAME\n" + bytes(luma) + chroma)
+
+
+def test_the_camera_reads_a_ticket_with_jsqr_where_the_browser_has_no_barcode_detector(
+    playwright, live_server, tmp_path
+):
+    """Chromium on Linux has no BarcodeDetector: the Scanner loads jsQR and reads the QR code from a camera
+    (Chromium's fake camera playing a video of the ticket's QR code)."""
+    tag = os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    hall = stage.post("/api/theatres", {"name": f"Camera hall {tag}", "place": "Mysuru", "capacity": 30})
+    show = stage.post(
+        "/api/shows",
+        {
+            "name": f"Camera show {tag}",
+            "rating": 4,
+            "tags": ["drama"],
+            "ticket_price": 100,
+            "screenings": [{"theatre_id": hall["id"], "starts_at": at(hours=1.5)}],
+        },
+    )
+    screening_id = stage.screening_ids(show["id"])[0]
+    fan, door = f"fan-{tag}", f"cam-{tag}"
+    stage.post("/api/auth/signup", {"username": fan, "email": "f@example.com", "password": PASSWORD})
+    person = stage.post("/api/auth/signup", {"username": door, "email": "c@example.com", "password": PASSWORD})
+    requests.put(
+        f"{live_server.url}/api/admin/staff/{person['id']}",
+        headers=stage.admin,
+        json={"role": "scanner", "theatre_ids": [hall["id"]]},
+    ).raise_for_status()
+    booking = stage.post("/api/bookings", {"screening_id": screening_id, "quantity": 1}, stage.headers(fan, PASSWORD))
+    ticket = requests.get(
+        f"{live_server.url}/api/bookings/{booking['id']}/tickets", headers=stage.headers(fan, PASSWORD)
+    ).json()[0]
+    qr_video(tmp_path / "ticket.y4m", ticket["code"])
+
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={tmp_path / 'ticket.y4m'}",
+        ],
+    )
+    try:
+        context = browser.new_context(base_url=live_server.url, permissions=["camera"], **VIEWPORTS["phone"])
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        loaded = []
+        page.on("request", lambda request: loaded.append(request.url))
+        log_in(page, door, PASSWORD)
+        page.wait_for_url("**/scanner")
+        assert page.evaluate("'BarcodeDetector' in window") is False
+        page.get_by_label("Screening").select_option(str(screening_id))
+        assert not any("/assets/jsQR" in url for url in loaded)  # not before the camera is wanted
+        page.get_by_role("button", name="Scan with the camera").click()
+        answer = page.get_by_test_id("scan-answer")
+        expect(answer).to_contain_text("Welcome in")
+        expect(answer).to_contain_text(f"Seat {ticket['seat']}")
+        assert any("/assets/jsQR" in url for url in loaded)  # the fallback, loaded on the Scanner page only
+        page.get_by_role("button", name="Stop the camera").click()
+        status = requests.get(
+            f"{live_server.url}/api/bookings/{booking['id']}/tickets", headers=stage.headers(fan, PASSWORD)
+        ).json()[0]["status"]
+        assert status == "checked_in"
+    finally:
+        browser.close()
