@@ -95,6 +95,10 @@ def test_422_field_messages_in_hindi(api, client):
         "/api/auth/signup", json={"username": "meera", "email": "m@example.com", "password": "short"}, headers=TA
     )
     assert error(weak) == (422, "weak_password", "கடவுச்சொல் மிகவும் பலவீனமானது.")
+    bad_address = client.post(
+        "/api/auth/signup", json={"username": "kavya", "email": "kavya@", "password": "x" * 20}, headers=TA
+    )
+    assert bad_address.get_json()["error"]["details"]["email"] == ["மின்னஞ்சல் முகவரியை உள்ளிடுங்கள், எ.கா. name@example.com."]
     assert "குறைந்தது 8 எழுத்துகளைப் பயன்படுத்துங்கள்." in weak.get_json()["error"]["details"]["password"]
 
     too_many = book(client, user["headers"], 1, 500, **HI)

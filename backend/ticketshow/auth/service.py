@@ -36,7 +36,10 @@ def _normalise_email(email: str) -> str:
     try:
         return validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise Invalid({"email": str(exc)}) from exc
+        # email-validator explains precisely, but only in English: other languages get the plain request.
+        if i18n.current_locale() == i18n.DEFAULT_LOCALE:
+            raise Invalid({"email": str(exc)}) from exc
+        raise Invalid({"email": _("Enter an email address, such as name@example.com.")}) from exc
 
 
 # Lazy: rendered in the request's language where they are used (str() before they go into `details`).
