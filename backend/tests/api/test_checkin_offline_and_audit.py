@@ -141,3 +141,26 @@ def test_scanned_at_is_judged_against_the_window_and_the_servers_clock(api, clie
         for bad in ("yesterday", "2026-12-01T18:30:00", 5, None):
             response = scan(client, door, codes[2], scanned_at=bad)
             assert response.status_code == 422 and "scanned_at" in response.get_json()["error"]["details"], bad
+
+
+def test_the_browser_tests_codes_are_what_this_backend_signs():
+    """frontend/tests/unit/backend-signed-codes.json (codes made by codes.sign with a throwaway key, read by
+    the scanner's unit tests) still verifies here, to the same claims: the two sides agree on the format."""
+    import json
+    from pathlib import Path
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from ticketshow.tickets import codes
+
+    fixture = json.loads(
+        (Path(__file__).resolve().parents[3] / "frontend/tests/unit/backend-signed-codes.json").read_text()
+    )
+    key = Ed25519PublicKey.from_public_bytes(test_tickets.unb64(fixture["public_key"]))
+    for case in fixture["codes"]:
+        claim = codes.verify(key, case["code"])
+        assert (claim.ticket_id, claim.screening_id, claim.seat) == (
+            case["ticket_id"],
+            case["screening_id"],
+            case["seat"],
+        )
