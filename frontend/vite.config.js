@@ -2,6 +2,8 @@ import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import { VitePWA } from 'vite-plugin-pwa'
+import { compression } from 'vite-plugin-compression2'
+import { purgeVendorCss, subsetIcons, usedIcons } from './scripts/lean-assets.js'
 
 // The Flask backend serves the API and uploaded images; in development Vite forwards those paths to it
 // so the UI can use same-origin URLs everywhere (as it does in production, where Flask serves dist/).
@@ -12,6 +14,9 @@ const backend = process.env.TICKETSHOW_API_URL || 'http://127.0.0.1:5000'
 const THEME_COLOR = '#6b1a36'
 const BACKGROUND_COLOR = '#fbf7f2'
 
+// The Bootstrap icons the app names (scripts/lean-assets.js): their CSS rules and glyphs are all that ship.
+const ICONS = usedIcons()
+
 export default defineConfig({
   // vue-i18n's build flags: Composition API only (the legacy API is left out of the bundle), no devtools.
   define: {
@@ -19,8 +24,15 @@ export default defineConfig({
     __VUE_I18N_LEGACY_API__: false,
     __INTLIFY_PROD_DEVTOOLS__: false,
   },
+  css: {
+    postcss: { plugins: [purgeVendorCss(ICONS)] },
+  },
   plugins: [
     vue(),
+    subsetIcons(ICONS),
+    // Brotli and gzip copies of every asset beside it (x.js.br, x.js.gz), made once at build time; Flask
+    // sends the one the browser accepts (backend/ticketshow/spa.py). Copies not smaller are not written.
+    compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024 }),
     // Installable PWA: writes dist/manifest.webmanifest (and links it from index.html) and a Workbox
     // service worker at dist/sw.js, scope "/". main.js registers it through virtual:pwa-register.
     VitePWA({

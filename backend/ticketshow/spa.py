@@ -7,6 +7,7 @@ The fallback lives in the 404 handler rather than a catch-all route, so that /ap
 from __future__ import annotations
 
 import json
+import mimetypes
 import re
 from pathlib import Path
 
@@ -38,9 +39,7 @@ def register_spa(app) -> None:
     @policy.public
     @app.doc(hide=True)
     def assets(filename: str):
-        response = send_from_directory(dist / "assets", filename, max_age=HASHED_ASSET_MAX_AGE)
-        response.headers["Cache-Control"] = f"public, max-age={HASHED_ASSET_MAX_AGE}, immutable"
-        return response
+        return _hashed_asset(dist / "assets", filename)
 
     @app.get("/")
     @policy.public
@@ -91,6 +90,47 @@ def _localised_manifest(dist: Path, locale: str):
         json.dumps(manifest, ensure_ascii=False), mimetype="application/manifest+json"
     )
     response.headers["Cache-Control"] = "no-cache"  # follows a new build at once, like index.html
+    return response
+
+
+# Encodings the build writes next to each asset (vite-plugin-compression2), best first.
+PRECOMPRESSED = (("br", ".br"), ("gzip", ".gz"))
+
+
+def _accepted_encodings() -> set[str]:
+    """Content codings the client accepts (q=0 refuses one)."""
+    accepted = set()
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        name, _, params = part.strip().partition(";")
+        quality = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
+        try:
+            if name and float(quality) > 0:
+                accepted.add(name.strip().lower())
+        except ValueError:
+            continue
+    return accepted
+
+
+def _hashed_asset(folder: Path, filename: str):
+    """A hashed build file (its name changes with its content, so it is cached for a year, immutable), as
+    the Brotli or gzip copy the build made beside it when the client accepts one (Vary: Accept-Encoding);
+    otherwise as it is. The copy keeps the original's Content-Type."""
+    plain = safe_join(str(folder), filename)
+    accepted = _accepted_encodings()
+    encoding = None
+    if plain and Path(plain).is_file():
+        for name, suffix in PRECOMPRESSED:
+            if name in accepted and Path(plain + suffix).is_file():
+                encoding = (name, suffix)
+                break
+    if encoding:
+        mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        response = send_from_directory(folder, filename + encoding[1], max_age=HASHED_ASSET_MAX_AGE, mimetype=mimetype)
+        response.headers["Content-Encoding"] = encoding[0]
+    else:
+        response = send_from_directory(folder, filename, max_age=HASHED_ASSET_MAX_AGE)
+    response.headers["Cache-Control"] = f"public, max-age={HASHED_ASSET_MAX_AGE}, immutable"
+    response.vary.add("Accept-Encoding")
     return response
 
 
