@@ -135,10 +135,12 @@ def test_offline_scans_are_unconfirmed_then_sync_and_double_entries_are_listed(u
     )
     screening_id = stage.screening_ids(show["id"])[0]
     fan = f"fan-{tag}"
-    stage.post("/api/auth/signup", {"username": fan, "email": "f@example.com", "password": PASSWORD})
+    stage.post("/api/auth/signup", {"username": fan, "email": f"{fan}@example.com", "password": PASSWORD})
     doors = []
     for name in (f"door1-{tag}", f"door2-{tag}"):
-        person = stage.post("/api/auth/signup", {"username": name, "email": "d@example.com", "password": PASSWORD})
+        person = stage.post(
+            "/api/auth/signup", {"username": name, "email": f"{name}@example.com", "password": PASSWORD}
+        )
         requests.put(
             f"{live_server.url}/api/admin/staff/{person['id']}",
             headers=stage.admin,
@@ -197,7 +199,9 @@ def test_offline_scans_are_unconfirmed_then_sync_and_double_entries_are_listed(u
         expect(page.get_by_test_id("pending-count")).to_have_count(0)
         first_time = requests.get(tickets_url, headers=stage.headers(fan, PASSWORD)).json()[1]["checked_in_at"]
         assert first_time
+        expect(page.get_by_test_id("scan-answer")).to_contain_text("Confirmed by the server")
         other_context.set_offline(False)
+        expect(other.get_by_test_id("scan-answer")).to_contain_text("Refused when it synced")
         conflicts = other.get_by_test_id("offline-conflicts")
         expect(conflicts).to_contain_text("Admitted offline but already used")
         expect(conflicts).to_contain_text(f"Seat {tickets[1]['seat']}")
@@ -264,8 +268,8 @@ def test_the_camera_reads_a_ticket_with_jsqr_where_the_browser_has_no_barcode_de
     )
     screening_id = stage.screening_ids(show["id"])[0]
     fan, door = f"fan-{tag}", f"cam-{tag}"
-    stage.post("/api/auth/signup", {"username": fan, "email": "f@example.com", "password": PASSWORD})
-    person = stage.post("/api/auth/signup", {"username": door, "email": "c@example.com", "password": PASSWORD})
+    stage.post("/api/auth/signup", {"username": fan, "email": f"{fan}@example.com", "password": PASSWORD})
+    person = stage.post("/api/auth/signup", {"username": door, "email": f"{door}@example.com", "password": PASSWORD})
     requests.put(
         f"{live_server.url}/api/admin/staff/{person['id']}",
         headers=stage.admin,

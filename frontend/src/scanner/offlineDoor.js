@@ -68,7 +68,7 @@ export function createOfflineDoor({ storage, userId, now = () => new Date(), new
 
     /**
      * Judges a scan without the server. `claim`: what ticketCode.readCode made of the code (null: invalid).
-     * Returns `{ok: true, unconfirmed: true, ticket: {id, seat}, scannedAt}` (queued) or
+     * Returns `{ok: true, unconfirmed: true, ticket: {id, seat}, scannedAt, nonce}` (queued) or
      * `{ok: false, code: 'invalid_code'|'wrong_screening'|'already_checked_in', ticket?, details}`, the same
      * codes as the server's answers (details.checked_in_at: when this device let it in).
      */
@@ -86,13 +86,13 @@ export function createOfflineDoor({ storage, userId, now = () => new Date(), new
         const scannedAt = now().toISOString()
         here[ticket.id] = scannedAt
         state.queue.push({ nonce: nonce ?? newNonce(), code, screeningId: Number(screeningId), ticket, scannedAt })
-        return { ok: true, unconfirmed: true, ticket, scannedAt }
+        return { ok: true, unconfirmed: true, ticket, scannedAt, nonce: state.queue.at(-1).nonce }
       })
     },
 
     /** The scans let in offline and not yet confirmed by the server, oldest first. */
     pending: () => load().queue,
-    /** `[{ticket, screeningId, scannedAt, code, firstCheckedInAt}]`: let in offline, refused at sync. */
+    /** `[{nonce, ticket, screeningId, scannedAt, code, firstCheckedInAt}]`: let in offline, refused at sync. */
     conflicts: () => load().conflicts,
     clearConflicts: () => update((state) => void (state.conflicts = [])),
 
@@ -101,7 +101,7 @@ export function createOfflineDoor({ storage, userId, now = () => new Date(), new
      * API call; it rejects with an ApiError). A scan the server answered is done: ok, or a refusal that goes
      * to the conflicts (with `firstCheckedInAt` for already_checked_in). A network error (status 0), a 5xx,
      * 401/403 or 429 stops the sync and keeps the rest for the next try (the same nonce makes a resend of a
-     * scan whose answer was lost harmless). Resolves to `{confirmed, refused: [conflicts added], left}`.
+     * scan whose answer was lost harmless). Resolves to `{confirmed: [nonces], refused: [conflicts added], left}`.
      */
     sync(checkIn) {
       syncing ??= syncQueue(checkIn).finally(() => (syncing = null))
@@ -110,18 +110,19 @@ export function createOfflineDoor({ storage, userId, now = () => new Date(), new
   }
 
   async function syncQueue(checkIn) {
-    let confirmed = 0
+    const confirmed = []
     const refused = []
     for (;;) {
       const [next] = load().queue
       if (!next) break
       try {
         await checkIn({ code: next.code, screeningId: next.screeningId, nonce: next.nonce, scannedAt: next.scannedAt })
-        confirmed += 1
+        confirmed.push(next.nonce)
       } catch (error) {
         const answered = error?.status === 409 || error?.status === 422 || error?.status === 404
         if (!answered) break
         const conflict = {
+          nonce: next.nonce,
           ticket: next.ticket,
           screeningId: next.screeningId,
           scannedAt: next.scannedAt,

@@ -126,6 +126,7 @@ describe('the offline door', () => {
       unconfirmed: true,
       ticket: { id: 1, seat: 'F12' },
       scannedAt: clock.toISOString(),
+      nonce: 'n-1',
     })
     expect(door.pending()).toEqual([
       {
@@ -237,14 +238,14 @@ describe('syncing the queue', () => {
     const door = device('a', '2026-11-29T12:30:00Z')
     await admit(door, ticket(1))
     await admit(door, ticket(2))
-    expect(await door.sync(checkIn)).toEqual({ confirmed: 2, refused: [], left: 0 })
+    expect(await door.sync(checkIn)).toEqual({ confirmed: ['a-1', 'a-2'], refused: [], left: 0 })
     expect(server.requests.map((r) => JSON.parse(r.body))).toEqual([
       { code: ticket(1), screening_id: 77, nonce: 'a-1', scanned_at: '2026-11-29T12:30:00.000Z' },
       { code: ticket(2), screening_id: 77, nonce: 'a-2', scanned_at: '2026-11-29T12:30:00.000Z' },
     ])
     expect(server.requests[0].headers.authorization).toBe('Bearer staff-token')
     expect(door.pending()).toEqual([])
-    expect(await door.sync(checkIn)).toEqual({ confirmed: 0, refused: [], left: 0 })
+    expect(await door.sync(checkIn)).toEqual({ confirmed: [], refused: [], left: 0 })
     expect(server.requests).toHaveLength(2)
   })
 
@@ -252,9 +253,9 @@ describe('syncing the queue', () => {
     const door = device('a', '2026-11-29T12:30:00Z')
     await admit(door, ticket(1))
     base = 'http://127.0.0.1:9' // nothing listens there: a real connection error
-    expect(await door.sync(checkIn)).toEqual({ confirmed: 0, refused: [], left: 1 })
+    expect(await door.sync(checkIn)).toEqual({ confirmed: [], refused: [], left: 1 })
     base = server.base
-    expect(await door.sync(checkIn)).toEqual({ confirmed: 1, refused: [], left: 0 })
+    expect(await door.sync(checkIn)).toEqual({ confirmed: ['a-1'], refused: [], left: 0 })
   })
 
   it('lists a double entry made offline on two devices, with the first time', async () => {
@@ -263,11 +264,12 @@ describe('syncing the queue', () => {
     await admit(first, ticket(1))
     await admit(second, ticket(1))
     await admit(second, ticket(666))
-    expect((await first.sync(checkIn)).confirmed).toBe(1)
+    expect((await first.sync(checkIn)).confirmed).toEqual(['a-1'])
     const result = await second.sync(checkIn)
-    expect(result.confirmed).toBe(0)
+    expect(result.confirmed).toEqual([])
     expect(second.conflicts()).toEqual([
       {
+        nonce: 'b-1',
         ticket: { id: 1, seat: 'F12' },
         screeningId: 77,
         scannedAt: '2026-11-29T12:31:00.000Z',
@@ -275,6 +277,7 @@ describe('syncing the queue', () => {
         firstCheckedInAt: '2026-11-29T12:30:00.000Z',
       },
       {
+        nonce: 'b-2',
         ticket: { id: 666, seat: 'F12' },
         screeningId: 77,
         scannedAt: '2026-11-29T12:31:00.000Z',
