@@ -105,6 +105,7 @@ def world(app, api, client, admin):
             "filename": "nothing.png",
             "hold_id": hold_b["id"],
             "entry_id": entry_b.id,
+            "locale": "hi",
         },
     }
 
