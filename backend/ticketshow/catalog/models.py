@@ -86,6 +86,7 @@ class Show(db.Model):
     user_rating = {"average": None, "count": 0}
     popularity = None
     trending = False
+    price_from = None  # the lowest current price of its upcoming screenings (catalog.service.prices_from)
 
     tag_rows: Mapped[list[ShowTag]] = relationship(
         back_populates="show", cascade="all, delete-orphan", order_by="ShowTag.position", lazy="selectin"

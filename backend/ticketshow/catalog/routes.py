@@ -19,6 +19,7 @@ from .schemas import (
     ScreeningQuery,
     ScreeningUpdateIn,
     ShowDetailOut,
+    ShowDetailQuery,
     ShowIn,
     ShowOut,
     ShowPage,
@@ -149,9 +150,13 @@ def put_theatre_image(theatre_id: int, files):
 # ---- shows ----------------------------------------------------------------------------------------
 
 
+def _fresh_show_prices(body: bytes) -> bytes:
+    return current_app.json.dumps(service.refresh_show_prices(simplejson.loads(body, use_decimal=True))).encode()
+
+
 @bp.get("/shows")
 @policy.public
-@cached_json()
+@cached_json(refresh=_fresh_show_prices)
 @bp.input(ShowQuery, location="query", arg_name="query")
 @bp.output(ShowPage)
 @bp.doc(tags=["Shows"])
@@ -181,15 +186,18 @@ def list_shows(query):
 @bp.get("/shows/<int:show_id>")
 @policy.public
 @cached_json(refresh=_fresh_figures)
+@bp.input(ShowDetailQuery, location="query", arg_name="query")
 @bp.output(ShowDetailOut)
 @bp.doc(tags=["Shows"])
-def get_show(show_id: int):
+def get_show(show_id: int, query):
     """One show with its upcoming screenings
 
     A show's fields, its users' rating, and its upcoming screenings at every theatre, soonest first, with
-    live seats and prices. Public and cached (ETag, If-None-Match).
+    live seats and prices; `screenings_by_place` groups them by place with the place in view (`place`,
+    e.g. the user's preferred place) first, and `price_from` is the lowest price there. Public and cached
+    (ETag, If-None-Match).
     """
-    return service.show_detail(show_id)
+    return service.show_detail(show_id, query.get("place"))
 
 
 @bp.post("/shows")

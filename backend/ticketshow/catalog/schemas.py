@@ -163,6 +163,14 @@ class ShowOut(Schema):
     dynamic_pricing = Nested(DynamicPricingOut, attribute="dynamic_pricing_settings")
     popularity = Float(allow_none=True, metadata={"description": "0..100, null before the first forecast"})
     trending = Boolean(metadata={"description": "bookings are picking up fast (docs/popularity.md)"})
+    price_from = Money(
+        allow_none=True,
+        metadata={
+            "description": "the lowest price a booking is charged now among its upcoming screenings, in `place` "
+            'when the request gives one (a show\'s card and headline say "from ₹X"); null when none is on sale '
+            "there"
+        },
+    )
     created_at = OffsetDateTime()
     updated_at = OffsetDateTime()
 
@@ -193,7 +201,7 @@ class ShowQuery(PageQuery, Timeframe):
     min_rating = Float(allow_nan=False, validate=validate.Range(min=0, max=5))
     place = String(
         validate=validate.Length(max=120),
-        metadata={"description": "shows with upcoming screenings at theatres in this place"},
+        metadata={"description": "shows with upcoming screenings at theatres in this place (`price_from` is for it)"},
     )
     sort = String(
         validate=validate.OneOf(["relevance", "latest", "rating", "name"]),
@@ -241,8 +249,32 @@ class TheatreDetailOut(TheatreOut):
     screenings = List(Nested(ScreeningOut), metadata={"description": "upcoming screenings, soonest first"})
 
 
+class PlaceScreeningsOut(Schema):
+    place = String(metadata={"description": "the theatres' place, as written on them"})
+    price_from = Money(metadata={"description": "the lowest price a booking is charged now in this place"})
+    screenings = List(Nested(ScreeningOut), metadata={"description": "soonest first"})
+
+
+class ShowDetailQuery(Schema):
+    place = String(
+        validate=validate.Length(max=120),
+        metadata={
+            "description": "the place in view (the user's preferred place, or the one chosen): its screenings "
+            "come first in `screenings_by_place` and `price_from` is for it (case- and accent-insensitive, "
+            "contains)"
+        },
+    )
+
+
 class ShowDetailOut(ShowOut):
     screenings = List(Nested(ScreeningOut), metadata={"description": "upcoming screenings, soonest first"})
+    screenings_by_place = List(
+        Nested(PlaceScreeningsOut),
+        metadata={
+            "description": "the same screenings grouped by place: the places matching `place` first, then the "
+            "others in order of their soonest screening"
+        },
+    )
 
 
 class DeleteQuery(Schema):

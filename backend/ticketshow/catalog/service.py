@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from flask import current_app
-from sqlalchemy import and_, exists, or_, select, update
+from flask import current_app, has_request_context, request
+from sqlalchemy import and_, exists, func, or_, select, update
 
 from .. import audit
 from ..cache import mark_catalog_changed
@@ -146,6 +146,9 @@ def refresh_live_figures(body: dict) -> dict:
     found = [body] if "seats_total" in body else []
     for key in ("items", "screenings"):
         found += [item for item in body.get(key) or () if isinstance(item, dict) and "seats_total" in item]
+    groups = body.get("screenings_by_place") or []
+    for group in groups:
+        found += [item for item in group["screenings"] if isinstance(item, dict) and "seats_total" in item]
     if not found:
         return body
     ids = [item["id"] for item in found]
@@ -168,6 +171,21 @@ def refresh_live_figures(body: dict) -> dict:
         item["price"] = row.price.quantize(Decimal("0.01"))
         item["price_trend"] = price_trend(row.price, row.previous_price)
         item["filling_fast"] = filling_fast(item["seats_total"], item["seats_left"], item.get("predicted_occupancy"))
+    if groups:  # a show's page: its "from" prices follow the live prices too
+        for group in groups:
+            group["price_from"] = min(Decimal(str(s["price"])) for s in group["screenings"])
+        body["price_from"] = _price_from_groups(groups, request.args.get("place") if has_request_context() else None)
+    return body
+
+
+def refresh_show_prices(body: dict) -> dict:
+    """Put each listed show's live `price_from` (in the request's `place`, if any) into a cached page."""
+    items = [item for item in body.get("items") or () if isinstance(item, dict) and "id" in item]
+    place = request.args.get("place") if has_request_context() else None
+    prices = prices_from([item["id"] for item in items], place)
+    for item in items:
+        price = prices.get(item["id"])
+        item["price_from"] = price.quantize(Decimal("0.01")) if price is not None else None
     return body
 
 
@@ -325,9 +343,52 @@ def list_shows(
     return result
 
 
-def show_detail(show_id: int) -> dict:
+def prices_from(show_ids: Iterable[int], place: str | None = None) -> dict[int, Decimal]:
+    """{show id: the lowest price a booking is charged now among its upcoming screenings}, only at theatres
+    whose place contains `place` (case- and accent-insensitive, as the `place` filter) when given. Shows
+    with no such screening are left out. One grouped query."""
+    ids = list(set(show_ids))
+    if not ids:
+        return {}
+    statement = (
+        select(Screening.show_id, func.min(Screening.price))
+        .join(Theatre, Theatre.id == Screening.theatre_id)
+        .where(
+            Screening.show_id.in_(ids),
+            Screening.removed_at.is_(None),
+            Theatre.removed_at.is_(None),
+            Screening.starts_at >= utcnow(),
+        )
+        .group_by(Screening.show_id)
+    )
+    if place:
+        statement = statement.where(Theatre.place_folded.like(_like(place), escape="\\"))
+    return dict(db.session.execute(statement).all())
+
+
+def group_by_place(screenings: Sequence[Screening], place: str | None) -> list[dict]:
+    """Screenings (soonest first) grouped by their theatre's place: [{"place", "price_from", "screenings"}].
+    The places that contain `place` come first, then the others by their soonest screening; within a group
+    screenings stay soonest first. `price_from` is the group's lowest current price."""
+    groups: dict[str, list[Screening]] = {}
+    for screening in screenings:
+        groups.setdefault(screening.theatre.place, []).append(screening)
+    wanted = fold(place.strip()) if place and place.strip() else None
+    ordered = sorted(
+        groups.items(), key=lambda item: (not (wanted and wanted in fold(item[0]))) if wanted else False
+    )  # stable: otherwise in order of their soonest screening
+    return [{"place": name, "price_from": min(s.price for s in rows), "screenings": rows} for name, rows in ordered]
+
+
+def show_detail(show_id: int, place: str | None = None) -> dict:
+    """A show's page: its fields, its upcoming screenings soonest first, the same grouped by place with the
+    place asked first (`screenings_by_place`), and `price_from` (lowest current price in `place`, or
+    anywhere without one; null when nothing is on sale there). Prices are refreshed live on cached reads
+    (refresh_live_figures)."""
     show = _live_show(show_id)
     attach_user_ratings([show])
+    screenings = _upcoming_screenings(show_id=show.id)
+    by_place = group_by_place(screenings, place)
     return {
         **_as_dict(show),
         "tags": show.tags,
@@ -336,8 +397,16 @@ def show_detail(show_id: int) -> dict:
         "dynamic_pricing_settings": show.dynamic_pricing_settings,
         "popularity": show.popularity,
         "trending": show.trending,
-        "screenings": _upcoming_screenings(show_id=show.id),
+        "screenings": screenings,
+        "screenings_by_place": by_place,
+        "price_from": _price_from_groups(by_place, place),
     }
+
+
+def _price_from_groups(groups: list[dict], place: str | None):
+    wanted = fold(place.strip()) if place and place.strip() else None
+    prices = [g["price_from"] for g in groups if not wanted or wanted in fold(g["place"])]
+    return min(prices) if prices else None
 
 
 def list_screenings(
@@ -575,6 +644,7 @@ def create_show(fields: dict, allocations: list[dict] | None = None) -> Show:
         db.session.flush()
         repricing.reprice(upcoming_dynamic_screenings(show.id), "created")
     attach_user_ratings([show])
+    show.price_from = prices_from([show.id]).get(show.id)
     return show
 
 
@@ -651,6 +721,7 @@ def update_show(show_id: int, changes: dict) -> Show:
     if dynamic is not None:
         repricing.reprice(upcoming_dynamic_screenings(show.id), "settings")
     attach_user_ratings([show])
+    show.price_from = prices_from([show.id]).get(show.id)
     return show
 
 
