@@ -6,7 +6,31 @@ import prettier from 'eslint-config-prettier'
 import globals from 'globals'
 
 // Vue files whose templates are fully translated; see the no-bare-strings rule below.
-const I18N_CONVERTED = ['src/App.vue', 'src/components/AppNavbar.vue', 'src/components/LanguageSwitch.vue']
+const I18N_CONVERTED = [
+  'src/App.vue',
+  'src/components/App*.vue',
+  'src/components/Base*.vue',
+  'src/components/Booking*.vue',
+  'src/components/LanguageSwitch.vue',
+  'src/components/PosterImage.vue',
+  'src/components/PriceTrendBadge.vue',
+  'src/components/QuantityStepper.vue',
+  'src/components/ScreeningList.vue',
+  'src/components/Show*.vue',
+  'src/components/TheatreCard.vue',
+  'src/components/TrendingBadge.vue',
+  'src/components/Waitlist*.vue',
+  'src/views/BookView.vue',
+  'src/views/BookingView.vue',
+  'src/views/HomeView.vue',
+  'src/views/MyBookingsView.vue',
+  'src/views/NotFoundView.vue',
+  'src/views/ShowView.vue',
+  'src/views/TheatreView.vue',
+  'src/views/TheatresView.vue',
+  'src/views/WhatsOnView.vue',
+  // i18nadmin: add yours below this line
+]
 // The staff pages and the seat map (admin.* and seatmap.* messages), converted as whole folders.
 I18N_CONVERTED.push('src/views/admin/**/*.vue', 'src/components/admin/**/*.vue', 'src/components/seatmap/**/*.vue')
 
@@ -61,6 +85,11 @@ export default [
             '★',
             '…',
             '→',
+            '“',
+            '”',
+            // Numerals: a page number, a rating out of 5.
+            '1',
+            '5',
           ],
         },
       ],

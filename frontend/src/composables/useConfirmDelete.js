@@ -1,4 +1,5 @@
 import { reactive } from 'vue'
+import { i18n } from '@/i18n'
 
 // The delete conversation, shared by every admin list and shown by AppDeleteDialog:
 //   1. ask, naming what will be lost;  2. DELETE;  3. if the API answers 409 has_bookings, explain that
@@ -56,7 +57,7 @@ async function confirm() {
     if (error?.status === 409 && error.code === 'has_bookings') {
       state.bookings = Number(error.details?.bookings ?? 0)
     } else {
-      state.error = error?.message || 'Could not delete.'
+      state.error = error?.message || i18n.global.t('common.couldNotDelete')
     }
   }
 }

@@ -1,7 +1,10 @@
 import { computed, onBeforeUnmount, ref, shallowRef } from 'vue'
 import * as seatsApi from '@/api/seats'
 import { useHoldsStore } from '@/stores/holds'
-import { listSeats, plural } from '@/utils/format'
+import { listSeats } from '@/utils/format'
+import { i18n } from '@/i18n'
+
+const t = (...args) => i18n.global.t(...args)
 
 const REFRESH_MS = 20_000 // other people's holds and sales appear without a reload
 
@@ -116,7 +119,7 @@ export function useSeatHold(screeningId) {
       wanted.value = [...fresh.seats]
       notice.value = {
         kind: 'info',
-        text: `We picked the best ${plural(fresh.seats.length, 'seat')} left: ${listSeats(fresh.seats)}.`,
+        text: t('booking.hold.picked', { seats: listSeats(fresh.seats) }, fresh.seats.length),
       }
     } catch (caught) {
       await refused(caught, [])
@@ -131,7 +134,7 @@ export function useSeatHold(screeningId) {
     busy.value = true
     try {
       keep(await seatsApi.renewHold(hold.value.id))
-      notice.value = { kind: 'info', text: 'Your seats are held for longer now.' }
+      notice.value = { kind: 'info', text: t('booking.hold.renewed') }
     } catch (caught) {
       if (caught.code === 'hold_expired' || caught.status === 404) await expired()
       else notice.value = { kind: 'error', text: caught.message }
@@ -148,9 +151,7 @@ export function useSeatHold(screeningId) {
     wanted.value = []
     notice.value = {
       kind: 'expired',
-      text: seats.length
-        ? `Your hold on ${listSeats(seats)} has expired and the seats went back on sale. Nothing was booked; choose your seats again.`
-        : 'Your hold has expired. Nothing was booked; choose your seats again.',
+      text: seats.length ? t('booking.hold.expiredSeats', { seats: listSeats(seats) }) : t('booking.hold.expired'),
     }
     await refresh()
   }
@@ -168,12 +169,12 @@ export function useSeatHold(screeningId) {
       notice.value = {
         kind: 'taken',
         seats: names,
-        text: `${names.length === 1 ? 'Seat' : 'Seats'} ${listSeats(names)} ${names.length === 1 ? 'was' : 'were'} just taken by someone else. We refreshed the map; nothing was booked. Please choose again.`,
+        text: t('booking.hold.taken', { seats: listSeats(names) }, names.length),
       }
     } else if (caught.code === 'houseful') {
-      notice.value = { kind: 'houseful', text: 'No seats are left for this screening.' }
+      notice.value = { kind: 'houseful', text: t('booking.hold.houseful') }
     } else if (caught.code === 'screening_started') {
-      notice.value = { kind: 'started', text: 'This screening has already started, so it can no longer be booked.' }
+      notice.value = { kind: 'started', text: t('booking.hold.started') }
     } else {
       notice.value = { kind: 'error', text: caught.message }
     }

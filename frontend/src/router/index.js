@@ -1,87 +1,88 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
 import { useToast } from '@/composables/useToast'
+import { i18n } from '@/i18n'
 
 // Guards only shape the experience; the server refuses anything a user may not do.
 const routes = [
-  { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { title: 'Shows' } },
+  { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { titleKey: 'nav.titles.home' } },
   { path: '/shows/:id(\\d+)', name: 'show', component: () => import('@/views/ShowView.vue'), props: true },
   {
     path: '/whats-on',
     name: 'whats-on',
     component: () => import('@/views/WhatsOnView.vue'),
-    meta: { title: "What's on" },
+    meta: { titleKey: 'nav.titles.whatsOn' },
   },
   {
     path: '/book/:screeningId(\\d+)',
     name: 'book',
     component: () => import('@/views/BookView.vue'),
     props: true,
-    meta: { title: 'Book tickets', requiresAuth: true },
+    meta: { titleKey: 'nav.titles.book', requiresAuth: true },
   },
   {
     path: '/bookings/:id(\\d+)',
     name: 'booking',
     component: () => import('@/views/BookingView.vue'),
     props: true,
-    meta: { title: 'Your booking', requiresAuth: true },
+    meta: { titleKey: 'nav.titles.booking', requiresAuth: true },
   },
   {
     path: '/bookings/:id(\\d+)/tickets',
     name: 'booking-tickets',
     component: () => import('@/views/TicketsView.vue'),
     props: true,
-    meta: { title: 'Your tickets', requiresAuth: true },
+    meta: { titleKey: 'nav.titles.tickets', requiresAuth: true },
   },
   {
     path: '/my-bookings',
     name: 'my-bookings',
     component: () => import('@/views/MyBookingsView.vue'),
-    meta: { title: 'My bookings', requiresAuth: true },
+    meta: { titleKey: 'nav.titles.myBookings', requiresAuth: true },
   },
   {
     path: '/reports',
     name: 'reports',
     component: () => import('@/views/ReportsView.vue'),
-    meta: { title: 'Reports', requiresAuth: true },
+    meta: { titleKey: 'nav.titles.reports', requiresAuth: true },
   },
   {
     path: '/account',
     name: 'account',
     component: () => import('@/views/AccountView.vue'),
-    meta: { title: 'Account', requiresAuth: true },
+    meta: { titleKey: 'nav.titles.account', requiresAuth: true },
   },
   {
     path: '/theatres',
     name: 'theatres',
     component: () => import('@/views/TheatresView.vue'),
-    meta: { title: 'Theatres' },
+    meta: { titleKey: 'nav.titles.theatres' },
   },
   { path: '/theatres/:id(\\d+)', name: 'theatre', component: () => import('@/views/TheatreView.vue'), props: true },
   {
     path: '/login',
     name: 'login',
     component: () => import('@/views/LoginView.vue'),
-    meta: { title: 'Log in', guestOnly: true },
+    meta: { titleKey: 'nav.titles.login', guestOnly: true },
   },
   {
     path: '/forgot-password',
     name: 'forgot-password',
     component: () => import('@/views/ForgotPasswordView.vue'),
-    meta: { title: 'Forgot password', guestOnly: true },
+    meta: { titleKey: 'nav.titles.forgotPassword', guestOnly: true },
   },
   // Reached from the emailed link: it works logged in or not (the reset ends every session anyway).
   {
     path: '/reset-password',
     name: 'reset-password',
     component: () => import('@/views/ResetPasswordView.vue'),
-    meta: { title: 'Choose a new password' },
+    meta: { titleKey: 'nav.titles.resetPassword' },
   },
   {
     path: '/signup',
     name: 'signup',
     component: () => import('@/views/SignupView.vue'),
-    meta: { title: 'Sign up', guestOnly: true },
+    meta: { titleKey: 'nav.titles.signup', guestOnly: true },
   },
   {
     path: '/admin',
@@ -95,13 +96,13 @@ const routes = [
         path: 'dashboard',
         name: 'admin-dashboard',
         component: () => import('@/views/admin/AdminDashboardView.vue'),
-        meta: { title: 'Admin · Dashboard' },
+        meta: { titleKey: 'nav.titles.adminDashboard' },
       },
       {
         path: 'theatres',
         name: 'admin-theatres',
         component: () => import('@/views/admin/AdminTheatresView.vue'),
-        meta: { title: 'Admin · Theatres', permission: 'edit_catalogue' },
+        meta: { titleKey: 'nav.titles.adminTheatres', permission: 'edit_catalogue' },
       },
       {
         // a theatre's manager may edit its layout too (the server decides per theatre)
@@ -109,37 +110,37 @@ const routes = [
         name: 'admin-theatre-layout',
         component: () => import('@/views/admin/LayoutEditor.vue'),
         props: true,
-        meta: { title: 'Admin · Seat layout', permission: 'manage_theatres' },
+        meta: { titleKey: 'nav.titles.adminLayout', permission: 'manage_theatres' },
       },
       {
         path: 'shows',
         name: 'admin-shows',
         component: () => import('@/views/admin/AdminShowsView.vue'),
-        meta: { title: 'Admin · Shows', permission: 'edit_catalogue' },
+        meta: { titleKey: 'nav.titles.adminShows', permission: 'edit_catalogue' },
       },
       {
         path: 'screenings',
         name: 'admin-screenings',
         component: () => import('@/views/admin/AdminScreeningsView.vue'),
-        meta: { title: 'Admin · Screenings', permission: 'manage_theatres' },
+        meta: { titleKey: 'nav.titles.adminScreenings', permission: 'manage_theatres' },
       },
       {
         path: 'bookings',
         name: 'admin-bookings',
         component: () => import('@/views/admin/AdminBookingsView.vue'),
-        meta: { title: 'Admin · Bookings', permission: 'view_theatre_bookings' },
+        meta: { titleKey: 'nav.titles.adminBookings', permission: 'view_theatre_bookings' },
       },
       {
         path: 'staff',
         name: 'admin-staff',
         component: () => import('@/views/admin/AdminStaffView.vue'),
-        meta: { title: 'Admin · Staff', permission: 'manage_staff' },
+        meta: { titleKey: 'nav.titles.adminStaff', permission: 'manage_staff' },
       },
       {
         path: 'audit',
         name: 'admin-audit',
         component: () => import('@/views/admin/AdminAuditView.vue'),
-        meta: { title: 'Admin · Audit', permission: 'read_audit' },
+        meta: { titleKey: 'nav.titles.adminAudit', permission: 'read_audit' },
       },
     ],
   },
@@ -147,13 +148,13 @@ const routes = [
     path: '/scanner',
     name: 'scanner',
     component: () => import('@/views/ScannerView.vue'),
-    meta: { title: 'Scanner', requiresAuth: true, permission: 'check_in' },
+    meta: { titleKey: 'nav.titles.scanner', requiresAuth: true, permission: 'check_in' },
   },
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',
     component: () => import('@/views/NotFoundView.vue'),
-    meta: { title: 'Page not found' },
+    meta: { titleKey: 'nav.titles.notFound' },
   },
 ]
 
@@ -182,15 +183,12 @@ router.beforeEach(async (to) => {
   if (!auth.isLoggedIn) return { name: 'login', query: { redirect: to.fullPath } }
   const needed = to.matched.map((record) => record.meta.permission).filter(Boolean)
   if (!needed.every((permission) => auth.can(permission))) {
-    useToast().error(auth.role === 'user' ? 'That page is for staff only.' : 'Your role does not include that page.')
+    useToast().error(i18n.global.t(auth.role === 'user' ? 'nav.staffOnly' : 'nav.roleLacks'))
     return auth.landingPath
   }
   return true
 })
 
-router.afterEach((to) => {
-  // Detail pages set their own title once the name is known.
-  if (to.meta.title) document.title = `${to.meta.title} · Ticket Show`
-})
+// The tab's title comes from meta.titleKey, in the UI's language: see composables/usePageTitle.js (App.vue).
 
 export default router

@@ -1,13 +1,17 @@
 // The quick timeframes of the "What's on" page. Days are the theatre chain's local days (APP_TIMEZONE),
 // and every bound is sent with that zone's offset at that moment, as the API requires.
 import { addDays, formatShortDay, startOfDay, toOffsetIso, todayKey, weekday } from './format'
+import { i18n } from '@/i18n'
 
+const t = (key) => i18n.global.t(key)
+
+// Labels are message keys (shows.range.*), read with $t where shown, so they follow a change of language.
 export const RANGES = [
-  { value: 'today', label: 'Today' },
-  { value: 'tomorrow', label: 'Tomorrow' },
-  { value: 'weekend', label: 'This weekend' },
-  { value: 'week', label: 'Next 7 days' },
-  { value: 'custom', label: 'Custom dates' },
+  { value: 'today', label: 'shows.range.today' },
+  { value: 'tomorrow', label: 'shows.range.tomorrow' },
+  { value: 'weekend', label: 'shows.range.weekend' },
+  { value: 'week', label: 'shows.range.week' },
+  { value: 'custom', label: 'shows.range.custom' },
 ]
 export const DEFAULT_RANGE = 'week'
 
@@ -38,9 +42,9 @@ export function timeframe(range, { fromDay = '', toDay = '' } = {}, now = new Da
       }
     }
     case 'custom': {
-      if (!fromDay || !toDay) return { error: 'Choose both dates.' }
-      if (toDay < fromDay) return { error: '“To” must be on or after “From”.' }
-      if (toDay < today) return { error: 'Those dates are in the past. Choose today or later.' }
+      if (!fromDay || !toDay) return { error: t('shows.range.bothDates') }
+      if (toDay < fromDay) return { error: t('shows.range.reversed') }
+      if (toDay < today) return { error: t('shows.range.past') }
       return {
         from: fromDayOrNow(fromDay),
         to: startOfDay(addDays(toDay, 1)),
