@@ -29,6 +29,12 @@ const I18N_CONVERTED = [
   'src/views/TheatreView.vue',
   'src/views/TheatresView.vue',
   'src/views/WhatsOnView.vue',
+  'src/views/LoginView.vue',
+  'src/views/SignupView.vue',
+  'src/views/ForgotPasswordView.vue',
+  'src/views/ResetPasswordView.vue',
+  'src/views/AccountView.vue',
+  'src/views/ReportsView.vue',
   // i18nadmin: add yours below this line
 ]
 // The staff pages and the seat map (admin.* and seatmap.* messages), converted as whole folders.

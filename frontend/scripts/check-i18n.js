@@ -122,7 +122,7 @@ for (const file of sources(src)) {
     )
     patterns.push({ where, body, regex })
   }
-  const calls = /(?:\$t|\bt|\$te|\bte|\$tm|\btm|\$rt)\(\s*(['"])([^'"]+)\1|keypath="([^"]+)"/g
+  const calls = /(?:\$t|\bt|\$te|\bte|\$tm|\btm|\$rt)\(\s*(['"])([^'"]+)\1|(?<![:\w-])keypath="([^"]+)"/g
   for (const match of text.matchAll(calls)) asked.push([where, match[2] ?? match[3]])
 }
 
