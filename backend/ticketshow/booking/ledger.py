@@ -248,6 +248,35 @@ def seats_taken_count(sqlite, screening_id: int, now: datetime) -> int:
     return sqlite.execute(_TAKEN_COUNT, (screening_id, to_stored_time(now))).fetchone()[0]
 
 
+def unavailable_counts(sqlite, screening_ids: list[int], now: datetime) -> dict[int, int]:
+    """{screening_id: seats that cannot be had now (sold + blocked + in a live hold)} in one grouped query,
+    for lists and cached answers (seating.service.seats_unavailable); screenings with none are left out."""
+    marks = ", ".join("?" * len(screening_ids))
+    return dict(
+        sqlite.execute(
+            f"SELECT screening_id, count(*) FROM (SELECT screening_id FROM tickets WHERE screening_id IN ({marks}) "
+            f"UNION ALL SELECT screening_id FROM blocked_seats WHERE screening_id IN ({marks}) "
+            f"UNION ALL SELECT screening_id FROM held_seats WHERE screening_id IN ({marks}) AND expires_at > ?) "
+            "GROUP BY screening_id",
+            (*screening_ids, *screening_ids, *screening_ids, to_stored_time(now)),
+        )
+    )
+
+
+class LivePrice(NamedTuple):
+    id: int
+    price: int  # paise
+    previous_price: int | None  # paise
+    seats_total: int
+
+
+def live_prices(sqlite, screening_ids: list[int]) -> dict[int, LivePrice]:
+    """{screening_id: its price, previous price and seats_total as stored now}, for cached answers."""
+    marks = ", ".join("?" * len(screening_ids))
+    sql = f"SELECT id, price, previous_price, seats_total FROM screenings WHERE id IN ({marks})"
+    return {row.id: row for row in named_rows(sqlite, LivePrice, sql, screening_ids)}
+
+
 def prices(layout: CompiledLayout, price: Decimal, labels) -> dict[str, Decimal]:
     """{label: seat price}: the screening's price scaled by each seat's category (pricing.formula.seat_price)."""
     return {label: seat_price(price, layout.price_pct[layout.by_label[label].category]) for label in labels}

@@ -484,17 +484,35 @@ def set_blocked(screening_id: int, labels: list[str]) -> dict:
 
 
 def seats_unavailable(screening_ids, now: datetime | None = None) -> dict[int, int]:
-    """Seats that cannot be had now per screening (sold + blocked + in a live hold), one grouped query."""
+    """Seats that cannot be had now per screening (sold + blocked + in a live hold), one grouped query.
+
+    Inside a session transaction the query runs in it (it sees the session's own writes); otherwise as
+    driver SQL on a pooled connection (unavailable_counts), several times cheaper to build and run.
+    """
     ids = list(screening_ids)
     if not ids:
         return {}
     now = now or utcnow()
+    if not (db.session.registry.has() and db.session().in_transaction()):
+        with pooled_sqlite(db.engine) as sqlite:
+            return ledger.unavailable_counts(sqlite, ids, now)
     counted = union_all(
         select(Ticket.screening_id).where(Ticket.screening_id.in_(ids)),
         select(BlockedSeat.screening_id).where(BlockedSeat.screening_id.in_(ids)),
         select(HeldSeat.screening_id).where(HeldSeat.screening_id.in_(ids), HeldSeat.expires_at > now),
     ).subquery()
     return dict(db.session.execute(select(counted.c.screening_id, func.count()).group_by(counted.c.screening_id)).all())
+
+
+def live_figures(screening_ids: list[int]) -> tuple[dict, dict[int, int]]:
+    """({id: ledger.LivePrice}, {id: seats unavailable now}) read in one snapshot on a pooled connection:
+    what a cached answer's screenings get refilled with on every answer (catalog.refresh_live_figures)."""
+    with pooled_sqlite(db.engine) as sqlite:
+        sqlite.execute("BEGIN")
+        try:
+            return ledger.live_prices(sqlite, screening_ids), ledger.unavailable_counts(sqlite, screening_ids, utcnow())
+        finally:
+            sqlite.rollback()
 
 
 # ---- the seat map -----------------------------------------------------------------------------------
