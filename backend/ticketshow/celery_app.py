@@ -77,6 +77,11 @@ def celery_init_app(app: Flask) -> Celery:
         # PersistentScheduler keeps each entry's last run here: a restart neither repeats nor skips a run.
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
     )
+    from .broker import transport_for
+
+    transport_cls = transport_for(broker)
+    if transport_cls is not None:  # one publishing client per channel (broker.py); Sentinel keeps kombu's
+        celery.conf.broker_transport = transport_cls
     celery.flask_app = app  # FlaskTask enters this app's context around every task
     celery.set_default()
     app.extensions["celery"] = celery
