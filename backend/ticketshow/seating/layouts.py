@@ -222,6 +222,9 @@ class CompiledLayout:
     ranks: dict  # category code -> 0 for the best (highest price_pct; ties: the layout's order), 1, ...
     middles: dict  # category code -> the middle row index of that category's rows
     row_order: tuple  # row indexes, nearest their category's middle first, with that distance
+    # per row: the one category code of all its seats when none of them is accessible, else None (a block
+    # in such a row needs no per-seat category or wheelchair check)
+    uniform: tuple = ()
 
     @property
     def seat_count(self) -> int:
@@ -251,6 +254,11 @@ def compile_layout(text: str) -> CompiledLayout:
         for r, cells in enumerate(grid)
     ]
     row_order = tuple(sorted((row_dy[r], r) for r in range(len(grid))))
+    uniform = []
+    for cells in grid:
+        codes = {cell[1] for cell in cells if cell is not None}
+        accessible = any(cell[2] for cell in cells if cell is not None)
+        uniform.append(next(iter(codes)) if len(codes) == 1 and not accessible else None)
     return CompiledLayout(
         layout,
         seats,
@@ -260,6 +268,7 @@ def compile_layout(text: str) -> CompiledLayout:
         ranks,
         middles,
         row_order,
+        tuple(uniform),
     )
 
 

@@ -40,25 +40,23 @@ def best_available(
     if quantity < 1:
         return []
     ranks, middles = compiled.ranks, compiled.middles
-    best = None  # (score tuple, labels)
-    fallback_cells = []  # (rank, row, cell) of every free seat, for the split pick
+    best = None  # (score tuple, row, first cell of the block)
     # Rows nearest their category's middle first: once a block with nothing against it (no stranded seat,
     # the best category, no wheelchair space) is found, a row farther from the middle than that block's
     # distance cannot beat it, so a big house is rarely read to the end (the score still decides).
-    grid = compiled.grid
+    grid, uniform = compiled.grid, compiled.uniform
     for dy, r in compiled.row_order:
         cells = grid[r]
         if best is not None and best[0][:3] == (False, 0, False) and dy > best[0][3]:
             break
-        centre = (len(cells) - 1) / 2
         taken = [cell is not None and cell[0] in unavailable for cell in cells]
         free = [
             cell is not None and not taken[i] and (category is None or cell[1] in category)
             for i, cell in enumerate(cells)
         ]
-        for c, is_free in enumerate(free):
-            if is_free:
-                fallback_cells.append((ranks[cells[c][1]], r, c, cells[c][0]))
+        if free.count(True) < quantity:
+            continue  # no block fits in this row (a sold-out middle row costs two list scans, no more)
+        centre = (len(cells) - 1) / 2
         c = 0
         while c < len(cells):
             if not free[c]:
@@ -68,21 +66,40 @@ def best_available(
             while c < len(cells) and free[c]:
                 c += 1
             end = c  # a run of free seats [start, end), between taken seats, gaps or the row's ends
+            if end - start < quantity:
+                continue
+            left_taken = start >= 1 and taken[start - 1]
+            right_taken = end < len(cells) and taken[end]
+            code = uniform[r] if uniform else None
+            if code is not None:  # one category, no wheelchair space: only the place differs
+                rank, row_dy = ranks[code], abs(r - middles[code])
+                for a in range(start, end - quantity + 1):
+                    stranded = (a - start == 1 and left_taken) or (end - (a + quantity) == 1 and right_taken)
+                    score = (stranded, rank, False, math.hypot(abs(a + (quantity - 1) / 2 - centre), row_dy), r, a)
+                    if best is None or score < best[0]:
+                        best = (score, r, a)
+                continue
             for a in range(start, end - quantity + 1):
                 block = cells[a : a + quantity]
                 code = block[0][1]
                 if any(cell[1] != code for cell in block):
                     continue
-                left_single = a - start == 1 and start >= 1 and taken[start - 1]
-                right_single = end - (a + quantity) == 1 and end < len(cells) and taken[end]
+                stranded = (a - start == 1 and left_taken) or (end - (a + quantity) == 1 and right_taken)
                 accessible = any(cell[2] for cell in block)
                 dx = abs(a + (quantity - 1) / 2 - centre)
-                dy = abs(r - middles[code])
-                score = (left_single or right_single, ranks[code], accessible, math.hypot(dx, dy), r, a)
+                score = (stranded, ranks[code], accessible, math.hypot(dx, abs(r - middles[code])), r, a)
                 if best is None or score < best[0]:
-                    best = (score, [cell[0] for cell in block])
+                    best = (score, r, a)
     if best is not None:
-        return best[1]
+        _, r, a = best
+        return [cell[0] for cell in grid[r][a : a + quantity]]
+    # No block fits anywhere: every free seat, for the split pick (only now: a block is the usual answer).
+    fallback_cells = [
+        (ranks[cell[1]], r, c, cell[0])
+        for _, r in compiled.row_order
+        for c, cell in enumerate(grid[r])
+        if cell is not None and cell[0] not in unavailable and (category is None or cell[1] in category)
+    ]
     if len(fallback_cells) < quantity:
         return None
     return _split_pick(compiled, fallback_cells, quantity, middles)
