@@ -86,7 +86,9 @@ def _request_part() -> str:
 
 def _lookup(part: str) -> tuple[bytes, bytes | None] | None:
     try:
-        script = current_app.extensions.setdefault("ticketshow_cache_lookup", redis_store.register_script(_LOOKUP))
+        script = current_app.extensions.get("ticketshow_cache_lookup")
+        if script is None:  # made once per app: register_script hashes the script's text
+            script = current_app.extensions["ticketshow_cache_lookup"] = redis_store.register_script(_LOOKUP)
         generation, body = script(keys=[GENERATION_KEY], args=[KEY_PREFIX, part])
         return generation, body
     except redis.RedisError:

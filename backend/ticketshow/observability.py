@@ -51,40 +51,44 @@ def register_request_hooks(app) -> None:
         access_log.propagate = False
     app.extensions["ticketshow_access_log"] = enabled
 
+    # Both hooks run on every request: the request and g are looked up through their proxies once each.
     @app.before_request
     def _start_request():
-        g.request_started = time.perf_counter()
+        state = g._get_current_object()
+        state.request_started = time.perf_counter()
         # One app context per request in a server; the test client may share one across requests, so no
         # earlier request's verified token may name this one's user.
-        g.pop("_jwt_extended_jwt", None)
-        incoming = request.headers.get(REQUEST_ID_HEADER)
-        g.request_id = incoming if incoming and _SANE_REQUEST_ID.fullmatch(incoming) else os.urandom(16).hex()
+        state.pop("_jwt_extended_jwt", None)
+        incoming = request._get_current_object().headers.get(REQUEST_ID_HEADER)
+        state.request_id = incoming if incoming and _SANE_REQUEST_ID.fullmatch(incoming) else os.urandom(16).hex()
 
     @app.after_request
     def _finish_request(response: Response) -> Response:
-        started = g.get("request_started")
+        state, current = g._get_current_object(), request._get_current_object()
+        started = state.get("request_started")
         seconds = time.perf_counter() - started if started is not None else 0.0
-        rule = request.url_rule
+        rule = current.url_rule
         route = rule.rule if rule is not None else "unmatched"  # never the raw path: bounded label values
         status = response.status_code
-        metrics.observe_request(route, request.method, status, seconds)
-        rid = g.get("request_id") or os.urandom(16).hex()
+        method = current.method
+        metrics.observe_request(route, method, status, seconds)
+        rid = state.get("request_id") or os.urandom(16).hex()
         response.headers[REQUEST_ID_HEADER] = rid
         if app.extensions["ticketshow_access_log"]:
-            claims = g.get("_jwt_extended_jwt") or {}
+            claims = state.get("_jwt_extended_jwt") or {}
             access_log.info(
                 json.dumps(
                     {
                         "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                         "event": "request",
                         "request_id": rid,
-                        "method": request.method,
+                        "method": method,
                         "route": route,
-                        "path": request.path,
+                        "path": current.path,
                         "status": status,
                         "duration_ms": round(seconds * 1000, 2),
                         "user_id": _user_id(claims.get("sub")),
-                        "remote_addr": request.remote_addr,
+                        "remote_addr": current.remote_addr,
                     },
                     separators=(",", ":"),
                 )
