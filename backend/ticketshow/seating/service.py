@@ -524,8 +524,10 @@ STATES = ("available", "held", "sold", "blocked", "mine")
 
 
 def _map_template(layout, layout_key, price: Decimal) -> tuple:
-    """Per layout and price, built once: every row's JSON with all its seats available, and for every seat
-    its JSON in each state, so that a request rebuilds only the rows that have a taken seat."""
+    """Per layout and price, built once: (rows, categories, positions). Every row as (its JSON's head, its
+    cells' JSON with every seat available, "null" for a gap, and the whole row's JSON); `positions` gives
+    each seat label its (row, cell, {state: the seat's JSON in that state}), so that a request copies the
+    cells of only the rows that have a taken seat and replaces only the taken ones."""
     key = (layout_key, price)
     found = _templates.get(key)
     if found is not None:
@@ -533,13 +535,13 @@ def _map_template(layout, layout_key, price: Decimal) -> tuple:
     if len(_templates) > 512:
         _templates.clear()
     category_price = {code: seat_price(price, pct) for code, pct in layout.price_pct.items()}
-    rows = []
+    rows, positions = [], {}
     for r, cells in enumerate(layout.grid):
         row = layout.layout["rows"][r]
-        parts = []
-        for cell in cells:
+        items = []
+        for c, cell in enumerate(cells):
             if cell is None:
-                parts.append(None)
+                items.append("null")
                 continue
             label, code, accessible = cell
             head = '{"label":%s,"category":%s,"price":%s,"state":"' % (
@@ -548,18 +550,19 @@ def _map_template(layout, layout_key, price: Decimal) -> tuple:
                 category_price[code],
             )
             tail = '","accessible":%s}' % ("true" if accessible else "false")
-            parts.append((label, {state: head + state + tail for state in STATES}))
+            variants = {state: head + state + tail for state in STATES}
+            positions[label] = (r, c, variants)
+            items.append(variants["available"])
         head = '{"label":%s,%s"seats":[' % (
             json.dumps(row["label"]),
             '"section":%s,' % json.dumps(row["section"], ensure_ascii=False) if row.get("section") else "",
         )
-        available = head + ",".join("null" if part is None else part[1]["available"] for part in parts) + "]}"
-        rows.append((head, parts, available))
+        rows.append((head, tuple(items), head + ",".join(items) + "]}"))
     categories = [
         {"code": c["code"], "name": c["name"], "price_pct": c["price_pct"], "price": category_price[c["code"]]}
         for c in layout.layout["categories"]
     ]
-    found = _templates[key] = (rows, categories)
+    found = _templates[key] = (rows, categories, positions)
     return found
 
 
@@ -580,21 +583,21 @@ def seat_map_json(screening_id: int, user_id: int | None) -> str:
         finally:
             sqlite.rollback()
     seats_total, starts_at = screening.seats_total, screening.starts_at_utc
-    rows, categories = _map_template(
+    rows, categories, positions = _map_template(
         layout, (screening.layout_id, screening.layout_digest, seats_total), screening.unit_price
     )
     out = [available for _, _, available in rows]
-    by_row: dict[int, dict[str, str]] = {}
+    changed: dict[int, list[str]] = {}
     for label, state in taken.items():
-        seat = layout.by_label.get(label)
-        if seat is not None:
-            by_row.setdefault(seat.row, {})[label] = state
-    for r, states in by_row.items():  # only rows with a taken seat are rebuilt
-        head, parts, _ = rows[r]
-        get = states.get
-        out[r] = (
-            head + ",".join("null" if part is None else part[1][get(part[0], "available")] for part in parts) + "]}"
-        )
+        found = positions.get(label)
+        if found is not None:
+            r, c, variants = found
+            items = changed.get(r)
+            if items is None:
+                items = changed[r] = list(rows[r][1])
+            items[c] = variants[state]
+    for r, items in changed.items():  # only rows with a taken seat are rebuilt, only their taken seats
+        out[r] = rows[r][0] + ",".join(items) + "]}"
     left = max(seats_total - len(taken), 0)
     started = starts_at <= now
     head = {
