@@ -11,13 +11,15 @@ figure because a shared machine's capacity wanders), measures
     a booking is two requests, so bookings per second are compared with health requests per second;
 (2) GET /api/screenings/{id}/seats, the seat map of a 1,000-seat screening with seats sold, held and
     blocked, every client at once.
-Prints each round's ratios and their medians. Then checks that every seat of every house was sold exactly
-once: ticket rows per label, the seats in the answers, and seats_left == 0.
+Prints each round's ratios and their medians, and the CPU time of the server's processes (user + system,
+/proc) per health request, per booking and per seat map request. Then checks that every seat of every
+house was sold exactly once: ticket rows per label, the seats in the answers, and seats_left == 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sqlite3
 import statistics
@@ -33,6 +35,7 @@ sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts"), str(ROOT / "bench"
 
 from booking_race import Client, percentile, run_health  # noqa: E402
 from redis_server import redis_server_binary  # noqa: E402
+from request_cpu import cpu_seconds, process_tree  # noqa: E402
 
 from tests import race  # noqa: E402
 from tests.conftest import ADMIN_PASSWORD, LiveServer, free_port  # noqa: E402
@@ -177,16 +180,28 @@ def main() -> int:
 
         # Rounds of health | sell a house | health | seat map | health: each figure is compared with the
         # health runs on either side of it, because a shared machine's capacity wanders within minutes.
+        # The CPU time (user + system) of the server's processes over each run, from /proc: its cost per
+        # request (or per booking) wanders much less than throughput on a shared machine.
+        pids = process_tree(server.process.pid)
+
+        def timed(run, *run_args):
+            before = cpu_seconds(pids)
+            result = run(*run_args)
+            result["cpu_s"] = cpu_seconds(pids) - before
+            result["load"] = os.getloadavg()[0]
+            return result
+
         healths, sales, maps, rows = [], [], [], []
-        healths.append(run_health(server.port, args.clients, args.health_seconds))
+        healths.append(timed(run_health, server.port, args.clients, args.health_seconds))
         for n, house in enumerate(houses):
-            sales.append(run_hold_then_book(arena, server.port, house, args.seed + n))
-            healths.append(run_health(server.port, args.clients, args.health_seconds))
-            maps.append(run_seat_map(server.port, args.clients, mapped, args.map_seconds, arena.tokens[2]))
-            healths.append(run_health(server.port, args.clients, args.health_seconds))
+            sales.append(timed(run_hold_then_book, arena, server.port, house, args.seed + n))
+            healths.append(timed(run_health, server.port, args.clients, args.health_seconds))
+            maps.append(timed(run_seat_map, server.port, args.clients, mapped, args.map_seconds, arena.tokens[2]))
+            healths.append(timed(run_health, server.port, args.clients, args.health_seconds))
             around_sale = (healths[-3]["rps"] + healths[-2]["rps"]) / 2
             around_map = (healths[-2]["rps"] + healths[-1]["rps"]) / 2
             rows.append((around_sale, sales[-1], around_map, maps[-1]))
+        health_cpu = [1000 * h["cpu_s"] / max(h["requests"], 1) for h in healths]
 
         database = workdir / "ticketshow.sqlite3"
         problems = []
@@ -222,6 +237,26 @@ def main() -> int:
             f"median ratio to health: hold + book **{statistics.median(sale_ratios):.2f}** (goal 0.3), "
             f"seat map **{statistics.median(map_ratios):.2f}** (goal 0.5); seat map body "
             f"{maps[0]['bytes']} bytes gzipped"
+        )
+        print()
+        print("CPU time of the server's processes (user + system, /proc), per request or per booking:")
+        print()
+        print("| round | health ms/request | hold + book ms/booking | seat map ms/request | load average |")
+        print("| ---: | ---: | ---: | ---: | ---: |")
+        sale_cpu = [1000 * sale["cpu_s"] / max(sale["bookings"], 1) for sale in sales]
+        map_cpu = [1000 * seat_map["cpu_s"] / max(seat_map["requests"], 1) for seat_map in maps]
+        for n in range(len(rows)):
+            around = statistics.median(health_cpu[2 * n : 2 * n + 3])
+            print(
+                f"| {n + 1} | {around:.3f} | {sale_cpu[n]:.3f} | {map_cpu[n]:.3f} | "
+                f"{sales[n]['load']:.1f}–{maps[n]['load']:.1f} |"
+            )
+        health_median = statistics.median(health_cpu)
+        print()
+        print(
+            f"medians: health {health_median:.3f} ms, hold + book {statistics.median(sale_cpu):.3f} ms a booking "
+            f"(CPU ratio {health_median / statistics.median(sale_cpu):.2f} bookings per health request), "
+            f"seat map {statistics.median(map_cpu):.3f} ms (CPU ratio {health_median / statistics.median(map_cpu):.2f})"
         )
         for n, sale in enumerate(sales, start=1):
             print(

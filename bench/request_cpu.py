@@ -80,7 +80,7 @@ end
 """
 
 
-def _tree(root: int) -> list[int]:
+def process_tree(root: int) -> list[int]:
     """The process and its descendants (gunicorn's master and workers), read from /proc."""
     parents: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -124,7 +124,7 @@ def wrk(url: str, script: Path, seconds: float, threads: int, connections: int) 
 
 
 def measure(server: LocalServer, path: str, script: Path, args) -> dict:
-    pids = _tree(server.process.pid)
+    pids = process_tree(server.process.pid)
     before = cpu_seconds(pids)
     found = wrk(server.url + path, script, args.seconds, args.threads, args.connections)
     cpu = cpu_seconds(pids) - before
@@ -215,7 +215,7 @@ def main() -> int:
         from lean_reference import READY_KEY
 
         redis.Redis(port=redis_port, db=1).set(READY_KEY, shows_body)
-        workers = len(_tree(ours.process.pid)) - 1
+        workers = len(process_tree(ours.process.pid)) - 1
         print(
             f"[bench] lean reference on {lean.url} (bench/lean_reference.py, same gunicorn settings: "
             f"{workers} worker processes each); /api/shows body {len(shows_body)} bytes",

@@ -6,12 +6,14 @@
 Starts a private Redis and gunicorn as `make run` does, makes screenings with --seats seats each (booked
 about half full by the race arena's clients), then measures for --seconds each, with every client on a
 keep-alive connection: GET /api/health, then GET /api/screenings/{id}/seats (anonymous, a random screening
-each time; always computed, never cached), and prints requests per second, p50, p99 and the ratio to health.
+each time; always computed, never cached), and prints requests per second, p50, p99 and the ratio to health,
+with the CPU time the server's processes spent per request (user + system, /proc) and its ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import subprocess
@@ -26,6 +28,7 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "backend"), str(ROOT / "scripts"
 
 from booking_race import Client, percentile  # noqa: E402
 from redis_server import redis_server_binary  # noqa: E402
+from request_cpu import cpu_seconds, process_tree  # noqa: E402
 
 from tests import race  # noqa: E402
 from tests.conftest import ADMIN_PASSWORD, LocalServer, free_port  # noqa: E402
@@ -43,7 +46,12 @@ def run(port: int, clients: int, seconds: float, paths: list[str]) -> dict:
         barrier.wait()
         while time.perf_counter() < deadline[0]:
             started = time.perf_counter()
-            status, _ = client.request("GET", rng.choice(paths))
+            # The body is read, not parsed: parsing 1,000 seats of JSON in the client's threads would make
+            # the load generator, not the server, the limit.
+            client.connection.request("GET", rng.choice(paths), headers=client.headers)
+            response = client.connection.getresponse()
+            response.read()
+            status = response.status
             mine.append(time.perf_counter() - started)
             seen[status] = seen.get(status, 0) + 1
         with lock:
@@ -105,18 +113,31 @@ def main() -> int:
                 for _ in range(args.seats // (2 * 8 * 10)):
                     client.request("POST", "/api/bookings", {"screening_id": screening_id, "quantity": 10})
         paths = [f"/api/screenings/{sid}/seats" for sid in arena.screening_ids]
-        health = run(server.port, args.clients, args.seconds, ["/api/health"])
-        maps = run(server.port, args.clients, args.seconds, paths)
+        pids = process_tree(server.process.pid)
+
+        def timed(measured_paths):
+            before = cpu_seconds(pids)
+            row = run(server.port, args.clients, args.seconds, measured_paths)
+            row["cpu_ms"] = 1000 * (cpu_seconds(pids) - before) / max(row["requests"], 1)
+            row["load"] = os.getloadavg()[0]
+            return row
+
+        health = timed(["/api/health"])
+        maps = timed(paths)
         print()
-        print("| measure | requests | per second | p50 ms | p99 ms | ratio to health | statuses |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        print(
+            "| measure | requests | per second | p50 ms | p99 ms | ratio to health | CPU ms/request "
+            "| CPU ratio | load average | statuses |"
+        )
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
         for name, row in (
             ("GET /api/health (ceiling)", health),
             (f"GET /api/screenings/{{id}}/seats ({args.seats} seats)", maps),
         ):
             print(
                 f"| {name} | {row['requests']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} "
-                f"| {row['rps'] / health['rps']:.2f} | {row['statuses']} |"
+                f"| {row['rps'] / health['rps']:.2f} | {row['cpu_ms']:.3f} | {health['cpu_ms'] / row['cpu_ms']:.2f} "
+                f"| {row['load']:.1f} | {row['statuses']} |"
             )
         return 0
     finally:
