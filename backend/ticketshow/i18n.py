@@ -29,7 +29,7 @@ from functools import cache
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_currency, format_decimal
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, ngettext, refresh
 
 LOCALES = ("en", "hi", "ta")
@@ -74,7 +74,21 @@ def init_app(app) -> None:
     babel.init_app(app, default_locale=DEFAULT_LOCALE, locale_selector=select_locale)
     # Flask-Babel keeps the chosen locale on `g`, which lives as long as the app context: a request inside an
     # app context that is already pushed (tests, a CLI command) would inherit the previous request's language.
-    app.before_request(refresh)
+    app.before_request(_fresh_locale)
+    app.after_request(_vary_on_language)
+
+
+def _fresh_locale() -> None:
+    refresh()
+    g.pop("ticketshow_locale_from_request", None)
+
+
+def _vary_on_language(response):
+    """An answer whose words were chosen by Accept-Language says so (`Vary`), so no cache hands a Hindi error
+    or report to an English reader. Answers that translated nothing (most 200s) stay cacheable as they were."""
+    if g.get("ticketshow_locale_from_request"):
+        response.vary.add("Accept-Language")
+    return response
 
 
 def select_locale() -> str:
@@ -85,6 +99,7 @@ def select_locale() -> str:
     """
     if not has_request_context():
         return DEFAULT_LOCALE
+    g.ticketshow_locale_from_request = True  # the answer depends on the caller or Accept-Language: Vary
     chosen = _caller_locale()
     if chosen in LOCALES:
         return chosen

@@ -39,6 +39,12 @@ def test_404_follows_accept_language(client, accept, message):
     assert error(client.get("/api/shows/999999", headers=headers)) == (404, "not_found", message)
 
 
+def test_translated_answers_vary_on_accept_language(client):
+    """No shared cache may hand a Hindi error to an English reader; untranslated answers are not marked."""
+    assert "Accept-Language" in client.get("/api/shows/999999", headers=HI).headers.get("Vary", "")
+    assert "Accept-Language" not in client.get("/api/shows", headers=HI).headers.get("Vary", "")
+
+
 def test_401_in_hindi_and_tamil_with_the_same_codes(client):
     assert error(client.get("/api/auth/me", headers=HI)) == (401, "unauthorized", "यह करने के लिए लॉग इन करें।")
     assert error(client.get("/api/auth/me", headers=TA)) == (401, "unauthorized", "இதைச் செய்ய உள்நுழையுங்கள்.")
