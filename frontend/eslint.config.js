@@ -29,6 +29,7 @@ const I18N_CONVERTED = [
   'src/views/TheatreView.vue',
   'src/views/TheatresView.vue',
   'src/views/WhatsOnView.vue',
+  'src/views/TicketsView.vue',
   'src/views/LoginView.vue',
   'src/views/SignupView.vue',
   'src/views/ForgotPasswordView.vue',

@@ -109,6 +109,10 @@ def test_booking_journey_in_the_browsers_language(phone, live_server):
     # the visitor arrives: the app is in their browser's language from the first page
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", lang)
+    # an install from here is an app in this language (the server's per-language manifest)
+    manifest = page.locator('link[rel="manifest"]').get_attribute("href")
+    assert manifest == f"/manifest.{lang}.webmanifest"
+    assert requests.get(live_server.url + manifest).json()["lang"] == lang
     expect(page.get_by_role("button", name=LANGUAGE_NAMES[lang])).to_have_attribute("aria-pressed", "true")
     page.goto(f"/?q={show_name}")
     expect(page.get_by_role("article")).to_have_count(1)

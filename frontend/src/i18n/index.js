@@ -94,11 +94,17 @@ export const currentLocale = () => i18n.global.locale.value
 /** The Intl locale for formatting: "en-IN" | "hi-IN" | "ta-IN". */
 export const intlLocale = () => INTL[currentLocale()] ?? 'en-IN'
 
-/** Shows the UI in `code` now (messages and <html lang>), without recording it anywhere. */
+/** Shows the UI in `code` now (messages, <html lang>, the manifest link), without recording it anywhere. */
 export function applyLocale(code) {
   const locale = supported(code) ?? 'en'
   i18n.global.locale.value = locale
-  if (typeof document !== 'undefined') document.documentElement.setAttribute('lang', locale)
+  if (typeof document !== 'undefined') {
+    document.documentElement.setAttribute('lang', locale)
+    // Installing the app from a Hindi page gives a Hindi app: the server serves the built manifest with
+    // its lang and description per language (GET /manifest.<locale>.webmanifest); English keeps the built one.
+    const manifest = document.querySelector('link[rel="manifest"]')
+    manifest?.setAttribute('href', locale === 'en' ? '/manifest.webmanifest' : `/manifest.${locale}.webmanifest`)
+  }
   return locale
 }
 

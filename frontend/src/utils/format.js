@@ -120,12 +120,12 @@ export function fromLocalInputValue(value) {
   return `${wall}${formatOffset(offset)}`
 }
 
-/** 135 -> "2 h 15 min" ("2 घं 15 मि", "2 ம 15 நி") */
+/** 135 -> "2 h 15 min" ("2 घंटे 15 मिनट", "2 மணி 15 நிமி") */
 export function formatDuration(minutes) {
   if (!minutes) return ''
   const h = Math.floor(minutes / 60)
   const m = minutes % 60
-  return [h ? t('format.hours', { n: h }) : '', m ? t('format.minutes', { n: m }) : ''].filter(Boolean).join(' ')
+  return [h ? t('format.hours', { n: h }, h) : '', m ? t('format.minutes', { n: m }) : ''].filter(Boolean).join(' ')
 }
 
 /** "3 upcoming screenings" / "1 upcoming screening". English only: new code uses $t with a plural key. */
