@@ -128,11 +128,6 @@ export function formatDuration(minutes) {
   return [h ? t('format.hours', { n: h }, h) : '', m ? t('format.minutes', { n: m }) : ''].filter(Boolean).join(' ')
 }
 
-/** "3 upcoming screenings" / "1 upcoming screening". English only: new code uses $t with a plural key. */
-export function plural(count, singular, pluralForm = `${singular}s`) {
-  return `${count} ${count === 1 ? singular : pluralForm}`
-}
-
 /** Groups screenings (sorted by time) into [{key, label, screenings}] by local day. */
 export function groupByDay(screenings) {
   const groups = new Map()
