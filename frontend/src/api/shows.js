@@ -2,7 +2,8 @@ import { api, fetchAllPages } from './client'
 
 export const listShows = (params) => api.get('/api/shows', params)
 export const listAllShows = (params) => fetchAllPages(listShows, params)
-export const getShow = (id) => api.get(`/api/shows/${id}`)
+/** A show's page; `place` (the user's preferred place) comes first in screenings_by_place. */
+export const getShow = (id, place) => api.get(`/api/shows/${id}`, place ? { place } : undefined)
 export const createShow = (data) => api.post('/api/shows', data)
 export const updateShow = (id, data) => api.patch(`/api/shows/${id}`, data)
 export const deleteShow = (id, { force = false } = {}) =>
