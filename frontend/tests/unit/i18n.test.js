@@ -1,5 +1,6 @@
 // Which language the UI starts in, and how figures, money and dates read in Hindi and Tamil.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
 import { applyLocale, i18n, initialLocale, intlLocale, setLocale, STORAGE_KEY, SUPPORTED } from '@/i18n'
 import {
   formatCount,
@@ -11,6 +12,8 @@ import {
   timeZoneName,
 } from '@/utils/format'
 import { setServerConfig } from '@/serverConfig'
+import { useAuthStore } from '@/stores/auth'
+import { json, sameOriginFetch, startServer } from './server'
 
 /** A localStorage stand-in (Node has none): a plain Map behind the Storage methods the UI uses. */
 function memoryStorage(initial = {}) {
@@ -105,5 +108,48 @@ describe('formatting in Hindi and Tamil', () => {
     expect(i18n.global.t('errors.tooManyAttempts', 3)).toContain('3 minutes')
     applyLocale('hi')
     expect(i18n.global.t('errors.tooManyAttempts', 3)).toContain('3 मिनट')
+  })
+})
+
+describe("a logged-in user's choice", () => {
+  let server
+  let answer
+  beforeAll(async () => {
+    server = await startServer(() => answer)
+  })
+  afterAll(() => server.close())
+
+  function loggedIn() {
+    browser({ languages: ['en-US'] })
+    vi.stubGlobal('fetch', sameOriginFetch(server.base))
+    setActivePinia(createPinia())
+    const auth = useAuthStore()
+    auth.token = 'token-1'
+    auth.user = { id: 7, username: 'meena', preferences: { locale: null, place: 'Madurai' } }
+    return auth
+  }
+
+  it('is saved to the account (PATCH /api/auth/me/preferences {locale}) and the answer kept', async () => {
+    const auth = loggedIn()
+    answer = json(200, { id: 7, username: 'meena', preferences: { locale: 'ta', place: 'Madurai' } })
+    await setLocale('ta')
+    const sent = server.requests.at(-1)
+    expect([sent.method, sent.url, JSON.parse(sent.body)]).toEqual([
+      'PATCH',
+      '/api/auth/me/preferences',
+      { locale: 'ta' },
+    ])
+    expect(sent.headers['accept-language']).toBe('ta')
+    expect(auth.user.preferences.locale).toBe('ta')
+    expect(localStorage.getItem(STORAGE_KEY)).toBe('ta')
+  })
+
+  it('stays in this browser when the server refuses it (422 from a server without the field)', async () => {
+    const auth = loggedIn()
+    answer = json(422, { error: { code: 'validation_error', message: 'Unknown field.', details: { locale: ['?'] } } })
+    await expect(setLocale('hi')).resolves.toBe('hi')
+    expect(i18n.global.locale.value).toBe('hi')
+    expect(localStorage.getItem(STORAGE_KEY)).toBe('hi')
+    expect(auth.user.preferences.locale).toBeNull()
   })
 })
