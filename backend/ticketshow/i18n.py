@@ -106,6 +106,15 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
 
 
+def accepted_locale() -> str | None:
+    """Accept-Language's best match among en/hi/ta; None when the request sent no such header or it names
+    none of them. Sign-up keeps it as the new account's language, so that mail sent later with no request
+    (reminders, monthly reports, waiting-list offers) reaches the person in the language they signed up in."""
+    if not has_request_context() or not request.accept_languages:
+        return None
+    return request.accept_languages.best_match(LOCALES)
+
+
 def _caller_locale() -> str | None:
     from flask_jwt_extended import get_current_user
 

@@ -174,6 +174,29 @@ def test_preferences_update_and_validation(api, client):
     assert bad.status_code == 422 and "report_format" in bad.get_json()["error"]["details"]
 
 
+def test_sign_up_keeps_the_language_it_was_made_in(client):
+    """A person who signs up in Hindi gets Hindi mail later (no request then to say so); no header: null."""
+    cases = [
+        ("hi-IN,hi;q=0.9,en;q=0.8", "hi"),
+        ("ta", "ta"),
+        ("fr-FR,ta;q=0.5", "ta"),
+        ("en-US,en;q=0.9", "en"),
+        ("fr-FR,de;q=0.8", None),
+        (None, None),
+    ]
+    for n, (header, expected) in enumerate(cases):
+        username = f"lang{n}"
+        made = client.post(
+            "/api/auth/signup",
+            json={"username": username, "email": f"{username}@example.com", "password": USER_PASSWORD},
+            headers={"Accept-Language": header} if header else {},
+        )
+        assert made.status_code == 201, made.get_json()
+        token = client.post("/api/auth/login", json={"username": username, "password": USER_PASSWORD}).get_json()
+        me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token['access_token']}"}).get_json()
+        assert me["preferences"]["locale"] == expected, header
+
+
 def test_locale_preference_is_kept_and_checked(api, client):
     """null until chosen; en, hi or ta; anything else is a 422 naming `locale`; other fields keep their value."""
     user = api.new_user()

@@ -5,7 +5,7 @@ from flask import request
 from flask_jwt_extended import current_user, get_jwt
 
 from .. import policy
-from ..i18n import _
+from ..i18n import _, accepted_locale
 from ..openapi import document
 from . import service
 from .guards import auth_required
@@ -46,9 +46,11 @@ def signup(data):
     Makes a user account with the `user` role. The username follows RFC 8265 (UsernameCaseMapped) and must
     not look like an existing one (Unicode's confusables skeleton of the name as typed, case kept: "biII"
     with capital I's looks like "bill"), else 409 `username_taken`; the password must be strong enough (it is checked against common passwords and the other fields). The answer is
-    the new user; log in to get a token.
+    the new user; log in to get a token. The account's language (`preferences.locale`) starts as the best
+    match of the request's Accept-Language among en, hi and ta (null without one), so mail sent later
+    follows the language the person signed up in; PATCH /api/auth/me/preferences changes it.
     """
-    return service.create_user(data["username"], data["email"], data["password"])
+    return service.create_user(data["username"], data["email"], data["password"], locale=accepted_locale())
 
 
 @bp.post("/login")

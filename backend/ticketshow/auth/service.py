@@ -138,8 +138,9 @@ def signup_refusal(check: SignupCheck) -> DomainError | None:
     )
 
 
-def create_user(username: str, email: str, password: str, role: str = ROLE_USER) -> User:
+def create_user(username: str, email: str, password: str, role: str = ROLE_USER, *, locale: str | None = None) -> User:
     """Create an account (sign-up, the admin of a new database, the demo data: every account comes here).
+    `locale` ("en", "hi", "ta" or None: not chosen) is the account's language for mail and documents.
 
     Usernames follow RFC 8265 (auth/usernames.py). A name is free only if no account has the same
     UsernameCaseMapped form (`username_key`) nor the same look-alike skeleton (`username_skeleton`):
@@ -170,6 +171,7 @@ def create_user(username: str, email: str, password: str, role: str = ROLE_USER)
                 email=check.email,
                 password_hash=password_hash,
                 role=role,
+                locale=locale,
             )
             db.session.add(user)
             db.session.flush()
