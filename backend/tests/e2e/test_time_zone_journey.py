@@ -86,7 +86,8 @@ def test_times_are_shown_and_sent_in_the_server_time_zone(page, london_server):
 
     # the booking page offers at most BOOKING_MAX_QUANTITY seats
     stage.post(
-        "/api/auth/signup", {"username": f"viola-{tag}", "email": "v@example.com", "password": "violet-tamarind-42"}
+        "/api/auth/signup",
+        {"username": f"viola-{tag}", "email": f"viola-{tag}@example.com", "password": "violet-tamarind-42"},
     )
     log_in(page, f"viola-{tag}", "violet-tamarind-42")
     page.wait_for_url(lambda url: "/login" not in url)
