@@ -25,6 +25,7 @@ from .schemas import (
     ShowPage,
     ShowQuery,
     ShowUpdateIn,
+    TagOut,
     TheatreDetailOut,
     TheatreIn,
     TheatreOut,
@@ -181,6 +182,21 @@ def list_shows(query):
         page=query["page"],
         per_page=query["per_page"],
     )
+
+
+@bp.get("/tags")
+@policy.public
+@cached_json()
+@bp.output(TagOut(many=True))
+@bp.doc(tags=["Shows"])
+def list_tags():
+    """List the tags in use
+
+    `[{"tag", "shows"}]`: every tag of a show with upcoming screenings, with how many such shows carry it,
+    most shows first, then by name; the values `GET /api/shows?tag=` takes (e.g. for filter chips). Public and
+    cached (ETag, If-None-Match).
+    """
+    return service.list_tags()
 
 
 @bp.get("/shows/<int:show_id>")

@@ -209,6 +209,11 @@ class ShowQuery(PageQuery, Timeframe):
     )
 
 
+class TagOut(Schema):
+    tag = String(metadata={"description": "lower-case, as `GET /api/shows?tag=` takes it"})
+    shows = Integer(metadata={"description": "live shows with upcoming screenings that carry this tag"})
+
+
 # ---- screenings -----------------------------------------------------------------------------------
 
 

@@ -347,6 +347,28 @@ def list_shows(
     return result
 
 
+def list_tags() -> list[dict]:
+    """The catalogue's tags worth filtering by: `[{"tag": str, "shows": int}]`, one per tag of a live show
+    with at least one upcoming screening (at a live theatre), `shows` counting those shows; most shows
+    first, then by tag. Tags are stored lower-case and trimmed, as `GET /api/shows?tag=` compares them."""
+    upcoming = exists().where(
+        Screening.show_id == Show.id,
+        Screening.removed_at.is_(None),
+        Screening.starts_at >= utcnow(),
+        Theatre.id == Screening.theatre_id,
+        Theatre.removed_at.is_(None),
+    )
+    shows = func.count(func.distinct(ShowTag.show_id)).label("shows")
+    statement = (
+        select(ShowTag.tag, shows)
+        .join(Show, Show.id == ShowTag.show_id)
+        .where(Show.removed_at.is_(None), upcoming)
+        .group_by(ShowTag.tag)
+        .order_by(shows.desc(), ShowTag.tag)
+    )
+    return [{"tag": tag, "shows": count} for tag, count in db.session.execute(statement).all()]
+
+
 def prices_from(show_ids: Iterable[int], place: str | None = None) -> dict[int, Decimal]:
     """{show id: the lowest price a booking is charged now among its upcoming screenings}, only at theatres
     whose place contains `place` (case- and accent-insensitive, as the `place` filter) when given. Shows
