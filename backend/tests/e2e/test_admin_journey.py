@@ -77,7 +77,7 @@ def test_admin_catalogue_export_and_cache(ui, live_server, tmp_path):
     # a screening deleted through the confirmation dialog
     admin_tab(page, "Screenings")
     # other tests' screenings share this server and come earlier: narrow the list to this show, as an admin would
-    page.locator("#filter-programme").select_option(value=str(show["id"]))
+    page.locator("#filter-show").select_option(value=str(show["id"]))
     row = page.get_by_role("listitem").filter(has_text=f"Kaala {tag}").filter(has_text=other["name"])
     row.get_by_role("button", name="Delete").click()
     confirm = page.get_by_role("dialog")
