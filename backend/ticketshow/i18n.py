@@ -28,7 +28,7 @@ from functools import cache
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from flask import g, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, ngettext, refresh
 
@@ -54,6 +54,8 @@ __all__ = [
     "translate_message",
     "money",
     "number",
+    "percent",
+    "weekday_name",
     "date_text",
     "datetime_text",
     "time_text",
@@ -170,6 +172,16 @@ def money(value, locale: str | None = None) -> str:
 def number(value, locale: str | None = None) -> str:
     """A count or quantity with the locale's (Indian) digit grouping: 12,34,567."""
     return format_decimal(value, locale=_babel_locale(locale))
+
+
+def percent(share: float, locale: str | None = None) -> str:
+    """A share (0..1) as a whole percentage for the locale: "40%" / "40%" / "40%" (Babel's pattern and digits)."""
+    return format_percent(round(share, 2), locale=_babel_locale(locale))
+
+
+def weekday_name(index: int, locale: str | None = None) -> str:
+    """A day of the week by Python's weekday() (0 = Monday): "Saturday" / "शनिवार" / "சனிக்கிழமை"."""
+    return _babel_locale(locale).days["format"]["wide"][index]
 
 
 def datetime_text(moment: datetime, locale: str | None = None) -> str:

@@ -61,7 +61,10 @@ class JobTask(FlaskTask):
             except Exception as exc:  # noqa: BLE001  (the job row records every failure)
                 self._settle_error(run, exc)
                 return None
-            self._settle(run, outcome if isinstance(outcome, jobs.Outcome) else jobs.Outcome(summary=str(outcome)))
+            # A str outcome is kept as it is: str() would turn a jobs.wording.Summary back into a plain str.
+            if not isinstance(outcome, jobs.Outcome):
+                outcome = jobs.Outcome(summary=outcome if isinstance(outcome, str) else str(outcome))
+            self._settle(run, outcome)
             return None
 
     # ---- outcomes ---------------------------------------------------------------------------------------

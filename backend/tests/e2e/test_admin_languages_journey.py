@@ -5,11 +5,14 @@ sticks out sideways or is clipped, and axe finds nothing serious. Screenshots go
 
 The browser prefers the language (navigator.languages ta-IN or hi-IN) and nobody picks one, so no one's
 saved preference changes: the server's admin keeps "no choice", which other tests rely on. A server of its
-own keeps other tests' jobs, exports and forecasts (whose summaries come from elsewhere) off the dashboard.
+own (with a Celery worker) runs the forecast, an export and the daily reminders, so the words the server
+makes and stores — the forecast's reasons, the past exports' and the jobs' summaries — are on the dashboard
+and must arrive in the language too (they are worded per request from their codes).
 """
 
 import os
 import re
+import time
 
 import pytest
 import requests
@@ -34,6 +37,12 @@ LANGUAGES = {
         "dashboard": "டாஷ்போர்டு",
         "export": "{theatre} CSV ஏற்றுமதி",
         "operations": "செயல்பாடுகள்",
+        "run_forecast": "இப்போதே கணி",
+        "description": "டிக்கெட் புக் செய்யுங்கள்",
+        "send_reminders": "இன்றைய நினைவூட்டல்களை அனுப்பு",
+        "reminders_sent": "அனுப்பப்பட்ட",  # one or many (the singular ends -ட்டது, the plural -ட்டன)
+        "rows": "காட்சி வரிசை",
+        "too_little_history": "வரலாறு போதாது",
         "layout": "{theatre} இருக்கை அமைப்பு",
         "count": "15 வரிசைகள், மொத்தம் 300 இருக்கைகள்.",
         "preview": "இருக்கை வரைபட முன்னோட்டம்: 15 வரிசைகள், மொத்தம் 300 இருக்கைகள்",
@@ -49,6 +58,12 @@ LANGUAGES = {
         "dashboard": "डैशबोर्ड",
         "export": "{theatre} का CSV एक्सपोर्ट करें",
         "operations": "ऑपरेशन",
+        "run_forecast": "अभी अनुमान लगाएँ",
+        "description": "शो के टिकट बुक करें",
+        "send_reminders": "आज के रिमाइंडर भेजें",
+        "reminders_sent": "रिमाइंडर भेज",  # one or many (भेजा गया, भेजे गए)
+        "rows": "शो टाइम की पंक्ति",
+        "too_little_history": "इतिहास बहुत कम",
         "layout": "{theatre} का सीट लेआउट",
         "count": "300 सीटें, 15 पंक्तियाँ।",
         "preview": "सीट मैप का प्रीव्यू: 300 सीटें, 15 पंक्तियाँ",
@@ -110,7 +125,9 @@ def english_left(text, data_names):
 
 @pytest.fixture(scope="module")
 def own_server(tmp_path_factory, redis_server):
-    server = LiveServer(tmp_path_factory.mktemp("languages"), redis_server["url"], SMTP_PORT=str(free_port())).start()
+    server = LiveServer(
+        tmp_path_factory.mktemp("languages"), redis_server["url"], with_worker=True, SMTP_PORT=str(free_port())
+    ).start()
     yield server
     server.stop()
 
@@ -134,6 +151,20 @@ def sign_in(page, base, username, password):
     session = {"token": answer["access_token"], "expiresAt": None, "user": answer["user"]}
     page.goto("/no-such-page")
     page.evaluate("(session) => localStorage.setItem('ticketshow.session', JSON.stringify(session))", session)
+
+
+def finish_job(stage, path):
+    """Starts a job through the API and waits for the worker to finish it; returns the job."""
+    accepted = requests.post(f"{stage.base}{path}", headers=stage.admin)
+    assert accepted.status_code == 202, accepted.text
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        job = requests.get(f"{stage.base}/api/jobs/{accepted.json()['job_id']}", headers=stage.admin).json()
+        if job["state"] in ("done", "failed"):
+            assert job["state"] == "done", job
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"the job of {path} did not finish")
 
 
 def check_page(page, where, language, roots, data_names):
@@ -194,6 +225,10 @@ def test_dashboard_layout_editor_and_seat_picker_speak_the_language(phone, own_s
             for kind in ("theatres", "shows")
             for item in requests.get(f"{base}/api/{kind}", params={"per_page": 100}).json()["items"]
         }
+    # the forecast and an export, so that the reasons and the past exports' summary are on the dashboard
+    finish_job(stage, "/api/admin/jobs/forecast")
+    export = finish_job(stage, f"/api/theatres/{theatre['id']}/export")
+    assert export["summary_code"] == "export_rows"
     main = [page.locator("main")]
     found = []
 
@@ -201,9 +236,24 @@ def test_dashboard_layout_editor_and_seat_picker_speak_the_language(phone, own_s
     sign_in(page, base, "admin", ADMIN_PASSWORD)
     page.goto("/admin/dashboard")
     expect(page.get_by_role("heading", name=words["dashboard"], exact=True)).to_be_visible()
+    description = page.locator('meta[name="description"]')  # follows the language, as the manifest does
+    expect(description).to_have_attribute("content", re.compile(words["description"]))
     expect(page.get_by_role("button", name=words["export"].format(theatre=theatre_name))).to_be_visible()
     expect(page.get_by_role("heading", name=words["operations"])).to_be_visible()
     expect(page.locator(".ts-waitlists__table tbody tr").first).to_be_visible()
+    # the forecast's reasons (too little history here: the naive forecast says so), the export's summary
+    expect(page.locator(".ts-reason").filter(has_text=words["too_little_history"]).first).to_be_visible()
+    expect(page.get_by_text(re.compile(f"^{re.escape(theatre_name)}: \\d+ {words['rows']}"))).to_be_visible()
+    # jobs started here: the forecast's and the reminders' summaries and toasts
+    page.get_by_role("button", name=words["run_forecast"]).click()
+    page.get_by_role("button", name=words["send_reminders"]).click()
+    expect(page.locator("[data-testid=forecast-card] [aria-live=polite] span").last).not_to_be_empty(timeout=30_000)
+    expect(page.get_by_text(words["reminders_sent"]).first).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("button", name=words["run_forecast"])).to_be_enabled(timeout=30_000)
+    for toast in page.locator(".toast, [role=status], [role=alert]").all():  # toasts live outside <main>
+        left = english_left(toast.inner_text(), data_names)
+        if left:
+            found.append(f"{language} toast: English left: {left}")
     found += check_page(page, f"{language} dashboard", language, main, data_names)
     page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
 

@@ -27,6 +27,7 @@ def test_the_nightly_job_fills_the_forecast_tables(app, client, worker):  # noqa
     job = wait_for_job(client, admin, job_id)
     assert job["state"] == "done", job
     assert job["kind"] == "forecast" and "screenings forecast by the ridge model" in job["summary"]
+    assert job["summary_code"] == "forecast_done" and job["summary_params"]["model"] == "ridge"
     fresh_reads()
     assert db.session.scalar(select(func.count()).select_from(ScreeningForecast)) > 50
     assert db.session.scalar(select(func.count()).select_from(PopularityScore)) > 0

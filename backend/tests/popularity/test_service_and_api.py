@@ -41,7 +41,7 @@ def test_run_forecast_fills_every_upcoming_screening_and_the_popularity_scores(a
         forecast = forecasts[screening.id]
         assert sold.get(screening.id, 0) / screening.seats_total <= forecast.predicted_occupancy <= 1
         reasons = json.loads(forecast.reasons)
-        assert len(reasons) == 3 and all(set(r) == {"label", "effect"} for r in reasons)
+        assert len(reasons) == 3 and all(set(r) == {"code", "params", "label", "effect"} for r in reasons)
     assert len({round(f.predicted_occupancy, 2) for f in forecasts.values()}) > 10  # not one number for all
 
     # Popularity: the seat-weighted mean forecast of each subject's upcoming screenings, × 100.
@@ -70,7 +70,7 @@ def test_run_forecast_fills_every_upcoming_screening_and_the_popularity_scores(a
 
     run = db.session.scalar(select(ForecastRun))
     assert run.screenings_forecast == len(upcoming) and run.training_samples > 500 and run.finished_at
-    assert json.loads(run.feature_importances)[0]["label"]
+    assert json.loads(run.feature_importances)[0]["label"] and json.loads(run.feature_importances)[0]["code"]
 
     # A second run replaces, it does not add.
     service.run_forecast()
@@ -130,7 +130,7 @@ def test_the_forecast_overview_is_for_admins_only(app, client, api, admin):
     assert len(first["reasons"]) == 3 and isinstance(first["reasons"][0]["effect"], float)
     run = body["last_run"]
     assert run["model"].startswith("ridge") and run["validation_mae"] < run["baseline_mae"]
-    assert run["drivers"] and {"label", "share"} == set(run["drivers"][0])
+    assert run["drivers"] and {"code", "label", "share"} == set(run["drivers"][0])
 
 
 def test_the_cli_runs_the_forecast(app):

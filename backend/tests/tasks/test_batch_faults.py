@@ -98,10 +98,13 @@ def _active_users(api, admin, count):
 def test_a_rerun_after_an_outage_sends_what_is_owed_and_the_retry_sends_nothing_twice(api, admin, client, smtp, worker):
     users = _active_users(api, admin, 5)
     month = clock.local_now().strftime("%Y-%m")
+    month_words = clock.local_now().strftime("%B %Y")  # the summary names the month in words (en-IN)
     smtp.stop()
     first = client.post("/api/admin/jobs/monthly-reports", json={"month": month}, headers=admin).get_json()
     first = wait_for_job(client, admin, first["job_id"], until=waiting_to_retry)
-    assert first["state"] == "pending" and first["summary"] == f"0 reports sent for {month}; 5 not yet sent", first
+    assert first["state"] == "pending" and first["summary"] == f"0 reports sent for {month_words}; 5 not yet sent", (
+        first
+    )
     # Three refused connections in a row: the server is away, so the pass stops; the rest were not tried.
     rows = db.session.scalars(select(ReportLog).order_by(ReportLog.id)).all()
     assert [(r.state, r.attempts) for r in rows] == [("failed", 1)] * 3 + [("pending", 0)] * 2
@@ -109,7 +112,7 @@ def test_a_rerun_after_an_outage_sends_what_is_owed_and_the_retry_sends_nothing_
     smtp.start()
     rerun = client.post("/api/admin/jobs/monthly-reports", json={"month": month}, headers=admin).get_json()
     rerun = wait_for_job(client, admin, rerun["job_id"])
-    assert rerun["state"] == "done" and rerun["summary"] == f"5 reports sent for {month}", rerun  # never "0"
+    assert rerun["state"] == "done" and rerun["summary"] == f"5 reports sent for {month_words}", rerun  # never "0"
     assert sorted(m["To"].addresses[0].addr_spec for m in smtp.wait_for(5)) == sorted(u["email"] for u in users)
 
     # The first job's retry comes due later: everything is sent, so it sends nothing.
@@ -119,7 +122,7 @@ def test_a_rerun_after_an_outage_sends_what_is_owed_and_the_retry_sends_nothing_
         first = wait_for_job(client, admin, first["id"])
     finally:
         traveller.stop()
-    assert first["state"] == "done" and first["summary"] == f"0 reports sent for {month}", first
+    assert first["state"] == "done" and first["summary"] == f"0 reports sent for {month_words}", first
     assert len(smtp.messages) == 5
     fresh_reads()
     rows = db.session.scalars(select(ReportLog).order_by(ReportLog.id)).all()
@@ -152,6 +155,6 @@ def test_two_runs_at_once_never_send_to_one_person_twice(app, api, smtp, redis_s
     if broken:
         assert len(emails) > 3  # the control mails someone twice: the test can fail
         return
-    assert second["outcome"].summary == f"0 reminders sent for {day.isoformat()}" and second["outcome"].owed == 0
-    assert first.summary == f"3 reminders sent for {day.isoformat()}"
+    assert second["outcome"].summary == f"0 reminders sent for {day.day} {day:%B %Y}" and second["outcome"].owed == 0
+    assert first.summary == f"3 reminders sent for {day.day} {day:%B %Y}"
     assert emails == sorted(p["email"] for p in people.values())

@@ -146,7 +146,7 @@ def test_monthly_run_mails_each_active_user_once(api, client, smtp, worker):
     started = client.post("/api/admin/jobs/monthly-reports", json={"month": "2026-03"}, headers=admin)
     assert started.status_code == 202
     job = wait_for_job(client, admin, started.get_json()["job_id"], timeout=60)
-    assert job["state"] == "done" and job["summary"] == "1 report sent for 2026-03", job
+    assert job["state"] == "done" and job["summary"] == "1 report sent for March 2026", job
     mails = smtp.wait_for_subject("your Ticket Show month")
     assert len(mails) == 1  # idle-in-march had nothing in March: no mail
     mail: EmailMessage = mails[0]
@@ -161,7 +161,7 @@ def test_monthly_run_mails_each_active_user_once(api, client, smtp, worker):
         admin,
         client.post("/api/admin/jobs/monthly-reports", json={"month": "2026-03"}, headers=admin).get_json()["job_id"],
     )
-    assert again["state"] == "done" and again["summary"] == "0 reports sent for 2026-03"
+    assert again["state"] == "done" and again["summary"] == "0 reports sent for March 2026"
     assert len([m for m in smtp.messages if "your Ticket Show month" in m["Subject"]]) == 1
 
 

@@ -31,6 +31,7 @@ from ..i18n import _
 from ..jobs import service as jobs
 from ..jobs.models import DONE, EXPORT, Job
 from ..jobs.service import Outcome
+from ..jobs.wording import Summary
 from ..notifications.mail import Mail
 from ..notifications.rendering import render
 from ..ratings.service import user_ratings
@@ -143,7 +144,7 @@ def write_theatre_csv(theatre_id: int, progress: Progress = lambda done, total: 
         raise
     os.replace(partial, final)  # a reader never sees half a file
     return ExportOutcome(
-        summary=f"{theatre.name}: {written} screening rows",
+        summary=Summary("export_rows", theatre=theatre.name, rows=written),
         result_path=str(final.relative_to(settings.data_dir)),
         rows=written,
     )

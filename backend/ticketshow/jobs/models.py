@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
@@ -37,6 +38,10 @@ class Job(db.Model):
     params: Mapped[str | None] = mapped_column(Text)
     # A short human summary of the outcome, e.g. "12 reminders sent" or the export's theatre name.
     summary: Mapped[str | None] = mapped_column(String(300))
+    # The same summary as a stable code and its parameters (JSON text), worded per reader (jobs/wording.py);
+    # null for a summary that is only data (an export's theatre name) and for rows older than codes.
+    summary_code: Mapped[str | None] = mapped_column(String(40))
+    summary_params: Mapped[str | None] = mapped_column(Text)
     result_path: Mapped[str | None] = mapped_column(String(300))
     error: Mapped[str | None] = mapped_column(Text)
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -52,6 +57,17 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def summary_params_dict(self) -> dict:
+        return json.loads(self.summary_params) if self.summary_params else {}
+
+    @property
+    def summary_text(self) -> str | None:
+        """The summary in the current language when it has a code, else the stored text."""
+        from .wording import summary_text
+
+        return summary_text(self.summary_code, self.summary_params_dict, self.summary)
 
     @property
     def result_url(self) -> str | None:

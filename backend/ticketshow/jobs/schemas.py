@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Integer, String
+from apiflask.fields import Dict, Integer, String
 from marshmallow import validate
 
 from ..fields import OffsetDateTime
@@ -21,7 +21,33 @@ class JobOut(Schema):
         metadata={"description": "where to download the result (exports), once done; null before and for other kinds"},
     )
     error = String(allow_none=True, metadata={"description": "what went wrong, when failed; null otherwise"})
-    summary = String(allow_none=True, metadata={"description": "a short description of the job or its outcome"})
+    summary = String(
+        attribute="summary_text",
+        allow_none=True,
+        metadata={
+            "description": "a short description of the job or its outcome, in the request's language "
+            "(worded from summary_code when there is one)",
+            "example": "12 reminders sent for 1 December 2026",
+        },
+    )
+    summary_code = String(
+        allow_none=True,
+        metadata={
+            "description": "the summary as a stable code (its words follow the language, the code does not); "
+            "null when the summary is only data (an export's theatre name while it waits) or for older jobs",
+            "enum": ["reminders_sent", "reports_sent", "export_rows", "forecast_done", None],
+            "example": "reminders_sent",
+        },
+    )
+    summary_params = Dict(
+        attribute="summary_params_dict",
+        metadata={
+            "description": "the code's parameters: reminders_sent {sent, day, owed}; reports_sent {sent, month, "
+            "owed}; export_rows {theatre, rows}; forecast_done {screenings, model, samples, mae, baseline}; {} "
+            "without a code",
+            "example": {"sent": 12, "day": "2026-12-01", "owed": 0},
+        },
+    )
     requested_by = Integer(allow_none=True)
     attempts = Integer(metadata={"description": "attempts started so far (a retried or requeued job has more than 1)"})
     retry_at = OffsetDateTime(

@@ -223,7 +223,7 @@ def finish(job_id: int, attempt: int, *, result_path: str | None = None, summary
         state=DONE,
         progress=100,
         result_path=result_path,
-        summary=summary,
+        **_summary_values(summary),
         error=None,
         finished_at=utcnow(),
         heartbeat_at=None,
@@ -235,7 +235,7 @@ def retry_later(job_id: int, attempt: int, at: datetime, note: str, summary: str
     """Back to pending until `at`; the note (what went wrong, when it tries again) is the job's error."""
     values = dict(state=PENDING, retry_at=at, error=note[:2000], heartbeat_at=None)
     if summary is not None:
-        values["summary"] = summary[:300]
+        values.update(_summary_values(summary))
     return _set(job_id, attempt, **values)
 
 
@@ -243,8 +243,19 @@ def retry_later(job_id: int, attempt: int, at: datetime, note: str, summary: str
 def fail(job_id: int, attempt: int | None, error: str, summary: str | None = None) -> bool:
     values = dict(state=FAILED, error=error[:2000], finished_at=utcnow(), heartbeat_at=None, retry_at=None)
     if summary is not None:
-        values["summary"] = summary[:300]
+        values.update(_summary_values(summary))
     return _set(job_id, attempt, **values)
+
+
+def _summary_values(summary: str | None) -> dict:
+    """The summary columns: the English words, and the code and params when it is a wording.Summary."""
+    code = getattr(summary, "code", None)
+    params = getattr(summary, "params", None)
+    return {
+        "summary": str(summary)[:300] if summary is not None else None,
+        "summary_code": code,
+        "summary_params": json.dumps(params, ensure_ascii=False) if code is not None else None,
+    }
 
 
 # ---- the watchdog's questions and moves ---------------------------------------------------------------

@@ -15,6 +15,7 @@ from ..catalog.models import Screening, Show, Theatre
 from ..clock import utcnow
 from ..extensions import db
 from ..jobs.service import Outcome
+from ..jobs.wording import Summary
 from . import chat, delivery, mail
 from .models import ReminderLog, Visit
 from .rendering import render
@@ -107,7 +108,5 @@ def send_daily_reminders(day: date, progress: Progress = lambda done, total: Non
         return done
 
     result = delivery.deliver_all(ReminderLog, ReminderLog.day, day, deliver, progress)
-    summary = f"{result.sent} reminder{'s' if result.sent != 1 else ''} sent for {day.isoformat()}"
-    if result.owed:
-        summary += f"; {result.owed} not yet sent"
+    summary = Summary("reminders_sent", sent=result.sent, day=day.isoformat(), owed=result.owed)
     return Outcome(summary=summary, owed=result.owed, failures=result.failures)

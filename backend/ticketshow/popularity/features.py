@@ -229,6 +229,7 @@ def _row(
         "sold": sold,
         "sold_share": sold_share,
         "weekday": WEEKDAYS[local.weekday()],
+        "weekday_index": local.weekday(),  # what the reason is worded from in any language (wording.py)
         "slot": slot,
         "tags": list(show.tags),
         "show_screenings": show_mean.count,

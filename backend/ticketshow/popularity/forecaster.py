@@ -25,22 +25,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..i18n import force_locale
+from . import wording
 from .features import FEATURE_GROUPS, FEATURES, FeatureRow, History, finished_count, training_rows
 
 MIN_FINISHED = 30  # finished screenings needed before the model is trusted over the naive forecast
 MIN_ROWS_PER_LEAD = 20  # a lead time with fewer training rows borrows its neighbours' models
 RIDGE_ALPHA = 1.0
 TOP_REASONS = 3
-
-GROUP_LABELS = {
-    "sold": "Bookings so far",
-    "when": "Day of the week and time of day",
-    "show": "The show's past occupancy",
-    "similar": "Similar shows' occupancy (shared tags)",
-    "theatre": "The theatre's past occupancy",
-    "novelty": "How new the show is",
-    "rating": "Admin rating",
-}
 
 
 @dataclass
@@ -84,21 +76,17 @@ class Forecaster:
         sold_share = row.values["sold_share"]
         if self.kind == "naive":
             value = _clip(max(row.naive, sold_share))
-            reasons = [
-                {
-                    "label": f"Too little history ({self.finished} of {MIN_FINISHED} finished screenings): "
-                    "this show's average so far",
-                    "effect": 0.0,
-                }
-            ]
+            reasons = [_reason(wording.coded("too_little_history", finished=self.finished, needed=MIN_FINISHED), 0.0)]
             if sold_share > row.naive:
-                reasons.append({"label": f"Already {sold_share:.0%} sold", "effect": _points(sold_share - row.naive)})
+                reasons.append(
+                    _reason(wording.coded("sold", share=round(sold_share, 4)), _points(sold_share - row.naive))
+                )
             return Forecast(row.screening_id, value, reasons)
         intercept, contributions = self._blend(row)
         raw = intercept + sum(contributions.values())
         value = _clip(max(raw, sold_share))
         ranked = sorted(contributions.items(), key=lambda item: -abs(item[1]))[:TOP_REASONS]
-        reasons = [{"label": reason_label(group, row.context), "effect": _points(effect)} for group, effect in ranked]
+        reasons = [_reason(wording.reason(group, row.context), _points(effect)) for group, effect in ranked]
         return Forecast(row.screening_id, value, reasons)
 
     def _blend(self, row: FeatureRow) -> tuple[float, dict[str, float]]:
@@ -171,39 +159,25 @@ def _importances(forecaster: Forecaster, rows: list[FeatureRow]) -> list[dict]:
             totals[group] += abs(value)
     overall = sum(totals.values()) or 1.0
     ranked = sorted(totals.items(), key=lambda item: -item[1])
-    return [{"label": GROUP_LABELS[group], "share": round(value / overall, 3)} for group, value in ranked]
+    with force_locale("en"):  # the stored label is the English one; answers re-word it (wording.py)
+        return [
+            {"code": group, "label": wording.driver_text(group), "share": round(value / overall, 3)}
+            for group, value in ranked
+        ]
 
 
 def reason_label(group: str, context: dict) -> str:
-    """A reason in a theatre manager's words, from what the row knew."""
-    if group == "sold":
-        share = context["sold_share"]
-        return f"Already {share:.0%} sold" if context["sold"] else "No seats sold yet"
-    if group == "when":
-        return f"{context['weekday']} {context['slot']}"
-    if group == "show":
-        if context["show_mean"] is None:
-            return "First screenings of this show"
-        return f"This show usually fills {context['show_mean']:.0%}"
-    if group == "similar":
-        tags = ", ".join(context["tags"][:3]) or "no tags"
-        if context["similar_mean"] is None:
-            return f"No past screenings of similar shows ({tags})"
-        return f"Similar shows ({tags}) fill {context['similar_mean']:.0%}"
-    if group == "theatre":
-        if context["theatre_mean"] is None:
-            return "First screenings at this theatre"
-        return f"This theatre usually fills {context['theatre_mean']:.0%}"
-    if group == "novelty":
-        days = int(context["days_added"])
-        if days < 1:
-            return "New show, added today"
-        if days < 28:
-            return f"New show, added {days} day{'s' if days != 1 else ''} ago"
-        return f"Running for {days // 7} weeks"
-    if group == "rating":
-        return f"Admin rating {context['rating']:g}/5"
-    raise ValueError(group)
+    """A reason in a theatre manager's English words, from what the row knew (wording.py words it in any language)."""
+    coded = wording.reason(group, context)
+    with force_locale("en"):
+        return wording.reason_text(coded["code"], coded["params"])
+
+
+def _reason(coded: dict, effect: float) -> dict:
+    """A stored reason: its code and params, the English label older clients read, and its effect in points."""
+    with force_locale("en"):
+        label = wording.reason_text(coded["code"], coded["params"])
+    return {**coded, "label": label, "effect": effect}
 
 
 def evaluate(history: History, split_at: datetime, end: datetime) -> dict:

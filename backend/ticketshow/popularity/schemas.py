@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Boolean, Float, Integer, List, Nested, String
+from apiflask.fields import Boolean, Dict, Float, Integer, List, Nested, String
 from marshmallow import validate
 
 from ..fields import OffsetDateTime
@@ -15,8 +15,45 @@ class ForecastQuery(Schema):
     )
 
 
+REASON_CODES = [
+    "too_little_history",
+    "sold",
+    "none_sold",
+    "when",
+    "show_first",
+    "show_usual",
+    "similar_none",
+    "similar",
+    "theatre_first",
+    "theatre_usual",
+    "new_today",
+    "new_days",
+    "running_weeks",
+    "rating",
+]
+DRIVER_CODES = ["sold", "when", "show", "similar", "theatre", "novelty", "rating"]
+
+
 class Reason(Schema):
-    label = String(metadata={"example": "Saturday evening"})
+    code = String(
+        allow_none=True,
+        metadata={
+            "description": "what the reason is, stable across languages (popularity/wording.py lists each code's "
+            "params); null for forecasts made before codes existed",
+            "enum": [*REASON_CODES, None],
+            "example": "when",
+        },
+    )
+    params = Dict(
+        metadata={
+            "description": "the code's parameters: shares 0..1 (share), weekday 0 = Monday, slot (morning, "
+            "afternoon, evening, late), tags (names), days, weeks, rating 0..5, finished/needed counts",
+            "example": {"weekday": 5, "slot": "evening"},
+        }
+    )
+    label = String(
+        metadata={"description": "the reason in words, in the request's language", "example": "Saturday evening"}
+    )
     effect = Float(metadata={"description": "occupancy points this reason adds (or takes away)", "example": 12.3})
 
 
@@ -55,7 +92,17 @@ class ScreeningForecastOut(Schema):
 
 
 class Driver(Schema):
-    label = String()
+    code = String(
+        allow_none=True,
+        metadata={
+            "description": "the kind of reason, stable across languages",
+            "enum": [*DRIVER_CODES, None],
+            "example": "sold",
+        },
+    )
+    label = String(
+        metadata={"description": "the kind of reason in words, in the request's language", "example": "Bookings so far"}
+    )
     share = Float(metadata={"description": "share of the average movement of forecasts, 0..1"})
 
 

@@ -30,6 +30,8 @@ from ..catalog.models import Screening, Show, ShowTag, Theatre
 from ..clock import utcnow
 from ..database import immediate_transaction
 from ..extensions import db
+from ..jobs.wording import Summary
+from . import wording
 from .features import BookingRecord, History, ScreeningRecord, ShowRecord
 from .models import SHOW, THEATRE, ForecastRun, PopularityScore, ScreeningForecast
 
@@ -104,18 +106,18 @@ def _on_sale(now: datetime) -> dict[int, tuple[int, int, int]]:
     }
 
 
-def run_forecast_described() -> str:
+def run_forecast_described() -> Summary:
     """run_forecast, as the line the forecast job's row shows (forecasts made, model, training size, and
-    the validation error against the naive baseline when there was enough history to validate)."""
+    the validation error against the naive baseline when there was enough history to validate), as the
+    code "forecast_done" with its params (jobs/wording.py)."""
     summary = run_forecast()
-    validation = (
-        f"; validation MAE {summary['validation_mae']:.3f} vs naive {summary['baseline_mae']:.3f}"
-        if summary["validation_mae"] is not None
-        else ""
-    )
-    return (
-        f"{summary['screenings_forecast']} screenings forecast by the {summary['model']} "
-        f"model from {summary['training_samples']} snapshots{validation}"
+    return Summary(
+        "forecast_done",
+        screenings=summary["screenings_forecast"],
+        model=summary["model"],
+        samples=summary["training_samples"],
+        mae=summary["validation_mae"],
+        baseline=summary["baseline_mae"],
     )
 
 
@@ -372,7 +374,7 @@ def forecast_overview(days: int = 7) -> dict:
                     "houseful": seats_left == 0,
                     "predicted_occupancy": row.predicted_occupancy,
                     "predicted_seats": predicted,
-                    "reasons": json.loads(row.reasons or "[]"),
+                    "reasons": wording.localise_reasons(json.loads(row.reasons or "[]")),
                 }
             )
     ranked = sorted(forecast, key=lambda f: (-f["predicted_occupancy"], f["starts_at"], f["screening_id"]))
@@ -399,5 +401,5 @@ def _last_run() -> dict | None:
         "screenings_forecast": run.screenings_forecast,
         "validation_mae": run.validation_mae,
         "baseline_mae": run.baseline_mae,
-        "drivers": json.loads(run.feature_importances or "[]"),
+        "drivers": wording.localise_drivers(json.loads(run.feature_importances or "[]")),
     }

@@ -31,6 +31,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..i18n import _
 from ..jobs.service import Outcome
+from ..jobs.wording import Summary
 from ..notifications import delivery, mail
 from ..notifications.rendering import renderer
 from ..ratings.models import Rating
@@ -279,7 +280,5 @@ def send_monthly_reports(first: date, progress: Progress = lambda done, total: N
         return {"state": "sent", "sent_at": utcnow(), "report_format": report.user.report_format}
 
     result = delivery.deliver_all(ReportLog, ReportLog.month, month_key, deliver, progress)
-    summary = f"{result.sent} report{'s' if result.sent != 1 else ''} sent for {month_key}"
-    if result.owed:
-        summary += f"; {result.owed} not yet sent"
+    summary = Summary("reports_sent", sent=result.sent, month=month_key, owed=result.owed)
     return Outcome(summary=summary, owed=result.owed, failures=result.failures)

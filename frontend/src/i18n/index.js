@@ -94,7 +94,7 @@ export const currentLocale = () => i18n.global.locale.value
 /** The Intl locale for formatting: "en-IN" | "hi-IN" | "ta-IN". */
 export const intlLocale = () => INTL[currentLocale()] ?? 'en-IN'
 
-/** Shows the UI in `code` now (messages, <html lang>, the manifest link), without recording it anywhere. */
+/** Shows the UI in `code` now (messages, <html lang>, the manifest link, the meta description), without recording it anywhere. */
 export function applyLocale(code) {
   const locale = supported(code) ?? 'en'
   i18n.global.locale.value = locale
@@ -104,6 +104,9 @@ export function applyLocale(code) {
     // its lang and description per language (GET /manifest.<locale>.webmanifest); English keeps the built one.
     const manifest = document.querySelector('link[rel="manifest"]')
     manifest?.setAttribute('href', locale === 'en' ? '/manifest.webmanifest' : `/manifest.${locale}.webmanifest`)
+    // A shared link's preview and the browser's page info read the description: same words as the manifest's.
+    // (Crawlers that do not run scripts still see index.html's English one.)
+    document.querySelector('meta[name="description"]')?.setAttribute('content', i18n.global.t('pwa.description'))
   }
   return locale
 }
