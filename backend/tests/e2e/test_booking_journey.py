@@ -104,7 +104,7 @@ def test_search_book_houseful_cancel_and_rate(ui, live_server):
     if filters_toggle.is_visible():
         filters_toggle.click()
     filters = page.get_by_role("search", name="Filter shows")
-    filters.get_by_label("Tags").fill(f"t{tag}")
+    filters.get_by_test_id("tag-chips").get_by_role("button", name=f"t{tag}", exact=True).click()
     filters.get_by_label("Place").fill(place)
     filters.get_by_label("Place").press("Enter")
     cards = page.get_by_role("article")

@@ -9,3 +9,5 @@ export const updateShow = (id, data) => api.patch(`/api/shows/${id}`, data)
 export const deleteShow = (id, { force = false } = {}) =>
   api.delete(`/api/shows/${id}`, force ? { force: 'true' } : undefined)
 export const uploadShowImage = (id, file) => api.upload(`/api/shows/${id}/image`, file)
+/** The tags of shows with upcoming screenings, most used first: [{tag, shows}] (filter chips). */
+export const listTags = () => api.get('/api/tags')
