@@ -107,7 +107,7 @@ def test_a_cancelled_booking_says_why_in_words(ui, live_server):
 
     log_in(page, name, PASSWORD)
     expect(page).not_to_have_url(re.compile(r"/login"))
-    page.goto("/my-bookings")
+    page.goto("/my-bookings?when=cancelled")  # cancelled bookings have a tab of their own
     card = page.locator("article", has_text=f"Withdrawn {tag}")
     expect(card).to_contain_text("The show was withdrawn, so this booking was cancelled.")
     page.goto(f"/bookings/{booking['id']}")
