@@ -34,6 +34,7 @@ def test_three_wrong_fields_three_messages_in_one_submit(ui, live_server):
         described = box.get_attribute("aria-describedby") or ""
         texts = " ".join(page.locator(f"#{i}").inner_text() for i in described.split() if page.locator(f"#{i}").count())
         assert words in texts, (field, texts)
+    assert axe_violations(page, "sign-up, three messages") == []
 
 
 def test_signup_states_the_rule_guides_the_password_and_asks_about_reminders(ui, live_server):
@@ -171,3 +172,40 @@ def test_the_admin_says_show_and_theatre(ui, live_server):
     expect(page.locator("#filter-theatre option").first).to_have_text("All theatres")
     words = page.locator("main").inner_text().lower()
     assert "programme" not in words and "venue" not in words, words
+
+
+def test_account_email_change_answers_beside_the_field(ui, live_server):
+    """Item 1: changing the email address says a bad or taken address beside the field, then saves a good one."""
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    other = f"kavya-{tag}-{ui.viewport}"
+    stage.post("/api/auth/signup", {"username": other, "email": f"{other}@example.com", "password": PASSWORD})
+    name = f"arun-{tag}-{ui.viewport}"
+    stage.post("/api/auth/signup", {"username": name, "email": f"{name}@example.com", "password": PASSWORD})
+    log_in(page, name, PASSWORD)
+    expect(page).not_to_have_url(re.compile(r"/login"))
+    page.goto("/account")
+    box = page.get_by_label("Email", exact=True)
+    expect(box).to_have_value(f"{name}@example.com")
+    change = page.get_by_role("button", name="Change email")
+
+    def said_beside(words):
+        expect(box).to_have_attribute("aria-invalid", "true")
+        described = box.get_attribute("aria-describedby").split()
+        texts = " ".join(page.locator(f"#{i}").inner_text() for i in described)
+        assert words in texts, texts
+
+    box.fill("not-an-address")
+    change.click()
+    said_beside("@")
+    box.fill(f"{other}@example.com")
+    change.click()
+    said_beside("already")
+    assert page.get_by_role("alert").count() == 0  # the field says it; no second, general message
+    assert axe_violations(page, "account, taken email") == []
+    box.fill(f"{name}-new@example.com")
+    change.click()
+    expect(page.get_by_text("Email address changed")).to_be_visible()
+    expect(box).not_to_have_attribute("aria-invalid", "true")
+    me = requests.get(f"{live_server.url}/api/auth/me", headers=stage.headers(name, PASSWORD)).json()
+    assert me["email"] == f"{name}-new@example.com"

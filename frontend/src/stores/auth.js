@@ -136,6 +136,15 @@ export const useAuthStore = defineStore('auth', {
       return this.user
     },
 
+    /** Changes the account's email address (PATCH /api/auth/me); 409 email_taken and 422 details.email are
+     * thrown as ApiErrors for the form. Keeps the answer as the session's user. */
+    async changeEmail(email) {
+      const user = await authApi.updateMe({ email })
+      this.user = { ...this.user, ...user }
+      this.persist()
+      return this.user
+    },
+
     /** Refreshes the user once per page load; route guards await it before checking roles. */
     ensureUser() {
       if (!this.token) return Promise.resolve(null)
