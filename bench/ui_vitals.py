@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""The home page's web vitals on a throttled phone: largest contentful paint (LCP), cumulative layout shift
+(CLS) and the JavaScript the first screen needs, gzipped.
+
+    .venv/bin/python bench/ui_vitals.py [--path /] [--width 375] [--runs 3] [--dist frontend/dist]
+
+Serves --dist (build it first: make ui) and the API with the demo catalogue (loaded once into --data-dir) from a
+local server, as bench/first_load.py does, and opens the page in headless Chromium at 375 x 812 with an empty
+cache and no service worker, the CPU slowed 4x (Emulation.setCPUThrottlingRate) and the network shaped like
+Lighthouse's "slow 4G" (Network.emulateNetworkConditions: 562.5 ms round trip, 1.47 Mbit/s down, 675 kbit/s
+up). PerformanceObservers registered before any script of the page runs collect largest-contentful-paint and
+layout-shift entries (CLS here sums every shift without recent input, as the page load's one session window
+does); the reading is taken once the network has been quiet for 2 s. "Initial JS" is every script the page
+loaded by then, gzipped at level 9 from the files in --dist (the wire bytes are Brotli and are printed too).
+Prints the median of --runs runs and each run. docs/benchmarks.md records the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gzip
+import logging
+import statistics
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "backend")]
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from ticketshow import create_app  # noqa: E402
+from ticketshow.config import Settings  # noqa: E402
+
+# Lighthouse's simulated "slow 4G" as DevTools applies it (bytes per second for the throughputs).
+SLOW_4G = {
+    "offline": False,
+    "latency": 562.5,
+    "downloadThroughput": 1474.56 * 1024 / 8,
+    "uploadThroughput": 675 * 1024 / 8,
+}
+CPU_SLOWDOWN = 4
+
+OBSERVERS = """
+window.__vitals = { lcp: 0, cls: 0, shifts: [] };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) window.__vitals.lcp = entry.renderTime || entry.loadTime || entry.startTime;
+}).observe({ type: 'largest-contentful-paint', buffered: true });
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (entry.hadRecentInput) continue;
+    window.__vitals.cls += entry.value;
+    window.__vitals.shifts.push({
+      value: entry.value,
+      at: entry.startTime,
+      nodes: (entry.sources || []).map((s) => s.node ? (s.node.className || s.node.nodeName) + '' : '?'),
+    });
+  }
+}).observe({ type: 'layout-shift', buffered: true });
+"""
+
+
+def serve(data_dir: Path, redis_url: str, dist: Path):
+    settings = dataclasses.replace(
+        Settings.from_env(data_dir=data_dir, redis_url=redis_url, demo_data=True, admin_password="bench-Passw0rd-1st"),
+        ui_dist=dist,
+    )
+    app = create_app(settings)
+    # the figures, not a line per request
+    logging.getLogger("ticketshow.access").setLevel(logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    if not (data_dir / "ticketshow.sqlite3").exists():
+        result = app.test_cli_runner().invoke(args=["prepare"])
+        assert result.exit_code == 0, result.output
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def measure(browser, url: str, width: int, dist: Path) -> dict:
+    context = browser.new_context(
+        viewport={"width": width, "height": 812}, is_mobile=True, has_touch=True, service_workers="block"
+    )
+    page = context.new_page()
+    page.add_init_script(OBSERVERS)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.emulateNetworkConditions", SLOW_4G)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    scripts: dict[str, str] = {}
+    wire: dict[str, int] = {}
+    cdp.on(
+        "Network.responseReceived",
+        lambda e: e["type"] == "Script" and scripts.__setitem__(e["requestId"], e["response"]["url"]),
+    )
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: e["requestId"] in scripts and wire.__setitem__(e["requestId"], e["encodedDataLength"]),
+    )
+    page.goto(url, wait_until="networkidle", timeout=120_000)
+    page.wait_for_timeout(2000)
+    vitals = page.evaluate("window.__vitals")
+    context.close()
+    gzipped = 0
+    for script_url in scripts.values():
+        file = dist / urlparse(script_url).path.lstrip("/")
+        if file.is_file():
+            gzipped += len(gzip.compress(file.read_bytes(), compresslevel=9))
+    return {
+        "lcp_ms": vitals["lcp"],
+        "cls": vitals["cls"],
+        "shifts": vitals["shifts"],
+        "js_gzip": gzipped,
+        "js_wire": sum(wire.values()),
+        "scripts": len(scripts),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--path", default="/")
+    parser.add_argument("--width", type=int, default=375)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dist", type=Path, default=ROOT / "frontend" / "dist")
+    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/ticketshow-ui-vitals"))
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--verbose", action="store_true", help="list each layout shift")
+    args = parser.parse_args()
+    args.data_dir.mkdir(parents=True, exist_ok=True)
+    server = serve(args.data_dir, args.redis_url, args.dist.resolve())
+    runs = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            url = f"http://127.0.0.1:{server.server_port}{args.path}"
+            for _ in range(args.runs):
+                runs.append(measure(browser, url, args.width, args.dist.resolve()))
+            browser.close()
+    finally:
+        server.shutdown()
+    for n, run in enumerate(runs, 1):
+        print(f"run {n}: LCP {run['lcp_ms']:7.0f} ms  CLS {run['cls']:.3f}  JS {run['js_gzip'] / 1024:.1f} KB gzip")
+        if args.verbose:
+            for shift in run["shifts"]:
+                print(f"    shift {shift['value']:.4f} at {shift['at']:.0f} ms: {shift['nodes']}")
+    print(
+        f"median of {len(runs)} at {args.width} px, CPU {CPU_SLOWDOWN}x, slow 4G, {args.path}:\n"
+        f"  LCP        {statistics.median(r['lcp_ms'] for r in runs):8.0f} ms\n"
+        f"  CLS        {statistics.median(r['cls'] for r in runs):8.3f}\n"
+        f"  initial JS {statistics.median(r['js_gzip'] for r in runs) / 1024:8.1f} KB gzipped "
+        f"({statistics.median(r['scripts'] for r in runs):.0f} scripts, "
+        f"{statistics.median(r['js_wire'] for r in runs) / 1024:.1f} KB on the wire)"
+    )
+
+
+if __name__ == "__main__":
+    main()
