@@ -161,8 +161,21 @@ def test_names_speak_their_language_404_has_a_heading_and_the_menu_closes_on_esc
 
 
 def test_the_admin_says_show_and_theatre(ui, live_server):
-    """Item 6: the screenings filters are labelled Show and Theatre, never Programme or Venue."""
-    page = ui.page
+    """Item 6: the screenings filters are labelled Show and Theatre, never Programme or Venue; a one-seat
+    house reads "1 / 1 seat left", not "seats"."""
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    box = stage.post("/api/theatres", {"name": f"Box {tag}", "place": f"Ooty {tag}", "capacity": 1})
+    show = stage.post(
+        "/api/shows",
+        {
+            "name": f"Solo {tag}",
+            "rating": 3,
+            "tags": [],
+            "ticket_price": 90,
+            "screenings": [{"theatre_id": box["id"], "starts_at": at(2)}],
+        },
+    )
     log_in(page, "admin", ADMIN_PASSWORD)
     expect(page).not_to_have_url(re.compile(r"/login"))
     page.goto("/admin/screenings")
@@ -172,6 +185,9 @@ def test_the_admin_says_show_and_theatre(ui, live_server):
     expect(page.locator("#filter-theatre option").first).to_have_text("All theatres")
     words = page.locator("main").inner_text().lower()
     assert "programme" not in words and "venue" not in words, words
+    page.locator("#filter-show").select_option(value=str(show["id"]))
+    expect(page.locator("main")).to_contain_text("1 / 1 seat left")
+    assert "1 / 1 seats" not in page.locator("main").inner_text()
 
 
 def test_account_email_change_answers_beside_the_field(ui, live_server):
