@@ -225,3 +225,23 @@ def test_account_email_change_answers_beside_the_field(ui, live_server):
     expect(box).not_to_have_attribute("aria-invalid", "true")
     me = requests.get(f"{live_server.url}/api/auth/me", headers=stage.headers(name, PASSWORD)).json()
     assert me["email"] == f"{name}-new@example.com"
+
+
+def test_an_admin_form_says_every_field_in_plain_words(ui, live_server):
+    """Item 1: an empty or out-of-range theatre form gets a message beside each field in one submit, never
+    the validator's own text ("Missing data for required field.", "Must be greater than or equal to ...")."""
+    page = ui.page
+    log_in(page, "admin", ADMIN_PASSWORD)
+    expect(page).not_to_have_url(re.compile(r"/login"))
+    page.goto("/admin/theatres")
+    page.get_by_role("button", name="Create theatre").first.click()
+    page.get_by_label("Capacity").fill("0")
+    page.get_by_role("button", name="Save").click()
+    dialog = page.get_by_role("dialog")
+    for field in ("Name", "Place", "Capacity"):
+        box = dialog.get_by_label(field, exact=True)
+        expect(box).to_have_attribute("aria-invalid", "true")
+    words = dialog.inner_text()
+    for raw in ("Missing data", "greater than or equal", "Not a valid", "Shorter than"):
+        assert raw not in words, words
+    assert axe_violations(page, "theatre form, three messages") == []
