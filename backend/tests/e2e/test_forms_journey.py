@@ -245,3 +245,31 @@ def test_an_admin_form_says_every_field_in_plain_words(ui, live_server):
     for raw in ("Missing data", "greater than or equal", "Not a valid", "Shorter than"):
         assert raw not in words, words
     assert axe_violations(page, "theatre form, three messages") == []
+
+
+def test_the_audit_log_names_a_refused_check_in(ui, live_server):
+    """Item 1, no raw code on screen: a refused check-in reads "refused check-in", not checkin_refused."""
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    hall = stage.post("/api/theatres", {"name": f"Gate {tag}", "place": f"Salem {tag}", "capacity": 5})
+    show = stage.post(
+        "/api/shows",
+        {
+            "name": f"Gatecrash {tag}",
+            "rating": 3,
+            "tags": [],
+            "ticket_price": 90,
+            "screenings": [{"theatre_id": hall["id"], "starts_at": at(0, 1)}],
+        },
+    )
+    screening = stage.screening_ids(show["id"])[0]
+    refused = requests.post(
+        f"{live_server.url}/api/checkin", json={"code": f"forged-{tag}", "screening_id": screening}, headers=stage.admin
+    )
+    assert 400 <= refused.status_code < 500, refused.text
+    log_in(page, "admin", ADMIN_PASSWORD)
+    expect(page).not_to_have_url(re.compile(r"/login"))
+    page.goto("/admin/audit?action=checkin_refused")
+    main = page.locator("main")
+    expect(main).to_contain_text("refused check-in")
+    assert "checkin_refused" not in main.inner_text()
