@@ -273,3 +273,16 @@ def test_the_audit_log_names_a_refused_check_in(ui, live_server):
     main = page.locator("main")
     expect(main).to_contain_text("refused check-in")
     assert "checkin_refused" not in main.inner_text()
+
+
+def test_an_empty_sign_up_marks_every_field(ui, live_server):
+    """Item 1: an empty sign-up form flags all three fields in one submit, each with its own message."""
+    page = ui.page
+    page.goto("/signup")
+    page.get_by_role("button", name="Sign up").click()
+    for field in ("Username", "Email", "Password"):
+        box = page.get_by_label(field, exact=True)
+        expect(box).to_have_attribute("aria-invalid", "true")
+        error_id = box.get_attribute("aria-describedby").split()[-1]
+        assert page.locator(f"#{error_id}").inner_text().strip(), field
+    assert "Missing data" not in page.locator("main").inner_text()
