@@ -94,7 +94,7 @@ def test_search_book_houseful_cancel_and_rate(ui, live_server):
     page.goto("/signup")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Email").fill(f"{tag}@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
     expect(page).not_to_have_url(re.compile(r"/signup"))
 
@@ -114,7 +114,7 @@ def test_search_book_houseful_cancel_and_rate(ui, live_server):
 
     # books three tickets
     cards.first.get_by_role("link").first.click()
-    page.get_by_role("link", name=re.compile("Book")).first.click()
+    page.locator("[data-screening-id]").first.get_by_role("link", name=re.compile("Book")).click()
     expect(page).to_have_url(re.compile(r"/book/\d+"))
     page.get_by_role("button", name="More tickets").click()
     page.get_by_role("button", name="More tickets").click()

@@ -26,7 +26,7 @@ def admin_tab(page, name):
 def log_in(page, username, password):
     page.goto("/login")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
 
 
@@ -78,7 +78,7 @@ def test_admin_creates_catalogue_and_new_user_sees_it_first(ui, live_server):
     username = f"newbie-{suffix}-{ui.viewport}"
     page.get_by_label("Username").fill(username)
     page.get_by_label("Email").fill(f"{suffix}@example.com")
-    page.get_by_label("Password").fill(USER_PASSWORD)
+    page.get_by_label("Password", exact=True).fill(USER_PASSWORD)
     page.get_by_role("button", name="Sign up").click()
     expect(page).not_to_have_url(re.compile(r"/signup"))  # signed up and logged in
     page.goto("/")

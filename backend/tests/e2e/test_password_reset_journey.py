@@ -64,7 +64,7 @@ def test_forgot_password_then_change_it_and_log_out_everywhere(ui, live_server):
 
     page.goto("/login")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(SECOND)
+    page.get_by_label("Password", exact=True).fill(SECOND)
     page.get_by_role("button", name="Log in").click()
     expect(page).not_to_have_url(re.compile(r"/login"))
 

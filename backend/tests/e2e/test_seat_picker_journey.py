@@ -270,7 +270,7 @@ def test_hold_renewed_then_lapses(ui, short_holds):
     me = new_user(stage, username)
     page.goto(f"{base}/login")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/login" not in url)
     page.goto(f"{base}/book/{screening_id}")
