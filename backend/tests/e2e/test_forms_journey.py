@@ -165,7 +165,7 @@ def test_the_admin_says_show_and_theatre(ui, live_server):
     house reads "1 / 1 seat left", not "seats"."""
     page, tag = ui.page, os.urandom(3).hex()
     stage = Backstage(live_server.url)
-    box = stage.post("/api/theatres", {"name": f"Box {tag}", "place": f"Ooty {tag}", "capacity": 1})
+    box = stage.post("/api/theatres", {"name": f"Box {tag}", "place": f"ஊட்டி {tag}", "capacity": 1})
     show = stage.post(
         "/api/shows",
         {
@@ -187,6 +187,9 @@ def test_the_admin_says_show_and_theatre(ui, live_server):
     assert "programme" not in words and "venue" not in words, words
     page.locator("#filter-show").select_option(value=str(show["id"]))
     expect(page.locator("main")).to_contain_text("1 / 1 seat left")
+    # names in the admin's lists carry their language too
+    expect(page.get_by_text(f"ஊட்டி {tag}", exact=True)).to_have_attribute("lang", "ta")
+    expect(page.get_by_role("link", name=f"Solo {tag}")).to_have_attribute("lang", "en")
     assert "1 / 1 seats" not in page.locator("main").inner_text()
 
 
