@@ -127,6 +127,13 @@ def test_tag_chips_filter_and_the_rating_filter_says_whose(ui, live_server):
     chips.get_by_role("button", name=f"a{tag}").click()  # off again
     expect(chips.get_by_role("button", name=f"a{tag}")).to_have_attribute("aria-pressed", "false")
     expect(cards).to_have_count(1)
+    # the critics' rating filters, and each card marks the critics' score as the one filtered by
+    expect(cards.first.get_by_test_id("critics-filtered")).to_have_count(0)
+    filters.get_by_label("Critics' rating").select_option("3")
+    expect(page).to_have_url(re.compile(r"min_rating=3"))
+    expect(cards.first.get_by_test_id("critics-filtered")).to_have_count(1)
+    expect(cards.first.get_by_test_id("critics-filtered")).to_contain_text("the rating filter uses this")
+    assert axe_violations(page, "rating filter on") == []
     assert ui.console_errors == []
 
 
