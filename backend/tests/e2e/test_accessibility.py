@@ -22,10 +22,15 @@ def violations_on(page, path):
 
 
 def axe_violations(page, where):
-    # Wait out fades: axe reads a half-faded dialog or toast's colours and reports low contrast.
+    # Wait out fades and colour transitions: axe reads a half-faded dialog or toast, or a button whose hover
+    # colours are still changing under the pointer (Bootstrap's 0.15 s), and reports low contrast.
     expect(
         page.locator(".modal-fade-enter-active, .toast-slide-enter-active, .toast-slide-leave-active")
     ).to_have_count(0)
+    page.wait_for_function(
+        "() => document.getAnimations().every("
+        "(a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)"  # spinners spin on
+    )
     results = Axe().run(page)
     return [
         f"{where}: {v['id']} ({v['impact']}) {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
