@@ -1,0 +1,35 @@
+import { ref } from 'vue'
+
+/**
+ * The sort state the admin tables share: a column and a direction, changed by a column header (sortBy),
+ * the phones' "Sort by" select (chooseSort) or its direction button (flip). Figures sort largest first on
+ * their first choice; the columns in `ascendingFirst` (names, times) A to Z or soonest first. `onChange`
+ * runs after every change (a paged table goes back to its first page).
+ * Returns {sortKey, descending, sortBy(key), chooseSort(event), flip(), ariaSort(key), sortIcon(key)}.
+ */
+export function useTableSort({ initial, ascendingFirst = [], onChange = () => {} }) {
+  const firstDescending = (key) => !ascendingFirst.includes(key)
+  const sortKey = ref(initial)
+  const descending = ref(firstDescending(initial))
+
+  function choose(key) {
+    sortKey.value = key
+    descending.value = firstDescending(key)
+    onChange()
+  }
+  function sortBy(key) {
+    if (sortKey.value !== key) return choose(key)
+    descending.value = !descending.value
+    onChange()
+  }
+  const chooseSort = (event) => choose(event.target.value)
+  function flip() {
+    descending.value = !descending.value
+    onChange()
+  }
+  const ariaSort = (key) => (sortKey.value === key ? (descending.value ? 'descending' : 'ascending') : 'none')
+  const sortIcon = (key) =>
+    sortKey.value !== key ? 'bi-arrow-down-up' : descending.value ? 'bi-sort-down' : 'bi-sort-up'
+
+  return { sortKey, descending, sortBy, chooseSort, flip, ariaSort, sortIcon }
+}
