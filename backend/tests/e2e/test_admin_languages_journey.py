@@ -126,7 +126,12 @@ def english_left(text, data_names):
 @pytest.fixture(scope="module")
 def own_server(tmp_path_factory, redis_server):
     server = LiveServer(
-        tmp_path_factory.mktemp("languages"), redis_server["url"], with_worker=True, SMTP_PORT=str(free_port())
+        tmp_path_factory.mktemp("languages"),
+        # Redis database 2, its own: on database 0 the session's live server (another file in this xdist process)
+        # runs a Celery worker too, which took this server's forecast task and looked for the job in its own database
+        redis_server["url"].rsplit("/", 1)[0] + "/2",
+        with_worker=True,
+        SMTP_PORT=str(free_port()),
     ).start()
     yield server
     server.stop()
