@@ -16,7 +16,6 @@ import http.client
 import json
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,10 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts")]
 
-from redis_server import redis_server_binary  # noqa: E402
+
+from load import start_redis  # noqa: E402
 
 from tests import race  # noqa: E402
-from ticketshow.processes import LocalServer, free_port  # noqa: E402
+from ticketshow.processes import LocalServer  # noqa: E402
 
 ADMIN_PASSWORD = "bench-Admin-passw0rd-long"
 
@@ -127,27 +127,10 @@ def main() -> int:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="booking-race-"))
-    redis_port = free_port()
-    redis_process = subprocess.Popen(
-        [
-            redis_server_binary(),
-            "--port",
-            str(redis_port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(workdir),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
+    redis_process, redis_url = start_redis(workdir)
     server = None
     try:
-        time.sleep(0.3)
-        server = LocalServer(workdir, f"redis://127.0.0.1:{redis_port}/0", admin_password=ADMIN_PASSWORD).start()
+        server = LocalServer(workdir, f"{redis_url}/0", admin_password=ADMIN_PASSWORD).start()
         print(
             f"server: gunicorn (backend/gunicorn.conf.py) on port {server.port}; preparing {args.clients} clients…",
             flush=True,

@@ -23,7 +23,6 @@ import os
 import random
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -34,11 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts"), str(ROOT / "bench")]
 
 from booking_race import Client, percentile, run_health  # noqa: E402
-from redis_server import redis_server_binary  # noqa: E402
+from load import start_redis  # noqa: E402
 from request_cpu import cpu_seconds, process_tree  # noqa: E402
 
 from tests import race  # noqa: E402
-from tests.conftest import ADMIN_PASSWORD, LiveServer, free_port  # noqa: E402
+from tests.conftest import ADMIN_PASSWORD, LiveServer  # noqa: E402
 
 
 def run_hold_then_book(arena: race.Arena, port: int, screening_id: int, seed: int) -> dict:
@@ -139,27 +138,10 @@ def main() -> int:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="hold-race-"))
-    redis_port = free_port()
-    redis_process = subprocess.Popen(
-        [
-            redis_server_binary(),
-            "--port",
-            str(redis_port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(workdir),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
+    redis_process, redis_url = start_redis(workdir)
     server = None
     try:
-        time.sleep(0.3)
-        server = LiveServer(workdir, f"redis://127.0.0.1:{redis_port}/0").start()
+        server = LiveServer(workdir, f"{redis_url}/0").start()
         print(
             f"server: gunicorn (backend/gunicorn.conf.py) on port {server.port}; preparing {args.clients} clients…",
             flush=True,

@@ -43,6 +43,7 @@ sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts")]
 import redis  # noqa: E402
 import requests  # noqa: E402
 from redis_server import redis_server_binary  # noqa: E402
+from request_cpu import process_tree  # noqa: E402
 
 from ticketshow.auth.passwords import hash_password, opaque_password  # noqa: E402
 from ticketshow.auth.usernames import username_key, username_skeleton  # noqa: E402
@@ -531,25 +532,6 @@ def run_wrk(url: str, script: Path, *, seconds: float, threads: int, connections
 # ---- memory ----------------------------------------------------------------------------------------
 
 
-def _tree(root: int) -> list[int]:
-    """The process and its children (gunicorn's master and workers), read from /proc."""
-    parents: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            parents.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(parents.get(pid, []))
-    return found
-
-
 def _memory_kb(pid: int) -> tuple[int, int]:
     rss = pss = 0
     try:
@@ -577,7 +559,7 @@ class MemorySampler(threading.Thread):
 
     @staticmethod
     def sample(pid: int) -> dict:
-        pids = _tree(pid)
+        pids = process_tree(pid)
         each = [_memory_kb(p) for p in pids]  # the master first, then its workers
         return {
             "rss_mb": sum(r for r, _ in each) / 1024,
@@ -603,6 +585,7 @@ class MemorySampler(threading.Thread):
 
 
 def start_redis(workdir: Path) -> tuple[subprocess.Popen, str]:
+    """A throwaway redis-server on a free port that keeps nothing on disk, once it answers: (process, URL without a db)."""
     port = free_port()
     process = subprocess.Popen(
         [

@@ -16,7 +16,6 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,11 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "backend"), str(ROOT / "scripts")]
 
 from booking_race import Client, percentile  # noqa: E402
-from redis_server import redis_server_binary  # noqa: E402
+from load import start_redis  # noqa: E402
 from request_cpu import cpu_seconds, process_tree  # noqa: E402
 
 from tests import race  # noqa: E402
-from tests.conftest import ADMIN_PASSWORD, LocalServer, free_port  # noqa: E402
+from tests.conftest import ADMIN_PASSWORD, LocalServer  # noqa: E402
 
 
 def run(port: int, clients: int, seconds: float, paths: list[str]) -> dict:
@@ -85,27 +84,10 @@ def main() -> int:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="seat-maps-"))
-    redis_port = free_port()
-    redis_process = subprocess.Popen(
-        [
-            redis_server_binary(),
-            "--port",
-            str(redis_port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(workdir),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
+    redis_process, redis_url = start_redis(workdir)
     server = None
     try:
-        time.sleep(0.3)
-        server = LocalServer(workdir, f"redis://127.0.0.1:{redis_port}/0", admin_password=ADMIN_PASSWORD).start()
+        server = LocalServer(workdir, f"{redis_url}/0", admin_password=ADMIN_PASSWORD).start()
         arena = race.prepare(server.url, ADMIN_PASSWORD, clients=8, seats=args.seats, screenings=args.screenings)
         for token in arena.tokens:  # about half the seats sold, so the map has both states
             client = Client(server.port, token)
