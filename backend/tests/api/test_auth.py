@@ -174,6 +174,27 @@ def test_preferences_update_and_validation(api, client):
     assert bad.status_code == 422 and "report_format" in bad.get_json()["error"]["details"]
 
 
+def test_sign_up_takes_the_reminders_choice(client):
+    """API.md: sign-up's `reminders` (default on) is the account's first preferences.reminders, as
+    PATCH /api/auth/me/preferences stores it; anything but a boolean is 422 naming it, with the other fields'
+    problems in the same answer."""
+    for username, extra, expected in [("quiet", {"reminders": False}, False), ("loud", {"reminders": True}, True)]:
+        made = client.post(
+            "/api/auth/signup",
+            json={"username": username, "email": f"{username}@example.com", "password": USER_PASSWORD, **extra},
+        )
+        assert made.status_code == 201, made.get_json()
+        token = client.post("/api/auth/login", json={"username": username, "password": USER_PASSWORD}).get_json()
+        me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token['access_token']}"}).get_json()
+        assert me["preferences"]["reminders"] is expected, username
+    bad = client.post(
+        "/api/auth/signup",
+        json={"username": "odd", "email": "not an address", "password": USER_PASSWORD, "reminders": "sometimes"},
+    )
+    assert bad.status_code == 422
+    assert {"reminders", "email"} <= bad.get_json()["error"]["details"].keys()
+
+
 def test_sign_up_keeps_the_language_it_was_made_in(client):
     """A person who signs up in Hindi gets Hindi mail later (no request then to say so); no header: null."""
     cases = [

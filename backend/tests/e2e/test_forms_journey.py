@@ -73,8 +73,13 @@ def test_signup_states_the_rule_guides_the_password_and_asks_about_reminders(ui,
     expect(reminders).to_be_checked()  # API.md's default stays on; the person now sees it
     reminders.uncheck()
     page.get_by_label("Email").fill(f"{name}@example.com")
-    page.get_by_role("button", name="Sign up").click()
+    preference_changes = []
+    page.on("request", lambda r: preference_changes.append(r) if r.url.endswith("/api/auth/me/preferences") else None)
+    with page.expect_request(lambda r: r.url.endswith("/api/auth/signup") and r.method == "POST") as signup:
+        page.get_by_role("button", name="Sign up").click()
+    assert signup.value.post_data_json["reminders"] is False  # the choice goes with the sign-up itself
     expect(page).not_to_have_url(re.compile(r"/signup"))
+    assert preference_changes == []  # ...not as a second request that could fail after the account exists
     me = requests.get(
         f"{live_server.url}/api/auth/me", headers=Backstage(live_server.url).headers(name, "Monsoon-Filter-Kaapi-7")
     )

@@ -48,9 +48,12 @@ def signup(data):
     with capital I's looks like "bill"), else 409 `username_taken`; the password must be strong enough (it is checked against common passwords and the other fields). The answer is
     the new user; log in to get a token. The account's language (`preferences.locale`) starts as the best
     match of the request's Accept-Language among en, hi and ta (null without one), so mail sent later
-    follows the language the person signed up in; PATCH /api/auth/me/preferences changes it.
+    follows the language the person signed up in; PATCH /api/auth/me/preferences changes it. `reminders`
+    (default true) is the account's first `preferences.reminders`.
     """
-    return service.create_user(data["username"], data["email"], data["password"], locale=accepted_locale())
+    return service.create_user(
+        data["username"], data["email"], data["password"], locale=accepted_locale(), reminders=data["reminders"]
+    )
 
 
 @bp.post("/login")

@@ -37,13 +37,18 @@ class SignupIn(Schema):
             f"ASCII spaces",
         },
     )
+    # Stored as the account's preferences.reminders, as PATCH /api/auth/me/preferences would store it.
+    reminders = Boolean(
+        load_default=True,
+        metadata={"description": "daily reminders of the next day's bookings (preferences.reminders); default on"},
+    )
 
     @validates_schema(skip_on_field_errors=False)
     def every_problem_at_once(self, data, **kwargs):
         """A missing or malformed field is a 422 before the service runs; add what the service finds wrong
         with the fields that are there (a taken name, a weak password), so one answer names every problem."""
-        if {"username", "email", "password"} <= data.keys():
-            return  # the service checks all three and answers 409 or 422
+        if {"username", "email", "password", "reminders"} <= data.keys():
+            return  # every field is well formed (reminders has a default): the service checks and answers 409 or 422
         refusal = service.signup_refusal(
             service.check_signup(data.get("username"), data.get("email"), data.get("password"))
         )

@@ -138,9 +138,19 @@ def signup_refusal(check: SignupCheck) -> DomainError | None:
     )
 
 
-def create_user(username: str, email: str, password: str, role: str = ROLE_USER, *, locale: str | None = None) -> User:
+def create_user(
+    username: str,
+    email: str,
+    password: str,
+    role: str = ROLE_USER,
+    *,
+    locale: str | None = None,
+    reminders: bool = True,
+) -> User:
     """Create an account (sign-up, the admin of a new database, the demo data: every account comes here).
-    `locale` ("en", "hi", "ta" or None: not chosen) is the account's language for mail and documents.
+    `locale` ("en", "hi", "ta" or None: not chosen) is the account's language for mail and documents;
+    `reminders` its preferences.reminders (API.md: sign-up's `reminders`, default on), the column
+    update_preferences writes.
 
     Usernames follow RFC 8265 (auth/usernames.py). A name is free only if no account has the same
     UsernameCaseMapped form (`username_key`) nor the same look-alike skeleton (`username_skeleton`):
@@ -172,6 +182,7 @@ def create_user(username: str, email: str, password: str, role: str = ROLE_USER,
                 password_hash=password_hash,
                 role=role,
                 locale=locale,
+                reminders=reminders,
             )
             db.session.add(user)
             db.session.flush()

@@ -1,7 +1,9 @@
 import { api } from './client'
 
 export const login = (username, password) => api.post('/api/auth/login', { username, password })
-export const signup = (username, email, password) => api.post('/api/auth/signup', { username, email, password })
+/** reminders: the account's first preferences.reminders (API.md: default on). */
+export const signup = (username, email, password, reminders = true) =>
+  api.post('/api/auth/signup', { username, email, password, reminders })
 export const me = () => api.get('/api/auth/me')
 /** changes: {email}; answers with the user. 409 email_taken, 422 details.email. */
 export const updateMe = (changes) => api.patch('/api/auth/me', changes)

@@ -85,8 +85,8 @@ export const useAuthStore = defineStore('auth', {
       return result.user
     },
 
-    async signup(username, email, password) {
-      await authApi.signup(username, email, password)
+    async signup(username, email, password, reminders = true) {
+      await authApi.signup(username, email, password, reminders)
       return this.login(username, password)
     },
 
