@@ -16,6 +16,7 @@ a validator's English text, so it passes through as it is.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .i18n import _, _l, number
 
@@ -138,7 +139,28 @@ def plain(path: str, message: str) -> str:
         return _("At most %(max)s %(unit)s.", max=_number(match[1]), unit=unit)
     if match := _ONE_OF.match(message):
         return _("Choose one of: %(choices)s.", choices=match[1])
-    return message
+    return _CODE_POINT.sub(_character, message)
+
+
+# "found U+006E" told a person nothing: the services name a refused character by its code point (text.py,
+# auth/usernames.py), which is right for an invisible one and opaque for one they can see (issue 16).
+_CODE_POINT = re.compile(r"\bU\+([0-9A-F]{4,6})\b")
+# Letters that draw nothing (Hangul fillers): named, not quoted.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def _character(match: re.Match) -> str:
+    """A code point as a person can recognise it: a character they can see in quotes ("“n”", "“🎭”"); an
+    invisible one (controls, format characters, spaces, lone marks) by its code point and Unicode name
+    ("U+200B ZERO WIDTH SPACE"; controls have no name: "U+0009")."""
+    code = int(match[1], 16)
+    if code > 0x10FFFF:
+        return match[0]
+    char = chr(code)
+    if unicodedata.category(char)[0] in "LNPS" and char not in _BLANK_LETTERS:
+        return f"\u201c{char}\u201d"
+    name = unicodedata.name(char, "")
+    return f"{match[0]} {name}" if name else match[0]
 
 
 def plain_details(details: dict) -> dict:

@@ -2,6 +2,7 @@
 name is refused), OpaqueString passwords, and one-line fields without control, format or unpaired bidi characters."""
 
 import os
+import re
 import unicodedata
 
 import pytest
@@ -64,10 +65,12 @@ def test_a_look_alike_of_a_taken_name_is_409(client, first, second, same_name):
         ("ann\n", None),
         ("tab\tname", "U+0009"),
         ("nul\x00l", "U+0000"),
-        ("evil\u202eedoc", "U+202E"),
+        ("evil\u202eedoc", "U+202E RIGHT-TO-LEFT OVERRIDE"),
         ("ltr\u200emark", "U+200E"),
         ("iso\u2066late\u2069", "U+2066"),
-        ("🎭fan", "U+1F3AD"),
+        ("🎭fan", "\u201c🎭\u201d"),  # a character one can see is shown, not coded
+        ("nنور", "\u201cn\u201d"),
+        ("asha\u200bn", "U+200B ZERO WIDTH SPACE"),  # an invisible one by its code and name
         ("a\u3000b", None),
         ("x\u0085y", "U+0085"),
         ("", None),
@@ -81,6 +84,7 @@ def test_usernames_the_profile_disallows_are_422_naming_the_field(client, userna
     assert set(details) == {"username"}
     if found:
         assert found in details["username"][0]
+        assert not re.search(r"U\+00[2-7][0-9A-F]", details["username"][0])  # never a printable ASCII code
 
 
 def test_usernames_keep_their_case_and_script_and_are_stored_canonically(client):

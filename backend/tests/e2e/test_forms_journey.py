@@ -296,3 +296,35 @@ def test_an_empty_sign_up_marks_every_field(ui, live_server):
         error_id = box.get_attribute("aria-describedby").split()[-1]
         assert page.locator(f"#{error_id}").inner_text().strip(), field
     assert "Missing data" not in page.locator("main").inner_text()
+
+
+def test_a_refused_name_shows_the_character_and_each_rule_is_said_once(ui, live_server):
+    """Item 1: a refused username names the character a person can see ("n" in quotes, not "U+006E") and an
+    invisible one by its name; a too-short password's rule is said once, by the server beside the field,
+    and once edited the meter's guidance takes over (never both)."""
+    page = ui.page
+    page.goto("/signup")
+    page.get_by_label("Username").fill("nنور")
+    page.get_by_label("Email").fill(f"n-{os.urandom(3).hex()}@example.com")
+    page.get_by_label("Password", exact=True).fill("short1")
+    page.get_by_role("button", name="Sign up").click()
+
+    username = page.get_by_label("Username")
+    expect(username).to_have_attribute("aria-invalid", "true")
+    error_id = username.get_attribute("aria-describedby").split()[-1]
+    expect(page.locator(f"#{error_id}")).to_contain_text("\u201cn\u201d")
+    assert "U+006E" not in page.locator("main").inner_text()
+    rule = page.get_by_text("Use at least 8 characters.")
+    expect(rule).to_have_count(1)
+    expect(page.locator("#signup-password-error")).to_contain_text("Use at least 8 characters.")
+    assert axe_violations(page, "sign-up, refused name and short password") == []
+
+    page.get_by_label("Password", exact=True).fill("short12")  # edited: the meter speaks now, the stale answer goes
+    expect(rule).to_have_count(1)
+    expect(page.get_by_test_id("password-strength")).to_contain_text("Use at least 8 characters.")
+    expect(page.locator("#signup-password-error")).to_have_count(0)
+
+    page.get_by_label("Username").fill("asha\u200bn")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.locator(f"#{error_id}")).to_contain_text("U+200B ZERO WIDTH SPACE")
+
