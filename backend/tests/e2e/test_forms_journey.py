@@ -328,3 +328,36 @@ def test_a_refused_name_shows_the_character_and_each_rule_is_said_once(ui, live_
     page.get_by_role("button", name="Sign up").click()
     expect(page.locator(f"#{error_id}")).to_contain_text("U+200B ZERO WIDTH SPACE")
 
+
+def test_breadcrumb_dividers_never_start_a_line(ui, live_server):
+    """Item 6 (copy slips): a long Tamil show name wraps onto a line of its own in the breadcrumb at 375 px;
+    the divider trails the item before it, so no line starts with a stray "/" (in any language)."""
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    hall = stage.post("/api/theatres", {"name": f"காசி {tag}", "place": "சென்னை", "capacity": 20})
+    show = stage.post(
+        "/api/shows",
+        {
+            "name": f"மழைக்காலம் நீண்ட பெயர் கொண்ட ஒரு படம் {tag}",
+            "rating": 4,
+            "tags": ["drama"],
+            "ticket_price": 200,
+            "screenings": [{"theatre_id": hall["id"], "starts_at": at(2)}],
+        },
+    )
+    for locale in ("ta", "en"):
+        page.add_init_script(f"localStorage.setItem('ticketshow.locale', '{locale}')")
+        page.goto(f"/shows/{show['id']}")
+        items = page.locator("ol.breadcrumb > li")
+        expect(items).to_have_count(2)
+        dividers = items.evaluate_all(
+            """els => els.map(el => [getComputedStyle(el, '::before').content, getComputedStyle(el, '::after').content,
+                                     el.getBoundingClientRect().left])"""
+        )
+        assert [before for before, _, _ in dividers] == ["none", "none"], dividers
+        assert dividers[0][1].startswith('"›"') and dividers[1][1] == "none", dividers
+        # the name starts its line at the list's left edge (it wrapped) on a phone, with nothing before it
+        if ui.viewport == "phone" and locale == "ta":
+            left = page.locator("ol.breadcrumb").bounding_box()["x"]
+            assert abs(dividers[1][2] - left) < 1, dividers
+        assert axe_violations(page, f"show page breadcrumb, {locale}") == []
