@@ -13,7 +13,7 @@ from . import i18n
 from .config import Settings, load_secret_key, load_ticket_key, secure_data_dir
 from .database import configure_sqlite_engine
 from .errors import ERROR_SCHEMA, register_error_handlers
-from .extensions import db, jwt, redis_store
+from .extensions import db, jwt, redis_store, remember_token_headers
 from .fields import RowIdConverter
 from .i18n import _
 from .jsonprovider import DecimalJSONProvider
@@ -133,6 +133,7 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
 
         Migrate(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     jwt.init_app(app)
+    remember_token_headers()
     redis_store.init_app(app)
     from .observability import register_request_hooks
 

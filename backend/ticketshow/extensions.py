@@ -52,6 +52,39 @@ class VerifiedTokenMemo(JWTManager):
 jwt = VerifiedTokenMemo()
 
 
+class _RememberedHeaders:
+    """The header of a token, parsed once per process instead of on every request.
+
+    After decoding a request's token (remembered above), flask-jwt-extended parses its header again
+    (`view_decorators` calls `utils.get_unverified_jwt_headers`, imported there by name), and PyJWT checks
+    every base64 character of the whole token on each parse: 5-7 % of a booking's CPU time in the profile
+    (docs/benchmarks.md, "CPU per request"). It is only ever called for a token that was just verified, and
+    an entry is returned only for the identical token string, so the answer is the same as a fresh parse.
+    """
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self, parse):
+        self._parse, self._seen = parse, {}
+
+    def __call__(self, encoded_token: str) -> dict:
+        header = self._seen.get(encoded_token)
+        if header is None:
+            header = self._parse(encoded_token)
+            if len(self._seen) >= self.MAX_ENTRIES:
+                self._seen.clear()
+            self._seen[encoded_token] = header
+        return dict(header)  # the caller's own copy: g keeps it for the request
+
+
+def remember_token_headers() -> None:
+    """Install _RememberedHeaders where flask-jwt-extended looks the parser up (once per process)."""
+    from flask_jwt_extended import view_decorators
+
+    if not isinstance(view_decorators.get_unverified_jwt_headers, _RememberedHeaders):
+        view_decorators.get_unverified_jwt_headers = _RememberedHeaders(view_decorators.get_unverified_jwt_headers)
+
+
 def parse_sentinels(text: str | None) -> list[tuple[str, int]]:
     """REDIS_SENTINELS, "host:port,host:port" (port 26379 when left out), as redis-py wants them."""
     found = []

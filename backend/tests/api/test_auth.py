@@ -46,6 +46,26 @@ def test_a_token_already_verified_still_expires(client):
     assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
 
 
+def test_a_remembered_token_header_is_only_ever_the_same_tokens(client):
+    """The header parse is remembered per token string (extensions._RememberedHeaders): two users' tokens
+    keep their own callers, a token changed by one character is refused, and a logout still counts."""
+    tokens = []
+    for name, email in (("asha", "asha@example.com"), ("ravi", "ravi@example.com")):
+        signup(client, name, email)
+        login = client.post("/api/auth/login", json={"username": name, "password": USER_PASSWORD})
+        tokens.append(login.get_json()["access_token"])
+    for _ in range(2):  # the second round answers from the memo
+        for token, name in zip(tokens, ("asha", "ravi"), strict=True):
+            me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+            assert me.status_code == 200 and me.get_json()["username"] == name
+    header, rest = tokens[0].split(".", 1)
+    changed = header[:-1] + ("A" if header[-1] != "A" else "B") + "." + rest
+    assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {changed}"}).status_code == 401
+    assert client.post("/api/auth/logout", headers={"Authorization": f"Bearer {tokens[0]}"}).status_code == 204
+    after = client.get("/api/auth/me", headers={"Authorization": f"Bearer {tokens[0]}"})
+    assert after.status_code == 401 and after.get_json()["error"]["code"] == "token_revoked"
+
+
 def test_logout_survives_a_redis_flush(client, app):
     """SQLite keeps the revocation even if Redis forgets it."""
     signup(client)
