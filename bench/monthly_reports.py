@@ -31,6 +31,7 @@ from ticketshow.extensions import db  # noqa: E402
 from ticketshow.notifications.mail_catcher import MailboxHandler  # noqa: E402
 from ticketshow.ratings.models import Rating  # noqa: E402
 from ticketshow.reports import service as reports  # noqa: E402
+from ticketshow.seating.layouts import default_layout, seats_of  # noqa: E402
 
 SHOWS = ["தமிழ் நாடகம்", "東京物語", "मुग़ल-ए-आज़म", "Hamlet", "Rangeela Raat", "நாட்டிய விழா"]
 NAMES = ["आशा", "முருகன்", "さくら", "Priya", "Arjun", "यामिनी"]
@@ -96,11 +97,22 @@ def seed(users: int) -> None:
     ids = db.session.execute(
         insert(Booking).returning(Booking.id, Booking.screening_id, Booking.quantity), bookings
     ).all()
+    # A ticket's seat_label is its seat_no's label in the theatre's default layout (what create_theatre
+    # wrote); tickets are NOT NULL and unique on (screening_id, seat_label).
+    labels = [seat.label for seat in seats_of(default_layout(2000))]
     tickets = []
     for booking_id, screening_id, quantity in ids:
         for _ in range(quantity):
             seat_of[screening_id] = seat_of.get(screening_id, 0) + 1
-            tickets.append({"booking_id": booking_id, "screening_id": screening_id, "seat_no": seat_of[screening_id]})
+            seat = seat_of[screening_id]
+            tickets.append(
+                {
+                    "booking_id": booking_id,
+                    "screening_id": screening_id,
+                    "seat_no": seat,
+                    "seat_label": labels[seat - 1],
+                }
+            )
     db.session.execute(insert(Ticket), tickets)
     db.session.execute(
         insert(Rating),

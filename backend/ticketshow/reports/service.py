@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -37,7 +38,9 @@ from ..notifications.rendering import renderer
 from ..ratings.models import Rating
 from .models import ReportLog
 
-render = renderer(Path(__file__).resolve().parent / "templates")  # the report, in mail and as a PDF
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+render = renderer(TEMPLATES)  # the report, in mail and as a PDF
+PDF_STYLESHEET = TEMPLATES / "pdf" / "monthly_report.css"  # the same for every report: parsed once
 
 Progress = Callable[[int, int], None]
 UPCOMING_LIMIT = 5
@@ -195,14 +198,46 @@ def render_text(report: MonthlyReport) -> str:
     return render("emails/monthly_report.txt", **_context(report))
 
 
+class _PdfTools(threading.local):
+    """WeasyPrint's set-up, made once per process and thread (see pdf_tools)."""
+
+    pid: int | None = None
+    font_config = stylesheets = fetcher = None
+
+
+_pdf_tools = _PdfTools()
+
+
+def pdf_tools() -> _PdfTools:
+    """This process's (and thread's) WeasyPrint set-up: the font configuration (Fontconfig's font list and
+    Pango's font map, with the fonts and shaping caches they fill), the report's stylesheet parsed once, and
+    the URL fetcher. Made anew for every render, they cost a third of a render's CPU (docs/benchmarks.md,
+    "Monthly reports"). Per thread because Pango's font map is not thread-safe; per process because a forked
+    child must not share the parent's Fontconfig state."""
+    tools = _pdf_tools
+    if tools.pid != os.getpid():
+        from weasyprint import CSS  # imported late: it loads Pango, which the web workers rarely need
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher
+
+        # The report is self-contained: only data: URLs may load, so no request to another host or file can
+        # come from a PDF render, whatever text a report holds (as the tickets PDF does).
+        tools.fetcher = URLFetcher(allowed_protocols={"data"})
+        tools.font_config = FontConfiguration()
+        tools.stylesheets = [
+            CSS(filename=str(PDF_STYLESHEET), font_config=tools.font_config, url_fetcher=tools.fetcher)
+        ]
+        tools.pid = os.getpid()
+    return tools
+
+
 def render_pdf(report: MonthlyReport) -> bytes:
-    """The report as a PDF, from a cache per user and month: WeasyPrint takes about a second of CPU, which a
+    """The report as a PDF, from a cache per user and month: WeasyPrint takes about 0.15 s of CPU, which a
     web worker must not spend on every download. The cache key is a hash of the report's content (its
     render with the generation time left out), so a new booking in the month makes a new PDF and a repeat
     download or the mailed copy reuses it. Files live in $TICKETSHOW_DATA_DIR/report-cache/<user id>/,
     written atomically; older renders of the same month are removed."""
-    from weasyprint import HTML  # imported late: it loads Pango, which the web workers rarely need
-    from weasyprint.urls import URLFetcher
+    from weasyprint import HTML
 
     content = render("pdf/monthly_report.html", **_context(replace(report, generated_at=datetime(2000, 1, 1))))
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:24]
@@ -212,10 +247,10 @@ def render_pdf(report: MonthlyReport) -> bytes:
         return path.read_bytes()
     except FileNotFoundError:
         pass
-    # The report is self-contained: only data: URLs may load, so no request to another host or file can come
-    # from a PDF render, whatever text a report holds (as the tickets PDF does).
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    pdf = HTML(string=render("pdf/monthly_report.html", **_context(report)), url_fetcher=fetcher).write_pdf()
+    tools = pdf_tools()
+    pdf = HTML(string=render("pdf/monthly_report.html", **_context(report)), url_fetcher=tools.fetcher).write_pdf(
+        font_config=tools.font_config, stylesheets=tools.stylesheets
+    )
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = folder / f".{path.name}.{os.getpid()}.partial"
     partial.write_bytes(pdf)
