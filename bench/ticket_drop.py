@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import http.client
 import json
 import multiprocessing
 import os
@@ -62,14 +63,33 @@ DROP_ENDPOINTS = ("show", "seat map", "hold (chosen seats)", "hold (best availab
 BROWSE_ENDPOINTS = ("shows list", "screenings list", "search")
 
 
-def get(client: Client, path: str) -> tuple[int, object]:
-    """GET as a browser does it (gzip accepted), the body parsed: (status, JSON)."""
-    client.connection.request("GET", path, headers={**client.headers, "Accept-Encoding": "gzip"})
-    response = client.connection.getresponse()
-    body = response.read()
+def send(client: Client, method: str, path: str, body=None, headers: dict | None = None) -> tuple[int, object]:
+    """A request as a browser makes it (gzip accepted), the answer parsed: (status, JSON). A keep-alive
+    connection the server closed while idle (gunicorn's keepalive, 2 s, passes quickly on a loaded machine)
+    is opened again and the request sent once more, as browsers do: safe here, since a hold replaces the
+    user's earlier one and bookings carry an Idempotency-Key."""
+    payload = json.dumps(body) if body is not None else None
+    headers = {**client.headers, "Accept-Encoding": "gzip", **(headers or {})}
+    for attempt in (1, 2):
+        try:
+            client.connection.request(method, path, body=payload, headers=headers)
+            response = client.connection.getresponse()
+            data = response.read()
+            break
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            client.connection.close()
+            client.reconnects += 1
+            if attempt == 2:
+                raise
     if response.getheader("Content-Encoding") == "gzip":
-        body = gzip.decompress(body)
-    return response.status, (json.loads(body) if body else {})
+        data = gzip.decompress(data)
+    return response.status, (json.loads(data) if data else {})
+
+
+def connect(port: int, token: str | None = None) -> Client:
+    client = Client(port, token)
+    client.reconnects = 0
+    return client
 
 
 def centre_seats(seat_map: dict, quantity: int) -> list[str]:
@@ -102,25 +122,26 @@ def own_seats(seat_map: dict, quantity: int, rng: random.Random) -> list[str]:
 
 def buyer(port: int, token: str, show_id: int, screening_id: int, rng: random.Random, start: threading.Event) -> dict:
     """One client: buys again and again until told houseful. Returns its timed requests
-    [(endpoint, status, seconds)], its bookings [(finished at, seats)], when it gave up and its odd answers."""
-    client, timed, bookings, odd = Client(port, token), [], [], []
+    [(endpoint, status, seconds)], its bookings [(finished at, seats)], when it gave up (perf_counter, or None
+    if it stopped on odd answers), its odd answers and how often its connection was opened again."""
+    client, timed, bookings, odd = connect(port, token), [], [], []
     holds = f"/api/screenings/{screening_id}/holds"
 
-    def call(endpoint: str, method: str, path: str, body=None):
+    def call(endpoint: str, method: str, path: str, body=None, headers=None):
         began = time.perf_counter()
-        status, answer = get(client, path) if method == "GET" else client.request(method, path, body)
+        status, answer = send(client, method, path, body, headers)
         timed.append((endpoint, status, time.perf_counter() - began))
         code = answer.get("error", {}).get("code") if isinstance(answer, dict) else None
         if status not in (200, 201) and code not in ("seats_unavailable", "not_enough_seats", "houseful"):
             odd.append((endpoint, status, answer))  # anything but the drop's expected refusals
         return status, answer
 
-    start.wait()
-    while len(odd) < 5:  # a client that keeps getting odd answers stops; they are reported as errors
+    def buy_once() -> bool:
+        """One buyer's visit: False once told houseful."""
         call("show", "GET", f"/api/shows/{show_id}")
         status, seat_map = call("seat map", "GET", f"/api/screenings/{screening_id}/seats")
         if status != 200:
-            continue
+            return True
         quantity = rng.randint(1, MAX_SEATS_A_BUYER)
         choice = rng.choices([c for c, _ in CHOICES], [w for _, w in CHOICES])[0]
         seats = []
@@ -138,13 +159,24 @@ def buyer(port: int, token: str, show_id: int, screening_id: int, rng: random.Ra
                     break
                 quantity = min(quantity, hold["error"]["details"]["seats_left"])  # take what is left
         if status == 409 and hold["error"]["code"] == "houseful":
-            return {"timed": timed, "bookings": bookings, "gave_up": time.perf_counter(), "odd": odd}
-        if status != 201:
-            continue
-        status, booking = call("booking", "POST", "/api/bookings", {"hold_id": hold["id"]})
+            return False
         if status == 201:
-            bookings.append((time.perf_counter(), booking["seats"]))
-    return {"timed": timed, "bookings": bookings, "gave_up": None, "odd": odd}
+            key = {"Idempotency-Key": f"{hold['id']}-{rng.random()}"}  # as the UI sends it: retries book once
+            status, booking = call("booking", "POST", "/api/bookings", {"hold_id": hold["id"]}, key)
+            if status == 201:
+                bookings.append((time.perf_counter(), booking["seats"]))
+        return True
+
+    gave_up = None
+    start.wait()
+    try:
+        while len(odd) < 5:  # a client that keeps getting odd answers stops; they are reported as errors
+            if not buy_once():
+                gave_up = time.perf_counter()
+                break
+    except (OSError, http.client.HTTPException) as error:  # the connection failed twice running
+        odd.append(("connection", 0, repr(error)))
+    return {"timed": timed, "bookings": bookings, "gave_up": gave_up, "odd": odd, "reconnects": client.reconnects}
 
 
 def client_process(task: str, args: tuple, ready, results) -> None:
@@ -218,7 +250,7 @@ def visitors(port: int, count: int, words: list[str], stop: threading.Event, out
     """Anonymous visitors reading the lists and searching until `stop`; (endpoint, status, seconds) into `out`."""
 
     def visit(n: int):
-        client, rng, mine = Client(port), random.Random(n), []
+        client, rng, mine = connect(port), random.Random(n), []
         pages = [
             ("shows list", "/api/shows"),
             ("screenings list", "/api/screenings"),
@@ -228,7 +260,10 @@ def visitors(port: int, count: int, words: list[str], stop: threading.Event, out
             endpoint, path = pages[len(mine) % len(pages)]
             path = path or f"/api/shows?q={quote(rng.choice(words))}"
             began = time.perf_counter()
-            status, _ = get(client, path)
+            try:
+                status, _ = send(client, "GET", path)
+            except (OSError, http.client.HTTPException):  # failed twice running: counted, not timed
+                status = 0
             mine.append((endpoint, status, time.perf_counter() - began))
         out.extend(mine)
 
@@ -261,7 +296,9 @@ def drop(args, port: int, arena: race.Arena, show_id: int, screening_id: int, wo
         "sold_out_s": sold_out,
         "bookings_per_s": len(bookings) / sold_out if sold_out else 0.0,
         "gave_up": [b["gave_up"] - opened for b in buyers if b["gave_up"] is not None],
-        "odd": [o for b in buyers for o in b["odd"]],
+        "odd": [o for b in buyers for o in b["odd"]]
+        + [("browse", status, e) for e, status, _ in browsing if status != 200],
+        "reconnects": sum(b["reconnects"] for b in buyers),
         "cores": max(cores),
         "requests": len(timed) + len(browsing),
         "elapsed": elapsed,
@@ -356,10 +393,10 @@ def report(args, healths: list[dict], drops: list[dict], checks: list[tuple]) ->
     print()
     print(
         "| round | health/s before | health/s after | sold out in s | bookings | bookings/s | ratio to health "
-        "| drop requests/s | ratio | browse p50 ms | browse p99 ms | server CPU ms/booking | health CPU ms/request "
-        "| load average |"
+        "| drop requests/s | ratio | browse p50 ms | browse p99 ms | server CPU ms/booking | drop CPU ms/request "
+        "| health CPU ms/request | load average |"
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     ratios, browse_p99, cpu_booking = [], [], []
     for n, result in enumerate(drops):
         before, after = healths[n], healths[n + 1]
@@ -374,7 +411,7 @@ def report(args, healths: list[dict], drops: list[dict], checks: list[tuple]) ->
             f"| {n + 1} | {before['rps']:.0f} | {after['rps']:.0f} | {result['sold_out_s']:.1f} | "
             f"{result['bookings']} | {result['bookings_per_s']:.0f} | {ratios[-1]:.2f} | {rps:.0f} | "
             f"{rps / ceiling:.2f} | {p50:.0f} | {p99:.0f} | "
-            f"{cpu_booking[-1]:.2f} | {health_cpu:.3f} | {result['load'][0]:.1f}–{result['load'][1]:.1f} |"
+            f"{cpu_booking[-1]:.2f} | {1000 * result['cpu_s'] / result['requests']:.2f} | {health_cpu:.3f} | {result['load'][0]:.1f}–{result['load'][1]:.1f} |"
         )
     print()
     print(
@@ -405,6 +442,7 @@ def report(args, healths: list[dict], drops: list[dict], checks: list[tuple]) ->
         print(
             f"round {n}: {len(result['seats'])} seats in {result['bookings']} bookings; holds refused: {refused or 'none'}; "
             f"buyers gave up (houseful) {len(result['gave_up'])}, the first at {min(result['gave_up'], default=0):.1f}s; "
+            f"connections the server had closed, opened again: {result['reconnects']}; "
             f"load generator: busiest process {result['cores']:.2f} cores in the drop, "
             f"{healths[n]['cores']:.2f} in the health run after"
         )
