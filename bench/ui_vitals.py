@@ -102,9 +102,38 @@ def measure(browser, url: str, width: int, dist: Path) -> dict:
         "Network.loadingFinished",
         lambda e: e["requestId"] in scripts and wire.__setitem__(e["requestId"], e["encodedDataLength"]),
     )
+    requests: dict[str, dict] = {}
+    cdp.on(
+        "Network.requestWillBeSent",
+        lambda e: requests.setdefault(e["requestId"], {"url": e["request"]["url"], "sent": e["timestamp"]}),
+    )
+    cdp.on(
+        "Network.responseReceived",
+        lambda e: e["requestId"] in requests and requests[e["requestId"]].update(first_byte=e["timestamp"]),
+    )
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: (
+            e["requestId"] in requests
+            and requests[e["requestId"]].update(done=e["timestamp"], bytes=e["encodedDataLength"])
+        ),
+    )
     page.goto(url, wait_until="networkidle", timeout=120_000)
     page.wait_for_timeout(2000)
     vitals = page.evaluate("window.__vitals")
+    # CDP timestamps are seconds on a monotonic clock; the page's own clock starts at navigation.
+    start = min((r["sent"] for r in requests.values()), default=0)
+    timeline = [
+        {
+            "path": urlparse(r["url"]).path + (f"?{urlparse(r['url']).query}" if urlparse(r["url"]).query else ""),
+            "sent_ms": (r["sent"] - start) * 1000,
+            "first_byte_ms": (r.get("first_byte", r["sent"]) - start) * 1000,
+            "done_ms": (r.get("done", r["sent"]) - start) * 1000,
+            "bytes": r.get("bytes", 0),
+        }
+        for r in sorted(requests.values(), key=lambda r: r["sent"])
+        if not r["url"].startswith("data:")
+    ]
     context.close()
     gzipped = 0
     for script_url in scripts.values():
@@ -118,6 +147,7 @@ def measure(browser, url: str, width: int, dist: Path) -> dict:
         "js_gzip": gzipped,
         "js_wire": sum(wire.values()),
         "scripts": len(scripts),
+        "timeline": timeline,
     }
 
 
@@ -129,7 +159,7 @@ def main() -> None:
     parser.add_argument("--dist", type=Path, default=ROOT / "frontend" / "dist")
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/ticketshow-ui-vitals"))
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
-    parser.add_argument("--verbose", action="store_true", help="list each layout shift")
+    parser.add_argument("--verbose", action="store_true", help="list each layout shift and each request's timing")
     args = parser.parse_args()
     args.data_dir.mkdir(parents=True, exist_ok=True)
     server = serve(args.data_dir, args.redis_url, args.dist.resolve())
@@ -148,6 +178,11 @@ def main() -> None:
         if args.verbose:
             for shift in run["shifts"]:
                 print(f"    shift {shift['value']:.4f} at {shift['at']:.0f} ms: {shift['nodes']}")
+            for r in run["timeline"]:
+                print(
+                    f"    {r['sent_ms']:6.0f} → {r['first_byte_ms']:6.0f} → {r['done_ms']:6.0f} ms "
+                    f"{r['bytes'] / 1024:6.1f} KB  {r['path'][:90]}"
+                )
     print(
         f"median of {len(runs)} at {args.width} px, CPU {CPU_SLOWDOWN}x, slow 4G, {args.path}:\n"
         f"  LCP        {statistics.median(r['lcp_ms'] for r in runs):8.0f} ms\n"

@@ -7,13 +7,13 @@ import './assets/main.css'
 
 import App from './App.vue'
 import router from './router'
-import { configureClient } from './api/client'
+import { configureClient, dropPrefetched, prefetch } from './api/client'
 import { useAuthStore } from './stores/auth'
 import { useToast } from './composables/useToast'
 import { reportNetworkStatus } from './composables/useNetworkStatus'
 import { registerServiceWorker } from './composables/useServiceWorker'
 import { loadServerConfig } from './serverConfig'
-import { watch } from 'vue'
+import { nextTick, watch } from 'vue'
 import { i18n, initialLocale, applyLocale, setLocale, supported, STORAGE_KEY } from './i18n'
 // Imported before mounting so its `beforeinstallprompt` listener is there when the browser fires it.
 import './composables/useInstallPrompt'
@@ -43,11 +43,27 @@ configureClient({
 })
 auth.ensureUser()
 
-// Times are shown in the server's time zone: know it before the first page renders.
-loadServerConfig().finally(() => app.mount('#app'))
+// The first page's data is asked for now, alongside /api/config (and a lazy page's code), not after them:
+// on a slow phone network each round trip is half a second (docs/benchmarks.md, bench/ui_vitals.py).
+const first = router.resolve(location.pathname + location.search)
+const firstRequest = first.meta.firstRequest?.(first, auth)
+if (firstRequest) prefetch(firstRequest.path, firstRequest.query)
 
-// The offline-capable service worker (vite-plugin-pwa, /sw.js), production builds only.
-registerServiceWorker()
+// Times are shown in the server's time zone: know it before the first page renders.
+loadServerConfig().finally(() => {
+  app.mount('#app')
+  // Once the first page has rendered (and taken its prefetched answer), nothing else may take it later.
+  const drop = () => nextTick(dropPrefetched)
+  router.isReady().then(drop, drop)
+})
+
+// The offline-capable service worker (vite-plugin-pwa, /sw.js), production builds only. Registered once the
+// page has loaded and gone idle, so its scripts never take one of the browser's six connections from the
+// first page's data and posters.
+const whenIdle = (task) =>
+  window.requestIdleCallback ? requestIdleCallback(task, { timeout: 5000 }) : setTimeout(task)
+if (document.readyState === 'complete') whenIdle(registerServiceWorker)
+else window.addEventListener('load', () => whenIdle(registerServiceWorker), { once: true })
 
 /**
  * A logged-in user's language comes with them (GET /api/auth/me, login): when it differs from the one shown,

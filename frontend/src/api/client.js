@@ -146,8 +146,38 @@ function defaultMessage(status) {
   return t('errors.unknown')
 }
 
+// GETs started before the app mounted (prefetch), each handed to the first identical api.get and then
+// forgotten, so the first page's data is asked for alongside the app's code instead of after it.
+const prefetched = new Map()
+
+/**
+ * Starts GET `path` with `query` now (the first page's data, from main.js before the app mounts); the
+ * first api.get of the same URL receives this request's promise instead of sending its own.
+ */
+export function prefetch(path, query) {
+  const url = path + buildQuery(query)
+  if (prefetched.has(url)) return
+  const answer = request('GET', path, { query })
+  answer.catch(() => {}) // a failure belongs to the view that takes it (or to nobody, when none does)
+  prefetched.set(url, answer)
+}
+
+/** Forgets the prefetched GETs no view took (the first page asked for something else), so no later
+ * visit gets an old answer. main.js calls it once the first page has rendered. */
+export function dropPrefetched() {
+  prefetched.clear()
+}
+
+function takePrefetched(path, query, options) {
+  if (!prefetched.size || (options && Object.keys(options).length)) return null
+  const url = path + buildQuery(query)
+  const answer = prefetched.get(url)
+  prefetched.delete(url)
+  return answer ?? null
+}
+
 export const api = {
-  get: (path, query, options) => request('GET', path, { query, ...options }),
+  get: (path, query, options) => takePrefetched(path, query, options) ?? request('GET', path, { query, ...options }),
   post: (path, json, options) => request('POST', path, { json, ...options }),
   patch: (path, json, options) => request('PATCH', path, { json, ...options }),
   put: (path, json, options) => request('PUT', path, { json, ...options }),

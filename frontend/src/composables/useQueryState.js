@@ -1,6 +1,18 @@
 import { computed } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
 
+/** The values of `defaults`' keys in a route's query (the first of repeated ones); numbers are whole, at least 1. */
+export function queryValues(defaults, query) {
+  const result = {}
+  for (const [key, fallback] of Object.entries(defaults)) {
+    const raw = query[key]
+    const value = Array.isArray(raw) ? raw[0] : raw
+    result[key] =
+      typeof fallback === 'number' ? Math.max(1, Number.parseInt(value, 10) || fallback) : (value ?? fallback)
+  }
+  return result
+}
+
 /**
  * List filters and the page number live in the URL (?page=2&place=pune), so a list can be bookmarked,
  * shared and restored with Back. Returns the current values and a setter that resets paging.
@@ -9,16 +21,7 @@ export function useQueryState(defaults) {
   const route = useRoute()
   const router = useRouter()
 
-  const values = computed(() => {
-    const result = {}
-    for (const [key, fallback] of Object.entries(defaults)) {
-      const raw = route.query[key]
-      const value = Array.isArray(raw) ? raw[0] : raw
-      result[key] =
-        typeof fallback === 'number' ? Math.max(1, Number.parseInt(value, 10) || fallback) : (value ?? fallback)
-    }
-    return result
-  })
+  const values = computed(() => queryValues(defaults, route.query))
 
   // Changes made while an earlier one is still navigating build on it (two debounced fields flushed at
   // once must not overwrite each other with the route as it was before both).

@@ -2,11 +2,34 @@ import { createRouter, createWebHistory } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
 import { useToast } from '@/composables/useToast'
 import { i18n } from '@/i18n'
+import { HOME_QUERY, homeListParams, showRequest } from '@/api/shows'
+import { queryValues } from '@/composables/useQueryState'
+// The two pages people arrive on (the home page, a shared show link) ship with the app's first script:
+// a lazy chunk would be asked for only once that script has run, one more round trip before the page
+// can render, and each of its small imports another request in the browser's six per server.
+import HomeView from '@/views/HomeView.vue'
+import ShowView from '@/views/ShowView.vue'
 
 // Guards only shape the experience; the server refuses anything a user may not do.
 const routes = [
-  { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { titleKey: 'nav.titles.home' } },
-  { path: '/shows/:id(\\d+)', name: 'show', component: () => import('@/views/ShowView.vue'), props: true },
+  // firstRequest: the GET the page makes first, as {path, query} for a route and the auth store (main.js
+  // starts it before the app mounts); it must be exactly the page's own, or it is wasted.
+  {
+    path: '/',
+    name: 'home',
+    component: HomeView,
+    meta: {
+      titleKey: 'nav.titles.home',
+      firstRequest: (route) => ({ path: '/api/shows', query: homeListParams(queryValues(HOME_QUERY, route.query)) }),
+    },
+  },
+  {
+    path: '/shows/:id(\\d+)',
+    name: 'show',
+    component: ShowView,
+    props: true,
+    meta: { firstRequest: (route, auth) => showRequest(route.params.id, route.query.place || auth.preferredPlace) },
+  },
   {
     path: '/whats-on',
     name: 'whats-on',

@@ -1,6 +1,6 @@
 // The API client turns every answer into data or an ApiError with the API's code, message and details.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, api, configureClient, request } from '@/api/client'
+import { ApiError, api, configureClient, dropPrefetched, prefetch, request } from '@/api/client'
 import { json, sameOriginFetch, startServer } from './server'
 
 let server
@@ -86,5 +86,21 @@ describe('the API client', () => {
     } finally {
       vi.stubGlobal('fetch', sameOriginFetch(server.base))
     }
+  })
+
+  it('hands a prefetched GET to the first identical get only, and forgets the rest when dropped', async () => {
+    answer = json(200, { items: [{ id: 1 }], total: 1 })
+    const before = server.requests.length
+    prefetch('/api/shows', { sort: 'latest', page: 1, q: '' })
+    prefetch('/api/shows/9')
+    await expect(api.get('/api/shows', { sort: 'latest', page: 1 })).resolves.toEqual({ items: [{ id: 1 }], total: 1 })
+    expect(server.requests.slice(before).map((sent) => sent.url)).toEqual([
+      '/api/shows?sort=latest&page=1',
+      '/api/shows/9',
+    ])
+    await api.get('/api/shows', { sort: 'latest', page: 1 }) // taken once: this one is sent
+    dropPrefetched()
+    await api.get('/api/shows/9') // dropped unused: sent again, not an old answer
+    expect(server.requests.length - before).toBe(4)
   })
 })
