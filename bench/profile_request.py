@@ -67,18 +67,7 @@ def main() -> int:
         cwd=workdir,
         stdout=subprocess.DEVNULL,
     )
-    metrics_dir = workdir / "metrics"
-    metrics_dir.mkdir()
-    os.environ.update(
-        TICKETSHOW_DATA_DIR=str(workdir),
-        REDIS_URL=f"redis://127.0.0.1:{port}/0",
-        ADMIN_USERNAME="admin",
-        ADMIN_PASSWORD=ADMIN_PASSWORD,
-        DEMO_DATA="0",
-        ACCESS_LOG="-",
-        PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
-        SMTP_PORT=str(free_port()),
-    )
+    worker_environment(workdir, workdir, f"redis://127.0.0.1:{port}/0")
     try:
         time.sleep(0.3)
         subprocess.run(
@@ -112,19 +101,45 @@ def main() -> int:
             )
             if args.profile:
                 reset(database)
-                profiler = cProfile.Profile(time.process_time)  # CPU, not waiting on a loaded machine
-                profiler.enable()
-                for _ in range(args.count):
-                    call()
-                profiler.disable()
-                out = io.StringIO()
-                pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.lines)
-                print(out.getvalue())
+                print(cpu_profile(call, args.count, args.sort, args.lines))
         return 0
     finally:
         redis_process.terminate()
         redis_process.wait()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def worker_environment(workdir: Path, data_dir: Path, redis_url: str, **settings: str) -> None:
+    """os.environ as a gunicorn worker of `make run` has it: the JSON request log on (written to stdout;
+    the caller points its handler at /dev/null), metrics in a PROMETHEUS_MULTIPROC_DIR under `workdir`."""
+    from ticketshow.processes import free_port
+
+    metrics_dir = workdir / "metrics"
+    metrics_dir.mkdir()
+    os.environ.update(
+        TICKETSHOW_DATA_DIR=str(data_dir),
+        REDIS_URL=redis_url,
+        ADMIN_USERNAME="admin",
+        ADMIN_PASSWORD=ADMIN_PASSWORD,
+        DEMO_DATA="0",
+        ACCESS_LOG="-",
+        PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
+        SMTP_PORT=str(free_port()),
+        **settings,
+    )
+
+
+def cpu_profile(call, count: int, sort: str, lines: int) -> str:
+    """cProfile's top `lines` functions (by `sort`) over `count` calls, timed by CPU, not by the wall clock:
+    on a loaded machine waiting for a core is not the request's cost."""
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(count):
+        call()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(lines)
+    return out.getvalue()
 
 
 def seed(app, wanted: list[str]) -> dict:

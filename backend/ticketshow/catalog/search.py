@@ -12,8 +12,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from sqlalchemy import Float, Integer, text
-
 from ..text import fold
 from .romanise import romanise, search_key, search_keys
 
@@ -72,17 +70,14 @@ def match_expression(query: str) -> str | None:
     return " AND ".join(terms) or None
 
 
-def matching_ranks(query: str):
-    """A selectable of (show_id, rank) for the shows matching `query` (lower rank = better), or None."""
+def ranks_sql(query: str) -> tuple[str, list] | None:
+    """A SELECT of show_id, rank for the shows matching `query` (lower rank = better; bm25 with _WEIGHTS)
+    and its parameters, for driver SQL; None when the query has no word."""
     expression = match_expression(query)
     if expression is None:
         return None
     weights = ", ".join(str(w) for w in _WEIGHTS)
     return (
-        text(
-            f"SELECT rowid AS show_id, bm25(show_search, {weights}) AS rank "
-            "FROM show_search WHERE show_search MATCH :expression"
-        )
-        .bindparams(expression=expression)
-        .columns(show_id=Integer, rank=Float)
+        f"SELECT rowid AS show_id, bm25(show_search, {weights}) AS rank FROM show_search WHERE show_search MATCH ?",
+        [expression],
     )

@@ -11,10 +11,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import exists, func, select, update
 
 from .. import audit
 from ..cache import mark_catalog_changed
@@ -22,10 +21,8 @@ from ..clock import utcnow
 from ..database import (
     from_paise,
     immediate_transaction,
-    named_rows,
     pooled_sqlite,
     session_write_connection,
-    to_stored_time,
     writes,
 )
 from ..errors import Conflict, Invalid, NotFound
@@ -40,7 +37,7 @@ from ..ratings.service import NO_USER_RATINGS, user_ratings
 from ..seating import service as seating
 from ..text import fold
 from ..waitlist import service as waitlist
-from . import images, search
+from . import images, listing, search
 from .models import Screening, Show, ShowTag, Theatre, price_trend
 from .sales import sales
 
@@ -295,56 +292,48 @@ def list_shows(
     page=1,
     per_page=20,
 ) -> dict:
-    """A page of live shows matching every filter given. `q`: shows with every word of it as a word or a
-    word's start in their searchable text (search.match_expression), or whose name contains `q` as typed.
-    `sort`: "relevance" (the default with `q`: best match first), "latest" (the default without), "rating",
-    "name"."""
-    statement = select(Show).where(Show.removed_at.is_(None))
+    """A page of live shows matching every filter given: {"items": [ShowOut-shaped dicts], "total", "page",
+    "per_page"}. `q`: shows with every word of it as a word or a word's start in their searchable text
+    (search.match_expression), or whose name contains `q` as typed. `tags`: every one (trimmed, lower-case).
+    `place`, `starts_from`, `starts_to`: a live screening at a live theatre there and then (from now when no
+    `starts_from`). `sort`: "relevance" (the default with `q`: best match first, names matched only by
+    containing `q` after the ranked ones), "latest" (the default without), "rating", "name".
+
+    Read as driver SQL in one snapshot on a pooled connection (catalog/listing.py): this is every cache miss
+    of the list and of search. Not for use inside a session's write transaction (it would not see it)."""
     sort = sort or ("relevance" if q else "latest")
-    rank = None
+    found, where = None, []
     if q:
-        contains = Show.name_folded.like(_like(q), escape="\\")  # "afé Soc", a part of a Tamil word
-        ranks = search.matching_ranks(q)
+        name_like = _like(q)  # "afé Soc", a part of a Tamil word
+        ranks = search.ranks_sql(q)
         if ranks is None:
-            statement = statement.where(contains)
+            where.append((listing.like_condition("s.name_folded"), [name_like]))
         else:
-            ranked = ranks.subquery("ranked")
-            statement = statement.outerjoin(ranked, ranked.c.show_id == Show.id).where(
-                or_(ranked.c.show_id.is_not(None), contains)
-            )
-            rank = ranked.c.rank
+            found = listing.found_by_words(ranks, name_like)
     for tag in {t.strip().lower() for t in tags if t.strip()}:
-        statement = statement.where(exists().where(ShowTag.show_id == Show.id, ShowTag.tag == tag))
+        where.append((listing.has_tag(), [tag]))
     if min_rating is not None:
-        statement = statement.where(Show.rating >= min_rating)
+        where.append(("s.rating >= ?", [min_rating]))
+    now = utcnow()
+    place_like = _like(place) if place else None
     if place or starts_from or starts_to:
-        screening_filter = [Screening.show_id == Show.id, Screening.removed_at.is_(None)]
-        screening_filter.append(Screening.starts_at >= (starts_from or utcnow()))
-        if starts_to:
-            screening_filter.append(Screening.starts_at <= starts_to)
-        if place:
-            screening_filter.append(
-                exists().where(
-                    Theatre.id == Screening.theatre_id,
-                    Theatre.removed_at.is_(None),
-                    Theatre.place_folded.like(_like(place), escape="\\"),
-                )
-            )
-        statement = statement.where(exists().where(and_(*screening_filter)))
+        where.append(listing.has_screening(starts_from or now, starts_to, place_like))
+    latest = "s.created_at DESC, s.id DESC"
     order = {
-        "latest": (Show.created_at.desc(), Show.id.desc()),
-        "rating": (Show.rating.desc(), Show.created_at.desc(), Show.id.desc()),
-        "name": (Show.name_folded, Show.id),
-        # bm25 is negative, lower is better; a name matched only by `contains` comes after the ranked ones
-        "relevance": (
-            (rank.is_(None), rank, Show.name_folded, Show.id)
-            if rank is not None
-            else (Show.created_at.desc(), Show.id.desc())
-        ),
+        "latest": latest,
+        "rating": "s.rating DESC, " + latest,
+        "name": "s.name_folded, s.id",
+        # bm25 is negative, lower is better; a name matched only by containing `q` comes after the ranked ones
+        "relevance": "found.rank IS NULL, found.rank, s.name_folded, s.id" if found else latest,
     }[sort]
-    result = paginate(statement.order_by(*order), page, per_page)
-    attach_user_ratings(result["items"])
-    return result
+    with pooled_sqlite(db.engine) as sqlite:
+        sqlite.execute("BEGIN")  # one snapshot: the page and its figures agree
+        try:
+            rows, total = listing.page_rows(sqlite, listing.Filters(found, where, order), page, per_page)
+            items = listing.show_items(sqlite, rows, now, place_like)
+        finally:
+            sqlite.rollback()
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
 def list_tags() -> list[dict]:
@@ -379,7 +368,8 @@ def prices_from(show_ids: Iterable[int], place: str | None = None) -> dict[int, 
     if not (db.session.registry.has() and db.session().in_transaction()):
         # Outside a session transaction (a cached /api/shows page refilled on every answer): driver SQL on
         # a pooled connection; SQLAlchemy's building of this statement cost more than the rest of a hit.
-        return _prices_from_driver(ids, place)
+        with pooled_sqlite(db.engine) as sqlite:
+            return listing.prices_from(sqlite, ids, utcnow(), _like(place) if place else None)
     statement = (
         select(Screening.show_id, func.min(Screening.price))
         .join(Theatre, Theatre.id == Screening.theatre_id)
@@ -394,27 +384,6 @@ def prices_from(show_ids: Iterable[int], place: str | None = None) -> dict[int, 
     if place:
         statement = statement.where(Theatre.place_folded.like(_like(place), escape="\\"))
     return dict(db.session.execute(statement).all())
-
-
-class _PriceFrom(NamedTuple):
-    show_id: int
-    price: int  # paise, the lowest
-
-
-def _prices_from_driver(ids: list[int], place: str | None) -> dict[int, Decimal]:
-    """prices_from's query as driver SQL (docs/architecture.md, "Driver SQL"), same rows, same values."""
-    sql = (
-        "SELECT s.show_id, min(s.price) FROM screenings AS s JOIN theatres AS t ON t.id = s.theatre_id "
-        f"WHERE s.show_id IN ({', '.join('?' * len(ids))}) AND s.removed_at IS NULL AND t.removed_at IS NULL "
-        "AND s.starts_at >= ?"
-    )
-    parameters = [*ids, to_stored_time(utcnow())]
-    if place:
-        sql += " AND t.place_folded LIKE ? ESCAPE '\\'"
-        parameters.append(_like(place))
-    with pooled_sqlite(db.engine) as sqlite:
-        rows = named_rows(sqlite, _PriceFrom, sql + " GROUP BY s.show_id", parameters).fetchall()
-    return {row.show_id: from_paise(row.price) for row in rows}
 
 
 def group_by_place(screenings: Sequence[Screening], place: str | None) -> list[dict]:

@@ -22,10 +22,12 @@ def user_ratings(show_ids=None) -> dict[int, dict]:
     statement = select(Rating.show_id, func.avg(Rating.score), func.count()).group_by(Rating.show_id)
     if show_ids is not None:
         statement = statement.where(Rating.show_id.in_(show_ids))
-    return {
-        show_id: {"average": round(float(average), 2), "count": count}
-        for show_id, average, count in db.session.execute(statement)
-    }
+    return {show_id: rating_figures(average, count) for show_id, average, count in db.session.execute(statement)}
+
+
+def rating_figures(average, count: int) -> dict:
+    """A show's {"average": mean score to 2 decimals, "count"} from SQL's avg(score) and count(*)."""
+    return {"average": round(float(average), 2), "count": count}
 
 
 def scores(user_ids: Iterable[int], show_ids: Iterable[int]) -> dict[tuple[int, int], int]:

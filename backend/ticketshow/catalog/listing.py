@@ -1,0 +1,225 @@
+"""The show list and search (`GET /api/shows`) as driver SQL (docs/architecture.md, "Driver SQL").
+
+Every cache miss of the list runs here, and with SQLAlchemy the ORM's statement building, row loading and
+the output schema cost several times what SQLite spends (docs/benchmarks.md, "Search cache misses"). So a
+page is read in one snapshot on a pooled connection: one statement for the page's shows with the total
+(`count(*) OVER ()`), then one each for their tags, users' ratings, popularity and `price_from`; and the
+answer's items are built as the dicts `ShowOut` describes (tests/api/test_show_list_fields.py holds the
+two equal). Which shows match and their order are the service's rules (catalog/service.py: list_shows).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import NamedTuple
+
+from ..database import from_paise, from_stored_time, named_rows, to_stored_time
+from ..fields import local_isoformat
+from ..ratings.service import rating_figures
+from . import images
+
+_SHOW_COLUMNS = (
+    "s.id, s.name, s.caption, s.description, s.rating, s.ticket_price, s.duration_minutes, s.language, "
+    "s.aliases, s.name_romanised, s.image_path, s.dynamic_pricing, s.price_floor_pct, s.price_ceiling_pct, "
+    "s.created_at, s.updated_at"
+)
+
+
+class ShowRow(NamedTuple):
+    id: int
+    name: str
+    caption: str | None
+    description: str | None
+    rating: float
+    ticket_price: int  # paise
+    duration_minutes: int | None
+    language: str | None
+    aliases: str | None  # one per line
+    name_romanised: str | None
+    image_path: str | None
+    dynamic_pricing: int  # 0 or 1
+    price_floor_pct: int
+    price_ceiling_pct: int
+    created_at: str  # stored UTC text
+    updated_at: str
+    total: int  # rows of the whole result, not of the page
+
+
+class _Tag(NamedTuple):
+    show_id: int
+    tag: str
+
+
+class _Rating(NamedTuple):
+    show_id: int
+    average: float
+    count: int
+
+
+class _Popularity(NamedTuple):
+    show_id: int
+    score: float
+    trending: int
+
+
+class _PriceFrom(NamedTuple):
+    show_id: int
+    price: int  # paise, the lowest
+
+
+class Filters(NamedTuple):
+    """What list_shows asks for, as SQL pieces: `found` is a `WITH found(show_id, rank)` body or None (every
+    show), `where` conditions on `s` (shows) with their parameters, `order` an ORDER BY list."""
+
+    found: tuple[str, list] | None
+    where: list[tuple[str, list]]
+    order: str
+
+
+def found_by_words(ranks: tuple[str, list], name_like: str) -> tuple[str, list]:
+    """`found` for a search: the shows the full-text index matches with their rank (`ranks`, a SELECT of
+    (show_id, rank) from search.ranks_sql) and those whose folded name is LIKE `name_like`, ranked or not
+    (rank NULL when only the name matched). Read once: the index's matches, then the name index's scan."""
+    sql = (
+        f"SELECT show_id, min(rank) FROM ({ranks[0]} UNION ALL SELECT id, NULL FROM shows WHERE "
+        + like_condition("name_folded")
+        + ") GROUP BY show_id"
+    )
+    return sql, [*ranks[1], name_like]
+
+
+def like_condition(column: str) -> str:
+    return f"{column} LIKE ? ESCAPE '\\'"
+
+
+def has_tag() -> str:
+    return "EXISTS (SELECT 1 FROM show_tags AS st WHERE st.show_id = s.id AND st.tag = ?)"
+
+
+def has_screening(starts_from: datetime, starts_to: datetime | None, place_like: str | None) -> tuple[str, list]:
+    """Condition: a live screening of the show from `starts_from` (to `starts_to`), at a live theatre whose
+    place matches `place_like` when given."""
+    sql = (
+        "EXISTS (SELECT 1 FROM screenings AS sc WHERE sc.show_id = s.id AND sc.removed_at IS NULL AND sc.starts_at >= ?"
+    )
+    parameters: list = [to_stored_time(starts_from)]
+    if starts_to is not None:
+        sql += " AND sc.starts_at <= ?"
+        parameters.append(to_stored_time(starts_to))
+    if place_like is not None:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM theatres AS t WHERE t.id = sc.theatre_id AND t.removed_at IS NULL AND "
+            + like_condition("t.place_folded")
+            + ")"
+        )
+        parameters.append(place_like)
+    return sql + ")", parameters
+
+
+def page_rows(sqlite, filters: Filters, page: int, per_page: int) -> tuple[list[ShowRow], int]:
+    """(the page's shows in order, the number of shows in the whole result)."""
+    head, parameters = "", []
+    source = "shows AS s"
+    if filters.found is not None:
+        head = f"WITH found(show_id, rank) AS ({filters.found[0]}) "
+        parameters += filters.found[1]
+        source = "found JOIN shows AS s ON s.id = found.show_id"
+    where = " AND ".join(["s.removed_at IS NULL", *(sql for sql, _ in filters.where)])
+    for _, values in filters.where:
+        parameters += values
+    body = f"{head}SELECT {_SHOW_COLUMNS}, count(*) OVER () FROM {source} WHERE {where}"
+    rows = named_rows(
+        sqlite,
+        ShowRow,
+        f"{body} ORDER BY {filters.order} LIMIT ? OFFSET ?",
+        [*parameters, per_page, (page - 1) * per_page],
+    ).fetchall()
+    if rows:
+        return rows, rows[0].total
+    if page == 1:
+        return [], 0
+    # Past the last page no row carries the total: count it alone.
+    return [], sqlite.execute(f"SELECT count(*) FROM ({body})", parameters).fetchone()[0]
+
+
+def _in(ids: list[int]) -> str:
+    return "(" + ", ".join("?" * len(ids)) + ")"
+
+
+def tags_of(sqlite, ids: list[int]) -> dict[int, list[str]]:
+    """{show id: its tags in their order}."""
+    found: dict[int, list[str]] = {}
+    sql = f"SELECT show_id, tag FROM show_tags WHERE show_id IN {_in(ids)} ORDER BY show_id, position"
+    for row in named_rows(sqlite, _Tag, sql, ids):
+        found.setdefault(row.show_id, []).append(row.tag)
+    return found
+
+
+def ratings_of(sqlite, ids: list[int]) -> dict[int, dict]:
+    """Users' scores {show id: {"average", "count"}} as ratings.service.user_ratings gives them."""
+    sql = f"SELECT show_id, avg(score), count(*) FROM ratings WHERE show_id IN {_in(ids)} GROUP BY show_id"
+    return {row.show_id: rating_figures(row.average, row.count) for row in named_rows(sqlite, _Rating, sql, ids)}
+
+
+def popularity_of(sqlite, ids: list[int]) -> dict[int, _Popularity]:
+    """The shows' forecast popularity rows (popularity.service.popularity_for's, for kind 'show')."""
+    sql = f"SELECT subject_id, score, trending FROM popularity_scores WHERE kind = 'show' AND subject_id IN {_in(ids)}"
+    return {row.show_id: row for row in named_rows(sqlite, _Popularity, sql, ids)}
+
+
+def prices_from(sqlite, ids: list[int], now: datetime, place_like: str | None) -> dict[int, Decimal]:
+    """{show id: the lowest current price of its upcoming screenings at live theatres (whose place matches
+    `place_like` when given)}; shows with none are left out. One grouped query."""
+    sql = (
+        "SELECT s.show_id, min(s.price) FROM screenings AS s JOIN theatres AS t ON t.id = s.theatre_id "
+        f"WHERE s.show_id IN {_in(ids)} AND s.removed_at IS NULL AND t.removed_at IS NULL AND s.starts_at >= ?"
+    )
+    parameters = [*ids, to_stored_time(now)]
+    if place_like is not None:
+        sql += " AND " + like_condition("t.place_folded")
+        parameters.append(place_like)
+    rows = named_rows(sqlite, _PriceFrom, sql + " GROUP BY s.show_id", parameters)
+    return {row.show_id: from_paise(row.price) for row in rows}
+
+
+def show_items(sqlite, rows: list[ShowRow], now: datetime, place_like: str | None) -> list[dict]:
+    """The page's items, field for field what ShowOut dumps for the same shows (with their user_rating,
+    popularity, trending and price_from filled as catalog.service does)."""
+    if not rows:
+        return []
+    ids = [row.id for row in rows]
+    tags, ratings = tags_of(sqlite, ids), ratings_of(sqlite, ids)
+    popular, prices = popularity_of(sqlite, ids), prices_from(sqlite, ids, now, place_like)
+    no_rating = {"average": None, "count": 0}
+    items = []
+    for row in rows:
+        score = popular.get(row.id)
+        items.append(
+            {
+                "id": row.id,
+                "name": row.name,
+                "caption": row.caption,
+                "description": row.description,
+                "rating": float(row.rating),
+                "tags": tags.get(row.id, []),
+                "ticket_price": from_paise(row.ticket_price),
+                "duration_minutes": row.duration_minutes,
+                "language": row.language,
+                "aliases": [line for line in (row.aliases or "").split("\n") if line],
+                "romanised_name": row.name_romanised,
+                "image_url": images.url(row.image_path),
+                "user_rating": ratings.get(row.id, no_rating),
+                "dynamic_pricing": {
+                    "enabled": bool(row.dynamic_pricing),
+                    "floor_pct": row.price_floor_pct,
+                    "ceiling_pct": row.price_ceiling_pct,
+                },
+                "popularity": float(score.score) if score is not None and score.score is not None else None,
+                "trending": bool(score.trending) if score is not None else False,
+                "price_from": prices.get(row.id),
+                "created_at": local_isoformat(from_stored_time(row.created_at)),
+                "updated_at": local_isoformat(from_stored_time(row.updated_at)),
+            }
+        )
+    return items
