@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -198,12 +199,84 @@ def admin(api):
     return api.admin_headers()
 
 
+class RedisDatabases:
+    """Redis database numbers handed to live servers, one each while it runs, per Redis server.
+
+    A live server's Celery worker takes whatever task is in its broker's queues: two servers on one database
+    (and under xdist --dist loadfile, the session's live server runs on beside another file's own server)
+    took each other's tasks and looked for the job in the wrong SQLite file. So every LiveServer gets a
+    database of its own for its cache, broker and results, flushed before use; a stopped server's number
+    is reused. Numbers other tests pick by hand are never handed out: 0 (the in-process `app`, flushed by
+    each test), 1 (tasks/conftest.py's Celery broker), 7 (ops/test_backups.py's stack), 9 (ops/test_metrics.py).
+    The count is the server's own `databases` setting (16 unless configured)."""
+
+    RESERVED = frozenset({0, 1, 7, 9})
+
+    def __init__(self):
+        self.taken: dict[str, set[int]] = {}  # "host:port" -> numbers in use
+
+    @staticmethod
+    def _server(url: str) -> str:
+        parsed = urlsplit(url)
+        return f"{parsed.hostname}:{parsed.port or 6379}"
+
+    def allocate(self, url: str) -> str:
+        """`url` on a free database of the same server, flushed; RuntimeError when every one is in use."""
+        client = redis.Redis.from_url(url)
+        count = int(client.config_get("databases")["databases"])
+        taken = self.taken.setdefault(self._server(url), set())
+        free = [n for n in range(count) if n not in self.RESERVED and n not in taken]
+        if not free:
+            raise RuntimeError(f"every Redis database of {self._server(url)} is in use by a live server")
+        taken.add(free[0])
+        own = urlunsplit(urlsplit(url)._replace(path=f"/{free[0]}"))
+        redis.Redis.from_url(own).flushdb()  # nothing of a stopped server's (or an earlier session's) is left
+        return own
+
+    def release(self, url: str) -> None:
+        self.taken.get(self._server(url), set()).discard(int(urlsplit(url).path.strip("/") or 0))
+
+
+REDIS_DATABASES = RedisDatabases()
+
+
 class LiveServer(LocalServer):
     """The app as `make run` starts it (ticketshow.processes: `flask prepare`, then gunicorn with several
-    worker processes; with_worker adds the mail catcher and a Celery worker), with the tests' admin."""
+    worker processes; with_worker adds the mail catcher and a Celery worker), with the tests' admin.
 
-    def __init__(self, data_dir: Path, redis_url: str, app_module: str = "wsgi:app", with_worker: bool = False, **env):
-        super().__init__(data_dir, redis_url, app_module, with_worker, admin_password=ADMIN_PASSWORD, **env)
+    It runs on the Redis server of `redis_url` but on a database of its own (RedisDatabases), `redis_url`
+    after start: the app's cache, its Celery broker and results, its worker. `redis_db` pins a number
+    instead (controls that must share one); an explicit CELERY_BROKER_URL is kept."""
+
+    def __init__(self, *args, redis_db: int | None = None, **env):
+        """LocalServer's (data_dir, redis_url, app_module="wsgi:app", with_worker=False, **env)."""
+        env.setdefault("CELERY_BROKER_URL", "")  # not one inherited from the environment: REDIS_URL's database
+        super().__init__(*args, admin_password=ADMIN_PASSWORD, **env)
+        self.given_redis_url, self.redis_db, self.redis_url = self.env["REDIS_URL"], redis_db, None
+
+    def start(self) -> LiveServer:
+        if self.redis_url is None:
+            if self.redis_db is None:
+                self.redis_url = REDIS_DATABASES.allocate(self.given_redis_url)
+            else:
+                self.redis_url = urlunsplit(urlsplit(self.given_redis_url)._replace(path=f"/{self.redis_db}"))
+            self.env["REDIS_URL"] = self.redis_url
+        try:
+            return super().start()
+        except BaseException:
+            self._release()
+            raise
+
+    def stop(self) -> None:
+        try:
+            super().stop()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self.redis_url is not None and self.redis_db is None:
+            REDIS_DATABASES.release(self.redis_url)
+        self.redis_url = None
 
 
 @pytest.fixture(scope="session")

@@ -127,9 +127,9 @@ def english_left(text, data_names):
 def own_server(tmp_path_factory, redis_server):
     server = LiveServer(
         tmp_path_factory.mktemp("languages"),
-        # Redis database 2, its own: on database 0 the session's live server (another file in this xdist process)
-        # runs a Celery worker too, which took this server's forecast task and looked for the job in its own database
-        redis_server["url"].rsplit("/", 1)[0] + "/2",
+        # a Redis database of its own, as every LiveServer has: the session's live server (another file in this
+        # xdist process) runs a Celery worker too, which took this server's forecast task on a shared database
+        redis_server["url"],
         with_worker=True,
         SMTP_PORT=str(free_port()),
     ).start()

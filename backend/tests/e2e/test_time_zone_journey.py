@@ -24,10 +24,12 @@ LONDON = ZoneInfo("Europe/London")
 
 @pytest.fixture(scope="module")
 def london_server(tmp_path_factory, redis_server):
-    # Its own Redis database: the response cache of the session's live server must not answer for this one.
-    redis_url = redis_server["url"].rsplit("/", 1)[0] + "/7"
+    # A Redis database of its own, as every LiveServer has: the session's live server's cache cannot answer here.
     server = LiveServer(
-        tmp_path_factory.mktemp("london"), redis_url, APP_TIMEZONE="Europe/London", BOOKING_MAX_QUANTITY="4"
+        tmp_path_factory.mktemp("london"),
+        redis_server["url"],
+        APP_TIMEZONE="Europe/London",
+        BOOKING_MAX_QUANTITY="4",
     ).start()
     yield server
     server.stop()

@@ -189,13 +189,13 @@ def test_a_job_whose_message_died_with_redis_is_requeued_by_the_watchdog(tmp_pat
         export = requests.post(f"{url}/api/theatres/{data['theatre']['id']}/export", headers=data["admin"])
         assert export.status_code == 202
         job_id = export.json()["job_id"]
-        assert redis.Redis.from_url(own_redis.url).llen("exports") == 1
+        assert redis.Redis.from_url(server.redis_url).llen("exports") == 1
 
         own_redis.stop()
         own_redis.start()
-        assert redis.Redis.from_url(own_redis.url).llen("exports") == 0  # the message is gone
+        assert redis.Redis.from_url(server.redis_url).llen("exports") == 0  # the message is gone
 
-        app = create_app(make_settings(server.data_dir, own_redis.url))
+        app = create_app(make_settings(server.data_dir, server.redis_url))
         from ticketshow.jobs.tasks import watchdog
 
         with app.app_context(), time_machine.travel(datetime.now(timezone.utc) + timedelta(minutes=6), tick=True):
@@ -205,7 +205,7 @@ def test_a_job_whose_message_died_with_redis_is_requeued_by_the_watchdog(tmp_pat
             db.session.remove()
             db.engine.dispose()
         assert done["republished"] == [job_id]
-        assert redis.Redis.from_url(own_redis.url).llen("exports") == 1
+        assert redis.Redis.from_url(server.redis_url).llen("exports") == 1
 
         worker = Supervisor(
             server.env,
@@ -276,7 +276,7 @@ def test_a_booking_made_while_redis_is_down_gets_its_mail_once_redis_is_back(tmp
         assert notice_states(server.data_dir, booking_id) == {"confirmed": "pending"}
 
         own_redis.start()  # empty: the message was never there
-        app = create_app(make_settings(server.data_dir, own_redis.url))
+        app = create_app(make_settings(server.data_dir, server.redis_url))
         from ticketshow.extensions import db
         from ticketshow.tickets.tasks import requeue_notices
 
