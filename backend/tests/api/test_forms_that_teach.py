@@ -60,6 +60,17 @@ def test_an_email_of_another_account_is_409_email_taken(client):
     assert set(both.get_json()["error"]["details"]) == {"username", "email"}
 
 
+def test_an_address_in_another_case_of_a_non_ascii_letter_is_taken_too(client, api):
+    """email_key is lower-cased by Python, Unicode-aware: SQLite's lower() leaves "Á" as it is, and compared
+    that way "Ásha@x.in" and "ásha@x.in" made two accounts. The same by sign-up and by PATCH /api/auth/me."""
+    assert _signup(client, username="asha", email="\u00c1sha@x.in", password=USER_PASSWORD).status_code == 201
+    twin = _signup(client, username="asha2", email="\u00e1sha@x.in", password=USER_PASSWORD)
+    assert twin.status_code == 409 and twin.get_json()["error"]["code"] == "email_taken"
+    other = api.new_user()
+    moved = client.patch("/api/auth/me", json={"email": "\u00e1SHA@X.IN"}, headers=other["headers"])
+    assert moved.status_code == 409 and moved.get_json()["error"]["code"] == "email_taken"
+
+
 def test_admin_forms_answer_every_field_in_plain_words(client, admin):
     response = client.post("/api/theatres", json={"capacity": 0, "caption": 5, "surprise": 1}, headers=admin)
     assert response.status_code == 422

@@ -90,9 +90,16 @@ def test_0018_keys_look_alikes_and_keeps_both_of_a_pair_that_already_collides(tm
             db.session.execute(
                 text(
                     "INSERT INTO users (id, username, username_key, email, password_hash, role, created_at, report_format, "
-                    "reminders) VALUES (:id, :name, :key, 'u@example.com', :hash, 'user', '2026-01-01', 'html', 1)"
+                    "reminders) VALUES (:id, :name, :key, :email, :hash, 'user', '2026-01-01', 'html', 1)"
                 ),
-                {"id": user_id, "name": name, "key": f"old-{user_id}", "hash": password_hash},
+                # addresses of their own: a shared one is migration 0021's case (test_email_migration.py)
+                {
+                    "id": user_id,
+                    "name": name,
+                    "key": f"old-{user_id}",
+                    "email": f"u{user_id}@example.com",
+                    "hash": password_hash,
+                },
             )
         db.session.commit()
         db.session.remove()

@@ -50,23 +50,37 @@ CONTROL_WORDS = [
 ]
 
 
-def sign_up_together(base_url: str, names: list[str]) -> list[tuple[int, dict]]:
-    """Each name signed up by its own thread, all released at once; (status, body) per name."""
-    barrier = threading.Barrier(len(names))
-    results: list[tuple[int, dict] | None] = [None] * len(names)
+def all_at_once(calls: list[dict]) -> list[tuple[int, dict]]:
+    """Each call (keyword arguments of requests.request) made by its own thread, all released at once;
+    (status, body) per call, in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list[tuple[int, dict] | None] = [None] * len(calls)
 
     def client(n: int) -> None:
-        body = {"username": names[n], "email": f"racer{n}-{names[0]}@example.com", "password": PASSWORD}
         barrier.wait()
-        response = requests.post(f"{base_url}/api/auth/signup", json=body, timeout=60)
+        response = requests.request(timeout=60, **calls[n])
         results[n] = (response.status_code, response.json())
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(len(names))]
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(len(calls))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     return results
+
+
+def sign_up_together(base_url: str, names: list[str]) -> list[tuple[int, dict]]:
+    """Each name signed up at once (addresses of their own); (status, body) per name."""
+    return all_at_once(
+        [
+            {
+                "method": "POST",
+                "url": f"{base_url}/api/auth/signup",
+                "json": {"username": name, "email": f"racer{n}-{names[0]}@example.com", "password": PASSWORD},
+            }
+            for n, name in enumerate(names)
+        ]
+    )
 
 
 def race(server: LiveServer, words: list[str]) -> list[str]:
@@ -96,7 +110,7 @@ def test_control_the_index_refuses_and_the_race_catches_check_then_insert(tmp_pa
     """Two requests reach two gunicorn workers at once only in some rounds (each worker serves one request
     at a time): rounds go on until each control has shown itself, at most len(CONTROL_WORDS) in all."""
     server = LiveServer(
-        tmp_path, redis_server["url"], app_module="tests.username_race_control_app:app", **PRODUCTION_HASHING
+        tmp_path, redis_server["url"], app_module="tests.account_race_control_app:app", **PRODUCTION_HASHING
     ).start()
     words = iter(CONTROL_WORDS)
     refusals = tmp_path / "index-refusals.log"

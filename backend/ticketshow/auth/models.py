@@ -26,6 +26,10 @@ class User(db.Model):
     # already looked like an older one when migration 0018 added the column (both kept, logged).
     username_skeleton: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
     email: Mapped[str] = mapped_column(String(254))
+    # auth/emails.py: the address lower-cased, unique, so that an address belongs to one account even when
+    # two sign-ups or address changes write it at once. NULL only for an account whose address another,
+    # older account already had when migration 0021 added the column (both kept, logged).
+    email_key: Mapped[str | None] = mapped_column(String(254), unique=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=ROLE_USER)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -25,6 +25,7 @@ from ..errors import Conflict, DomainError, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..i18n import _, _l
 from . import throttle
+from .emails import email_key
 from .models import ROLE_ADMIN, ROLE_USER, PasswordReset, RevokedToken, User
 from .passwords import hash_password, opaque_password, password_problems, verify_password
 from .usernames import canonical_username, username_key, username_skeleton
@@ -66,8 +67,9 @@ def _name_in_use(key: str | None, skeleton: str) -> bool:
 
 
 def email_in_use(email: str, excluding_user_id: int | None = None) -> bool:
-    """Whether another account has this (normalised) address, compared without regard to case."""
-    statement = select(User.id).where(func.lower(User.email) == email.lower())
+    """Whether another account has this (normalised) address, compared without regard to case (its
+    email_key, auth/emails.py)."""
+    statement = select(User.id).where(User.email_key == email_key(email))
     if excluding_user_id is not None:
         statement = statement.where(User.id != excluding_user_id)
     return db.session.scalar(statement.limit(1)) is not None
@@ -158,9 +160,10 @@ def create_user(
     turn "looks like a taken name" into a mere format error. An address belongs to one account
     (`email_taken`). Every problem is reported in one answer (signup_refusal): 409 when a taken name or
     address is all, else 422 naming every invalid field, taken ones too (`weak_password` when the password
-    is among them). Both name keys have a unique index, so two look-alikes signing up at once cannot both
-    get in, whatever process they hit: the checks are repeated under SQLite's write lock, and the index
-    refuses what a writer outside that lock would slip in (also 409)."""
+    is among them). Both name keys and the address's key (`email_key`, auth/emails.py) have a unique index,
+    so two look-alikes, or two cases of one address, signing up at once cannot both get in, whatever process
+    they hit: the checks are repeated under SQLite's write lock, and the index refuses what a writer outside
+    that lock would slip in (also 409, `username_taken` or `email_taken` after the index that refused)."""
     check = check_signup(username, email, password)
     refusal = signup_refusal(check)
     if refusal is not None:
@@ -179,6 +182,7 @@ def create_user(
                 username_key=key,
                 username_skeleton=skeleton,
                 email=check.email,
+                email_key=email_key(check.email),
                 password_hash=password_hash,
                 role=role,
                 locale=locale,
@@ -186,9 +190,14 @@ def create_user(
             )
             db.session.add(user)
             db.session.flush()
-    except IntegrityError as exc:  # only the unique indexes on username_key / username_skeleton can refuse
-        raise _username_taken() from exc
+    except IntegrityError as exc:  # only the unique indexes on the name's keys and the address's key can refuse
+        raise (_email_taken() if _refused_by_email_key(exc) else _username_taken()) from exc
     return user
+
+
+def _refused_by_email_key(error: IntegrityError) -> bool:
+    """Whether users.email_key's unique index refused the write (SQLite names the column it failed on)."""
+    return "users.email_key" in str(error.orig)
 
 
 def login(username: str, password: str, address: str) -> dict:
@@ -313,17 +322,21 @@ def account(user_id: int) -> User:
     return user
 
 
-@writes
 def change_email(user_id: int, email: str) -> User:
     """Give the account another address. Raises Invalid (422, `email`) for text that is not an address and
-    Conflict 409 `email_taken` when another account has it (compared without regard to case); the same
-    address again is no change."""
+    Conflict 409 `email_taken` when another account has it (compared without regard to case: email_key);
+    the same address again is no change. The check and the write share the write lock, and the unique
+    index on email_key refuses a twin that a writer outside it would slip in (also 409)."""
     address = _normalise_email(email)
-    with immediate_transaction(db.session):  # the check and the write under one lock: no twin can slip in
-        if email_in_use(address, excluding_user_id=user_id):
-            raise _email_taken()
-        user = get_user(user_id)
-        user.email = address
+    try:
+        with immediate_transaction(db.session):
+            if email_in_use(address, excluding_user_id=user_id):
+                raise _email_taken()
+            user = get_user(user_id)
+            user.email, user.email_key = address, email_key(address)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise _email_taken() from exc
     return user
 
 
@@ -439,7 +452,8 @@ def request_password_reset(email: str) -> None:
     from ..notifications.tasks import send_mail
 
     address = _normalise_email(email)
-    user = db.session.scalar(select(User).where(func.lower(User.email) == address.lower()).order_by(User.id))
+    # An address two accounts shared before email_key existed: its key is the older account's (migration 0021).
+    user = db.session.scalar(select(User).where(User.email_key == email_key(address)))
     if user is None:
         return
     now = utcnow()
