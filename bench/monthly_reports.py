@@ -1,36 +1,58 @@
 #!/usr/bin/env python3
-"""The monthly report run for many users: reports per second as HTML mail and as PDF.
+"""The monthly report run for many users: reports per second as HTML mail and as PDF, on this machine's
+cores, side by side with the /api/health ceiling of the same run.
 
-    .venv/bin/python bench/monthly_reports.py [--users 2000] [--pdf-users 200]
+    .venv/bin/python bench/monthly_reports.py [--users 2000] [--pdf-users 200] [--rounds 3]
 
 Seeds a temp SQLite through the catalogue services (theatres, shows with Hindi/Tamil/Japanese names,
 screenings) and bulk rows for users and their bookings in October 2026 (3 bookings each, 2 seen, 1 rating),
-then measures, one after the other:
-  (1) the whole monthly run, `send_monthly_reports`, every user on HTML, mailed to a local aiosmtpd catcher;
-  (2) building and rendering the PDF report (WeasyPrint, A4, Noto fonts) for --pdf-users users.
+starts a private Redis and gunicorn as `make run` does (for GET /api/health only), then in each round
+measures, one after the other:
+  (1) GET /api/health for --health-seconds with --clients keep-alive clients (the machine's ceiling now);
+  (2) the whole monthly run, `send_monthly_reports`, every user on HTML, mailed to a local aiosmtpd catcher
+      (its log emptied first, so every user is owed again);
+  (3) the PDF report (WeasyPrint, A4, Noto fonts) of --pdf-users users, one after the other in this process
+      (build + render_pdf), giving CPU ms per report;
+  (4) the same PDFs as the monthly run renders them: `prerender_pdfs`, a pool of one process per core.
+The report cache is emptied before (3) and (4). CPU is user + system time (this process for (2) and (3),
+which includes the SMTP catcher's thread; the pool's processes for (4)). Prints a row per round and the
+medians, with the load average (`uptime`) at each measure.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import random
+import resource
+import shutil
 import socket
+import statistics
+import sys
+import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 
 from _seed import PASSWORD_HASH, bench_app
 from aiosmtpd.controller import Controller  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import delete, insert  # noqa: E402
+
+sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "scripts")]
+from load import start_redis  # noqa: E402
+from seat_maps import run as run_clients  # noqa: E402
 
 from ticketshow.auth.models import User  # noqa: E402
 from ticketshow.booking.models import Booking, Ticket  # noqa: E402
 from ticketshow.catalog import service as catalog  # noqa: E402
 from ticketshow.extensions import db  # noqa: E402
 from ticketshow.notifications.mail_catcher import MailboxHandler  # noqa: E402
+from ticketshow.processes import LocalServer  # noqa: E402
 from ticketshow.ratings.models import Rating  # noqa: E402
 from ticketshow.reports import service as reports  # noqa: E402
+from ticketshow.reports.models import ReportLog  # noqa: E402
 from ticketshow.seating.layouts import default_layout, seats_of  # noqa: E402
 
 SHOWS = ["தமிழ் நாடகம்", "東京物語", "मुग़ल-ए-आज़म", "Hamlet", "Rangeela Raat", "நாட்டிய விழா"]
@@ -136,10 +158,50 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def html_round(controller_handler: MailboxHandler, users: int) -> dict:
+    db.session.execute(delete(ReportLog))  # every user owed their report again
+    db.session.commit()
+    controller_handler.messages.clear()
+    load, wall, cpu = os.getloadavg()[0], time.perf_counter(), time.process_time()
+    outcome = reports.send_monthly_reports(MONTH)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    sent = int(outcome.summary.split()[0])
+    assert sent == users == len(controller_handler.messages), (sent, len(controller_handler.messages))
+    return {"per_s": sent / wall, "cpu_ms": 1000 * cpu / sent, "load": load}
+
+
+def pdf_serial_round(data_dir: Path, user_ids: list[int]) -> dict:
+    shutil.rmtree(data_dir / "report-cache", ignore_errors=True)
+    load, wall, cpu, size = os.getloadavg()[0], time.perf_counter(), time.process_time(), 0
+    for uid in user_ids:
+        size += len(reports.render_pdf(reports.monthly_report(uid, MONTH)))
+        db.session.expunge_all()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"per_s": len(user_ids) / wall, "cpu_ms": 1000 * cpu / len(user_ids), "load": load, "kib": size / 1024}
+
+
+def pdf_pool_round(data_dir: Path, user_ids: list[int]) -> dict:
+    shutil.rmtree(data_dir / "report-cache", ignore_errors=True)
+    load, wall, cpu = os.getloadavg()[0], time.perf_counter(), children_cpu()
+    rendered = reports.prerender_pdfs(MONTH, user_ids)
+    wall, cpu = time.perf_counter() - wall, children_cpu() - cpu
+    assert rendered == len(user_ids), rendered
+    assert len(list((data_dir / "report-cache").glob("*/*.pdf"))) == len(user_ids)
+    return {"per_s": len(user_ids) / wall, "cpu_ms": 1000 * cpu / len(user_ids), "load": load}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=2000)
     parser.add_argument("--pdf-users", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--clients", type=int, default=16, help="health clients")
+    parser.add_argument("--health-seconds", type=float, default=4)
     args = parser.parse_args()
     app, data_dir = bench_app()
     port = free_port()
@@ -147,36 +209,68 @@ def main() -> None:
     t0 = time.perf_counter()
     seed(args.users)
     print(f"seeded {args.users} users with 3 bookings each in {time.perf_counter() - t0:.1f} s ({data_dir})")
-
-    handler = MailboxHandler(log=lambda line: None)
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    t0 = time.perf_counter()
-    outcome = reports.send_monthly_reports(MONTH)
-    sent = int(outcome.summary.split()[0])
-    html_seconds = time.perf_counter() - t0
-    controller.stop()
-    assert sent == args.users == len(handler.messages), (sent, len(handler.messages))
-    print(
-        f"HTML: {sent} reports built, rendered and mailed (SMTP, local catcher) in {html_seconds:.1f} s "
-        f"= {sent / html_seconds:.0f} reports/s"
-    )
-
     user_ids = [
         row[0] for row in db.session.execute(db.select(User.id).where(User.role == "user").limit(args.pdf_users))
     ]
-    reports.render_pdf(reports.monthly_report(user_ids[0], MONTH))  # warm up: font discovery happens once
-    t0 = time.perf_counter()
-    size = 0
-    for uid in user_ids:
-        size += len(reports.render_pdf(reports.monthly_report(uid, MONTH)))
-        db.session.expunge_all()
-    pdf_seconds = time.perf_counter() - t0
+    processes = min(reports.pdf_processes(), len(user_ids))
+
+    workdir = Path(tempfile.mkdtemp(prefix="monthly-reports-health-"))
+    redis_process, redis_url = start_redis(workdir)
+    server = None
+    handler = MailboxHandler(log=lambda line: None)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        server = LocalServer(workdir, f"{redis_url}/0").start()
+        run_clients(server.port, args.clients, 1, ["/api/health"])  # warm-up
+        reports.render_pdf(reports.monthly_report(user_ids[0], MONTH))  # warm-up: font discovery, imports
+        rounds = []
+        for number in range(1, args.rounds + 1):
+            health = run_clients(server.port, args.clients, args.health_seconds, ["/api/health"])
+            health["load"] = os.getloadavg()[0]
+            row = {
+                "health": health,
+                "html": html_round(handler, args.users),
+                "serial": pdf_serial_round(data_dir, user_ids),
+                "pool": pdf_pool_round(data_dir, user_ids),
+            }
+            rounds.append(row)
+            print(
+                f"round {number}: health {health['rps']:.0f}/s (load {health['load']:.1f}); "
+                f"HTML {row['html']['per_s']:.1f}/s, {row['html']['cpu_ms']:.1f} CPU ms (load {row['html']['load']:.1f}); "
+                f"PDF one process {row['serial']['per_s']:.2f}/s, {row['serial']['cpu_ms']:.0f} CPU ms "
+                f"(load {row['serial']['load']:.1f}); PDF pool of {processes} {row['pool']['per_s']:.2f}/s, "
+                f"{row['pool']['cpu_ms']:.0f} CPU ms (load {row['pool']['load']:.1f})",
+                flush=True,
+            )
+    finally:
+        controller.stop()
+        if server:
+            server.stop()
+        redis_process.terminate()
+        redis_process.wait()
+
+    def median(part: str, key: str) -> float:
+        return statistics.median(r[part][key] for r in rounds)
+
+    health = median("health", "rps")
+    loads = [r[part]["load"] for r in rounds for part in ("health", "html", "serial", "pool")]
+    print()
     print(
-        f"PDF: {len(user_ids)} reports built and rendered in {pdf_seconds:.1f} s = "
-        f"{len(user_ids) / pdf_seconds:.1f} reports/s (mean {size / len(user_ids) / 1024:.0f} KiB); "
-        f"{args.users} users would take {args.users * pdf_seconds / len(user_ids) / 60:.1f} min on one worker"
+        f"{args.users} users (HTML), {len(user_ids)} PDFs ({median('serial', 'kib') / len(user_ids):.0f} KiB each), "
+        f"{args.rounds} rounds, medians; {os.cpu_count()} cores, load average {min(loads):.1f}–{max(loads):.1f}"
     )
+    print("| measure | per second | ratio to health | CPU ms per report | reports/s the CPU allows on all cores |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    print(f"| GET /api/health ({args.clients} clients) | {health:.0f} | 1.00 | — | — |")
+    cores = reports.pdf_processes()
+    for label, part in (
+        ("HTML mail (build, render, SMTP, log)", "html"),
+        ("PDF, one process", "serial"),
+        (f"PDF, pool of {processes} (the monthly run)", "pool"),
+    ):
+        rate, cpu = median(part, "per_s"), median(part, "cpu_ms")
+        print(f"| {label} | {rate:.2f} | {rate / health:.4f} | {cpu:.1f} | {cores * 1000 / cpu:.1f} |")
 
 
 if __name__ == "__main__":

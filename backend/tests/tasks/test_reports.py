@@ -114,6 +114,24 @@ def test_report_endpoint_html_and_pdf(api, tmp_path):
     assert "attached as a PDF" not in page  # that line belongs in the email only
 
 
+def test_pdfs_rendered_in_the_pool_are_the_ones_served(api, data_dir, tmp_path):
+    """The monthly run's pool (forked processes) writes each active user's PDF into the report cache, in the
+    user's language; the mail's render_pdf then reads that very file instead of rendering again."""
+    seeded = seed_month(api)
+    asha = seeded["asha"]["id"]
+    with at(1, 9, month=4):
+        assert reports.prerender_pdfs(date(2026, 3, 1), [asha, seeded["idle"]["id"]], processes=2) == 1
+        cached = list((data_dir / "report-cache" / str(asha)).glob("2026-03-*.pdf"))
+        assert len(cached) == 1  # idle-in-march: nothing to report, no PDF
+        assert not (data_dir / "report-cache" / str(seeded["idle"]["id"])).exists()
+        served = reports.render_pdf(reports.monthly_report(asha, date(2026, 3, 1)))
+    assert served == cached[0].read_bytes()
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(cached[0]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "आशा" in text and "東京物語" in text and "1,450.00" in text and "March 2026" in text
+
+
 def test_report_endpoint_says_when_there_is_nothing(api):
     seeded = seed_month(api)
     with at(1, 9, month=4):

@@ -11,7 +11,10 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import multiprocessing
 import os
+import signal
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -41,6 +44,8 @@ from .models import ReportLog
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 render = renderer(TEMPLATES)  # the report, in mail and as a PDF
 PDF_STYLESHEET = TEMPLATES / "pdf" / "monthly_report.css"  # the same for every report: parsed once
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 UPCOMING_LIMIT = 5
@@ -232,7 +237,7 @@ def pdf_tools() -> _PdfTools:
 
 
 def render_pdf(report: MonthlyReport) -> bytes:
-    """The report as a PDF, from a cache per user and month: WeasyPrint takes about 0.15 s of CPU, which a
+    """The report as a PDF, from a cache per user and month: WeasyPrint takes about 0.13 s of CPU, which a
     web worker must not spend on every download. The cache key is a hash of the report's content (its
     render with the generation time left out), so a new booking in the month makes a new PDF and a repeat
     download or the mailed copy reuses it. Files live in $TICKETSHOW_DATA_DIR/report-cache/<user id>/,
@@ -299,6 +304,60 @@ def users_with_activity(first: date) -> list[int]:
     )
 
 
+def pdf_processes() -> int:
+    """How many processes render a batch's PDFs: the cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _pool_start(app) -> None:
+    """A pool process, forked from the batch's: its own app context, and SQLite connections of its own (the
+    parent's, copied by the fork, stay the parent's); SIGTERM and SIGINT as a plain process has them, not as
+    the Celery worker it was forked from handles them, so that the pool's end ends it."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    app.app_context().push()
+    db.engine.dispose(close=False)
+
+
+def _prerender(job: tuple[int, date]) -> bool:
+    """In a pool process: the user's PDF into the report cache, in their language as report_mail makes it
+    (so the mail finds it there). False when there is nothing to report or it failed: the delivery then
+    renders it itself, and records any error on the user's report_log row."""
+    user_id, first = job
+    try:
+        report = monthly_report(user_id, first)
+        if not report.has_activity:
+            return False
+        with i18n.force_locale(i18n.recipient_locale(report.user)):
+            render_pdf(report)
+        return True
+    except Exception:  # noqa: BLE001  (the delivery tries again and records the error)
+        log.warning("pre-rendering the PDF report of user %s failed", user_id, exc_info=True)
+        db.session.rollback()
+        return False
+    finally:
+        db.session.expunge_all()
+
+
+def prerender_pdfs(first: date, user_ids: list[int], processes: int | None = None) -> int:
+    """Render the month's PDF reports of `user_ids` into the report cache (render_pdf), in a pool of
+    `processes` forked processes (default pdf_processes(), at most one per user): the monthly run is one
+    task, and WeasyPrint is CPU-bound Python, so one process would use one core. The mailing that follows
+    finds each PDF in the cache. Returns how many were rendered (or were already cached)."""
+    processes = min(processes or pdf_processes(), len(user_ids))
+    if processes < 2:
+        return sum(_prerender((uid, first)) for uid in user_ids)
+    app = current_app._get_current_object()
+    db.session.remove()  # nothing of the parent's session crosses the fork
+    # fork: the children start with the app and the code loaded, and take the app object without pickling.
+    with multiprocessing.get_context("fork").Pool(processes, initializer=_pool_start, initargs=(app,)) as pool:
+        chunk = max(1, min(16, len(user_ids) // (4 * processes)))
+        rendered = sum(pool.imap_unordered(_prerender, [(uid, first) for uid in user_ids], chunksize=chunk))
+        pool.close()  # each process leaves when the work is done, rather than being killed
+        pool.join()
+    return rendered
+
+
 def send_monthly_reports(first: date, progress: Progress = lambda done, total: None) -> Outcome:
     """Claim the month's active users, then mail every report still owed for the month (see
     notifications/delivery.py): one user's failure (bad data, a refused address, SMTP away) is recorded on
@@ -306,6 +365,13 @@ def send_monthly_reports(first: date, progress: Progress = lambda done, total: N
     The outcome says how many went out and how many are still owed (the job then tries again later)."""
     month_key = first.strftime("%Y-%m")
     delivery.claim(ReportLog, ReportLog.month, month_key, users_with_activity(first))
+    owed = {user_id for _, user_id in delivery.owed_rows(ReportLog, ReportLog.month, month_key)}
+    wants_pdf = set(db.session.scalars(select(User.id).where(User.report_format == "pdf")))
+    if len(owed & wants_pdf) > 1:  # one PDF is rendered quicker than a pool starts
+        try:
+            prerender_pdfs(first, sorted(owed & wants_pdf))
+        except Exception:  # noqa: BLE001  (only a head start: each delivery renders whatever is not cached)
+            log.warning("pre-rendering the %s PDF reports failed", month_key, exc_info=True)
 
     def deliver(row_id: int, user_id: int) -> dict:
         report = monthly_report(user_id, first)
