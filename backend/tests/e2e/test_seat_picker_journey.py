@@ -464,3 +464,56 @@ def test_seat_picker_and_editor_accessibility(ui, live_server):
     expect(page.get_by_role("img", name=re.compile("Preview of the seat map"))).to_be_visible()
     found += axe_violations(page, "layout editor")
     assert found == []
+
+
+def test_each_pick_is_said_and_a_lost_hold_is_never_booked_in_its_place(ui, live_server):
+    """Issue 16: with one ticket chosen, a second seat picked is added and said (a status message on screen,
+    read by screen readers); when the hold behind the picked seats is gone at a reload, Book now refuses
+    and asks for a new pick instead of booking other seats by quantity. axe clean in both states."""
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    _, screening_id = house(stage, tag)
+    username = f"repick-{tag}-{ui.viewport}"
+    me = new_user(stage, username)
+    log_in(page, username, PASSWORD)
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"/book/{screening_id}")
+    expect(page.get_by_role("spinbutton", name="Tickets")).to_have_value("1")
+
+    notice = page.get_by_test_id("seat-notice")
+    seat(page, "F", 12).click()
+    expect(notice).to_have_text("Added F12. You now hold 1 seat: F12.")
+    seat(page, "F", 13).click()
+    expect(notice).to_have_text("Added F13. You now hold 2 seats: F12 and F13.")
+    expect(notice).to_have_attribute("role", "status")
+    expect(page.get_by_role("button", name="Book 2 seats")).to_be_enabled()
+    seat(page, "F", 12).click()
+    expect(notice).to_have_text("Removed F12. You now hold 1 seat: F13.")
+    seat(page, "F", 12).click()
+    expect(page.get_by_test_id("held-seats").get_by_role("listitem")).to_have_count(2)
+    assert axe_violations(page, "seat picker, a seat added") == []
+
+    # the hold goes (another tab released it, or it lapsed) and the page is reloaded
+    my_hold = requests.get(f"{live_server.url}/api/screenings/{screening_id}/seats", headers=me).json()["my_hold"]
+    assert sorted(my_hold["seats"]) == ["F12", "F13"]
+    assert requests.delete(f"{live_server.url}/api/holds/{my_hold['id']}", headers=me).status_code == 204
+    page.reload()
+    expect(notice).to_contain_text("Your hold on F12 and F13 has expired")
+    again = page.get_by_test_id("pick-again")
+    expect(again).to_contain_text("we never book other seats in place of F12 and F13")
+    expect(again).to_have_attribute("role", "alert")
+    book_now = page.get_by_role("button", name="Book now")
+    expect(book_now).to_be_disabled()
+    page.locator("form.ts-book-panel").evaluate("form => form.requestSubmit()")  # Enter in the ticket box
+    expect(book_now).to_be_disabled()
+    assert requests.get(f"{live_server.url}/api/bookings", headers=me).json()["items"] == []
+    assert axe_violations(page, "booking panel, pick again") == []
+
+    # picking again books exactly what is shown
+    seat(page, "G", 5).click()
+    expect(again).to_have_count(0)
+    page.get_by_role("button", name="Book 1 seat").click()
+    expect(page.get_by_role("heading", name="Booking confirmed")).to_be_visible()
+    [booking] = requests.get(f"{live_server.url}/api/bookings", headers=me).json()["items"]
+    assert booking["seats"] == ["G5"]
+    assert ui.console_errors == []

@@ -24,6 +24,9 @@ export function useSeatHold(screeningId) {
   const wanted = ref(hold.value?.seats ? [...hold.value.seats] : [])
   const busy = ref(false) // a hold request is on its way
   const notice = ref(null) // {kind: 'taken'|'expired'|'error'|'info', text, seats?}
+  // The seats of a hold that was lost (it lapsed, or was gone when the page was reloaded) until the user picks
+  // again: the page must not book other seats in their place (issue 16).
+  const lost = ref([])
 
   const heldSeats = computed(() => hold.value?.seats ?? [])
   const pending = computed(() => (busy.value ? wanted.value.filter((s) => !heldSeats.value.includes(s)) : []))
@@ -49,6 +52,7 @@ export function useSeatHold(screeningId) {
    */
   async function load(offeredHoldId = null) {
     const kept = offeredHoldId ? { id: offeredHoldId } : hold.value
+    let gone = []
     if (kept) {
       try {
         const fresh = await seatsApi.getHold(kept.id)
@@ -56,7 +60,8 @@ export function useSeatHold(screeningId) {
         keep(fresh)
         wanted.value = [...fresh.seats]
       } catch {
-        keep(null) // gone, replaced, expired or booked
+        gone = kept.seats ?? [] // gone, replaced, expired or booked
+        keep(null)
         wanted.value = []
       }
     }
@@ -65,6 +70,9 @@ export function useSeatHold(screeningId) {
     if (!hold.value && mine?.seats?.length) {
       keep(mine)
       wanted.value = [...mine.seats]
+    } else if (!hold.value && gone.length) {
+      lost.value = [...gone]
+      notice.value = { kind: 'expired', text: t('booking.hold.expiredSeats', { seats: listSeats(gone) }) }
     }
   }
 
@@ -72,6 +80,7 @@ export function useSeatHold(screeningId) {
   function sync() {
     syncing ??= (async () => {
       busy.value = true
+      const before = [...heldSeats.value]
       try {
         while (!sameSeats(wanted.value, heldSeats.value)) {
           const asked = [...wanted.value]
@@ -84,9 +93,10 @@ export function useSeatHold(screeningId) {
             }
           } catch (caught) {
             await refused(caught, asked)
-            break
+            return
           }
         }
+        notice.value = changed(before, heldSeats.value)
       } finally {
         busy.value = false
         syncing = null
@@ -98,12 +108,14 @@ export function useSeatHold(screeningId) {
   /** Adds or removes one seat from the wanted set and asks the server to hold exactly that set. */
   function toggle(label) {
     notice.value = null
+    lost.value = []
     wanted.value = wanted.value.includes(label) ? wanted.value.filter((s) => s !== label) : [...wanted.value, label]
     return sync()
   }
 
   function clear() {
     notice.value = null
+    lost.value = []
     wanted.value = []
     return sync()
   }
@@ -112,6 +124,7 @@ export function useSeatHold(screeningId) {
   async function bestAvailable(quantity) {
     if (syncing) await syncing
     notice.value = null
+    lost.value = []
     busy.value = true
     try {
       const fresh = await seatsApi.createHold(screeningId, { quantity })
@@ -149,6 +162,7 @@ export function useSeatHold(screeningId) {
     const seats = heldSeats.value
     keep(null)
     wanted.value = []
+    if (seats.length) lost.value = [...seats]
     notice.value = {
       kind: 'expired',
       text: seats.length ? t('booking.hold.expiredSeats', { seats: listSeats(seats) }) : t('booking.hold.expired'),
@@ -160,6 +174,7 @@ export function useSeatHold(screeningId) {
   function booked() {
     keep(null)
     wanted.value = []
+    lost.value = []
   }
 
   async function refused(caught, asked) {
@@ -206,6 +221,7 @@ export function useSeatHold(screeningId) {
     pending,
     busy,
     notice,
+    lost,
     load,
     refresh,
     toggle,
@@ -215,6 +231,26 @@ export function useSeatHold(screeningId) {
     expired,
     booked,
   }
+}
+
+/**
+ * What a click did, said aloud and on screen (issue 16: a second seat picked with one ticket chosen must not
+ * pass in silence): {kind: 'info', text: "Added F13. You now hold 2 seats: F12 and F13."}, or null.
+ * The picker adds each clicked seat to the selection (the ticket count follows the seats picked).
+ */
+function changed(before, after) {
+  const added = after.filter((s) => !before.includes(s))
+  const removed = before.filter((s) => !after.includes(s))
+  if (!added.length && !removed.length) return null
+  const parts = []
+  if (added.length) parts.push(t('booking.hold.added', { seats: listSeats(added) }))
+  if (removed.length) parts.push(t('booking.hold.removed', { seats: listSeats(removed) }))
+  parts.push(
+    after.length
+      ? t('booking.hold.nowHolding', { seats: listSeats(after), n: after.length }, after.length)
+      : t('booking.hold.noneHeld'),
+  )
+  return { kind: 'info', text: parts.join(' ') }
 }
 
 function sameSeats(a, b) {
