@@ -22,12 +22,15 @@ from flask import current_app
 
 from . import retry
 from .clock import utcnow
+from .jobs.wording import JobError
 
 log = logging.getLogger(__name__)
 
 
-def describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+def describe(exc: BaseException) -> JobError:
+    """The exception as a jobs.wording.JobError ("exception", worded per reader): in English "Type: message",
+    or the type alone; the message is the exception's own words, at most 2,000 characters as the column keeps."""
+    return JobError("exception", type=type(exc).__name__, message=str(exc)[:2000])
 
 
 class FlaskTask(Task):
@@ -76,7 +79,7 @@ class JobTask(FlaskTask):
             if jobs.finish(run.job_id, run.attempt, result_path=outcome.result_path, summary=outcome.summary):
                 self.after_done(run, outcome)
             return
-        note = f"{outcome.owed} not yet sent: " + "; ".join(outcome.failures[:20])
+        note = JobError("not_yet_sent", owed=outcome.owed, failures=outcome.failures[:20])
         self._again_or_fail(run, note, summary=outcome.summary)
 
     def _settle_error(self, run, exc: BaseException) -> None:
@@ -93,16 +96,11 @@ class JobTask(FlaskTask):
 
         settings = current_app.config["SETTINGS"]
         if run.attempt >= settings.job_max_attempts:
-            self._fail(run.job_id, run.attempt, f"gave up after {run.attempt} attempts: {note}", summary=summary)
+            self._fail(run.job_id, run.attempt, JobError("gave_up", attempts=run.attempt, reason=note), summary=summary)
             return
         at = utcnow() + retry.job_retry_delay(settings, run.attempt)
-        jobs.retry_later(
-            run.job_id,
-            run.attempt,
-            at,
-            f"attempt {run.attempt} of {settings.job_max_attempts}: {note}; next attempt at {at:%Y-%m-%d %H:%M} UTC",
-            summary=summary,
-        )
+        note = JobError("retrying", attempt=run.attempt, of=settings.job_max_attempts, at=at.isoformat(), reason=note)
+        jobs.retry_later(run.job_id, run.attempt, at, note, summary=summary)
 
     def _fail(self, job_id: int, attempt: int | None, error: str, summary: str | None = None) -> None:
         from .jobs import service as jobs

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from ticketshow.database import immediate_transaction
 from ticketshow.extensions import db
 from ticketshow.jobs import service as jobs
-from ticketshow.jobs.models import DAILY_REMINDERS, EXPORT, FORECAST, MONTHLY_REPORTS
+from ticketshow.jobs.models import DAILY_REMINDERS, EXPORT, FORECAST, MONTHLY_REPORTS, Job
 from ticketshow.jobs.wording import Summary, summary_text
 from ticketshow.popularity import service as popularity
 from ticketshow.popularity import wording
@@ -162,3 +162,59 @@ def test_job_answers_word_the_summary_in_the_callers_language(app, client, admin
     waiting = jobs.create(EXPORT, None, {}, "Long Hall")  # only a name so far: no code, shown as stored
     body = client.get(f"/api/jobs/{waiting.id}", headers={**admin, **HI}).get_json()
     assert (body["summary"], body["summary_code"], body["summary_params"]) == ("Long Hall", None, {})
+
+
+def test_job_answers_word_the_error_in_the_callers_language(app, client, admin):
+    """A job's error is kept as a code with params beside its English words (jobs/wording.py, JobError), as
+    the task base and the watchdog write it; answers word it in the reader's language. The English is the
+    text the `error` field always had; an older row (no code) is shown as stored."""
+    from datetime import datetime, timedelta, timezone
+
+    import time_machine
+
+    from ticketshow.jobs.tasks import watchdog
+    from ticketshow.jobs.wording import JobError
+
+    refused = JobError("exception", type="SMTPRecipientsRefused", message="user 5 refused")
+    gave_up = JobError("gave_up", attempts=8, reason=JobError("not_yet_sent", owed=2, failures=["user 5: x", "user 9"]))
+    assert str(gave_up) == "gave up after 8 attempts: 2 not yet sent: user 5: x; user 9"
+    assert str(refused) == "SMTPRecipientsRefused: user 5 refused"
+    failed = jobs.create(DAILY_REMINDERS, None, {})
+    assert jobs.fail(failed.id, jobs.begin(failed.id).attempt, gave_up)
+    waiting = jobs.create(DAILY_REMINDERS, None, {})
+    at = (datetime.now(timezone.utc) + timedelta(days=2)).replace(microsecond=0)
+    retrying = JobError("retrying", attempt=1, of=8, at=at.isoformat(), reason=refused)
+    assert jobs.retry_later(waiting.id, jobs.begin(waiting.id).attempt, at, retrying)
+    lost = jobs.create(EXPORT, None, {}, "Long Hall", task_name="exports.theatre_csv")
+    jobs.begin(lost.id)
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(hours=1)):
+        assert watchdog()["requeued"] == [lost.id]  # its heartbeat stopped: requeued, and the error says why
+
+    for job_id, code, data in [
+        (failed.id, "gave_up", ["user 5: x", "user 9"]),
+        (waiting.id, "retrying", ["SMTPRecipientsRefused", "user 5 refused"]),
+        (lost.id, "requeued", []),
+    ]:
+        english = client.get(f"/api/jobs/{job_id}", headers=admin).get_json()
+        stored = db.session.get(Job, job_id).error
+        assert english["error"] == stored and english["error_code"] == code  # the old field, the old words
+        for language in (HI, TA):
+            worded = client.get(f"/api/jobs/{job_id}", headers={**admin, **language}).get_json()
+            assert (worded["error_code"], worded["error_params"]) == (code, english["error_params"])
+            assert worded["error"] != english["error"] and all(part in worded["error"] for part in data)
+            left = worded["error"]
+            for part in data:
+                left = left.replace(part, "")
+            assert not LATIN_WORD.findall(left), (language, worded["error"])
+    assert english["error"].startswith("worker lost during attempt 1 (no heartbeat since ")
+    assert english["error"].endswith("; requeued")
+    assert english["error_params"]["reason"]["code"] == "worker_lost"
+
+    older = jobs.create(DAILY_REMINDERS, None, {})
+    assert jobs.fail(older.id, jobs.begin(older.id).attempt, "gave up after 8 attempts: ConnectionRefusedError")
+    body = client.get(f"/api/jobs/{older.id}", headers={**admin, **HI}).get_json()
+    assert (body["error"], body["error_code"], body["error_params"]) == (
+        "gave up after 8 attempts: ConnectionRefusedError",
+        None,
+        {},
+    )

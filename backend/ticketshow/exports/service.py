@@ -31,7 +31,7 @@ from ..i18n import _
 from ..jobs import service as jobs
 from ..jobs.models import DONE, EXPORT, Job
 from ..jobs.service import Outcome
-from ..jobs.wording import Summary
+from ..jobs.wording import Summary, error_text
 from ..notifications.mail import Mail
 from ..notifications.rendering import render
 from ..ratings.service import user_ratings
@@ -258,7 +258,8 @@ def _outcome_mail(job: Job, params: dict, admin: User | None, *, rows: int, erro
         "ok": error is None,
         "theatre": params.get("theatre_name") or _("a theatre"),
         "job_id": job_id,
-        "error": error or "",
+        # A jobs.wording.JobError is worded in the mail's language; a plain str is shown as it is.
+        "error": (error_text(getattr(error, "code", None), getattr(error, "params", {}), error) or "") if error else "",
         "rows": rows,
         "download_url": current_app.config["SETTINGS"].app_url.rstrip("/") + (job.result_url or ""),
     }

@@ -43,7 +43,11 @@ class Job(db.Model):
     summary_code: Mapped[str | None] = mapped_column(String(40))
     summary_params: Mapped[str | None] = mapped_column(Text)
     result_path: Mapped[str | None] = mapped_column(String(300))
+    # What went wrong, in English (alert mail, logs, older clients), and the same as a code with params (JSON
+    # text) worded per reader (jobs/wording.py, JobError); the code is null for rows older than codes.
     error: Mapped[str | None] = mapped_column(Text)
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    error_params: Mapped[str | None] = mapped_column(Text)
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # The Celery task that runs it, so the watchdog can requeue a job without knowing its module.
     task_name: Mapped[str | None] = mapped_column(String(100))
@@ -68,6 +72,17 @@ class Job(db.Model):
         from .wording import summary_text
 
         return summary_text(self.summary_code, self.summary_params_dict, self.summary)
+
+    @property
+    def error_params_dict(self) -> dict:
+        return json.loads(self.error_params) if self.error_params else {}
+
+    @property
+    def error_text(self) -> str | None:
+        """The error in the current language when it has a code, else the stored text."""
+        from .wording import error_text
+
+        return error_text(self.error_code, self.error_params_dict, self.error)
 
     @property
     def result_url(self) -> str | None:

@@ -20,7 +20,33 @@ class JobOut(Schema):
         allow_none=True,
         metadata={"description": "where to download the result (exports), once done; null before and for other kinds"},
     )
-    error = String(allow_none=True, metadata={"description": "what went wrong, when failed; null otherwise"})
+    error = String(
+        attribute="error_text",
+        allow_none=True,
+        metadata={
+            "description": "what went wrong, when failed (or, while pending with a retry_at, why it tries again); "
+            "null otherwise; in the request's language (worded from error_code when there is one)",
+            "example": "gave up after 8 attempts: 2 not yet sent: user 5: SMTPRecipientsRefused",
+        },
+    )
+    error_code = String(
+        allow_none=True,
+        metadata={
+            "description": "the error as a stable code (its words follow the language, the code does not); null "
+            "without an error and for older jobs",
+            "enum": ["exception", "not_yet_sent", "worker_lost", "retrying", "requeued", "gave_up", None],
+            "example": "gave_up",
+        },
+    )
+    error_params = Dict(
+        attribute="error_params_dict",
+        metadata={
+            "description": "the code's parameters: exception {type, message}; not_yet_sent {owed, failures}; "
+            "worker_lost {attempt, since}; retrying {attempt, of, at, reason}; requeued {reason}; gave_up "
+            "{attempts, reason}, where reason is {code, params} or {text}; times in UTC ISO 8601; {} without a code",
+            "example": {"attempts": 8, "reason": {"code": "not_yet_sent", "params": {"owed": 2, "failures": []}}},
+        },
+    )
     summary = String(
         attribute="summary_text",
         allow_none=True,

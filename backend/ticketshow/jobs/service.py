@@ -224,7 +224,7 @@ def finish(job_id: int, attempt: int, *, result_path: str | None = None, summary
         progress=100,
         result_path=result_path,
         **_summary_values(summary),
-        error=None,
+        **_error_values(None),
         finished_at=utcnow(),
         heartbeat_at=None,
     )
@@ -232,8 +232,9 @@ def finish(job_id: int, attempt: int, *, result_path: str | None = None, summary
 
 @writes
 def retry_later(job_id: int, attempt: int, at: datetime, note: str, summary: str | None = None) -> bool:
-    """Back to pending until `at`; the note (what went wrong, when it tries again) is the job's error."""
-    values = dict(state=PENDING, retry_at=at, error=note[:2000], heartbeat_at=None)
+    """Back to pending until `at`; the note (what went wrong, when it tries again; a wording.JobError keeps
+    its code) is the job's error."""
+    values = dict(state=PENDING, retry_at=at, heartbeat_at=None, **_error_values(note))
     if summary is not None:
         values.update(_summary_values(summary))
     return _set(job_id, attempt, **values)
@@ -241,7 +242,8 @@ def retry_later(job_id: int, attempt: int, at: datetime, note: str, summary: str
 
 @writes
 def fail(job_id: int, attempt: int | None, error: str, summary: str | None = None) -> bool:
-    values = dict(state=FAILED, error=error[:2000], finished_at=utcnow(), heartbeat_at=None, retry_at=None)
+    """Failed for good; `error` (a wording.JobError keeps its code) says why."""
+    values = dict(state=FAILED, finished_at=utcnow(), heartbeat_at=None, retry_at=None, **_error_values(error))
     if summary is not None:
         values.update(_summary_values(summary))
     return _set(job_id, attempt, **values)
@@ -255,6 +257,16 @@ def _summary_values(summary: str | None) -> dict:
         "summary": str(summary)[:300] if summary is not None else None,
         "summary_code": code,
         "summary_params": json.dumps(params, ensure_ascii=False) if code is not None else None,
+    }
+
+
+def _error_values(error: str | None) -> dict:
+    """The error columns: the English words, and the code and params when it is a wording.JobError."""
+    code = getattr(error, "code", None)
+    return {
+        "error": str(error)[:2000] if error is not None else None,
+        "error_code": code,
+        "error_params": json.dumps(error.params, ensure_ascii=False) if code is not None else None,
     }
 
 
@@ -307,5 +319,5 @@ def release_for_retry(job_id: int, note: str | None = None, *, expect_running_at
         statement = statement.where(Job.state == PENDING)
     values = dict(state=PENDING, retry_at=None, heartbeat_at=None, updated_at=utcnow())
     if note:
-        values["error"] = note[:2000]
+        values.update(_error_values(note))
     return db.session.execute(statement.values(**values)).rowcount == 1

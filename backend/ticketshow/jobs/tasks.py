@@ -16,6 +16,7 @@ from flask import current_app
 
 from ..clock import utcnow
 from . import service as jobs
+from .wording import JobError
 
 log = logging.getLogger(__name__)
 
@@ -33,16 +34,16 @@ def watchdog() -> dict:
             _publish(job_id, done["republished"])
     max_attempts = current_app.config["SETTINGS"].job_max_attempts
     for job in jobs.stale_running(now):
-        seen = f"no heartbeat since {job.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC" if job.heartbeat_at else "no heartbeat"
-        note = f"worker lost during attempt {job.attempts} ({seen})"
+        since = job.heartbeat_at.isoformat() if job.heartbeat_at else None
+        note = JobError("worker_lost", attempt=job.attempts, since=since)
         if job.attempts >= max_attempts or not job.task_name:
             task = current_app.extensions["celery"].tasks.get(job.task_name or "")
             if task is not None and hasattr(task, "give_up"):
-                task.give_up(job.id, job.attempts, f"gave up after {job.attempts} attempts: {note}")
+                task.give_up(job.id, job.attempts, JobError("gave_up", attempts=job.attempts, reason=note))
             else:
                 jobs.fail(job.id, job.attempts, note)
             done["failed"].append(job.id)
-        elif jobs.release_for_retry(job.id, f"{note}; requeued", expect_running_attempt=job.attempts):
+        elif jobs.release_for_retry(job.id, JobError("requeued", reason=note), expect_running_attempt=job.attempts):
             _publish(job.id, done["requeued"])
     if any(done.values()):
         log.warning("watchdog: %s", done)
