@@ -132,8 +132,10 @@ def record_sale(
     idempotency_key: str | None,
     now: datetime,
     request_fingerprint: str | None = None,
+    notice_locale: str | None = None,
 ) -> Sale:
-    """Insert the booking and one ticket per seat, at the seats' prices. The caller has checked, in the same
+    """Insert the booking and one ticket per seat, at the seats' prices, and the confirmation it owes its owner
+    (in `notice_locale` when they chose no language: tickets/notices.py). The caller has checked, in the same
     transaction, that the seats are free; the unique (screening, seat) keys refuse a seat sold twice anyway."""
     total_price = sum((seat.price for seat in seats), Decimal("0.00"))
     (booking_id,) = sqlite.execute(
@@ -153,7 +155,7 @@ def record_sale(
     sqlite.executemany(
         _INSERT_TICKET, [(booking_id, screening_id, seat.seat_no, seat.label, to_paise(seat.price)) for seat in seats]
     )
-    sqlite.execute(_OWE_CONFIRMATION, (booking_id, to_stored_time(now)))
+    sqlite.execute(_OWE_CONFIRMATION, (booking_id, to_stored_time(now), notice_locale))
     return Sale(
         booking_id,
         [seat.seat_no for seat in seats],
@@ -168,22 +170,25 @@ def record_sale(
 # The mail a sale or a cancellation owes its owner, written in the same transaction (the outbox of
 # tickets/notices.py): a broker that is down when the booking commits loses no mail, the beat sends it later.
 _OWE_CONFIRMATION = """
-    INSERT OR IGNORE INTO booking_notices (booking_id, kind, state, attempts, created_at)
-    VALUES (?, 'confirmed', 'pending', 0, ?)"""
+    INSERT OR IGNORE INTO booking_notices (booking_id, kind, state, attempts, created_at, locale)
+    VALUES (?, 'confirmed', 'pending', 0, ?, ?)"""
 _OWE_CANCELLATIONS = """
-    INSERT OR IGNORE INTO booking_notices (booking_id, kind, state, attempts, created_at)
-    SELECT id, 'cancelled', 'pending', 0, ? FROM bookings WHERE id IN ({ids}) AND status = ?"""
+    INSERT OR IGNORE INTO booking_notices (booking_id, kind, state, attempts, created_at, locale)
+    SELECT id, 'cancelled', 'pending', 0, ?, ? FROM bookings WHERE id IN ({ids}) AND status = ?"""
 
 
-def cancel_and_free_seats(sqlite, booking_ids: list[int], *, reason: str, now: datetime) -> None:
+def cancel_and_free_seats(
+    sqlite, booking_ids: list[int], *, reason: str, now: datetime, notice_locale: str | None = None
+) -> None:
     """Mark these confirmed bookings cancelled (with `reason`, kept for the owner's notification) and delete
     their tickets, so the seats can be sold again at once; the tickets are kept in revoked_tickets under
     their ids, so their codes answer `revoked` at the door. Already cancelled bookings are left as they are.
-    Each one cancelled now owes its owner a notice (a `booking_notices` row, sent by the worker)."""
+    Each one cancelled now owes its owner a notice (a `booking_notices` row, sent by the worker; in
+    `notice_locale` for an owner who chose no language, when they cancelled it themselves)."""
     if not booking_ids:
         return
     ids = ", ".join("?" * len(booking_ids))
-    sqlite.execute(_OWE_CANCELLATIONS.format(ids=ids), (to_stored_time(now), *booking_ids, CONFIRMED))
+    sqlite.execute(_OWE_CANCELLATIONS.format(ids=ids), (to_stored_time(now), notice_locale, *booking_ids, CONFIRMED))
     sqlite.execute(_REVOKE_TICKETS.format(ids=ids), (to_stored_time(now), *booking_ids))
     sqlite.execute(_FREE_SEATS.format(ids=ids), booking_ids)
     sqlite.execute(_CANCEL.format(ids=ids), (CANCELLED, to_stored_time(now), reason, *booking_ids, CONFIRMED))

@@ -84,7 +84,7 @@ def create_booking(data):
             expected_unit_price=data.get("expected_unit_price"),
         )
     if created:  # the worker mails the tickets and the calendar file (tickets/notices.py)
-        notices.queue(notices.CONFIRMED_NOTICE, [booking["id"]])
+        notices.wake_relay()
     return booking, 201 if created else 200
 
 

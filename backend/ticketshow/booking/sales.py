@@ -49,5 +49,5 @@ def cancel_future_bookings(screening_ids, *, reason: str, now: datetime) -> list
         select(Booking.id).join(Screening, Screening.id == Booking.screening_id).where(*_future(screening_ids, now))
     ).all()
     ledger.cancel_and_free_seats(session_write_connection(db.session), ids, reason=reason, now=now)
-    notices.queue_after_commit(notices.CANCELLED_NOTICE, ids)  # each owner is told, once this commits
+    notices.wake_relay_after_commit()  # each owner is told, once this commits
     return list(ids)

@@ -235,6 +235,7 @@ def _sell(
         idempotency_key=idempotency_key,
         now=now,
         request_fingerprint=fingerprint,
+        notice_locale=notices.caller_locale(user_id),
     )
     if screening.dynamic_pricing:  # the next customer is quoted the price this sale has made
         repricing.reprice_on(sqlite, [screening_id], "booking", now=now)
@@ -393,7 +394,13 @@ def cancel(user: Principal, booking_id: int) -> Booking:
         screening_id, by_staff = booking.screening_id, booking.user_id != user.id
         seats = sorted(db.session.scalars(select(Ticket.seat_no).where(Ticket.booking_id == booking.id)))
         reason = "cancelled_by_staff" if by_staff else "cancelled_by_user"
-        ledger.cancel_and_free_seats(session_write_connection(db.session), [booking.id], reason=reason, now=utcnow())
+        ledger.cancel_and_free_seats(
+            session_write_connection(db.session),
+            [booking.id],
+            reason=reason,
+            now=utcnow(),
+            notice_locale=notices.caller_locale(booking.user_id),
+        )
         db.session.expire(booking)  # the ledger wrote past the session
         if by_staff:  # the owner's own cancellations are theirs, not staff writes
             audit.record(
@@ -409,7 +416,7 @@ def cancel(user: Principal, booking_id: int) -> Booking:
         offered = waitlist.offer_if_waiting(session_write_connection(db.session), screening_id, utcnow())
     metrics.booking_event("cancelled")
     waitlist.notify(offered)
-    notices.queue(notices.CANCELLED_NOTICE, [booking.id])  # the owner's notice, after the commit
+    notices.wake_relay()  # the owner's notice is owed since the commit: the relay queues it
     return booking
 
 

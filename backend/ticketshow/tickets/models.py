@@ -42,10 +42,11 @@ class CheckinNonce(db.Model):
 
 class BookingNotice(db.Model):
     """A mail a booking owes its owner: the confirmation ("confirmed") or the cancellation notice
-    ("cancelled"). Written in the transaction that made the news (booking/ledger.py), so it exists even when
-    the broker was down at that moment; the worker marks it `sent` (or `skipped`: no news any more), and the
-    beat queues again the ones still owed (tickets/notices.py). State: pending → sending (a worker holds it
-    until lease_until) → sent | skipped | failed (gave up after notices.GIVE_UP_ATTEMPTS)."""
+        ("cancelled"). Written in the transaction that made the news (booking/ledger.py), so it exists even when
+        the broker was down at that moment; the worker marks it `sent` (or `skipped`: no news any more), and the
+        beat queues again the ones still owed (tickets/notices.py). State: pending → sending (a worker holds it
+        until lease_until) → sent | skipped | failed (gave up after notices.GIVE_UP_ATTEMPTS). `queued_at`: when
+    its message last went to the mail queue (the relay, or the beat)."""
 
     __tablename__ = "booking_notices"
     __table_args__ = (
@@ -65,3 +66,6 @@ class BookingNotice(db.Model):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # while `sending`
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # sent or skipped
     error: Mapped[str | None] = mapped_column(Text)  # the last failure
+    # The language of the owner's own request that made the news (i18n.request_hint): the mail's language for
+    # an owner who chose none. None when someone else caused it (staff, a removal).
+    locale: Mapped[str | None] = mapped_column(String(8))

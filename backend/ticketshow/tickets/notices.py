@@ -3,10 +3,12 @@ the calendar file as a text/calendar part), a short notice when it is cancelled 
 because its screening, show or theatre was removed with force).
 
 The outbox: the transaction that makes the news also writes what it owes, a `booking_notices` row
-(booking/ledger.py: record_sale, cancel_and_free_seats). After the commit the notice is queued at once
-(`queue` directly, `queue_after_commit` from inside a session transaction: a forced removal). A broker that
-cannot be reached never fails the booking or the removal, and loses nothing: the row stays `pending` and
-`requeue_owed` (the beat, every minute) queues it again once the broker is back. The worker takes a row
+(booking/ledger.py: record_sale, cancel_and_free_seats). After the commit the web process wakes the relay
+(`wake_relay`, or `wake_relay_after_commit` from inside a session transaction: a forced removal): one Redis
+SET NX, and a Celery message only when no relay pass is already on its way. The relay pass, on the worker,
+queues a message per owed notice. A broker or Redis that cannot be reached never fails the booking or the
+removal, and loses nothing: the row stays `pending` and `requeue_owed` (the beat, every minute) queues it
+once they are back. The worker takes a row
 (`take`: pending → sending, with a lease), sends, and marks it sent (`finish`); a failure gives it back
 (`give_back`) for Celery's retry or the beat. So each notice is sent at least once, and twice only if a
 worker dies between the SMTP server's acceptance and the mark."""
@@ -39,8 +41,10 @@ REASONS = {
 REMOVED_REASON = _l("The screening was cancelled by the theatre.")
 
 
-# A fresh notice was queued when its transaction committed: the beat leaves it alone this long.
+# A fresh notice is the relay's, woken when its transaction committed: the beat leaves it alone this long.
 FRESH = timedelta(minutes=1)
+# A relay pass is asked for at most once in this long while its message waits (a lost one is asked again).
+RELAY_WAKE_TTL_MS = 2000
 # A notice the beat queued again is not queued again before this (its message may wait behind others).
 REQUEUE_AFTER = timedelta(minutes=10)
 # A worker holds a notice this long while it renders and sends it; past that it is taken to have died.
@@ -51,37 +55,117 @@ GIVE_UP_ATTEMPTS = 30
 LOOKBACK = timedelta(days=2)
 
 
-def queue(kind: str, booking_ids) -> list[int]:
-    """Put one message per booking on the mail queue; returns the ids that were queued. A broker that cannot
-    be reached is logged, never raised: the outbox row is still owed and the beat queues it later."""
-    from .tasks import booking_notice
-
-    # whose request this is, and its language (None from the beat: the owner's own choice, else the default)
+def caller_locale(owner_id: int) -> str | None:
+    """The language of this request when its caller is `owner_id` (i18n.request_hint), for the outbox row of a
+    notice they caused: their mail is in it if they chose none. None outside a request or for someone else."""
     hint = i18n.request_hint()
-    queued = []
-    for booking_id in booking_ids:
+    return hint["locale"] if hint and hint["user_id"] == owner_id else None
+
+
+def _relay_key() -> str:
+    # One per database: apps on the same Redis (tests, several sites) must not take each other's wake-ups.
+    return current_app.extensions.setdefault(
+        "ticketshow_relay_key", "notices:relay:" + str(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    )
+
+
+def wake_relay() -> bool:
+    """After a commit that owes notices: make sure a relay pass (tasks.relay_notices) is on its way; True when
+    this call queued one. A pass already queued and not yet started will see this commit's rows, so a burst of
+    bookings sends one message, not one each: a Redis SET NX instead of Celery's per-message work, which
+    was a fifth of a booking's CPU time (docs/benchmarks.md, "CPU per request"). The key lapses by itself
+    (RELAY_WAKE_TTL) should its message be lost. Never raises: with Redis or the broker away, the rows wait
+    for the beat (requeue_owed)."""
+    from ..extensions import redis_store
+    from .tasks import relay_notices
+
+    key = _relay_key()
+    try:
+        if not redis_store.set(key, 1, nx=True, px=RELAY_WAKE_TTL_MS):
+            return False
+    except Exception:
+        log.warning("could not wake the notice relay; the beat will queue the notices", exc_info=True)
+        return False
+    try:
+        relay_notices.delay()
+        return True
+    except Exception:
+        log.warning("could not queue the notice relay; the beat will queue the notices", exc_info=True)
         try:
-            booking_notice.delay(booking_id, kind, hint)
-            queued.append(booking_id)
-        except Exception:  # the broker is away: the answer must not fail
-            log.warning("could not queue the %s notice of booking %s; the beat will", kind, booking_id, exc_info=True)
-    return queued
+            redis_store.delete(key)  # the next commit tries again instead of waiting for the key to lapse
+        except Exception:  # the same outage: the key lapses by itself
+            pass
+        return False
 
 
-def queue_after_commit(kind: str, booking_ids) -> None:
-    """Queue the notices once the session's current transaction commits (never for a rollback)."""
-    db.session.info.setdefault(_PENDING, []).append((kind, list(booking_ids)))
+def wake_relay_after_commit() -> None:
+    """wake_relay once the session's current transaction commits (never for a rollback): a forced removal."""
+    db.session.info[_PENDING] = True
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session) -> None:
-    for kind, ids in session.info.pop(_PENDING, []):
-        queue(kind, ids)
+    if session.info.pop(_PENDING, False):
+        wake_relay()
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session) -> None:
     session.info.pop(_PENDING, None)
+
+
+def publish(kind: str, booking_ids, hint: dict | None = None) -> list[int]:
+    """Put one message per booking on the mail queue (the relay's and the beat's work, on the worker); returns
+    the ids queued. A broker that cannot be reached is logged, never raised: the rows stay owed."""
+    from .tasks import booking_notice
+
+    queued = []
+    for booking_id in booking_ids:
+        try:
+            booking_notice.delay(booking_id, kind, hint)
+            queued.append(booking_id)
+        except Exception:
+            log.warning("could not queue the %s notice of booking %s; the beat will", kind, booking_id, exc_info=True)
+    return queued
+
+
+def relay() -> dict:
+    """The relay's pass: queue every notice owed and never queued (newest LOOKBACK), oldest first, and note
+    when. {"queued": [[booking id, kind], ...]}. The wake-up key goes first, so a commit after this point
+    wakes another pass rather than relying on this one; a row both passes see is queued twice and sent once
+    (take)."""
+    from ..extensions import redis_store
+
+    try:
+        redis_store.delete(_relay_key())
+    except Exception:  # it lapses by itself
+        log.warning("could not clear the notice relay's wake-up key", exc_info=True)
+    now = utcnow()
+    rows = db.session.execute(
+        select(BookingNotice.booking_id, BookingNotice.kind, BookingNotice.locale, Booking.user_id)
+        .join(Booking, Booking.id == BookingNotice.booking_id)
+        .where(
+            BookingNotice.state == "pending",
+            BookingNotice.queued_at.is_(None),
+            BookingNotice.created_at >= now - LOOKBACK,
+        )
+        .order_by(BookingNotice.id)
+    ).all()
+    db.session.rollback()  # end the read before the writes below take the lock
+    queued = []
+    for booking_id, kind, locale, owner_id in rows:
+        hint = {"user_id": owner_id, "locale": locale} if locale else None
+        if publish(kind, [booking_id], hint):
+            queued.append([booking_id, kind])
+    _mark_queued(queued, now)
+    return {"queued": queued}
+
+
+def _mark_queued(notices, now) -> None:
+    if notices:
+        with immediate_transaction(db.session):
+            for booking_id, kind in notices:
+                db.session.execute(update(BookingNotice).where(_row(booking_id, kind)).values(queued_at=now))
 
 
 # ---- the outbox ----------------------------------------------------------------------------------------
@@ -166,13 +250,13 @@ def requeue_owed() -> dict:
     id, kind], ...]}; with the broker still away, nothing is queued and nothing is lost."""
     requeued = []
     for notice in owed():
-        if queue(notice.kind, [notice.booking_id]):
+        hint = None
+        if notice.locale:
+            owner_id = db.session.scalar(select(Booking.user_id).where(Booking.id == notice.booking_id))
+            hint = {"user_id": owner_id, "locale": notice.locale}
+        if publish(notice.kind, [notice.booking_id], hint):
             requeued.append([notice.booking_id, notice.kind])
-    if requeued:
-        now = utcnow()
-        with immediate_transaction(db.session):
-            for booking_id, kind in requeued:
-                db.session.execute(update(BookingNotice).where(_row(booking_id, kind)).values(queued_at=now))
+    _mark_queued(requeued, utcnow())
     if requeued:
         log.info("queued again %s booking notices the broker had not taken", len(requeued))
     return {"requeued": requeued}

@@ -14,9 +14,9 @@ from . import notices
 def booking_notice(booking_id: int, kind: str, hint: dict | None = None) -> bool:
     """The confirmation (kind "confirmed") or cancellation notice of a booking; retried with backoff while
     the SMTP server is away. False when there is nothing (any more) to say, or the notice is already sent
-    or being sent (a message the beat queued again, notices.take). `hint`: i18n.request_hint() of the
-    request that queued it (the owner's language when they caused it and have not chosen one); None when
-    the beat queued it again."""
+    or being sent (a message the beat queued again, notices.take). `hint`: {"user_id": the owner, "locale":
+    the language of their own request that made the news} (booking_notices.locale), used when they have
+    chosen none; None when someone else caused it."""
     if not notices.take(booking_id, kind):
         return False
     try:
@@ -30,6 +30,13 @@ def booking_notice(booking_id: int, kind: str, hint: dict | None = None) -> bool
         raise  # Celery retries transient errors (MESSAGE_RETRY)
     notices.finish(booking_id, kind, "sent")
     return True
+
+
+@shared_task(name="tickets.relay_notices")
+def relay_notices() -> dict:
+    """Queue the booking notices owed since the last pass, woken by the commits that owe them
+    (notices.wake_relay, notices.relay)."""
+    return notices.relay()
 
 
 @shared_task(name="tickets.requeue_notices")
