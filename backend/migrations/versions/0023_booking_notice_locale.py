@@ -5,14 +5,14 @@ task that queues every owed notice (tickets/notices.py). The message used to car
 for an owner who chose none; the outbox row keeps it now. Rows written before this have none (the owner's
 choice, else English, as the beat already did for them).
 
-Revision ID: 0021_booking_notice_locale
-Revises: 0020_job_summary_codes
+Revision ID: 0023_booking_notice_locale
+Revises: 0022_job_error_codes
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_booking_notice_locale"
-down_revision = "0020_job_summary_codes"
+revision = "0023_booking_notice_locale"
+down_revision = "0022_job_error_codes"
 branch_labels = None
 depends_on = None
 
