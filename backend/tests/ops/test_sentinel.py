@@ -133,7 +133,8 @@ def test_app_and_jobs_follow_a_failover(tmp_path, cluster):
         )
 
         wait_for(lambda: requests.get(f"{url}/api/health").status_code == 200, 30, "health on the new primary")
-        promoted = redis.Redis(port=replica.port)
+        # the server's own database (tests/conftest.py gives every LiveServer one), on the promoted replica
+        promoted = redis.Redis(port=replica.port, db=int(server.redis_url.rsplit("/", 1)[1]))
         assert promoted.info("replication")["role"] == "master"
         before = int(promoted.get("cache:catalog-generation") or 0)
         assert requests.delete(f"{url}/api/admin/cache", headers=data["admin"]).status_code == 204
