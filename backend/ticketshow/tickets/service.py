@@ -136,9 +136,11 @@ def tickets_pdf(user, booking_id: int) -> tuple[bytes, str]:
     """(the PDF, a file name) of a booking's tickets: one A6 page per seat with its QR, seat, show, theatre,
     place and time (local), in the reports' fonts and the current locale (a request's, or the one a mail
     task forces for the recipient). WeasyPrint fetches nothing but the QR's data: URL. Owner
-    or admin, else 404 NotFound. About a few hundred ms of CPU per booking; not cached (tickets change state)."""
+    or admin, else 404 NotFound. About a few hundred ms of CPU per booking; not cached (tickets change state).
+    The font configuration is the process's own, made once (reports.service.pdf_tools), not one per PDF."""
     from weasyprint import HTML  # imported late: it loads Pango, which most requests never need
-    from weasyprint.urls import URLFetcher
+
+    from ..reports.service import pdf_tools
 
     booking = _own_booking(user, booking_id)
     screening = booking.screening
@@ -152,8 +154,9 @@ def tickets_pdf(user, booking_id: int) -> tuple[bytes, str]:
         when=local_datetime_text(screening.starts_at),
     )
     # Only data: URLs (the QR codes): no request to another host or file can come from a ticket's text.
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=page, url_fetcher=fetcher).write_pdf(), f"tickets-booking-{booking.id}.pdf"
+    tools = pdf_tools()
+    pdf = HTML(string=page, url_fetcher=tools.fetcher).write_pdf(font_config=tools.font_config)
+    return pdf, f"tickets-booking-{booking.id}.pdf"
 
 
 def local_datetime_text(moment: datetime) -> str:
