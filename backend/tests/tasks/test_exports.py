@@ -112,6 +112,23 @@ def test_failed_export_is_recorded_and_the_admin_alerted(app, api, admin, client
     assert client.get(f"/api/exports/{job_id}/download", headers=admin).status_code == 404
 
 
+def test_a_failed_exports_error_is_worded_in_the_requesters_language(app, api, admin, client, smtp, worker):
+    """The job's error is a code with params (jobs/wording.JobError): the API words it per reader, and the
+    failure mail in the language the export was asked in; the exception's own words stay as they are."""
+    theatre = api.create_theatre(admin, name="Broken Hall")
+    (app.config["SETTINGS"].data_dir / "exports").write_text("not a directory")  # the file cannot be written
+    hindi = {**admin, "Accept-Language": "hi"}
+
+    job_id = client.post(f"/api/theatres/{theatre['id']}/export", headers=hindi).get_json()["job_id"]
+    english = wait_for_job(client, admin, job_id)
+    assert english["state"] == "failed" and english["error"].startswith("FileExistsError: ")
+    assert english["error_code"] == "exception" and english["error_params"]["type"] == "FileExistsError"
+    worded = client.get(f"/api/jobs/{job_id}", headers=hindi).get_json()
+    assert worded["error"] == "त्रुटि " + english["error"]  # the exception's words are data: kept as raised
+    mail = smtp.wait_for(1)[0]
+    assert "त्रुटि FileExistsError: " in mail.get_body(("plain",)).get_content()
+
+
 def test_export_needs_an_admin_and_a_real_theatre(api, admin, client):
     theatre = api.create_theatre(admin)
     user = api.new_user()
