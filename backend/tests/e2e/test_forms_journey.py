@@ -361,3 +361,63 @@ def test_breadcrumb_dividers_never_start_a_line(ui, live_server):
             left = page.locator("ol.breadcrumb").bounding_box()["x"]
             assert abs(dividers[1][2] - left) < 1, dividers
         assert axe_violations(page, f"show page breadcrumb, {locale}") == []
+
+
+def langs_of(page, name):
+    """The language a screen reader would use for each place `name` is written on the page: the nearest
+    lang attribute around each text node holding it."""
+    return page.evaluate(
+        """name => {
+            const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT)
+            const found = []
+            while (walker.nextNode()) {
+                if (walker.currentNode.textContent.includes(name)) found.push(walker.currentNode.parentElement.closest('[lang]')?.lang)
+            }
+            return found
+        }""",
+        name,
+    )
+
+
+def test_names_carry_their_lang_through_the_booking(ui, live_server):
+    """Item 6: a Tamil show at a Kannada-named theatre in a Bengali-named place keeps each name's lang on the
+    booking page, the confirmation, My bookings and the tickets (the page's own language is English)."""
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    show_name, theatre_name, place = f"மழைக்காலம் {tag}", f"ಕಪಾಲಿ {tag}", f"কলকাতা {tag}"
+    hall = stage.post("/api/theatres", {"name": theatre_name, "place": place, "capacity": 20})
+    show = stage.post(
+        "/api/shows",
+        {
+            "name": show_name,
+            "rating": 4,
+            "tags": [],
+            "ticket_price": 150,
+            "screenings": [{"theatre_id": hall["id"], "starts_at": at(2)}],
+        },
+    )
+    [screening_id] = stage.screening_ids(show["id"])
+    username = f"lang-{tag}-{ui.viewport}"
+    stage.post("/api/auth/signup", {"username": username, "email": f"{username}@example.com", "password": PASSWORD})
+    log_in(page, username, PASSWORD)
+    page.wait_for_url(lambda url: "/login" not in url)
+
+    def check(where):
+        for name, lang in [(show_name, "ta"), (theatre_name, "kn"), (place, "bn")]:
+            found = langs_of(page, name)
+            assert found and set(found) == {lang}, (where, name, found)
+
+    page.goto(f"/book/{screening_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_attribute("lang", "ta")
+    check("book")
+    assert axe_violations(page, "booking page, names in three scripts") == []
+    page.get_by_role("button", name="Book now").click()
+    expect(page.get_by_role("heading", name="Booking confirmed")).to_be_visible()
+    check("confirmation")
+    booking_id = page.url.rstrip("/").split("/")[-1]
+    page.goto("/my-bookings")
+    expect(page.get_by_role("link", name=show_name)).to_have_attribute("lang", "ta")
+    assert set(langs_of(page, show_name)) == {"ta"}
+    page.goto(f"/bookings/{booking_id}/tickets")
+    expect(page.get_by_role("heading", level=1)).to_have_attribute("lang", "ta")
+    check("tickets")
