@@ -119,6 +119,8 @@ def measure(browser, url: str, width: int, dist: Path) -> dict:
         ),
     )
     page.goto(url, wait_until="networkidle", timeout=120_000)
+    # On a loaded machine the network can go quiet before the first paint: wait for one.
+    page.wait_for_function("window.__vitals.lcp > 0", timeout=60_000)
     page.wait_for_timeout(2000)
     vitals = page.evaluate("window.__vitals")
     # CDP timestamps are seconds on a monotonic clock; the page's own clock starts at navigation.

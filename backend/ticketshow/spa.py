@@ -45,7 +45,7 @@ def register_spa(app) -> None:
     @policy.public
     @app.doc(hide=True)
     def index():
-        return _index_page(dist)
+        return _index_page(dist, [CONFIG_HINT] + (_home_hints() if not request.query_string else []))
 
     @app.get("/manifest.<locale>.webmanifest")
     @policy.public
@@ -66,7 +66,9 @@ def register_spa(app) -> None:
             file_path = safe_join(str(dist), path.lstrip("/"))
             if file_path and Path(file_path).is_file():
                 return send_from_directory(dist, path.lstrip("/"), max_age=0)
-            return _index_page(dist)
+            show = SHOW_PAGE.fullmatch(path)
+            hints = _show_hints(int(show[1])) if show and not request.query_string else []
+            return _index_page(dist, [CONFIG_HINT] + hints)
         return error_body(404, "not_found", _l("Not found."), {"path": path}), 404
 
 
@@ -134,10 +136,57 @@ def _hashed_asset(folder: Path, filename: str):
     return response
 
 
-def _index_page(dist: Path):
+# The UI's first request on its two landing pages (frontend/src/api/shows.js: homeListParams with no filters,
+# showRequest with no place), and the posters preloaded: the first only, the largest picture on a phone's first
+# screen (the page's largest contentful paint); a second would share the slow network with the scripts.
+HOME_FIRST_REQUEST = "/api/shows?sort=latest&page=1&per_page=12"
+HOME_FIRST_POSTERS = 1
+SHOW_PAGE = re.compile(r"/shows/(\d+)")
+
+
+def _fetch_hint(url: str) -> str:
+    # crossorigin (anonymous): the same credentials mode as the UI's fetch(), which the browser requires to
+    # hand the preloaded answer to it (as it does only when the request sends no headers of its own).
+    return f"<{url}>; rel=preload; as=fetch; crossorigin"
+
+
+# Every page mounts once it has the settings (frontend/src/main.js, serverConfig.js).
+CONFIG_HINT = _fetch_hint("/api/config")
+
+
+def _home_hints() -> list[str]:
+    """Link header values for GET / (no query): the home page's list and its first posters."""
+    from .catalog import service
+
+    shows = service.list_shows(sort="latest", page=1, per_page=HOME_FIRST_POSTERS)["items"]
+    return [_fetch_hint(HOME_FIRST_REQUEST)] + [_poster_hint(show.image_url) for show in shows if show.image_url]
+
+
+def _show_hints(show_id: int) -> list[str]:
+    """Link header values for GET /shows/<id> (no query): the show's data and poster (none for an unknown show)."""
+    from .catalog.models import Show
+    from .extensions import db
+
+    show = db.session.get(Show, show_id)
+    if show is None or show.removed_at is not None:
+        return []
+    poster = [_poster_hint(show.image_url)] if show.image_url else []
+    return [_fetch_hint(f"/api/shows/{show_id}")] + poster
+
+
+def _poster_hint(url: str) -> str:
+    return f"<{url}>; rel=preload; as=image; fetchpriority=high"
+
+
+def _index_page(dist: Path, hints: list[str] = ()):
+    """index.html, never cached without asking. `hints`: Link header values (rel=preload) naming what the
+    page will ask for first, so a phone fetches the first page's data and posters while the scripts are
+    still on their way instead of one round trip after another (docs/benchmarks.md, bench/ui_vitals.py)."""
     if not (dist / "index.html").is_file():
         current_app.logger.warning("UI not built: %s/index.html is missing", dist)
         return error_body(503, "ui_not_built", _l("The UI has not been built; run `make run`.")), 503
     response = send_from_directory(dist, "index.html", max_age=0)
     response.headers["Cache-Control"] = "no-cache"
+    if hints:
+        response.headers["Link"] = ", ".join(hints)
     return response

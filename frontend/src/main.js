@@ -14,7 +14,7 @@ import { reportNetworkStatus } from './composables/useNetworkStatus'
 import { registerServiceWorker } from './composables/useServiceWorker'
 import { loadServerConfig } from './serverConfig'
 import { nextTick, watch } from 'vue'
-import { i18n, initialLocale, applyLocale, setLocale, supported, STORAGE_KEY } from './i18n'
+import { i18n, initialLocale, applyLocale, loadLocale, setLocale, supported, STORAGE_KEY } from './i18n'
 // Imported before mounting so its `beforeinstallprompt` listener is there when the browser fires it.
 import './composables/useInstallPrompt'
 
@@ -44,13 +44,16 @@ configureClient({
 auth.ensureUser()
 
 // The first page's data is asked for now, alongside /api/config (and a lazy page's code), not after them:
-// on a slow phone network each round trip is half a second (docs/benchmarks.md, bench/ui_vitals.py).
+// on a slow phone network each round trip is half a second (docs/benchmarks.md, bench/ui_vitals.py). The
+// server's Link header on index.html (backend/ticketshow/spa.py) has usually started both already.
 const first = router.resolve(location.pathname + location.search)
 const firstRequest = first.meta.firstRequest?.(first, auth)
 if (firstRequest) prefetch(firstRequest.path, firstRequest.query)
+prefetch('/api/config') // loadServerConfig's, below: the page's Link header preloads it too
 
 // Times are shown in the server's time zone: know it before the first page renders.
-loadServerConfig().finally(() => {
+// In the visitor's language from the first paint: Hindi's or Tamil's messages are a chunk of their own.
+Promise.all([loadServerConfig(), loadLocale(i18n.global.locale.value)]).finally(() => {
   app.mount('#app')
   // Once the first page has rendered (and taken its prefetched answer), nothing else may take it later.
   const drop = () => nextTick(dropPrefetched)

@@ -4,11 +4,13 @@ time) with Vary: Accept-Encoding and a year's immutable cache; index.html is nev
 from __future__ import annotations
 
 import gzip
+import io
 import re
 from pathlib import Path
 
 import brotli  # in requirements.lock already (WeasyPrint uses it)
 import pytest
+from PIL import Image
 
 from ticketshow import create_app
 
@@ -85,3 +87,40 @@ def test_the_real_build_ships_every_script_and_style_precompressed(client):
         assert response.status_code == 200, path
         assert response.headers.get("Content-Encoding") == (None if small else "br"), path
         assert response.headers["Cache-Control"].endswith("immutable") and "Accept-Encoding" in response.headers["Vary"]
+
+
+def test_landing_pages_preload_their_first_data_and_poster(ui_app):
+    """index.html's Link header names what the page asks for first (spa.py): the settings on every page; on the
+    home page the list and the newest show's poster; on a show's page its data and poster. Nothing the page
+    would not ask for: no list for a filtered home page, no poster for a show without one or an unknown show."""
+    from ..conftest import Api
+
+    api = Api(ui_app.test_client())
+    admin = api.admin_headers()
+    plain = api.create_show(admin)
+    pictured = api.create_show(admin)
+    out = io.BytesIO()
+    Image.new("RGB", (60, 90), (120, 30, 60)).save(out, "PNG")
+    uploaded = api.client.put(
+        f"/api/shows/{pictured['id']}/image", headers=admin, data={"image": (io.BytesIO(out.getvalue()), "p.png")}
+    )
+    poster = uploaded.get_json()["image_url"]
+    config = "</api/config>; rel=preload; as=fetch; crossorigin"
+
+    def links(path):
+        response = _get(ui_app, path)
+        assert response.status_code == 200 and response.headers["Cache-Control"] == "no-cache"
+        return response.headers.get("Link", "").split(", ")
+
+    assert links("/") == [
+        config,
+        "</api/shows?sort=latest&page=1&per_page=12>; rel=preload; as=fetch; crossorigin",
+        f"<{poster}>; rel=preload; as=image; fetchpriority=high",
+    ]
+    assert links(f"/shows/{pictured['id']}") == [
+        config,
+        f"</api/shows/{pictured['id']}>; rel=preload; as=fetch; crossorigin",
+        f"<{poster}>; rel=preload; as=image; fetchpriority=high",
+    ]
+    assert links(f"/shows/{plain['id']}") == [config, f"</api/shows/{plain['id']}>; rel=preload; as=fetch; crossorigin"]
+    assert links("/shows/999999") == links("/?tag=drama") == links("/my-bookings") == [config]

@@ -1,10 +1,18 @@
 """Issue 16, first load: in the browser, the home page's scripts and style sheets arrive Brotli-compressed with
-a year's immutable cache, the icon font is the small subset, and the page still shows its icons; at a phone
-and a desktop viewport."""
+a year's immutable cache, the icon font is the small subset, and the page still shows its icons; the first
+screen's data is asked for once (preloaded by index.html's Link header) and its first posters first; at a
+phone and a desktop viewport."""
 
 from __future__ import annotations
 
+import io
+import os
+
+import requests
+from PIL import Image
 from playwright.sync_api import expect
+
+from tests.e2e.test_booking_journey import Backstage
 
 
 def test_assets_arrive_compressed_and_cached(ui, live_server):
@@ -27,3 +35,37 @@ def test_assets_arrive_compressed_and_cached(ui, live_server):
     expect(icon).to_be_visible()
     assert page.evaluate("document.fonts.check('16px bootstrap-icons')")
     assert icon.evaluate("e => e.getBoundingClientRect().width") > 0
+
+
+def _poster(color) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (300, 450), color).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_first_screen_asks_for_its_data_once_and_its_first_posters_first(ui, live_server):
+    """The home page's list comes from the request index.html's Link header preloaded (one GET, not two), and
+    the first two cards' posters load at once at high priority while the rest wait until they are near."""
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    for n in range(3):  # the newest first on the home page
+        show = stage.post(
+            "/api/shows", {"name": f"Poster {n} {tag}", "rating": 4, "tags": ["drama"], "ticket_price": 200}
+        )
+        uploaded = requests.put(
+            f"{live_server.url}/api/shows/{show['id']}/image",
+            files={"image": ("p.png", _poster((40 * n, 30, 60)), "image/png")},
+            headers=stage.admin,
+        )
+        assert uploaded.status_code == 200, uploaded.text
+    lists = []
+    page.on("request", lambda r: lists.append(r.url) if "/api/shows?" in r.url else None)
+    page.goto("/")
+    cards = page.locator(".ts-card")
+    expect(cards.first).to_contain_text(f"Poster 2 {tag}")
+    images = cards.locator(".ts-poster img")
+    expect(images.nth(2)).to_be_attached()
+    assert [images.nth(n).get_attribute("fetchpriority") for n in range(3)] == ["high", "high", "auto"]
+    assert [images.nth(n).get_attribute("loading") for n in range(3)] == ["eager", "eager", "lazy"]
+    page.wait_for_load_state("networkidle")
+    assert len(lists) == 1, lists

@@ -70,10 +70,11 @@ async function readBody(response) {
 export async function request(
   method,
   path,
-  { query, json, formData, signal, headers: extraHeaders, blob = false } = {},
+  { query, json, formData, signal, headers: extraHeaders, blob = false, bare = false } = {},
 ) {
-  const headers = { Accept: 'application/json', 'Accept-Language': currentLocale(), ...extraHeaders }
-  const token = getToken()
+  // bare: none of our headers (a public read the page preloaded, see prefetch)
+  const headers = bare ? {} : { Accept: 'application/json', 'Accept-Language': currentLocale(), ...extraHeaders }
+  const token = bare ? null : getToken()
   if (token) headers.Authorization = `Bearer ${token}`
   let body
   if (formData) {
@@ -151,13 +152,17 @@ function defaultMessage(status) {
 const prefetched = new Map()
 
 /**
- * Starts GET `path` with `query` now (the first page's data, from main.js before the app mounts); the
- * first api.get of the same URL receives this request's promise instead of sending its own.
+ * Starts GET `path` with `query` now (the first page's data, a public read, from main.js before the app
+ * mounts); the first api.get of the same URL receives this request's answer instead of sending its own.
+ * It is sent bare (no token, no Accept-Language) so that the browser hands it the answer the server's
+ * Link: rel=preload header on index.html already started (backend/ticketshow/spa.py): a preload is reused
+ * only by a request with the same headers. A failed one is asked again the usual way, so an error's
+ * message comes in the UI's language.
  */
 export function prefetch(path, query) {
   const url = path + buildQuery(query)
   if (prefetched.has(url)) return
-  const answer = request('GET', path, { query })
+  const answer = request('GET', path, { query, bare: true }).catch(() => request('GET', path, { query }))
   answer.catch(() => {}) // a failure belongs to the view that takes it (or to nobody, when none does)
   prefetched.set(url, answer)
 }

@@ -1,7 +1,9 @@
 // The UI's languages: English, Hindi and Tamil (vue-i18n, Composition API mode).
 //
-// Messages live in src/locales/<locale>/<namespace>.json and are bundled eagerly (they are small), so
-// messages[locale][namespace] is that file and keys read "namespace.key": $t('nav.home').
+// Messages live in src/locales/<locale>/<namespace>.json, so messages[locale][namespace] is that file and
+// keys read "namespace.key": $t('nav.home'). English ships in the app's first script; Hindi and Tamil are a
+// chunk each (vite.config.js), fetched when that language is first shown (loadLocale): on a slow phone
+// network they were a quarter of the first script's bytes for visitors who never see them.
 // English is the fallback for a key a language lacks, but the key check in `npm run lint`
 // (scripts/check-i18n.js) fails the build on any such gap, so that fallback never shows in practice.
 //
@@ -18,15 +20,42 @@ export const STORAGE_KEY = 'ticketshow.locale'
 // Intl locales: India's conventions for all three (Indian digit grouping ₹1,00,000.00, day-month order).
 const INTL = { en: 'en-IN', hi: 'hi-IN', ta: 'ta-IN' }
 
-function loadMessages() {
-  const files = import.meta.glob('../locales/*/*.json', { eager: true })
-  const messages = Object.fromEntries(SUPPORTED.map((code) => [code, {}]))
+function byNamespace(files) {
+  const messages = {}
   for (const [path, module] of Object.entries(files)) {
-    const [, locale, namespace] = /\/locales\/([^/]+)\/([^/]+)\.json$/.exec(path)
-    messages[locale] ??= {}
-    messages[locale][namespace] = module.default ?? module
+    const [, namespace] = /\/([^/]+)\.json$/.exec(path)
+    messages[namespace] = module.default ?? module
   }
   return messages
+}
+
+const ENGLISH = byNamespace(import.meta.glob('../locales/en/*.json', { eager: true }))
+// Per language, the functions that import its files (one chunk, see vite.config.js).
+const LAZY = { hi: import.meta.glob('../locales/hi/*.json'), ta: import.meta.glob('../locales/ta/*.json') }
+const loading = {}
+
+/**
+ * Makes `code`'s messages available (fetching its chunk the first time); resolves to the locale. English is
+ * always there. A failed fetch (offline before the service worker had the chunk) leaves English showing
+ * and is tried again on the next call.
+ */
+export function loadLocale(code) {
+  const locale = supported(code) ?? 'en'
+  if (locale === 'en' || i18n.global.availableLocales.includes(locale)) return Promise.resolve(locale)
+  loading[locale] ??= Promise.all(
+    Object.entries(LAZY[locale]).map(([path, load]) => load().then((module) => [path, module])),
+  ).then(
+    (files) => {
+      i18n.global.setLocaleMessage(locale, byNamespace(Object.fromEntries(files)))
+      if (currentLocale() === locale) applyLocale(locale) // the description, now in its language
+      return locale
+    },
+    () => {
+      delete loading[locale]
+      return locale
+    },
+  )
+  return loading[locale]
 }
 
 /**
@@ -48,7 +77,7 @@ export const i18n = createI18n({
   globalInjection: true,
   locale: 'en',
   fallbackLocale: 'en',
-  messages: loadMessages(),
+  messages: { en: ENGLISH },
   pluralRules: Object.fromEntries(SUPPORTED.map((code) => [code, pluralRule(code)])),
   // A missing key is caught by the lint check; at run time the English text is shown, quietly.
   missingWarn: false,
@@ -94,10 +123,12 @@ export const currentLocale = () => i18n.global.locale.value
 /** The Intl locale for formatting: "en-IN" | "hi-IN" | "ta-IN". */
 export const intlLocale = () => INTL[currentLocale()] ?? 'en-IN'
 
-/** Shows the UI in `code` now (messages, <html lang>, the manifest link, the meta description), without recording it anywhere. */
+/** Shows the UI in `code` now (messages, <html lang>, the manifest link, the meta description), without
+ * recording it anywhere. Messages not loaded yet (loadLocale) show in English until they arrive. */
 export function applyLocale(code) {
   const locale = supported(code) ?? 'en'
   i18n.global.locale.value = locale
+  if (!i18n.global.availableLocales.includes(locale)) loadLocale(locale)
   if (typeof document !== 'undefined') {
     document.documentElement.setAttribute('lang', locale)
     // Installing the app from a Hindi page gives a Hindi app: the server serves the built manifest with
@@ -119,7 +150,7 @@ export function applyLocale(code) {
  * the choice in this browser only, which is still a working switch.
  */
 export async function setLocale(code) {
-  const locale = applyLocale(code)
+  const locale = applyLocale(await loadLocale(code))
   const auth = getActivePinia() ? useAuthStore() : null
   try {
     localStorage.setItem(STORAGE_KEY, locale)

@@ -2,11 +2,12 @@
 // compiles and fills its placeholders (vue-i18n compiles a message only when it is first shown, so a broken
 // one would otherwise surface on a screen nobody looked at), and the sentences built from several messages
 // read whole in each language.
-import { afterEach, describe, expect, it } from 'vitest'
-import { applyLocale, i18n, SUPPORTED } from '@/i18n'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { applyLocale, i18n, loadLocale, SUPPORTED } from '@/i18n'
 
 const { t, tm } = i18n.global
 
+beforeAll(() => Promise.all(SUPPORTED.map(loadLocale))) // Hindi and Tamil are chunks of their own
 afterEach(() => applyLocale('en'))
 
 /** Every leaf key under `namespace` in the English messages ("admin.tabs.dashboard", …). */

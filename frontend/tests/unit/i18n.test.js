@@ -1,7 +1,7 @@
 // Which language the UI starts in, and how figures, money and dates read in Hindi and Tamil.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
-import { applyLocale, i18n, initialLocale, intlLocale, setLocale, STORAGE_KEY, SUPPORTED } from '@/i18n'
+import { applyLocale, i18n, initialLocale, intlLocale, loadLocale, setLocale, STORAGE_KEY, SUPPORTED } from '@/i18n'
 import {
   formatCount,
   formatDateTime,
@@ -30,6 +30,7 @@ function browser({ languages = ['en-US'], stored = null } = {}) {
   vi.stubGlobal('localStorage', memoryStorage(stored ? { [STORAGE_KEY]: stored } : {}))
 }
 
+beforeAll(() => Promise.all(SUPPORTED.map(loadLocale))) // Hindi and Tamil are chunks of their own
 afterEach(() => {
   vi.unstubAllGlobals()
   applyLocale('en')
@@ -151,5 +152,14 @@ describe("a logged-in user's choice", () => {
     expect(i18n.global.locale.value).toBe('hi')
     expect(localStorage.getItem(STORAGE_KEY)).toBe('hi')
     expect(auth.user.preferences.locale).toBeNull()
+  })
+})
+
+describe('the languages loaded', () => {
+  it('has English from the start and loads Hindi and Tamil once each', async () => {
+    expect(i18n.global.availableLocales).toContain('en')
+    const [hi, again] = await Promise.all([loadLocale('hi'), loadLocale('hi-IN')])
+    expect([hi, again, await loadLocale('xx')]).toEqual(['hi', 'hi', 'en'])
+    expect(i18n.global.getLocaleMessage('hi').nav.myBookings).toBe('मेरी बुकिंग')
   })
 })
