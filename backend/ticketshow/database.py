@@ -245,12 +245,15 @@ def named_rows(sqlite, row_type, sql: str, parameters=()):
     return cursor.execute(sql, parameters)
 
 
+_MONEY = MoneyColumn()  # one instance: building a type per value showed in the show list's profile
+
+
 def to_paise(amount: Decimal) -> int:
-    return MoneyColumn().process_bind_param(amount, None)
+    return _MONEY.process_bind_param(amount, None)
 
 
 def from_paise(paise: int | None) -> Decimal | None:
-    return MoneyColumn().process_result_value(paise, None)
+    return _MONEY.process_result_value(paise, None)
 
 
 def to_stored_time(value: datetime) -> str:
