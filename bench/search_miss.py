@@ -9,7 +9,8 @@ two versions of the code), loads `wsgi:app` as a gunicorn worker does with the c
 (CACHE_TTL_SECONDS=0) against a private redis-server, and calls the WSGI app directly with prepared environs
 (bench/profile_request.py's way: no HTTP, no test client) for load.py's search paths
 (`/api/shows?q=<term>&tag=<tag>`, 22 terms x 10 tags) in turn. Prints the CPU time per request
-(`time.process_time`, median of 3 runs of --count requests) beside `/api/health`'s, and with --profile
+(`time.process_time`, median of 3 runs of --count requests) beside `/api/health`'s and the list's without a
+search (LIST_PATHS), and with --profile
 cProfile's top functions (CPU timer) for one more run.
 
 --save writes every answer of a wider set of requests (load.py's paths, and the same terms with other sorts,
@@ -41,6 +42,8 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "backend"), str(ROOT / "scripts"
 
 from load import SEARCH_TAGS, SEARCH_TERMS, start_redis  # noqa: E402
 from profile_request import cpu_profile, worker_environment  # noqa: E402
+
+LIST_PATHS = ["/api/shows", "/api/shows?page=2", "/api/shows?tag=drama", "/api/shows?sort=rating"]
 
 
 def search_paths() -> list[str]:
@@ -183,7 +186,8 @@ def main() -> int:
         for call in searches:  # warm SQLite's page cache and the process's caches, as a running server has
             call()
         print(f"load average {os.getloadavg()[0]:.1f}; {args.count} requests per run")
-        for name, calls in (("health", health), ("search miss", searches)):
+        lists = [wsgi_caller(app, path) for path in LIST_PATHS]  # load.py's "GET /api/shows, cache off" and kin
+        for name, calls in (("health", health), ("search miss", searches), ("list miss", lists)):
             median, runs = cpu_per_request(calls, args.count)
             print(f"{name}: {median:.3f} ms of CPU per request (runs: {', '.join(f'{r:.3f}' for r in runs)})")
         if args.profile:
