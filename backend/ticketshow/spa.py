@@ -158,8 +158,8 @@ def _home_hints() -> list[str]:
     """Link header values for GET / (no query): the home page's list and its first posters."""
     from .catalog import service
 
-    shows = service.list_shows(sort="latest", page=1, per_page=HOME_FIRST_POSTERS)["items"]
-    return [_fetch_hint(HOME_FIRST_REQUEST)] + [_poster_hint(show.image_url) for show in shows if show.image_url]
+    shows = service.list_shows(sort="latest", page=1, per_page=HOME_FIRST_POSTERS)["items"]  # ShowOut-shaped dicts
+    return [_fetch_hint(HOME_FIRST_REQUEST)] + [_poster_hint(show["image_url"]) for show in shows if show["image_url"]]
 
 
 def _show_hints(show_id: int) -> list[str]:
