@@ -5,6 +5,7 @@ flushed — at a phone and a desktop viewport."""
 import email
 import email.policy
 import os
+import re
 import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.conftest import ADMIN_PASSWORD
+from tests.e2e.test_accessibility import axe_violations
 from tests.e2e.test_booking_journey import Backstage
 from tests.e2e.test_foundation_journey import admin_tab, log_in, open_menu_if_collapsed
 
@@ -123,3 +125,37 @@ def test_admin_catalogue_export_and_cache(ui, live_server, tmp_path):
     expect(page.get_by_text("Cache flushed").first).to_be_visible()
     assert requests.get(f"{live_server.url}/api/theatres").headers["X-Cache"] == "MISS"
     assert ui.console_errors == []
+
+
+def test_admin_shows_sort_over_every_page(ui, live_server):
+    """Issue 16 (paged and sortable admin tables): the admin's shows, paged by the server, sort by newest,
+    rating or name over all pages (GET /api/shows?sort=), from a "Sort by" select that keeps its choice in
+    the URL and starts again at page 1. axe clean."""
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    for name, rating in (("Banyan", 4.5), ("Ashoka", 3), ("Champa", 2)):  # created in this order
+        stage.post("/api/shows", {"name": f"{name} {tag}", "rating": rating, "tags": [], "ticket_price": 100})
+
+    log_in(page, "admin", ADMIN_PASSWORD)
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"/admin/shows?q={tag}")
+    rows = page.locator("[id^='show-row-']")
+
+    def names():
+        return [text.split()[0] for text in rows.all_inner_texts()]
+
+    expect(rows).to_have_count(3)
+    sort = page.get_by_label("Sort by")
+    expect(sort).to_have_value("latest")
+    assert names() == ["Champa", "Ashoka", "Banyan"]  # newest first
+    sort.select_option("name")
+    expect(page).to_have_url(re.compile(r"sort=name"))
+    expect(rows.first).to_have_text(f"Ashoka {tag}")
+    assert names() == ["Ashoka", "Banyan", "Champa"]
+    sort.select_option("rating")
+    expect(rows.first).to_have_text(f"Banyan {tag}")
+    assert names() == ["Banyan", "Ashoka", "Champa"]  # 4.5, 3, 2
+    page.reload()
+    expect(page.get_by_label("Sort by")).to_have_value("rating")
+    expect(rows.first).to_have_text(f"Banyan {tag}")
+    assert axe_violations(page, "admin shows, sorted") == []
