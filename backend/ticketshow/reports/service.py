@@ -237,7 +237,7 @@ def pdf_tools() -> _PdfTools:
 
 
 def render_pdf(report: MonthlyReport) -> bytes:
-    """The report as a PDF, from a cache per user and month: WeasyPrint takes about 0.13 s of CPU, which a
+    """The report as a PDF, from a cache per user and month: WeasyPrint takes about 0.15 s of CPU, which a
     web worker must not spend on every download. The cache key is a hash of the report's content (its
     render with the generation time left out), so a new booking in the month makes a new PDF and a repeat
     download or the mailed copy reuses it. Files live in $TICKETSHOW_DATA_DIR/report-cache/<user id>/,
