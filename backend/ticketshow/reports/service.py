@@ -216,9 +216,10 @@ _pdf_tools = _PdfTools()
 def pdf_tools() -> _PdfTools:
     """This process's (and thread's) WeasyPrint set-up: the font configuration (Fontconfig's font list and
     Pango's font map, with the fonts and shaping caches they fill), the report's stylesheet parsed once, and
-    the URL fetcher. Made anew for every render, they cost a third of a render's CPU (docs/benchmarks.md,
-    "Monthly reports"). Per thread because Pango's font map is not thread-safe; per process because a forked
-    child must not share the parent's Fontconfig state."""
+    the URL fetcher; the tickets PDF uses the same. Made anew for every render, they cost over a quarter of a
+    render's CPU, and memory that grows (docs/benchmarks.md, "Monthly reports"). Per thread because Pango's
+    font map is not thread-safe; per process because a forked child must not share the parent's Fontconfig
+    state."""
     tools = _pdf_tools
     if tools.pid != os.getpid():
         from weasyprint import CSS  # imported late: it loads Pango, which the web workers rarely need
