@@ -310,8 +310,7 @@ def list_shows(
             where.append((listing.like_condition("s.name_folded"), [name_like]))
         else:
             found = listing.found_by_words(ranks, name_like)
-    for tag in {t.strip().lower() for t in tags if t.strip()}:
-        where.append((listing.has_tag(), [tag]))
+    wanted_tags = sorted({t.strip().lower() for t in tags if t.strip()})
     if min_rating is not None:
         where.append(("s.rating >= ?", [min_rating]))
     now = utcnow()
@@ -329,7 +328,7 @@ def list_shows(
     with pooled_sqlite(db.engine) as sqlite:
         sqlite.execute("BEGIN")  # one snapshot: the page and its figures agree
         try:
-            rows, total = listing.page_rows(sqlite, listing.Filters(found, where, order), page, per_page)
+            rows, total = listing.page_rows(sqlite, listing.Filters(found, where, wanted_tags, order), page, per_page)
             items = listing.show_items(sqlite, rows, now, place_like)
         finally:
             sqlite.rollback()
