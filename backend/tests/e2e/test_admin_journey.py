@@ -159,3 +159,38 @@ def test_admin_shows_sort_over_every_page(ui, live_server):
     expect(page.get_by_label("Sort by")).to_have_value("rating")
     expect(rows.first).to_have_text(f"Banyan {tag}")
     assert axe_violations(page, "admin shows, sorted") == []
+
+
+def test_admin_theatres_sort_over_the_whole_chain(ui, live_server):
+    """Issue 16: the admin's theatres sort by name, place or seats over every theatre (then paged), with the
+    shared "Sort by" select and its direction button; the choice stays in the URL. axe clean."""
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    for name, place, capacity in (("Banyan", "Madurai", 300), ("Ashoka", "Agra", 120), ("Champa", "Kochi", 60)):
+        stage.post("/api/theatres", {"name": f"{name} {tag}", "place": place, "capacity": capacity})
+
+    log_in(page, "admin", ADMIN_PASSWORD)
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"/admin/theatres?q={tag}")
+    rows = page.locator("[id^='theatre-row-']")
+
+    def names():
+        return [text.split()[0] for text in rows.all_inner_texts()]
+
+    expect(rows).to_have_count(3)
+    sort = page.get_by_label("Sort by")
+    expect(sort).to_have_value("name")
+    assert names() == ["Ashoka", "Banyan", "Champa"]
+    sort.select_option("capacity")
+    expect(rows.first).to_have_text(f"Banyan {tag}")
+    assert names() == ["Banyan", "Ashoka", "Champa"]  # 300, 120, 60: largest first
+    page.get_by_role("button", name="Sorted largest first: sort smallest first").click()
+    expect(rows.first).to_have_text(f"Champa {tag}")
+    assert names() == ["Champa", "Ashoka", "Banyan"]
+    sort.select_option("place")
+    expect(rows.last).to_have_text(f"Banyan {tag}")
+    assert names() == ["Ashoka", "Champa", "Banyan"]  # Agra, Kochi, Madurai
+    page.reload()
+    expect(page.get_by_label("Sort by")).to_have_value("place")
+    expect(rows.last).to_have_text(f"Banyan {tag}")
+    assert axe_violations(page, "admin theatres, sorted") == []

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { useTableSort } from '@/composables/useTableSort'
+import { sortRows, useTableSort } from '@/composables/useTableSort'
 
 describe('useTableSort', () => {
   it('sorts figures largest first and names A to Z on their first choice', () => {
@@ -23,5 +23,35 @@ describe('useTableSort', () => {
     sort.chooseSort({ target: { value: 'offers_out' } })
     expect([sort.sortKey.value, sort.descending.value]).toEqual(['offers_out', true])
     expect(changes).toBe(3)
+  })
+})
+
+describe('sortRows', () => {
+  const collator = new Intl.Collator('en')
+  const rows = [
+    { name: 'Banyan', place: 'Kochi', capacity: 120 },
+    { name: 'ashoka', place: 'Chennai', capacity: 300 },
+    { name: 'Champa', place: 'Chennai', capacity: 120 },
+  ]
+
+  it('sorts names and places in the reader’s alphabet, figures as numbers, ties by name', () => {
+    const names = (list) => list.map((row) => row.name)
+    expect(names(sortRows(rows, { key: 'name', descending: false, collator }))).toEqual(['ashoka', 'Banyan', 'Champa'])
+    expect(names(sortRows(rows, { key: 'place', descending: false, collator, textKeys: ['name', 'place'] }))).toEqual([
+      'ashoka',
+      'Champa',
+      'Banyan',
+    ])
+    expect(names(sortRows(rows, { key: 'capacity', descending: true, collator }))).toEqual([
+      'ashoka',
+      'Banyan',
+      'Champa',
+    ])
+    expect(names(sortRows(rows, { key: 'capacity', descending: false, collator }))).toEqual([
+      'Banyan',
+      'Champa',
+      'ashoka',
+    ])
+    expect(names(rows)).toEqual(['Banyan', 'ashoka', 'Champa']) // a new array: the rows are left as they were
   })
 })
