@@ -64,6 +64,9 @@ class VariantServer(LocalServer):
     """LocalServer with its web process swapped for another server (or gunicorn worker class)."""
 
     def __init__(self, variant: str, data_dir: Path, redis_url: str, granian_path: str | None = None, **env):
+        variant, _, workers = variant.partition("@")
+        if workers:  # "gthread@2": the same server with 2 worker processes
+            env["WEB_CONCURRENCY"] = workers
         if variant == "sync":
             # gunicorn reads GUNICORN_CMD_ARGS after the config file, so this overrides its worker_class only.
             env["GUNICORN_CMD_ARGS"] = "--worker-class sync"
@@ -115,7 +118,11 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument("--screenings", type=int, default=16, help="1,000-seat screenings the bookings go to")
     parser.add_argument("--only", default=",".join(ENDPOINTS), help=f"comma-separated, of {', '.join(ENDPOINTS)}")
-    parser.add_argument("--variants", default="sync,gthread,granian", help="comma-separated, of sync, gthread, granian")
+    parser.add_argument(
+        "--variants",
+        default="sync,gthread,granian",
+        help="comma-separated, of sync, gthread, granian; NAME@N runs it with N worker processes (gthread@2)",
+    )
     parser.add_argument("--granian-path", help="a directory granian was installed into (pip install --target DIR)")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (databases, server logs)")
     args = parser.parse_args()
@@ -123,14 +130,14 @@ def main() -> int:
     variants = [name for name in args.variants.split(",") if name]
     if unknown := set(wanted) - set(ENDPOINTS):
         parser.error(f"unknown endpoints: {', '.join(sorted(unknown))}")
-    if unknown := set(variants) - {"sync", "gthread", "granian"}:
+    if unknown := {v.partition("@")[0] for v in variants} - {"sync", "gthread", "granian"}:
         parser.error(f"unknown variants: {', '.join(sorted(unknown))}")
-    if "granian" in variants:
+    if any(v.startswith("granian") for v in variants):
         if args.granian_path:
             sys.path.insert(0, args.granian_path)
         if importlib.util.find_spec("granian") is None:
             print("[bench] granian is not installed; comparing gunicorn's workers only (see --granian-path)")
-            variants.remove("granian")
+            variants = [v for v in variants if not v.startswith("granian")]
 
     subprocess.run(["bash", str(ROOT / "scripts" / "ensure-debian-packages.sh"), "wrk"], check=True)
     workdir = Path(tempfile.mkdtemp(prefix="servers-"))
@@ -139,7 +146,7 @@ def main() -> int:
     servers: dict[str, VariantServer] = {}
     try:
         for number, variant in enumerate(variants):
-            data_dir = workdir / variant
+            data_dir = workdir / variant.replace("@", "-")
             data_dir.mkdir()
             if servers:  # the others get a copy of the first one's seeded database
                 first = next(iter(servers.values()))
@@ -195,7 +202,7 @@ def main() -> int:
             return statistics.median(r[key] for r in results[(name, variant)])
 
         loads = [r["load"] for rows in results.values() for r in rows]
-        base = "gthread" if "gthread" in variants else variants[0]
+        base = next((v for v in variants if v.startswith("gthread")), variants[0])
         print()
         print(
             f"Medians of {args.rounds} interleaved rounds, {args.seconds:g} s each, wrk {args.threads} threads × "

@@ -59,6 +59,10 @@ def celery_init_app(app: Flask) -> Celery:
         task_acks_late=True,  # a worker killed mid-task leaves the message for the next one
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # A pool child that rendered PDFs (WeasyPrint and its fonts: ~55 MB after the first, more after later
+        # ones) or built an export is replaced once its task ends; a new child forks from the main process in
+        # milliseconds and shares its pages. Children idle at ~110 MB RSS (docs/benchmarks.md, "Memory").
+        worker_max_memory_per_child=150_000,  # KiB of resident memory
         broker_connection_retry_on_startup=True,
         # Starting a job with the broker away must answer 503 in about a second, not hang the request:
         # a short connect timeout and a few quick publish retries (then jobs.service.enqueue gives up).

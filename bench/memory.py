@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Memory of the web tier and the Celery worker under load: summed PSS from /proc/<pid>/smaps_rollup.
+
+    .venv/bin/python bench/memory.py [--seconds 3] [--connections 16] [--pdf-in-web]
+
+Starts a private Redis and the stack as `make run` does (ticketshow.processes.LocalServer with its worker:
+`flask prepare` with the demo catalogue, the mail catcher, the Celery worker with the settings'
+WORKER_CONCURRENCY, and the web server with backend/gunicorn.conf.py, the JSON request log on). Then:
+
+1. idle: PSS of every web process (master and workers) and of the worker's processes (its master and
+   pool children), before any request;
+2. load: wrk on /api/health, /api/shows, /api/screenings (cached) and POST /api/bookings (logged-in users,
+   one seat each) for --seconds each, two bookings made one by one before that, then a monthly-reports job
+   (one user wants PDF, so the worker renders with WeasyPrint) and a theatre export job, each waited for;
+   with --pdf-in-web one user also fetches their PDF report from the web server (WeasyPrint in a web
+   worker). A thread samples both process trees every 0.25 s throughout; the peak is the sample with the
+   largest sum;
+3. after: PSS of each process once the load is over.
+
+PSS (proportional set size) counts a page shared by n processes as 1/n in each, so the sum over a tree is
+the memory the tree uses in all; RSS would count pages shared after fork once per process. Goals
+(issue 23): web tier < 200 MB, Celery worker < 250 MB, both summed PSS under load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts"), str(ROOT / "bench")]
+
+import requests  # noqa: E402
+from load import _memory_kb, start_redis  # noqa: E402
+from request_cpu import LUA_BOOKING, LUA_REPORT, process_tree, wrk  # noqa: E402
+
+from tests import race  # noqa: E402
+from tests.conftest import ADMIN_PASSWORD  # noqa: E402
+from ticketshow.config import Settings  # noqa: E402
+from ticketshow.processes import LocalServer  # noqa: E402
+
+GOALS_MB = {"web": 200, "worker": 250}
+
+
+def tree_memory(root: int) -> list[dict]:
+    """Every process of the tree under `root` (itself first): pid, command name, PSS and RSS in MB."""
+    found = []
+    for pid in process_tree(root):
+        rss, pss = _memory_kb(pid)
+        try:
+            with open(f"/proc/{pid}/comm") as f:
+                name = f.read().strip()
+        except OSError:
+            continue
+        found.append({"pid": pid, "name": name, "pss_mb": pss / 1024, "rss_mb": rss / 1024})
+    return found
+
+
+def total(processes: list[dict], key: str = "pss_mb") -> float:
+    return sum(p[key] for p in processes)
+
+
+class PeakSampler(threading.Thread):
+    """The sample of each tree with the largest summed PSS, every `interval` seconds until stopped."""
+
+    def __init__(self, roots: dict[str, int], interval: float = 0.25):
+        super().__init__(daemon=True)
+        self.roots, self.interval = roots, interval
+        self.peak = {name: tree_memory(pid) for name, pid in roots.items()}
+        self.samples = 0
+        self.stopping = threading.Event()
+
+    def run(self):
+        while not self.stopping.is_set():
+            for name, pid in self.roots.items():
+                now = tree_memory(pid)
+                if total(now) > total(self.peak[name]):
+                    self.peak[name] = now
+            self.samples += 1
+            self.stopping.wait(self.interval)
+
+    def stop(self):
+        self.stopping.set()
+        self.join()
+
+
+def wait_for_job(base_url: str, headers: dict, started: requests.Response, seconds: float = 180) -> dict:
+    started.raise_for_status()
+    status_url = started.json()["status_url"]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = requests.get(base_url + status_url, headers=headers, timeout=30).json()
+        if job["state"] in {"done", "failed"}:
+            return job
+        time.sleep(0.3)
+    raise TimeoutError(f"job {status_url} not finished after {seconds:.0f} s")
+
+
+def describe(processes: list[dict]) -> str:
+    each = " + ".join(f"{p['pss_mb']:.0f}" for p in processes)
+    rss = " + ".join(f"{p['rss_mb']:.0f}" for p in processes)
+    return f"**{total(processes):.0f} MB** ({each}; RSS {rss})"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=3, help="seconds of wrk per endpoint")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
+    parser.add_argument("--pdf-in-web", action="store_true", help="also fetch a PDF report from the web server")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (database, logs)")
+    args = parser.parse_args()
+
+    subprocess.run(["bash", str(ROOT / "scripts" / "ensure-debian-packages.sh"), "wrk"], check=True)
+    workdir = Path(tempfile.mkdtemp(prefix="memory-"))
+    redis_process, redis_url = start_redis(workdir)
+    settings = Settings.from_env(os.environ)  # make run's worker concurrency unless WORKER_CONCURRENCY says otherwise
+    server = None
+    try:
+        data_dir = workdir / "data"
+        data_dir.mkdir()
+        server = LocalServer(
+            data_dir,
+            f"{redis_url}/0",
+            with_worker=True,
+            admin_password=ADMIN_PASSWORD,
+            DEMO_DATA="1",
+            ACCESS_LOG="-",
+            WORKER_CONCURRENCY=str(settings.worker_concurrency),
+        ).start()
+        roots = {"web": server.process.pid, "worker": server.supervisor.pid("worker")}
+        # The worker's pool children start after its master; wait until the tree is whole.
+        deadline = time.monotonic() + 60
+        while len(process_tree(roots["worker"])) < settings.worker_concurrency + 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        idle = {name: tree_memory(pid) for name, pid in roots.items()}
+        print(f"[bench] stack up on {server.url}; web {len(idle['web'])} processes, worker {len(idle['worker'])}")
+
+        arena = race.prepare(server.url, ADMIN_PASSWORD, clients=8, seats=1000, screenings=4)
+        sampler = PeakSampler(roots)
+        sampler.start()
+        user = {"Authorization": f"Bearer {arena.tokens[0]}"}
+        for token, screening in zip(arena.tokens[:2], arena.screening_ids, strict=False):
+            booked = requests.post(
+                server.url + "/api/bookings",
+                json={"screening_id": screening, "quantity": 2},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            )
+            booked.raise_for_status()
+        requests.patch(
+            server.url + "/api/auth/me/preferences", json={"report_format": "pdf"}, headers=user, timeout=30
+        ).raise_for_status()
+
+        static, booking = workdir / "static.lua", workdir / "booking.lua"
+        static.write_text(LUA_REPORT)
+        tokens = ", ".join(json.dumps(token) for token in arena.tokens)
+        booking.write_text(LUA_BOOKING % (tokens, ", ".join(map(str, arena.screening_ids))) + LUA_REPORT)
+        loads = []
+        for path, script in (
+            ("/api/health", static),
+            ("/api/shows", static),
+            ("/api/screenings", static),
+            ("/api/bookings", booking),
+        ):
+            found = wrk(server.url + path, script, args.seconds, args.threads, args.connections)
+            rate = found["requests"] / (found["duration_us"] / 1e6)
+            errors = found["status_errors"] + found["socket_errors"]
+            print(f"[bench] {path}: {rate:.0f} requests/s, {errors} errors")
+            loads.append(os.getloadavg()[0])
+
+        month = datetime.now(timezone.utc).strftime("%Y-%m")
+        jobs = [
+            ("monthly reports", "/api/admin/jobs/monthly-reports", {"month": month}),
+        ]
+        theatres = requests.get(server.url + "/api/theatres", headers=arena.admin, timeout=30).json()
+        theatre_id = (theatres["items"] if isinstance(theatres, dict) else theatres)[0]["id"]
+        jobs.append(("theatre export", f"/api/theatres/{theatre_id}/export", None))
+        for label, path, body in jobs:
+            started = requests.post(server.url + path, json=body, headers=arena.admin, timeout=30)
+            job = wait_for_job(server.url, arena.admin, started)
+            print(f"[bench] {label} job: {job['state']}")
+        if args.pdf_in_web:
+            pdf = requests.get(f"{server.url}/api/reports/monthly?month={month}&format=pdf", headers=user, timeout=120)
+            print(f"[bench] PDF report from the web: {pdf.status_code}, {len(pdf.content)} bytes")
+        loads.append(os.getloadavg()[0])
+        sampler.stop()
+        after = {name: tree_memory(pid) for name, pid in roots.items()}
+
+        print()
+        print(
+            f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; load average {min(loads):.1f}–{max(loads):.1f}; "
+            f"{sampler.samples} samples; summed PSS (each process's PSS, the master first; each one's RSS)"
+        )
+        print()
+        print("| tree | idle | peak under load | after the load | goal |")
+        print("| --- | --- | --- | --- | --- |")
+        for name in roots:
+            peak = sampler.peak[name]
+            verdict = "met" if total(peak) < GOALS_MB[name] else "**missed**"
+            print(
+                f"| {name} | {describe(idle[name])} | {describe(peak)} | {describe(after[name])} | "
+                f"< {GOALS_MB[name]} MB: {verdict} |"
+            )
+        return 0
+    finally:
+        if server is not None:
+            server.stop()
+        redis_process.terminate()
+        redis_process.wait()
+        if args.keep:
+            print(f"[bench] kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
