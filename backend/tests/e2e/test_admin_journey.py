@@ -194,3 +194,45 @@ def test_admin_theatres_sort_over_the_whole_chain(ui, live_server):
     expect(page.get_by_label("Sort by")).to_have_value("place")
     expect(rows.last).to_have_text(f"Banyan {tag}")
     assert axe_violations(page, "admin theatres, sorted") == []
+
+
+def test_admin_screenings_sort_over_every_page(ui, live_server):
+    """Issue 16: the admin's screenings, paged by the server, sort soonest or latest first, or by show name,
+    over all pages (GET /api/screenings?sort=), from the shared "Sort by" select; the choice stays in the URL
+    beside the other filters and a new sort starts at page 1. axe clean."""
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    theatre = stage.post("/api/theatres", {"name": f"Hall {tag}", "place": "Pune", "capacity": 40})
+    now = datetime.now(ZoneInfo("UTC")).replace(microsecond=0)
+    for name, days in (("Zinnia", 3), ("Ashoka", 4), ("Banyan", 5)):  # a day apart: the hall is never busy
+        show = stage.post("/api/shows", {"name": f"{name} {tag}", "rating": 3, "tags": [], "ticket_price": 100})
+        starts_at = (now + timedelta(days=days)).isoformat()
+        stage.post("/api/screenings", {"show_id": show["id"], "theatre_id": theatre["id"], "starts_at": starts_at})
+
+    log_in(page, "admin", ADMIN_PASSWORD)
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"/admin/screenings?theatre_id={theatre['id']}&page=2")  # other tests' screenings elsewhere
+    rows = page.locator("[id^='screening-row-']")
+
+    def names():
+        return [text.split()[0] for text in rows.all_inner_texts()]
+
+    sort = page.get_by_label("Sort by")
+    expect(sort).to_have_value("starts_at")
+    sort.select_option("show")
+    expect(page).to_have_url(re.compile(rf"theatre_id={theatre['id']}&sort=show$"))  # page 1: no page=
+    expect(rows).to_have_count(3)
+    assert names() == ["Ashoka", "Banyan", "Zinnia"]
+    sort.select_option("-starts_at")
+    expect(rows.first).to_have_text(f"Banyan {tag}")
+    assert names() == ["Banyan", "Ashoka", "Zinnia"]  # days 5, 4, 3
+    sort.select_option("starts_at")
+    expect(rows.first).to_have_text(f"Zinnia {tag}")
+    assert names() == ["Zinnia", "Ashoka", "Banyan"]
+    expect(page).not_to_have_url(re.compile(r"sort="))  # the default is left out of the URL
+    sort.select_option("show")
+    page.reload()
+    expect(page.get_by_label("Sort by")).to_have_value("show")
+    expect(rows.last).to_have_text(f"Zinnia {tag}")
+    assert names() == ["Ashoka", "Banyan", "Zinnia"]
+    assert axe_violations(page, "admin screenings, sorted") == []

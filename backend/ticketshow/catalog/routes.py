@@ -299,8 +299,13 @@ def put_show_image(show_id: int, files):
 def list_screenings(query):
     """List screenings in a timeframe
 
-    Screenings from `from` to `to` (default: now to seven days ahead), soonest first, optionally of one
-    show, at one theatre or in one place, with live seats and prices. Public and cached (ETag, If-None-Match).
+    Screenings from `from` to `to` (default: now to seven days ahead), optionally of one show, at one
+    theatre or in one place, with live seats and prices. Public and cached (ETag, If-None-Match).
+
+    `sort` (the admin's screenings table, issue 16): `starts_at` soonest first (the default, the order this
+    list always had), `-starts_at` latest first, `show` or `theatre` by name A to Z (accents folded; a
+    theatre then by place) and then soonest first. Ties are broken by id, so pages never overlap. An
+    unknown `sort` is 422 `validation_error` naming the keys.
     """
     return service.list_screenings(
         starts_from=query.get("from_"),
@@ -308,6 +313,7 @@ def list_screenings(query):
         show_id=query.get("show_id"),
         theatre_id=query.get("theatre_id"),
         place=query.get("place"),
+        sort=query["sort"],
         page=query["page"],
         per_page=query["per_page"],
     )

@@ -248,6 +248,14 @@ class ScreeningQuery(PageQuery, Timeframe):
     show_id = RowId()
     theatre_id = RowId()
     place = String(validate=validate.Length(max=120))
+    sort = String(
+        load_default="starts_at",
+        validate=validate.OneOf(["starts_at", "-starts_at", "show", "theatre"]),
+        metadata={
+            "description": "starts_at (soonest first, the default), -starts_at (latest first), show or theatre "
+            "(name A to Z, then soonest first); ties by id. Anything else: 422"
+        },
+    )
 
 
 class TheatreDetailOut(TheatreOut):

@@ -428,9 +428,31 @@ def _price_from_groups(groups: list[dict], place: str | None):
     return min(prices) if prices else None
 
 
+# GET /api/screenings?sort=: the admin's screenings table (issue 16). Each key orders one way; ties fall to
+# the start time and then the id, so a page boundary never moves between two requests of the same list.
+SCREENING_SORTS = {
+    "starts_at": (Screening.starts_at, Screening.id),  # soonest first: the default, as before `sort` existed
+    "-starts_at": (Screening.starts_at.desc(), Screening.id.desc()),
+    "show": (Show.name_folded, Screening.starts_at, Screening.id),
+    "theatre": (Theatre.name_folded, Theatre.place_folded, Screening.starts_at, Screening.id),
+}
+
+
 def list_screenings(
-    *, starts_from=None, starts_to=None, show_id=None, theatre_id=None, place=None, page=1, per_page=20
+    *,
+    starts_from=None,
+    starts_to=None,
+    show_id=None,
+    theatre_id=None,
+    place=None,
+    sort="starts_at",
+    page=1,
+    per_page=20,
 ) -> dict:
+    """A page of live screenings (live show, live theatre) starting from `starts_from` to `starts_to` (UTC;
+    default now to DEFAULT_TIMEFRAME ahead): {"items": [Screening with live figures], "total", "page",
+    "per_page"}. `sort`, one of SCREENING_SORTS: "starts_at" (soonest first, the default), "-starts_at"
+    (latest first), "show" or "theatre" (name A to Z, accents folded; then soonest first)."""
     starts_from = starts_from or utcnow()
     starts_to = starts_to or starts_from + DEFAULT_TIMEFRAME
     statement = (
@@ -451,7 +473,7 @@ def list_screenings(
         statement = statement.where(Screening.theatre_id == theatre_id)
     if place:
         statement = statement.where(Theatre.place_folded.like(_like(place), escape="\\"))
-    result = paginate(statement.order_by(Screening.starts_at, Screening.id), page, per_page)
+    result = paginate(statement.order_by(*SCREENING_SORTS[sort or "starts_at"]), page, per_page)
     attach_live_figures(result["items"])
     return result
 

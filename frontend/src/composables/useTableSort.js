@@ -1,4 +1,4 @@
-import { ref } from 'vue'
+import { ref, watch } from 'vue'
 
 /**
  * The sort state the admin tables share: a column and a direction, changed by a column header (sortBy),
@@ -45,4 +45,25 @@ export function sortRows(rows, { key, descending, collator, textKeys = ['name'] 
     ? (a, b) => collator.compare(String(a[key] ?? ''), String(b[key] ?? ''))
     : (a, b) => (a[key] ?? 0) - (b[key] ?? 0)
   return [...rows].sort((a, b) => sign * compare(a, b) || collator.compare(a.name, b.name))
+}
+
+/** `value` if it is one of `keys`, else the first of them (the list's default order). */
+export const sortKeyIn = (keys, value) => (keys.includes(value) ? value : keys[0])
+
+/**
+ * The sort of an admin list the server sorts and pages (GET /api/shows, /api/screenings…?sort=), each key
+ * one way (SortSelect with flippable=false): one of `keys`, the first the default, kept in the list's URL as
+ * `sort` beside the page (useAdminList's query and updateQuery), so Back and a shared link keep it; a new
+ * choice starts again at page 1. Returns useTableSort(...)'s state.
+ */
+export function useQuerySort({ keys, query, updateQuery }) {
+  const sort = useTableSort({
+    initial: sortKeyIn(keys, query.value.sort),
+    onChange: () => updateQuery({ sort: sort.sortKey.value, page: 1 }),
+  })
+  watch(
+    () => query.value.sort,
+    (key) => (sort.sortKey.value = sortKeyIn(keys, key)), // Back, or a link
+  )
+  return sort
 }

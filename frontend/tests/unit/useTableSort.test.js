@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { sortRows, useTableSort } from '@/composables/useTableSort'
+import { nextTick, ref } from 'vue'
+import { sortKeyIn, sortRows, useQuerySort, useTableSort } from '@/composables/useTableSort'
 
 describe('useTableSort', () => {
   it('sorts figures largest first and names A to Z on their first choice', () => {
@@ -53,5 +54,27 @@ describe('sortRows', () => {
       'ashoka',
     ])
     expect(names(rows)).toEqual(['Banyan', 'ashoka', 'Champa']) // a new array: the rows are left as they were
+  })
+})
+
+describe('useQuerySort', () => {
+  const KEYS = ['starts_at', '-starts_at', 'show']
+
+  it('takes a known key from the URL and falls back to the first for anything else', () => {
+    expect(sortKeyIn(KEYS, 'show')).toBe('show')
+    expect(sortKeyIn(KEYS, 'price')).toBe('starts_at')
+    expect(sortKeyIn(KEYS, undefined)).toBe('starts_at')
+  })
+
+  it('puts a new choice in the URL at page 1 and follows the URL when it changes (Back, a link)', async () => {
+    const query = ref({ page: 3, sort: 'nonsense' })
+    const updates = []
+    const sort = useQuerySort({ keys: KEYS, query, updateQuery: (changes) => updates.push(changes) })
+    expect(sort.sortKey.value).toBe('starts_at')
+    sort.chooseSort({ target: { value: '-starts_at' } })
+    expect(updates).toEqual([{ sort: '-starts_at', page: 1 }])
+    query.value = { page: 1, sort: 'show' }
+    await nextTick()
+    expect(sort.sortKey.value).toBe('show')
   })
 })

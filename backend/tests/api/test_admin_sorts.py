@@ -1,0 +1,87 @@
+"""Issue 16 (paged and sortable admin tables): the `sort` parameter of the lists the admin pages through.
+Each list keeps its old order when `sort` is absent, orders by every key it names, breaks ties by id (so
+pages of a tie neither repeat nor skip a row), and answers 422 naming the keys for any other `sort`."""
+
+from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
+
+import pytest
+
+SOON = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=2)
+
+
+def at(hours: int) -> str:
+    return (SOON + timedelta(hours=hours)).isoformat()
+
+
+def window() -> str:
+    return f"from={quote(at(-1))}&to={quote(at(100))}"
+
+
+def refused(client, url, headers=None):
+    response = client.get(url, headers=headers)
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "validation_error"
+    message = error["details"]["sort"]
+    return " ".join(message) if isinstance(message, list) else str(message)
+
+
+def every_page(client, url, headers=None):
+    """The ids of each row over pages of one, in order."""
+    ids, page = [], 1
+    while True:
+        body = client.get(f"{url}&per_page=1&page={page}", headers=headers).get_json()
+        ids += [item["id"] for item in body["items"]]
+        if page * 1 >= body["total"]:
+            return ids
+        page += 1
+
+
+# ---- screenings -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def screenings(api, admin):
+    """Four screenings: Zinnia at Bharat at +0h and +6h, Ashoka at Ébène (folded: Ebene) at +3h, and Ashoka
+    at Apsara at +6h (the same time as Zinnia's second: a tie for the time sorts)."""
+    bharat = api.create_theatre(admin, name="Bharat")
+    ebene = api.create_theatre(admin, name="Ébène")
+    apsara = api.create_theatre(admin, name="Apsara")
+    zinnia, ashoka = api.create_show(admin, name="Zinnia"), api.create_show(admin, name="Ashoka")
+    made = [
+        api.create_screening(admin, zinnia["id"], bharat["id"], at(0)),
+        api.create_screening(admin, ashoka["id"], ebene["id"], at(3)),
+        api.create_screening(admin, zinnia["id"], bharat["id"], at(6)),
+        api.create_screening(admin, ashoka["id"], apsara["id"], at(6)),
+    ]
+    return [s["id"] for s in made]
+
+
+def screening_ids(client, sort=None):
+    url = f"/api/screenings?{window()}" + (f"&sort={sort}" if sort else "")
+    return [s["id"] for s in client.get(url).get_json()["items"]]
+
+
+def test_screenings_sort_by_each_key(client, screenings):
+    z0, a3, z6, a6 = screenings
+    assert screening_ids(client, "starts_at") == [z0, a3, z6, a6]  # the +6h tie by id
+    assert screening_ids(client, "-starts_at") == [a6, z6, a3, z0]  # the tie by id too, newest id first
+    assert screening_ids(client, "show") == [a3, a6, z0, z6]  # Ashoka, then Zinnia; each soonest first
+    assert screening_ids(client, "theatre") == [a6, z0, z6, a3]  # Apsara, Bharat, Ébène (as E)
+
+
+def test_screenings_default_order_is_unchanged(client, screenings):
+    assert screening_ids(client) == screening_ids(client, "starts_at") == screenings
+
+
+@pytest.mark.parametrize("sort", ["starts_at", "-starts_at", "show", "theatre"])
+def test_screenings_pages_through_a_tie_without_repeats(client, screenings, sort):
+    ids = every_page(client, f"/api/screenings?{window()}&sort={sort}")
+    assert ids == screening_ids(client, sort) and sorted(ids) == sorted(screenings)
+
+
+@pytest.mark.parametrize("sort", ["price", "STARTS_AT", "", "name"])
+def test_screenings_unknown_sort_is_422(client, sort):
+    message = refused(client, f"/api/screenings?sort={sort}")
+    assert "starts_at, -starts_at, show, theatre" in message
