@@ -55,10 +55,26 @@ def _fresh_metrics_dir() -> None:
 _fresh_metrics_dir()
 
 
+def _load_signup_tables(server) -> None:
+    """Build, once in the arbiter, the tables each worker would otherwise build on its first signup and keep:
+    zxcvbn's common passwords (auth/passwords.py; loading them leaves ~10 MB behind) and UTS #39's
+    confusables (auth/usernames.py, ~9 MB). Measured: 19 MB more per worker after one signup, 0 after
+    another (docs/benchmarks.md, "Memory"). Both are pure tables: no connection is opened."""
+    from ticketshow.auth.passwords import password_problems
+    from ticketshow.auth.usernames import username_skeleton
+
+    with server.app.wsgi().app_context():
+        password_problems("a long enough warm-up phrase", None)
+        username_skeleton("warm-up")
+
+
 def pre_fork(server, worker):
-    """In the arbiter, before each worker is forked: move every object alive now into the collector's
-    permanent generation, so that a worker's collections never write to them (a collection updates every
-    tracked object's header, which would copy the page it sits on into that worker)."""
+    """In the arbiter, before each worker is forked: load what every worker needs but builds lazily (cached
+    after the first call), then move every object alive now into the collector's permanent generation, so
+    that a worker's collections never write to them (a collection updates every tracked object's header,
+    which would copy the page it sits on into that worker)."""
+    if server.cfg.preload_app:
+        _load_signup_tables(server)
     gc.collect()
     gc.freeze()
 
