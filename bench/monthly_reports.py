@@ -9,13 +9,16 @@ screenings) and bulk rows for users and their bookings in October 2026 (3 bookin
 starts a private Redis and gunicorn as `make run` does (for GET /api/health only), then in each round
 measures, one after the other:
   (1) GET /api/health for --health-seconds with --clients keep-alive clients (the machine's ceiling now);
-  (2) the whole monthly run, `send_monthly_reports`, every user on HTML, mailed to a local aiosmtpd catcher
+  (2) the HTML report alone, as the monthly run builds it, for every user: the month's figures and the
+      Jinja2 template in the user's language (`html_reports`), no mail, no SMTP;
+  (3) the whole monthly run, `send_monthly_reports`, every user on HTML, mailed to a local aiosmtpd catcher
       (its log emptied first, so every user is owed again);
-  (3) the PDF report (WeasyPrint, A4, Noto fonts) of --pdf-users users, one after the other in this process
+  (4) the PDF report (WeasyPrint, A4, Noto fonts) of --pdf-users users, one after the other in this process
       (build + render_pdf), giving CPU ms per report;
-  (4) the same PDFs as the monthly run renders them: `prerender_pdfs`, a pool of one process per core.
-The report cache is emptied before (3) and (4). CPU is user + system time (this process for (2) and (3),
-which includes the SMTP catcher's thread; the pool's processes for (4)). Prints a row per round and the
+  (5) the same PDFs as the monthly run renders them: `prerender_pdfs`, a pool of one process per core.
+The report cache is emptied before (4) and (5); --pdf-users 0 leaves them out. CPU is user + system time
+(this process for (2), (3) and (4), which for (3) includes the SMTP catcher's thread; the pool's processes
+for (5)). Prints a row per round and the
 medians, with the load average (`uptime`) at each measure.
 """
 
@@ -163,6 +166,15 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def render_round(user_ids: list[int]) -> dict:
+    load, wall, cpu, size = os.getloadavg()[0], time.perf_counter(), time.process_time(), 0
+    for _uid, html in reports.html_reports(MONTH, user_ids):
+        size += len(html)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    db.session.expunge_all()
+    return {"per_s": len(user_ids) / wall, "cpu_ms": 1000 * cpu / len(user_ids), "load": load, "kib": size / 1024}
+
+
 def html_round(controller_handler: MailboxHandler, users: int) -> dict:
     db.session.execute(delete(ReportLog))  # every user owed their report again
     db.session.commit()
@@ -209,10 +221,9 @@ def main() -> None:
     t0 = time.perf_counter()
     seed(args.users)
     print(f"seeded {args.users} users with 3 bookings each in {time.perf_counter() - t0:.1f} s ({data_dir})")
-    user_ids = [
-        row[0] for row in db.session.execute(db.select(User.id).where(User.role == "user").limit(args.pdf_users))
-    ]
-    processes = min(reports.pdf_processes(), len(user_ids))
+    all_ids = list(db.session.scalars(db.select(User.id).where(User.role == "user").order_by(User.id)))
+    user_ids = all_ids[: args.pdf_users]
+    processes = max(1, min(reports.pdf_processes(), len(user_ids)))
 
     workdir = Path(tempfile.mkdtemp(prefix="monthly-reports-health-"))
     redis_process, redis_url = start_redis(workdir)
@@ -223,22 +234,29 @@ def main() -> None:
     try:
         server = LocalServer(workdir, f"{redis_url}/0").start()
         run_clients(server.port, args.clients, 1, ["/api/health"])  # warm-up
-        reports.render_pdf(reports.monthly_report(user_ids[0], MONTH))  # warm-up: font discovery, imports
+        if user_ids:
+            reports.render_pdf(reports.monthly_report(user_ids[0], MONTH))  # warm-up: font discovery, imports
+        render_round(all_ids[:20])  # warm-up: templates compiled, locales loaded
         rounds = []
         for number in range(1, args.rounds + 1):
             health = run_clients(server.port, args.clients, args.health_seconds, ["/api/health"])
             health["load"] = os.getloadavg()[0]
-            row = {
-                "health": health,
-                "html": html_round(handler, args.users),
-                "serial": pdf_serial_round(data_dir, user_ids),
-                "pool": pdf_pool_round(data_dir, user_ids),
-            }
+            row = {"health": health, "render": render_round(all_ids), "html": html_round(handler, args.users)}
+            if user_ids:
+                row["serial"] = pdf_serial_round(data_dir, user_ids)
+                row["pool"] = pdf_pool_round(data_dir, user_ids)
             rounds.append(row)
             print(
                 f"round {number}: health {health['rps']:.0f}/s (load {health['load']:.1f}); "
-                f"HTML {row['html']['per_s']:.1f}/s, {row['html']['cpu_ms']:.1f} CPU ms (load {row['html']['load']:.1f}); "
-                f"PDF one process {row['serial']['per_s']:.2f}/s, {row['serial']['cpu_ms']:.0f} CPU ms "
+                f"HTML report {row['render']['per_s']:.1f}/s, {row['render']['cpu_ms']:.2f} CPU ms "
+                f"(load {row['render']['load']:.1f}); "
+                f"HTML mail {row['html']['per_s']:.1f}/s, {row['html']['cpu_ms']:.1f} CPU ms (load {row['html']['load']:.1f})",
+                flush=True,
+            )
+            if not user_ids:
+                continue
+            print(
+                f"         PDF one process {row['serial']['per_s']:.2f}/s, {row['serial']['cpu_ms']:.0f} CPU ms "
                 f"(load {row['serial']['load']:.1f}); PDF pool of {processes} {row['pool']['per_s']:.2f}/s, "
                 f"{row['pool']['cpu_ms']:.0f} CPU ms (load {row['pool']['load']:.1f})",
                 flush=True,
@@ -254,21 +272,22 @@ def main() -> None:
         return statistics.median(r[part][key] for r in rounds)
 
     health = median("health", "rps")
-    loads = [r[part]["load"] for r in rounds for part in ("health", "html", "serial", "pool")]
+    loads = [r[part]["load"] for r in rounds for part in r]
     print()
     print(
-        f"{args.users} users (HTML), {len(user_ids)} PDFs ({median('serial', 'kib') / len(user_ids):.0f} KiB each), "
+        f"{args.users} users (HTML, {median('render', 'kib') / args.users:.1f} KiB each), {len(user_ids)} PDFs"
+        + (f" ({median('serial', 'kib') / len(user_ids):.0f} KiB each)" if user_ids else "")
+        + ", "
         f"{args.rounds} rounds, medians; {os.cpu_count()} cores, load average {min(loads):.1f}–{max(loads):.1f}"
     )
     print("| measure | per second | ratio to health | CPU ms per report | reports/s the CPU allows on all cores |")
     print("| --- | ---: | ---: | ---: | ---: |")
     print(f"| GET /api/health ({args.clients} clients) | {health:.0f} | 1.00 | — | — |")
     cores = reports.pdf_processes()
-    for label, part in (
-        ("HTML mail (build, render, SMTP, log)", "html"),
-        ("PDF, one process", "serial"),
-        (f"PDF, pool of {processes} (the monthly run)", "pool"),
-    ):
+    parts = [("HTML report (figures + template)", "render"), ("HTML mail (build, render, SMTP, log)", "html")]
+    if user_ids:
+        parts += [("PDF, one process", "serial"), (f"PDF, pool of {processes} (the monthly run)", "pool")]
+    for label, part in parts:
         rate, cpu = median(part, "per_s"), median(part, "cpu_ms")
         print(f"| {label} | {rate:.2f} | {rate / health:.4f} | {cpu:.1f} | {cores * 1000 / cpu:.1f} |")
 

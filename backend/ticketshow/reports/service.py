@@ -199,6 +199,17 @@ def render_html(report: MonthlyReport, *, for_mail: bool = True) -> str:
     return render("emails/monthly_report.html", **_context(report, for_mail=for_mail))
 
 
+def html_reports(first: date, user_ids: list[int]):
+    """The month's HTML reports (the mail's body) of `user_ids`, each in its user's language as report_mail
+    makes it: yields (user id, HTML str) in the order given, users with nothing to report left out. The
+    report alone, without the mail around it (bench/monthly_reports.py measures it so)."""
+    for user_id in user_ids:
+        report = monthly_report(user_id, first)
+        if report.has_activity:
+            with i18n.force_locale(i18n.recipient_locale(report.user)):
+                yield user_id, render_html(report)
+
+
 def render_text(report: MonthlyReport) -> str:
     return render("emails/monthly_report.txt", **_context(report))
 
