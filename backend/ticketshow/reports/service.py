@@ -22,15 +22,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import Integer, func, select, type_coerce, union
+from sqlalchemy import select, union
 
 from .. import clock, i18n
 from ..auth.models import ROLE_USER, User
 from ..booking.models import CONFIRMED, Booking
-from ..catalog.models import Screening, Show
+from ..catalog.models import Screening
 from ..clock import utcnow
+from ..database import from_paise, from_stored_time, named_rows, pooled_sqlite, to_stored_time
 from ..errors import NotFound
 from ..extensions import db
 from ..i18n import _
@@ -93,100 +95,148 @@ class MonthlyReport:
         return {key: self.current[key] - self.previous.get(key, 0) for key in self.current}
 
 
-def _describe(booking: Booking) -> dict:
-    screening = booking.screening
-    return {
-        "id": booking.id,
-        "show": screening.show.name,
-        "theatre": screening.theatre.name,
-        "place": screening.theatre.place,
-        "starts_at": clock.to_local(screening.starts_at),
-        "quantity": booking.quantity,
-        "total": booking.total_price,
-        "status": booking.status,
-        "tags": screening.show.tags,
-        "booked_at": clock.to_local(booking.created_at),
-    }
+# The report's reads are driver SQL on a pooled connection, in one read snapshot (docs/architecture.md,
+# "Driver SQL"): through the ORM, building and reading back its statements cost about three quarters of a
+# report's CPU (docs/benchmarks.md, "Monthly reports"), and the monthly run makes one report per active user.
+# Values come back as the column types store them: paise and naive UTC text (database.from_paise,
+# from_stored_time).
+class _BookingRow(NamedTuple):
+    id: int
+    show_id: int
+    show: str
+    theatre: str
+    place: str
+    starts_at: str  # stored UTC text
+    quantity: int
+    total_paise: int
+    status: str
+    created_at: str  # stored UTC text
 
 
-def _made_in(user_id: int, start: datetime, end: datetime):
-    return select(Booking).where(Booking.user_id == user_id, Booking.created_at >= start, Booking.created_at < end)
+class _RatingRow(NamedTuple):
+    show: str
+    score: int
 
 
-def _seen_in(user_id: int, start: datetime, end: datetime, now: datetime):
-    return (
-        select(Booking)
-        .join(Booking.screening)
-        .where(
-            Booking.user_id == user_id,
-            Booking.status == CONFIRMED,
-            Screening.starts_at >= start,
-            Screening.starts_at < min(end, now),
-        )
-    )
+class _TotalsRow(NamedTuple):
+    bookings: int
+    tickets: int
+    spent_paise: int
+    seen: int
 
 
-def _totals(user_id: int, first: date, now: datetime) -> dict:
+class _TagRow(NamedTuple):
+    show_id: int
+    tag: str
+
+
+_BOOKINGS = """
+    SELECT b.id, s.id, s.name, t.name, t.place, sc.starts_at, b.quantity, b.total_price, b.status, b.created_at
+    FROM bookings b JOIN screenings sc ON sc.id = b.screening_id JOIN shows s ON s.id = sc.show_id
+    JOIN theatres t ON t.id = sc.theatre_id"""
+_MADE = _BOOKINGS + " WHERE b.user_id = ? AND b.created_at >= ? AND b.created_at < ? ORDER BY b.created_at, b.id"
+_SEEN_WHERE = "b.user_id = ? AND b.status = ? AND sc.starts_at >= ? AND sc.starts_at < ?"
+_SEEN = _BOOKINGS + f" WHERE {_SEEN_WHERE} ORDER BY sc.starts_at, b.id"
+_UPCOMING = _BOOKINGS + " WHERE b.user_id = ? AND b.status = ? AND sc.starts_at > ? ORDER BY sc.starts_at, b.id LIMIT ?"
+_RATINGS = """
+    SELECT s.name, r.score FROM ratings r JOIN shows s ON s.id = r.show_id
+    WHERE r.user_id = ? AND r.updated_at >= ? AND r.updated_at < ? ORDER BY r.updated_at"""
+_TOTALS = f"""
+    SELECT count(*), coalesce(sum(quantity) FILTER (WHERE status = ?), 0),
+           coalesce(sum(total_price) FILTER (WHERE status = ?), 0),
+           (SELECT count(*) FROM bookings b JOIN screenings sc ON sc.id = b.screening_id WHERE {_SEEN_WHERE})
+    FROM bookings WHERE user_id = ? AND created_at >= ? AND created_at < ?"""
+_TAGS = "SELECT show_id, tag FROM show_tags WHERE show_id IN ({marks}) ORDER BY show_id, position"
+
+
+def _describe(rows: list[_BookingRow], tags: dict[int, list[str]]) -> list[dict]:
+    """Bookings as the report shows them: rupees (Decimal), local times, the show's tags."""
+    return [
+        {
+            "id": row.id,
+            "show": row.show,
+            "theatre": row.theatre,
+            "place": row.place,
+            "starts_at": clock.to_local(from_stored_time(row.starts_at)),
+            "quantity": row.quantity,
+            "total": from_paise(row.total_paise),
+            "status": row.status,
+            "tags": tags[row.show_id],
+            "booked_at": clock.to_local(from_stored_time(row.created_at)),
+        }
+        for row in rows
+    ]
+
+
+def _totals(sqlite, user_id: int, first: date, now: datetime) -> dict:
     """The month's headline numbers, for the comparison with the month before."""
     start, end = clock.month_bounds(first)
-    made = _made_in(user_id, start, end).subquery()
-    bookings, tickets, spent = db.session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(made.c.quantity).filter(made.c.status == CONFIRMED), 0),
-            func.coalesce(func.sum(type_coerce(made.c.total_price, Integer)).filter(made.c.status == CONFIRMED), 0),
-        )
-    ).one()
-    seen = db.session.scalar(select(func.count()).select_from(_seen_in(user_id, start, end, now).subquery()))
+    totals = named_rows(
+        sqlite,
+        _TotalsRow,
+        _TOTALS,
+        (CONFIRMED, CONFIRMED, user_id, CONFIRMED, to_stored_time(start), to_stored_time(min(end, now)))
+        + (user_id, to_stored_time(start), to_stored_time(end)),
+    ).fetchone()
     return {
-        "bookings": bookings,
-        "tickets": tickets,
-        "spent": (Decimal(spent) / 100).quantize(Decimal("0.01")),
-        "shows_seen": seen,
+        "bookings": totals.bookings,
+        "tickets": totals.tickets,
+        "spent": from_paise(totals.spent_paise),
+        "shows_seen": totals.seen,
     }
 
 
-def monthly_report(user_id: int, first: date) -> MonthlyReport:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(_("No such user."))
-    now = utcnow()
-    start, end = clock.month_bounds(first)
-    report = MonthlyReport(user=user, month=first, generated_at=clock.to_local(now))
-    made = db.session.scalars(_made_in(user_id, start, end).order_by(Booking.created_at, Booking.id)).all()
-    report.bookings = [_describe(b) for b in made]
+def _read_month(sqlite, report: MonthlyReport, now: datetime) -> None:
+    """Fill `report` (its user and month set) from the database, on one read snapshot of `sqlite`."""
+    user_id = report.user.id
+    start, end = clock.month_bounds(report.month)
+    month = (to_stored_time(start), to_stored_time(end))
+    made = named_rows(sqlite, _BookingRow, _MADE, (user_id, *month)).fetchall()
+    seen_until = to_stored_time(min(end, now))
+    seen = named_rows(sqlite, _BookingRow, _SEEN, (user_id, CONFIRMED, month[0], seen_until)).fetchall()
+    upcoming = named_rows(
+        sqlite, _BookingRow, _UPCOMING, (user_id, CONFIRMED, to_stored_time(now), UPCOMING_LIMIT)
+    ).fetchall()
+    show_ids = sorted({row.show_id for row in made + seen + upcoming})
+    tags: dict[int, list[str]] = {show_id: [] for show_id in show_ids}
+    if show_ids:
+        for row in named_rows(sqlite, _TagRow, _TAGS.format(marks=",".join("?" * len(show_ids))), show_ids):
+            tags[row.show_id].append(row.tag)
+    report.bookings = _describe(made, tags)
     confirmed = [b for b in report.bookings if b["status"] == CONFIRMED]
     report.cancelled = len(made) - len(confirmed)
     report.tickets = sum(b["quantity"] for b in confirmed)
     report.spent = sum((b["total"] for b in confirmed), Decimal("0.00"))
-    seen = db.session.scalars(_seen_in(user_id, start, end, now).order_by(Screening.starts_at, Booking.id)).all()
-    report.seen = [_describe(b) for b in seen]
+    report.seen = _describe(seen, tags)
     report.ratings = [
-        {"show": name, "score": score}
-        for name, score in db.session.execute(
-            select(Show.name, Rating.score)
-            .join(Show, Show.id == Rating.show_id)
-            .where(Rating.user_id == user_id, Rating.updated_at >= start, Rating.updated_at < end)
-            .order_by(Rating.updated_at)
-        )
+        {"show": row.show, "score": row.score} for row in named_rows(sqlite, _RatingRow, _RATINGS, (user_id, *month))
     ]
     # Favourites weigh each booking once, whether it was made or seen this month (or both).
     involved = {d["id"]: d for d in confirmed + report.seen}
-    tags, theatres = Counter(), Counter()
+    tag_counts, theatres = Counter(), Counter()
     for described in involved.values():
-        tags.update(described["tags"])
+        tag_counts.update(described["tags"])
         theatres[described["theatre"]] += 1
-    report.favourite_tags = tags.most_common(3)
+    report.favourite_tags = tag_counts.most_common(3)
     report.favourite_theatres = theatres.most_common(3)
-    report.previous = _totals(user_id, clock.previous_month(first), now)
-    upcoming = db.session.scalars(
-        select(Booking)
-        .join(Booking.screening)
-        .where(Booking.user_id == user_id, Booking.status == CONFIRMED, Screening.starts_at > now)
-        .order_by(Screening.starts_at)
-        .limit(UPCOMING_LIMIT)
-    ).all()
-    report.upcoming = [_describe(b) for b in upcoming]
+    report.previous = _totals(sqlite, user_id, clock.previous_month(report.month), now)
+    report.upcoming = _describe(upcoming, tags)
+
+
+def monthly_report(user_id: int, first: date) -> MonthlyReport:
+    """The report of user `user_id` for the local month that starts on `first` (a date, day 1), as of now.
+    Raises NotFound for an unknown user."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("No such user."))
+    now = utcnow()
+    report = MonthlyReport(user=user, month=first, generated_at=clock.to_local(now))
+    with pooled_sqlite(db.engine) as sqlite:
+        sqlite.execute("BEGIN")  # one snapshot: the month, the month before and what comes next agree
+        try:
+            _read_month(sqlite, report, now)
+        finally:
+            sqlite.rollback()
     return report
 
 
