@@ -2,10 +2,13 @@
 Each list keeps its old order when `sort` is absent, orders by every key it names, breaks ties by id (so
 pages of a tie neither repeat nor skip a row), and answers 422 naming the keys for any other `sort`."""
 
+import os
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
 import pytest
+
+from tests.factories import book_seats
 
 SOON = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=2)
 
@@ -85,3 +88,73 @@ def test_screenings_pages_through_a_tie_without_repeats(client, screenings, sort
 def test_screenings_unknown_sort_is_422(client, sort):
     message = refused(client, f"/api/screenings?sort={sort}")
     assert "starts_at, -starts_at, show, theatre" in message
+
+
+# ---- a theatre's bookings -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bookings(app, api, admin):
+    """Four bookings at one theatre, as (b1, b2, b3, b4): on the screening at +30h (₹300 a seat) alice's 1
+    seat (₹300, booked 3 h ago); on the one at +6h (₹100 a seat) carol's 2 (₹200, 1 h ago), bob's 1 (₹100,
+    2 h ago) and alice's 3 (₹300, 1 h ago: a tie with carol's on the time, with b1 on the total)."""
+    from ticketshow.booking.models import Booking
+    from ticketshow.extensions import db
+
+    theatre, show = api.create_theatre(admin), api.create_show(admin)
+    early = api.create_screening(admin, show["id"], theatre["id"], at(6), price=100)
+    late = api.create_screening(admin, show["id"], theatre["id"], at(30), price=300)
+    suffix = os.urandom(2).hex()
+    alice, bob, carol = (api.new_user(f"{name}{suffix}") for name in ("alice", "bob", "carol"))
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    made = []
+    for user, screening, seats, hours_ago in (
+        (alice, late, 1, 3),
+        (carol, early, 2, 1),
+        (bob, early, 1, 2),
+        (alice, early, 3, 1),
+    ):
+        booking = book_seats(user["id"], screening["id"], seats)
+        db.session.get(Booking, booking.id).created_at = now - timedelta(hours=hours_ago)
+        db.session.commit()
+        made.append(booking.id)
+    return theatre["id"], made
+
+
+def booking_ids(client, admin, theatre_id, params=""):
+    body = client.get(f"/api/theatres/{theatre_id}/bookings?{params}", headers=admin).get_json()
+    return [b["id"] for b in body["items"]]
+
+
+def test_theatre_bookings_sort_by_each_key(client, admin, bookings):
+    theatre_id, (b1, b2, b3, b4) = bookings
+    expected = {
+        "starts_at": [b2, b3, b4, b1],  # the +6h screening's three by id, then +30h
+        "-starts_at": [b1, b4, b3, b2],
+        "-created_at": [b4, b2, b3, b1],  # 1 h ago twice (the newer id first), 2 h, 3 h
+        "created_at": [b1, b3, b2, b4],
+        "-total_price": [b4, b1, b2, b3],  # ₹300 twice (the newer id first), ₹200, ₹100
+        "customer": [b4, b1, b3, b2],  # alice (newest first), bob, carol
+    }
+    for sort, ids in expected.items():
+        assert booking_ids(client, admin, theatre_id, f"sort={sort}") == ids, sort
+
+
+def test_theatre_bookings_default_order_is_unchanged(client, admin, bookings):
+    theatre_id, (b1, b2, b3, b4) = bookings
+    assert booking_ids(client, admin, theatre_id) == [b4, b2, b3, b1]  # newest booked first
+    assert booking_ids(client, admin, theatre_id, "when=upcoming") == [b2, b3, b4, b1]  # soonest screening first
+    assert booking_ids(client, admin, theatre_id, "when=past") == []
+
+
+@pytest.mark.parametrize("sort", ["-created_at", "-total_price", "customer", "starts_at"])
+def test_theatre_bookings_page_through_a_tie_without_repeats(client, admin, bookings, sort):
+    theatre_id, made = bookings
+    ids = every_page(client, f"/api/theatres/{theatre_id}/bookings?sort={sort}", headers=admin)
+    assert ids == booking_ids(client, admin, theatre_id, f"sort={sort}") and sorted(ids) == sorted(made)
+
+
+@pytest.mark.parametrize("sort", ["total_price", "username", "CREATED_AT"])
+def test_theatre_bookings_unknown_sort_is_422(client, admin, sort):
+    message = refused(client, f"/api/theatres/1/bookings?sort={sort}", headers=admin)
+    assert "starts_at, -starts_at, -created_at, created_at, -total_price, customer" in message

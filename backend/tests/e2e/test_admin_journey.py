@@ -14,7 +14,7 @@ import requests
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD
 from tests.e2e.test_accessibility import axe_violations
 from tests.e2e.test_booking_journey import Backstage
 from tests.e2e.test_foundation_journey import admin_tab, log_in, open_menu_if_collapsed
@@ -236,3 +236,49 @@ def test_admin_screenings_sort_over_every_page(ui, live_server):
     expect(rows.last).to_have_text(f"Zinnia {tag}")
     assert names() == ["Ashoka", "Banyan", "Zinnia"]
     assert axe_violations(page, "admin screenings, sorted") == []
+
+
+def test_admin_bookings_sort_over_every_page(ui, live_server):
+    """Issue 16: a theatre's bookings show the server's order for upcoming ones (soonest screening first)
+    until a sort is chosen (GET /api/theatres/{id}/bookings?sort=): newest booked, the largest total or the
+    customer A to Z, over all pages; the choice stays in the URL. axe clean."""
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    theatre = stage.post("/api/theatres", {"name": f"Hall {tag}", "place": "Pune", "capacity": 40})
+    show = stage.post("/api/shows", {"name": f"Show {tag}", "rating": 3, "tags": [], "ticket_price": 100})
+    starts_at = (datetime.now(ZoneInfo("UTC")).replace(microsecond=0) + timedelta(days=3)).isoformat()
+    screening = stage.post(
+        "/api/screenings", {"show_id": show["id"], "theatre_id": theatre["id"], "starts_at": starts_at}
+    )
+    for name, seats in (("bo", 1), ("cy", 3), ("al", 2)):  # booked in this order
+        username = f"{name}{tag}"
+        email = f"{username}@example.com"
+        stage.post("/api/auth/signup", {"username": username, "email": email, "password": USER_PASSWORD})
+        headers = stage.headers(username, USER_PASSWORD)
+        stage.post("/api/bookings", {"screening_id": screening["id"], "quantity": seats}, headers)
+
+    log_in(page, "admin", ADMIN_PASSWORD)
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"/admin/bookings?theatre_id={theatre['id']}")
+    rows = page.locator("[id^='booking-row-']")
+
+    def customers():
+        return [text.split()[2][:2] for text in rows.all_inner_texts()]  # "#12 · al1a2b3c"
+
+    expect(rows).to_have_count(3)
+    sort = page.get_by_label("Sort by")
+    expect(sort).to_have_value("starts_at")  # upcoming: soonest screening first, then as booked
+    assert customers() == ["bo", "cy", "al"]
+    sort.select_option("-created_at")
+    expect(rows.first).to_contain_text(f"al{tag}")
+    assert customers() == ["al", "cy", "bo"]  # newest booked first
+    sort.select_option("-total_price")
+    expect(page).to_have_url(re.compile(r"sort=-total_price"))
+    expect(rows.first).to_contain_text(f"cy{tag}")
+    assert customers() == ["cy", "al", "bo"]  # 3, 2, 1 seats
+    sort.select_option("customer")
+    page.reload()
+    expect(page.get_by_label("Sort by")).to_have_value("customer")
+    expect(rows.first).to_contain_text(f"al{tag}")
+    assert customers() == ["al", "bo", "cy"]
+    assert axe_violations(page, "admin bookings, sorted") == []

@@ -124,15 +124,22 @@ def list_bookings(query):
 def list_theatre_bookings(theatre_id: int, query):
     """List a theatre's bookings
 
-    Every booking for the theatre's screenings with who made it (`customer`), newest first, one page at a
-    time; filter by `when`, `status` and `user_id`. For the admin and the theatre's managers. Staff cancel
-    one with POST /api/bookings/{booking_id}/cancel (audited).
+    Every booking for the theatre's screenings with who made it (`customer`), one page at a time; filter
+    by `when`, `status` and `user_id`. For the admin and the theatre's managers. Staff cancel one with
+    POST /api/bookings/{booking_id}/cancel (audited).
+
+    Order without `sort`, as it always was: `when=upcoming` soonest screening first, `when=past` latest
+    screening first, otherwise newest booked first. `sort` (the staff's bookings table, issue 16):
+    `starts_at` / `-starts_at` (the screening's start), `-created_at` / `created_at` (when it was booked),
+    `-total_price` (rupees, largest first), `customer` (username A to Z). Ties are broken by id, so pages
+    never overlap. An unknown `sort` is 422 `validation_error` naming the keys.
     """
     return service.theatre_bookings(
         theatre_id,
         for_user_id=query.get("user_id"),
         when=query.get("when"),
         status=query.get("status"),
+        sort=query.get("sort"),
         page=query["page"],
         per_page=query["per_page"],
     )

@@ -87,6 +87,15 @@ class BookingQuery(PageQuery):
 
 class TheatreBookingQuery(BookingQuery):
     user_id = RowId(metadata={"description": "one customer's bookings"})
+    sort = String(
+        validate=validate.OneOf(["starts_at", "-starts_at", "-created_at", "created_at", "-total_price", "customer"]),
+        metadata={
+            "description": "starts_at / -starts_at (the screening's start, soonest / latest first), -created_at / "
+            "created_at (booked newest / oldest first), -total_price (largest first), customer (username A to "
+            "Z); ties by id. Default: by `when` (upcoming: starts_at; past: -starts_at; else -created_at). "
+            "Anything else: 422"
+        },
+    )
 
 
 class CustomerRef(Schema):

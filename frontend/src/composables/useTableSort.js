@@ -47,23 +47,25 @@ export function sortRows(rows, { key, descending, collator, textKeys = ['name'] 
   return [...rows].sort((a, b) => sign * compare(a, b) || collator.compare(a.name, b.name))
 }
 
-/** `value` if it is one of `keys`, else the first of them (the list's default order). */
-export const sortKeyIn = (keys, value) => (keys.includes(value) ? value : keys[0])
+/** `value` if it is one of `keys`, else `fallback` (the list's default order: the first key unless given). */
+export const sortKeyIn = (keys, value, fallback = keys[0]) => (keys.includes(value) ? value : fallback)
 
 /**
  * The sort of an admin list the server sorts and pages (GET /api/shows, /api/screenings…?sort=), each key
- * one way (SortSelect with flippable=false): one of `keys`, the first the default, kept in the list's URL as
- * `sort` beside the page (useAdminList's query and updateQuery), so Back and a shared link keep it; a new
- * choice starts again at page 1. Returns useTableSort(...)'s state.
+ * one way (SortSelect with flippable=false): one of `keys`, kept in the list's URL as `sort` beside the page
+ * (useAdminList's or useQueryState's query and update), so Back and a shared link keep it; a new choice
+ * starts again at page 1. Without one in the URL it is `defaultKey(query)`: the first key, or the order the
+ * server gives that query (a theatre's bookings: by their `when`). Returns useTableSort(...)'s state.
  */
-export function useQuerySort({ keys, query, updateQuery }) {
+export function useQuerySort({ keys, query, updateQuery, defaultKey = () => keys[0] }) {
+  const keyOf = (values) => sortKeyIn(keys, values.sort, defaultKey(values))
   const sort = useTableSort({
-    initial: sortKeyIn(keys, query.value.sort),
+    initial: keyOf(query.value),
     onChange: () => updateQuery({ sort: sort.sortKey.value, page: 1 }),
   })
   watch(
-    () => query.value.sort,
-    (key) => (sort.sortKey.value = sortKeyIn(keys, key)), // Back, or a link
+    () => keyOf(query.value),
+    (key) => (sort.sortKey.value = key), // Back, a link, or another default
   )
   return sort
 }

@@ -77,4 +77,17 @@ describe('useQuerySort', () => {
     await nextTick()
     expect(sort.sortKey.value).toBe('show')
   })
+
+  it("shows the server's own order for the query until a sort is chosen (a theatre's bookings by `when`)", async () => {
+    const query = ref({ page: 1, when: 'upcoming', sort: '' })
+    const defaultKey = (values) => (values.when === 'past' ? '-starts_at' : 'starts_at')
+    const sort = useQuerySort({ keys: KEYS, query, updateQuery: () => {}, defaultKey })
+    expect(sort.sortKey.value).toBe('starts_at')
+    query.value = { page: 1, when: 'past', sort: '' }
+    await nextTick()
+    expect(sort.sortKey.value).toBe('-starts_at')
+    query.value = { page: 1, when: 'past', sort: 'show' }
+    await nextTick()
+    expect(sort.sortKey.value).toBe('show')
+  })
 })
