@@ -30,12 +30,12 @@ def refused(client, url, headers=None):
     return " ".join(message) if isinstance(message, list) else str(message)
 
 
-def every_page(client, url, headers=None):
-    """The ids of each row over pages of one, in order."""
+def every_page(client, url, headers=None, key="id"):
+    """The ids (`key`) of each row over pages of one, in order."""
     ids, page = [], 1
     while True:
         body = client.get(f"{url}&per_page=1&page={page}", headers=headers).get_json()
-        ids += [item["id"] for item in body["items"]]
+        ids += [item[key] for item in body["items"]]
         if page * 1 >= body["total"]:
             return ids
         page += 1
@@ -150,7 +150,7 @@ def test_theatre_bookings_default_order_is_unchanged(client, admin, bookings):
 @pytest.mark.parametrize("sort", ["-created_at", "-total_price", "customer", "starts_at"])
 def test_theatre_bookings_page_through_a_tie_without_repeats(client, admin, bookings, sort):
     theatre_id, made = bookings
-    ids = every_page(client, f"/api/theatres/{theatre_id}/bookings?sort={sort}", headers=admin)
+    ids = every_page(client, f"/api/theatres/{theatre_id}/bookings?sort={sort}", admin)
     assert ids == booking_ids(client, admin, theatre_id, f"sort={sort}") and sorted(ids) == sorted(made)
 
 
@@ -158,3 +158,58 @@ def test_theatre_bookings_page_through_a_tie_without_repeats(client, admin, book
 def test_theatre_bookings_unknown_sort_is_422(client, admin, sort):
     message = refused(client, f"/api/theatres/1/bookings?sort={sort}", headers=admin)
     assert "starts_at, -starts_at, -created_at, created_at, -total_price, customer" in message
+
+
+# ---- staff ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people(api, client, admin):
+    """Made in this order, names sharing a suffix (found with q=suffix): zed (manager), an (scanner), Bea (a
+    plain user), mo (manager). Returns (suffix, {name: user id})."""
+    theatre = api.create_theatre(admin)
+    suffix = os.urandom(2).hex()
+    ids = {}
+    for name, role in (("zed", "manager"), ("an", "scanner"), ("Bea", None), ("mo", "manager")):
+        ids[name] = api.new_user(f"{name}{suffix}")["id"]
+        if role:
+            body = {"role": role, "theatre_ids": [theatre["id"]]}
+            assert client.put(f"/api/admin/staff/{ids[name]}", json=body, headers=admin).status_code == 200
+    return suffix, ids
+
+
+def staff_ids(client, admin, params=""):
+    return [p["user_id"] for p in client.get(f"/api/admin/staff?{params}", headers=admin).get_json()["items"]]
+
+
+def test_staff_sort_by_each_key(client, admin, people):
+    suffix, ids = people
+    expected = {
+        "username": ["an", "Bea", "mo", "zed"],  # case-mapped: Bea between an and mo
+        "-username": ["zed", "mo", "Bea", "an"],
+        "role": ["mo", "zed", "an", "Bea"],  # managers A to Z, the scanner, the user
+        "-created_at": ["mo", "Bea", "an", "zed"],  # newest first (one second: by id, newest first)
+    }
+    for sort, names in expected.items():
+        assert staff_ids(client, admin, f"q={suffix}&sort={sort}") == [ids[n] for n in names], sort
+
+
+def test_staff_default_order_is_unchanged(client, admin, people):
+    suffix, ids = people
+    assert staff_ids(client, admin, f"q={suffix}") == [ids[n] for n in ("an", "Bea", "mo", "zed")]
+    listed = client.get("/api/admin/staff", headers=admin).get_json()["items"]  # admins and staff, by name
+    assert [p["username"] for p in listed] == sorted((p["username"] for p in listed), key=str.casefold)
+    listed_ids = {p["user_id"] for p in listed}
+    assert {ids["an"], ids["mo"], ids["zed"]} <= listed_ids and ids["Bea"] not in listed_ids
+
+
+@pytest.mark.parametrize("sort", ["role", "-created_at", "username"])
+def test_staff_pages_through_a_tie_without_repeats(client, admin, people, sort):
+    suffix, ids = people
+    got = every_page(client, f"/api/admin/staff?q={suffix}&sort={sort}", admin, key="user_id")
+    assert got == staff_ids(client, admin, f"q={suffix}&sort={sort}") and sorted(got) == sorted(ids.values())
+
+
+@pytest.mark.parametrize("sort", ["email", "-role", "created_at"])
+def test_staff_unknown_sort_is_422(client, admin, sort):
+    assert "username, -username, role, -created_at" in refused(client, f"/api/admin/staff?sort={sort}", admin)

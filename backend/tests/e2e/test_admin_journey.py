@@ -283,3 +283,45 @@ def test_admin_bookings_sort_over_every_page(ui, live_server):
     expect(rows.first).to_contain_text(f"al{tag}")
     assert customers() == ["al", "bo", "cy"]
     assert axe_violations(page, "admin bookings, sorted") == []
+
+
+def test_admin_staff_sort_over_every_page(ui, live_server):
+    """Issue 16: the admin's staff (and users found by name) sort by name either way, by role or newest
+    account first over all pages (GET /api/admin/staff?sort=); the choice stays in the URL. axe clean."""
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    theatre = stage.post("/api/theatres", {"name": f"Hall {tag}", "place": "Pune", "capacity": 40})
+    for name, role in (("zed", "manager"), ("bo", None), ("al", "scanner")):  # signed up in this order
+        username = f"{name}{tag}"
+        user = stage.post(
+            "/api/auth/signup", {"username": username, "email": f"{username}@example.com", "password": USER_PASSWORD}
+        )
+        if role:
+            body = {"role": role, "theatre_ids": [theatre["id"]]}
+            assert requests.put(f"{live_server.url}/api/admin/staff/{user['id']}", json=body, headers=stage.admin).ok
+
+    log_in(page, "admin", ADMIN_PASSWORD)
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"/admin/staff?q={tag}")
+    rows = page.locator("[id^='staff-row-']")
+
+    def names():
+        return [text.split()[0][:-6] for text in rows.all_inner_texts()]
+
+    expect(rows).to_have_count(3)
+    sort = page.get_by_label("Sort by")
+    expect(sort).to_have_value("username")
+    assert names() == ["al", "bo", "zed"]
+    sort.select_option("role")
+    expect(page).to_have_url(re.compile(r"sort=role"))
+    expect(rows.first).to_contain_text(f"zed{tag}")
+    assert names() == ["zed", "al", "bo"]  # the manager, the scanner, the user
+    sort.select_option("-created_at")
+    expect(rows.first).to_contain_text(f"al{tag}")
+    assert names() == ["al", "bo", "zed"]
+    sort.select_option("-username")
+    page.reload()
+    expect(page.get_by_label("Sort by")).to_have_value("-username")
+    expect(rows.first).to_contain_text(f"zed{tag}")
+    assert names() == ["zed", "bo", "al"]
+    assert axe_violations(page, "admin staff, sorted") == []

@@ -39,13 +39,19 @@ def put_staff(user_id: int, data):
 def list_staff(query):
     """List staff, or find users
 
-    Admins, managers and scanners by username, with their theatres; with `q`, any user whose username
-    contains it, or a look-alike of it (to grant a role). `role` and `theatre_id` narrow the list.
+    Admins, managers and scanners, with their theatres; with `q`, any user whose username contains it, or
+    a look-alike of it (to grant a role). `role` and `theatre_id` narrow the list.
+
+    `sort` (the admin's staff table, issue 16): `username` A to Z (case-mapped; the default, the order this
+    list always had), `-username` Z to A, `role` (admins, managers, scanners, then users; each A to Z),
+    `-created_at` newest accounts first. Ties are broken by id, so pages never overlap. An unknown `sort`
+    is 422 `validation_error` naming the keys.
     """
     return service.list_staff(
         q=query.get("q"),
         role=query.get("role"),
         theatre_id=query.get("theatre_id"),
+        sort=query["sort"],
         page=query["page"],
         per_page=query["per_page"],
     )

@@ -46,3 +46,11 @@ class StaffQuery(PageQuery):
     )
     role = String(validate=validate.OneOf(["admin", "manager", "scanner", "user"]))
     theatre_id = RowId(metadata={"description": "staff assigned to this theatre"})
+    sort = String(
+        load_default="username",
+        validate=validate.OneOf(["username", "-username", "role", "-created_at"]),
+        metadata={
+            "description": "username (A to Z, the default), -username (Z to A), role (admins, managers, scanners, "
+            "users; each A to Z), -created_at (newest accounts first); ties by id. Anything else: 422"
+        },
+    )

@@ -6,7 +6,7 @@ every request (auth.service.principal_and_revocation), never taken from the toke
 
 from __future__ import annotations
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import case, delete, or_, select
 
 from .. import audit, policy
 from ..auth.models import User
@@ -86,11 +86,29 @@ def set_role(user_id: int, role: str, theatre_ids: list[int]) -> dict:
     return result
 
 
+# GET /api/admin/staff?sort=: the admin's staff table (issue 16). Each key orders one way; ties fall to the
+# username and then the id, so a page boundary never moves between two requests of the same list.
+_ROLE_RANK = case({"admin": 0, "manager": 1, "scanner": 2}, value=User.role, else_=3)  # the widest rights first
+STAFF_SORTS = {
+    "username": (User.username_key, User.id),  # A to Z, case-mapped: the default, as before `sort` existed
+    "-username": (User.username_key.desc(), User.id.desc()),
+    "role": (_ROLE_RANK, User.username_key, User.id),  # admins, managers, scanners, users; each A to Z
+    "-created_at": (User.created_at.desc(), User.id.desc()),  # the newest accounts first (finding a new hire)
+}
+
+
 def list_staff(
-    *, q: str | None = None, role: str | None = None, theatre_id: int | None = None, page: int = 1, per_page: int = 20
+    *,
+    q: str | None = None,
+    role: str | None = None,
+    theatre_id: int | None = None,
+    sort: str = "username",
+    page: int = 1,
+    per_page: int = 20,
 ) -> dict:
     """Admins and staff by username; with `q`, any user whose username contains it (to find one to grant a
-    role); `role` and `theatre_id` narrow it. Items: {user_id, username, email, role, theatre_ids}."""
+    role); `role` and `theatre_id` narrow it; `sort` is one of STAFF_SORTS. A page: {"items": [{user_id,
+    username, email, role, theatre_ids}], "total", "page", "per_page"}."""
     statement = select(User)
     if q:
         # by the name regardless of case and width (username_key), and by look-alikes (username_skeleton:
@@ -113,7 +131,7 @@ def list_staff(
         statement = statement.where(
             User.id.in_(select(StaffTheatre.user_id).where(StaffTheatre.theatre_id == theatre_id))
         )
-    result = paginate(statement.order_by(User.username_key, User.id), page, per_page)
+    result = paginate(statement.order_by(*STAFF_SORTS[sort or "username"]), page, per_page)
     theatres = _theatres_of([u.id for u in result["items"]])
     result["items"] = [_describe(u, theatres.get(u.id, [])) for u in result["items"]]
     return result
