@@ -73,7 +73,7 @@ def pre_fork(server, worker):
     after the first call), then move every object alive now into the collector's permanent generation, so
     that a worker's collections never write to them (a collection updates every tracked object's header,
     which would copy the page it sits on into that worker)."""
-    if server.cfg.preload_app:
+    if server.cfg.preload_app and _ticketshow_app(server) is not None:
         _load_signup_tables(server)
     gc.collect()
     gc.freeze()
@@ -85,9 +85,17 @@ def post_fork(server, worker):
     (SQLAlchemy's advice for forked pools); redis-py and Celery's broker pools notice the new pid on their own."""
     from ticketshow.extensions import db
 
-    app = server.app.wsgi()  # the preloaded app
-    with app.app_context():
-        db.engine.dispose(close=False)
+    app = _ticketshow_app(server)
+    if app is not None:
+        with app.app_context():
+            db.engine.dispose(close=False)
+
+
+def _ticketshow_app(server):
+    """The app gunicorn serves when it is Ticket Show's (it has our SQLAlchemy), else None: the benches serve
+    a plain Flask reference app (bench/lean_reference.py) with this same file, which has no pool to forget."""
+    app = server.app.wsgi()
+    return app if "sqlalchemy" in getattr(app, "extensions", {}) else None
 
 
 def child_exit(server, worker):

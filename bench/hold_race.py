@@ -34,7 +34,7 @@ sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts"), str(ROOT / "bench"
 
 from booking_race import Client, percentile, run_health  # noqa: E402
 from load import start_redis  # noqa: E402
-from request_cpu import cpu_seconds, process_tree  # noqa: E402
+from request_cpu import cpu_seconds, process_tree, shut_down  # noqa: E402
 
 from tests import race  # noqa: E402
 from tests.conftest import ADMIN_PASSWORD, LiveServer  # noqa: E402
@@ -255,10 +255,7 @@ def main() -> int:
             ok = ok and sold == args.seats and twice == 0 and answered_twice == 0 and left == 0 and errors == 0
         return 0 if ok else 1
     finally:
-        if server:
-            server.stop()
-        redis_process.terminate()
-        redis_process.wait()
+        shut_down([server], redis_process)
 
 
 if __name__ == "__main__":

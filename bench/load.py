@@ -44,7 +44,7 @@ sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts")]
 import redis  # noqa: E402
 import requests  # noqa: E402
 from redis_server import redis_server_binary  # noqa: E402
-from request_cpu import cpu_seconds, process_tree  # noqa: E402
+from request_cpu import cpu_seconds, process_tree, shut_down  # noqa: E402
 
 from ticketshow.auth.passwords import hash_password, opaque_password  # noqa: E402
 from ticketshow.auth.usernames import username_key, username_skeleton  # noqa: E402
@@ -842,14 +842,7 @@ def main() -> int:
         print_report(args, results, booking_check, sampler, (load_before, os.getloadavg()[0]))
         return 0
     finally:
-        for server in servers:
-            server.stop()
-        redis_process.terminate()
-        redis_process.wait()
-        if args.keep:
-            print(f"[bench] kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        shut_down(list(reversed(servers)), redis_process, workdir, args.keep)  # in the order they were started
 
 
 def print_report(args, results: dict, booking_check: dict, sampler: MemorySampler, loads: tuple) -> None:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,7 +40,7 @@ sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts"), str(ROOT / "bench"
 
 import requests  # noqa: E402
 from load import _memory_kb, start_redis  # noqa: E402
-from request_cpu import LUA_BOOKING, LUA_REPORT, process_tree, wrk  # noqa: E402
+from request_cpu import LUA_BOOKING, LUA_REPORT, process_tree, shut_down, wrk  # noqa: E402
 
 from tests import race  # noqa: E402
 from tests.conftest import ADMIN_PASSWORD  # noqa: E402
@@ -213,14 +212,7 @@ def main() -> int:
             )
         return 0
     finally:
-        if server is not None:
-            server.stop()
-        redis_process.terminate()
-        redis_process.wait()
-        if args.keep:
-            print(f"[bench] kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        shut_down([server], redis_process, workdir, args.keep)
 
 
 if __name__ == "__main__":

@@ -147,6 +147,20 @@ def reset_sales(database: Path, screening_ids: list[int]) -> None:
         connection.execute(f"DELETE FROM bookings WHERE screening_id IN ({marks})", screening_ids)
 
 
+def shut_down(servers, redis_process: subprocess.Popen, workdir: Path | None = None, keep: bool = False) -> None:
+    """The end of every bench: stop its servers (last started first; None is skipped), then its Redis, and
+    remove `workdir` unless `keep` (the servers' logs and data stay there for a look)."""
+    for server in reversed([server for server in servers if server is not None]):
+        server.stop()
+    redis_process.terminate()
+    redis_process.wait()
+    if workdir is not None:
+        if keep:
+            print(f"[bench] kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
 def start_redis(workdir: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = subprocess.Popen(
@@ -299,14 +313,7 @@ def main() -> int:
             print(f"\nnon-2xx answers or socket errors: {errors} (the server logs: --keep)")
         return 0
     finally:
-        for server in reversed(servers):
-            server.stop()
-        redis_process.terminate()
-        redis_process.wait()
-        if args.keep:
-            print(f"[bench] kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        shut_down(servers, redis_process, workdir, args.keep)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,6 @@ import importlib.util
 import json
 import os
 import secrets
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -47,7 +46,7 @@ sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts"), str(ROOT / "bench"
 
 import requests  # noqa: E402
 from load import start_redis  # noqa: E402
-from request_cpu import LUA_BOOKING, LUA_REPORT, measure, process_tree, reset_sales, wrk  # noqa: E402
+from request_cpu import LUA_BOOKING, LUA_REPORT, measure, process_tree, reset_sales, shut_down, wrk  # noqa: E402
 
 from tests import race  # noqa: E402
 from tests.conftest import ADMIN_PASSWORD  # noqa: E402
@@ -222,14 +221,7 @@ def main() -> int:
                 )
         return 0
     finally:
-        for server in reversed(list(servers.values())):
-            server.stop()
-        redis_process.terminate()
-        redis_process.wait()
-        if args.keep:
-            print(f"[bench] kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        shut_down(list(servers.values()), redis_process, workdir, args.keep)
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts"), str(ROOT / "bench"
 
 from booking_race import Client, percentile, run_health  # noqa: E402
 from load import start_redis  # noqa: E402
-from request_cpu import cpu_seconds, process_tree  # noqa: E402
+from request_cpu import cpu_seconds, process_tree, shut_down  # noqa: E402
 
 from tests import race  # noqa: E402
 from tests.conftest import ADMIN_PASSWORD, LiveServer  # noqa: E402
@@ -381,10 +381,7 @@ def main() -> int:
         )
         return 0 if ok else 1
     finally:
-        if server:
-            server.stop()
-        redis_process.terminate()
-        redis_process.wait()
+        shut_down([server], redis_process)
 
 
 def report(args, healths: list[dict], drops: list[dict], checks: list[tuple]) -> None:
