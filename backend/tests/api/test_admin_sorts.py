@@ -213,3 +213,58 @@ def test_staff_pages_through_a_tie_without_repeats(client, admin, people, sort):
 @pytest.mark.parametrize("sort", ["email", "-role", "created_at"])
 def test_staff_unknown_sort_is_422(client, admin, sort):
     assert "username, -username, role, -created_at" in refused(client, f"/api/admin/staff?sort={sort}", admin)
+
+
+# ---- audit log ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def audited(api, client, admin):
+    """Five audit rows, oldest first: the admin creates a theatre and a show and grants mgr… the theatre,
+    mgr… creates a screening there, the admin renames the show. Returns {(entity, action): row id}."""
+    theatre, show = api.create_theatre(admin), api.create_show(admin)
+    manager = api.new_user(f"mgr{os.urandom(2).hex()}")
+    body = {"role": "manager", "theatre_ids": [theatre["id"]]}
+    assert client.put(f"/api/admin/staff/{manager['id']}", json=body, headers=admin).status_code == 200
+    api.create_screening(manager["headers"], show["id"], theatre["id"], at(0))
+    assert client.patch(f"/api/shows/{show['id']}", json={"name": "Renamed"}, headers=admin).status_code == 200
+    rows = client.get("/api/admin/audit?per_page=100", headers=admin).get_json()["items"]
+    rows = {(row["entity"], row["action"]): row["id"] for row in rows}
+    newest_first = [("show", "update"), ("screening", "create"), ("staff", "grant"), ("show", "create")]
+    assert list(rows) == [*newest_first, ("theatre", "create")]
+    return rows
+
+
+def audit_ids(client, admin, params=""):
+    return [
+        row["id"] for row in client.get(f"/api/admin/audit?per_page=100&{params}", headers=admin).get_json()["items"]
+    ]
+
+
+def test_audit_sort_by_each_key(client, admin, audited):
+    theatre, show, grant = audited["theatre", "create"], audited["show", "create"], audited["staff", "grant"]
+    screening, rename = audited["screening", "create"], audited["show", "update"]
+    expected = {
+        "-at": [rename, screening, grant, show, theatre],
+        "at": [theatre, show, grant, screening, rename],
+        "actor": [rename, grant, show, theatre, screening],  # admin's newest first, then mgr…
+        "entity": [screening, rename, show, grant, theatre],  # the show's two rows newest first
+        "action": [screening, show, theatre, grant, rename],  # create ×3 newest first, grant, update
+    }
+    for sort, ids in expected.items():
+        assert audit_ids(client, admin, f"sort={sort}") == ids, sort
+
+
+def test_audit_default_order_is_unchanged(client, admin, audited):
+    assert audit_ids(client, admin) == sorted(audited.values(), reverse=True)  # newest first, by id
+
+
+@pytest.mark.parametrize("sort", ["actor", "action", "entity", "-at"])
+def test_audit_pages_through_a_tie_without_repeats(client, admin, audited, sort):
+    ids = every_page(client, f"/api/admin/audit?sort={sort}", admin)
+    assert ids == audit_ids(client, admin, f"sort={sort}") and sorted(ids) == sorted(audited.values())
+
+
+@pytest.mark.parametrize("sort", ["-actor", "id", "when"])
+def test_audit_unknown_sort_is_422(client, admin, sort):
+    assert "-at, at, actor, entity, action" in refused(client, f"/api/admin/audit?sort={sort}", admin)

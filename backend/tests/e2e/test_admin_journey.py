@@ -325,3 +325,40 @@ def test_admin_staff_sort_over_every_page(ui, live_server):
     expect(rows.first).to_contain_text(f"zed{tag}")
     assert names() == ["zed", "bo", "al"]
     assert axe_violations(page, "admin staff, sorted") == []
+
+
+def test_admin_audit_sort_over_every_page(ui, live_server):
+    """Issue 16: the audit log, newest first by default, sorts oldest first or grouped by action over all
+    pages (GET /api/admin/audit?sort=) from a "Sort by" select outside the filter form (it applies at once);
+    the choice stays in the URL with the filters. axe clean."""
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    theatre = stage.post("/api/theatres", {"name": f"T0 {tag}", "place": "Pune", "capacity": 40})
+    for name in ("T1", "T2"):  # two renames after the create
+        url = f"{live_server.url}/api/theatres/{theatre['id']}"
+        assert requests.patch(url, json={"name": f"{name} {tag}"}, headers=stage.admin).ok
+
+    log_in(page, "admin", ADMIN_PASSWORD)
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"/admin/audit?entity=theatre&entity_id={theatre['id']}")
+    rows = page.locator("table.ts-audit tbody tr")
+
+    def entries():  # the create, the first rename (T0 -> T1), the second (T1 -> T2)
+        return ["u2" if "T2" in text else "u1" if "T1" in text else "c" for text in rows.all_inner_texts()]
+
+    expect(rows).to_have_count(3)
+    sort = page.get_by_label("Sort by")
+    expect(sort).to_have_value("-at")
+    assert entries() == ["u2", "u1", "c"]
+    sort.select_option("at")
+    expect(page).to_have_url(re.compile(r"sort=at"))
+    expect(rows.first).not_to_contain_text("T1")
+    assert entries() == ["c", "u1", "u2"]
+    sort.select_option("action")
+    expect(rows.nth(1)).to_contain_text("T2")
+    assert entries() == ["c", "u2", "u1"]  # create, then the updates newest first
+    page.reload()
+    expect(page.get_by_label("Sort by")).to_have_value("action")
+    expect(rows.nth(1)).to_contain_text("T2")
+    assert entries() == ["c", "u2", "u1"]
+    assert axe_violations(page, "admin audit, sorted") == []

@@ -19,8 +19,13 @@ bp = APIBlueprint("audit", __name__, url_prefix="/api/admin", tag="Staff and aud
 def list_audit(query):
     """Read the audit log
 
-    Who changed what, when and from where: one row per admin or staff write and per check-in, newest first.
-    The filters combine; `from` and `to` bound `at`. Rows are never changed or deleted.
+    Who changed what, when and from where: one row per admin or staff write and per check-in. The filters
+    combine; `from` and `to` bound `at`. Rows are never changed or deleted.
+
+    `sort` (the admin's audit table, issue 16): `-at` newest first (the default, the order this list always
+    had: rows are numbered in commit order), `at` oldest first, `actor` by the actor's username A to Z (the
+    system's rows last), `entity` (then its id) or `action` A to Z. Ties are newest first (by id), so pages
+    never overlap. An unknown `sort` is 422 `validation_error` naming the keys.
     """
     return service.list_entries(
         actor_id=query.get("actor_id"),
@@ -29,6 +34,7 @@ def list_audit(query):
         action=query.get("action"),
         since=query.get("from_"),
         until=query.get("to"),
+        sort=query["sort"],
         page=query["page"],
         per_page=query["per_page"],
     )

@@ -23,6 +23,15 @@ class AuditQuery(PageQuery, Timeframe):
         validate=validate.Length(min=1, max=32),
         metadata={"description": "create, update, delete, cancel, grant, revoke, start, flush, checkin…"},
     )
+    sort = String(
+        load_default="-at",
+        validate=validate.OneOf(["-at", "at", "actor", "entity", "action"]),
+        metadata={
+            "description": "-at (newest first, the default), at (oldest first), actor (username A to Z, the "
+            "system's rows last), entity (then its id) or action (A to Z); ties newest first (by id). "
+            "Anything else: 422"
+        },
+    )
 
 
 class ActorOut(Schema):
