@@ -240,9 +240,9 @@ def test_admin_screenings_sort_over_every_page(ui, live_server):
 
 
 def test_admin_bookings_sort_over_every_page(ui, live_server):
-    """Issue 16: a theatre's bookings show the server's order for upcoming ones (soonest screening first)
-    until a sort is chosen (GET /api/theatres/{id}/bookings?sort=): newest booked, the largest total or the
-    customer A to Z, over all pages; the choice stays in the URL. axe clean."""
+    """Issue 16: a theatre's bookings show the server's order for the `when` chosen (upcoming: soonest
+    screening first; all: newest booked first) until a sort is chosen (GET /api/theatres/{id}/bookings?sort=):
+    the largest total or the customer A to Z, over all pages; the choice stays in the URL. axe clean."""
     page, tag = ui.page, os.urandom(3).hex()
     stage = Backstage(live_server.url)
     theatre = stage.post("/api/theatres", {"name": f"Hall {tag}", "place": "Pune", "capacity": 40})
@@ -270,9 +270,11 @@ def test_admin_bookings_sort_over_every_page(ui, live_server):
     sort = page.get_by_label("Sort by")
     expect(sort).to_have_value("starts_at")  # upcoming: soonest screening first, then as booked
     assert customers() == ["bo", "cy", "al"]
-    sort.select_option("-created_at")
+    page.get_by_label("Screenings").select_option("all")  # all: the server's order is newest booked first
+    expect(page).to_have_url(re.compile(r"when=all"))
+    expect(sort).to_have_value("-created_at")
     expect(rows.first).to_contain_text(f"al{tag}")
-    assert customers() == ["al", "cy", "bo"]  # newest booked first
+    assert customers() == ["al", "cy", "bo"]
     sort.select_option("-total_price")
     expect(page).to_have_url(re.compile(r"sort=-total_price"))
     expect(rows.first).to_contain_text(f"cy{tag}")
