@@ -118,8 +118,12 @@ def test_bookings_cache_and_jobs_are_counted(client, api, admin):
     assert delta("ticketshow_cache_lookups_total", result="hit") >= 1
     assert delta("ticketshow_jobs", kind="export", state="pending") == 1
     assert sample(after, "ticketshow_redis_up") == 1
-    # no worker here: two booking confirmations and one cancellation notice wait in the mail queue
-    assert sample(after, "celery_queue_length", queue="mail") == 3
+    # No worker here. The three notices owed (two confirmations, one cancellation) wake the notice relay
+    # (tickets/notices.py): its pass waits in the default queue, one message per wake-up, so one for the
+    # burst unless the wake-up lapsed (2 s) between two of them on a slow machine; nothing is in the mail
+    # queue until a pass runs.
+    assert 1 <= sample(after, "celery_queue_length", queue="default") <= 3
+    assert sample(after, "celery_queue_length", queue="mail") == 0
     assert "celery_queue_length" in after
 
 
