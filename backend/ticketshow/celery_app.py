@@ -59,10 +59,12 @@ def celery_init_app(app: Flask) -> Celery:
         task_acks_late=True,  # a worker killed mid-task leaves the message for the next one
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        # A pool child that rendered PDFs (WeasyPrint and its fonts: ~55 MB after the first, more after later
-        # ones) or built an export is replaced once its task ends; a new child forks from the main process in
-        # milliseconds and shares its pages. Children idle at ~110 MB RSS (docs/benchmarks.md, "Memory").
-        worker_max_memory_per_child=150_000,  # KiB of resident memory
+        # A pool child that grew past this (a large export, a leak) is replaced once its task ends; a new child
+        # forks from the main process in milliseconds and shares its pages. Not lower: a child that renders
+        # tickets PDFs settles near 180-280 MB RSS (WeasyPrint and its Noto fonts), and replacing it after every
+        # confirmation made each next PDF import WeasyPrint and load its fonts again (0.45 s of CPU more than
+        # the 0.04-0.13 s of a warm render). Children idle at ~110 MB RSS (docs/benchmarks.md, "Memory").
+        worker_max_memory_per_child=350_000,  # KiB of resident memory
         broker_connection_retry_on_startup=True,
         # Starting a job with the broker away must answer 503 in about a second, not hang the request:
         # a short connect timeout and a few quick publish retries (then jobs.service.enqueue gives up).
