@@ -26,7 +26,7 @@ def check_then_insert(user_id, screening_id, *, seats=None, quantity=None, categ
     lost = [label for label in seats if label in taken]
     if lost:
         raise service.SeatsUnavailable(details={"seats": lost})
-    time.sleep(0.002)  # a little work between check and write, as real code has
+    time.sleep(0.01)  # some work between check and write, as real code has: a window the race can find
     with pooled_sqlite(db.engine) as sqlite:
         sqlite.execute("BEGIN")
         prices = ledger.prices(layout, screening.unit_price, seats)

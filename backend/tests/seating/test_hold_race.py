@@ -58,7 +58,7 @@ def test_control_the_race_catches_check_then_insert(tmp_path, redis_server):
         hold_race.forget_the_unique_key(tmp_path / "ticketshow.sqlite3")
         arena = race.prepare(broken.url, ADMIN_PASSWORD, clients=24, seats=20)
         caught = False
-        for round_ in range(5):  # a race is a race: give the broken version a few chances to show itself
+        for round_ in range(10):  # a race is a race: give the broken version chances to show itself
             if round_:
                 race.new_screenings(arena)
             outcomes = hold_race.fire_holds(arena, [["A10", "A11"]] * 24)
