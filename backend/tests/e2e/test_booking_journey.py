@@ -9,6 +9,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.conftest import ADMIN_PASSWORD
+from tests.e2e.test_foundation_journey import open_filters
 
 PASSWORD = "violet-tamarind-42"
 
@@ -100,9 +101,7 @@ def test_search_book_houseful_cancel_and_rate(ui, live_server):
 
     # searches by place and tag
     page.goto("/")
-    filters_toggle = page.get_by_role("button", name="Filters", exact=True)
-    if filters_toggle.is_visible():
-        filters_toggle.click()
+    open_filters(page, "show-filters")  # once the form is there: folded behind "Filters" on a phone
     filters = page.get_by_role("search", name="Filter shows")
     filters.get_by_test_id("tag-chips").get_by_role("button", name=f"t{tag}", exact=True).click()
     filters.get_by_label("Place").select_option(place)  # one of the places the theatres are in

@@ -14,9 +14,21 @@ USER_PASSWORD = "violet-tamarind-42"
 
 
 def open_menu_if_collapsed(page):
+    # The app first: right after a page load the navbar may not be rendered yet, and a toggler that is not
+    # there yet would read as a wide screen's (a phone test then looked for "Log out" in a closed menu).
+    expect(page.locator(".navbar-brand")).to_be_visible()
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+
+
+def open_filters(page, form_id):
+    """On a phone the filters fold behind a "Filters" button (its name carries how many are set); it is
+    looked for once the form is there, so a page still rendering is not taken for a wide screen."""
+    expect(page.locator(f"#{form_id}")).to_be_attached()
+    toggle = page.locator(f"button[aria-controls='{form_id}']")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
 
 
 def admin_tab(page, name):

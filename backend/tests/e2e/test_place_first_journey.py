@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.test_accessibility import axe_violations
 from tests.e2e.test_booking_journey import PASSWORD, Backstage, at
-from tests.e2e.test_foundation_journey import log_in
+from tests.e2e.test_foundation_journey import log_in, open_filters
 
 
 def test_a_chennai_user_sees_chennai_first(ui, live_server):
@@ -53,14 +53,6 @@ def test_a_chennai_user_sees_chennai_first(ui, live_server):
     expect(page.get_by_role("group", name="Place").get_by_role("button")).to_have_count(2)
     expect(screenings.locator("[data-screening-id]").first).to_contain_text(f"Marina {tag}")
     assert axe_violations(page, f"/shows/{show['id']} as a Chennai user") == []
-
-
-def open_filters(page, form_id):
-    """On a phone the filters fold behind a "Filters" button (its name carries how many are set)."""
-    expect(page.locator(f"#{form_id}")).to_be_attached()
-    toggle = page.locator(f"button[aria-controls='{form_id}']")
-    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
-        toggle.click()
 
 
 def test_the_place_filter_lists_the_places_there_are(ui, live_server):

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.test_accessibility import axe_violations
 from tests.e2e.test_booking_journey import PASSWORD, Backstage, at
-from tests.e2e.test_foundation_journey import log_in
+from tests.e2e.test_foundation_journey import log_in, open_filters
 
 
 def _user(stage, live_server, name, place=None):
@@ -26,9 +26,7 @@ def _user(stage, live_server, name, place=None):
 
 
 def _open_filters(page):
-    toggle = page.get_by_role("button", name="Filters", exact=True)
-    if toggle.is_visible():  # folded on a phone
-        toggle.click()
+    open_filters(page, "show-filters")  # once the form is there: folded behind "Filters" on a phone
     return page.get_by_role("search", name="Filter shows")
 
 
