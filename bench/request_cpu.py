@@ -180,14 +180,19 @@ def start_redis(workdir: Path) -> tuple[subprocess.Popen, int]:
             time.sleep(0.05)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_load_arguments(parser, endpoints) -> None:
+    """The wrk load options this bench and bench/servers.py share; --only chooses among `endpoints`."""
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=3, help="seconds of wrk per endpoint, server and round")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument("--screenings", type=int, default=16, help="1,000-seat screenings the bookings go to")
-    parser.add_argument("--only", default=",".join(ENDPOINTS), help=f"comma-separated, of {', '.join(ENDPOINTS)}")
+    parser.add_argument("--only", default=",".join(endpoints), help=f"comma-separated, of {', '.join(endpoints)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_load_arguments(parser, ENDPOINTS)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (databases, server logs)")
     args = parser.parse_args()
     wanted = [name for name in args.only.split(",") if name]

@@ -46,7 +46,7 @@ sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts"), str(ROOT / "bench"
 
 import requests  # noqa: E402
 from load import start_redis  # noqa: E402
-from request_cpu import LUA_BOOKING, LUA_REPORT, measure, process_tree, reset_sales, shut_down, wrk  # noqa: E402
+from request_cpu import LUA_BOOKING, LUA_REPORT, add_load_arguments, measure, process_tree, reset_sales, shut_down, wrk  # noqa: E402
 
 from tests import race  # noqa: E402
 from tests.conftest import ADMIN_PASSWORD  # noqa: E402
@@ -111,12 +111,7 @@ class VariantServer(LocalServer):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--seconds", type=float, default=3, help="seconds of wrk per endpoint, server and round")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
-    parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
-    parser.add_argument("--screenings", type=int, default=16, help="1,000-seat screenings the bookings go to")
-    parser.add_argument("--only", default=",".join(ENDPOINTS), help=f"comma-separated, of {', '.join(ENDPOINTS)}")
+    add_load_arguments(parser, ENDPOINTS)
     parser.add_argument(
         "--variants",
         default="sync,gthread,granian",
