@@ -325,15 +325,20 @@ def account(user_id: int) -> User:
 def change_email(user_id: int, email: str) -> User:
     """Give the account another address. Raises Invalid (422, `email`) for text that is not an address and
     Conflict 409 `email_taken` when another account has it (compared without regard to case: email_key);
-    the same address again is no change. The check and the write share the write lock, and the unique
+    the same address again, in any case, is no change of owner: the account keeps its key, or keeps having
+    none when migration 0021 gave the address's key to an older account that shared it (so that account's
+    holder can still save their profile). The check and the write share the write lock, and the unique
     index on email_key refuses a twin that a writer outside it would slip in (also 409)."""
     address = _normalise_email(email)
     try:
         with immediate_transaction(db.session):
-            if email_in_use(address, excluding_user_id=user_id):
-                raise _email_taken()
             user = get_user(user_id)
-            user.email, user.email_key = address, email_key(address)
+            if email_key(address) == email_key(user.email):
+                user.email = address  # its own address, perhaps in another case
+            elif email_in_use(address, excluding_user_id=user_id):
+                raise _email_taken()
+            else:
+                user.email, user.email_key = address, email_key(address)
             db.session.flush()
     except IntegrityError as exc:
         raise _email_taken() from exc
