@@ -212,3 +212,24 @@ def test_export_notice_in_the_language_the_export_was_asked_in(app, api, admin):
     failed = outcome_mail(tamil.id, error="disk full")
     assert failed["subject"] == "ஏற்றுமதி தோல்வி: Roxy" and "disk full" in failed["text"]
     assert outcome_mail(older.id, rows=1)["subject"] == "Export ready: Roxy"
+
+
+def test_job_failed_alert_in_the_admins_language(app, api, admin):
+    """The admin's alert for a job that failed for good: worded in the language the job was asked in (its
+    params' locale; the admin has chosen none), the error's code worded too; English for a job of the schedule
+    (no one asked) and for one from before the locale was kept."""
+    from ticketshow.jobs import service as jobs
+    from ticketshow.jobs.wording import JobError
+    from ticketshow.notifications.alerts import job_failed_mail
+
+    hindi = jobs.create("daily_reminders", 1, {"day": "2026-12-01", "locale": "hi"})
+    scheduled = jobs.create("monthly_reports", None, {"month": "2026-11"})
+    gave_up = JobError("gave_up", attempts=8, reason={"text": "SMTPRecipientsRefused"})
+    mail = job_failed_mail(hindi.id, gave_up)
+    assert mail["subject"] == f"जॉब विफल: दैनिक रिमाइंडर (जॉब {hindi.id})", mail["subject"]
+    assert "SMTPRecipientsRefused" in mail["text"] and "8" in mail["text"]
+    for english in ("Error:", "failed after", "Daily reminders", "gave up", "Status:", "locale"):
+        assert english not in mail["text"], (english, mail["text"])
+    english = job_failed_mail(scheduled.id, "disk full")
+    assert english["subject"] == f"Job failed: Monthly reports (job {scheduled.id})"
+    assert "Error: disk full" in english["text"] and "month 2026-11" in english["text"]

@@ -114,8 +114,9 @@ def _word(code: str, p: dict) -> str:
 
 class JobError(str):
     """A job's error as a code with params (module docstring), like Summary: the str value is the English
-    wording (what the `error` column keeps, what the admin's alert mail and the logs read). A JobError given
-    as a param (a `reason`) is kept as {code, params}, any other str as {text}."""
+    wording (what the `error` column keeps and the logs read; the admin's alert mail words the code in its
+    reader's language). A JobError given as a param (a `reason`) is kept as {code, params}, any other str as
+    {text}."""
 
     code: str
     params: dict
