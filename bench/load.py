@@ -46,6 +46,7 @@ import requests  # noqa: E402
 from redis_server import redis_server_binary  # noqa: E402
 from request_cpu import cpu_seconds, process_tree, shut_down  # noqa: E402
 
+from ticketshow.auth.emails import email_key  # noqa: E402
 from ticketshow.auth.passwords import hash_password, opaque_password  # noqa: E402
 from ticketshow.auth.usernames import username_key, username_skeleton  # noqa: E402
 from ticketshow.processes import LocalServer, free_port  # noqa: E402
@@ -335,8 +336,8 @@ def seed(
     password_hash = hash_password(opaque_password(PASSWORD))
     user_ids = list(range(first_user, first_user + users))
     connection.executemany(
-        "INSERT INTO users (id, username, username_key, username_skeleton, email, password_hash, role, created_at, "
-        "last_seen_at, report_format, reminders, preferred_place) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO users (id, username, username_key, username_skeleton, email, email_key, password_hash, role, "
+        "created_at, last_seen_at, report_format, reminders, preferred_place) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [
             (
                 uid,
@@ -344,6 +345,7 @@ def seed(
                 username_key(f"viewer{uid}"),
                 username_skeleton(f"viewer{uid}"),
                 f"viewer{uid}@example.com",
+                email_key(f"viewer{uid}@example.com"),
                 password_hash,
                 "user",
                 _ts(now - timedelta(days=500)),

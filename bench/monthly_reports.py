@@ -94,6 +94,7 @@ def seed(users: int) -> None:
                 "username": f"{NAMES[n % len(NAMES)]}-{n}",
                 "username_key": f"user-{n}",
                 "email": f"u{n}@example.com",
+                "email_key": f"u{n}@example.com",
                 "password_hash": PASSWORD_HASH,
                 "role": "user",
                 "report_format": "html",
