@@ -9,6 +9,22 @@ from tests.conftest import make_settings
 from ticketshow.errors import Conflict
 
 
+def _insert_users(rows: list[tuple[int, str]]) -> None:
+    """Accounts as they stood before 0021 (no email_key column yet), written as SQL: the model has the column."""
+    from ticketshow.extensions import db
+
+    for user_id, email in rows:
+        db.session.execute(
+            text(
+                "INSERT INTO users (id, username, username_key, username_skeleton, email, password_hash, role, "
+                "created_at, report_format, reminders) VALUES (:id, :name, :name, :name, :email, 'x', 'user', "
+                "'2026-01-01', 'html', 1)"
+            ),
+            {"id": user_id, "name": f"user{user_id}", "email": email},
+        )
+    db.session.commit()
+
+
 def test_0021_keys_addresses_and_keeps_both_accounts_of_a_shared_one(tmp_path, redis_server, capsys):
     """Accounts that already share an address in another case (two sign-ups that raced past the check, or,
     for non-ASCII letters, past SQLite's ASCII-only lower()) are all kept: the oldest holds the key, the newer
@@ -30,16 +46,7 @@ def test_0021_keys_addresses_and_keeps_both_accounts_of_a_shared_one(tmp_path, r
     app = create_app(make_settings(tmp_path, redis_server["url"]))
     with app.app_context():
         upgrade(revision="0020_job_summary_codes")
-        for user_id, email in rows:
-            db.session.execute(
-                text(
-                    "INSERT INTO users (id, username, username_key, username_skeleton, email, password_hash, role, "
-                    "created_at, report_format, reminders) VALUES (:id, :name, :name, :name, :email, 'x', 'user', "
-                    "'2026-01-01', 'html', 1)"
-                ),
-                {"id": user_id, "name": f"user{user_id}", "email": email},
-            )
-        db.session.commit()
+        _insert_users(rows)
         capsys.readouterr()
         upgrade()  # its log goes to stderr (migrations/alembic.ini), where the admin running it reads it
         stored = dict(db.session.execute(text("SELECT id, email_key FROM users")).all())
@@ -88,16 +95,7 @@ def test_an_account_left_without_a_key_can_save_its_own_address(tmp_path, redis_
     app = create_app(make_settings(tmp_path, redis_server["url"]))
     with app.app_context():
         upgrade(revision="0020_job_summary_codes")
-        for user_id, email in [(1, "Asha@x.in"), (2, "asha@x.in"), (3, "ravi@x.in")]:
-            db.session.execute(
-                text(
-                    "INSERT INTO users (id, username, username_key, username_skeleton, email, password_hash, role, "
-                    "created_at, report_format, reminders) VALUES (:id, :name, :name, :name, :email, 'x', 'user', "
-                    "'2026-01-01', 'html', 1)"
-                ),
-                {"id": user_id, "name": f"user{user_id}", "email": email},
-            )
-        db.session.commit()
+        _insert_users([(1, "Asha@x.in"), (2, "asha@x.in"), (3, "ravi@x.in")])
         upgrade()
 
         def keys():
