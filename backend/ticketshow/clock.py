@@ -37,22 +37,29 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
 
 
+# The years a month or a day may name, as for every date-time the API takes (fields.OffsetDateTime): the
+# bounds of a month or day near Python's year 9999 (or year 1) overflow, which was a 500 or a failed job.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def month_start(month: str) -> date:
-    """'2026-11' → date(2026, 11, 1); anything else is a 422 naming the field."""
+    """'2026-11' → date(2026, 11, 1), from 2000-01 to 2100-12; anything else is a 422 naming the field."""
     try:
         parsed = datetime.strptime(month, "%Y-%m")
     except (TypeError, ValueError):
         raise Invalid({"month": _("Use the form YYYY-MM, e.g. 2026-11.")}) from None
-    if parsed.year < 2000 or len(month) != 7:
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR or len(month) != 7:
         raise Invalid({"month": _("Use the form YYYY-MM, e.g. 2026-11.")})
     return parsed.date()
 
 
 def parse_day(value: str) -> date:
+    """'2026-11-30' → date(2026, 11, 30), years FIRST_YEAR to LAST_YEAR; anything else is a 422 on `date`."""
     try:
-        return date.fromisoformat(value) if len(value) == 10 else _bad_day()
+        day = date.fromisoformat(value) if len(value) == 10 else _bad_day()
     except (TypeError, ValueError):
         return _bad_day()
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else _bad_day()
 
 
 def _bad_day():

@@ -24,12 +24,15 @@ def test_other_cells_are_left_alone(cell):
 
 def test_local_months_and_days(app):
     assert clock.month_start("2026-11") == date(2026, 11, 1)
-    for bad in ("2026-13", "2026-1", "11-2026", "", "1999-12"):
+    assert clock.month_start("2100-12") == date(2100, 12, 1)
+    # 9999-12 passed once and its month's end (10000-01-01) overflowed: a 500 on the report, a failed job
+    for bad in ("2026-13", "2026-1", "11-2026", "", "1999-12", "2101-01", "9999-12"):
         with pytest.raises(Invalid):
             clock.month_start(bad)
     assert clock.parse_day("2026-02-28") == date(2026, 2, 28)
-    with pytest.raises(Invalid):
-        clock.parse_day("2026-02-30")
+    for bad in ("2026-02-30", "9999-12-31", "0001-01-01", "1999-12-31", "2101-01-01"):
+        with pytest.raises(Invalid):
+            clock.parse_day(bad)
     assert clock.previous_month(date(2026, 1, 1)) == date(2025, 12, 1)
     start, end = clock.month_bounds(date(2026, 3, 1))  # IST is UTC+05:30 all year
     assert start == datetime(2026, 2, 28, 18, 30, tzinfo=timezone.utc)

@@ -142,11 +142,14 @@ def test_report_endpoint_says_when_there_is_nothing(api):
 def test_report_input_errors(api, admin, client):
     user = api.new_user()
     assert client.get("/api/reports/monthly?month=2026-03").status_code == 401
-    for query in ("month=2026-13", "month=March", "month=2026-3", "format=doc"):
+    # month=9999-12 was a 500: the end of its month (10000-01-01) overflowed Python's dates
+    for query in ("month=2026-13", "month=March", "month=2026-3", "format=doc", "month=9999-12", "month=2101-01"):
         response = client.get(f"/api/reports/monthly?{query}", headers=user["headers"])
         assert response.status_code == 422, query
         assert response.get_json()["error"]["code"] == "validation_error"
     assert client.post("/api/admin/jobs/monthly-reports", json={"month": "2026-13"}, headers=admin).status_code == 422
+    # a month whose end overflows Python's dates was accepted, and its job failed 8 times over 9 hours
+    assert client.post("/api/admin/jobs/monthly-reports", json={"month": "9999-12"}, headers=admin).status_code == 422
     assert client.post("/api/admin/jobs/monthly-reports", json={}, headers=admin).status_code == 422
     assert client.post("/api/admin/jobs/monthly-reports", json={"month": "2026-03"}).status_code == 401
     assert (

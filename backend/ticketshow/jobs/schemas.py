@@ -8,7 +8,7 @@ from ..fields import OffsetDateTime
 from ..pagination import PageQuery, page_schema
 from .models import KINDS
 
-MONTH_PATTERN = r"^[2-9][0-9]{3}-(0[1-9]|1[0-2])$"  # what clock.month_start accepts
+MONTH_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"  # what clock.month_start accepts: 2000-01 to 2100-12
 
 
 class JobOut(Schema):

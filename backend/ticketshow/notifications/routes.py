@@ -15,7 +15,11 @@ bp = APIBlueprint("notifications", __name__, url_prefix="/api", tag="Jobs")
 
 class DailyRemindersIn(Schema):
     date = String(
-        metadata={"description": "YYYY-MM-DD; default today in APP_TIMEZONE", "format": "date", "example": "2026-12-01"}
+        metadata={
+            "description": "YYYY-MM-DD, years 2000 to 2100; default today in APP_TIMEZONE",
+            "format": "date",
+            "example": "2026-12-01",
+        }
     )
 
 
@@ -23,7 +27,12 @@ class DailyRemindersIn(Schema):
 @policy.allow(policy.can_run_jobs)
 @bp.input(DailyRemindersIn, arg_name="data")
 @bp.output(JobAccepted, status_code=202)
-@bp.doc(responses={422: "`validation_error`: bad date (YYYY-MM-DD), named in `details.date`", **QUEUE_UNAVAILABLE})
+@bp.doc(
+    responses={
+        422: "`validation_error`: bad date (YYYY-MM-DD, years 2000 to 2100), named in `details.date`",
+        **QUEUE_UNAVAILABLE,
+    }
+)
 def run_daily_reminders(data):
     """Send the daily reminders now
 

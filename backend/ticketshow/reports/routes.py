@@ -24,7 +24,7 @@ class MonthlyReportQuery(Schema):
     month = String(
         load_default=None,
         metadata={
-            "description": "YYYY-MM, from 2000; default: last month",
+            "description": "YYYY-MM, 2000-01 to 2100-12; default: last month",
             "pattern": MONTH_PATTERN,
             "example": "2026-11",
         },
@@ -34,7 +34,8 @@ class MonthlyReportQuery(Schema):
 
 class MonthlyReportsIn(Schema):
     month = String(
-        required=True, metadata={"description": "YYYY-MM, from 2000", "example": "2026-11", "pattern": MONTH_PATTERN}
+        required=True,
+        metadata={"description": "YYYY-MM, 2000-01 to 2100-12", "example": "2026-11", "pattern": MONTH_PATTERN},
     )
 
 
@@ -52,7 +53,7 @@ class MonthlyReportsIn(Schema):
             },
         },
         404: "`no_activity`: nothing happened that month (no bookings, visits or ratings)",
-        422: "`validation_error`: bad `month` (YYYY-MM, from 2000) or `format`",
+        422: "`validation_error`: bad `month` (YYYY-MM, 2000-01 to 2100-12) or `format`",
     },
 )
 def monthly_report(query):
@@ -100,7 +101,7 @@ def monthly_report(query):
 @bp.doc(
     tags=["Jobs"],
     responses={
-        422: "`validation_error`: bad month (YYYY-MM, from 2000), named in `details.month`",
+        422: "`validation_error`: bad month (YYYY-MM, 2000-01 to 2100-12), named in `details.month`",
         **QUEUE_UNAVAILABLE,
     },
 )
