@@ -141,7 +141,9 @@ def main() -> int:
     redis_process, redis_url = start_redis(workdir)
     server = None
     try:
-        server = LiveServer(workdir, f"{redis_url}/0").start()
+        # No waiting room: this bench measures the seat ledger with 128 buyers at once (bench/ticket_drop.py
+        # measures the room).
+        server = LiveServer(workdir, f"{redis_url}/0", WAITING_ROOM_BUYERS="0").start()
         print(
             f"server: gunicorn (backend/gunicorn.conf.py) on port {server.port}; preparing {args.clients} clients…",
             flush=True,

@@ -281,8 +281,15 @@ class LiveServer(LocalServer):
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, redis_server):
+    # The shared server's waiting room admits 1,000 buyers of a screening at once: its race tests send up to
+    # 64 at one screening at one instant, which a room of 32 would rightly put in line. The room's own tests
+    # (tests/waitingroom, e2e/test_waiting_room_journey.py) start servers with small rooms.
     server = LiveServer(
-        tmp_path_factory.mktemp("live"), redis_server["url"], with_worker=True, SMTP_PORT=str(free_port())
+        tmp_path_factory.mktemp("live"),
+        redis_server["url"],
+        with_worker=True,
+        SMTP_PORT=str(free_port()),
+        WAITING_ROOM_BUYERS="1000",
     ).start()
     yield server
     server.stop()

@@ -97,6 +97,8 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
         CHECKIN_CLOSES_MINUTES=settings.checkin_closes_minutes,
         TICKET_SIGNING_KEY=load_ticket_key(settings.data_dir),
         OFFER_MINUTES=settings.offer_minutes,
+        WAITING_ROOM_BUYERS=settings.waiting_room_buyers,
+        WAITING_ROOM_IDLE_MINUTES=settings.waiting_room_idle_minutes,
         LOGIN_WINDOW_SECONDS=settings.login_window_seconds,
         LOGIN_ADDRESS_MAX_FAILURES=settings.login_address_max_failures,
         CHANGEOVER_MINUTES=settings.changeover_minutes,
@@ -170,6 +172,7 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
     from .spa import register_spa
     from .staff.routes import bp as staff_bp
     from .tickets.routes import bp as tickets_bp
+    from .waitingroom.routes import bp as waitingroom_bp
     from .waitlist.routes import bp as waitlist_bp
 
     for blueprint in (
@@ -192,6 +195,7 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
         seating_bp,
         tickets_bp,
         waitlist_bp,
+        waitingroom_bp,
     ):
         app.register_blueprint(blueprint)
     from .booking import sales as booking_sales

@@ -61,6 +61,10 @@ class Settings:
     checkin_closes_minutes: float = 60.0
     hold_renewals: int = 1  # how many times a hold can be renewed
     offer_minutes: float = 30  # how long a waiting-list offer holds its seats (decimals allowed)
+    # The waiting room (docs/waiting-room.md): how many buyers of one screening may be choosing seats at once
+    # (0: no room), and how long an admitted buyer who neither holds seats nor asks again keeps its place.
+    waiting_room_buyers: int = 32
+    waiting_room_idle_minutes: float = 2
     login_window_seconds: int = 15 * 60
     login_address_max_failures: int = 100  # failed logins from one address per window (auth/throttle.py)
     changeover_minutes: float = 20.0  # between screenings in one theatre (API.md, CHANGEOVER_MINUTES)
@@ -141,6 +145,8 @@ class Settings:
             checkin_opens_minutes=_minutes_env(source, "CHECKIN_OPENS_MINUTES", 120.0),
             checkin_closes_minutes=_minutes_env(source, "CHECKIN_CLOSES_MINUTES", 60.0),
             offer_minutes=_minutes_env(source, "OFFER_MINUTES", 30),
+            waiting_room_buyers=max(_int_env(source, "WAITING_ROOM_BUYERS", 32), 0),
+            waiting_room_idle_minutes=_minutes_env(source, "WAITING_ROOM_IDLE_MINUTES", 2),
             celery_broker_url=source.get("CELERY_BROKER_URL") or None,
             changeover_minutes=_minutes_env(source, "CHANGEOVER_MINUTES", 20.0),
             app_url=_env(source, "APP_URL", f"http://127.0.0.1:{_int_env(source, 'PORT', 5000)}"),

@@ -47,6 +47,8 @@ TAGS: dict[str, str] = {
     "Screenings": "A show at a theatre at a time, with its price and seats left. Anyone reads; admins write.",
     "Seat maps": "Theatres' seating layouts, each screening's seat map (always current) and its blocked seats.",
     "Holds": "Seats held for one user for HOLD_MINUTES while they decide; booking a hold takes exactly its seats.",
+    "Waiting room": "When many buyers want one screening's seats at once, WAITING_ROOM_BUYERS of them choose at a "
+    "time and the rest wait in line, first come first served (docs/waiting-room.md).",
     "Waiting list": "Waiting for seats at a houseful screening: seats that come back are offered, first come first "
     "served, as a hold for OFFER_MINUTES.",
     "Bookings": "The caller's bookings: book seats (safely retried with Idempotency-Key), list, cancel.",
@@ -141,13 +143,20 @@ IDEMPOTENCY_KEY = {
 
 
 def document(
-    *, parameters: list[dict] | None = None, headers: dict[int, list[str]] | None = None, access: str | None = None
+    *,
+    parameters: list[dict] | None = None,
+    headers: dict[int, list[str]] | None = None,
+    access: str | None = None,
+    responses: dict[int, str] | None = None,
 ):
     """Declare what APIFlask cannot see: header `parameters` (OpenAPI parameter objects), response
-    `headers` by status ({429: ["Retry-After"]}, names from HEADERS) and an `access` rule (ACCESS_RULES).
-    Put it anywhere below `@bp.get`/`@bp.post`."""
+    `headers` by status ({429: ["Retry-After"]}, names from HEADERS), an `access` rule (ACCESS_RULES) and
+    error `responses` a decorator adds to the views it wraps ({429: "description"}; the route's own
+    `@bp.doc(responses=...)` wins). Put it anywhere below `@bp.get`/`@bp.post`."""
 
     def decorator(view):
+        if responses:
+            annotate(view, x_responses={**notes_of(view).get("x_responses", {}), **responses})
         if parameters:
             annotate(view, x_parameters=[*notes_of(view).get("x_parameters", []), *parameters])
         if headers:
@@ -359,6 +368,8 @@ def _finish_operation(app: APIFlask, operation: dict, endpoint: str, view_spec: 
     if method in ("post", "put", "patch", "delete"):  # any body that is not JSON is refused before the view
         responses.setdefault("400", _error_response(STANDARD_ERRORS["400"]))
 
+    for status, description in view_spec.get("x_responses", {}).items():
+        responses.setdefault(str(status), _error_response(description))
     for status, response in responses.items():
         if status.startswith(("4", "5")) and not response.get("content"):
             response["content"] = _error_response("")["content"]

@@ -10,6 +10,7 @@ from ..errors import Invalid
 from ..i18n import _
 from ..openapi import IDEMPOTENCY_KEY, document
 from ..tickets import notices
+from ..waitingroom import service as waiting_room
 from . import service
 from .schemas import (
     BookingIn,
@@ -85,6 +86,7 @@ def create_booking(data):
         )
     if created:  # the worker mails the tickets and the calendar file (tickets/notices.py)
         notices.wake_relay()
+    waiting_room.leave(current_user.id, booking["screening_id"])  # the next in line may choose seats
     return booking, 201 if created else 200
 
 

@@ -10,6 +10,7 @@ from flask_jwt_extended import current_user, verify_jwt_in_request
 
 from .. import policy
 from ..policy import BEARER
+from ..waitingroom.routes import holds_gate
 from . import service
 from .schemas import BlockedIn, BlockedOut, HoldIn, HoldOut, LayoutIn, LayoutOut, LayoutSaved, SeatMapOut
 
@@ -109,6 +110,7 @@ def put_blocked_seats(screening_id: int, data):
         422: "Unknown label, a label twice, or more seats than the per-booking limit",
     },
 )
+@holds_gate  # 429 waiting_room while the screening's waiting room is full (docs/waiting-room.md)
 def create_hold(screening_id: int, data):
     """Hold seats while deciding
 
