@@ -1,7 +1,7 @@
 import { reactive, watch } from 'vue'
 import { useRoute } from 'vue-router'
 import { useAsync } from './useAsync'
-import { useQueryState } from './useQueryState'
+import { keepPageInRange, useQueryState } from './useQueryState'
 import { useConfirmDelete } from './useConfirmDelete'
 import { useToast } from './useToast'
 
@@ -26,6 +26,7 @@ export function useAdminList({ routeName, filters = {}, fetchPage, messages }) {
     (key) => key && run(),
     { immediate: true },
   )
+  keepPageInRange(page, query, updateQuery)
 
   // `key` renews the form for every opening, so it never shows the last record's leftovers.
   const editor = reactive({ open: false, record: null, busy: false, key: 0 })

@@ -1,4 +1,4 @@
-import { computed } from 'vue'
+import { computed, watch } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
 
 /** The values of `defaults`' keys in a route's query (the first of repeated ones); numbers are whole, at least 1. */
@@ -42,4 +42,17 @@ export function useQueryState(defaults) {
   }
 
   return { values, update }
+}
+
+/**
+ * A page past the last one (an old link, or the last row of the last page cancelled or deleted) moves to the
+ * last page, in place of the list's empty state, which would say there is nothing at all ("No shows yet").
+ * `list` is a ref of the API's page ({items, total, per_page}); `values` and `update` are useQueryState's.
+ */
+export function keepPageInRange(list, values, update) {
+  watch(list, (answer) => {
+    if (!answer || answer.items?.length || !answer.total || !answer.per_page) return
+    const last = Math.ceil(answer.total / answer.per_page)
+    if (values.value.page > last) update({ page: last }, { replace: true })
+  })
 }
