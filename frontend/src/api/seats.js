@@ -15,3 +15,11 @@ export const releaseHold = (id) => api.delete(`/api/holds/${id}`)
 /** {categories: [{code, name, price_pct}], rows: [{label, seats: [{number, category, accessible?} | null]}]}. */
 export const getLayout = (theatreId) => api.get(`/api/theatres/${theatreId}/layout`)
 export const saveLayout = (theatreId, layout) => api.put(`/api/theatres/${theatreId}/layout`, layout)
+
+/**
+ * The screening's waiting room (docs/waiting-room.md): {admitted: true, expires_at} when the user may choose
+ * seats now, or {admitted: false, position, retry_after} (202) while it waits in line.
+ */
+export const askAdmission = (screeningId) => api.post(`/api/screenings/${screeningId}/admission`)
+/** Gives the user's place in the room (or in its line) to the next in line. */
+export const leaveAdmission = (screeningId) => api.delete(`/api/screenings/${screeningId}/admission`)

@@ -190,6 +190,9 @@ export function useSeatHold(screeningId) {
       notice.value = { kind: 'houseful', text: t('booking.hold.houseful') }
     } else if (caught.code === 'screening_started') {
       notice.value = { kind: 'started', text: t('booking.hold.started') }
+    } else if (caught.code === 'waiting_room') {
+      // The screening's waiting room is full and our place in it ran out: the page puts us back in line.
+      notice.value = { kind: 'waiting', text: caught.message, details: caught.details }
     } else {
       notice.value = { kind: 'error', text: caught.message }
     }
