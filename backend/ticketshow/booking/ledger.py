@@ -231,6 +231,21 @@ def taken(sqlite, screening_id: int, now: datetime, user_id: int | None = None) 
     return dict(sqlite.execute(_TAKEN, (screening_id, user_id, to_stored_time(now))))
 
 
+_TAKEN_LABELS = """
+    SELECT group_concat(seat_label, ' ') FROM (
+        SELECT seat_label FROM tickets WHERE screening_id = ?1
+        UNION ALL SELECT seat_label FROM blocked_seats WHERE screening_id = ?1
+        UNION ALL SELECT seat_label FROM held_seats WHERE screening_id = ?1 AND expires_at > ?2)"""
+
+
+def taken_labels(sqlite, screening_id: int, now: datetime) -> set[str]:
+    """The labels of every seat that cannot be had now (sold, blocked, or in a live hold), for the write paths'
+    best-available pick: one row of text joined by SQLite (labels have no spaces: layouts.validate_layout),
+    split in C: with 990 seats taken, 0.36 ms of CPU against 0.87 ms for a row per seat (`taken`; load 14)."""
+    (text,) = sqlite.execute(_TAKEN_LABELS, (screening_id, to_stored_time(now))).fetchone()
+    return set(text.split(" ")) if text else set()
+
+
 def taken_among(sqlite, screening_id: int, labels, now: datetime) -> list[str]:
     """Which of these seats cannot be had now (sold, blocked, or in a live hold), in the order given: one
     lookup per table on its unique (screening_id, seat_label) key."""

@@ -178,7 +178,7 @@ def _take_seats(
     are left (a house with several categories), so an old client is charged what it was shown.
     """
     screening = _on_sale(sqlite, user_id, screening_id, now)
-    taken = ledger.taken(sqlite, screening_id, now)
+    taken = ledger.taken_labels(sqlite, screening_id, now)
     seats_left = max(screening.seats_total - len(taken), 0)
     if seats_left == 0:
         raise Houseful(details={"seats_left": 0})

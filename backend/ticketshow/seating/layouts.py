@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..i18n import _
 
@@ -225,6 +225,12 @@ class CompiledLayout:
     # per row: the one category code of all its seats when none of them is accessible, else None (a block
     # in such a row needs no per-seat category or wheelchair check)
     uniform: tuple = ()
+    # per row: each cell's label and category code (None for a gap), for the ranked pick (seating.picking)
+    labels: tuple = ()
+    codes: tuple = ()
+    # seating.picking's candidate blocks in preference order, per (quantity, categories), built on first use:
+    # they live as long as the parsed layout does (this process's cache of it, `compiled` below)
+    rankings: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def seat_count(self) -> int:
@@ -269,6 +275,8 @@ def compile_layout(text: str) -> CompiledLayout:
         middles,
         row_order,
         tuple(uniform),
+        tuple(tuple(None if cell is None else cell[0] for cell in cells) for cells in grid),
+        tuple(tuple(None if cell is None else cell[1] for cell in cells) for cells in grid),
     )
 
 

@@ -274,7 +274,6 @@ def hold(
     limit = current_app.config["BOOKING_MAX_QUANTITY"]
     if seats is None and not (quantity and 1 <= quantity <= limit):
         raise Invalid({"quantity": _("Hold between 1 and %(limit)s seats at a time.", limit=limit)})
-    guess = _best_guess(user_id, screening_id, quantity, category) if seats is None else None
     with driver_writes(db.session) as sqlite:
         screening, layout = _sale_row(sqlite, screening_id, user_id)
         seats_total, price, starts_at = screening.seats_total, screening.unit_price, screening.starts_at_utc
@@ -308,17 +307,16 @@ def hold(
                         details={"seats": lost},
                     )
                 chosen = sorted(seats, key=lambda label: layout.by_label[label].seat_no)
-            elif (
-                guess
-                and guess[0] == (screening.layout_id, screening.layout_digest)
-                and not ledger.taken_among(sqlite, screening_id, guess[1], now)
-            ):
-                chosen = guess[1]  # the pick made on a snapshot still holds: still free, same layout
             else:
-                taken = ledger.taken(sqlite, screening_id, now)
-                chosen = best_available(layout, taken, quantity, category)
+                # Picked under the lock, on the house as it is: one row of taken labels and a walk down the
+                # layout's ranked blocks (picking.py), cheaper than a pick on a snapshot that the other
+                # clients of a drop have mostly taken by the time the lock is ours.
+                taken = ledger.taken_labels(sqlite, screening_id, now)
+                left = max(seats_total - len(taken), 0)
+                # fewer seats left than asked: no pick can succeed (the end of a drop, where every client
+                # asks once more and is told so)
+                chosen = best_available(layout, taken, quantity, category) if left >= quantity else None
                 if chosen is None:
-                    left = max(seats_total - len(taken), 0)
                     if left == 0:
                         raise Houseful(details={"seats_left": 0})
                     raise NotEnoughSeats(
@@ -350,24 +348,6 @@ def hold(
         },
         now,
     )
-
-
-def _best_guess(user_id: int, screening_id: int, quantity: int, category: str | None):
-    """The best available seats on a read snapshot, before the write lock: ((layout_id, digest), labels) or
-    None. hold() keeps it if, under the lock, the layout is the same and none of its seats was taken since,
-    which three indexed lookups tell; otherwise it picks again under the lock. So the lock is held for a
-    few statements, not for reading the house and picking (docs/seating.md)."""
-    with pooled_sqlite(db.engine) as sqlite:
-        screening = ledger.screening_for_sale(sqlite, 0, screening_id)
-        if screening is None:
-            return None
-        layout = ledger.layout_of(sqlite, screening.layout_id, screening.layout_digest, screening.seats_total)
-        if category is not None and category not in layout.price_pct:
-            return None
-        taken = ledger.taken(sqlite, screening_id, utcnow(), user_id)
-    mine_free = {label for label, state in taken.items() if state != ledger.MINE}  # the caller's old hold goes
-    picked = best_available(layout, mine_free, quantity, category)
-    return ((screening.layout_id, screening.layout_digest), picked) if picked else None
 
 
 def _own_hold(sqlite, user_id: int, hold_id: int) -> dict:
