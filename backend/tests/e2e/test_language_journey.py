@@ -200,3 +200,27 @@ def test_a_visitors_choice_sticks_without_an_account(phone, live_server):
     page.reload()
     expect(page.locator("html")).to_have_attribute("lang", lang)
     assert phone.console_errors == []
+
+
+def test_every_my_bookings_tab_is_in_view_on_a_phone(phone, live_server):
+    """Upcoming, Past and Cancelled all fit the 375 px phone: in Tamil the strip of tabs was 482 px wide and
+    scrolled sideways with no visible scrollbar, so Cancelled (ரத்தானது) sat entirely off screen."""
+    page, tag = phone.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    username = f"tabs-{tag}-{phone.lang}"
+    stage.post("/api/auth/signup", {"username": username, "email": f"{username}@example.com", "password": PASSWORD})
+    page.goto("/login")
+    page.locator("input[autocomplete=username]").fill(username)
+    page.locator("input[type=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto("/my-bookings")
+    tabs = page.get_by_role("tab")
+    expect(tabs).to_have_count(3)
+    strip = page.get_by_role("tablist").bounding_box()
+    for index in range(3):
+        box = tabs.nth(index).bounding_box()
+        assert strip["x"] <= box["x"] and box["x"] + box["width"] <= strip["x"] + strip["width"] + 0.5, (
+            f"tab {index + 1} ({tabs.nth(index).inner_text()}) is outside the strip: {box} not within {strip}"
+        )
+    assert phone.console_errors == []
