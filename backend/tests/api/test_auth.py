@@ -99,6 +99,11 @@ def test_usernames_are_unique_regardless_of_case_and_any_script_works(client):
         ("password", "common"),
         ("qwerty123", "common"),
         ("asha-the-great", "username"),
+        # found walking the sign-up form: eight spaces or one letter repeated were accepted
+        (" " * 8, "one character repeated"),
+        ("aaaaaaaaaaaa", "one character repeated"),
+        # an empty password was told "cannot contain characters that are not allowed in passwords"
+        ("", "at least 8"),
     ],
 )
 def test_password_policy(client, password, reason):

@@ -63,6 +63,8 @@ def password_problems(password: str, username: str | None) -> list[str]:
         problems.append(_("The password must not be the username."))
     if password.casefold() in _common_passwords():
         problems.append(_("This password is one of the most common ones; choose another."))
+    elif len(set(password)) == 1:  # "        ", "aaaaaaaaaaaa": in no list, guessed at once (NIST SP 800-63B)
+        problems.append(_("A password of one character repeated is guessed at once; mix in others."))
     return problems
 
 
@@ -73,7 +75,10 @@ def opaque_password(password: str) -> str:
     """The password as RFC 8265's OpaqueString profile enforces it: non-ASCII spaces (the fullwidth space of
     a Japanese keyboard) become ASCII spaces and the text is NFC, so the same password typed on another
     device (NFD from macOS, NFC from Windows) is the same password. Raises Invalid (422, `password`) for
-    control characters and other code points the profile disallows."""
+    control characters and other code points the profile disallows. An empty password is left empty, for
+    password_problems to ask for 8 characters: the profile's refusal said it had characters not allowed."""
+    if password == "":
+        return password
     try:
         return _OPAQUE.enforce(password)
     except UnicodeEncodeError as exc:

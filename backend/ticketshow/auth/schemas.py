@@ -32,7 +32,7 @@ class SignupIn(Schema):
             "minLength": MIN_LENGTH,
             "maxLength": MAX_LENGTH,
             "description": f"{MIN_LENGTH} to {MAX_LENGTH} characters, not the username, not one of the "
-            f"{COMMON_PASSWORDS_CHECKED:,} most common passwords (422 `weak_password` names every "
+            f"{COMMON_PASSWORDS_CHECKED:,} most common passwords, not one character repeated (422 `weak_password` names every "
             f"problem); RFC 8265 OpaqueString: compared after NFC and mapping non-ASCII spaces to "
             f"ASCII spaces",
         },

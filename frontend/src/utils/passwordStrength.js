@@ -36,7 +36,7 @@ const COMMON = new Set([
 /**
  * How strong a password looks. Returns {score: 0-4, problems: string[]} where problems name the server's
  * rules it breaks: 'short' (fewer than 8 characters), 'username' (equals the username, any case), 'common'
- * (a very common password). Any problem caps the score at 1; an empty password scores 0.
+ * (a very common password), 'repeated' (one character repeated, eight spaces say). Any problem caps the score at 1; an empty password scores 0.
  */
 export function passwordStrength(password, username = '') {
   const text = password ?? ''
@@ -45,6 +45,7 @@ export function passwordStrength(password, username = '') {
   if ([...text].length < MIN_LENGTH) problems.push('short')
   if (username && text.trim().toLowerCase() === username.trim().toLowerCase()) problems.push('username')
   if (COMMON.has(text.toLowerCase())) problems.push('common')
+  else if (new Set(text).size === 1) problems.push('repeated')
   if (problems.length) return { score: 1, problems }
   // Kinds of characters: lower, upper, digits, other (any script's letters count as "other" letters).
   const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((re) => re.test(text)).length

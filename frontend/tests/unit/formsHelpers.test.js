@@ -10,12 +10,15 @@ describe('passwordStrength', () => {
     expect(passwordStrength('kaapi', 'asha')).toEqual({ score: 1, problems: ['short'] })
     expect(passwordStrength('Asha-2026', 'asha-2026')).toEqual({ score: 1, problems: ['username'] })
     expect(passwordStrength('Password', 'asha')).toEqual({ score: 1, problems: ['common'] })
+    // the server refuses one character repeated (eight spaces were accepted once)
+    expect(passwordStrength('        ', 'asha')).toEqual({ score: 1, problems: ['repeated'] })
+    expect(passwordStrength('aaaaaaaaaaaaaaaaa', 'asha')).toEqual({ score: 1, problems: ['repeated'] })
   })
 
   it('scores length and variety once the rules are met', () => {
     expect(passwordStrength('kaapifilter', 'asha').score).toBe(2)
     expect(passwordStrength('Kaapi-filter7', 'asha').score).toBe(4)
-    expect(passwordStrength('aaaaaaaaaaaaaaaaa', 'asha').score).toBe(2)
+    expect(passwordStrength('abababababababab', 'asha').score).toBe(2) // long, but two letters
   })
 })
 
