@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 NODE   := bash $(CURDIR)/scripts/with-node.sh
-UI_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.js frontend/scripts/lean-assets.js
+UI_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.js frontend/scripts/lean-assets.js \
+              frontend/scripts/precompiled-messages.js
 # PDF reports: WeasyPrint's Pango/HarfBuzz and Noto fonts for Hindi, Tamil and Japanese names.
 RUN_DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk
 # Browser tests use Debian's Chromium; pdftotext (poppler-utils) reads the PDF reports back.

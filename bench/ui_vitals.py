@@ -166,6 +166,7 @@ def measure(browser, url: str, width: int, dist: Path, trace: Path | None = None
     page.wait_for_timeout(2000)
     vitals = page.evaluate("window.__vitals")
     if trace:
+        trace.parent.mkdir(parents=True, exist_ok=True)
         trace.write_bytes(browser.stop_tracing())
     # CDP timestamps are seconds on a monotonic clock; the page's own clock starts at navigation.
     start = min((r["sent"] for r in requests.values()), default=0)

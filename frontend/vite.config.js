@@ -4,6 +4,7 @@ import vue from '@vitejs/plugin-vue'
 import { VitePWA } from 'vite-plugin-pwa'
 import { compression } from 'vite-plugin-compression2'
 import { purgeVendorCss, subsetIcons, usedIcons } from './scripts/lean-assets.js'
+import { precompiledMessages } from './scripts/precompiled-messages.js'
 
 // The Flask backend serves the API and uploaded images; in development Vite forwards those paths to it
 // so the UI can use same-origin URLs everywhere (as it does in production, where Flask serves dist/).
@@ -18,17 +19,20 @@ const BACKGROUND_COLOR = '#fbf7f2'
 const ICONS = usedIcons()
 
 export default defineConfig({
-  // vue-i18n's build flags: Composition API only (the legacy API is left out of the bundle), no devtools.
+  // vue-i18n's build flags: Composition API only (the legacy API is left out of the bundle), no devtools, and
+  // no message compiler: the messages come compiled (scripts/precompiled-messages.js).
   define: {
     __VUE_I18N_FULL_INSTALL__: true,
     __VUE_I18N_LEGACY_API__: false,
     __INTLIFY_PROD_DEVTOOLS__: false,
+    __INTLIFY_DROP_MESSAGE_COMPILER__: true,
   },
   css: {
     postcss: { plugins: [purgeVendorCss(ICONS)] },
   },
   plugins: [
     vue(),
+    precompiledMessages(fileURLToPath(new URL('./src/locales', import.meta.url))),
     subsetIcons(ICONS),
     // Brotli and gzip copies of every asset beside it (x.js.br, x.js.gz), made once at build time; Flask
     // sends the one the browser accepts (backend/ticketshow/spa.py). Copies not smaller are not written.
@@ -163,7 +167,7 @@ export default defineConfig({
             // Hindi's and Tamil's messages: a chunk per language, fetched when it is first shown (src/i18n).
             {
               name: (id) => {
-                const match = /[\\/]locales[\\/](hi|ta)[\\/]/.exec(id)
+                const match = /ticketshow-messages\/(hi|ta)$/.exec(id)
                 return match ? `locale-${match[1]}` : null
               },
             },

@@ -1,9 +1,12 @@
 // The UI's languages: English, Hindi and Tamil (vue-i18n, Composition API mode).
 //
 // Messages live in src/locales/<locale>/<namespace>.json, so messages[locale][namespace] is that file and
-// keys read "namespace.key": $t('nav.home'). English ships in the app's first script; Hindi and Tamil are a
-// chunk each (vite.config.js), fetched when that language is first shown (loadLocale): on a slow phone
-// network they were a quarter of the first script's bytes for visitors who never see them.
+// keys read "namespace.key": $t('nav.home'). The build compiles them (scripts/precompiled-messages.js: the
+// module 'virtual:ticketshow-messages/<locale>' is a locale's files as vue-i18n's message ASTs), so the
+// browser never compiles a message and the first script carries no message compiler. English ships in the
+// app's first script; Hindi and Tamil are a chunk each (vite.config.js), fetched when that language is first
+// shown (loadLocale): on a slow phone network they were a quarter of the first script's bytes for visitors
+// who never see them.
 // English is the fallback for a key a language lacks, but the key check in `npm run lint`
 // (scripts/check-i18n.js) fails the build on any such gap, so that fallback never shows in practice.
 //
@@ -14,24 +17,18 @@ import { createI18n } from 'vue-i18n'
 import { getActivePinia } from 'pinia'
 import { updatePreferences } from '@/api/auth'
 import { useAuthStore } from '@/stores/auth'
+import ENGLISH from 'virtual:ticketshow-messages/en'
 
 export const SUPPORTED = ['en', 'hi', 'ta']
 export const STORAGE_KEY = 'ticketshow.locale'
 // Intl locales: India's conventions for all three (Indian digit grouping ₹1,00,000.00, day-month order).
 const INTL = { en: 'en-IN', hi: 'hi-IN', ta: 'ta-IN' }
 
-function byNamespace(files) {
-  const messages = {}
-  for (const [path, module] of Object.entries(files)) {
-    const [, namespace] = /\/([^/]+)\.json$/.exec(path)
-    messages[namespace] = module.default ?? module
-  }
-  return messages
+// Per language, the function that imports its messages (a chunk, see vite.config.js).
+const LAZY = {
+  hi: () => import('virtual:ticketshow-messages/hi'),
+  ta: () => import('virtual:ticketshow-messages/ta'),
 }
-
-const ENGLISH = byNamespace(import.meta.glob('../locales/en/*.json', { eager: true }))
-// Per language, the functions that import its files (one chunk, see vite.config.js).
-const LAZY = { hi: import.meta.glob('../locales/hi/*.json'), ta: import.meta.glob('../locales/ta/*.json') }
 const loading = {}
 
 /**
@@ -42,11 +39,9 @@ const loading = {}
 export function loadLocale(code) {
   const locale = supported(code) ?? 'en'
   if (locale === 'en' || i18n.global.availableLocales.includes(locale)) return Promise.resolve(locale)
-  loading[locale] ??= Promise.all(
-    Object.entries(LAZY[locale]).map(([path, load]) => load().then((module) => [path, module])),
-  ).then(
-    (files) => {
-      i18n.global.setLocaleMessage(locale, byNamespace(Object.fromEntries(files)))
+  loading[locale] ??= LAZY[locale]().then(
+    (module) => {
+      i18n.global.setLocaleMessage(locale, module.default)
       if (currentLocale() === locale) applyLocale(locale) // the description, now in its language
       return locale
     },

@@ -10,12 +10,15 @@ const { t, tm } = i18n.global
 beforeAll(() => Promise.all(SUPPORTED.map(loadLocale))) // Hindi and Tamil are chunks of their own
 afterEach(() => applyLocale('en'))
 
+// A compiled message (scripts/precompiled-messages.js: vue-i18n's AST, keys minified) rather than a namespace.
+const isMessage = (node) => ('t' in node && 'b' in node) || 'type' in node || 'loc' in node
+
 /** Every leaf key under `namespace` in the English messages ("admin.tabs.dashboard", …). */
 function keysOf(namespace) {
   const keys = []
   const walk = (node, path) => {
     for (const [key, value] of Object.entries(node)) {
-      if (value && typeof value === 'object' && !('type' in value) && !('loc' in value)) walk(value, `${path}.${key}`)
+      if (value && typeof value === 'object' && !isMessage(value)) walk(value, `${path}.${key}`)
       else keys.push(`${path}.${key}`)
     }
   }
