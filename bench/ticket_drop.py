@@ -2,17 +2,20 @@
 """The ticket drop: a house opens for sale and every client arrives at once (issue 23, item 1).
 
     .venv/bin/python bench/ticket_drop.py [--clients 256] [--seats 1000] [--rounds 3] [--visitors 8]
-                                          [--processes 4]
+                                          [--processes 4] [--room 32]
 
 Starts a private Redis and gunicorn as `make run` does (with the demo catalogue, so lists and search have
 something to read), signs up the clients, and in each round opens a fresh screening of --seats seats.
 Every client then, over and over until the house is houseful, is a buyer who
+  asks the waiting room for a place (POST /api/screenings/{id}/admission) and, told 202, waits Retry-After
+  seconds and asks again until admitted (docs/waiting-room.md; --room sets WAITING_ROOM_BUYERS, 0: no room),
   browses the show (GET /api/shows/{id}), opens the seat map (GET /api/screenings/{id}/seats, gzip, parsed),
   holds 1-6 seats (POST /api/screenings/{id}/holds) and books the hold (POST /api/bookings {hold_id}).
 A buyer takes the best available seats ({quantity}) or chooses labels from the map it read: the popular centre
 seats (the same ones for every buyer who read the same map, so they collide on purpose) or a block of its own in
 a random row. After a 409 for chosen seats it falls back to best available; told `not_enough_seats`, it asks
-for what is left; it stops only on `houseful`. Meanwhile --visitors anonymous visitors read the show and
+for what is left; it stops only on `houseful`. Booking gives its place in the room up, so to buy again it
+joins the back of the line; a hold refused with 429 `waiting_room` (its place ran out) sends it back to the line. Meanwhile --visitors anonymous visitors read the show and
 screening lists and search (GET /api/shows, /api/screenings, /api/shows?q=) and are reported apart ("browse").
 
 The clients are threads in --processes processes (one Python process cannot drive 256 clients and parse the
@@ -59,7 +62,9 @@ MAX_SEATS_A_BUYER = 6
 # How buyers choose: best available, the popular centre seats from the map, or a block of their own from it.
 CHOICES = (("best", 0.4), ("centre", 0.3), ("own", 0.3))
 # The endpoints reported, in table order (the drop's, then the visitors').
-DROP_ENDPOINTS = ("show", "seat map", "hold (chosen seats)", "hold (best available)", "booking")
+DROP_ENDPOINTS = ("admission", "show", "seat map", "hold (chosen seats)", "hold (best available)", "booking")
+# Answers a buyer in a drop expects: seats taken by someone faster, fewer left, houseful, and its turn not come.
+EXPECTED_CODES = ("seats_unavailable", "not_enough_seats", "houseful", "waiting_room")
 BROWSE_ENDPOINTS = ("shows list", "screenings list", "search")
 
 
@@ -123,21 +128,35 @@ def own_seats(seat_map: dict, quantity: int, rng: random.Random) -> list[str]:
 def buyer(port: int, token: str, show_id: int, screening_id: int, rng: random.Random, start: threading.Event) -> dict:
     """One client: buys again and again until told houseful. Returns its timed requests
     [(endpoint, status, seconds)], its bookings [(finished at, seats)], when it gave up (perf_counter, or None
-    if it stopped on odd answers), its odd answers and how often its connection was opened again."""
-    client, timed, bookings, odd = connect(port, token), [], [], []
+    if it stopped on odd answers), its odd answers, how often its connection was opened again, and its waits
+    in the waiting room [(seconds from first asking to admitted, questions asked)]."""
+    client, timed, bookings, odd, waits = connect(port, token), [], [], [], []
     holds = f"/api/screenings/{screening_id}/holds"
+    admission = f"/api/screenings/{screening_id}/admission"
 
     def call(endpoint: str, method: str, path: str, body=None, headers=None):
         began = time.perf_counter()
         status, answer = send(client, method, path, body, headers)
         timed.append((endpoint, status, time.perf_counter() - began))
         code = answer.get("error", {}).get("code") if isinstance(answer, dict) else None
-        if status not in (200, 201) and code not in ("seats_unavailable", "not_enough_seats", "houseful"):
+        if status not in (200, 201, 202) and code not in EXPECTED_CODES:
             odd.append((endpoint, status, answer))  # anything but the drop's expected refusals
         return status, answer
 
+    def enter() -> None:
+        """Ask the waiting room until admitted, waiting Retry-After seconds between questions, as the UI does."""
+        began, asked = time.perf_counter(), 0
+        while True:
+            status, answer = call("admission", "POST", admission)
+            asked += 1
+            if status != 202:
+                break
+            time.sleep(answer["retry_after"])
+        waits.append((time.perf_counter() - began, asked))
+
     def buy_once() -> bool:
         """One buyer's visit: False once told houseful."""
+        enter()
         call("show", "GET", f"/api/shows/{show_id}")
         status, seat_map = call("seat map", "GET", f"/api/screenings/{screening_id}/seats")
         if status != 200:
@@ -151,10 +170,14 @@ def buyer(port: int, token: str, show_id: int, screening_id: int, rng: random.Ra
             seats = own_seats(seat_map, quantity, rng)
         if seats:
             status, hold = call("hold (chosen seats)", "POST", holds, {"seats": seats})
+            if status == 429:  # its place ran out meanwhile: back to the line
+                return True
         if not seats or status == 409:  # best available, or the fallback after someone took a chosen seat
             while True:
                 status, hold = call("hold (best available)", "POST", holds, {"quantity": quantity})
                 code = hold.get("error", {}).get("code") if status != 201 else None
+                if status == 429:
+                    return True
                 if code != "not_enough_seats":
                     break
                 quantity = min(quantity, hold["error"]["details"]["seats_left"])  # take what is left
@@ -176,7 +199,14 @@ def buyer(port: int, token: str, show_id: int, screening_id: int, rng: random.Ra
                 break
     except (OSError, http.client.HTTPException) as error:  # the connection failed twice running
         odd.append(("connection", 0, repr(error)))
-    return {"timed": timed, "bookings": bookings, "gave_up": gave_up, "odd": odd, "reconnects": client.reconnects}
+    return {
+        "timed": timed,
+        "bookings": bookings,
+        "gave_up": gave_up,
+        "odd": odd,
+        "reconnects": client.reconnects,
+        "waits": waits,
+    }
 
 
 def client_process(task: str, args: tuple, ready, results) -> None:
@@ -299,6 +329,7 @@ def drop(args, port: int, arena: race.Arena, show_id: int, screening_id: int, wo
         "odd": [o for b in buyers for o in b["odd"]]
         + [("browse", status, e) for e, status, _ in browsing if status != 200],
         "reconnects": sum(b["reconnects"] for b in buyers),
+        "waits": [w for b in buyers for w in b["waits"]],
         "cores": max(cores),
         "requests": len(timed) + len(browsing),
         "elapsed": elapsed,
@@ -321,6 +352,12 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=4, help="load-generating processes the clients share")
     parser.add_argument("--health-seconds", type=float, default=4)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--room",
+        type=int,
+        default=32,
+        help="WAITING_ROOM_BUYERS of the server (0: no waiting room; default 32, the app's)",
+    )
     args = parser.parse_args()
 
     began = time.perf_counter()
@@ -328,9 +365,10 @@ def main() -> int:
     redis_process, redis_url = start_redis(workdir)
     server = None
     try:
-        server = LiveServer(workdir, f"{redis_url}/0", DEMO_DATA="1").start()
+        server = LiveServer(workdir, f"{redis_url}/0", DEMO_DATA="1", WAITING_ROOM_BUYERS=str(args.room)).start()
         print(
-            f"server: gunicorn (backend/gunicorn.conf.py) on port {server.port}, demo catalogue, up after "
+            f"server: gunicorn (backend/gunicorn.conf.py) on port {server.port}, demo catalogue, waiting room "
+            f"{args.room or 'off'}, up after "
             f"{time.perf_counter() - began:.0f}s; preparing {args.clients} clients…",
             flush=True,
         )
@@ -386,7 +424,10 @@ def main() -> int:
 
 def report(args, healths: list[dict], drops: list[dict], checks: list[tuple]) -> None:
     print()
-    print(f"{args.clients} clients in {args.processes} processes, {args.visitors} visitors, {args.seats} seats a house")
+    print(
+        f"{args.clients} clients in {args.processes} processes, {args.visitors} visitors, {args.seats} seats a house, "
+        f"waiting room {args.room or 'off'} (WAITING_ROOM_BUYERS)"
+    )
     print()
     print(
         "| round | health/s before | health/s after | sold out in s | bookings | bookings/s | ratio to health "
@@ -429,6 +470,19 @@ def report(args, healths: list[dict], drops: list[dict], checks: list[tuple]) ->
         cells = [latency(d[source], endpoint) for d in drops]
         row = " | ".join(f"{p50:.0f} / {p99:.0f}" for _, p50, p99 in cells)
         print(f"| {endpoint}{' (visitors)' if source == 'browse' else ''} | {sum(c[0] for c in cells)} | {row} |")
+    print()
+    print()
+    print(
+        "| round | admissions | questions (polls) | questions per booking | waited p50 s | waited p99 s | waited max s |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n, result in enumerate(drops, start=1):
+        waited = sorted(w for w, _ in result["waits"]) or [0.0]
+        asked = sum(a for _, a in result["waits"])
+        print(
+            f"| {n} | {len(result['waits'])} | {asked} | {asked / max(result['bookings'], 1):.1f} | "
+            f"{statistics.median(waited):.2f} | {percentile(waited, 0.99):.2f} | {waited[-1]:.2f} |"
+        )
     print()
     for n, result in enumerate(drops, start=1):
         statuses: dict[tuple[str, int], int] = {}
