@@ -206,7 +206,7 @@ def denial(permission: Callable, principal) -> Forbidden:
     if permission in _ADMIN_ONLY:
         return Forbidden(_("Only an admin can do this."), code="admin_only")
     if permission in _CHAIN_WIDE or not permission(principal, ANY_THEATRE):
-        return Forbidden(_("Only staff of this theatre can do this."), code="staff_only")
+        return Forbidden(_("Only theatre staff can do this."), code="staff_only")
     return Forbidden(_("This belongs to a theatre you are not assigned to."), code="not_your_theatre")
 
 

@@ -382,3 +382,14 @@ def test_a_job_the_queue_refused_is_audited_as_started_then_discarded(app_withou
         ),
     ]
     assert rows[0]["entity_id"] == rows[1]["entity_id"]
+
+
+def test_staff_only_refusals_name_no_theatre_the_caller_never_gave(api, client):
+    """A user opening the dashboard (which names no theatre) was told "Only staff of this theatre can do
+    this.": found calling the API as a plain user."""
+    user = api.new_user()
+    for path in ("/api/admin/dashboard", "/api/jobs"):
+        refused = client.get(path, headers=user["headers"]).get_json()["error"]
+        assert (refused["code"], refused["message"]) == ("staff_only", "Only theatre staff can do this."), path
+    hindi = client.get("/api/admin/dashboard", headers={**user["headers"], "Accept-Language": "hi"}).get_json()
+    assert hindi["error"]["message"] == "यह सिर्फ़ थिएटर का स्टाफ़ कर सकता है।"
