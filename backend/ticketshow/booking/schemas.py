@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from apiflask import Schema
 from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
 from flask import current_app
 from marshmallow import ValidationError, validate, validates, validates_schema
 
 from ..catalog.schemas import TheatreRef
-from ..fields import Money, MoneyIn, OffsetDateTime, RowId
+from ..fields import Money, MoneyIn, OffsetDateTime, RowId, local_isoformat
 from ..i18n import _
 from ..pagination import PageQuery, page_schema
 from ..ratings.schemas import UserRatingOut
@@ -77,6 +79,56 @@ class BookingOut(Schema):
     can_cancel = Boolean(metadata={"description": "confirmed and before the cancellation cutoff"})
     can_rate = Boolean(metadata={"description": "confirmed and the screening has started"})
     my_rating = Integer(allow_none=True, metadata={"description": "the owner's score for the show, if any"})
+
+
+_CENT = Decimal("0.01")
+
+
+def _money(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(_CENT)
+
+
+def booking_out(booking: dict) -> dict:
+    """What BookingOut().dump(booking) gives, written out field by field for POST /api/bookings: the schema's
+    generic per-field work was the largest part of dumping a booking, itself ~5 % of a hold + book pair's CPU
+    (docs/benchmarks.md, "Seat holds"). `booking` is a dict in the shape booking.service answers (_sell,
+    _answer). Same keys in the same order, money as Decimal to the paisa (rupees), times in APP_TIMEZONE with
+    their offset: tests/seating/test_booking_answer.py compares the two, field names included, so a field
+    added to BookingOut and not here fails it."""
+    screening = booking["screening"]
+    show, theatre = screening["show"], screening["theatre"]
+    cancelled_at, rating = booking["cancelled_at"], booking["my_rating"]
+    return {
+        "id": int(booking["id"]),
+        "user_id": int(booking["user_id"]),
+        "screening": {
+            "id": int(screening["id"]),
+            "starts_at": local_isoformat(screening["starts_at"]),
+            "show": {
+                "id": int(show["id"]),
+                "name": _text(show["name"]),
+                "image_url": _text(show["image_url"]),
+            },
+            "theatre": {"id": int(theatre["id"]), "name": _text(theatre["name"]), "place": _text(theatre["place"])},
+        },
+        "quantity": int(booking["quantity"]),
+        "unit_price": _money(booking["unit_price"]),
+        "total_price": _money(booking["total_price"]),
+        "status": _text(booking["status"]),
+        "seat_numbers": [int(number) for number in booking["seat_numbers"]],
+        "seats": [str(label) for label in booking["seats"]],
+        "seat_prices": {str(label): _money(price) for label, price in booking["seat_prices"].items()},
+        "created_at": local_isoformat(booking["created_at"]),
+        "cancelled_at": None if cancelled_at is None else local_isoformat(cancelled_at),
+        "cancel_reason": _text(booking["cancel_reason"]),
+        "can_cancel": bool(booking["can_cancel"]),
+        "can_rate": bool(booking["can_rate"]),
+        "my_rating": None if rating is None else int(rating),
+    }
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
 
 
 class BookingQuery(PageQuery):
