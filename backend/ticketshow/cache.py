@@ -12,10 +12,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 from urllib.parse import urlencode
 
 import redis
-from flask import Response, current_app, request
+import simplejson
+from flask import Response, current_app, g, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -102,8 +106,125 @@ def _store(generation: bytes, part: str, body: bytes) -> None:
         pass
 
 
-def cached_json(refresh=None):
-    """Cache a public GET's JSON body. `refresh(body_bytes) -> body_bytes` re-fills live figures.
+class LiveFields:
+    """Figures in a cached body that change without a catalogue write (seats, prices), put into the cached
+    bytes on every answer without decoding and encoding the whole body again.
+
+    `find(data)` answers the objects of the decoded body that carry the live `fields` (each of them all of
+    them), or None for a body this does not handle (the view's `refresh` then does the work).
+    `values(objects)` answers, for each of those objects, the fresh values of `fields` in their order, or
+    None to keep the object's own. The answer is exactly the bytes `refresh` gives (tests/api/test_cache.py,
+    test_live_fields_answer_what_refresh_answers): the cached body decoded and encoded by the app's JSON
+    provider, the fresh values in their places.
+
+    How: the first time a cache entry is answered in this process, its body is decoded once, every live value
+    is replaced by a marker and the whole encoded again; split at the markers, that is the body's template
+    (kept per process with the entry's bytes, and used only for the identical bytes). Each answer then
+    encodes only the live values and joins.
+    """
+
+    MAX_TEMPLATES = 64
+
+    def __init__(
+        self,
+        fields: Sequence[str],
+        find: Callable[[dict], list[dict] | None],
+        values: Callable[[list[dict]], list[tuple | None]],
+    ):
+        self.fields, self.find, self.values = tuple(fields), find, values
+        self._templates: dict = {}
+
+    def render(self, body: bytes, key=None) -> bytes | None:
+        """The body with its live figures as they are now; None when `find` does not handle it. `key` names
+        the body's cache entry, under which its template is kept (None: not kept)."""
+        template = self._templates.get(key) if key is not None else None
+        if template is None or template.body != body:  # an entry may be stored again with other bytes
+            template = _Template.compile(body, self.fields, self.find)
+            if key is not None:
+                if len(self._templates) >= self.MAX_TEMPLATES:
+                    self._templates.clear()  # a memo, not a store
+                self._templates[key] = template
+        if template.texts is None:
+            return None
+        return template.render(self.values(template.objects))
+
+
+_UNSEEN = object()
+_MARKER = re.compile('"\ue000(\\d+)\ue001"')
+
+
+def _encode(value) -> str:
+    """One value as the app's JSON provider encodes it (simplejson, Decimal as written): the usual kinds
+    directly, anything else through the provider."""
+    kind = type(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if kind is Decimal and value.is_finite():
+        return str(value)
+    if kind is str:  # a few words ("rising", "steady"): encoded once each
+        found = _STRINGS.get(value)
+        if found is None:
+            found = current_app.json.dumps(value)
+            if len(_STRINGS) < 1024:
+                _STRINGS[value] = found
+        return found
+    return current_app.json.dumps(value)
+
+
+_STRINGS: dict[str, str] = {}
+
+
+class _Template:
+    """A body split at its live values: texts[0], a value, texts[1], ... texts[-1] (texts None: not handled)."""
+
+    __slots__ = ("body", "objects", "texts", "order", "originals")
+
+    def __init__(self, body: bytes, objects=(), texts=None, order=(), originals=()):
+        self.body, self.objects, self.texts, self.order, self.originals = body, objects, texts, order, originals
+
+    @classmethod
+    def compile(cls, body: bytes, fields: tuple[str, ...], find) -> _Template:
+        if "\ue000".encode() in body or b"\\ue000" in body:
+            return cls(body)  # the marker's character is in the body itself (never in our answers)
+        data = simplejson.loads(body, use_decimal=True)
+        objects = find(data) if isinstance(data, dict) else None
+        if objects is None or any(field not in item for item in objects for field in fields):
+            return cls(body)
+        originals = [tuple(_encode(item[field]) for field in fields) for item in objects]
+        kept = [dict(item) for item in objects]  # copies with their own values, for `values`
+        for index, item in enumerate(objects):
+            for position, field in enumerate(fields):
+                item[field] = f"\ue000{index * len(fields) + position}\ue001"
+        pieces = _MARKER.split(current_app.json.dumps(data))
+        order = [int(slot) for slot in pieces[1::2]]
+        if sorted(order) != list(range(len(objects) * len(fields))):
+            return cls(body)  # a marker was lost or doubled: not a shape this can fill
+        return cls(body, kept, pieces[0::2], order, originals)
+
+    def render(self, fresh: list[tuple | None]) -> bytes:
+        slots: list[str] = []
+        for original, values in zip(self.originals, fresh, strict=True):
+            slots.extend(original if values is None else map(_encode, values))
+        texts = self.texts
+        out = [texts[0]]
+        for index, slot in enumerate(self.order, 1):
+            out.append(slots[slot])
+            out.append(texts[index])
+        return "".join(out).encode()
+
+
+def live_figures_fresh() -> None:
+    """Called by a view whose own answer has its live figures read in this request: a miss is not refilled."""
+    g.ticketshow_live_fresh = True
+
+
+def cached_json(refresh=None, live: LiveFields | None = None):
+    """Cache a public GET's JSON body. `refresh(body_bytes) -> body_bytes` re-fills live figures; `live`
+    (LiveFields) does the same for the bodies it handles without decoding them, `refresh` for the others.
 
     Adds X-Cache: HIT|MISS and an ETag, and answers If-None-Match with 304. Only for responses that do
     not depend on who asks. CACHE_TTL_SECONDS=0 turns the cache off: no lookup, no store, always MISS.
@@ -121,12 +242,18 @@ def cached_json(refresh=None):
                 if current_app.config["CACHE_TTL_SECONDS"] > 0:
                     metrics.cache_lookup(False if found else None)
                 response = current_app.make_response(view(*args, **kwargs))
+                fresh = g.pop("ticketshow_live_fresh", False)
                 if response.status_code != 200:
                     return response
                 body, state = response.get_data(), "MISS"
                 if found:
                     _store(found[0], part, body)
-            if refresh is not None:
+                if fresh:
+                    return _answer(body, state)  # the view read the live figures itself
+            rendered = live.render(body, found and (found[0], part)) if live is not None else None
+            if rendered is not None:
+                body = rendered
+            elif refresh is not None:
                 body = refresh(body)
             return _answer(body, state)
 

@@ -214,3 +214,49 @@ def test_a_ttl_of_zero_turns_the_cache_off(app, api, client, catalogue):
     assert sorted(redis_store.scan_iter(match="cache:response:*")) == stored
     book_seats(api.new_user()["id"], catalogue["screening_id"], 10)
     assert client.get(f"/api/screenings/{catalogue['screening_id']}").get_json()["houseful"] is True
+
+
+def test_live_fields_answer_what_refresh_answers(app, api, client, admin, catalogue):
+    """A hit fills its live figures into the cached body's template (cache.LiveFields) instead of decoding,
+    refreshing and encoding it: the bytes must be those of the decode-refresh-encode path, with seats sold,
+    a price that rose, a screening no longer in the database (it keeps its figures) and place prices."""
+    from ticketshow.catalog import routes
+    from ticketshow.extensions import db, redis_store
+
+    theatre_id, show_id = catalogue["theatre"]["id"], catalogue["show"]["id"]
+    gone = api.create_screening(admin, show_id, theatre_id, later(2))["id"]
+    other_show = api.create_show(admin, name="Deewaar", screenings=[{"theatre_id": theatre_id, "starts_at": later(3)}])
+    paths = [*cached_paths(catalogue), "/api/shows", "/api/shows?place=chennai", f"/api/screenings/{gone}"]
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+    book_seats(api.new_user()["id"], catalogue["screening_id"], 3)
+    with app.app_context():
+        db.session.execute(
+            db.text("UPDATE screenings SET previous_price = price, price = price + 2550 WHERE show_id = :id"),
+            {"id": other_show["id"]},
+        )
+        db.session.execute(db.text("DELETE FROM screenings WHERE id = :id"), {"id": gone})
+        db.session.commit()
+
+    checked = set()
+    for key in redis_store.scan_iter(match="cache:response:*"):
+        body = redis_store.get(key)
+        part = key.decode().split(":", 3)[3]
+        path, _, query = part.partition("?")
+        if path == "/api/shows":
+            live, refresh = routes._LIVE_SHOW_PRICES, routes._fresh_show_prices
+        elif path.startswith(("/api/screenings", "/api/theatres/")) or path.startswith("/api/shows/"):
+            live, refresh = routes._LIVE_SCREENINGS, routes._fresh_figures
+        else:
+            continue
+        with app.test_request_context(path, query_string=query):
+            rendered, expected = live.render(body), refresh(body)
+        if path.startswith("/api/shows/"):
+            assert rendered is None  # a show's page: its "from" prices follow, so refresh does it
+            continue
+        assert rendered == expected, part
+        checked.add(part)
+    assert len(checked) == 7, checked
+    hit = client.get("/api/screenings").get_json()["items"]
+    assert [s["seats_left"] for s in hit if s["id"] == catalogue["screening_id"]] == [7]
+    assert {s["price_trend"] for s in hit if s["show"]["id"] == other_show["id"]} == {"rising"}

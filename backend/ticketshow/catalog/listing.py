@@ -21,6 +21,7 @@ from flask import current_app
 from ..database import from_paise, from_stored_time, named_rows, to_stored_time
 from ..ratings.service import rating_figures
 from . import images
+from .models import price_trend
 
 _SHOW_COLUMNS = (
     "s.id, s.name, s.caption, s.description, s.rating, s.ticket_price, s.duration_minutes, s.language, "
@@ -242,6 +243,124 @@ def show_items(sqlite, rows: list[ShowRow], now: datetime, place_like: str | Non
                 "price_from": prices.get(row.id),
                 "created_at": _local_time(row.created_at, zone),
                 "updated_at": _local_time(row.updated_at, zone),
+            }
+        )
+    return items
+
+
+# ---- the screenings list (GET /api/screenings) -----------------------------------------------------
+
+
+class ScreeningRow(NamedTuple):
+    id: int
+    starts_at: str  # stored UTC text
+    price: int  # paise
+    base_price: int  # paise
+    previous_price: int | None  # paise
+    seats_total: int
+    show_id: int
+    show_name: str
+    show_image_path: str | None
+    theatre_id: int
+    theatre_name: str
+    theatre_place: str
+
+
+class _Forecast(NamedTuple):
+    screening_id: int
+    predicted_occupancy: float | None
+
+
+_SCREENING_COLUMNS = (
+    "sc.id, sc.starts_at, sc.price, sc.base_price, sc.previous_price, sc.seats_total, "
+    "sh.id, sh.name, sh.image_path, t.id, t.name, t.place"
+)
+_SCREENING_SOURCE = "screenings AS sc JOIN shows AS sh ON sh.id = sc.show_id JOIN theatres AS t ON t.id = sc.theatre_id"
+# The list's `sort` keys (catalog.service.list_screenings): ties fall to the start and then the id, so pages
+# never overlap.
+SCREENING_ORDERS = {
+    "starts_at": "sc.starts_at, sc.id",
+    "-starts_at": "sc.starts_at DESC, sc.id DESC",
+    "show": "sh.name_folded, sc.starts_at, sc.id",
+    "theatre": "t.name_folded, t.place_folded, sc.starts_at, sc.id",
+}
+
+
+def screening_page(
+    sqlite,
+    starts_from: datetime,
+    starts_to: datetime,
+    *,
+    show_id: int | None,
+    theatre_id: int | None,
+    place_like: str | None,
+    order: str,
+    page: int,
+    per_page: int,
+) -> tuple[list[ScreeningRow], int]:
+    """(the page's live screenings of live shows at live theatres from `starts_from` to `starts_to`, in
+    SCREENING_ORDERS[order]; how many there are in all). The range reads ix_screenings_starts_at."""
+    conditions = [
+        "sc.removed_at IS NULL",
+        "sh.removed_at IS NULL",
+        "t.removed_at IS NULL",
+        "sc.starts_at >= ?",
+        "sc.starts_at <= ?",
+    ]
+    parameters: list = [to_stored_time(starts_from), to_stored_time(starts_to)]
+    if show_id:
+        conditions.append("sc.show_id = ?")
+        parameters.append(show_id)
+    if theatre_id:
+        conditions.append("sc.theatre_id = ?")
+        parameters.append(theatre_id)
+    if place_like is not None:
+        conditions.append(like_condition("t.place_folded"))
+        parameters.append(place_like)
+    where = " AND ".join(conditions)
+    rows = named_rows(
+        sqlite,
+        ScreeningRow,
+        f"SELECT {_SCREENING_COLUMNS} FROM {_SCREENING_SOURCE} WHERE {where} "
+        f"ORDER BY {SCREENING_ORDERS[order]} LIMIT ? OFFSET ?",
+        [*parameters, per_page, (page - 1) * per_page],
+    ).fetchall()
+    (total,) = sqlite.execute(f"SELECT count(*) FROM {_SCREENING_SOURCE} WHERE {where}", parameters).fetchone()
+    return rows, total
+
+
+def forecasts_of(sqlite, ids: list[int]) -> dict[int, float]:
+    """popularity.service.forecasts_for, on this connection: {screening id: predicted occupancy 0..1}."""
+    sql = f"SELECT screening_id, predicted_occupancy FROM screening_forecasts WHERE screening_id IN {_in(ids)}"
+    return {row.screening_id: row.predicted_occupancy for row in named_rows(sqlite, _Forecast, sql, ids)}
+
+
+def screening_items(rows: list[ScreeningRow], unavailable: dict[int, int], forecasts: dict[int, float]) -> list[dict]:
+    """The page's items, field for field what ScreeningOut dumps for the same screenings with the live
+    figures catalog.service.attach_live_figures fills (tests/api/test_screening_list_fields.py)."""
+    from .service import filling_fast  # the rule lives in the service, which imports this module
+
+    zone = current_app.config["APP_TIMEZONE"]
+    items = []
+    for row in rows:
+        price = from_paise(row.price)
+        seats_left = max(row.seats_total - unavailable.get(row.id, 0), 0)
+        predicted = forecasts.get(row.id)
+        predicted = float(predicted) if predicted is not None else None
+        items.append(
+            {
+                "id": row.id,
+                "show": {"id": row.show_id, "name": row.show_name, "image_url": images.url(row.show_image_path)},
+                "theatre": {"id": row.theatre_id, "name": row.theatre_name, "place": row.theatre_place},
+                "starts_at": _local_time(row.starts_at, zone),
+                "price": price,
+                "base_price": from_paise(row.base_price),
+                "price_trend": price_trend(price, from_paise(row.previous_price)),
+                "seats_total": row.seats_total,
+                "seats_left": seats_left,
+                "houseful": seats_left == 0,
+                "filling_fast": filling_fast(row.seats_total, seats_left, predicted),
+                "predicted_occupancy": predicted,
             }
         )
     return items

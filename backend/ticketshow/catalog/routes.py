@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import simplejson
 from apiflask import APIBlueprint
-from flask import current_app, g
+from flask import current_app
 
 from .. import policy
-from ..cache import cached_json
+from ..cache import LiveFields, cached_json, live_figures_fresh
 from . import service
 from .schemas import (
     DeleteQuery,
@@ -51,6 +51,15 @@ def _fresh_figures(body: bytes) -> bytes:
     return current_app.json.dumps(service.refresh_live_figures(simplejson.loads(body, use_decimal=True))).encode()
 
 
+# Cached screenings get their live seats and prices on every answer without decoding and encoding the body
+# again (cache.LiveFields); a show's page, whose "from" prices follow them, goes through _fresh_figures.
+_LIVE_SCREENINGS = LiveFields(
+    service.LIVE_SCREENING_FIELDS,
+    lambda body: None if "screenings_by_place" in body else service.live_screenings(body),
+    service.live_screening_values,
+)
+
+
 def _read_image(files) -> bytes:
     return files["image"].read()
 
@@ -75,7 +84,7 @@ def list_theatres(query):
 
 @bp.get("/theatres/<int:theatre_id>")
 @policy.public
-@cached_json(refresh=_fresh_figures)
+@cached_json(refresh=_fresh_figures, live=_LIVE_SCREENINGS)
 @bp.output(TheatreDetailOut)
 @bp.doc(tags=["Theatres"])
 def get_theatre(theatre_id: int):
@@ -152,14 +161,15 @@ def put_theatre_image(theatre_id: int, files):
 
 
 def _fresh_show_prices(body: bytes) -> bytes:
-    if g.pop("show_prices_fresh", False):
-        return body  # a miss: list_shows read the prices in this request, with the page
     return current_app.json.dumps(service.refresh_show_prices(simplejson.loads(body, use_decimal=True))).encode()
+
+
+_LIVE_SHOW_PRICES = LiveFields(("price_from",), service.listed_shows, service.show_price_values)
 
 
 @bp.get("/shows")
 @policy.public
-@cached_json(refresh=_fresh_show_prices)
+@cached_json(refresh=_fresh_show_prices, live=_LIVE_SHOW_PRICES)
 @bp.input(ShowQuery, location="query", arg_name="query")
 @bp.output(ShowPage)
 @bp.doc(tags=["Shows"])
@@ -186,7 +196,7 @@ def list_shows(query):
     )
     # Items are ShowOut's shape already (catalog/listing.py): dumping them through the schema again cost
     # more than reading them. The schema still documents the answer.
-    g.show_prices_fresh = True
+    live_figures_fresh()  # a miss: list_shows read the prices in this request, with the page
     # the bytes a cache hit answers after its refill, so that a miss and a hit share their ETag
     return current_app.response_class(current_app.json.dumps(page), mimetype="application/json")
 
@@ -292,7 +302,7 @@ def put_show_image(show_id: int, files):
 
 @bp.get("/screenings")
 @policy.public
-@cached_json(refresh=_fresh_figures)
+@cached_json(refresh=_fresh_figures, live=_LIVE_SCREENINGS)
 @bp.input(ScreeningQuery, location="query", arg_name="query")
 @bp.output(ScreeningPage)
 @bp.doc(tags=["Screenings"])
@@ -307,7 +317,7 @@ def list_screenings(query):
     theatre then by place) and then soonest first. Ties are broken by id, so pages never overlap. An
     unknown `sort` is 422 `validation_error` naming the keys.
     """
-    return service.list_screenings(
+    page = service.list_screenings(
         starts_from=query.get("from_"),
         starts_to=query.get("to"),
         show_id=query.get("show_id"),
@@ -317,11 +327,15 @@ def list_screenings(query):
         page=query["page"],
         per_page=query["per_page"],
     )
+    # Items are ScreeningOut's shape already, with live figures read now (catalog/listing.py): the schema
+    # still documents the answer, and a miss needs no refill.
+    live_figures_fresh()
+    return current_app.response_class(current_app.json.dumps(page), mimetype="application/json")
 
 
 @bp.get("/screenings/<int:screening_id>")
 @policy.public
-@cached_json(refresh=_fresh_figures)
+@cached_json(refresh=_fresh_figures, live=_LIVE_SCREENINGS)
 @bp.output(ScreeningOut)
 @bp.doc(tags=["Screenings"])
 def get_screening(screening_id: int):

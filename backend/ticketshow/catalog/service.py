@@ -146,32 +146,59 @@ def attach_live_figures(screenings: Sequence[Screening]) -> Sequence[Screening]:
     return screenings
 
 
-def refresh_live_figures(body: dict) -> dict:
-    """Put live seats and prices into a cached response body (a screening, a list of them, or a page that
-    embeds them): bookings change both without invalidating the cache, so cached reads never show stale ones."""
+# What refresh_live_figures puts into each cached screening, in this order (cache.LiveFields fills them in).
+LIVE_SCREENING_FIELDS = ("seats_total", "seats_left", "houseful", "price", "price_trend", "filling_fast")
+
+
+def live_screenings(body: dict) -> list[dict]:
+    """The screenings of a cached answer (a screening, a list of them, or a page that embeds them)."""
     found = [body] if "seats_total" in body else []
     for key in ("items", "screenings"):
         found += [item for item in body.get(key) or () if isinstance(item, dict) and "seats_total" in item]
-    groups = body.get("screenings_by_place") or []
-    for group in groups:
+    for group in body.get("screenings_by_place") or ():
         found += [item for item in group["screenings"] if isinstance(item, dict) and "seats_total" in item]
-    if not found:
-        return body
-    ids = [item["id"] for item in found]
+    return found
+
+
+def live_screening_values(screenings: list[dict]) -> list[tuple | None]:
+    """For each screening (a dict with its `id` and `predicted_occupancy`), its LIVE_SCREENING_FIELDS as they
+    are now; None for one that is no longer in the database (it keeps what it had)."""
+    if not screenings:
+        return []
     # Driver SQL on a pooled connection, both reads in one snapshot: this runs on every cache hit, where
     # building the two statements with SQLAlchemy cost more than the rest of the request.
-    live, unavailable = seating.live_figures(ids)
-    for item in found:
+    live, unavailable = seating.live_figures([item["id"] for item in screenings])
+    found = []
+    for item in screenings:
         row = live.get(item["id"])
         if row is None:
+            found.append(None)
             continue
         price, previous_price = from_paise(row.price), from_paise(row.previous_price)
-        item["seats_total"] = row.seats_total  # a layout change moves it without a catalogue write
-        item["seats_left"] = max(row.seats_total - unavailable.get(row.id, 0), 0)
-        item["houseful"] = item["seats_left"] == 0
-        item["price"] = price
-        item["price_trend"] = price_trend(price, previous_price)
-        item["filling_fast"] = filling_fast(item["seats_total"], item["seats_left"], item.get("predicted_occupancy"))
+        seats_left = max(row.seats_total - unavailable.get(row.id, 0), 0)
+        found.append(
+            (
+                row.seats_total,  # a layout change moves it without a catalogue write
+                seats_left,
+                seats_left == 0,
+                price,
+                price_trend(price, previous_price),
+                filling_fast(row.seats_total, seats_left, item.get("predicted_occupancy")),
+            )
+        )
+    return found
+
+
+def refresh_live_figures(body: dict) -> dict:
+    """Put live seats and prices into a cached response body (a screening, a list of them, or a page that
+    embeds them): bookings change both without invalidating the cache, so cached reads never show stale ones."""
+    found = live_screenings(body)
+    if not found:
+        return body
+    for item, values in zip(found, live_screening_values(found), strict=True):
+        if values is not None:
+            item.update(zip(LIVE_SCREENING_FIELDS, values, strict=True))
+    groups = body.get("screenings_by_place") or []
     if groups:  # a show's page: its "from" prices follow the live prices too
         for group in groups:
             group["price_from"] = min(Decimal(str(s["price"])) for s in group["screenings"])
@@ -179,14 +206,26 @@ def refresh_live_figures(body: dict) -> dict:
     return body
 
 
+def listed_shows(body: dict) -> list[dict]:
+    """The shows of a cached show list, whose `price_from` refresh_show_prices refills."""
+    return [item for item in body.get("items") or () if isinstance(item, dict) and "id" in item]
+
+
+def show_price_values(shows: list[dict]) -> list[tuple]:
+    """For each show (a dict with its `id`): (its live `price_from` in the request's `place`, if any,)."""
+    place = request.args.get("place") if has_request_context() else None
+    prices = prices_from([item["id"] for item in shows], place)
+    return [
+        (price.quantize(Decimal("0.01")) if price is not None else None,)
+        for price in (prices.get(item["id"]) for item in shows)
+    ]
+
+
 def refresh_show_prices(body: dict) -> dict:
     """Put each listed show's live `price_from` (in the request's `place`, if any) into a cached page."""
-    items = [item for item in body.get("items") or () if isinstance(item, dict) and "id" in item]
-    place = request.args.get("place") if has_request_context() else None
-    prices = prices_from([item["id"] for item in items], place)
-    for item in items:
-        price = prices.get(item["id"])
-        item["price_from"] = price.quantize(Decimal("0.01")) if price is not None else None
+    items = listed_shows(body)
+    for item, (price,) in zip(items, show_price_values(items), strict=True):
+        item["price_from"] = price
     return body
 
 
@@ -428,16 +467,6 @@ def _price_from_groups(groups: list[dict], place: str | None):
     return min(prices) if prices else None
 
 
-# GET /api/screenings?sort=: the admin's screenings table (issue 16). Each key orders one way; ties fall to
-# the start time and then the id, so a page boundary never moves between two requests of the same list.
-SCREENING_SORTS = {
-    "starts_at": (Screening.starts_at, Screening.id),  # soonest first: the default, as before `sort` existed
-    "-starts_at": (Screening.starts_at.desc(), Screening.id.desc()),
-    "show": (Show.name_folded, Screening.starts_at, Screening.id),
-    "theatre": (Theatre.name_folded, Theatre.place_folded, Screening.starts_at, Screening.id),
-}
-
-
 def list_screenings(
     *,
     starts_from=None,
@@ -450,32 +479,38 @@ def list_screenings(
     per_page=20,
 ) -> dict:
     """A page of live screenings (live show, live theatre) starting from `starts_from` to `starts_to` (UTC;
-    default now to DEFAULT_TIMEFRAME ahead): {"items": [Screening with live figures], "total", "page",
-    "per_page"}. `sort`, one of SCREENING_SORTS: "starts_at" (soonest first, the default), "-starts_at"
-    (latest first), "show" or "theatre" (name A to Z, accents folded; then soonest first)."""
-    starts_from = starts_from or utcnow()
+    default now to DEFAULT_TIMEFRAME ahead): {"items": [ScreeningOut-shaped dicts with live figures], "total",
+    "page", "per_page"}. `sort` (the admin's screenings table, issue 16), one of listing.SCREENING_ORDERS:
+    "starts_at" (soonest first, the default), "-starts_at" (latest first), "show" or "theatre" (name A to Z,
+    accents folded; then soonest first); ties fall to the start and then the id, so pages never overlap.
+
+    Read as driver SQL in one snapshot on a pooled connection (catalog/listing.py): every cache miss of the
+    list runs here, and the ORM's statements, objects and the output schema cost several times what SQLite
+    spends. Not for use inside a session's write transaction (it would not see it)."""
+    now = utcnow()
+    starts_from = starts_from or now
     starts_to = starts_to or starts_from + DEFAULT_TIMEFRAME
-    statement = (
-        select(Screening)
-        .join(Screening.show)
-        .join(Screening.theatre)
-        .where(
-            Screening.removed_at.is_(None),
-            Show.removed_at.is_(None),
-            Theatre.removed_at.is_(None),
-            Screening.starts_at >= starts_from,
-            Screening.starts_at <= starts_to,
-        )
-    )
-    if show_id:
-        statement = statement.where(Screening.show_id == show_id)
-    if theatre_id:
-        statement = statement.where(Screening.theatre_id == theatre_id)
-    if place:
-        statement = statement.where(Theatre.place_folded.like(_like(place), escape="\\"))
-    result = paginate(statement.order_by(*SCREENING_SORTS[sort or "starts_at"]), page, per_page)
-    attach_live_figures(result["items"])
-    return result
+    with pooled_sqlite(db.engine) as sqlite:
+        sqlite.execute("BEGIN")  # one snapshot: the page, its total and its forecasts agree
+        try:
+            rows, total = listing.screening_page(
+                sqlite,
+                starts_from,
+                starts_to,
+                show_id=show_id,
+                theatre_id=theatre_id,
+                place_like=_like(place) if place else None,
+                order=sort or "starts_at",
+                page=page,
+                per_page=per_page,
+            )
+            ids = [row.id for row in rows]
+            forecasts = listing.forecasts_of(sqlite, ids) if ids else {}
+        finally:
+            sqlite.rollback()
+    # The seat ledger answers for the seats (a read of its own): the catalogue sits below booking.
+    items = listing.screening_items(rows, seating.seats_unavailable(ids, now), forecasts)
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
 def get_screening(screening_id: int) -> Screening:
