@@ -22,6 +22,7 @@ import simplejson
 from flask import Response, current_app, g, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.http import quote_etag
 
 from . import metrics
 from .apidoc import annotate
@@ -84,8 +85,11 @@ def flush_all() -> int:
 
 
 def _request_part() -> str:
-    pairs = sorted((key, value) for key in request.args for value in request.args.getlist(key))
-    return request.path + "?" + urlencode(pairs)
+    current = request._get_current_object()
+    if not current.query_string:  # the lists' first pages: nothing to parse and sort
+        return current.path + "?"
+    pairs = sorted((key, value) for key in current.args for value in current.args.getlist(key))
+    return current.path + "?" + urlencode(pairs)
 
 
 def _lookup(part: str) -> tuple[bytes, bytes | None] | None:
@@ -265,12 +269,17 @@ def cached_json(refresh=None, live: LiveFields | None = None):
 
 def _answer(body: bytes, state: str) -> Response:
     etag = hashlib.blake2b(body, digest_size=12).hexdigest()
-    # compression.py gives the gzipped variant the validator etag + "-gz"; either one is a match.
-    # If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/"x" matches "x", so an ETag that a
-    # compressing proxy weakened still validates; "*" and lists of tags work too.
-    matched = next((tag for tag in (etag, etag + "-gz") if request.if_none_match.contains_weak(tag)), None)
-    response = Response(b"" if matched else body, status=304 if matched else 200, mimetype="application/json")
-    response.set_etag(matched or etag)
-    response.headers["X-Cache"] = state
-    response.headers["Cache-Control"] = "no-cache"  # clients revalidate with the ETag; it is cheap
-    return response
+    matched = None
+    current = request._get_current_object()
+    if "HTTP_IF_NONE_MATCH" in current.environ:  # most requests send none: nothing to parse
+        # compression.py gives the gzipped variant the validator etag + "-gz"; either one is a match.
+        # If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/"x" matches "x", so an ETag that a
+        # compressing proxy weakened still validates; "*" and lists of tags work too.
+        matched = next((tag for tag in (etag, etag + "-gz") if current.if_none_match.contains_weak(tag)), None)
+    return Response(
+        b"" if matched else body,
+        status=304 if matched else 200,
+        mimetype="application/json",
+        # clients revalidate with the ETag (no-cache); it is cheap
+        headers={"ETag": quote_etag(matched or etag), "X-Cache": state, "Cache-Control": "no-cache"},
+    )

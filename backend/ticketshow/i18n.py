@@ -81,8 +81,12 @@ def init_app(app) -> None:
 
 
 def _fresh_locale() -> None:
-    refresh()
-    g.pop("ticketshow_locale_from_request", None)
+    state = g._get_current_object()
+    # Only an app context that already served a request has Flask-Babel's namespace to clear (a server
+    # pushes a fresh one per request): refresh() would otherwise create it just to find nothing in it.
+    if "_flask_babel" in state.__dict__:
+        refresh()
+    state.__dict__.pop("ticketshow_locale_from_request", None)
 
 
 def _vary_on_language(response):

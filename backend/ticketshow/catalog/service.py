@@ -169,20 +169,23 @@ def live_screening_values(screenings: list[dict]) -> list[tuple | None]:
     # building the two statements with SQLAlchemy cost more than the rest of the request.
     live, unavailable = seating.live_figures([item["id"] for item in screenings])
     found = []
+    prices: dict[tuple, tuple] = {}  # a page's screenings share a few prices: each converted once
     for item in screenings:
         row = live.get(item["id"])
         if row is None:
             found.append(None)
             continue
-        price, previous_price = from_paise(row.price), from_paise(row.previous_price)
+        priced = prices.get((row.price, row.previous_price))
+        if priced is None:
+            price = from_paise(row.price)
+            priced = prices[row.price, row.previous_price] = (price, price_trend(price, from_paise(row.previous_price)))
         seats_left = max(row.seats_total - unavailable.get(row.id, 0), 0)
         found.append(
             (
                 row.seats_total,  # a layout change moves it without a catalogue write
                 seats_left,
                 seats_left == 0,
-                price,
-                price_trend(price, previous_price),
+                *priced,
                 filling_fast(row.seats_total, seats_left, item.get("predicted_occupancy")),
             )
         )
