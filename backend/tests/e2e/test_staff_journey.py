@@ -155,3 +155,44 @@ def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(u
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_role("row").filter(has_text=f"staff #{manager['id']}")).to_contain_text("grant")
     assert ui.console_errors == []
+
+
+def test_a_manager_reaches_their_theatres_layout_and_comes_back(ui, live_server):
+    """Found walking the app as a manager: the layout editor was reachable only from Admin → Theatres, which a
+    manager may not open, and its "Theatres" breadcrumb and "Back to theatres" sent them to the home page with
+    an error. Now their dashboard links each of their theatres' seat layouts, and the way back is the dashboard."""
+    page, tag = ui.page, f"{os.urandom(3).hex()}{ui.viewport[0]}"
+    stage = Backstage(live_server.url)
+    mine = stage.post("/api/theatres", {"name": f"Layout Hall {tag}", "place": "Pune", "capacity": 30})
+    stage.post(
+        "/api/shows",
+        {
+            "name": f"Layout show {tag}",
+            "rating": 4,
+            "tags": ["drama"],
+            "ticket_price": 150,
+            "screenings": [{"theatre_id": mine["id"], "starts_at": at(days=2)}],
+        },
+    )
+    name = f"lay-{tag}"
+    manager = stage.post("/api/auth/signup", {"username": name, "email": f"{name}@example.com", "password": PASSWORD})
+    granted = requests.put(
+        f"{live_server.url}/api/admin/staff/{manager['id']}",
+        json={"role": "manager", "theatre_ids": [mine["id"]]},
+        headers=stage.admin,
+    )
+    assert granted.status_code == 200, granted.text
+
+    log_in(page, name, PASSWORD)
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto("/admin/dashboard")
+    row = page.locator(f"tr[data-theatre='{mine['id']}']")
+    row.get_by_role("link", name="Seat layout").click()
+    expect(page).to_have_url(f"{live_server.url}/admin/theatres/{mine['id']}/layout")
+    expect(page.get_by_text(f"Seat layout of Layout Hall {tag}")).to_be_visible()
+    page.get_by_role("link", name="Back to the dashboard").click()
+    expect(page).to_have_url(f"{live_server.url}/admin/dashboard")
+    page.goto(f"/admin/theatres/{mine['id']}/layout")
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Dashboard").click()
+    expect(page).to_have_url(f"{live_server.url}/admin/dashboard")
+    assert ui.console_errors == []
