@@ -39,6 +39,23 @@ def test_an_empty_sign_up_names_every_field_in_plain_words(client):
     }
 
 
+def test_a_long_username_is_told_the_real_limit(client):
+    """A name is at most 64 characters: text longer than that is told 64 wherever it is caught (the profile
+    for 65-200 characters, the schema's cap past 200), in the caller's language; 64 letters make an account."""
+    for length in (65, 201, 300, 5000):
+        response = _signup(client, username="a" * length, email=f"long{length}@example.com", password=USER_PASSWORD)
+        assert response.status_code == 422, length
+        assert _details(response)["username"] == ["Must be at most 64 characters."], length
+    hindi = client.post(
+        "/api/auth/signup",
+        json={"username": "अ" * 300, "email": "long-hi@example.com", "password": USER_PASSWORD},
+        headers={"Accept-Language": "hi"},
+    )
+    assert hindi.status_code == 422 and "64" in hindi.get_json()["error"]["details"]["username"][0]
+    assert "Must be" not in hindi.get_json()["error"]["details"]["username"][0]
+    assert _signup(client, username="b" * 64, email="long64@example.com", password=USER_PASSWORD).status_code == 201
+
+
 def test_a_missing_field_does_not_hide_the_others(client):
     """The schema stops at a missing email; the taken name and the weak password are said in the same answer."""
     _signup(client, username="ravi", email="ravi@example.com", password=USER_PASSWORD)

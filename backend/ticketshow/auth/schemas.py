@@ -5,9 +5,17 @@ from apiflask.fields import Boolean, Integer, List, Nested, String
 from marshmallow import ValidationError, validate, validates_schema
 
 from ..fields import TrimmedString
-from ..i18n import LOCALES
-from . import service
+from ..i18n import LOCALES, _
+from . import service, usernames
 from .passwords import COMMON_PASSWORDS_CHECKED, MAX_LENGTH, MIN_LENGTH
+
+
+def _username_not_huge(value: str) -> None:
+    """Text far past a username's 64 characters is refused before the RFC 8265 profile's work, in the same
+    words as the profile's own limit (usernames.py): the cap here is higher because a decomposed name
+    ("e" + U+0301) shortens when the profile composes it."""
+    if len(value) > 200:
+        raise ValidationError(_("Must be at most %(num)s characters.", num=usernames.MAX_LENGTH))
 
 
 class SignupIn(Schema):
@@ -15,13 +23,14 @@ class SignupIn(Schema):
     # profile's 422, so an invisible character cannot turn "taken" into a mere format error.
     username = String(
         required=True,
-        validate=validate.Length(min=1, max=200),
+        validate=[validate.Length(min=1), _username_not_huge],
         metadata={
+            "maxLength": 200,  # the raw text's cap (_username_not_huge); the name itself is at most 64
             "description": "RFC 8265 UsernameCaseMapped (letters and digits of any script, ASCII punctuation, "
             "single spaces between words; at most 64 characters); unique regardless of case and width, and "
             "refused (409 `username_taken`) when it looks like an existing name: Unicode's confusables "
             "skeleton of the name with its case kept, so capital I and l, 0 and O, rn and m, Cyrillic or "
-            "Greek letters shaped like Latin ones, ligatures and invisible characters make no new name"
+            "Greek letters shaped like Latin ones, ligatures and invisible characters make no new name",
         },
     )
     email = String(required=True, validate=validate.Length(max=254), metadata={"format": "idn-email"})
