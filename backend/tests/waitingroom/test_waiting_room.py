@@ -147,8 +147,9 @@ def test_leaving_gives_the_place_to_the_next_in_line(app, api, client, screening
     waiting(ask(client, c, screening["id"]), 1)  # b left the line
     assert client.delete(f"/api/screenings/{screening['id']}/admission", headers=a["headers"]).status_code == 204
     assert ask(client, c, screening["id"]).status_code == 200
-    # Leaving twice, or without having come, is fine.
+    # Leaving twice, or without having come, is fine; leaving a screening that does not exist is a 404.
     assert client.delete(f"/api/screenings/{screening['id']}/admission", headers=a["headers"]).status_code == 204
+    assert client.delete("/api/screenings/999999/admission", headers=a["headers"]).status_code == 404
 
 
 def test_told_houseful_a_buyer_leaves_so_the_line_learns_it_too(app, api, admin, client, clock):

@@ -53,13 +53,14 @@ def ask_admission(screening_id: int):
 @bp.delete("/screenings/<int:screening_id>/admission")
 @policy.allow(policy.can_hold_seats)
 @bp.output({}, status_code=204)
-@bp.doc(tags=["Waiting room"], operation_id="leaveAdmission")
+@bp.doc(tags=["Waiting room"], operation_id="leaveAdmission", responses={404: "No such screening"})
 def leave_admission(screening_id: int):
     """Leave the waiting room or its line
 
     204, whether or not the caller was in either: its place goes to the next in line. A hold it has is
-    kept (and can still be booked).
+    kept (and can still be booked). 404 for a screening that does not exist or was removed.
     """
+    service.check_exists(screening_id)
     service.leave(current_user.id, screening_id)
     return ""
 

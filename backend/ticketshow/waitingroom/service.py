@@ -255,8 +255,17 @@ def leave(user_id: int, screening_id: int) -> None:
 def check_on_sale(screening_id: int) -> None:
     """404 for a screening that is not on sale (unknown, or it, its show or theatre removed), 409
     `screening_started` once it has started. Read from SQLite once a minute per process (MEMO_SECONDS)."""
-    from ..booking import ledger
     from ..booking.service import ScreeningStarted
+
+    starts_at = check_exists(screening_id)
+    if starts_at <= utcnow():
+        raise ScreeningStarted(details={"starts_at": starts_at.isoformat()})
+
+
+def check_exists(screening_id: int) -> datetime:
+    """The screening's start (UTC), or 404 for one that is not on sale (unknown, or it, its show or theatre
+    removed). Read from SQLite once a minute per process (MEMO_SECONDS)."""
+    from ..booking import ledger
 
     on_sale = current_app.extensions.setdefault("ticketshow_waitingroom_on_sale", {})
     found = on_sale.get(screening_id)
@@ -269,5 +278,4 @@ def check_on_sale(screening_id: int) -> None:
         if len(on_sale) > 10_000:
             on_sale.clear()
         found = on_sale[screening_id] = (screening.starts_at_utc, time.monotonic())
-    if found[0] <= utcnow():
-        raise ScreeningStarted(details={"starts_at": found[0].isoformat()})
+    return found[0]
