@@ -164,6 +164,7 @@ def test_a_manager_reaches_their_theatres_layout_and_comes_back(ui, live_server)
     page, tag = ui.page, f"{os.urandom(3).hex()}{ui.viewport[0]}"
     stage = Backstage(live_server.url)
     mine = stage.post("/api/theatres", {"name": f"Layout Hall {tag}", "place": "Pune", "capacity": 30})
+    other = stage.post("/api/theatres", {"name": f"Not Mine {tag}", "place": "Pune", "capacity": 30})
     stage.post(
         "/api/shows",
         {
@@ -194,5 +195,12 @@ def test_a_manager_reaches_their_theatres_layout_and_comes_back(ui, live_server)
     expect(page).to_have_url(f"{live_server.url}/admin/dashboard")
     page.goto(f"/admin/theatres/{mine['id']}/layout")
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Dashboard").click()
+    expect(page).to_have_url(f"{live_server.url}/admin/dashboard")
+
+    # Another theatre's layout by its link: said plainly, no editor whose Save the server would refuse.
+    page.goto(f"/admin/theatres/{other['id']}/layout")
+    expect(page.get_by_test_id("layout-not-yours")).to_contain_text("You can't change this theatre's seat layout")
+    expect(page.get_by_role("button", name="Save layout")).to_have_count(0)
+    page.get_by_test_id("layout-not-yours").get_by_role("link", name="Back to the dashboard").click()
     expect(page).to_have_url(f"{live_server.url}/admin/dashboard")
     assert ui.console_errors == []

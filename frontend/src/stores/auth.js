@@ -57,6 +57,12 @@ export const useAuthStore = defineStore('auth', {
       return this.permissions.includes(permission)
     },
 
+    /** Whether this user runs that theatre (its layout, screenings): the admin any, a manager their own. A
+     * hint for what the UI offers, from GET /api/auth/me; the server decides again on every change. */
+    managesTheatre(theatreId) {
+      return this.isAdmin || (this.can('manage_theatres') && this.theatreIds.includes(Number(theatreId)))
+    },
+
     /** The theatres among `theatres` this user may run: all for the admin, their own for staff. */
     ownTheatres(theatres) {
       if (this.isAdmin) return theatres
