@@ -3,6 +3,7 @@
 `make run` (ticketshow/processes.py) passes --workers and --threads from the settings (WEB_CONCURRENCY,
 WEB_THREADS); these are the defaults for a gunicorn started by hand."""
 
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -55,17 +56,40 @@ def _fresh_metrics_dir() -> None:
 _fresh_metrics_dir()
 
 
-def _load_signup_tables(server) -> None:
+def _load_signup_tables() -> None:
     """Build, once in the arbiter, the tables each worker would otherwise build on its first signup and keep:
-    zxcvbn's common passwords (auth/passwords.py; loading them leaves ~10 MB behind) and UTS #39's
-    confusables (auth/usernames.py, ~9 MB). Measured: 19 MB more per worker after one signup, 0 after
-    another (docs/benchmarks.md, "Memory"). Both are pure tables: no connection is opened."""
+    zxcvbn's common passwords (auth/passwords.py) and UTS #39's confusables (auth/usernames.py). Measured: 19 MB
+    more per worker after one signup, 0 after another (docs/benchmarks.md, "Memory"). Here, as the file is
+    read and before the app is loaded, not in pre_fork: building them parses zxcvbn's and the confusables'
+    data and drops it again, and the app's own loading then reuses that freed memory instead of leaving it as
+    holes that stay resident in the arbiter (10 MB less in the arbiter). Both are pure tables: no connection
+    is opened."""
     from ticketshow.auth.passwords import password_problems
     from ticketshow.auth.usernames import username_skeleton
 
-    with server.app.wsgi().app_context():
-        password_problems("a long enough warm-up phrase", None)
-        username_skeleton("warm-up")
+    password_problems("a long enough warm-up phrase", None)
+    username_skeleton("warm-up")
+
+
+if preload_app:
+    _load_signup_tables()
+
+
+def _build_lazy_state(app) -> None:
+    """Do, once in the arbiter, what each worker would otherwise do on its first requests, writing to objects
+    it shares with the arbiter (every page written is copied into that worker): SQLAlchemy configures every
+    mapper on the first query (and memoizes attributes on the shared mapped classes and columns as it does),
+    and Celery imports and builds its publishing parts (AMQP, routes, events, the result backend's class) on
+    the first task sent. Neither opens a connection. bench/memory.py: 5.7 MB less copied per worker
+    (docs/benchmarks.md, "Memory")."""
+    from celery.app.backends import by_url
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+    celery = app.extensions["celery"]
+    celery.amqp.router  # noqa: B018  (builds the router, importing celery.app.amqp and routes)
+    celery.events  # noqa: B018  (imports celery.app.events and the event dispatcher)
+    by_url(celery.conf.result_backend, celery.loader)  # imports the backend's module, no instance
 
 
 def pre_fork(server, worker):
@@ -73,10 +97,22 @@ def pre_fork(server, worker):
     after the first call), then move every object alive now into the collector's permanent generation, so
     that a worker's collections never write to them (a collection updates every tracked object's header,
     which would copy the page it sits on into that worker)."""
-    if server.cfg.preload_app and _ticketshow_app(server) is not None:
-        _load_signup_tables(server)
+    app = _ticketshow_app(server) if server.cfg.preload_app else None
+    if app is not None:
+        _build_lazy_state(app)
     gc.collect()
     gc.freeze()
+    _give_back_free_memory()
+
+
+def _give_back_free_memory() -> None:
+    """glibc keeps the memory freed while the app loaded (the import's temporaries, what the collection just
+    freed) in its heap; malloc_trim hands the whole free pages back to the kernel, so the arbiter does not
+    hold them for the life of the server (about 4 MB). Not glibc (musl): nothing to do."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def post_fork(server, worker):

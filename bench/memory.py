@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -62,6 +63,51 @@ def tree_memory(root: int) -> list[dict]:
             continue
         found.append({"pid": pid, "name": name, "pss_mb": pss / 1024, "rss_mb": rss / 1024})
     return found
+
+
+def _anonymous_ranges(pid: int) -> list[tuple[int, int]]:
+    ranges = []
+    with open(f"/proc/{pid}/maps") as f:
+        for line in f:
+            parts = line.split(None, 5)
+            path = parts[5].strip() if len(parts) > 5 else ""
+            if not path or path in ("[heap]", "[stack]") or path.startswith("[anon"):
+                start, end = (int(x, 16) for x in parts[0].split("-"))
+                ranges.append((start, end))
+    return ranges
+
+
+def _frames(pid: int) -> dict[int, int]:
+    """Virtual page -> physical frame of every resident anonymous page (/proc/<pid>/pagemap; frames read 0
+    without CAP_SYS_ADMIN)."""
+    found = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    with open(f"/proc/{pid}/pagemap", "rb") as f:
+        for start, end in _anonymous_ranges(pid):
+            f.seek(start // page * 8)
+            data = f.read((end - start) // page * 8)
+            for i, (entry,) in enumerate(struct.iter_unpack("<Q", data)):
+                if entry >> 63:  # present in memory
+                    found[start // page + i] = entry & ((1 << 55) - 1)
+    return found
+
+
+def copied_or_new(master: int, child: int) -> dict[str, float] | None:
+    """A forked child's resident anonymous memory in MB: still `shared` with the master (same physical page),
+    `copied` (the master has a page at that address: a copy made when either wrote to it after the fork, or
+    the master's page was freed and reused) and `new` (nothing there in the master: memory allocated since).
+    None when physical frames cannot be read (not root)."""
+    try:
+        theirs, ours = _frames(master), _frames(child)
+    except OSError:
+        return None
+    if ours and not any(ours.values()):
+        return None
+    counts = {"shared": 0, "copied": 0, "new": 0}
+    for address, frame in ours.items():
+        other = theirs.get(address)
+        counts["new" if other is None else "shared" if other == frame else "copied"] += 1
+    return {kind: n * os.sysconf("SC_PAGE_SIZE") / 2**20 for kind, n in counts.items()}
 
 
 def total(processes: list[dict], key: str = "pss_mb") -> float:
@@ -116,6 +162,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument("--pdf-in-web", action="store_true", help="also fetch a PDF report from the web server")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="after the load, each process's memory by kind of mapping"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (database, logs)")
     args = parser.parse_args()
 
@@ -210,6 +259,23 @@ def main() -> int:
                 f"| {name} | {describe(idle[name])} | {describe(peak)} | {describe(after[name])} | "
                 f"< {GOALS_MB[name]} MB: {verdict} |"
             )
+        if args.breakdown:
+            print()
+            print("Each forked process's resident anonymous memory against its master's (MB):")
+            print()
+            print("| tree | process | PSS | shared with the master | copied | new |")
+            print("| --- | --- | ---: | ---: | ---: | ---: |")
+            for name, processes in after.items():
+                master = processes[0]["pid"]
+                for p in processes[1:]:
+                    split = copied_or_new(master, p["pid"])
+                    if split is None:
+                        print(f"| {name} | {p['pid']} | {p['pss_mb']:.1f} | (frames unreadable: not root) | | |")
+                        continue
+                    print(
+                        f"| {name} | {p['pid']} | {p['pss_mb']:.1f} | {split['shared']:.1f} | {split['copied']:.1f} "
+                        f"| {split['new']:.1f} |"
+                    )
         return 0
     finally:
         shut_down([server], redis_process, workdir, args.keep)

@@ -44,12 +44,19 @@ def _hasher() -> tuple[PasswordHasher, str]:
 
 @lru_cache(maxsize=1)
 def _common_passwords() -> frozenset[str]:
-    """The most common passwords from zxcvbn's list. Its module holds 14 MB of word lists, so it is
-    loaded on first use, the part we need is kept, and the module is dropped again."""
+    """The most common passwords from zxcvbn's list. Importing any of zxcvbn loads its whole package: 12 MB
+    of word lists and the ranked dictionaries its matching module builds from them. So it is loaded on first
+    use, the part we need is copied out (fresh strings, so that none of the lists' own objects stays alive)
+    and every zxcvbn module is dropped again: the next collection frees the lists (docs/benchmarks.md,
+    "Memory")."""
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-    common = frozenset(FREQUENCY_LISTS["passwords"][:COMMON_PASSWORDS_CHECKED])
-    sys.modules.pop("zxcvbn.frequency_lists", None)
+    common = frozenset(
+        password.encode().decode() for password in FREQUENCY_LISTS["passwords"][:COMMON_PASSWORDS_CHECKED]
+    )
+    del FREQUENCY_LISTS
+    for name in [name for name in sys.modules if name == "zxcvbn" or name.startswith("zxcvbn.")]:
+        del sys.modules[name]
     return common
 
 

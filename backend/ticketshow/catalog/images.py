@@ -7,8 +7,6 @@ import os
 import secrets
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from ..errors import Invalid, TooLarge, UnsupportedMediaType
 from ..i18n import _
 
@@ -20,6 +18,8 @@ ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP"}
 
 def reencode(data: bytes) -> bytes:
     """Return a fresh WebP of the picture, or raise 413/415/422 saying what is wrong."""
+    from PIL import Image, ImageOps, UnidentifiedImageError  # only uploads need Pillow (2 MB per process)
+
     if len(data) > MAX_BYTES:
         raise TooLarge(
             _("The image is larger than 5 MB."),

@@ -23,23 +23,23 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from indic_transliteration import sanscript
-
 from ..text import fold
 
-# Unicode blocks of the scripts the catalogue uses, with the library's scheme for each.
+# Unicode blocks of the scripts the catalogue uses, with the library's scheme for each (indic_transliteration's
+# names; the library itself, 4 MB with its scheme tables, is imported only when a name is romanised: the web
+# workers search by keys and rarely romanise, docs/benchmarks.md "Memory").
 _SCRIPTS = {
-    "devanagari": (0x0900, 0x097F, sanscript.DEVANAGARI),
-    "bengali": (0x0980, 0x09FF, sanscript.BENGALI),
-    "gurmukhi": (0x0A00, 0x0A7F, sanscript.GURMUKHI),
-    "gujarati": (0x0A80, 0x0AFF, sanscript.GUJARATI),
-    "oriya": (0x0B00, 0x0B7F, sanscript.ORIYA),
+    "devanagari": (0x0900, 0x097F, "devanagari"),
+    "bengali": (0x0980, 0x09FF, "bengali"),
+    "gurmukhi": (0x0A00, 0x0A7F, "gurmukhi"),
+    "gujarati": (0x0A80, 0x0AFF, "gujarati"),
+    "oriya": (0x0B00, 0x0B7F, "oriya"),
     # Plain "tamil" reads க as the Sanskrit series (k/kh/g/gh) and picks "gh"; the superscripted scheme
     # reads the bare letter as k, as Tamil is written.
     "tamil": (0x0B80, 0x0BFF, "tamil_superscripted"),
-    "telugu": (0x0C00, 0x0C7F, sanscript.TELUGU),
-    "kannada": (0x0C80, 0x0CFF, sanscript.KANNADA),
-    "malayalam": (0x0D00, 0x0D7F, sanscript.MALAYALAM),
+    "telugu": (0x0C00, 0x0C7F, "telugu"),
+    "kannada": (0x0C80, 0x0CFF, "kannada"),
+    "malayalam": (0x0D00, 0x0D7F, "malayalam"),
 }
 _TARGET = "itrans_dravidian"
 
@@ -208,6 +208,8 @@ def _readable(itrans: str, script: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _romanise_word(word: str, script: str) -> tuple[str, ...]:
+    from indic_transliteration import sanscript
+
     source = _SCRIPTS[script][2]
     spoken = _speak(unicodedata.normalize("NFC", word), script) if script in _SCHWA_DELETING else word
     # NFC splits some nukta letters (য়, ड़) into letter + nukta, which the library knows better composed.

@@ -29,7 +29,7 @@ from ..extensions import db
 from ..fields import local_isoformat
 from ..i18n import _, _l
 from ..notifications.rendering import renderer
-from . import calendar, codes
+from . import codes
 from .models import CheckinNonce, RevokedTicket  # noqa: F401  (the tables are this package's)
 
 VALID, CHECKED_IN, REVOKED = "valid", "checked_in", "revoked"
@@ -127,6 +127,8 @@ def booking_tickets(user, booking_id: int) -> list[dict]:
 
 def booking_calendar(user, booking_id: int) -> tuple[bytes, str]:
     """(the .ics text, a file name) of a booking: see calendar.booking_calendar. Owner or admin, else 404."""
+    from . import calendar  # icalendar (3 MB) is loaded by the few requests and mails that make .ics files
+
     booking = _own_booking(user, booking_id)
     seats = [row.seat_label for row in _ticket_rows(booking_id)]
     return calendar.booking_calendar(booking, seats), f"booking-{booking.id}.ics"
