@@ -1,4 +1,6 @@
-"""Celery entry point: `celery -A ticketshow.worker worker|beat`. Builds the Flask app once per process."""
+"""Celery entry point: `celery -A ticketshow.worker worker|beat`. Builds the Flask app once per process.
+
+`serving_only`: the worker and beat never migrate (`flask prepare` does), so Alembic is not loaded (12 MB)."""
 
 import gc
 
@@ -6,14 +8,35 @@ from celery import signals
 
 from . import create_app
 
-flask_app = create_app()
+flask_app = create_app(serving_only=True)
 celery = flask_app.extensions["celery"]
+
+
+def _load_what_the_pool_children_need() -> None:
+    """In the main process, before the pool forks: what the children would otherwise each load on their first
+    task and keep, loaded once and shared. WeasyPrint (22 MB of modules, its user-agent stylesheets parsed at
+    import) for the tickets PDF of every confirmation and the PDF reports, icalendar for the .ics attached to it,
+    and SQLAlchemy's mapper configuration (done on the first query). Each child still makes its own font
+    configuration (reports.service.pdf_tools). Measured in one forked child building ten confirmation mails:
+    its first mail 1.15 -> 0.42 s of CPU, 20 MB less of its own memory (docs/benchmarks.md, "Memory")."""
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+    from .tickets import calendar  # noqa: F401
+
+    try:
+        import weasyprint  # noqa: F401
+        from weasyprint import text, urls  # noqa: F401
+    except OSError:  # Pango missing: PDFs cannot be rendered at all (make run says so); the rest works
+        pass
 
 
 @signals.worker_init.connect
 def _freeze_before_the_pool_forks(**_kwargs) -> None:
-    """In the worker's main process, before it forks its pool: every object alive now (the app, every
-    module) goes into the collector's permanent generation, so a child's collections never write to them
-    and the pages they sit on stay shared with the main process (docs/benchmarks.md, "Memory")."""
+    """In the worker's main process, before it forks its pool: load what every child needs, then move every
+    object alive now (the app, every module) into the collector's permanent generation, so a child's
+    collections never write to them and the pages they sit on stay shared with the main process
+    (docs/benchmarks.md, "Memory")."""
+    _load_what_the_pool_children_need()
     gc.collect()
     gc.freeze()
