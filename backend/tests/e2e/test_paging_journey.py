@@ -53,3 +53,16 @@ def test_an_admin_list_past_the_last_page_shows_the_last_page(ui, live_server):
     expect(page).to_have_url(re.compile(r"/admin/shows(\?page=\d+)?$"))
     expect(page.get_by_text("No shows yet")).to_have_count(0)
     assert ui.console_errors == []
+
+
+def test_the_home_page_past_the_last_page_shows_the_last_page(ui, live_server):
+    """The home page too: "/?page=999" showed "No shows yet" on a catalogue full of shows."""
+    page, tag = ui.page, os.urandom(3).hex()
+    Backstage(live_server.url).post(
+        "/api/shows", {"name": f"Home paged {tag}", "rating": 3, "tags": ["drama"], "ticket_price": 90}
+    )
+    page.goto("/?page=999")
+    expect(page.locator("article.ts-card").first).to_be_visible()
+    expect(page).not_to_have_url(re.compile(r"page=999"))
+    expect(page.get_by_text("No shows yet")).to_have_count(0)
+    assert ui.console_errors == []
