@@ -241,6 +241,8 @@ def test_keyboard_alone(ui, live_server):
     assert focused() == "Book 2 seats"
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Booking confirmed")).to_be_visible()
+    # focus starts at the confirmation (a screen reader says it), not back at the top of the page's body
+    expect(page.get_by_role("heading", name="Booking confirmed")).to_be_focused()
     expect(page.get_by_test_id("booking-seats")).to_have_text(re.compile(r"F12\s*F13"))
     [booking] = requests.get(f"{live_server.url}/api/bookings", headers=me).json()["items"]
     assert booking["seats"] == ["F12", "F13"]
