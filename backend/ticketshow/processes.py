@@ -164,8 +164,11 @@ class Supervisor:
     output: Callable[[Process], dict] = lambda process: {}  # Popen's stdout/stderr for each process
     running: dict[str, _Running] = field(default_factory=dict)
 
-    def start_all(self, processes: Iterable[Process], ready_timeout: float = 30) -> None:
-        """Start each in turn; a one-shot must succeed and a port must open. StartupFailed otherwise."""
+    def start_all(self, processes: Iterable[Process], ready_timeout: float = 120) -> None:
+        """Start each in turn; a one-shot must succeed and a port must open. StartupFailed otherwise. A process
+        that dies while starting fails at once; `ready_timeout` only bounds one that lives but never listens,
+        and is generous because gunicorn binds its port after loading the app (preload_app), which takes a
+        couple of seconds on an idle machine and took over 30 s on a test machine at load 15."""
         for process in processes:
             if process.oneshot:
                 self.log(f"running {process.name}: {' '.join(process.argv)}")
@@ -218,7 +221,7 @@ class Supervisor:
         running.popen.kill()
         running.popen.wait()
 
-    def start_again(self, name: str, ready_timeout: float = 30) -> None:
+    def start_again(self, name: str, ready_timeout: float = 120) -> None:
         process = self.running[name].process
         self._spawn(process)
         if process.port:
