@@ -63,8 +63,9 @@ class _App(APIFlask):
 
 
 def create_app(settings: Settings | None = None, *, serving_only: bool = False) -> APIFlask:
-    """The app. `serving_only` (gunicorn) leaves out the migration commands: Alembic costs each web
-    worker about 10 MB, and workers never migrate (`flask prepare` does, before they start)."""
+    """The app. `serving_only` (gunicorn's web workers, the Celery worker and beat) leaves out the migration
+    commands: Alembic costs each process about 10 MB, and none of them migrates (`flask prepare` does,
+    before they start)."""
     settings = settings or Settings.from_env()
     secure_data_dir(settings.data_dir)  # 0700, and files this process writes are 0600
 
