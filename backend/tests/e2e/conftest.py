@@ -6,6 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+# Assertions wait as long as actions do (each context's default timeout, 10 s). At Playwright's 5 s a CI
+# run at load 15 once failed: a fresh page's lazy view chunk had not arrived yet, and the page was fine.
+expect.set_options(timeout=10_000)
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
