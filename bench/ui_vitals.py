@@ -114,7 +114,43 @@ TRACE_CATEGORIES = [
     "loading",
     "toplevel",
     "disabled-by-default-v8.cpu_profiler",
+    "fonts",
 ]
+
+
+# Trace events by the kind of work (self time), for a line that two builds can be compared on.
+WORK_GROUPS = {
+    "script": {
+        "v8.evaluateModule",
+        "EvaluateScript",
+        "FunctionCall",
+        "RunMicrotasks",
+        "V8.BytecodeBudgetInterrupt",
+        "V8.BytecodeBudgetInterruptWithStackCheck",
+        "V8.HandleInterrupts",
+        "V8.StackGuard",
+        "EventDispatch",
+        "TimerFire",
+        "FireAnimationFrame",
+        "v8.compile",
+        "v8.compileModule",
+        "V8.GC_SCAVENGER",
+        "MinorGC",
+        "MajorGC",
+        "V8.GC_SCAVENGER_SCAVENGE_PARALLEL_PHASE",
+        "BlinkScheduler_PerformMicrotaskCheckpoint",
+    },
+    "style": {"UpdateLayoutTree", "ParseAuthorStyleSheet", "RecalculateStyles"},
+    "layout": {"Layout", "FontCache::GetFontPlatformData", "FontCache::FallbackFontForCharacter"},
+    "paint": {"Paint", "PrePaint", "Commit", "PaintImage", "Decode Image", "Layerize", "UpdateLayer"},
+}
+# The renderer's font work (category "fonts"): each look-up of a family at a size and style, each new strike's
+# rendering settings asked of the browser process (Linux), and each search for a font holding a character.
+FONT_EVENTS = {
+    "FontCache::GetFontPlatformData": "look-ups",
+    "WebSandboxSupportLinux::GetWebFontRenderStyleForStrike": "strikes",
+    "FontCache::FallbackFontForCharacter": "fallbacks",
+}
 
 
 def measure(browser, url: str, width: int, dist: Path, trace: Path | None = None) -> dict:
@@ -230,27 +266,61 @@ def trace_summary(trace_bytes: bytes, until_ms: float, top: int = 20) -> list[st
         key=lambda e: (e["ts"], -e["dur"]),
     )
     self_time: dict[str, float] = defaultdict(float)
+    # The same in the thread's CPU time ("tdur"): what the work itself cost, without the time the thread waited
+    # for a core (the machine's load) or was paused by the CPU throttling; steadier between runs than wall time.
+    self_cpu: dict[str, float] = defaultdict(float)
     tasks = []
-    stack: list[list] = []  # [event, time taken by its children]
+    stack: list[list] = []  # [event, wall time taken by its children, CPU time taken by its children]
 
     def close(until: float) -> None:
         while stack and stack[-1][0]["ts"] + stack[-1][0]["dur"] <= until:
-            event, children = stack.pop()
+            event, children, children_cpu = stack.pop()
             own = max(0.0, event["dur"] - children)
+            own_cpu = max(0.0, event.get("tdur", 0) - children_cpu)
             lo, hi = max(event["ts"], start), min(event["ts"] + event["dur"], end)
-            if hi > lo:
-                self_time[event["name"]] += own * (hi - lo) / event["dur"] if event["dur"] else 0
+            if hi > lo and event["dur"]:
+                self_time[event["name"]] += own * (hi - lo) / event["dur"]
+                self_cpu[event["name"]] += own_cpu * (hi - lo) / event["dur"]
             if stack:
                 stack[-1][1] += event["dur"]
+                stack[-1][2] += event.get("tdur", 0)
             else:
                 tasks.append(event)
 
     for event in spans:
         close(event["ts"])
-        stack.append([event, 0.0])
+        stack.append([event, 0.0, 0.0])
     close(float("inf"))
     busy = sum(max(0.0, min(t["ts"] + t["dur"], end) - max(t["ts"], start)) for t in tasks)
-    lines = [f"  main thread busy {busy / 1000:.0f} ms of the first {until_ms:.0f} ms; self time by event:"]
+    lines = [
+        f"  main thread busy {busy / 1000:.0f} ms of the first {until_ms:.0f} ms "
+        f"({sum(self_cpu.values()) / 1000:.0f} ms of its CPU time)"
+    ]
+    for label, table in (("wall", self_time), ("CPU", self_cpu)):
+        groups: dict[str, float] = defaultdict(float)
+        for name, micros in table.items():
+            groups[next((group for group, names in WORK_GROUPS.items() if name in names), "other")] += micros
+        lines.append(
+            f"  by kind ({label}): "
+            + ", ".join(f"{group} {groups[group] / 1000:.0f} ms" for group in [*WORK_GROUPS, "other"])
+        )
+    layouts = [e for e in spans if e["name"] == "Layout" and start <= e["ts"] < end]
+    lines.append(
+        f"  layout: {len(layouts)} passes, {sum(e.get('tdur', 0) for e in layouts) / 1000:.0f} ms CPU, "
+        f"{max((e['args'].get('beginData', {}).get('totalObjects', 0) for e in layouts), default=0)} layout "
+        "objects at the most"
+    )
+    fonts = [e for e in spans if e["name"] in FONT_EVENTS and start <= e["ts"] < end]
+    lines.append(
+        "  fonts: "
+        + ", ".join(
+            f"{sum(1 for e in fonts if e['name'] == name)} {label} "
+            f"({sum(e['dur'] for e in fonts if e['name'] == name) / 1000:.0f} ms wall, "
+            f"{sum(e.get('tdur', 0) for e in fonts if e['name'] == name) / 1000:.0f} ms CPU)"
+            for name, label in FONT_EVENTS.items()
+        )
+    )
+    lines.append("  self time by event:")
     for name, micros in sorted(self_time.items(), key=lambda kv: -kv[1])[:top]:
         if micros >= 1000:
             lines.append(f"    {micros / 1000:7.1f} ms  {name}")
