@@ -14,6 +14,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -26,7 +27,9 @@ from werkzeug.http import quote_etag
 
 from . import metrics
 from .apidoc import annotate
-from .extensions import redis_store
+from .clock import utcnow
+from .database import data_version
+from .extensions import db, redis_store
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +128,13 @@ class LiveFields:
     is replaced by a marker and the whole encoded again; split at the markers, that is the body's template
     (kept per process with the entry's bytes, and used only for the identical bytes). Each answer then
     encodes only the live values and joins.
+
+    `changes_at(objects, now)`, when given, answers the first moment after `now` (aware UTC) at which the
+    values may change with nothing written (a hold expiring, a screening starting), or None for none. Then an
+    entry's answer (its bytes and ETag) is kept with the database's data_version read before its values, and
+    answered again while no connection has committed since and that moment has not come: `values` runs
+    only when something may have changed. `changes_at` runs when a kept answer is first found unchanged, so
+    that while writes come faster than hits (a ticket drop) a hit costs no more than without it.
     """
 
     MAX_TEMPLATES = 64
@@ -134,13 +144,19 @@ class LiveFields:
         fields: Sequence[str],
         find: Callable[[dict], list[dict] | None],
         values: Callable[[list[dict]], list[tuple | None]],
+        changes_at: Callable[[list[dict], datetime], datetime | None] | None = None,
     ):
-        self.fields, self.find, self.values = tuple(fields), find, values
+        self.fields, self.find, self.values, self.changes_at = tuple(fields), find, values, changes_at
         self._templates: dict = {}
 
     def render(self, body: bytes, key=None) -> bytes | None:
         """The body with its live figures as they are now; None when `find` does not handle it. `key` names
         the body's cache entry, under which its template is kept (None: not kept)."""
+        answer = self.answer(body, key)
+        return answer[0] if answer is not None else None
+
+    def answer(self, body: bytes, key=None) -> tuple[bytes, str] | None:
+        """(render's bytes, their ETag), or None when `find` does not handle the body."""
         template = self._templates.get(key) if key is not None else None
         if template is None or template.body != body:  # an entry may be stored again with other bytes
             template = _Template.compile(body, self.fields, self.find)
@@ -150,7 +166,25 @@ class LiveFields:
                 self._templates[key] = template
         if template.texts is None:
             return None
-        return template.render(self.values(template.objects))
+        if self.changes_at is None or key is None:
+            rendered = template.render(self.values(template.objects))
+            return rendered, _etag(rendered)
+        # The version is read before the values: a write committed after it changes it, so a kept answer is
+        # never older than what the next request's version says nothing has changed since.
+        version, now = data_version(db.engine), utcnow()
+        kept = template.kept
+        if kept is not None and version is not None and kept[0] == version:
+            if kept[1] is _UNSEEN:  # the values read at kept[4]: when may they change with nothing written?
+                changes_at = self.changes_at(template.objects, kept[4])
+                if data_version(db.engine) == version:  # else a write came in between: read them again
+                    kept[1] = changes_at
+            if kept[1] is not _UNSEEN and (kept[1] is None or now < kept[1]):
+                return kept[2], kept[3]
+        rendered = template.render(self.values(template.objects))
+        answer = rendered, _etag(rendered)
+        if version is not None:
+            template.kept = [version, _UNSEEN, *answer, now]
+        return answer
 
 
 _UNSEEN = object()
@@ -185,10 +219,11 @@ _STRINGS: dict[str, str] = {}
 class _Template:
     """A body split at its live values: texts[0], a value, texts[1], ... texts[-1] (texts None: not handled)."""
 
-    __slots__ = ("body", "objects", "texts", "order", "originals")
+    __slots__ = ("body", "objects", "texts", "order", "originals", "kept")
 
     def __init__(self, body: bytes, objects=(), texts=None, order=(), originals=()):
         self.body, self.objects, self.texts, self.order, self.originals = body, objects, texts, order, originals
+        self.kept = None  # the last answer: [data_version, changes_at, bytes, etag, now] (LiveFields.answer)
 
     @classmethod
     def compile(cls, body: bytes, fields: tuple[str, ...], find) -> _Template:
@@ -254,10 +289,10 @@ def cached_json(refresh=None, live: LiveFields | None = None):
                     _store(found[0], part, body)
                 if fresh:
                     return _answer(body, state)  # the view read the live figures itself
-            rendered = live.render(body, found and (found[0], part)) if live is not None else None
-            if rendered is not None:
-                body = rendered
-            elif refresh is not None:
+            answered = live.answer(body, found and (found[0], part)) if live is not None else None
+            if answered is not None:
+                return _answer(answered[0], state, answered[1])
+            if refresh is not None:
                 body = refresh(body)
             return _answer(body, state)
 
@@ -267,8 +302,14 @@ def cached_json(refresh=None, live: LiveFields | None = None):
     return decorator
 
 
-def _answer(body: bytes, state: str) -> Response:
-    etag = hashlib.blake2b(body, digest_size=12).hexdigest()
+def _etag(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=12).hexdigest()
+
+
+def _answer(body: bytes, state: str, etag: str | None = None) -> Response:
+    """`etag`: _etag(body), when the caller has it already."""
+    if etag is None:
+        etag = _etag(body)
     matched = None
     current = request._get_current_object()
     if "HTTP_IF_NONE_MATCH" in current.environ:  # most requests send none: nothing to parse

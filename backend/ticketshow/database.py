@@ -10,9 +10,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import os
+import sqlite3
 import threading
+import weakref
 from datetime import datetime, timezone
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -174,6 +178,38 @@ def pooled_sqlite(engine: Engine):
         yield pooled.driver_connection
     finally:
         pooled.close()
+
+
+class _Watcher(NamedTuple):
+    pid: int
+    connection: sqlite3.Connection
+    lock: threading.Lock
+
+
+_watchers: weakref.WeakKeyDictionary[Engine, _Watcher] = weakref.WeakKeyDictionary()  # closed with the engine
+
+
+def data_version(engine: Engine):
+    """A token that is equal in two calls only if no connection, in this process or any other, committed a
+    write to the engine's database in between (None for a database this cannot watch, e.g. in memory).
+
+    SQLite's `PRAGMA data_version` on a connection of its own that never writes (one per engine and process,
+    opened again after a fork): it changes whenever any other connection commits (or checkpoints). A few
+    microseconds, against a pooled connection's checkout and a query: what lets a cached answer keep its live
+    figures between hits while nothing was written (cache.LiveFields).
+    """
+    path = engine.url.database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    watcher = _watchers.get(engine)
+    if watcher is None or watcher.pid != os.getpid():
+        connection = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+        watcher = _watchers[engine] = _Watcher(os.getpid(), connection, threading.Lock())
+    with watcher.lock:
+        # fetchall: the statement runs to its end, so no read transaction stays open (it would hold back
+        # the WAL's checkpoints)
+        ((version,),) = watcher.connection.execute("PRAGMA data_version").fetchall()
+    return watcher, version
 
 
 def holds_write_transaction(session) -> bool:

@@ -260,3 +260,50 @@ def test_live_fields_answer_what_refresh_answers(app, api, client, admin, catalo
     hit = client.get("/api/screenings").get_json()["items"]
     assert [s["seats_left"] for s in hit if s["id"] == catalogue["screening_id"]] == [7]
     assert {s["price_trend"] for s in hit if s["show"]["id"] == other_show["id"]} == {"rising"}
+
+
+def test_kept_answers_follow_every_write_and_the_clock(app, api, client, admin, catalogue):
+    """A hit's answer is kept between hits while nothing is written (cache.LiveFields, database.data_version):
+    a write through the app, a write by another connection and a hold's expiry each show on the next hit."""
+    import sqlite3
+    from datetime import datetime, timedelta
+
+    import time_machine
+
+    sid, show_id = catalogue["screening_id"], catalogue["show"]["id"]
+
+    def listed():
+        hit = client.get("/api/screenings")
+        assert hit.headers["X-Cache"] in {"HIT", "MISS"}
+        return next(item for item in hit.get_json()["items"] if item["id"] == sid), hit.headers["ETag"]
+
+    def show_price():
+        return next(item for item in client.get("/api/shows").get_json()["items"] if item["id"] == show_id)[
+            "price_from"
+        ]
+
+    for _ in range(3):  # a miss, a hit, then the kept answer
+        first, etag = listed()
+        price = show_price()
+    assert first["seats_left"] == 10 and listed() == (first, etag)
+
+    user = api.new_user()
+    held = client.post(f"/api/screenings/{sid}/holds", json={"quantity": 2}, headers=user["headers"])
+    assert held.status_code == 201, held.get_json()
+    assert [listed()[0]["seats_left"] for _ in range(3)] == [8, 8, 8]  # the hold's write; then kept again
+    expires_at = datetime.fromisoformat(held.get_json()["expires_at"])
+    with time_machine.travel(expires_at - timedelta(seconds=1), tick=False):
+        assert listed()[0]["seats_left"] == 8
+    with time_machine.travel(expires_at, tick=False):  # nothing written: the hold lapses by the clock alone
+        assert [listed()[0]["seats_left"] for _ in range(2)] == [10, 10]
+
+    with sqlite3.connect(app.config["SETTINGS"].database_path) as other:  # not the app's pool
+        other.execute("UPDATE screenings SET price = price + 5000 WHERE id = ?", (sid,))
+    now, changed_etag = listed()
+    assert now["price"] == first["price"] + 50
+    assert changed_etag != etag and show_price() == price + 50
+    assert client.get("/api/screenings", headers={"If-None-Match": changed_etag}).status_code == 304
+
+    starts_at = datetime.fromisoformat(client.get(f"/api/screenings/{sid}").get_json()["starts_at"])
+    with time_machine.travel(starts_at + timedelta(seconds=1), tick=False):  # its only screening has begun
+        assert show_price() is None

@@ -271,6 +271,21 @@ class _Forecast(NamedTuple):
     predicted_occupancy: float | None
 
 
+def next_start(sqlite, ids: list[int], now: datetime) -> datetime | None:
+    """The first start at or after `now` of any screening of these shows, or None: until then prices_from's
+    answer for them changes only with a write (it counts screenings starting at or after now)."""
+    sql = f"SELECT min(starts_at) FROM screenings WHERE show_id IN {_in(ids)} AND starts_at >= ?"
+    return from_stored_time(sqlite.execute(sql, [*ids, to_stored_time(now)]).fetchone()[0])
+
+
+def next_hold_expiry(sqlite, ids: list[int], now: datetime) -> datetime | None:
+    """The first expiry after `now` of a seat held in these screenings, or None: until then the seats they
+    have left (the seat ledger's unavailable_counts: sold, blocked and held until `expires_at`) change only
+    with a write. A read of the ledger's held_seats for the cached answers' memo (cache.LiveFields)."""
+    sql = f"SELECT min(expires_at) FROM held_seats WHERE screening_id IN {_in(ids)} AND expires_at > ?"
+    return from_stored_time(sqlite.execute(sql, [*ids, to_stored_time(now)]).fetchone()[0])
+
+
 _SCREENING_COLUMNS = (
     "sc.id, sc.starts_at, sc.price, sc.base_price, sc.previous_price, sc.seats_total, "
     "sh.id, sh.name, sh.image_path, t.id, t.name, t.place"

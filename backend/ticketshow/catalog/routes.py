@@ -57,6 +57,7 @@ _LIVE_SCREENINGS = LiveFields(
     service.LIVE_SCREENING_FIELDS,
     lambda body: None if "screenings_by_place" in body else service.live_screenings(body),
     service.live_screening_values,
+    service.live_screenings_change_at,
 )
 
 
@@ -164,7 +165,9 @@ def _fresh_show_prices(body: bytes) -> bytes:
     return current_app.json.dumps(service.refresh_show_prices(simplejson.loads(body, use_decimal=True))).encode()
 
 
-_LIVE_SHOW_PRICES = LiveFields(("price_from",), service.listed_shows, service.show_price_values)
+_LIVE_SHOW_PRICES = LiveFields(
+    ("price_from",), service.listed_shows, service.show_price_values, service.show_prices_change_at
+)
 
 
 @bp.get("/shows")

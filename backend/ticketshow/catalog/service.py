@@ -192,6 +192,15 @@ def live_screening_values(screenings: list[dict]) -> list[tuple | None]:
     return found
 
 
+def live_screenings_change_at(screenings: list[dict], now: datetime) -> datetime | None:
+    """When live_screening_values' answer for these screenings, read at `now`, may next change with nothing
+    written: the first expiry of a seat held in them (their other figures change only with a write)."""
+    if not screenings:
+        return None
+    with pooled_sqlite(db.engine) as sqlite:
+        return listing.next_hold_expiry(sqlite, [item["id"] for item in screenings], now)
+
+
 def refresh_live_figures(body: dict) -> dict:
     """Put live seats and prices into a cached response body (a screening, a list of them, or a page that
     embeds them): bookings change both without invalidating the cache, so cached reads never show stale ones."""
@@ -222,6 +231,15 @@ def show_price_values(shows: list[dict]) -> list[tuple]:
         (price.quantize(Decimal("0.01")) if price is not None else None,)
         for price in (prices.get(item["id"]) for item in shows)
     ]
+
+
+def show_prices_change_at(shows: list[dict], now: datetime) -> datetime | None:
+    """When show_price_values' answer for these shows, read at `now`, may next change with nothing written:
+    the first start of one of their screenings (a "from" price counts screenings not yet started)."""
+    if not shows:
+        return None
+    with pooled_sqlite(db.engine) as sqlite:
+        return listing.next_start(sqlite, [item["id"] for item in shows], now)
 
 
 def refresh_show_prices(body: dict) -> dict:
