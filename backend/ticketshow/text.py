@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import idna.core
+
 from .i18n import _
 
 
@@ -43,16 +45,24 @@ _BIDI_OPENERS = {
 }
 _BIDI_CLOSERS = {"\u202c": "embedding", "\u2069": "isolate"}
 _ZERO_WIDTH_JOINERS = {"\u200c", "\u200d"}  # ZWNJ, ZWJ
-_VIRAMA = 9  # canonical combining class of a virama (RFC 5892 CONTEXTJ)
+# RFC 5892's CONTEXTJ rules look this far either side of a joiner (its scans stop at the first letter anyway).
+_JOINER_WINDOW = 32
 
 
 def _joiner_in_context(text: str, index: int) -> bool:
-    """ZWNJ and ZWJ shape Indic scripts after a virama (RFC 5892, appendix A.1 and A.2), and ZWJ joins emoji
-    into one picture (the family 👨‍👩‍👧): there they are part of the text, not a trick."""
+    """ZWNJ and ZWJ are part of the text where RFC 5892 (appendix A.1, A.2) allows them: after a virama (Indic
+    scripts: क्‍ष), and ZWNJ between letters of a joining script that would otherwise join (Persian می‌خواهم,
+    Urdu); and ZWJ joins emoji into one picture (the family 👨‍👩‍👧). Anywhere else a joiner is a trick.
+    The rules come from the `idna` package (its joining types are Unicode's ArabicShaping.txt)."""
+    start = max(index - _JOINER_WINDOW, 0)
+    window = text[start : index + _JOINER_WINDOW + 1]
+    try:
+        if idna.core.valid_contextj(window, index - start):
+            return True
+    except ValueError:  # a neighbour unknown to Unicode's database: no rule allows the joiner next to it
+        return False
     before = text[index - 1] if index > 0 else ""
     after = text[index + 1] if index + 1 < len(text) else ""
-    if before and unicodedata.combining(before) == _VIRAMA:
-        return True
     if text[index] == "\u200d" and before and after:
         emojiish = lambda c: unicodedata.category(c) in {"So", "Sk"} or c == "\ufe0f"  # noqa: E731
         return emojiish(before) and unicodedata.category(after) == "So"

@@ -163,6 +163,11 @@ BAD_LINE_TEXT = [
     "lrm\u200e",
     "alm\u061c",
     "zw\u200bsp",
+    "zwnj\u200cbetween latin letters",  # joiners outside RFC 5892's contexts
+    "zwj\u200dlatin",
+    "\u200cleading",
+    "آ\u200cب",  # ZWNJ after a right-joining letter: nothing there to keep apart
+    "क\u200cष",  # in Devanagari only after a virama
     "wj\u2060",
     "soft\u00adhyphen",
     "bom\ufeff",
@@ -217,7 +222,19 @@ def test_one_line_fields_refuse_control_format_and_bidi_characters(api, client, 
 
 
 @pytest.mark.parametrize(
-    "good", ["क्‍ष", "ন্‍", "ಕ್‌ಷ", "Family 👨‍👩‍👧‍👦", "Kiss 👩‍❤️‍👨", "مسرح النور", "Ça va ✓", "東京劇場"]
+    "good",
+    [
+        "क्‍ष",
+        "ন্‍",
+        "ಕ್‌ಷ",
+        "Family 👨‍👩‍👧‍👦",
+        "Kiss 👩‍❤️‍👨",
+        "مسرح النور",
+        "Ça va ✓",
+        "東京劇場",
+        "تئاتر می\u200cخواهم",  # Persian: ZWNJ between two joining letters (RFC 5892 A.1)
+        "کتاب\u200cخانه",
+    ],
 )
 def test_joiners_that_scripts_and_emoji_need_are_kept(api, client, admin, good):
     theatre = api.create_theatre(admin, name=good)
