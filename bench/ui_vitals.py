@@ -16,9 +16,12 @@ loaded by then, gzipped at level 9 from the files in --dist (the wire bytes are 
 Prints the median of --runs runs and each run; --verbose adds each LCP candidate (the element, its area, its
 image), each layout shift and each request (sent, first byte, end in ms from navigation, and its size on the
 wire), to read the chain of round trips before the paint. --trace FILE records each run's Chrome trace (FILE.<n>.json,
-for chrome://tracing or DevTools) and prints where the main thread's time went until the LCP: busy time, self
-time per trace event (script, style, layout, paint), the long tasks, and the JavaScript functions with the most
-self time (the V8 profiler's samples; recording costs some CPU, so take the LCP figures without it).
+for chrome://tracing or DevTools) and prints where the main thread's time went until the LCP: busy time, and
+the thread's CPU time (steadier than wall time on a shared machine, so the figure to compare builds on), the
+CPU from the first script's evaluation to the LCP (the part of the LCP the CPU decides), work by kind (script, style, layout, paint) in both, the layout passes and their layout objects, the font look-ups,
+new font strikes and fallback searches, self time per trace event, the long tasks, and the JavaScript functions
+with the most self time (the V8 profiler's samples; recording costs some CPU, so take the LCP figures without
+it).
 docs/benchmarks.md records the figures.
 """
 
@@ -303,6 +306,19 @@ def trace_summary(trace_bytes: bytes, until_ms: float, top: int = 20) -> list[st
         lines.append(
             f"  by kind ({label}): "
             + ", ".join(f"{group} {groups[group] / 1000:.0f} ms" for group in [*WORK_GROUPS, "other"])
+        )
+    # The window the LCP waits on once the network is done: from the first script's evaluation to the paint.
+    evaluations = [e["ts"] for e in spans if e["name"] == "v8.evaluateModule" and e["dur"] >= 20_000]
+    if evaluations:
+        script_at = min(evaluations)
+        window_cpu = sum(
+            t.get("tdur", 0) * (min(t["ts"] + t["dur"], end) - max(t["ts"], script_at)) / t["dur"]
+            for t in tasks
+            if t["dur"] and t["ts"] + t["dur"] > script_at and t["ts"] < end
+        )
+        lines.append(
+            f"  from the first script's evaluation ({(script_at - start) / 1000:.0f} ms) to the LCP: "
+            f"{(end - script_at) / 1000:.0f} ms, {window_cpu / 1000:.0f} ms of CPU"
         )
     layouts = [e for e in spans if e["name"] == "Layout" and start <= e["ts"] < end]
     lines.append(
