@@ -70,7 +70,7 @@ async function readBody(response) {
 export async function request(
   method,
   path,
-  { query, json, formData, signal, headers: extraHeaders, blob = false, bare = false } = {},
+  { query, json, formData, signal, headers: extraHeaders, blob = false, bare = false, keepalive = false } = {},
 ) {
   // bare: none of our headers (a public read the page preloaded, see prefetch)
   const headers = bare ? {} : { Accept: 'application/json', 'Accept-Language': currentLocale(), ...extraHeaders }
@@ -86,7 +86,8 @@ export async function request(
 
   let response
   try {
-    response = await fetch(path + buildQuery(query), { method, headers, body, signal })
+    // keepalive: the request outlives the page (sent as the page goes away, see WaitingRoom.vue)
+    response = await fetch(path + buildQuery(query), { method, headers, body, signal, keepalive })
   } catch (cause) {
     if (cause?.name === 'AbortError') throw cause
     onNetworkStatus('unreachable')

@@ -21,5 +21,6 @@ export const saveLayout = (theatreId, layout) => api.put(`/api/theatres/${theatr
  * seats now, or {admitted: false, position, retry_after} (202) while it waits in line.
  */
 export const askAdmission = (screeningId) => api.post(`/api/screenings/${screeningId}/admission`)
-/** Gives the user's place in the room (or in its line) to the next in line. */
-export const leaveAdmission = (screeningId) => api.delete(`/api/screenings/${screeningId}/admission`)
+/** Gives the user's place in the room (or in its line) to the next in line; `keepalive` as the page goes away. */
+export const leaveAdmission = (screeningId, { keepalive = false } = {}) =>
+  api.delete(`/api/screenings/${screeningId}/admission`, undefined, { keepalive })
