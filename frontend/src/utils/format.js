@@ -144,6 +144,12 @@ export function groupByDay(screenings) {
  * Labels for theatre <option>s: the theatre's name, plus its place only when another theatre has the
  * same name (e.g. two "PVR"s), so the usual case reads cleanly and the rare one stays unambiguous.
  */
+/** A booking's seats as people read them: labels ("A1", "H10"); only a booking from before seat maps, which has
+ * no labels, falls back to its seat numbers (positions in the layout, which mean nothing at the door). */
+export function bookingSeats(booking) {
+  return booking.seats?.length ? booking.seats : (booking.seat_numbers ?? [])
+}
+
 export function theatreOptions(theatres) {
   const counts = new Map()
   for (const theatre of theatres) counts.set(theatre.name, (counts.get(theatre.name) ?? 0) + 1)
