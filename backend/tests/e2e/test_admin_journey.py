@@ -51,6 +51,11 @@ def test_admin_catalogue_export_and_cache(ui, live_server, tmp_path):
     theatre = requests.get(f"{live_server.url}/api/theatres", params={"q": tag, "place": "சென்னை"}).json()["items"][0]
     assert theatre["name"] == tamil_name and theatre["image_url"].endswith(".webp")
     assert requests.get(live_server.url + theatre["image_url"]).status_code == 200
+    # an edit that changes nothing sends nothing and says so (it said "saved")
+    page.get_by_role("listitem").filter(has_text=tamil_name).get_by_role("button", name="Edit").click()
+    page.get_by_role("dialog").get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Nothing changed, so nothing was saved.")).to_be_visible()
+    expect(page.get_by_text(f"Theatre '{tamil_name}' saved.")).to_have_count(0)
 
     # a show allocated to two theatres at different prices
     admin_tab(page, "Shows")

@@ -2,9 +2,16 @@
 theatre's pages and screenings, moves a screening's price there (the API refuses the other theatre) and
 cancels a customer's booking;
 a scanner lands on the Scanner page; the admin finds the manager's change on the Audit page — at a phone
-and a desktop viewport, with axe checks on the new pages."""
+and a desktop viewport, with axe checks on the new pages.
+
+Found walking the staff pages with fresh eyes, and asserted here: the role dialog's controls sat on its edge,
+named the person twice, hid theatres in a scroll area and disabled "Save role" without a word; the manager's
+Theatre filter was blank; saving an unchanged screening said "saved"; a link to another theatre's screenings
+offered Edit and Delete, its bookings a 403 under "Try again"; the bookings list showed seat positions, not
+labels."""
 
 import os
+import re
 
 import requests
 from playwright.sync_api import expect
@@ -40,6 +47,10 @@ def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(u
         },
     )
     by_theatre = {s["theatre"]["id"]: s["id"] for s in stage.screenings(show["id"])}
+    # A chain's worth of theatres, so the role dialog must show a long list (12, as in the demo data)
+    listed = requests.get(f"{live_server.url}/api/theatres", params={"per_page": 1}).json()["total"]
+    for extra in range(max(0, 12 - listed)):
+        stage.post("/api/theatres", {"name": f"Extra {extra} {tag}", "place": "Nashik", "capacity": 20})
     manager_name, scanner_name = f"mgr-{tag}", f"door-{tag}"
     customer_name = f"fan-{tag}"
     stage.post(
@@ -68,8 +79,25 @@ def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(u
     row = page.get_by_role("listitem").filter(has_text=manager_name)
     row.get_by_role("button", name="Change role").click()
     dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text(f"Role of {manager_name}")).to_have_count(1)  # the title; the legend says "Role"
     dialog.get_by_label("Manager").check()
+    # The controls sit inside the dialog's padding, not on its left edge.
+    assert dialog.get_by_label("Manager").bounding_box()["x"] - dialog.bounding_box()["x"] >= 12
+    # No theatre hides in an inner scroll area; a long list has a filter and a count of those chosen.
+    theatre_list = dialog.locator(".ts-staff-theatres")
+    assert theatre_list.evaluate("list => list.scrollHeight <= list.clientHeight + 1")
+    expect(dialog.get_by_text(re.compile(r"^0 of \d+ chosen$"))).to_be_visible()
+    # Save is disabled until a theatre is chosen, and says so.
+    expect(dialog.get_by_role("button", name="Save role")).to_be_disabled()
+    expect(dialog.get_by_role("button", name="Save role")).to_have_accessible_description(
+        "Choose at least one theatre for a manager."
+    )
+    expect(dialog.get_by_text("Choose at least one theatre for a manager.")).to_be_visible()
+    dialog.get_by_label("Find a theatre").fill(f"Mine {tag}")
+    expect(dialog.locator(".ts-staff-theatres .form-check")).to_have_count(1)
     dialog.get_by_label(f"Mine {tag}, Pune").check()
+    expect(dialog.get_by_text(re.compile(r"^1 of \d+ chosen$"))).to_be_visible()
+    expect(dialog.get_by_text("Choose at least one theatre")).to_have_count(0)
     assert axe_violations(page, "staff role dialog") == []
     ui.shot("staff-role-dialog")
     dialog.get_by_role("button", name="Save role").click()
@@ -98,6 +126,27 @@ def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(u
     row = page.get_by_role("listitem").filter(has_text=f"Staff show {tag}")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(f"Mine {tag}")
+    # The Theatre filter shows the theatre listed, among their own theatres only.
+    theatre_filter = page.get_by_label("Theatre", exact=True)
+    expect(theatre_filter).to_have_value(str(mine["id"]))
+    expect(theatre_filter.locator("option")).to_have_text([f"Mine {tag}"])
+    # Saving with nothing changed sends nothing and says so, not "saved".
+    row.get_by_role("button", name="Edit").click()
+    page.get_by_role("dialog").get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Nothing changed, so nothing was saved.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Screening of .* saved\."))).to_have_count(0)
+    # Another theatre's screenings by a link: a lock notice and a way back, no Edit or Delete.
+    page.goto(f"/admin/screenings?theatre_id={theirs['id']}")
+    notice = page.get_by_test_id("screenings-not-yours")
+    expect(notice).to_contain_text("This isn't one of your theatres")
+    expect(page.get_by_role("button", name="Edit")).to_have_count(0)
+    expect(page.get_by_role("button", name="Delete")).to_have_count(0)
+    expect(page.get_by_text(f"Theirs {tag}")).to_have_count(0)
+    assert theatre_filter.evaluate("select => select.selectedOptions[0].text.trim()") == "Choose one of your theatres"
+    assert axe_violations(page, "screenings of another theatre") == []
+    notice.get_by_role("link", name="Show my theatres' screenings").click()
+    expect(row).to_contain_text(f"Mine {tag}")
+    expect(theatre_filter).to_have_value(str(mine["id"]))
     row.get_by_role("button", name="Edit").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Base price").fill("175")
@@ -109,11 +158,25 @@ def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(u
     admin_tab(page, "Bookings")
     row = page.get_by_role("listitem").filter(has_text=customer_name)
     expect(row).to_contain_text(f"Staff show {tag}")
+    # Seats by their labels, as on the ticket ("2 seats (A1, A2)"), never their positions in the layout.
+    assert booking["seats"] and all(label[0].isalpha() for label in booking["seats"])
+    expect(row).to_contain_text(f"2 seats ({', '.join(booking['seats'])})")
     row.get_by_role("button", name="Cancel booking").click()
     page.get_by_role("dialog").get_by_role("button", name="Cancel booking").click()
     expect(page.get_by_text(f"Booking #{booking['id']} of {customer_name} cancelled.")).to_be_visible()
     expect(row).to_contain_text("Cancelled")
     assert axe_violations(page, "theatre bookings") == []
+    # Another theatre's bookings by a link: a lock notice and a way back, not a 403 under "Try again".
+    page.goto(f"/admin/bookings?theatre_id={theirs['id']}")
+    notice = page.get_by_test_id("bookings-not-yours")
+    expect(notice).to_contain_text("You can see bookings at your own theatres only.")
+    expect(page.get_by_role("button", name="Try again")).to_have_count(0)
+    expect(page.get_by_role("alert")).to_have_count(0)
+    theatre_filter = page.get_by_label("Theatre", exact=True)
+    assert theatre_filter.evaluate("select => select.selectedOptions[0].text.trim()") == "Choose one of your theatres"
+    notice.get_by_role("link", name="Show my theatres' bookings").click()
+    expect(theatre_filter).to_have_value(str(mine["id"]))
+    expect(page.get_by_role("listitem").filter(has_text=customer_name)).to_contain_text("Cancelled")
     token = page.evaluate("JSON.parse(localStorage.getItem('ticketshow.session')).token")
     refused = requests.patch(
         f"{live_server.url}/api/screenings/{by_theatre[theirs['id']]}",

@@ -1,4 +1,5 @@
 import { reactive, watch } from 'vue'
+import { useI18n } from 'vue-i18n'
 import { useRoute } from 'vue-router'
 import { useAsync } from './useAsync'
 import { keepPageInRange, useQueryState } from './useQueryState'
@@ -18,6 +19,7 @@ import { useToast } from './useToast'
 export function useAdminList({ routeName, filters = {}, fetchPage, messages }) {
   const route = useRoute()
   const toast = useToast()
+  const { t } = useI18n()
   const { confirmDelete } = useConfirmDelete()
   const { values: query, update: updateQuery } = useQueryState({ page: 1, ...filters })
   const { data: page, error, loading, run } = useAsync(() => fetchPage(query.value))
@@ -36,8 +38,11 @@ export function useAdminList({ routeName, filters = {}, fetchPage, messages }) {
   function closeEditor() {
     editor.open = false
   }
-  function onSaved(record, { created }) {
+  /** The form's `saved` event: {created} for a new record; {unchanged} when an edit changed no field, so
+   * nothing was sent and the toast says so instead of "saved". */
+  function onSaved(record, { created, unchanged = false }) {
     editor.open = false
+    if (unchanged) return toast.info(t('admin.unchanged'))
     toast.success(created ? messages.created(record) : messages.saved(record))
     run()
   }

@@ -10,16 +10,20 @@ export function useSaveWithImage({ create, update, uploadImage }) {
   const error = ref(null) // the record was not saved
   const imageError = ref(null) // the record was saved, its image was not
 
-  /** existing: the record being edited (null to create). An edit with no changed field skips the PATCH. */
+  /** existing: the record being edited (null to create). An edit with no changed field and no image skips the
+   * PATCH and answers {record: existing, imageSaved: true, unchanged: true}, so the form can say nothing changed. */
   async function save(existing, payload, imageFile) {
     saving.value = true
     error.value = null
     imageError.value = null
     try {
       let record
+      if (existing && !Object.keys(payload).length && !imageFile) {
+        return { record: existing, imageSaved: true, unchanged: true }
+      }
       try {
         if (!existing) record = await create(payload)
-        else record = Object.keys(payload).length ? await update(existing.id, payload) : existing
+        else record = Object.keys(payload).length ? await update(existing.id, payload) : existing // image only
       } catch (caught) {
         error.value = caught
         return null

@@ -1,8 +1,11 @@
-// The sign-up meter follows the server's password rules; names get a lang from their script; cancel codes get words.
+// The sign-up meter follows the server's password rules; names get a lang from their script; cancel codes get words;
+// a booking's seats read as labels; an admin form's edit with nothing changed sends nothing.
 import { describe, expect, it } from 'vitest'
 import { passwordStrength } from '@/utils/passwordStrength'
 import { nameLang } from '@/utils/scriptLang'
 import { cancelReasonKey } from '@/utils/cancelReason'
+import { bookingSeats } from '@/utils/format'
+import { useSaveWithImage } from '@/composables/useSaveWithImage'
 
 describe('passwordStrength', () => {
   it('names each server rule a password breaks and caps its score', () => {
@@ -40,5 +43,42 @@ describe('cancelReasonKey', () => {
     expect(cancelReasonKey('show_removed')).toBe('bookings.cancelReasons.show_removed')
     expect(cancelReasonKey('something_new')).toBe('bookings.cancelReasons.other')
     expect(cancelReasonKey(null)).toBe('bookings.cancelReasons.other')
+  })
+})
+
+describe('bookingSeats', () => {
+  it('gives the seat labels, never the layout positions, when the booking has labels', () => {
+    expect(bookingSeats({ seats: ['H10', 'H11'], seat_numbers: [150, 151] })).toEqual(['H10', 'H11'])
+    // a booking from before seat maps has positions only
+    expect(bookingSeats({ seats: [], seat_numbers: [3] })).toEqual([3])
+    expect(bookingSeats({})).toEqual([])
+  })
+})
+
+describe('useSaveWithImage', () => {
+  const calls = []
+  const { save } = useSaveWithImage({
+    create: async (payload) => (calls.push(['create', payload]), { id: 7, ...payload }),
+    update: async (id, payload) => (calls.push(['update', id, payload]), { id, ...payload }),
+    uploadImage: async (id) => (calls.push(['image', id]), { image_url: `/img/${id}` }),
+  })
+
+  it('sends nothing for an edit that changed no field and says it was unchanged', async () => {
+    calls.length = 0
+    const existing = { id: 3, name: 'Sitara' }
+    expect(await save(existing, {}, null)).toEqual({ record: existing, imageSaved: true, unchanged: true })
+    expect(calls).toEqual([])
+  })
+
+  it('counts a new image or a changed field as a change', async () => {
+    calls.length = 0
+    const onlyImage = await save({ id: 3 }, {}, new Blob(['x']))
+    expect(onlyImage.unchanged).toBeUndefined()
+    const renamed = await save({ id: 3 }, { name: 'Sitara 2' }, null)
+    expect(renamed).toEqual({ record: { id: 3, name: 'Sitara 2' }, imageSaved: true })
+    expect(calls).toEqual([
+      ['image', 3],
+      ['update', 3, { name: 'Sitara 2' }],
+    ])
   })
 })
