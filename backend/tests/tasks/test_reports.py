@@ -3,6 +3,7 @@ monthly run through a real worker (one report per user per month), and the sched
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 from datetime import date, datetime
 from decimal import Decimal
@@ -130,6 +131,18 @@ def test_pdfs_rendered_in_the_pool_are_the_ones_served(api, data_dir, tmp_path):
         ["pdftotext", "-layout", str(cached[0]), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "आशा" in text and "東京物語" in text and "1,450.00" in text and "March 2026" in text
+
+
+def test_the_pool_starts_inside_a_celery_pool_process(api, data_dir, monkeypatch):
+    """The monthly run is a task in one of the Celery worker's pool processes, which are daemonic (billiard
+    marks multiprocessing's current process so): multiprocessing's Pool refused to start there, and every PDF
+    of the run was rendered by the mailing, one after the other. The pool must start and render them."""
+    seeded = seed_month(api)
+    asha = seeded["asha"]["id"]
+    monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)  # as in a prefork child
+    with at(1, 9, month=4):
+        assert reports.prerender_pdfs(date(2026, 3, 1), [asha, seeded["idle"]["id"]], processes=2) == 1
+    assert len(list((data_dir / "report-cache" / str(asha)).glob("2026-03-*.pdf"))) == 1
 
 
 def test_report_endpoint_says_when_there_is_nothing(api):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
 import os
 import signal
 import threading
@@ -409,10 +408,15 @@ def prerender_pdfs(first: date, user_ids: list[int], processes: int | None = Non
     processes = min(processes or pdf_processes(), len(user_ids))
     if processes < 2:
         return sum(_prerender((uid, first)) for uid in user_ids)
+    import billiard  # Celery's multiprocessing: its processes may start their own
+
     app = current_app._get_current_object()
     db.session.remove()  # nothing of the parent's session crosses the fork
-    # fork: the children start with the app and the code loaded, and take the app object without pickling.
-    with multiprocessing.get_context("fork").Pool(processes, initializer=_pool_start, initargs=(app,)) as pool:
+    # billiard, not multiprocessing: the monthly run is a task in a pool process of the Celery worker, which
+    # is daemonic, and multiprocessing refuses to start children there ("daemonic processes are not allowed to
+    # have children"), so the run used to render every PDF itself, on one core. fork: the children start with
+    # the app and the code loaded, and take the app object without pickling.
+    with billiard.get_context("fork").Pool(processes, initializer=_pool_start, initargs=(app,)) as pool:
         chunk = max(1, min(16, len(user_ids) // (4 * processes)))
         rendered = sum(pool.imap_unordered(_prerender, [(uid, first) for uid in user_ids], chunksize=chunk))
         pool.close()  # each process leaves when the work is done, rather than being killed
