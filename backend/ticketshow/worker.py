@@ -2,12 +2,30 @@
 
 `serving_only`: the worker and beat never migrate (`flask prepare` does), so Alembic is not loaded (12 MB)."""
 
+import ctypes
 import gc
 
 from celery import signals
 
 from . import create_app
 
+
+def _big_blocks_back_at_once() -> None:
+    """glibc's malloc serves a block of 4 MB or more with its own mapping, unmapped when freed. Left to itself
+    it raises that threshold to the largest block freed so far (up to 32 MB), and a PDF render frees 20 MB
+    blocks (WeasyPrint copies each Noto CJK face it embeds before subsetting it): from the second render on,
+    they came from the heap and stayed there, 38 MB more in each process that renders PDFs. A fixed
+    threshold (M_MMAP_THRESHOLD, which also stops the raising) keeps them out of the heap; set here, before
+    the pool forks, it holds in every pool process and in the monthly run's PDF processes. Not glibc: nothing
+    to do (docs/benchmarks.md, "Memory")."""
+    try:
+        ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, 4 * 1024 * 1024)
+    except (OSError, AttributeError):
+        pass
+
+
+_M_MMAP_THRESHOLD = -3  # malloc.h
+_big_blocks_back_at_once()
 flask_app = create_app(serving_only=True)
 celery = flask_app.extensions["celery"]
 
@@ -40,3 +58,15 @@ def _freeze_before_the_pool_forks(**_kwargs) -> None:
     _load_what_the_pool_children_need()
     gc.collect()
     gc.freeze()
+
+
+@signals.task_postrun.connect
+def _give_back_free_memory(**_kwargs) -> None:
+    """After each task, in the pool process that ran it: glibc keeps what a task freed in its heap, and a PDF
+    render frees tens of MB (WeasyPrint copies each Noto CJK face it embeds, 20 MB, before subsetting it);
+    malloc_trim hands the free pages back to the kernel. About 3 ms after a PDF, microseconds after a task that
+    freed little (docs/benchmarks.md, "Memory"). Not glibc (musl): nothing to do."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
