@@ -15,10 +15,11 @@ measures, one after the other:
       (its log emptied first, so every user is owed again);
   (4) the PDF report (WeasyPrint, A4, Noto fonts) of --pdf-users users, one after the other in this process
       (build + render_pdf), giving CPU ms per report;
-  (5) the same PDFs as the monthly run renders them: `prerender_pdfs`, a pool of one process per core.
+  (5) the same PDFs as the monthly run renders them: `prerender_pdfs`, one process per core (this one and
+      forked ones).
 The report cache is emptied before (4) and (5); --pdf-users 0 leaves them out. CPU is user + system time
-(this process for (2), (3) and (4), which for (3) includes the SMTP catcher's thread; the pool's processes
-for (5)). Prints a row per round and the
+(this process for (2), (3) and (4), which for (3) includes the SMTP catcher's thread; this process and the
+pool's for (5)). Prints a row per round and the
 medians, with the load average (`uptime`) at each measure.
 """
 
@@ -200,9 +201,10 @@ def pdf_serial_round(data_dir: Path, user_ids: list[int]) -> dict:
 
 def pdf_pool_round(data_dir: Path, user_ids: list[int]) -> dict:
     shutil.rmtree(data_dir / "report-cache", ignore_errors=True)
-    load, wall, cpu = os.getloadavg()[0], time.perf_counter(), children_cpu()
+    # This process renders its share too (prerender_pdfs): CPU is its own and its forked processes'.
+    load, wall, cpu = os.getloadavg()[0], time.perf_counter(), children_cpu() + time.process_time()
     rendered = reports.prerender_pdfs(MONTH, user_ids)
-    wall, cpu = time.perf_counter() - wall, children_cpu() - cpu
+    wall, cpu = time.perf_counter() - wall, children_cpu() + time.process_time() - cpu
     assert rendered == len(user_ids), rendered
     assert len(list((data_dir / "report-cache").glob("*/*.pdf"))) == len(user_ids)
     return {"per_s": len(user_ids) / wall, "cpu_ms": 1000 * cpu / len(user_ids), "load": load}

@@ -116,12 +116,13 @@ def test_report_endpoint_html_and_pdf(api, tmp_path):
 
 
 def test_pdfs_rendered_in_the_pool_are_the_ones_served(api, data_dir, tmp_path):
-    """The monthly run's pool (forked processes) writes each active user's PDF into the report cache, in the
-    user's language; the mail's render_pdf then reads that very file instead of rendering again."""
+    """The monthly run's pool (this process, and a forked one for every second user here) writes each active
+    user's PDF into the report cache, in the user's language; the mail's render_pdf then reads that very file
+    instead of rendering again."""
     seeded = seed_month(api)
     asha = seeded["asha"]["id"]
     with at(1, 9, month=4):
-        assert reports.prerender_pdfs(date(2026, 3, 1), [asha, seeded["idle"]["id"]], processes=2) == 1
+        assert reports.prerender_pdfs(date(2026, 3, 1), [seeded["idle"]["id"], asha], processes=2) == 1
         cached = list((data_dir / "report-cache" / str(asha)).glob("2026-03-*.pdf"))
         assert len(cached) == 1  # idle-in-march: nothing to report, no PDF
         assert not (data_dir / "report-cache" / str(seeded["idle"]["id"])).exists()
@@ -141,7 +142,7 @@ def test_the_pool_starts_inside_a_celery_pool_process(api, data_dir, monkeypatch
     asha = seeded["asha"]["id"]
     monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)  # as in a prefork child
     with at(1, 9, month=4):
-        assert reports.prerender_pdfs(date(2026, 3, 1), [asha, seeded["idle"]["id"]], processes=2) == 1
+        assert reports.prerender_pdfs(date(2026, 3, 1), [seeded["idle"]["id"], asha], processes=2) == 1
     assert len(list((data_dir / "report-cache" / str(asha)).glob("2026-03-*.pdf"))) == 1
 
 
