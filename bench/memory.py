@@ -11,7 +11,8 @@ WORKER_CONCURRENCY, and the web server with backend/gunicorn.conf.py, the JSON r
    pool children), before any request;
 2. load: wrk on /api/health, /api/shows, /api/screenings (cached) and POST /api/bookings (logged-in users,
    one seat each) for --seconds each, two bookings made one by one before that, then a monthly-reports job
-   (one user wants PDF, so the worker renders with WeasyPrint) and a theatre export job, each waited for;
+   (--pdf-users of the 8 want PDF, so the worker renders with WeasyPrint; from 2 on, in the monthly run's
+   pool of one process per core) and a theatre export job, each waited for;
    with --pdf-in-web one user also fetches their PDF report from the web server (WeasyPrint in a web
    worker). A thread samples both process trees every 0.25 s throughout; the peak is the sample with the
    largest sum;
@@ -122,12 +123,14 @@ class PeakSampler(threading.Thread):
         self.roots, self.interval = roots, interval
         self.peak = {name: tree_memory(pid) for name, pid in roots.items()}
         self.samples = 0
+        self.most = {name: len(found) for name, found in self.peak.items()}  # processes alive at once
         self.stopping = threading.Event()
 
     def run(self):
         while not self.stopping.is_set():
             for name, pid in self.roots.items():
                 now = tree_memory(pid)
+                self.most[name] = max(self.most[name], len(now))
                 if total(now) > total(self.peak[name]):
                     self.peak[name] = now
             self.samples += 1
@@ -162,6 +165,13 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument("--pdf-in-web", action="store_true", help="also fetch a PDF report from the web server")
+    parser.add_argument(
+        "--pdf-users",
+        type=int,
+        default=1,
+        help="users (of 8, each with bookings) who want their monthly report as PDF; 2 or more start the "
+        "monthly run's pool of PDF processes (default 1)",
+    )
     parser.add_argument(
         "--breakdown", action="store_true", help="after the load, each process's memory by kind of mapping"
     )
@@ -205,9 +215,13 @@ def main() -> int:
                 timeout=30,
             )
             booked.raise_for_status()
-        requests.patch(
-            server.url + "/api/auth/me/preferences", json={"report_format": "pdf"}, headers=user, timeout=30
-        ).raise_for_status()
+        for token in arena.tokens[: max(1, args.pdf_users)]:
+            requests.patch(
+                server.url + "/api/auth/me/preferences",
+                json={"report_format": "pdf"},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            ).raise_for_status()
 
         static, booking = workdir / "static.lua", workdir / "booking.lua"
         static.write_text(LUA_REPORT)
@@ -247,7 +261,8 @@ def main() -> int:
         print()
         print(
             f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; load average {min(loads):.1f}–{max(loads):.1f}; "
-            f"{sampler.samples} samples; summed PSS (each process's PSS, the master first; each one's RSS)"
+            f"{sampler.samples} samples (at most {sampler.most['web']} web and {sampler.most['worker']} worker "
+            "processes at once); summed PSS (each process's PSS, the master first; each one's RSS)"
         )
         print()
         print("| tree | idle | peak under load | after the load | goal |")
