@@ -27,3 +27,22 @@ def test_search_by_any_word_order_and_romanised_names(ui, live_server):
         page.get_by_role("searchbox").first.press("Enter")
         expect(cards.filter(has_text=expected)).to_have_count(1)
         expect(cards.filter(has_text=tag)).to_have_count(1)  # and none of the other three
+
+
+def test_a_search_too_long_is_cut_at_the_limit_and_an_address_with_one_says_why(ui, live_server):
+    """The box takes at most the server's 120 characters; a link with a longer `q` shows the field's own message
+    ("At most 120 characters."), no "Try again" that could never work, and the search chip stays on screen.
+    Found by a walkthrough: "Could not load shows — Some fields are invalid." with a dead-end retry."""
+    page = ui.page
+    page.goto("/")
+    box = page.get_by_role("searchbox").first
+    box.fill("x" * 130)
+    assert len(box.input_value()) == 120
+    page.goto("/?q=" + "y" * 130)
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("At most 120 characters.")
+    expect(alert.get_by_role("button", name="Try again")).to_have_count(0)
+    chip = page.get_by_text("y" * 20, exact=False).first
+    box_of_chip = chip.bounding_box()
+    assert box_of_chip["x"] + box_of_chip["width"] <= page.viewport_size["width"], box_of_chip
+    assert ui.console_errors == []

@@ -104,6 +104,8 @@ def test_pick_with_mouse_or_finger_lose_a_seat_and_book(ui, live_server):
     )
     sold = [label for label, state in seat_states(live_server.url, screening_id).items() if state == "sold"]
     assert len(sold) == 1
+    left = page.get_by_test_id("seats-left")
+    expect(left).to_contain_text("299")
     expect(page.locator(f"[data-seat='{sold[0]}']")).to_have_attribute("aria-disabled", "true")
     expect(page.locator(f"[data-seat='{sold[0]}']")).to_have_attribute("aria-label", re.compile(r", sold$"))
     viewport = page.get_by_test_id("seatmap-viewport")
@@ -141,6 +143,7 @@ def test_pick_with_mouse_or_finger_lose_a_seat_and_book(ui, live_server):
     expect(page.get_by_test_id("held-seats")).to_contain_text("F12")
     expect(page.get_by_test_id("held-seats")).to_contain_text("F13")
     expect(page.get_by_test_id("booking-total")).to_have_text("₹480.00")
+    expect(left).to_contain_text("297")  # this user's own hold takes seats off sale too (it said 299 still)
     expect(page.get_by_test_id("hold-countdown")).to_contain_text(re.compile(r"[78]:\d\d"))
     states = seat_states(live_server.url, screening_id, me)
     assert (states["F12"], states["F13"]) == ("mine", "mine")
@@ -158,6 +161,7 @@ def test_pick_with_mouse_or_finger_lose_a_seat_and_book(ui, live_server):
     expect(seat(page, "F", 14)).to_have_attribute("aria-label", "Row F, seat 14, Prime, ₹240, held by someone else")
     expect(seat(page, "F", 14)).to_have_attribute("aria-checked", "false")
     expect(held).to_have_count(2)  # still holding F12 and F13, nothing more
+    expect(left).to_contain_text("296")  # the map read again: F14 is held by the other user
     states = seat_states(live_server.url, screening_id, me)
     assert sorted(label for label, state in states.items() if state == "mine") == ["F12", "F13"]
     assert requests.get(f"{live_server.url}/api/bookings", headers=me).json()["items"] == []

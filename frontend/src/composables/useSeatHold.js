@@ -30,6 +30,19 @@ export function useSeatHold(screeningId) {
 
   const heldSeats = computed(() => hold.value?.seats ?? [])
   const pending = computed(() => (busy.value ? wanted.value.filter((s) => !heldSeats.value.includes(s)) : []))
+  // How many seats the user's own holds took off sale since the map was read (negative: gave back). The map
+  // is read again only when something happens that the user did not do, so its seats_left, which counts
+  // live holds, would still include seats this user has just held.
+  const heldSinceMap = computed(() => {
+    if (!map.value) return 0
+    const mineInMap = new Set()
+    for (const row of map.value.rows) for (const s of row.seats) if (s?.state === 'mine') mineInMap.add(s.label)
+    const held = new Set(heldSeats.value)
+    let taken = 0
+    for (const label of held) if (!mineInMap.has(label)) taken += 1
+    for (const label of mineInMap) if (!held.has(label)) taken -= 1
+    return taken
+  })
 
   function keep(value) {
     hold.value = value
@@ -221,6 +234,7 @@ export function useSeatHold(screeningId) {
     hold,
     wanted,
     heldSeats,
+    heldSinceMap,
     pending,
     busy,
     notice,
