@@ -29,6 +29,15 @@ def _unwrap(session):
     return session() if not hasattr(session, "in_transaction") else session  # a scoped_session's session
 
 
+def _made(session):
+    """The session itself, or a scoped_session's session in this scope; None when the scope has made none (a
+    hold or a booking touches the ORM nowhere else: making one only for these checks, and removing it at the
+    request's teardown, cost more than the checks)."""
+    if hasattr(session, "registry"):
+        return session.registry() if session.registry.has() else None
+    return session
+
+
 def configure_sqlite_engine(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -166,18 +175,41 @@ class DriverTransactionConflict(RuntimeError):
     """
 
 
+_thread_sqlite = threading.local()
+
+
 @contextlib.contextmanager
 def pooled_sqlite(engine: Engine):
-    """A sqlite3 connection checked out of the engine's pool (same pragmas), returned to it afterwards.
+    """A sqlite3 connection of the engine (same pragmas) for this thread, kept for its next use.
 
     No session transaction is involved: for one-statement reads on every request (the caller's principal)
-    and for driver_write_transaction below.
+    and for driver_write_transaction below. Checking a connection out of SQLAlchemy's pool and back in cost
+    about as much as the statements run on it, four times a hold + book pair (docs/benchmarks.md, "Seat
+    holds"), so each thread keeps one connection of its own, opened through the pool (the engine's connect
+    event sets its pragmas) and detached from it: it never counts against the pool's size. It is opened again
+    in a forked process, after engine.dispose() (a new pool: a restored database file), and for another
+    engine (tests); an in-memory database uses the pool, whose connection is the database. Left in a
+    transaction (an error escaped its block), it is rolled back first, as the pool did on check-in.
     """
-    pooled = engine.raw_connection()
-    try:
-        yield pooled.driver_connection
-    finally:
-        pooled.close()
+    kept = getattr(_thread_sqlite, "kept", None)
+    if kept is None or kept[0] is not engine.pool or kept[1] != os.getpid():
+        database = engine.url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            pooled = engine.raw_connection()
+            try:
+                yield pooled.driver_connection
+            finally:
+                pooled.close()
+            return
+        if kept is not None and kept[1] == os.getpid():
+            kept[2].close()  # this thread now reads another database (tests, tools)
+        pooled = engine.raw_connection()
+        pooled.detach()  # ours for the thread's life: closed with it, never returned to the pool
+        kept = _thread_sqlite.kept = (engine.pool, os.getpid(), pooled.dbapi_connection)
+    sqlite = kept[2]
+    if sqlite.in_transaction:
+        sqlite.rollback()
+    yield sqlite
 
 
 class _Watcher(NamedTuple):
@@ -227,15 +259,20 @@ def driver_write_transaction(session):
     (if any) ends first, so what it reads afterwards includes this write; then the writer queue, then BEGIN
     IMMEDIATE. Raises DriverTransactionConflict if the session holds a write transaction of its own.
     """
-    session = _unwrap(session)
-    if holds_write_transaction(session):
-        raise DriverTransactionConflict(
-            "driver_write_transaction() inside the ORM session's write transaction: run the driver SQL on "
-            "session_write_connection(session) instead, or finish the session's transaction first"
-        )
-    if session.in_transaction():
-        session.commit()  # a read transaction only (checked above): nothing is written here
-    engine = session.get_bind()
+    session = _made(session)
+    if session is None:  # no session in this scope: nothing of the ORM's to finish, nothing to conflict with
+        from .extensions import db
+
+        engine = db.engine
+    else:
+        if holds_write_transaction(session):
+            raise DriverTransactionConflict(
+                "driver_write_transaction() inside the ORM session's write transaction: run the driver SQL on "
+                "session_write_connection(session) instead, or finish the session's transaction first"
+            )
+        if session.in_transaction():
+            session.commit()  # a read transaction only (checked above): nothing is written here
+        engine = session.get_bind()
     with pooled_sqlite(engine) as sqlite, writer_queue(engine.url.database):
         sqlite.execute("BEGIN IMMEDIATE")
         try:
@@ -265,10 +302,10 @@ def driver_writes(session):
     commits or rolls back together: the demo loader books inside its one transaction); otherwise a
     driver_write_transaction of its own. Raises DriverTransactionConflict for unflushed changes outside one.
     """
-    session = _unwrap(session)
-    if session.info.get(IMMEDIATE):
-        session.flush()
-        yield session_write_connection(session)
+    made = _made(session)
+    if made is not None and made.info.get(IMMEDIATE):
+        made.flush()
+        yield session_write_connection(made)
         return
     with driver_write_transaction(session) as sqlite:
         yield sqlite

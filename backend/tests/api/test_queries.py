@@ -15,6 +15,7 @@ from tests.factories import book_seats
 def recorded_statements():
     """Every statement SQLite runs in the block, as SQLite's trace sees it (values inlined): those sent by
     SQLAlchemy and those the booking path sends on the driver connection alike."""
+    from ticketshow.database import pooled_sqlite
     from ticketshow.extensions import db
 
     statements, traced = [], []
@@ -27,6 +28,8 @@ def recorded_statements():
         trace(dbapi_connection)
 
     event.listen(db.engine, "checkout", on_checkout)
+    with pooled_sqlite(db.engine) as sqlite:  # this thread's driver-SQL connection, kept between uses
+        trace(sqlite)
     if db.session().in_transaction():  # the test's own session may already hold a connection
         trace(db.session.connection().connection.driver_connection)
     try:
