@@ -67,3 +67,75 @@ def test_a_burst_wakes_one_pass_which_queues_every_notice_once(app, api, client,
     assert client.post(f"/api/bookings/{booked[1]}/cancel", headers=tamil).status_code == 200
     assert owed_rows()[(booked[1], "cancelled")] == (False, "ta")  # the owner cancelled it, in Tamil
     assert notices.relay() == {"queued": [[late.get_json()["id"], "confirmed"], [booked[1], "cancelled"]]}
+
+
+class FakeTimers:
+    """A clock that moves only when told, and the timers RelayWaker asks for, run when the test says."""
+
+    def __init__(self):
+        self.now, self.pending = 100.0, []
+
+    def clock(self) -> float:
+        return self.now
+
+    def schedule(self, delay: float, function) -> None:
+        self.pending.append((self.now + delay, function))
+
+    def run_due(self) -> None:
+        due = [function for at, function in self.pending if at <= self.now]
+        self.pending = [(at, function) for at, function in self.pending if at > self.now]
+        for function in due:
+            function()
+
+
+def test_the_waker_wakes_at_once_then_once_per_spacing_and_never_later_than_it():
+    from ticketshow.tickets.notices import RelayWaker
+
+    timers, woken = FakeTimers(), []
+    waker = RelayWaker(lambda: woken.append(timers.now) or True, 0.25, clock=timers.clock, schedule=timers.schedule)
+    assert waker() is True and woken == [100.0]  # the first commit wakes the relay at once
+    timers.now = 100.1
+    assert waker() is False and woken == [100.0]  # within the spacing: deferred...
+    assert [at for at, _ in timers.pending] == [100.25]  # ...to the end of it, not later
+    timers.now = 100.2
+    assert waker() is False and len(timers.pending) == 1  # one deferred wake-up serves every commit meanwhile
+    timers.now = 100.25
+    timers.run_due()
+    assert woken == [100.0, 100.25]  # after both commits, within 0.25 s of each
+    timers.now = 100.3
+    assert waker() is False and [at for at, _ in timers.pending] == [100.5]  # counted from the deferred one
+    timers.now = 100.5
+    timers.run_due()
+    timers.now = 101.0
+    assert waker() is True and woken == [100.0, 100.25, 100.5, 101.0] and not timers.pending  # quiet: at once
+
+
+def test_a_booking_within_the_spacing_is_relayed_by_the_deferred_wake_up(app, api, client, admin):
+    from ticketshow.tickets import notices
+
+    app.config["NOTICE_RELAY_SPACING"] = 0.25
+    timers = FakeTimers()
+    notices.relay_waker(app, clock=timers.clock, schedule=timers.schedule)
+    theatre = api.create_theatre(admin, name="Regal")
+    show = api.create_show(admin, name="Pyaasa")
+    screening = api.create_screening(admin, show["id"], theatre["id"], later(2))
+
+    def book() -> int:
+        user = api.new_user()
+        response = client.post(
+            "/api/bookings", json={"screening_id": screening["id"], "quantity": 1}, headers=user["headers"]
+        )
+        assert response.status_code == 201
+        return response.get_json()["id"]
+
+    first = book()
+    assert relay_key_set(app)  # woken at once
+    assert notices.relay() == {"queued": [[first, "confirmed"]]}  # the pass has run: the key is gone
+    timers.now += 0.1
+    second = book()
+    assert not relay_key_set(app) and len(timers.pending) == 1  # no Redis call now: a wake-up is deferred
+    assert owed_rows()[(second, "confirmed")] == (False, "en")
+    timers.now += 0.15
+    timers.run_due()
+    assert relay_key_set(app)  # the deferred wake-up, after the booking committed
+    assert notices.relay() == {"queued": [[second, "confirmed"]]}

@@ -5,7 +5,8 @@ because its screening, show or theatre was removed with force).
 The outbox: the transaction that makes the news also writes what it owes, a `booking_notices` row
 (booking/ledger.py: record_sale, cancel_and_free_seats). After the commit the web process wakes the relay
 (`wake_relay`, or `wake_relay_after_commit` from inside a session transaction: a forced removal): one Redis
-SET NX, and a Celery message only when no relay pass is already on its way. The relay pass, on the worker,
+SET NX at most every RELAY_WAKE_SPACING per process, and a Celery message only when no relay pass is already
+on its way. The relay pass, on the worker,
 queues a message per owed notice. A broker or Redis that cannot be reached never fails the booking or the
 removal, and loses nothing: the row stays `pending` and `requeue_owed` (the beat, every minute) queues it
 once they are back. The worker takes a row
@@ -16,9 +17,12 @@ worker dies between the SMTP server's acceptance and the mark."""
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import time
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import and_, event, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -69,13 +73,84 @@ def _relay_key() -> str:
     )
 
 
+# A process wakes the relay at most once in this long; a commit in between is relayed by a wake-up deferred to
+# the end of it (RelayWaker): bookings then cost no Redis round trip each, and no notice waits longer than this.
+RELAY_WAKE_SPACING = 0.25  # seconds (relay_waker)
+
+
+class RelayWaker:
+    """wake_relay's spacing, one per app and process: `wake` runs at once when it last ran `spacing` seconds ago or
+    more; otherwise once at the end of those `spacing` seconds (`schedule(delay, callable)`, a timer thread),
+    however many commits asked meanwhile. Each commit that asked is followed by a wake-up that starts after it
+    and at most `spacing` seconds later, so the relay pass it starts reads that commit's rows (the guarantee
+    wake_relay gave per commit). A deferred wake-up is lost only with its process (a worker stopped within
+    `spacing` of a booking): its rows wait for the beat, as with Redis away."""
+
+    def __init__(self, wake, spacing: float, *, clock=time.monotonic, schedule=None):
+        self._wake, self._spacing, self._clock = wake, spacing, clock
+        self._schedule = schedule or _timer
+        self._lock = threading.Lock()
+        self._last: float | None = None  # when `wake` last ran (or will, deferred), by `clock`
+        self._deferred = False
+
+    def __call__(self) -> bool:
+        """Wake now (what `wake` answers) or defer (False)."""
+        now = self._clock()
+        with self._lock:
+            if self._last is not None and now - self._last < self._spacing:
+                if not self._deferred:  # one deferred wake-up covers every commit until it runs
+                    self._deferred = True
+                    self._schedule(self._last + self._spacing - now, self._run_deferred)
+                return False
+            self._last = now
+        return self._wake()
+
+    def _run_deferred(self) -> None:
+        with self._lock:
+            self._deferred, self._last = False, self._clock()
+        self._wake()
+
+
+def _timer(delay: float, function) -> None:
+    timer = threading.Timer(delay, function)
+    timer.daemon = True  # never holds up a worker's exit
+    timer.start()
+
+
 def wake_relay() -> bool:
-    """After a commit that owes notices: make sure a relay pass (tasks.relay_notices) is on its way; True when
-    this call queued one. A pass already queued and not yet started will see this commit's rows, so a burst of
-    bookings sends one message, not one each: a Redis SET NX instead of Celery's per-message work, which
-    was a fifth of a booking's CPU time (docs/benchmarks.md, "CPU per request"). The key lapses by itself
-    (RELAY_WAKE_TTL) should its message be lost. Never raises: with Redis or the broker away, the rows wait
-    for the beat (requeue_owed)."""
+    """After a commit that owes notices: make sure a relay pass (tasks.relay_notices) starts after it, within
+    RELAY_WAKE_SPACING; True when this call queued one. Most calls in a burst of bookings cost nothing: the
+    process's RelayWaker has woken the relay in the last RELAY_WAKE_SPACING seconds and defers one wake-up to
+    the end of them. A wake-up is a Redis SET NX, and a Celery message only when no pass is already on its
+    way (_wake_now). Never raises: with Redis or the broker away, the rows wait for the beat (requeue_owed)."""
+    return relay_waker(current_app._get_current_object())()
+
+
+def relay_waker(app, *, clock=time.monotonic, schedule=None) -> RelayWaker:
+    """The app's RelayWaker in this process, made on first use (with `clock` and `schedule`: tests). Its spacing:
+    app.config["NOTICE_RELAY_SPACING"] (seconds) if set, else RELAY_WAKE_SPACING, or 0 in tests (a wake-up
+    deferred past the end of a test would publish into the next one's broker)."""
+    found = app.extensions.get("ticketshow_relay_waker")
+    if found is None or found[0] != os.getpid():  # per process: a forked worker starts its own
+        spacing = app.config.get("NOTICE_RELAY_SPACING", 0 if app.testing else RELAY_WAKE_SPACING)
+
+        def wake() -> bool:
+            if has_app_context() and current_app._get_current_object() is app:
+                return _wake_now()
+            with app.app_context():  # a deferred wake-up, on the timer's thread
+                return _wake_now()
+
+        waker = RelayWaker(wake, spacing, clock=clock, schedule=schedule)
+        found = app.extensions["ticketshow_relay_waker"] = (os.getpid(), waker)
+    return found[1]
+
+
+def _wake_now() -> bool:
+    """One wake-up: a relay pass already queued and not yet started will see every commit made before it
+    starts, so a pass is queued only when none is (the Redis SET NX): a burst of bookings sends one message,
+    not one each, instead of Celery's per-message work, which was a fifth of a booking's CPU time
+    (docs/benchmarks.md, "CPU per request"). The key lapses by itself (RELAY_WAKE_TTL) should its message be
+    lost. Never raises."""
     from ..extensions import redis_store
     from .tasks import relay_notices
 
