@@ -84,7 +84,7 @@ class Money(fields.Field):
         super().__init__(**kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+        return money_out(value)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -135,6 +135,14 @@ class OffsetDateTime(fields.DateTime):
         if value is None:
             return None
         return local_isoformat(value)
+
+
+_CENT = Decimal("0.01")
+
+
+def money_out(value) -> Decimal | None:
+    """What Money dumps: rupees as a Decimal to the paisa (None stays None); for answers dumped by hand."""
+    return None if value is None else Decimal(value).quantize(_CENT)
 
 
 def local_isoformat(moment: datetime) -> str:

@@ -1,5 +1,6 @@
-"""POST /api/bookings answers BookingOut's JSON dumped by hand (booking.schemas.booking_out): the same bytes
-as the schema gives, for bookings made from a hold, by quantity, replayed, and for values at the edges."""
+"""POST /api/bookings answers BookingOut's JSON dumped by hand (booking.schemas.booking_out), and POST
+/api/screenings/{id}/holds and the seat map's my_hold HoldOut's (seating.schemas.hold_out): the same bytes as
+the schemas give, for bookings made from a hold, by quantity, replayed, for holds, and for values at the edges."""
 
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -9,6 +10,7 @@ import pytest
 from tests.api.test_catalog import later
 from ticketshow.booking.schemas import BookingOut, booking_out
 from ticketshow.catalog.schemas import TheatreRef
+from ticketshow.seating.schemas import HoldOut, hold_out
 
 from .test_seat_maps_and_holds import MULTIPLEX, hold
 
@@ -104,3 +106,44 @@ def test_bookings_answer_as_the_schema_does(api, client, screening_id):
         through_schema = client.get(f"/api/bookings/{body['id']}", headers=buyer["headers"])
         assert answer.get_data() == through_schema.get_data()  # GET /api/bookings/{id} dumps with BookingOut
     assert answers[0].get_json()["seats"] == held["seats"]
+
+
+def test_the_hand_dumped_hold_is_the_schemas_dump(app):
+    base = {
+        "id": 9,
+        "screening_id": 11,
+        "seats": ["B3", "B4"],
+        "unit_prices": {"B3": Decimal("180.9"), "B4": Decimal("150.50")},
+        "total_price": Decimal("331.4"),
+        "expires_at": datetime(2026, 11, 29, 22, 13, 9, tzinfo=timezone.utc),
+        "renewals_left": 1,
+        "state": "live",
+    }
+    cases = [
+        base,
+        {
+            **base,
+            "state": "expired",
+            "renewals_left": 0,
+            "expires_at": datetime(2026, 12, 31, 19, 0, tzinfo=timezone.utc),
+        },
+        {**base, "seats": [], "unit_prices": {}, "total_price": Decimal("1000000")},
+        {**base, "unit_prices": {"B3": Decimal("99.995"), "B4": Decimal("0")}, "total_price": Decimal("99.995")},
+    ]
+    with app.app_context():
+        for held in cases:
+            fast, slow = hold_out(held), HoldOut().dump(held)
+            assert app.json.dumps(fast) == app.json.dumps(slow)
+            assert list(fast) == list(HoldOut().fields)  # every field of the schema, in its order, no other
+
+
+def test_holds_answer_as_the_schema_does(api, client, screening_id):
+    buyer = api.new_user()
+    for body in ({"quantity": 3}, {"quantity": 2, "category": "recliner"}, {"seats": ["A1", "A2"]}):
+        made = hold(client, buyer["headers"], screening_id, **body)
+        assert made.status_code == 201 and made.mimetype == "application/json"
+        # GET /api/holds/{id} dumps with HoldOut, and so did the seat map's my_hold before
+        again = client.get(f"/api/holds/{made.get_json()['id']}", headers=buyer["headers"])
+        assert made.get_data() == again.get_data()
+        seat_map = client.get(f"/api/screenings/{screening_id}/seats", headers=buyer["headers"]).get_json()
+        assert seat_map["my_hold"] == made.get_json()

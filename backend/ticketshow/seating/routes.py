@@ -4,17 +4,33 @@ logged-in user, for themselves; seat maps and layouts: anyone)."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from apiflask import APIBlueprint
-from flask import Response
+from flask import Response, current_app
 from flask_jwt_extended import current_user, verify_jwt_in_request
 
 from .. import policy
 from ..policy import BEARER
 from ..waitingroom.routes import holds_gate
 from . import service
-from .schemas import BlockedIn, BlockedOut, HoldIn, HoldOut, LayoutIn, LayoutOut, LayoutSaved, SeatMapOut
+from .schemas import BlockedIn, BlockedOut, HoldIn, HoldOut, LayoutIn, LayoutOut, LayoutSaved, SeatMapOut, hold_out
 
 bp = APIBlueprint("seating", __name__, url_prefix="/api")
+
+
+def _answered_by_hand(view):
+    """The new hold as HoldOut's JSON dumped by hand (schemas.hold_out: the same bytes), status 201; between
+    @bp.output, which documents the answer and passes a Response through, and holds_gate, which reads the
+    hold's expires_at. wraps() carries the view's OpenAPI notes (holds_gate's 429) up to @bp.output."""
+
+    @wraps(view)
+    def answered(*args, **kwargs):
+        response = current_app.json.response(hold_out(view(*args, **kwargs)))
+        response.status_code = 201
+        return response
+
+    return answered
 
 
 @bp.get("/theatres/<int:theatre_id>/layout")
@@ -110,6 +126,7 @@ def put_blocked_seats(screening_id: int, data):
         422: "Unknown label, a label twice, or more seats than the per-booking limit",
     },
 )
+@_answered_by_hand
 @holds_gate  # 429 waiting_room while the screening's waiting room is full (docs/waiting-room.md)
 def create_hold(screening_id: int, data):
     """Hold seats while deciding

@@ -6,7 +6,7 @@ from apiflask import Schema
 from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
 from marshmallow import ValidationError, validate, validates_schema
 
-from ..fields import Money, OffsetDateTime, TrimmedString
+from ..fields import Money, OffsetDateTime, TrimmedString, local_isoformat, money_out
 from ..i18n import _
 from .layouts import MAX_CATEGORIES, MAX_ROW_CELLS, MAX_ROWS, MAX_SEATS
 
@@ -110,6 +110,25 @@ class HoldOut(Schema):
     expires_at = OffsetDateTime(metadata={"description": "the seats are free again from this moment"})
     renewals_left = Integer()
     state = String(metadata={"enum": ["live", "expired"]})
+
+
+def hold_out(hold: dict) -> dict:
+    """What HoldOut().dump(hold) gives, written out field by field, for POST /api/screenings/{id}/holds and the
+    seat map's my_hold: the schema's per-field work was a few per cent of a hold + book pair's CPU
+    (docs/benchmarks.md, "Seat holds"). `hold` in the shape seating.service answers (_hold_out). Same keys in
+    the same order, money as Decimal to the paisa (rupees), expires_at in APP_TIMEZONE with its offset:
+    tests/seating/test_booking_answer.py compares the two, so a field added to HoldOut and not here fails it."""
+    expires_at = hold["expires_at"]
+    return {
+        "id": int(hold["id"]),
+        "screening_id": int(hold["screening_id"]),
+        "seats": [str(label) for label in hold["seats"]],
+        "unit_prices": {str(label): money_out(price) for label, price in hold["unit_prices"].items()},
+        "total_price": money_out(hold["total_price"]),
+        "expires_at": None if expires_at is None else local_isoformat(expires_at),
+        "renewals_left": int(hold["renewals_left"]),
+        "state": str(hold["state"]),
+    }
 
 
 class BlockedIn(Schema):

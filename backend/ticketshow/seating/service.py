@@ -30,7 +30,7 @@ from ..waitlist import service as waitlist
 from .layouts import LayoutError, compiled, compiled_default, default_layout, digest, dumps, seats_of, validate_layout
 from .models import BlockedSeat, HeldSeat, SeatLayout
 from .picking import best_available
-from .schemas import HoldOut
+from .schemas import hold_out
 
 
 class SeatsUnavailable(Conflict):
@@ -559,7 +559,7 @@ def seat_map_json(screening_id: int, user_id: int | None) -> str:
             hold = None
             if user_id:
                 mine = ledger.my_live_hold(sqlite, user_id, screening_id, now)
-                hold = HoldOut().dump(_hold_out(ledger.read_hold(sqlite, mine), now)) if mine else None
+                hold = hold_out(_hold_out(ledger.read_hold(sqlite, mine), now)) if mine else None
         finally:
             sqlite.rollback()
     seats_total, starts_at = screening.seats_total, screening.starts_at_utc
