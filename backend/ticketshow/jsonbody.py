@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import codecs
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from .errors import DomainError, Invalid
@@ -121,3 +123,33 @@ def register(parser) -> None:
         if not data:
             return core.missing
         return strict_loads(data)
+
+
+def shortcut(schema, fast: Callable[[Any], dict | None], arg_name: str = "data"):
+    """For a route declared with `@bp.input(schema, arg_name=..., validation=False)` (put this right below it):
+    `fast(body)` turns the commonest valid bodies into what schema.load gives, and answers None for anything
+    else, which then goes through APIFlask's parser and `schema` as before, with the same 422 answers. The
+    body is still read by strict_loads (register). Marshmallow's load was a few per cent of a hold + book
+    pair's CPU (docs/benchmarks.md, "Seat holds"); `fast` must accept nothing the schema refuses (its tests
+    compare the two)."""
+
+    def decorator(view):
+        @wraps(view)
+        def loaded(*args, **kwargs):
+            body = kwargs[arg_name]
+            found = fast(body) if isinstance(body, dict) else None
+            if found is None:
+                from apiflask.schema_adapters.marshmallow import parser
+
+                found = parser.parse(schema, location="json")  # the schema's checks and 422 answers
+            kwargs[arg_name] = found
+            return view(*args, **kwargs)
+
+        return loaded
+
+    return decorator
+
+
+def is_int(value) -> bool:
+    """A JSON integer as marshmallow's strict Integer takes it (never a bool)."""
+    return type(value) is int

@@ -8,6 +8,7 @@ from .. import policy
 from ..auth.guards import auth_required
 from ..errors import Invalid
 from ..i18n import _
+from ..jsonbody import shortcut
 from ..openapi import IDEMPOTENCY_KEY, document
 from ..tickets import notices
 from ..waitingroom import service as waiting_room
@@ -21,6 +22,7 @@ from .schemas import (
     RatingOut,
     TheatreBookingPage,
     TheatreBookingQuery,
+    booking_in,
     booking_out,
 )
 
@@ -38,7 +40,8 @@ def _idempotency_key() -> str | None:
 
 @bp.post("/bookings")
 @auth_required
-@bp.input(BookingIn, arg_name="data")
+@bp.input(BookingIn, arg_name="data", validation=False)
+@shortcut(BookingIn, booking_in)  # the usual bodies without marshmallow; any other through BookingIn
 @bp.output(BookingOut, status_code=201)
 @bp.doc(
     tags=["Bookings"],

@@ -6,8 +6,9 @@ from flask import current_app
 from marshmallow import ValidationError, validate, validates, validates_schema
 
 from ..catalog.schemas import TheatreRef
-from ..fields import Money, MoneyIn, OffsetDateTime, RowId, local_isoformat, money_out
+from ..fields import MAX_ROW_ID, Money, MoneyIn, OffsetDateTime, RowId, local_isoformat, money_out
 from ..i18n import _
+from ..jsonbody import is_int
 from ..pagination import PageQuery, page_schema
 from ..ratings.schemas import UserRatingOut
 
@@ -45,6 +46,25 @@ class BookingIn(Schema):
         }
         if missing:
             raise ValidationError(missing)
+
+
+def booking_in(body: dict) -> dict | None:
+    """BookingIn().load(body) for the bodies the app sends, {hold_id} or {screening_id, quantity}, valid as the
+    schema says; None for anything else, which the schema then loads or refuses (jsonbody.shortcut)."""
+    keys = body.keys()
+    if keys == {"hold_id"}:
+        hold_id = body["hold_id"]
+        return {"hold_id": hold_id} if is_int(hold_id) and 1 <= hold_id <= MAX_ROW_ID else None
+    if keys == {"screening_id", "quantity"}:
+        screening_id, quantity = body["screening_id"], body["quantity"]
+        if (
+            is_int(screening_id)
+            and 1 <= screening_id <= MAX_ROW_ID
+            and is_int(quantity)
+            and 1 <= quantity <= current_app.config["BOOKING_MAX_QUANTITY"]
+        ):
+            return {"screening_id": screening_id, "quantity": quantity}
+    return None
 
 
 class BookedShowRef(Schema):

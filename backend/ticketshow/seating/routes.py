@@ -11,10 +11,22 @@ from flask import Response, current_app
 from flask_jwt_extended import current_user, verify_jwt_in_request
 
 from .. import policy
+from ..jsonbody import shortcut
 from ..policy import BEARER
 from ..waitingroom.routes import holds_gate
 from . import service
-from .schemas import BlockedIn, BlockedOut, HoldIn, HoldOut, LayoutIn, LayoutOut, LayoutSaved, SeatMapOut, hold_out
+from .schemas import (
+    BlockedIn,
+    BlockedOut,
+    HoldIn,
+    HoldOut,
+    LayoutIn,
+    LayoutOut,
+    LayoutSaved,
+    SeatMapOut,
+    hold_in,
+    hold_out,
+)
 
 bp = APIBlueprint("seating", __name__, url_prefix="/api")
 
@@ -116,7 +128,8 @@ def put_blocked_seats(screening_id: int, data):
 
 @bp.post("/screenings/<int:screening_id>/holds")
 @policy.allow(policy.can_hold_seats)
-@bp.input(HoldIn, arg_name="data")
+@bp.input(HoldIn, arg_name="data", validation=False)
+@shortcut(HoldIn, hold_in)  # the usual bodies without marshmallow; any other through HoldIn
 @bp.output(HoldOut, status_code=201)
 @bp.doc(
     tags=["Holds"],

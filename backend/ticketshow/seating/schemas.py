@@ -8,6 +8,7 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from ..fields import Money, OffsetDateTime, TrimmedString, local_isoformat, money_out
 from ..i18n import _
+from ..jsonbody import is_int
 from .layouts import MAX_CATEGORIES, MAX_ROW_CELLS, MAX_ROWS, MAX_SEATS
 
 SeatLabel = lambda **kw: String(validate=validate.Length(min=1, max=16), **kw)  # noqa: E731
@@ -99,6 +100,26 @@ class HoldIn(Schema):
     def one_of(self, data, **kwargs):
         if ("seats" in data) == ("quantity" in data):
             raise ValidationError(_("Send either seats or quantity."), field_name="seats")
+
+
+def hold_in(body: dict) -> dict | None:
+    """HoldIn().load(body) for the bodies a seat picker sends, {quantity[, category]} or {seats}, valid as the
+    schema says; None for anything else, which the schema then loads or refuses (jsonbody.shortcut)."""
+    keys = body.keys()
+    if keys == {"seats"}:
+        seats = body["seats"]
+        if type(seats) is list and len(seats) <= 1000 and all(type(s) is str and 1 <= len(s) <= 16 for s in seats):
+            return {"seats": list(seats)}
+        return None
+    quantity = body.get("quantity")
+    if not (is_int(quantity) and 1 <= quantity <= 1000):
+        return None
+    if len(keys) == 1:
+        return {"quantity": quantity}
+    category = body.get("category")
+    if len(keys) == 2 and type(category) is str and 1 <= len(category) <= 30:
+        return {"quantity": quantity, "category": category}
+    return None
 
 
 class HoldOut(Schema):
