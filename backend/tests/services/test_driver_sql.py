@@ -1,8 +1,9 @@
-"""The driver-SQL seam (database.py, booking/ledger.py, pricing/repricing.py): named rows, a pooled
-connection returned to the pool, and a guard against a driver write transaction inside the session's own."""
+"""The driver-SQL seam (database.py, booking/ledger.py, pricing/repricing.py): named rows, a connection kept
+per thread outside the pool, and a guard against a driver write transaction inside the session's own."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -66,12 +67,30 @@ def test_session_write_connection_only_inside_immediate_transaction(app):
         assert session_write_connection(db.session).in_transaction
 
 
-def test_pooled_connection_goes_back_to_the_pool(app):
+def test_a_thread_keeps_its_driver_connection_outside_the_pool(app):
     pool = db.engine.pool
+    out = pool.checkedout()
     with pooled_sqlite(db.engine) as sqlite:
         assert sqlite.execute("SELECT 1").fetchone() == (1,)
-        out = pool.checkedout()
-    assert pool.checkedout() == out - 1
+        assert pool.checkedout() == out  # detached: never counts against the pool's size
+        sqlite.execute("BEGIN")  # left in a transaction, as after an error escaped its block
+    with pooled_sqlite(db.engine) as again:
+        assert again is sqlite  # the same connection next time
+        assert not again.in_transaction  # rolled back before it is handed out again
+        assert again.execute("PRAGMA foreign_keys").fetchone() == (1,)  # the engine's pragmas
+    others, engine = [], db.engine
+
+    def other_thread():
+        with pooled_sqlite(engine) as theirs:
+            others.append(theirs)
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert others and others[0] is not sqlite  # one per thread
+    db.engine.dispose()  # a new pool (a restored file): a new connection
+    with pooled_sqlite(db.engine) as fresh:
+        assert fresh is not sqlite and fresh.execute("SELECT 1").fetchone() == (1,)
 
 
 def screening_layout_id(screening_id: int) -> int:
