@@ -366,3 +366,29 @@ def test_unknown_routes_and_methods_under_api_are_json(client):
         assert response.status_code == 404 and response.is_json
     wrong = client.put("/api/theatres")
     assert wrong.status_code == 405 and wrong.get_json()["error"]["code"] == "method_not_allowed"
+
+
+def test_layout_category_names_differ(client, admin, world):
+    """Two categories whose names differ only in case or surrounding spaces read as one on a ticket: a 422
+    naming the later one's name field, and nothing saved; distinct names are fine."""
+    t = world["theatre"]["id"]
+    seats = [{"number": 1, "category": "vip"}, {"number": 2, "category": "general"}]
+    for names in (["VIP", "vip"], ["General", " general "], ["VIP", "VIP"]):
+        categories = [
+            {"code": code, "name": name, "price_pct": 100} for code, name in zip(("vip", "general"), names, strict=True)
+        ]
+        response = client.put(
+            f"/api/theatres/{t}/layout",
+            json={"categories": categories, "rows": [{"label": "A", "seats": seats}]},
+            headers=admin,
+        )
+        assert response.status_code == 422, (names, response.get_json())
+        details = response.get_json()["error"]["details"]
+        assert list(details) == ["layout.categories.1.name"], details
+        assert details["layout.categories.1.name"] == ["Another category already has this name."]
+    assert client.get(f"/api/theatres/{t}").get_json()["capacity"] == 100  # nothing changed
+    fine = [{"code": "vip", "name": "VIP", "price_pct": 150}, {"code": "general", "name": "General", "price_pct": 100}]
+    response = client.put(
+        f"/api/theatres/{t}/layout", json={"categories": fine, "rows": [{"label": "A", "seats": seats}]}, headers=admin
+    )
+    assert response.status_code == 200, response.get_json()

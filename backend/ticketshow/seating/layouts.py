@@ -85,8 +85,9 @@ def _is_int(value) -> bool:
 def validate_layout(raw) -> dict:
     """The layout in its normal form (every seat with `accessible`, text trimmed), or LayoutError.
 
-    Refused: a shape other than the contract's, duplicate category codes, a seat of an unknown category,
-    duplicate seat labels, no seats, more than 10,000 seats (API.md), more than 500 rows or 500 cells a row.
+    Refused: a shape other than the contract's, duplicate category codes, two categories of the same name
+    (ignoring case and surrounding spaces: "VIP" and " vip " read as one on a ticket), a seat of an unknown
+    category, duplicate seat labels, no seats, more than 10,000 seats (API.md), more than 500 rows or 500 cells a row.
     """
     problems: dict[str, list[str]] = {}
     if not isinstance(raw, dict):
@@ -96,6 +97,7 @@ def validate_layout(raw) -> dict:
         _problem(problems, "stage", _("Must be 'screen' or 'stage'."))
     categories = raw.get("categories")
     codes: set[str] = set()
+    names: set[str] = set()  # casefolded: the legend and tickets must tell categories apart
     clean_categories = []
     if not isinstance(categories, list) or not 1 <= len(categories) <= MAX_CATEGORIES:
         _problem(problems, "categories", _("Must be a list of 1 to %(max)s categories.", max=MAX_CATEGORIES))
@@ -114,6 +116,10 @@ def validate_layout(raw) -> dict:
             codes.add(code)
         if not isinstance(name, str) or not 1 <= len(name.strip()) <= 60 or any(ord(c) < 32 for c in name):
             _problem(problems, f"{path}.name", _("1 to 60 characters, no control characters."))
+        elif (folded := name.strip().casefold()) in names:
+            _problem(problems, f"{path}.name", _("Another category already has this name."))
+        else:
+            names.add(folded)
         if not _is_int(pct) or not 10 <= pct <= 1000:
             _problem(problems, f"{path}.price_pct", _("A whole number from 10 to 1000."))
         if isinstance(name, str):
