@@ -338,17 +338,81 @@ def test_layout_editor(ui, live_server):
     page.goto(f"/admin/theatres?q=Black box {tag}")
     page.get_by_role("link", name="Seat layout").click()
     expect(page.get_by_role("heading", name=f"Seat layout of Black box {tag}")).to_be_visible()
+    rows_field = page.get_by_role("spinbutton", name="Rows", exact=True)
+    seats_field = page.get_by_role("spinbutton", name="Seats per row")
+    grid = page.get_by_test_id("layout-grid")
+    build_error = page.get_by_test_id("build-error")
+    # the fields start from the theatre's layout (40 seats: rows of 20), and the first tool is harmless: a
+    # click with it keeps the seat
+    expect(rows_field).to_have_value("2")
+    expect(seats_field).to_have_value("20")
+    expect(page.locator("#tool-standard")).to_be_checked()
+    grid.locator("[data-cell='0-0']").click()
+    expect(page.get_by_text("40 seats in 2 rows")).to_be_visible()
 
-    # rows × seats
-    page.get_by_role("spinbutton", name="Rows", exact=True).fill("6")
-    page.get_by_role("spinbutton", name="Seats per row").fill("10")
+    # rows × seats: the server's limits are the fields' bounds, and Build names the one crossed at once
+    expect(rows_field).to_have_attribute("max", "500")
+    expect(seats_field).to_have_attribute("step", "1")
+    for rows, seats, words in (
+        ("99999", "99999", "at most 500 rows"),
+        ("1e3", "10", "whole numbers"),
+        ("120", "100", "That makes 12,000 seats; a layout can have at most 10,000"),
+    ):
+        rows_field.fill(rows)
+        seats_field.fill(seats)
+        page.get_by_role("button", name="Build").click()
+        expect(build_error).to_contain_text(words)
+        expect(rows_field).to_have_attribute("aria-invalid", "true")
+        expect(page.get_by_text("40 seats in 2 rows")).to_be_visible()  # nothing was built
+    # a row as long as the server takes is built, and painting in it works
+    rows_field.fill("1")
+    seats_field.fill("500")
+    page.get_by_role("button", name="Build").click()
+    expect(page.get_by_text("500 seats in 1 row")).to_be_visible()
+    expect(build_error).to_have_count(0)
+    expect(grid.locator("[data-cell]")).to_have_count(500)
+    page.locator("label[for='tool-gap']").click()
+    grid.locator("[data-cell='0-1']").click()
+    expect(page.get_by_text("499 seats in 1 row")).to_be_visible()
+    page.locator("label[for='tool-standard']").click()
+
+    rows_field.fill("6")
+    seats_field.fill("10")
     page.get_by_role("button", name="Build").click()
     expect(page.get_by_text("60 seats in 6 rows")).to_be_visible()
     # a category, painted by dragging along rows E and F
     page.get_by_role("textbox", name="New category").fill("Prime")
     page.get_by_role("spinbutton", name="Price %", exact=True).last.fill("150")
     page.get_by_role("button", name="Add", exact=True).click()
-    grid = page.get_by_test_id("layout-grid")
+    # a name already taken (case and spaces aside) is refused at once, in the field's words
+    new_name = page.get_by_role("textbox", name="New category")
+    new_name.fill(" prime ")
+    expect(page.get_by_test_id("new-category-error")).to_contain_text("Another category is already called")
+    expect(page.get_by_role("button", name="Add", exact=True)).to_be_disabled()
+    second_name = page.locator("#cat-name-1")
+    second_name.fill("STANDARD ")
+    expect(page.get_by_test_id("category-error")).to_contain_text(re.compile("already called .?Standard"))
+    expect(second_name).to_have_attribute("aria-invalid", "true")
+    page.get_by_role("button", name="Save layout").click()
+    expect(page.get_by_test_id("layout-errors")).to_contain_text("Nothing was sent")
+    expect(second_name).to_be_focused()
+    second_name.fill("Prime")
+    expect(page.get_by_test_id("category-error")).to_have_count(0)
+    expect(page.get_by_test_id("layout-errors")).to_have_count(0)
+    # a name is at most 60 characters (the server's limit), and a long one does not widen the page
+    new_name.fill("Balcony " * 40)
+    assert len(new_name.input_value()) == 60
+    page.get_by_role("button", name="Add", exact=True).click()
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.get_by_role("button", name=re.compile("^Remove category Balcony")).click()
+    # a right-to-left name is isolated in the legend: its percentage stays after it
+    new_name.fill("مقاعد مميزة")
+    page.get_by_role("button", name="Add", exact=True).click()
+    legend = page.get_by_test_id("seat-categories")
+    expect(legend.locator("bdi", has_text="مقاعد مميزة")).to_have_count(1)
+    expect(page.locator("label[for^='tool-'] bdi", has_text="مقاعد مميزة")).to_have_count(1)
+    page.get_by_role("button", name="Remove category مقاعد مميزة").click()
 
     def drag(start, end):
         a = grid.locator(f"[data-cell='{start}']")
@@ -393,13 +457,25 @@ def test_layout_editor(ui, live_server):
     theatre_now = requests.get(f"{live_server.url}/api/theatres/{theatre['id']}").json()
     assert theatre_now["capacity"] == 54
 
-    # invalid values come back readably, and nothing is saved
-    page.get_by_role("spinbutton", name="Price %", exact=True).first.fill("5")
+    # invalid values are marked at their field at once, and nothing is sent
+    price = page.get_by_role("spinbutton", name="Price %", exact=True).first
+    price.fill("5")
+    expect(page.get_by_test_id("category-error")).to_have_text("Enter a whole number from 10 to 1,000.")
     page.get_by_role("button", name="Save layout").click()
     errors = page.get_by_test_id("layout-errors")
-    expect(errors).to_contain_text("The layout was not saved")
-    expect(errors.get_by_role("listitem").first).to_contain_text(re.compile(r"category|price", re.I))
+    expect(errors).to_contain_text("Nothing was sent")
+    expect(price).to_be_focused()
+    price.fill("100")
+    # what only the server refuses comes back next to its field, in plain words
+    page.locator("#cat-name-1").fill("Prime\u200b")  # an invisible character
+    page.get_by_role("button", name="Save layout").click()
+    expect(errors).to_contain_text(re.compile(r"The layout was not saved\. \S"))
+    expect(errors.get_by_role("listitem")).to_have_count(0)
+    expect(page.get_by_test_id("category-error")).to_contain_text("Invisible formatting characters are not allowed")
+    expect(page.locator("#cat-name-1")).to_have_attribute("aria-invalid", "true")
     assert requests.get(f"{live_server.url}/api/theatres/{theatre['id']}").json()["capacity"] == 54
+    page.locator("#cat-name-1").fill("Prime")
+    expect(page.get_by_test_id("category-error")).to_have_count(0)
 
     # a theatre with sold seats: its upcoming screening keeps the old layout, and the editor says so
     page.goto(f"/admin/theatres/{busy['id']}/layout")
