@@ -17,6 +17,13 @@ export const getLayout = (theatreId) => api.get(`/api/theatres/${theatreId}/layo
 export const saveLayout = (theatreId, layout) => api.put(`/api/theatres/${theatreId}/layout`, layout)
 
 /**
+ * Replaces a screening's blocked seats (admin, or a manager of its theatre); [] unblocks all.
+ * → {screening_id, seats, seats_left}; 409 seats_unavailable (details.seats) for a seat sold or held.
+ */
+export const setBlockedSeats = (screeningId, seats) =>
+  api.put(`/api/screenings/${screeningId}/blocked-seats`, { seats })
+
+/**
  * The screening's waiting room (docs/waiting-room.md): {admitted: true, expires_at} when the user may choose
  * seats now, or {admitted: false, position, retry_after} (202) while it waits in line.
  */

@@ -148,6 +148,14 @@ const routes = [
         meta: { titleKey: 'nav.titles.adminScreenings', permission: 'manage_theatres' },
       },
       {
+        // a theatre's manager blocks seats of its screenings too (the server decides per theatre)
+        path: 'screenings/:id(\\d+)/seats',
+        name: 'admin-screening-seats',
+        component: () => import('@/views/admin/BlockSeatsView.vue'),
+        props: true,
+        meta: { titleKey: 'nav.titles.adminBlockSeats', permission: 'manage_theatres' },
+      },
+      {
         path: 'bookings',
         name: 'admin-bookings',
         component: () => import('@/views/admin/AdminBookingsView.vue'),
