@@ -48,7 +48,7 @@ def side_by_side(phone: Path, desktop: Path, target: Path) -> None:
         canvas.save(target, optimize=True)
 
 
-NAMES = ("home", "show", "whats-on", "my-bookings", "dashboard", "seat-picker", "layout-editor")
+NAMES = ("home", "show", "whats-on", "my-bookings", "dashboard", "seat-picker", "layout-editor", "block-seats")
 
 
 def two_free_seats(base, screening_id, headers):
@@ -65,16 +65,21 @@ def two_free_seats(base, screening_id, headers):
     return []
 
 
-def seat_picker(page, base, token, shots, viewport):
-    """The booking page of the biggest upcoming screening with two seats held."""
-    headers = {"Authorization": f"Bearer {token}"}
+def showcase_screening(base, headers=None):
+    """The upcoming screening whose map shows the most: several categories, mostly free."""
     screenings = requests.get(f"{base}/api/screenings", params={"per_page": 100}).json()["items"]
 
-    def appeal(screening):  # a house with several categories, mostly free: the map shows the most
+    def appeal(screening):
         seat_map = requests.get(f"{base}/api/screenings/{screening['id']}/seats", headers=headers).json()
         return len(seat_map["categories"]), seat_map["seats_left"]
 
-    screening = max((s for s in screenings if not s["houseful"]), key=appeal)
+    return max((s for s in screenings if not s["houseful"]), key=appeal)
+
+
+def seat_picker(page, base, token, shots, viewport):
+    """The booking page of the biggest upcoming screening with two seats held."""
+    headers = {"Authorization": f"Bearer {token}"}
+    screening = showcase_screening(base, headers)
     page.goto(f"/book/{screening['id']}")
     page.get_by_role("checkbox").first.wait_for()
     for label in two_free_seats(base, screening["id"], headers):
@@ -101,6 +106,19 @@ def layout_editor(page, base, shots, viewport):
     page.get_by_test_id("layout-grid").wait_for()
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(shots / f"layout-editor-{viewport}.png"))
+
+
+def block_seats(page, base, shots, viewport):
+    """Admin → Screenings → Block seats for the seat picker's screening, two seats chosen (not saved)."""
+    screening = showcase_screening(base)
+    page.goto(f"/admin/screenings/{screening['id']}/seats")
+    page.get_by_role("checkbox").first.wait_for()
+    for label in two_free_seats(base, screening["id"], None):
+        page.locator(f"[data-seat='{label}']").click()
+    page.get_by_text("2 seats blocked").wait_for()
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.querySelector('.breadcrumb').scrollIntoView({behavior: 'instant'})")
+    page.screenshot(path=str(shots / f"block-seats-{viewport}.png"))
 
 
 def main() -> int:
@@ -181,6 +199,7 @@ def main() -> int:
                 time.sleep(1)  # charts animate in
                 page.screenshot(path=str(shots / f"dashboard-{viewport}.png"))
                 layout_editor(page, base, shots, viewport)
+                block_seats(page, base, shots, viewport)
             browser.close()
         for name in wanted:
             side_by_side(shots / f"{name}-phone.png", shots / f"{name}-desktop.png", OUT / f"{name}.png")
