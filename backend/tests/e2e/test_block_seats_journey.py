@@ -13,34 +13,16 @@ from playwright.sync_api import expect
 
 from tests.conftest import ADMIN_PASSWORD
 from tests.e2e.test_accessibility import axe_violations
-from tests.e2e.test_booking_journey import PASSWORD, Backstage, at
+from tests.e2e.test_booking_journey import PASSWORD, Backstage
 from tests.e2e.test_foundation_journey import log_in
-from tests.e2e.test_seat_picker_journey import new_user, seat, seat_states
-from tests.e2e.test_staff_journey import log_out
+from tests.e2e.test_seat_picker_journey import house, new_user, seat, seat_states
+from tests.e2e.test_staff_journey import log_out, new_manager
 
 # Three rows of six seats, no aisles: small enough to reason about where Best available goes.
 SMALL_HOUSE = {
     "categories": [{"code": "standard", "name": "Standard", "price_pct": 100}],
     "rows": [{"label": row, "seats": [{"number": n, "category": "standard"} for n in range(1, 7)]} for row in "ABC"],
 }
-
-
-def small_house(stage, tag, name="Studio"):
-    """A theatre with SMALL_HOUSE and one screening two days ahead at ₹200: (theatre, screening id)."""
-    theatre = stage.post("/api/theatres", {"name": f"{name} {tag}", "place": "Chennai", "capacity": 18})
-    saved = requests.put(f"{stage.base}/api/theatres/{theatre['id']}/layout", json=SMALL_HOUSE, headers=stage.admin)
-    assert saved.status_code == 200, saved.text
-    show = stage.post(
-        "/api/shows",
-        {
-            "name": f"Vikram {tag}",
-            "rating": 4,
-            "tags": ["drama"],
-            "ticket_price": 200,
-            "screenings": [{"theatre_id": theatre["id"], "starts_at": at(2)}],
-        },
-    )
-    return theatre, stage.screening_ids(show["id"])[0]
 
 
 def blocked(base, screening_id):
@@ -50,7 +32,7 @@ def blocked(base, screening_id):
 def open_block_seats(page, theatre_id, screening_id):
     """From Admin → Screenings (filtered to the theatre), the row's Block seats button."""
     page.goto(f"/admin/screenings?theatre_id={theatre_id}")
-    page.get_by_role("listitem").filter(has_text="Vikram").get_by_role("link", name="Block seats").click()
+    page.get_by_role("listitem").filter(has_text="Kantara").get_by_role("link", name="Block seats").click()
     expect(page).to_have_url(re.compile(rf"/admin/screenings/{screening_id}/seats$"))
     expect(page.get_by_role("checkbox")).to_have_count(18)
 
@@ -58,7 +40,7 @@ def open_block_seats(page, theatre_id, screening_id):
 def test_admin_blocks_seats_a_buyer_cannot_have_them_then_unblocks(ui, live_server):
     page, tag = ui.page, f"{os.urandom(3).hex()}{ui.viewport[0]}"
     stage = Backstage(live_server.url)
-    theatre, screening_id = small_house(stage, tag)
+    theatre, screening_id = house(stage, tag, capacity=18, layout=SMALL_HOUSE)
     base = f"{live_server.url}/api/screenings/{screening_id}"
     rival = new_user(stage, f"rival-{tag}")
     held = requests.post(f"{base}/holds", json={"seats": ["C6"]}, headers=rival).json()
@@ -73,7 +55,7 @@ def test_admin_blocks_seats_a_buyer_cannot_have_them_then_unblocks(ui, live_serv
     log_in(page, "admin", ADMIN_PASSWORD)
     page.wait_for_url(lambda url: "/login" not in url)
     open_block_seats(page, theatre["id"], screening_id)
-    expect(page.get_by_text(f"Vikram {tag}")).to_be_visible()
+    expect(page.get_by_text(f"Kantara {tag}")).to_be_visible()
     count = page.get_by_test_id("blocked-count")
     expect(count).to_have_text("0 seats blocked")
     expect(page.get_by_role("button", name="Save blocked seats")).to_be_disabled()
@@ -175,16 +157,10 @@ def test_admin_blocks_seats_a_buyer_cannot_have_them_then_unblocks(ui, live_serv
 def test_a_manager_blocks_seats_at_their_theatre_only(ui, live_server):
     page, tag = ui.page, f"{os.urandom(3).hex()}{ui.viewport[0]}"
     stage = Backstage(live_server.url)
-    mine, mine_screening = small_house(stage, tag, name="Mine")
-    _, other_screening = small_house(stage, tag, name="Other")
+    mine, mine_screening = house(stage, f"{tag}m", capacity=18, layout=SMALL_HOUSE)
+    _, other_screening = house(stage, f"{tag}o", capacity=18, layout=SMALL_HOUSE)
     name = f"blockmgr-{tag}"
-    manager = stage.post("/api/auth/signup", {"username": name, "email": f"{name}@example.com", "password": PASSWORD})
-    granted = requests.put(
-        f"{live_server.url}/api/admin/staff/{manager['id']}",
-        json={"role": "manager", "theatre_ids": [mine["id"]]},
-        headers=stage.admin,
-    )
-    assert granted.status_code == 200, granted.text
+    new_manager(stage, name, [mine["id"]])
 
     log_in(page, name, PASSWORD)
     page.wait_for_url(lambda url: "/login" not in url)

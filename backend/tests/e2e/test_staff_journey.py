@@ -28,6 +28,17 @@ def log_out(page):
     expect(page.get_by_role("button", name="Log out")).to_have_count(0)
 
 
+def new_manager(stage, name, theatre_ids):
+    """A new user (password PASSWORD) whom the admin makes the manager of those theatres, through the API."""
+    manager = stage.post("/api/auth/signup", {"username": name, "email": f"{name}@example.com", "password": PASSWORD})
+    granted = requests.put(
+        f"{stage.base}/api/admin/staff/{manager['id']}",
+        json={"role": "manager", "theatre_ids": theatre_ids},
+        headers=stage.admin,
+    )
+    assert granted.status_code == 200, granted.text
+
+
 def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(ui, live_server):
     page, tag = ui.page, f"{os.urandom(3).hex()}{ui.viewport[0]}"
     stage = Backstage(live_server.url)
@@ -239,13 +250,7 @@ def test_a_manager_reaches_their_theatres_layout_and_comes_back(ui, live_server)
         },
     )
     name = f"lay-{tag}"
-    manager = stage.post("/api/auth/signup", {"username": name, "email": f"{name}@example.com", "password": PASSWORD})
-    granted = requests.put(
-        f"{live_server.url}/api/admin/staff/{manager['id']}",
-        json={"role": "manager", "theatre_ids": [mine["id"]]},
-        headers=stage.admin,
-    )
-    assert granted.status_code == 200, granted.text
+    new_manager(stage, name, [mine["id"]])
 
     log_in(page, name, PASSWORD)
     page.wait_for_url(lambda url: "/login" not in url)
