@@ -11,7 +11,7 @@ from flask import current_app
 from marshmallow import ValidationError, fields, validate
 from werkzeug.routing import IntegerConverter
 
-from .i18n import _
+from .i18n import _, number
 from .text import line_problem, text_problem
 
 MAX_PRICE = Decimal("1000000")
@@ -98,7 +98,7 @@ class Money(fields.Field):
         if amount < 0:
             raise ValidationError(_("Must not be negative."))
         if amount > MAX_PRICE:
-            raise ValidationError(_("Must be at most %(max)s.", max=MAX_PRICE))
+            raise ValidationError(_("Must be at most %(max)s.", max=number(int(MAX_PRICE))))  # 10,00,000
         if amount != amount.quantize(Decimal("0.01")):
             raise ValidationError(_("At most two decimals."))
         return amount.quantize(Decimal("0.01"))

@@ -59,6 +59,7 @@ ITEMS = {
     "theatre_ids": _l("theatres"),
     "labels": _l("seats"),
     "rows": _l("rows"),
+    "categories": _l("categories"),
 }
 
 ENTER_LABEL = "Enter {label}."  # "Enter %(what)s." in the request's language, `what` being the label
@@ -82,6 +83,8 @@ _EXACT = {
     "Invalid input type.": _l("Send an object with named fields."),
     "Invalid value.": _l("This value is not accepted."),
     "Must not be empty.": ENTER_LABEL,
+    # marshmallow's Regexp without its own `error=`: a schema should say the rule (seating/schemas.py does)
+    "String does not match expected pattern.": _l("This is not in the expected form."),
 }
 
 _RANGE = re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$")
@@ -134,6 +137,8 @@ def plain(path: str, message: str) -> str:
     if match := _LENGTH_BETWEEN.match(message):
         return _("Between %(min)s and %(max)s %(unit)s.", min=_number(match[1]), max=_number(match[2]), unit=unit)
     if match := _SHORTER.match(message):
+        if match[1] == "1":  # "At least 1 characters." said nothing a person needs: the field is empty
+            return _("Enter %(what)s.", what=str(label))
         return _("At least %(min)s %(unit)s.", min=_number(match[1]), unit=unit)
     if match := _LONGER.match(message):
         return _("At most %(max)s %(unit)s.", max=_number(match[1]), unit=unit)

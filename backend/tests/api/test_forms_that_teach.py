@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from tests.conftest import USER_PASSWORD
 
-RAW_TEXTS = ("Missing data for required field.", "greater than or equal", "Not a valid", "Longer than maximum")
+RAW_TEXTS = (
+    "Missing data for required field.",
+    "greater than or equal",
+    "Not a valid",
+    "Longer than maximum",
+    "Shorter than minimum",
+    "does not match expected pattern",
+    "1 characters",
+)
 
 
 def _signup(client, **body):
@@ -139,3 +147,43 @@ def test_changing_to_an_address_of_another_account_is_409_email_taken(client, ap
     assert moved.status_code == 200 and moved.get_json()["email"] == "new.home@example.com"
     assert client.get("/api/auth/me", headers=second["headers"]).get_json()["email"] == "new.home@example.com"
     assert client.patch("/api/auth/me", json={"email": "x@example.com"}).status_code == 401
+
+
+def test_layout_price_and_empty_text_fields_say_what_to_do(client, api, admin):
+    """Found by a walkthrough: a list said "characters" (`categories: []` -> "Between 1 and 20 characters"), a
+    row label said marshmallow's "String does not match expected pattern.", an empty text field "At least 1
+    characters.", a price "at most 1000000" where money elsewhere reads 10,00,000."""
+    theatre = api.create_theatre(admin)
+    layout = f"/api/theatres/{theatre['id']}/layout"
+    response = client.put(layout, json={"categories": [], "rows": []}, headers=admin)
+    assert response.status_code == 422
+    details = _details(response)
+    assert details["categories"] == ["Between 1 and 20 categories."]
+    assert details["rows"] == ["Between 1 and 500 rows."]
+    bad_row = {"label": "F!", "seats": [{"number": 1, "category": "Prime"}]}
+    response = client.put(
+        layout,
+        json={"categories": [{"code": "Prime!", "name": "", "price_pct": 100}], "rows": [bad_row]},
+        headers=admin,
+    )
+    assert response.status_code == 422
+    details = _details(response)
+    assert details["rows.0.label"] == ["Use 1 to 4 letters or digits, such as F or AA."]
+    assert details["categories.0.code"] == ["Use up to 30 lower-case letters, digits, - and _, such as prime."]
+    assert details["categories.0.name"] == ["Enter a name."]
+    show = api.create_show(admin)
+    response = client.post(
+        "/api/screenings",
+        json={
+            "show_id": show["id"],
+            "theatre_id": theatre["id"],
+            "starts_at": "2030-01-01T18:00:00+05:30",
+            "price": 2000000,
+        },
+        headers=admin,
+    )
+    assert response.status_code == 422
+    assert _details(response)["price"] == ["Must be at most 10,00,000."]
+    hindi = client.put(layout, json={"categories": [], "rows": [bad_row]}, headers={**admin, "Accept-Language": "hi"})
+    assert _details(hindi)["categories"] == ["1 से 20 श्रेणियाँ।"]
+    assert _details(hindi)["rows.0.label"] == ["1 से 4 अक्षर या अंक लिखें, जैसे F या AA।"]

@@ -7,7 +7,7 @@ from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
 from marshmallow import ValidationError, validate, validates_schema
 
 from ..fields import Money, OffsetDateTime, TrimmedString, local_isoformat, money_out
-from ..i18n import _
+from ..i18n import _, _l
 from ..jsonbody import is_int
 from .layouts import MAX_CATEGORIES, MAX_ROW_CELLS, MAX_ROWS, MAX_SEATS
 
@@ -17,7 +17,10 @@ SeatLabel = lambda **kw: String(validate=validate.Length(min=1, max=16), **kw)  
 class CategoryIn(Schema):
     code = String(
         required=True,
-        validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,29}$"),
+        validate=validate.Regexp(
+            r"^[a-z0-9][a-z0-9_-]{0,29}$",
+            error=_l("Use up to 30 lower-case letters, digits, - and _, such as prime."),
+        ),
         metadata={"description": "lower-case letters, digits, - and _", "example": "prime"},
     )
     # one-line text shown on seat maps and tickets: no control, format or bidi characters (fields.TrimmedString)
@@ -37,7 +40,11 @@ class SeatIn(Schema):
 
 
 class RowIn(Schema):
-    label = String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9]{1,4}$"), metadata={"example": "F"})
+    label = String(
+        required=True,
+        validate=validate.Regexp(r"^[A-Za-z0-9]{1,4}$", error=_l("Use 1 to 4 letters or digits, such as F or AA.")),
+        metadata={"example": "F"},
+    )
     seats = List(
         Nested(SeatIn, allow_none=True),
         required=True,
