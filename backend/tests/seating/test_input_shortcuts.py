@@ -15,6 +15,8 @@ from .test_seat_maps_and_holds import hold
 
 HOLD_BODIES = [
     {"quantity": 1},
+    {"quantity": 10},
+    {"quantity": 11},
     {"quantity": 1000},
     {"quantity": 0},
     {"quantity": 1001},
@@ -57,6 +59,8 @@ BOOKING_BODIES = [
     {"hold_id": None},
     {"hold_id": 7, "expected_total_price": 300},
     {"hold_id": 7, "quantity": 2},
+    {"hold_id": 7, "screening_id": 3, "quantity": 2},
+    {"hold_id": 7, "expected_unit_price": 100},
     {"screening_id": 3, "quantity": 1},
     {"screening_id": 3, "quantity": 10},
     {"screening_id": 3, "quantity": 11},
@@ -82,6 +86,7 @@ def loaded(schema, body):
 
 @pytest.mark.parametrize("body", HOLD_BODIES)
 def test_the_hold_shortcut_is_the_schemas_load_or_stands_aside(app, body):
+    assert app.config["BOOKING_MAX_QUANTITY"] == 10  # the bodies above straddle it
     with app.test_request_context():
         fast, slow = hold_in(body), loaded(HoldIn, body)
     assert fast is None or fast == slow
@@ -121,3 +126,28 @@ def test_bodies_off_the_shortcut_get_the_schemas_answers(api, client, admin):
     assert unknown.status_code == 422
     assert unknown.get_json()["error"]["details"] == {"seat": ["This field is not accepted here; remove it."]}
     assert hold(client, user["headers"], sid, quantity=2, category="standard").status_code == 201
+
+
+def test_one_rule_and_one_message_for_a_quantity_and_a_hold_is_booked_alone(api, client, admin):
+    """Found by a walkthrough: a hold of -1 seats said "Between 1 and 1,000." and of 11 "Hold between 1 and 10
+    seats at a time."; a booking of {hold_id, screening_id, quantity} was 201, the quantity silently ignored."""
+    theatre = api.create_theatre(admin, capacity=30)
+    show = api.create_show(admin)
+    sid = api.create_screening(admin, show["id"], theatre["id"], later(2))["id"]
+    user = api.new_user()
+    for quantity in (-1, 0, 11, 1000, 5000):
+        refused = hold(client, user["headers"], sid, quantity=quantity)
+        assert refused.status_code == 422, quantity
+        assert refused.get_json()["error"]["details"] == {"quantity": ["Hold between 1 and 10 seats at a time."]}
+    held = hold(client, user["headers"], sid, quantity=2).get_json()
+    both = client.post(
+        "/api/bookings", json={"hold_id": held["id"], "screening_id": sid, "quantity": 5}, headers=user["headers"]
+    )
+    assert both.status_code == 422
+    assert both.get_json()["error"]["details"] == {
+        "quantity": ["Send either hold_id or screening_id and quantity."],
+        "screening_id": ["Send either hold_id or screening_id and quantity."],
+    }
+    assert client.get("/api/bookings", headers=user["headers"]).get_json()["items"] == []  # nothing booked
+    booked = client.post("/api/bookings", json={"hold_id": held["id"]}, headers=user["headers"])
+    assert booked.status_code == 201 and len(booked.get_json()["seats"]) == 2

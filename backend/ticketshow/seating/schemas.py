@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from apiflask import Schema
 from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
-from marshmallow import ValidationError, validate, validates_schema
+from flask import current_app
+from marshmallow import ValidationError, validate, validates, validates_schema
 
 from ..fields import Money, OffsetDateTime, TrimmedString, local_isoformat, money_out
 from ..i18n import _, _l
@@ -96,12 +97,22 @@ class HoldIn(Schema):
     seats = List(SeatLabel(), validate=validate.Length(max=1000), metadata={"example": ["A5", "A6"]})
     quantity = Integer(
         strict=True,
-        validate=validate.Range(min=1, max=1000),
-        metadata={"description": "the best available seats (1 to BOOKING_MAX_QUANTITY)"},
+        metadata={
+            "description": "the best available seats (1 to BOOKING_MAX_QUANTITY)",
+            "minimum": 1,
+            "x-maximum-setting": "BOOKING_MAX_QUANTITY",
+        },
     )
     category = String(
         validate=validate.Length(min=1, max=30), metadata={"description": "with quantity: only seats of this category"}
     )
+
+    @validates("quantity")
+    def within_limit(self, value, **kwargs):
+        # one rule and one message for -1 and for 11 (it said "Between 1 and 1,000" for one, the limit for the other)
+        limit = current_app.config["BOOKING_MAX_QUANTITY"]
+        if not 1 <= value <= limit:
+            raise ValidationError(_("Hold between 1 and %(limit)s seats at a time.", limit=limit))
 
     @validates_schema
     def one_of(self, data, **kwargs):
@@ -119,7 +130,7 @@ def hold_in(body: dict) -> dict | None:
             return {"seats": list(seats)}
         return None
     quantity = body.get("quantity")
-    if not (is_int(quantity) and 1 <= quantity <= 1000):
+    if not (is_int(quantity) and 1 <= quantity <= current_app.config["BOOKING_MAX_QUANTITY"]):
         return None
     if len(keys) == 1:
         return {"quantity": quantity}
