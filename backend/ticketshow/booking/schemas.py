@@ -43,7 +43,9 @@ class BookingIn(Schema):
             # a hold books its own seats: a quantity beside it was silently ignored (201), so say it is one or the other
             extra = sorted(name for name in ("screening_id", "quantity", "expected_unit_price") if name in data)
             if extra:
-                raise ValidationError({name: [_("Send either hold_id or screening_id and quantity.")] for name in extra})
+                raise ValidationError(
+                    {name: [_("Send either hold_id or screening_id and quantity.")] for name in extra}
+                )
             return
         missing = {
             name: ["Missing data for required field."] for name in ("screening_id", "quantity") if name not in data
