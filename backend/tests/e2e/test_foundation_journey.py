@@ -35,8 +35,9 @@ def admin_tab(page, name):
     page.get_by_role("navigation", name="Admin sections").get_by_role("link", name=name, exact=True).click()
 
 
-def log_in(page, username, password):
-    page.goto("/login")
+def log_in(page, username, password, base=""):
+    """Logs in through the form; `base`: another live server's address than the context's."""
+    page.goto(f"{base}/login")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()

@@ -274,10 +274,7 @@ def test_hold_renewed_then_lapses(ui, short_holds):
     _, screening_id = house(stage, tag)
     username = f"slow-{tag}-{ui.viewport}"
     me = new_user(stage, username)
-    page.goto(f"{base}/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, username, PASSWORD, base)
     page.wait_for_url(lambda url: "/login" not in url)
     page.goto(f"{base}/book/{screening_id}")
 

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from tests.conftest import LiveServer, free_port
 from tests.e2e.test_accessibility import axe_violations
 from tests.e2e.test_booking_journey import PASSWORD, Backstage
+from tests.e2e.test_foundation_journey import log_in
 from tests.e2e.test_seat_picker_journey import house, new_user, seat
 
 
@@ -36,10 +37,7 @@ def test_a_second_buyer_waits_then_is_taken_to_the_seats(ui, small_room):
     username = f"second-{tag}-{ui.viewport}"
     me = new_user(stage, username)
 
-    page.goto(f"{base}/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, username, PASSWORD, base)
     page.wait_for_url(lambda url: "/login" not in url)
     page.goto(f"{base}/book/{screening_id}")
 
@@ -86,10 +84,7 @@ def test_closing_the_page_gives_the_place_to_the_next_in_line(ui, small_room):
     waiting = new_user(stage, f"waiting-{tag}-{ui.viewport}")
     admission = f"{base}/api/screenings/{screening_id}/admission"
 
-    page.goto(f"{base}/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, username, PASSWORD, base)
     page.wait_for_url(lambda url: "/login" not in url)
     page.goto(f"{base}/book/{screening_id}")
     expect(seat(page, "G", 10)).to_be_visible()  # admitted: the one place of the room is this page's
