@@ -144,6 +144,13 @@ def test_admin_blocks_seats_a_buyer_cannot_have_them_then_unblocks(ui, live_serv
     expect(count).to_have_text("4 seats blocked")
     page.get_by_role("button", name="Unblock all").click()
     expect(count).to_have_text("0 seats blocked")
+    # Leaving with changes not saved asks first (it lost them without a word); staying keeps them.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("link", name="Cancel").click()
+    expect(page).to_have_url(re.compile(rf"/admin/screenings/{screening_id}/seats"))
+    expect(count).to_have_text("0 seats blocked")
+    assert asked == ["You have changes that are not saved. Leave this page and lose them?"]
     expect(seat(page, "B", 3)).to_have_attribute("aria-label", "Row B, seat 3, Standard, ₹200, available")
     page.get_by_role("button", name="Save blocked seats").click()
     expect(page.get_by_text("Saved: 0 seats are not for sale at this screening.")).to_be_visible()
