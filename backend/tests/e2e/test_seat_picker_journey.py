@@ -380,6 +380,13 @@ def test_layout_editor(ui, live_server):
     seats_field.fill("10")
     page.get_by_role("button", name="Build").click()
     expect(page.get_by_text("60 seats in 6 rows")).to_be_visible()
+    # leaving with a layout not saved asks first; staying keeps the draft
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Theatres").click()
+    expect(page.get_by_text("60 seats in 6 rows")).to_be_visible()
+    assert asked == ["You have changes that are not saved. Leave this page and lose them?"]
+    expect(page).to_have_url(re.compile(rf"/admin/theatres/{theatre['id']}/layout$"))
     # a category, painted by dragging along rows E and F
     page.get_by_role("textbox", name="New category").fill("Prime")
     page.get_by_role("spinbutton", name="Price %", exact=True).last.fill("150")
@@ -533,6 +540,9 @@ def test_layout_editor(ui, live_server):
     assert [seat["number"] for seat in saved["rows"][3]["seats"]] == list(range(8, 0, -1))
     assert saved["rows"][3]["seats"][0]["accessible"] is True
     assert [seat and seat["number"] for seat in saved["rows"][0]["seats"]] == [1, 2, 3, 4, 5, None]
+    # once saved there is nothing to lose: the way back goes without a question (an unanswered one would stay)
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Theatres").click()
+    expect(page).to_have_url(re.compile(r"/admin/theatres(\?.*)?$"))
     assert ui.console_errors == []
 
 
