@@ -369,11 +369,20 @@ def test_unknown_routes_and_methods_under_api_are_json(client):
 
 
 def test_layout_category_names_differ(client, admin, world):
-    """Two categories whose names differ only in case or surrounding spaces read as one on a ticket: a 422
-    naming the later one's name field, and nothing saved; distinct names are fine."""
+    """Two categories whose names differ only in case, surrounding spaces or compatibility forms (fullwidth
+    letters, ligatures) read as one on a ticket: a 422 naming the later one's name field, and nothing saved;
+    distinct names are fine."""
     t = world["theatre"]["id"]
     seats = [{"number": 1, "category": "vip"}, {"number": 2, "category": "general"}]
-    for names in (["VIP", "vip"], ["General", " general "], ["VIP", "VIP"]):
+    for names in (
+        ["VIP", "vip"],
+        ["General", " general "],
+        ["VIP", "VIP"],
+        ["VIP", "ＶＩＰ"],  # fullwidth
+        ["Straße", "STRASSE"],
+        ["ﬁrst", "First"],  # the ligature ﬁ
+        ["Ｇｅｎｅｒａｌ", "general　"],  # and an ideographic space around it
+    ):
         categories = [
             {"code": code, "name": name, "price_pct": 100} for code, name in zip(("vip", "general"), names, strict=True)
         ]

@@ -416,9 +416,15 @@ def test_layout_editor(ui, live_server):
     second_name.fill("Prime")
     expect(page.get_by_test_id("category-error")).to_have_count(0)
     expect(page.get_by_test_id("layout-errors")).to_have_count(0)
-    # a name is at most 60 characters (the server's limit), and a long one does not widen the page
+    # a name is at most 60 characters (the server's limit): a longer one is kept as typed and refused in words
+    # (it was cut at 60 without a word), and a long one does not widen the page
     new_name.fill("Balcony " * 40)
-    assert len(new_name.input_value()) == 60
+    expect(page.get_by_test_id("new-category-error")).to_have_text("Use at most 60 characters; this name has 319.")
+    expect(page.get_by_role("button", name="Add", exact=True)).to_be_disabled()
+    # the same name in fullwidth letters is the same name
+    new_name.fill("ＰＲＩＭＥ")
+    expect(page.get_by_test_id("new-category-error")).to_contain_text("Another category is already called")
+    new_name.fill("Balcony " * 7 + "Box")  # 59 characters
     page.get_by_role("button", name="Add", exact=True).click()
     width = page.viewport_size["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import string
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..i18n import _
@@ -82,11 +83,18 @@ def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def name_key(name: str) -> str:
+    """A category name as names are compared: trimmed, compatibility-normalised and case-folded, so "VIP",
+    " vip " and fullwidth "ＶＩＰ" are one name ("Straße" and "STRASSE" too). Unicode's compatibility caseless
+    match (The Unicode Standard, 3.13, D146), as NFKC(casefold(NFKC(name)))."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name.strip()).casefold())
+
+
 def validate_layout(raw) -> dict:
     """The layout in its normal form (every seat with `accessible`, text trimmed), or LayoutError.
 
     Refused: a shape other than the contract's, duplicate category codes, two categories of the same name
-    (ignoring case and surrounding spaces: "VIP" and " vip " read as one on a ticket), a seat of an unknown
+    (name_key: "VIP", " vip " and "ＶＩＰ" read as one on a ticket), a seat of an unknown
     category, duplicate seat labels, no seats, more than 10,000 seats (API.md), more than 500 rows or 500 cells a row.
     """
     problems: dict[str, list[str]] = {}
@@ -97,7 +105,7 @@ def validate_layout(raw) -> dict:
         _problem(problems, "stage", _("Must be 'screen' or 'stage'."))
     categories = raw.get("categories")
     codes: set[str] = set()
-    names: set[str] = set()  # casefolded: the legend and tickets must tell categories apart
+    names: set[str] = set()  # name_key: the legend and tickets must tell categories apart
     clean_categories = []
     if not isinstance(categories, list) or not 1 <= len(categories) <= MAX_CATEGORIES:
         _problem(problems, "categories", _("Must be a list of 1 to %(max)s categories.", max=MAX_CATEGORIES))
@@ -116,7 +124,7 @@ def validate_layout(raw) -> dict:
             codes.add(code)
         if not isinstance(name, str) or not 1 <= len(name.strip()) <= 60 or any(ord(c) < 32 for c in name):
             _problem(problems, f"{path}.name", _("1 to 60 characters, no control characters."))
-        elif (folded := name.strip().casefold()) in names:
+        elif (folded := name_key(name)) in names:
             _problem(problems, f"{path}.name", _("Another category already has this name."))
         else:
             names.add(folded)

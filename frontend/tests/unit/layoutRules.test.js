@@ -1,7 +1,7 @@
 // The layout editor's mirror of the server's layout rules (views/admin/layoutRules.js): what Build and Save
 // refuse at once, before the server is asked.
 import { describe, expect, it } from 'vitest'
-import { LIMITS, buildProblem, categoryProblems, problemList, wholeNumber } from '@/views/admin/layoutRules'
+import { LIMITS, buildProblem, categoryProblems, problemList, sameName, wholeNumber } from '@/views/admin/layoutRules'
 
 describe('wholeNumber', () => {
   it('takes whole numbers as typed and nothing else', () => {
@@ -45,7 +45,13 @@ describe('categoryProblems', () => {
   it('refuses empty and over-long names, counting characters as the server does', () => {
     const found = categoryProblems([cat('   '), cat('x'.repeat(61)), cat('😀'.repeat(60)), cat('x'.repeat(300))])
     expect(found.map((p) => p.name?.key ?? null)).toEqual(['nameEmpty', 'nameLong', null, 'nameLong'])
-    expect(found[1].name.params).toEqual({ max: 60 })
+    expect(found[1].name.params).toEqual({ max: 60, count: 61 })
+    expect(found[3].name.params).toEqual({ max: 60, count: 300 })
+  })
+  it('reads fullwidth, compatibility and case variants as one name, as the server does', () => {
+    const found = categoryProblems([cat('VIP'), cat('ＶＩＰ'), cat('Straße'), cat('STRASSE'), cat('ﬁne'), cat('FINE')])
+    expect(found.map((p) => p.name?.key ?? null)).toEqual([null, 'nameTaken', null, 'nameTaken', null, 'nameTaken'])
+    expect(sameName(' Ｖｉｐ ')).toBe(sameName('vip'))
   })
   it('refuses percentages out of range or not whole', () => {
     const found = categoryProblems([cat('a', 5), cat('b', 1001), cat('c', 12.5), cat('d', ''), cat('e', '150')])

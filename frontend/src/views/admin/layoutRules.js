@@ -37,14 +37,17 @@ export function buildProblem(rows, seats) {
 }
 
 /**
- * A category name as the server compares names: trimmed, in one case ("VIP" and " vip " are one name).
- * Python's casefold() also folds "ß" to "ss"; toLocaleLowerCase('und') is close enough for a first look.
+ * A category name as the server compares names (seating/layouts.py, name_key): trimmed, compatibility-
+ * normalised and case-folded, so "VIP", " vip " and fullwidth "ＶＩＰ" are one name (Unicode's compatibility
+ * caseless match, D146). Upper then lower case folds "ß" to "ss" as Python's casefold() does.
  */
 export const sameName = (name) =>
   String(name ?? '')
     .trim()
-    .normalize('NFC')
+    .normalize('NFKC')
+    .toLocaleUpperCase('und')
     .toLocaleLowerCase('und')
+    .normalize('NFKC')
 
 /** Characters of trimmed text as the server counts them (code points, not UTF-16 units). */
 export const length = (text) => [...String(text ?? '').trim()].length
@@ -60,7 +63,8 @@ export function categoryProblems(categories) {
     const problems = {}
     const folded = sameName(name)
     if (!folded) problems.name = { key: 'nameEmpty', params: {} }
-    else if (length(name) > LIMITS.name) problems.name = { key: 'nameLong', params: { max: LIMITS.name } }
+    else if (length(name) > LIMITS.name)
+      problems.name = { key: 'nameLong', params: { max: LIMITS.name, count: length(name) } }
     else if (seen.has(folded)) problems.name = { key: 'nameTaken', params: { name: seen.get(folded) } }
     else seen.set(folded, String(name).trim())
     const value = wholeNumber(pct)
