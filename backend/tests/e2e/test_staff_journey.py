@@ -117,6 +117,15 @@ def test_admin_grants_manager_who_edits_only_their_theatre_and_admin_audits_it(u
     assert axe_violations(page, "staff page") == []
     staff = requests.get(f"{live_server.url}/api/admin/staff", params={"q": manager_name}, headers=stage.admin).json()
     assert staff["items"][0]["role"] == "manager" and staff["items"][0]["theatre_ids"] == [mine["id"]]
+    # Saving the same role and theatres again sends nothing (no audit entry for a change not made) and says so.
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if request.method == "PUT" else None)
+    row.get_by_role("button", name="Change role").click()
+    expect(dialog.get_by_label(f"Mine {tag}, Pune")).to_be_checked()
+    dialog.get_by_role("button", name="Save role").click()
+    expect(page.get_by_text("Nothing changed, so nothing was saved.")).to_be_visible()
+    expect(dialog).to_have_count(0)
+    assert sent == []
     requests.put(
         f"{live_server.url}/api/admin/staff/{scanner['id']}",
         headers=stage.admin,
