@@ -164,3 +164,20 @@ describe('the languages loaded', () => {
     expect(i18n.global.t('nav.myBookings', {}, { locale: 'hi' })).toBe('मेरी बुकिंग')
   })
 })
+
+describe('Hindi ordinals', () => {
+  // Hindi's ordinals are words for 1–4 (पहला, दूसरा, तीसरा, चौथा) and -वाँ only from 5 on, so a suffix glued
+  // to a number placeholder ("{position}वें") reads "1वें", wrong for the commonest values. Say "नंबर {position}".
+  it('no Hindi message glues an ordinal suffix to a number placeholder', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs')
+    const dir = new URL('../../src/locales/hi/', import.meta.url)
+    const glued = []
+    for (const file of readdirSync(dir)) {
+      const text = readFileSync(new URL(file, dir), 'utf8')
+      for (const match of text.matchAll(/\{[A-Za-z]+\}\s?(वें|वाँ|वां|वीं|वा|वी|ला|ले|ली)(?![\u0900-\u097F])/g)) {
+        glued.push(`${file}: ${match[0]}`)
+      }
+    }
+    expect(glued).toEqual([])
+  })
+})
