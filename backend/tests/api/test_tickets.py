@@ -127,6 +127,16 @@ def test_any_changed_character_is_invalid_code_and_checks_nothing_in(client, doo
     }
 
 
+def test_any_text_a_qr_code_can_hold_that_is_no_ticket_is_invalid_code(client, door):
+    """A door camera reads whatever QR is held up: a payment QR, a long link. Any text that is no ticket of ours
+    is the scanner's "not a valid ticket", never a form error about a field the door staff never typed."""
+    long_link = "https://pay.example/upi?pa=merchant@bank&pn=" + "Shop%20" * 200  # about 1,450 characters
+    for text in (long_link, "7" * 7089, "😀" * 300):  # 7089 digits: the most a QR code holds
+        response = scan(client, door, text)
+        assert response.status_code == 422, response.get_json()
+        assert response.get_json()["error"]["code"] == "invalid_code", response.get_json()
+
+
 def test_check_in_once_then_already_checked_in_with_the_first_time(client, door, admin):
     first, second = tickets_of(client, door)[:2]
     ok = scan(client, door, first["code"])

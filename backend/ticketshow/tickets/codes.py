@@ -21,6 +21,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 VERSION = 1
 MAX_CODE_LENGTH = 400  # a real code is about 150 characters
+# The most text one QR code can hold (7,089 digits, version 40-L). A door camera reads whatever QR is held up
+# (a payment QR, a long link), so the check-in accepts any text up to this and answers the scanner's
+# `invalid_code` for what is no ticket, never a field error the door staff cannot act on.
+MAX_SCANNED_TEXT = 7089
 _B64URL = re.compile(r"[A-Za-z0-9_-]+")
 
 

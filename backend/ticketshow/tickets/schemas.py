@@ -7,7 +7,7 @@ from apiflask.fields import Integer, Nested, String
 from marshmallow import validate
 
 from ..fields import OffsetDateTime, RowId
-from .codes import MAX_CODE_LENGTH
+from .codes import MAX_SCANNED_TEXT
 
 DATE_TIME = {"format": "date-time", "example": "2026-12-01T18:02:11+05:30"}
 
@@ -35,8 +35,11 @@ class PublicKeyOut(Schema):
 class CheckinIn(Schema):
     code = String(
         required=True,
-        validate=validate.Length(min=1, max=MAX_CODE_LENGTH),
-        metadata={"description": "the text read from the ticket's QR code"},
+        validate=validate.Length(min=1, max=MAX_SCANNED_TEXT),
+        metadata={
+            "description": "the text read from the ticket's QR code; any text a QR code can hold that is no ticket of "
+            "this server is 422 `invalid_code`"
+        },
     )
     screening_id = RowId(required=True, metadata={"description": "the screening at whose door the scan happens"})
     nonce = String(
