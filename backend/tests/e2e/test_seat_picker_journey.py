@@ -371,6 +371,32 @@ def test_layout_editor(ui, live_server):
     expect(page.get_by_text("500 seats in 1 row")).to_be_visible()
     expect(build_error).to_have_count(0)
     expect(grid.locator("[data-cell]")).to_have_count(500)
+    if ui.viewport == "phone":
+        # a finger's cell is at least 24 px (a mouse's 16); one finger paints, two pan the box and undo the
+        # stroke the first one began (the box takes no native panning: it would fight the painting)
+        assert grid.locator("[data-cell='0-0'] rect").bounding_box()["width"] >= 24
+        page.locator("label[for='tool-gap']").click()
+        grid.locator("[data-cell='0-1']").scroll_into_view_if_needed()
+        cell = grid.locator("[data-cell='0-1'] rect").bounding_box()
+        x, y = cell["x"] + cell["width"] / 2, cell["y"] + cell["height"] / 2
+
+        cdp = page.context.new_cdp_session(page)  # real touches, as a touch screen sends them
+
+        def fingers(kind, *moved):
+            points = [{"x": x + dx, "y": y, "id": n} for n, dx in enumerate(moved)]
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+        fingers("touchStart", 0)
+        expect(page.get_by_text("499 seats in 1 row")).to_be_visible()  # the first finger paints an aisle
+        fingers("touchStart", 0, 40)
+        expect(page.get_by_text("500 seats in 1 row")).to_be_visible()  # the second finger undoes it
+        for step in range(1, 6):
+            fingers("touchMove", -40 * step, 40 - 40 * step)
+        assert grid.evaluate("box => box.scrollLeft") >= 190
+        fingers("touchEnd")
+        expect(page.get_by_text("500 seats in 1 row")).to_be_visible()
+        cdp.detach()
+        page.locator("label[for='tool-standard']").click()
     page.locator("label[for='tool-gap']").click()
     grid.locator("[data-cell='0-1']").click()
     expect(page.get_by_text("499 seats in 1 row")).to_be_visible()
