@@ -15,7 +15,8 @@ Endpoints: health (GET /api/health), shows (GET /api/shows, cached), screenings 
 cached, 20 screenings), booking (POST /api/bookings {screening_id, quantity: 1}, with a token, seats unsold
 again between runs), seats (GET /api/screenings/{id}/seats of the 1,000-seat screening, a third sold,
 gzip), hold_book (POST a best-2 hold, then POST /api/bookings {hold_id}: counted as one; --count at most
-400, a 1,000-seat house).
+400, a 1,000-seat house), show (GET /api/shows/{id}, cached), admission (POST
+/api/screenings/{id}/admission with a token, the room of the default size: a buyer inside asking again).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "scripts")]
 
 ADMIN_PASSWORD = "bench-Admin-passw0rd-long"
 USER_PASSWORD = "bench-User-passw0rd-long"
-ENDPOINTS = ("health", "shows", "screenings", "booking", "seats", "hold_book")
+ENDPOINTS = ("health", "shows", "screenings", "booking", "seats", "hold_book", "show", "admission")
 
 
 def main() -> int:
@@ -265,6 +266,8 @@ def seed(app, wanted: list[str]) -> dict:
         "booking": (booking, unsell(*screenings[2:12])),
         "seats": (wsgi_call("GET", f"/api/screenings/{mapped}/seats", {**user, "Accept-Encoding": "gzip"}), nothing),
         "hold_book": (hold_book, unsell(screenings[1])),
+        "show": (wsgi_call("GET", f"/api/shows/{show['id']}"), nothing),
+        "admission": (wsgi_call("POST", f"/api/screenings/{mapped}/admission", user), nothing),
     }
 
 

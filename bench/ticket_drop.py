@@ -22,7 +22,10 @@ The clients are threads in --processes processes (one Python process cannot driv
 maps without its GIL becoming the limit), each measured for its own CPU use; the visitors are threads of
 the parent. GET /api/health is measured with the same clients in the same processes just before and just
 after each drop (the ceiling; the next drop reuses the last one). The CPU time of the server's processes
-(user + system, /proc) is divided by the bookings of the drop, every request of the drop included.
+(user + system, /proc) is divided by the bookings of the drop, every request of the drop included; the
+visitors also read alone for --health-seconds before each drop (after a warm-up second), and the drop's
+CPU is split into theirs (their reads at that cost each) and the buyers' (the rest). Per endpoint in one
+process: bench/profile_request.py seats show admission hold_book.
 
 At the end the SQLite file is checked for each house: ticket rows per label (no label twice), the seats in
 the answers (none twice), seats_left 0, and that no buyer gave up while seats were still free. Exit status 1
@@ -303,6 +306,21 @@ def visitors(port: int, count: int, words: list[str], stop: threading.Event, out
     return threads
 
 
+def browse_alone(port: int, count: int, words: list[str], seconds: float, pids: list[int]) -> float:
+    """The visitors alone, before a drop: the server's CPU ms per visitor's read with nobody buying, over
+    `seconds` after a warm-up second (the lists' caches filled again after the last round's writes), so
+    that the drop's CPU can be split between the visitors and the buyers."""
+    for measured in (False, True):
+        stop, browsing = threading.Event(), []
+        before = cpu_seconds(pids)
+        threads = visitors(port, count, words, stop, browsing)
+        time.sleep(seconds if measured else 1)
+        stop.set()
+        for thread in threads:
+            thread.join()
+    return 1000 * (cpu_seconds(pids) - before) / max(len(browsing), 1)
+
+
 def drop(args, port: int, arena: race.Arena, show_id: int, screening_id: int, words: list[str], seed: int) -> dict:
     stop, browsing, threads = threading.Event(), [], []
     tasks = [(port, tokens, show_id, screening_id, seed) for tokens in split(arena.tokens, args.processes)]
@@ -390,7 +408,9 @@ def main() -> int:
         drops = []
         for n, screening_id in enumerate(arena.screening_ids):
             print(f"{time.perf_counter() - began:.0f}s: round {n + 1}, drop on screening {screening_id}…", flush=True)
+            alone = browse_alone(server.port, args.visitors, words, args.health_seconds, pids)
             drops.append(timed(drop, args, server.port, arena, show_id, screening_id, words, args.seed + n))
+            drops[-1]["browse_cpu_ms"] = alone
             healths.append(timed(health, server.port, args.clients, args.processes, args.health_seconds))
 
         database, port = workdir / "ticketshow.sqlite3", server.port
@@ -458,6 +478,20 @@ def report(args, healths: list[dict], drops: list[dict], checks: list[tuple]) ->
         "ms a booking (every request of the drop counted)"
     )
     print()
+    # The drop's CPU split: the visitors' reads at what one cost with the visitors alone just before the drop
+    # (--health-seconds), the rest is the buyers'. An estimate: on a loaded machine a read's cost wanders too.
+    print(
+        "| round | visitors' reads | CPU ms a read (alone) | visitors' CPU s | buyers' CPU s | buyers' CPU ms/booking |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n, result in enumerate(drops, start=1):
+        browse_s = result["browse_cpu_ms"] * len(result["browse"]) / 1000
+        buyers_s = result["cpu_s"] - browse_s
+        print(
+            f"| {n} | {len(result['browse'])} | {result['browse_cpu_ms']:.3f} | {browse_s:.1f} | {buyers_s:.1f} | "
+            f"{1000 * buyers_s / max(result['bookings'], 1):.2f} |"
+        )
+    print()
     header = " | ".join(f"round {n + 1} p50 / p99 ms" for n in range(len(drops)))
     print(f"| endpoint | requests | {header} |")
     print("| --- | ---: |" + " ---: |" * len(drops))
@@ -473,15 +507,20 @@ def report(args, healths: list[dict], drops: list[dict], checks: list[tuple]) ->
     print()
     print()
     print(
-        "| round | admissions | questions (polls) | questions per booking | waited p50 s | waited p99 s | waited max s |"
+        "| round | admissions | questions (polls) | questions per booking | waited p50 s | waited p99 s | waited max s "
+        "| admitted buyers' requests in flight, mean |"
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n, result in enumerate(drops, start=1):
         waited = sorted(w for w, _ in result["waits"]) or [0.0]
         asked = sum(a for _, a in result["waits"])
+        # How busy the room was: the time admitted buyers spent in their requests (show, map, holds, booking)
+        # over the drop, the mean number of those requests in flight; at most the room's size, and below it
+        # while places the next in line is owed stay empty until it asks again.
+        choosing = sum(t for e, _, t in result["timed"] if e != "admission") / max(result["sold_out_s"], 1e-9)
         print(
             f"| {n} | {len(result['waits'])} | {asked} | {asked / max(result['bookings'], 1):.1f} | "
-            f"{statistics.median(waited):.2f} | {percentile(waited, 0.99):.2f} | {waited[-1]:.2f} |"
+            f"{statistics.median(waited):.2f} | {percentile(waited, 0.99):.2f} | {waited[-1]:.2f} | {choosing:.1f} |"
         )
     print()
     for n, result in enumerate(drops, start=1):
