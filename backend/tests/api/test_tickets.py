@@ -316,9 +316,14 @@ def test_calendar_file_parses_back_with_the_screening_and_a_stable_uid(client, a
     again = Calendar.from_ical(client.get(path, headers=admin).data).walk("VEVENT")[0]
     assert str(again["uid"]) == uid  # stable: the same event when imported again
     # Cancelled: the same UID says CANCELLED, so a calendar that imports it drops the event.
-    client.post(f"/api/bookings/{door['booking']['id']}/cancel", headers=door["user"]["headers"])
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(minutes=2)):  # cancelled later than booked
+        client.post(f"/api/bookings/{door['booking']['id']}/cancel", headers=door["user"]["headers"])
     cancelled = Calendar.from_ical(client.get(path, headers=door["user"]["headers"]).data).walk("VEVENT")[0]
     assert (str(cancelled["uid"]), str(cancelled["status"])) == (uid, "CANCELLED")
+    # ... and as a revision of the event: calendars keep the copy they have unless SEQUENCE is higher (RFC 5545
+    # 3.8.7.4), and DTSTAMP says when the information was last revised (3.8.7.2), not when the booking was made.
+    assert int(again.get("sequence", 0)) == 0 and int(cancelled["sequence"]) > int(again.get("sequence", 0))
+    assert cancelled.decoded("dtstamp") > again.decoded("dtstamp")
     assert client.get(path, headers=api.new_user()["headers"]).status_code == 404
     assert client.get(path).status_code == 401
 

@@ -19,8 +19,11 @@ def booking_calendar(booking, seats: list[str]) -> bytes:
 
     UID `booking-<id>@<host of APP_URL>` never changes, so a calendar that imports the file again updates
     the one event; DTSTART is the screening's start (UTC), DTEND start + the show's duration (180 minutes
-    when unknown); SUMMARY the show; LOCATION "theatre, place"; DTSTAMP the booking's creation;
-    STATUS CONFIRMED, or CANCELLED for a cancelled booking (importing it removes the event)."""
+    when unknown); SUMMARY the show; LOCATION "theatre, place"; STATUS CONFIRMED, or CANCELLED for a
+    cancelled booking (importing it removes the event). The cancellation is the event's one revision (a
+    screening with bookings keeps its time): SEQUENCE 0, then 1, and DTSTAMP the booking's creation, then its
+    cancellation, since calendars keep the copy they have unless the new one has a higher SEQUENCE (RFC 5545
+    3.8.7.4) and, without METHOD, DTSTAMP is when the information was last revised (3.8.7.2)."""
     screening = booking.screening
     show, theatre = screening.show, screening.theatre
     minutes = show.duration_minutes or UNKNOWN_DURATION_MINUTES
@@ -31,7 +34,9 @@ def booking_calendar(booking, seats: list[str]) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     event = Event()
     event.add("uid", f"booking-{booking.id}@{host}")
-    event.add("dtstamp", booking.created_at)
+    cancelled = booking.status == CANCELLED
+    event.add("dtstamp", (booking.cancelled_at or booking.created_at) if cancelled else booking.created_at)
+    event.add("sequence", 1 if cancelled else 0)
     event.add("dtstart", screening.starts_at)
     event.add("dtend", screening.starts_at + timedelta(minutes=minutes))
     event.add("summary", show.name)
@@ -47,6 +52,6 @@ def booking_calendar(booking, seats: list[str]) -> bytes:
             link=f"{current_app.config['SETTINGS'].app_url}/bookings/{booking.id}/tickets",
         ),
     )
-    event.add("status", "CANCELLED" if booking.status == CANCELLED else "CONFIRMED")
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     calendar.add_component(event)
     return calendar.to_ical()
