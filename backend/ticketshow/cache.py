@@ -118,7 +118,8 @@ class LiveFields:
     bytes on every answer without decoding and encoding the whole body again.
 
     `find(data)` answers the objects of the decoded body that carry the live `fields` (each of them all of
-    them), or None for a body this does not handle (the view's `refresh` then does the work).
+    them, or those `fields_of` names), or None for a body this does not handle (the view's `refresh` then
+    does the work).
     `values(objects)` answers, for each of those objects, the fresh values of `fields` in their order, or
     None to keep the object's own. The answer is exactly the bytes `refresh` gives (tests/api/test_cache.py,
     test_live_fields_answer_what_refresh_answers): the cached body decoded and encoded by the app's JSON
@@ -145,8 +146,13 @@ class LiveFields:
         find: Callable[[dict], list[dict] | None],
         values: Callable[[list[dict]], list[tuple | None]],
         changes_at: Callable[[list[dict], datetime], datetime | None] | None = None,
+        fields_of: Callable[[dict], tuple[str, ...]] | None = None,
     ):
+        """`fields_of(object)`, when given, names the live fields of each object found (a show's page: its
+        screenings' seats and prices, its places' and its own "from" price); `values` then answers each
+        object's values in that order. Without it every object carries all of `fields`."""
         self.fields, self.find, self.values, self.changes_at = tuple(fields), find, values, changes_at
+        self.fields_of = fields_of or (lambda item: self.fields)
         self._templates: dict = {}
 
     def render(self, body: bytes, key=None) -> bytes | None:
@@ -159,7 +165,7 @@ class LiveFields:
         """(render's bytes, their ETag), or None when `find` does not handle the body."""
         template = self._templates.get(key) if key is not None else None
         if template is None or template.body != body:  # an entry may be stored again with other bytes
-            template = _Template.compile(body, self.fields, self.find)
+            template = _Template.compile(body, self.fields_of, self.find)
             if key is not None:
                 if len(self._templates) >= self.MAX_TEMPLATES:
                     self._templates.clear()  # a memo, not a store
@@ -226,21 +232,28 @@ class _Template:
         self.kept = None  # the last answer: [data_version, changes_at, bytes, etag, now] (LiveFields.answer)
 
     @classmethod
-    def compile(cls, body: bytes, fields: tuple[str, ...], find) -> _Template:
+    def compile(cls, body: bytes, fields_of, find) -> _Template:
         if "\ue000".encode() in body or b"\\ue000" in body:
             return cls(body)  # the marker's character is in the body itself (never in our answers)
         data = simplejson.loads(body, use_decimal=True)
         objects = find(data) if isinstance(data, dict) else None
-        if objects is None or any(field not in item for item in objects for field in fields):
+        if objects is None:
             return cls(body)
-        originals = [tuple(_encode(item[field]) for field in fields) for item in objects]
+        shapes = [fields_of(item) for item in objects]
+        if any(field not in item for item, fields in zip(objects, shapes, strict=True) for field in fields):
+            return cls(body)
+        originals = [
+            tuple(_encode(item[field]) for field in fields) for item, fields in zip(objects, shapes, strict=True)
+        ]
         kept = [dict(item) for item in objects]  # copies with their own values, for `values`
-        for index, item in enumerate(objects):
-            for position, field in enumerate(fields):
-                item[field] = f"\ue000{index * len(fields) + position}\ue001"
+        slot = 0
+        for item, fields in zip(objects, shapes, strict=True):
+            for field in fields:
+                item[field] = f"\ue000{slot}\ue001"
+                slot += 1
         pieces = _MARKER.split(current_app.json.dumps(data))
-        order = [int(slot) for slot in pieces[1::2]]
-        if sorted(order) != list(range(len(objects) * len(fields))):
+        order = [int(found) for found in pieces[1::2]]
+        if sorted(order) != list(range(slot)):
             return cls(body)  # a marker was lost or doubled: not a shape this can fill
         return cls(body, kept, pieces[0::2], order, originals)
 

@@ -226,7 +226,17 @@ def test_live_fields_answer_what_refresh_answers(app, api, client, admin, catalo
     theatre_id, show_id = catalogue["theatre"]["id"], catalogue["show"]["id"]
     gone = api.create_screening(admin, show_id, theatre_id, later(2))["id"]
     other_show = api.create_show(admin, name="Deewaar", screenings=[{"theatre_id": theatre_id, "starts_at": later(3)}])
-    paths = [*cached_paths(catalogue), "/api/shows", "/api/shows?place=chennai", f"/api/screenings/{gone}"]
+    elsewhere = api.create_theatre(admin, name="Regal", place="Mumbai")["id"]
+    api.create_screening(admin, other_show["id"], elsewhere, later(4))
+    paths = [
+        *cached_paths(catalogue),
+        "/api/shows",
+        "/api/shows?place=chennai",
+        f"/api/screenings/{gone}",
+        f"/api/shows/{other_show['id']}",  # its price rose in one place of two
+        f"/api/shows/{other_show['id']}?place=mumbai",
+        f"/api/shows/{show_id}?place=nowhere",
+    ]
     for path in paths:
         assert client.get(path).status_code == 200, path
     book_seats(api.new_user()["id"], catalogue["screening_id"], 3)
@@ -245,18 +255,18 @@ def test_live_fields_answer_what_refresh_answers(app, api, client, admin, catalo
         path, _, query = part.partition("?")
         if path == "/api/shows":
             live, refresh = routes._LIVE_SHOW_PRICES, routes._fresh_show_prices
-        elif path.startswith(("/api/screenings", "/api/theatres/")) or path.startswith("/api/shows/"):
+        elif path.startswith("/api/shows/"):
+            live, refresh = routes._LIVE_SHOW_PAGE, routes._fresh_figures
+            assert routes._LIVE_SCREENINGS.render(body) is None  # a show's page is not a list's
+        elif path.startswith(("/api/screenings", "/api/theatres/")):
             live, refresh = routes._LIVE_SCREENINGS, routes._fresh_figures
         else:
             continue
         with app.test_request_context(path, query_string=query):
             rendered, expected = live.render(body), refresh(body)
-        if path.startswith("/api/shows/"):
-            assert rendered is None  # a show's page: its "from" prices follow, so refresh does it
-            continue
         assert rendered == expected, part
         checked.add(part)
-    assert len(checked) == 7, checked
+    assert len(checked) == 7 + len([p for p in paths if p.startswith("/api/shows/")]), checked
     hit = client.get("/api/screenings").get_json()["items"]
     assert [s["seats_left"] for s in hit if s["id"] == catalogue["screening_id"]] == [7]
     assert {s["price_trend"] for s in hit if s["show"]["id"] == other_show["id"]} == {"rising"}

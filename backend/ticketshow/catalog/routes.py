@@ -52,12 +52,22 @@ def _fresh_figures(body: bytes) -> bytes:
 
 
 # Cached screenings get their live seats and prices on every answer without decoding and encoding the body
-# again (cache.LiveFields); a show's page, whose "from" prices follow them, goes through _fresh_figures.
+# again (cache.LiveFields); a show's page has its own, below, for its "from" prices follow them.
 _LIVE_SCREENINGS = LiveFields(
     service.LIVE_SCREENING_FIELDS,
     lambda body: None if "screenings_by_place" in body else service.live_screenings(body),
     service.live_screening_values,
     service.live_screenings_change_at,
+)
+
+
+# A show's page: the same for its screenings, and its places' and its own "from" prices follow them.
+_LIVE_SHOW_PAGE = LiveFields(
+    service.LIVE_SCREENING_FIELDS + ("price_from",),
+    service.show_page_objects,
+    service.show_page_values,
+    service.show_page_change_at,
+    fields_of=service.show_page_fields,
 )
 
 
@@ -221,7 +231,7 @@ def list_tags():
 
 @bp.get("/shows/<int:show_id>")
 @policy.public
-@cached_json(refresh=_fresh_figures)
+@cached_json(refresh=_fresh_figures, live=_LIVE_SHOW_PAGE)
 @bp.input(ShowDetailQuery, location="query", arg_name="query")
 @bp.output(ShowDetailOut)
 @bp.doc(tags=["Shows"])

@@ -218,6 +218,49 @@ def refresh_live_figures(body: dict) -> dict:
     return body
 
 
+def show_page_objects(body: dict) -> list[dict] | None:
+    """The live objects of a cached show page (show_detail): its screenings, then its places, then the page
+    itself (the two last for their "from" prices); None for another body."""
+    groups = body.get("screenings_by_place")
+    if groups is None:
+        return None
+    return [*live_screenings(body), *groups, body]
+
+
+def show_page_fields(item: dict) -> tuple[str, ...]:
+    """The live fields of one of show_page_objects: a screening's seats and prices, or a "from" price."""
+    return LIVE_SCREENING_FIELDS if "seats_total" in item else ("price_from",)
+
+
+def show_page_values(objects: list[dict]) -> list[tuple | None]:
+    """show_page_objects' values now, as refresh_live_figures makes them: each screening's live figures
+    (None: gone, it keeps its own), each place's lowest price of its screenings, and the page's
+    `price_from` over the places in the request's `place` (all places without one)."""
+    screenings = [item for item in objects if "seats_total" in item]
+    fresh = dict(zip((id(item) for item in screenings), live_screening_values(screenings), strict=True))
+    price_at = LIVE_SCREENING_FIELDS.index("price")
+    prices = {
+        item["id"]: fresh[id(item)][price_at] if fresh[id(item)] is not None else item["price"] for item in screenings
+    }
+    found: list[tuple | None] = []
+    places = []
+    for item in objects:
+        if "seats_total" in item:
+            found.append(fresh[id(item)])
+        elif "screenings_by_place" in item:  # the page itself, last
+            found.append((_price_from_groups(places, request.args.get("place") if has_request_context() else None),))
+        else:  # a place: its screenings' dicts hold markers by now, their ids are intact
+            lowest = min(Decimal(str(prices[s["id"]])) for s in item["screenings"])
+            places.append({"place": item["place"], "price_from": lowest})
+            found.append((lowest,))
+    return found
+
+
+def show_page_change_at(objects: list[dict], now: datetime) -> datetime | None:
+    """When show_page_values' answer may next change with nothing written: a held seat's expiry."""
+    return live_screenings_change_at([item for item in objects if "seats_total" in item], now)
+
+
 def listed_shows(body: dict) -> list[dict]:
     """The shows of a cached show list, whose `price_from` refresh_show_prices refills."""
     return [item for item in body.get("items") or () if isinstance(item, dict) and "id" in item]
