@@ -54,6 +54,20 @@ def test_no_false_positives(client, catalogue):
     assert _names(client, '"*) OR (') == []  # FTS syntax in a query is just text
 
 
+def test_a_name_containing_q_is_found_within_the_tags_asked_for(api, admin, client, catalogue):
+    # "urious" is in the middle of a word of both names: only the names' LIKE finds them, which reads the
+    # names among the shows carrying the tags asked for (catalog/listing.py: found_by_words).
+    api.create_show(admin, name="Furious Curiosity", caption=None, tags=["drama", "comedy"])
+    assert _names(client, "urious", tag="comedy", sort="name") == [
+        "Furious Curiosity",
+        "The Curious Case of the Missing Idli",
+    ]
+    assert _names(client, "urious", tag=["comedy", "drama"]) == ["Furious Curiosity"]
+    assert _names(client, "urious", tag="drama") == ["Furious Curiosity"]
+    assert _names(client, "urious", tag="romance") == []  # a show with the tag whose name does not match
+    assert _names(client, "idlis", tag="family") == ["Idlis at Dawn"]  # the word index and the name: once
+
+
 def test_indian_titles_by_native_script_and_romanised_name(client, catalogue):
     assert _names(client, "veyil") == ["வெயில் காலம்"]
     assert _names(client, "Veyil Kaalam") == ["வெயில் காலம்"]

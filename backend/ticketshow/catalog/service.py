@@ -406,14 +406,14 @@ def list_shows(
     of the list and of search. Not for use inside a session's write transaction (it would not see it)."""
     sort = sort or ("relevance" if q else "latest")
     found, where = None, []
+    wanted_tags = sorted({t.strip().lower() for t in tags if t.strip()})
     if q:
         name_like = _like(q)  # "afé Soc", a part of a Tamil word
         ranks = search.ranks_sql(q)
         if ranks is None:
             where.append((listing.like_condition("s.name_folded"), [name_like]))
         else:
-            found = listing.found_by_words(ranks, name_like)
-    wanted_tags = sorted({t.strip().lower() for t in tags if t.strip()})
+            found = listing.found_by_words(ranks, name_like, wanted_tags)
     if min_rating is not None:
         where.append(("s.rating >= ?", [min_rating]))
     now = utcnow()
