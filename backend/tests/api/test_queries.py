@@ -140,3 +140,19 @@ def test_the_scan_check_can_fail(app, busy_catalogue):
         [("SELECT count(*) FROM tickets WHERE seat_no = ?", (1,)), ("SELECT * FROM screenings WHERE price > ?", (0,))]
     )
     assert [statement.split()[3] for statement, _ in full_scans(found)] == ["tickets", "screenings"]
+
+
+def test_show_cards_read_their_prices_from_the_index_alone(app, client, busy_catalogue):
+    # Every show card's "from" price (catalog/listing.py prices_from) reads a show's upcoming screenings; with
+    # price, theatre and removal in ix_screenings_show_prices it reads no screening's row (migration 0024).
+    from ticketshow import cache
+
+    cache.flush_all()
+    with recorded_statements() as statements:
+        assert client.get("/api/shows").status_code == 200
+    found = plans(statements)
+    prices = [details for statement, details in found if "min(s.price)" in statement]
+    assert prices and all(
+        any(detail.startswith("SEARCH s USING COVERING INDEX ix_screenings_show_prices") for detail in details)
+        for details in prices
+    ), prices

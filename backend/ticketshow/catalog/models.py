@@ -138,7 +138,8 @@ class Screening(db.Model):
         CheckConstraint("base_price >= 0", name="base_price_non_negative"),
         Index("ix_screenings_starts_at", "starts_at"),
         Index("ix_screenings_theatre_starts", "theatre_id", "starts_at"),
-        Index("ix_screenings_show_starts", "show_id", "starts_at"),
+        # by show and start, with what a show's "from" price reads (catalog/listing.py prices_from): no row lookups
+        Index("ix_screenings_show_prices", "show_id", "starts_at", "price", "theatre_id", "removed_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
