@@ -285,8 +285,8 @@ def cached_json(refresh=None, live: LiveFields | None = None):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            # 0: cache off. The key is not even built then (its query-string parsing and encoding were 5 % of a
-            # search miss's CPU).
+            # 0: cache off. The key is not even built then (parsing, sorting and encoding the query string:
+            # 0.02 ms of a 1.2 ms search miss).
             part = _request_part() if current_app.config["CACHE_TTL_SECONDS"] > 0 else None
             found = _lookup(part) if part is not None else None
             if found and found[1] is not None:

@@ -145,7 +145,7 @@ def _in(ids: list[int]) -> str:
 
 
 # The page's figures below are read as plain tuples, not named_rows: a page has 40-odd of these rows, and
-# making a NamedTuple of each was 5 % of a search miss's CPU.
+# making a NamedTuple of each was 5 % of a search miss's profile.
 
 
 def tags_of(sqlite, ids: list[int]) -> dict[int, list[str]]:
