@@ -15,6 +15,8 @@ from flask import current_app, request, send_from_directory
 from werkzeug.security import safe_join
 
 from . import i18n
+from .catalog import images
+from .catalog.schemas import ImageQuery
 from .errors import error_body
 from .i18n import _l
 
@@ -28,10 +30,31 @@ def register_spa(app) -> None:
 
     @app.get("/media/<path:filename>")
     @policy.public
-    @app.doc(hide=True)
-    def media(filename: str):
-        # Image names are random and never reused, so they may be cached for good.
-        response = send_from_directory(app.config["MEDIA_DIR"], filename, max_age=HASHED_ASSET_MAX_AGE)
+    @app.input(ImageQuery, location="query", arg_name="query")
+    @app.doc(
+        tags=["Shows"],
+        operation_id="getImage",
+        responses={
+            200: {
+                "description": "The image (WebP)",
+                "content": {"image/webp": {"schema": {"type": "string", "contentMediaType": "image/webp"}}},
+            },
+            404: "`not_found`: no such image",
+        },
+    )
+    def media(filename: str, query: dict):
+        """Get a poster or theatre photo
+
+        A show's or theatre's `image_url` (a WebP at most 1,600 px on its longer side). `w` asks for a copy at
+        most 200, 400 or 800 px wide, for `srcset`: made the first time it is asked for, then kept; any other
+        `w` is 422 `validation_error`. Names are random and never reused, so every answer may be cached for good.
+        """
+        media_dir = Path(app.config["MEDIA_DIR"])
+        if "w" in query:
+            filename = images.variant(media_dir, filename, query["w"])
+            if filename is None:
+                return error_body(404, "not_found", _l("Not found."), {"path": request.path}), 404
+        response = send_from_directory(media_dir, filename, max_age=HASHED_ASSET_MAX_AGE)
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
@@ -159,7 +182,9 @@ def _home_hints() -> list[str]:
     from .catalog import service
 
     shows = service.list_shows(sort="latest", page=1, per_page=HOME_FIRST_POSTERS)["items"]  # ShowOut-shaped dicts
-    return [_fetch_hint(HOME_FIRST_REQUEST)] + [_poster_hint(show["image_url"]) for show in shows if show["image_url"]]
+    return [_fetch_hint(HOME_FIRST_REQUEST)] + [
+        _poster_hint(show["image_url"], CARD_SIZES) for show in shows if show["image_url"]
+    ]
 
 
 def _show_hints(show_id: int) -> list[str]:
@@ -170,12 +195,20 @@ def _show_hints(show_id: int) -> list[str]:
     show = db.session.get(Show, show_id)
     if show is None or show.removed_at is not None:
         return []
-    poster = [_poster_hint(show.image_url)] if show.image_url else []
+    poster = [_poster_hint(show.image_url, DETAIL_SIZES)] if show.image_url else []
     return [_fetch_hint(f"/api/shows/{show_id}")] + poster
 
 
-def _poster_hint(url: str) -> str:
-    return f"<{url}>; rel=preload; as=image; fetchpriority=high"
+# How wide the posters are drawn, as the UI tells the browser (`sizes`: CARD_SIZES and DETAIL_SIZES in
+# frontend/src/utils/images.js; keep them equal): the preload then picks, from the same `srcset`, the copy the
+# page's <img> will ask for (200 px on a phone's card at one device pixel per CSS pixel) and the page takes it.
+CARD_SIZES = "(min-width: 992px) 330px, (min-width: 768px) 33vw, 50vw"
+DETAIL_SIZES = "(min-width: 576px) 330px, 100vw"
+
+
+def _poster_hint(url: str, sizes: str) -> str:
+    srcset = ", ".join(f"{url}?w={width} {width}w" for width in images.VARIANT_WIDTHS)
+    return f'<{url}>; rel=preload; as=image; imagesrcset="{srcset}"; imagesizes="{sizes}"; fetchpriority=high'
 
 
 def _index_page(dist: Path, hints: list[str] = ()):

@@ -85,3 +85,44 @@ def test_show_image(client, api, admin):
     )
     assert response.status_code == 200
     assert client.get(f"/api/shows/{show['id']}").get_json()["image_url"] == response.get_json()["image_url"]
+
+
+def test_narrower_copies_for_srcset(client, admin, theatre, app):
+    """?w= answers a copy at most w px wide (never enlarged), made once and kept; replacing the image removes them."""
+    url = upload(client, admin, theatre, png_bytes((3000, 1500))).get_json()["image_url"]
+    media_dir = app.config["MEDIA_DIR"]
+    widths = {}
+    for w in (200, 400, 800):
+        served = client.get(f"{url}?w={w}")
+        assert served.status_code == 200 and served.mimetype == "image/webp"
+        assert "max-age=31536000" in served.headers["Cache-Control"]
+        with Image.open(io.BytesIO(served.data)) as image:
+            assert image.format == "WEBP"
+            widths[w] = image.size
+    assert widths == {200: (200, 100), 400: (400, 200), 800: (800, 400)}
+    kept = list((media_dir / "w" / "200").rglob("*.webp"))
+    assert [path.name for path in kept] == [url.rsplit("/", 1)[1]]
+    kept_bytes = kept[0].read_bytes()
+    assert client.get(f"{url}?w=200").data == kept_bytes  # served from the kept copy
+
+    small = upload(client, admin, theatre, png_bytes((120, 90))).get_json()["image_url"]
+    assert not kept[0].exists()  # the replaced image's copies went with it
+    copy = client.get(f"{small}?w=400")
+    assert copy.status_code == 200 and copy.data == client.get(small).data  # narrower than w: as it is
+
+
+@pytest.mark.parametrize("w", ["300", "0", "abc", "-200", "200.5", ""])
+def test_other_copy_widths_are_422(client, admin, theatre, w):
+    url = upload(client, admin, theatre, png_bytes()).get_json()["image_url"]
+    response = client.get(f"{url}?w={w}")
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "validation_error" and error["message"] and error["details"]["w"]
+
+
+@pytest.mark.parametrize(
+    "path", ["theatres/0123456789abcdef01234567.webp", "../ticketshow.sqlite3", "w/200/theatres/x.webp", "secret-key"]
+)
+def test_copies_of_what_is_not_a_stored_image_are_404(client, path):
+    response = client.get(f"/media/{path}?w=200")
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"

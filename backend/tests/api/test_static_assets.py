@@ -110,17 +110,21 @@ def test_landing_pages_preload_their_first_data_and_poster(ui_app):
     def links(path):
         response = _get(ui_app, path)
         assert response.status_code == 200 and response.headers["Cache-Control"] == "no-cache"
-        return response.headers.get("Link", "").split(", ")
+        return re.split(r", (?=<)", response.headers.get("Link", ""))  # a quoted srcset has commas of its own
 
+    # The poster as the page's <img> asks for it: the same srcset and sizes (frontend/src/utils/images.js).
+    srcset = f"{poster}?w=200 200w, {poster}?w=400 400w, {poster}?w=800 800w"
+    card_sizes = "(min-width: 992px) 330px, (min-width: 768px) 33vw, 50vw"
     assert links("/") == [
         config,
         "</api/shows?sort=latest&page=1&per_page=12>; rel=preload; as=fetch; crossorigin",
-        f"<{poster}>; rel=preload; as=image; fetchpriority=high",
+        f'<{poster}>; rel=preload; as=image; imagesrcset="{srcset}"; imagesizes="{card_sizes}"; fetchpriority=high',
     ]
+    detail_sizes = "(min-width: 576px) 330px, 100vw"
     assert links(f"/shows/{pictured['id']}") == [
         config,
         f"</api/shows/{pictured['id']}>; rel=preload; as=fetch; crossorigin",
-        f"<{poster}>; rel=preload; as=image; fetchpriority=high",
+        f'<{poster}>; rel=preload; as=image; imagesrcset="{srcset}"; imagesizes="{detail_sizes}"; fetchpriority=high',
     ]
     assert links(f"/shows/{plain['id']}") == [config, f"</api/shows/{plain['id']}>; rel=preload; as=fetch; crossorigin"]
     assert links("/shows/999999") == links("/?tag=drama") == links("/my-bookings") == [config]

@@ -44,8 +44,9 @@ def _poster(color) -> bytes:
 
 
 def test_first_screen_asks_for_its_data_once_and_its_first_posters_first(ui, live_server):
-    """The home page's list comes from the request index.html's Link header preloaded (one GET, not two), and
-    the first two cards' posters load at once at high priority while the rest wait until they are near."""
+    """The home page's list and first poster come from the requests index.html's Link header preloaded (one GET
+    each, not two), and the first two cards' posters load at once at high priority while the rest wait until
+    they are near."""
     page, tag = ui.page, os.urandom(3).hex()
     stage = Backstage(live_server.url)
     for n in range(3):  # the newest first on the home page
@@ -58,8 +59,9 @@ def test_first_screen_asks_for_its_data_once_and_its_first_posters_first(ui, liv
             headers=stage.admin,
         )
         assert uploaded.status_code == 200, uploaded.text
-    lists = []
+    lists, posters = [], []
     page.on("request", lambda r: lists.append(r.url) if "/api/shows?" in r.url else None)
+    page.on("request", lambda r: posters.append(r.url) if "/media/" in r.url else None)
     page.goto("/")
     cards = page.locator(".ts-card")
     expect(cards.first).to_contain_text(f"Poster 2 {tag}")
@@ -69,3 +71,9 @@ def test_first_screen_asks_for_its_data_once_and_its_first_posters_first(ui, liv
     assert [images.nth(n).get_attribute("loading") for n in range(3)] == ["eager", "eager", "lazy"]
     page.wait_for_load_state("networkidle")
     assert len(lists) == 1, lists
+    # The first poster is the copy the Link header preloaded, chosen with the page's own srcset and sizes: one
+    # request, and the 400 px copy both at 375 px (a card 2 x 170 device px wide) and at 1366 px (330 px), where
+    # sizes saying the whole width would have taken the 800 px one.
+    first = images.nth(0).evaluate("img => img.currentSrc")
+    assert first.endswith("?w=400"), first
+    assert [url for url in posters if url.split("?")[0] == first.split("?")[0]] == [first], posters

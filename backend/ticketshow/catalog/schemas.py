@@ -10,6 +10,7 @@ from ..fields import Money, MoneyIn, Name, OffsetDateTime, RowId, TrimmedString
 from ..i18n import _
 from ..pagination import PageQuery, page_schema
 from ..ratings.schemas import UserRatingOut
+from .images import VARIANT_WIDTHS
 
 Capacity = lambda **kw: Integer(strict=True, validate=validate.Range(min=1, max=10000), **kw)  # noqa: E731
 
@@ -206,6 +207,16 @@ class ShowQuery(PageQuery, Timeframe):
     sort = String(
         validate=validate.OneOf(["relevance", "latest", "rating", "name"]),
         metadata={"description": "default: relevance with `q` (best match first), else latest"},
+    )
+
+
+class ImageQuery(Schema):
+    w = Integer(
+        validate=validate.OneOf(VARIANT_WIDTHS),
+        metadata={
+            "description": "a copy at most this many pixels wide (200, 400 or 800; never wider than the image "
+            "itself), for `srcset`; without it, the stored image"
+        },
     )
 
 

@@ -1,11 +1,13 @@
 // The sign-up meter follows the server's password rules; names get a lang from their script; cancel codes get words;
-// a booking's seats read as labels; an admin form's edit with nothing changed sends nothing.
+// a booking's seats read as labels; an admin form's edit with nothing changed sends nothing; a stored poster offers
+// the server's narrower copies.
 import { describe, expect, it } from 'vitest'
 import { passwordStrength } from '@/utils/passwordStrength'
 import { nameLang } from '@/utils/scriptLang'
 import { cancelReasonKey } from '@/utils/cancelReason'
 import { bookingSeats } from '@/utils/format'
 import { useSaveWithImage } from '@/composables/useSaveWithImage'
+import { imageSrcset } from '@/utils/images'
 
 describe('passwordStrength', () => {
   it('names each server rule a password breaks and caps its score', () => {
@@ -80,5 +82,18 @@ describe('useSaveWithImage', () => {
       ['image', 3],
       ['update', 3, { name: 'Sitara 2' }],
     ])
+  })
+})
+
+describe('imageSrcset', () => {
+  it("offers the server's 200, 400 and 800 px copies of a stored image, and nothing for any other picture", () => {
+    expect(imageSrcset('/media/shows/0123456789abcdef01234567.webp')).toBe(
+      '/media/shows/0123456789abcdef01234567.webp?w=200 200w, /media/shows/0123456789abcdef01234567.webp?w=400 400w, ' +
+        '/media/shows/0123456789abcdef01234567.webp?w=800 800w',
+    )
+    // a local preview before upload, another site's picture, an URL with a query of its own, no picture
+    for (const src of ['blob:http://x/1', 'https://example.org/p.webp', '/media/shows/a.webp?w=200', null]) {
+      expect(imageSrcset(src)).toBeNull()
+    }
   })
 })
