@@ -164,11 +164,18 @@ export default defineConfig({
             // chunk with it, where the bundler made six: a phone on a slow network gets six connections to the
             // server, and each file more, queued behind the page's data and first poster, costs a round trip.
             { name: 'app', tags: ['$initial'] },
-            // Hindi's and Tamil's messages: a chunk per language, fetched when it is first shown (src/i18n).
+            // Hindi's and Tamil's messages: a chunk per language, fetched when it is first shown (src/i18n); the
+            // staff area's (admin.*) a chunk per language, fetched with its first page (router meta.messages).
             {
               name: (id) => {
                 const match = /ticketshow-messages\/(hi|ta)$/.exec(id)
                 return match ? `locale-${match[1]}` : null
+              },
+            },
+            {
+              name: (id) => {
+                const match = /ticketshow-messages\/(en|hi|ta)\/(admin)$/.exec(id)
+                return match ? `${match[2]}-messages-${match[1]}` : null
               },
             },
           ],

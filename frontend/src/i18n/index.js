@@ -1,7 +1,8 @@
 // The UI's languages: English, Hindi and Tamil (vue-i18n, Composition API mode).
 //
 // Messages live in src/locales/<locale>/<namespace>.json, so messages[locale][namespace] is that file and
-// keys read "namespace.key": $t('nav.home'). The build compiles them (scripts/precompiled-messages.js: the
+// keys read "namespace.key": $t('nav.home'). The staff area's admin.* comes with its first page (loadMessages,
+// router meta.messages), not with the first script. The build compiles them (scripts/precompiled-messages.js: the
 // module 'virtual:ticketshow-messages/<locale>' is a locale's files as vue-i18n's message ASTs), so the
 // browser never compiles a message and the first script carries no message compiler. English ships in the
 // app's first script; Hindi and Tamil are a chunk each (vite.config.js), fetched when that language is first
@@ -31,26 +32,58 @@ const LAZY = {
 }
 const loading = {}
 
-/**
- * Makes `code`'s messages available (fetching its chunk the first time); resolves to the locale. English is
- * always there. A failed fetch (offline before the service worker had the chunk) leaves English showing
- * and is tried again on the next call.
- */
-export function loadLocale(code) {
-  const locale = supported(code) ?? 'en'
-  if (locale === 'en' || i18n.global.availableLocales.includes(locale)) return Promise.resolve(locale)
-  loading[locale] ??= LAZY[locale]().then(
-    (module) => {
-      i18n.global.setLocaleMessage(locale, module.default)
-      if (currentLocale() === locale) applyLocale(locale) // the description, now in its language
-      return locale
-    },
-    () => {
-      delete loading[locale]
-      return locale
-    },
+// The namespaces left out of the first script and of a language's chunk (LAZY_NAMESPACES of
+// scripts/precompiled-messages.js): per namespace and language, the function that imports them. The staff
+// area's admin.* is half of a language's messages, which no visitor's first screen shows.
+const NAMESPACES = {
+  admin: {
+    en: () => import('virtual:ticketshow-messages/en/admin'),
+    hi: () => import('virtual:ticketshow-messages/hi/admin'),
+    ta: () => import('virtual:ticketshow-messages/ta/admin'),
+  },
+}
+const wanted = new Set() // the namespaces asked for (loadMessages): every language shown from then on gets them
+const loadingNamespace = {}
+
+function loadNamespace(locale, namespace) {
+  const key = `${locale}/${namespace}`
+  loadingNamespace[key] ??= NAMESPACES[namespace][locale]().then(
+    (module) => i18n.global.mergeLocaleMessage(locale, module.default),
+    () => delete loadingNamespace[key], // offline before the service worker had it: tried again next time
   )
-  return loading[locale]
+  return loadingNamespace[key]
+}
+
+/**
+ * Makes `code`'s messages available (fetching its chunk the first time), with the namespaces asked for so far
+ * (loadMessages); resolves to the locale. English's main messages are always there. A failed fetch (offline
+ * before the service worker had the chunk) leaves English showing and is tried again on the next call.
+ */
+export async function loadLocale(code) {
+  const locale = supported(code) ?? 'en'
+  if (locale !== 'en' && !i18n.global.availableLocales.includes(locale)) {
+    loading[locale] ??= LAZY[locale]().then(
+      (module) => {
+        i18n.global.setLocaleMessage(locale, module.default) // replaces the locale's messages: namespaces after
+        if (currentLocale() === locale) applyLocale(locale) // the description, now in its language
+      },
+      () => delete loading[locale],
+    )
+    await loading[locale]
+    if (!i18n.global.availableLocales.includes(locale)) return locale
+  }
+  await Promise.all([...wanted].map((namespace) => loadNamespace(locale, namespace)))
+  return locale
+}
+
+/**
+ * Makes the namespace `namespace` ('admin') available in the current language, and in every language shown
+ * after (the router asks for a page's meta.messages before showing it). Resolves when they are in.
+ */
+export async function loadMessages(namespace) {
+  if (!NAMESPACES[namespace]) throw new Error(`no lazy namespace ${namespace}`)
+  wanted.add(namespace)
+  await loadLocale(currentLocale())
 }
 
 /**

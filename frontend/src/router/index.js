@@ -1,7 +1,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
 import { useToast } from '@/composables/useToast'
-import { i18n } from '@/i18n'
+import { i18n, loadMessages } from '@/i18n'
 import { HOME_QUERY, homeListParams, showRequest } from '@/api/shows'
 import { queryValues } from '@/composables/useQueryState'
 // The two pages people arrive on (the home page, a shared show link) ship with the app's first script:
@@ -112,7 +112,8 @@ const routes = [
     component: () => import('@/views/admin/AdminView.vue'),
     // The staff area: the admin's, and a manager's for their theatres. Each page names the permission it
     // needs (GET /api/auth/me `permissions`, from backend/ticketshow/policy.py).
-    meta: { requiresAuth: true, permission: 'view_dashboard' },
+    // messages: the namespaces its pages need that the first script leaves out (src/i18n loadMessages).
+    meta: { requiresAuth: true, permission: 'view_dashboard', messages: ['admin'] },
     children: [
       { path: '', name: 'admin', redirect: { name: 'admin-dashboard' } },
       {
@@ -217,6 +218,13 @@ router.beforeEach(async (to) => {
     useToast().error(i18n.global.t(auth.role === 'user' ? 'nav.staffOnly' : 'nav.roleLacks'))
     return auth.landingPath
   }
+  return true
+})
+
+// A page's messages that are not in the first script (meta.messages, e.g. the staff area's admin.*) are in before
+// it shows, in the UI's language.
+router.beforeResolve(async (to) => {
+  await Promise.all(to.matched.flatMap((record) => record.meta.messages ?? []).map(loadMessages))
   return true
 })
 
