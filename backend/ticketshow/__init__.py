@@ -21,6 +21,7 @@ from .openapi import register_openapi
 
 MAX_JSON_BYTES = 1024 * 1024
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -219,9 +220,13 @@ def create_app(settings: Settings | None = None, *, serving_only: bool = False) 
 
     @app.before_request
     def _limit_json_bodies():
-        if request.path.startswith("/api/") and request.method in {"POST", "PUT", "PATCH", "DELETE"}:
-            if request.mimetype != "multipart/form-data":
-                request.max_content_length = MAX_JSON_BYTES
+        current = request._get_current_object()
+        if current.method in _BODY_METHODS and current.path.startswith("/api/"):
+            if current.environ.get("CONTENT_TYPE") == "application/json":  # the usual: no header to parse
+                current.max_content_length = MAX_JSON_BYTES
+                return
+            if current.mimetype != "multipart/form-data":
+                current.max_content_length = MAX_JSON_BYTES
             _require_json_content_type()
 
     return app

@@ -318,6 +318,7 @@ def named_rows(sqlite, row_type, sql: str, parameters=()):
     return cursor.execute(sql, parameters)
 
 
+_UTC_TIME = UTCDateTime()  # one instance, as _MONEY: the write paths convert three to six times a request
 _MONEY = MoneyColumn()  # one instance: building a type per value showed in the show list's profile
 
 
@@ -331,7 +332,7 @@ def from_paise(paise: int | None) -> Decimal | None:
 
 def to_stored_time(value: datetime) -> str:
     """As SQLAlchemy's SQLite DateTime stores a naive UTC value: 'YYYY-MM-DD HH:MM:SS.ffffff'."""
-    return UTCDateTime().process_bind_param(value, None).isoformat(sep=" ", timespec="microseconds")
+    return _UTC_TIME.process_bind_param(value, None).isoformat(sep=" ", timespec="microseconds")
 
 
 def from_stored_time(text: str | None) -> datetime | None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import redis
-from flask import current_app
+from flask import current_app, g, request
 from flask_jwt_extended import JWTManager
 from flask_sqlalchemy import SQLAlchemy
 from redis.backoff import NoBackoff
@@ -50,6 +51,64 @@ class VerifiedTokenMemo(JWTManager):
 
 
 jwt = VerifiedTokenMemo()
+
+_PLAIN_BEARER = re.compile(r"Bearer ([A-Za-z0-9_\-.]+)")  # a JWT is base64url parts joined by dots
+
+
+def verify_access_token():
+    """flask_jwt_extended.verify_jwt_in_request() (an access token in the Authorization header, required),
+    answering the caller (auth.service.Principal).
+
+    For the usual request, `Authorization: Bearer <a token this process verified before and that has not
+    expired>`, the same steps without the library's layers (its configuration read through proxies a dozen
+    times, the header split by a regular expression, the token decoded through the memo and its header
+    copied): the token type is checked, the revocation callback and the claims check run, the user is loaded,
+    and `g` holds what the library leaves there, so `current_user` and `get_jwt()` answer the same. That
+    was about a tenth of a hold + book pair's CPU (docs/benchmarks.md, "Seat holds"). Every other request
+    (no header, another form of it, a token not yet verified here, an expired or refresh token, OPTIONS)
+    goes through the library, which raises what it always raised. Revocation is read on every request.
+    """
+    from flask_jwt_extended import verify_jwt_in_request
+    from flask_jwt_extended.exceptions import RevokedTokenError, UserClaimsVerificationError, UserLookupError
+    from flask_jwt_extended.view_decorators import get_unverified_jwt_headers
+
+    current = request._get_current_object()
+    found = _PLAIN_BEARER.fullmatch(current.environ.get("HTTP_AUTHORIZATION", ""))
+    if found is not None and current.method != "OPTIONS":
+        token = found.group(1)
+        app = current_app._get_current_object()
+        claims = app.extensions.get("ticketshow_verified_tokens", {}).get(token)
+        seen = getattr(get_unverified_jwt_headers, "_seen", None)  # extensions._RememberedHeaders
+        header = seen.get(token) if seen is not None else None
+        manager = app.extensions.get("flask-jwt-extended")
+        if (
+            claims is not None
+            and header is not None
+            and manager is jwt
+            and jwt._user_lookup_callback is not None
+            and claims.get("exp", 0) > time.time()
+            and claims.get("type") == "access"
+            and app.config["JWT_TOKEN_LOCATION"] == ["headers"]
+            and app.config["JWT_HEADER_NAME"] == "Authorization"
+            and app.config["JWT_HEADER_TYPE"] == "Bearer"
+        ):
+            header = dict(header)  # the request's own copy, as the library gives it
+            if jwt._token_in_blocklist_callback(header, claims):
+                raise RevokedTokenError(header, claims)
+            if not jwt._token_verification_callback(header, claims):
+                raise UserClaimsVerificationError("User claims verification failed", header, claims)
+            user = jwt._user_lookup_callback(header, claims)
+            if user is None:
+                identity = claims[app.config["JWT_IDENTITY_CLAIM"]]
+                raise UserLookupError(f"user_lookup returned None for {identity}", header, claims)
+            state = g._get_current_object()
+            state._jwt_extended_jwt_user = {"loaded_user": user}
+            state._jwt_extended_jwt_header = header
+            state._jwt_extended_jwt = claims
+            state._jwt_extended_jwt_location = "headers"
+            return user
+    verify_jwt_in_request()
+    return g._jwt_extended_jwt_user["loaded_user"]
 
 
 class _RememberedHeaders:

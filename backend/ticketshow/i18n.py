@@ -93,7 +93,11 @@ def _vary_on_language(response):
     """An answer whose words were chosen by Accept-Language says so (`Vary`), so no cache hands a Hindi error
     or report to an English reader. Answers that translated nothing (most 200s) stay cacheable as they were."""
     if g.get("ticketshow_locale_from_request"):
-        response.vary.add("Accept-Language")
+        headers = response.headers
+        if "Vary" not in headers:  # what vary.add gives then, without parsing and rebuilding a header set
+            headers["Vary"] = "Accept-Language"
+        else:
+            response.vary.add("Accept-Language")
     return response
 
 
@@ -121,14 +125,15 @@ def accepted_locale() -> str | None:
     return request.accept_languages.best_match(LOCALES)
 
 
-def _caller_locale() -> str | None:
-    from flask_jwt_extended import get_current_user
+def _verified_caller():
+    """flask_jwt_extended.get_current_user(), read from `g` where it keeps it: the caller whose token was
+    verified on this request, None before that (or for an optional check without a token)."""
+    loaded = g.get("_jwt_extended_jwt_user")
+    return loaded["loaded_user"] if loaded else None
 
-    try:
-        principal = get_current_user()
-    except RuntimeError:  # no token was verified on this request
-        return None
-    return getattr(principal, "locale", None)
+
+def _caller_locale() -> str | None:
+    return getattr(_verified_caller(), "locale", None)
 
 
 def current_locale() -> str:
@@ -142,12 +147,7 @@ def request_hint() -> dict | None:
     {"user_id": int, "locale": "hi"}; None outside a request or before the caller is known."""
     if not has_request_context():
         return None
-    from flask_jwt_extended import get_current_user
-
-    try:
-        principal = get_current_user()
-    except RuntimeError:
-        return None
+    principal = _verified_caller()
     if principal is None:
         return None
     return {"user_id": principal.id, "locale": select_locale()}

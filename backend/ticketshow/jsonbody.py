@@ -50,6 +50,8 @@ def _has_lone_surrogate(text: str) -> bool:
 
 def _check_structure(value: Any) -> None:
     """Depth and lone surrogates, walked without recursion; a surrogate is a 422 naming the field."""
+    if type(value) is dict and all(type(inner) is int for inner in value.values()) and all(map(str.isascii, value)):
+        return  # {"quantity": 2}, {"hold_id": 7}: one level, ASCII names (no surrogate), numbers only
     stack: list[tuple[Any, str, int]] = [(value, "", 0)]
     bad_fields: dict[str, str] = {}
     while stack:
@@ -79,6 +81,10 @@ def _check_structure(value: Any) -> None:
         raise Invalid(bad_fields, _("Some fields contain text that is not valid Unicode."), code="invalid_text")
 
 
+# json.loads(text, parse_constant=..., parse_int=...) as one decoder, not a new one per body
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_int=_huge_int)
+
+
 def strict_loads(data: bytes | str) -> Any:
     """Parse a request body. Raises BadJson (400) for anything that is not interoperable JSON, Invalid
     (422, `invalid_text`, naming the fields) for strings holding lone surrogates."""
@@ -96,7 +102,7 @@ def strict_loads(data: bytes | str) -> Any:
         text = data
     try:
         # 1e400 parses as inf, which every number field refuses by name (marshmallow, fields.Money).
-        value = json.loads(text, parse_constant=_refuse_constant, parse_int=_huge_int)
+        value = _DECODER.decode(text)
     except RecursionError as exc:
         raise BadJson(
             _("The body is nested more than %(depth)s levels deep.", depth=MAX_DEPTH),

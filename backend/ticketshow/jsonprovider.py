@@ -16,10 +16,18 @@ def _default(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+# What simplejson.dumps(obj, use_decimal=True, default=_default, ensure_ascii=False) builds on every call
+# (options other than its defaults make it construct an encoder each time), built once; encode() keeps no
+# state between calls.
+_ENCODER = simplejson.JSONEncoder(ensure_ascii=False, use_decimal=True, default=_default)
+
+
 class DecimalJSONProvider(JSONProvider):
     mimetype = "application/json"
 
     def dumps(self, obj, **kwargs):
+        if not kwargs:  # every answer: the one encoder
+            return _ENCODER.encode(obj)
         kwargs.setdefault("ensure_ascii", False)
         return simplejson.dumps(obj, use_decimal=True, default=_default, **kwargs)
 

@@ -68,16 +68,26 @@ CACHE = Counter(
 )
 
 
+_event_children: dict = {}  # (metric, event) -> its child: labels() costs more than the increment
+
+
+def _child(metric, event: str):
+    child = _event_children.get((metric, event))
+    if child is None:
+        child = _event_children[(metric, event)] = metric.labels(event)
+    return child
+
+
 def booking_event(event: str, seats: int = 0) -> None:
     """Count one booking event: "confirmed" (with its seats) or "cancelled"."""
-    BOOKINGS.labels(event).inc()
+    _child(BOOKINGS, event).inc()
     if seats:
         SEATS.inc(seats)
 
 
 def hold_event(event: str) -> None:
     """Count one hold event, "created", "renewed", "released" or "booked"."""
-    HOLDS.labels(event).inc()
+    _child(HOLDS, event).inc()
 
 
 def checkin_event(result: str) -> None:

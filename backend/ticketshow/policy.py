@@ -30,10 +30,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask_jwt_extended import current_user, verify_jwt_in_request
+from flask_jwt_extended import current_user
 
 from .apidoc import annotate
 from .errors import Forbidden, NotFound
+from .extensions import verify_access_token
 from .i18n import _
 
 ADMIN, MANAGER, SCANNER, USER = "admin", "manager", "scanner", "user"
@@ -242,7 +243,7 @@ def logged_in(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        verify_jwt_in_request()
+        verify_access_token()
         return view(*args, **kwargs)
 
     annotate(wrapper, security=BEARER)
@@ -272,8 +273,7 @@ def allow(permission: Callable, *, theatre: str | Callable | None = None):
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            verify_jwt_in_request()
-            principal = current_user
+            principal = verify_access_token()
             if not theatre_permission:
                 allowed = permission(principal)
             elif is_admin(principal):

@@ -66,6 +66,46 @@ def test_a_remembered_token_header_is_only_ever_the_same_tokens(client):
     assert after.status_code == 401 and after.get_json()["error"]["code"] == "token_revoked"
 
 
+def test_a_remembered_token_is_checked_as_the_library_checks_it(client, app, monkeypatch):
+    """extensions.verify_access_token answers a token verified before without flask-jwt-extended's layers:
+    the same `g` (claims, header, location, caller) as the library leaves, and a logout still refuses it. The
+    control: with the library's own check made to fail, the remembered token still passes (the short path
+    was taken), and a token never seen here does not (it goes through the library)."""
+    import flask_jwt_extended
+    from flask import g
+
+    from ticketshow.extensions import verify_access_token
+
+    signup(client)
+    signup(client, "ravi", "ravi@example.com")
+    token, other = (
+        client.post("/api/auth/login", json={"username": name, "password": USER_PASSWORD}).get_json()["access_token"]
+        for name in ("asha", "ravi")
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    with app.test_request_context("/api/auth/me", headers=headers):
+        flask_jwt_extended.verify_jwt_in_request()  # the library's check, which remembers the token
+        by_library = (g._jwt_extended_jwt, g._jwt_extended_jwt_header, g._jwt_extended_jwt_location)
+        library_caller = g._jwt_extended_jwt_user["loaded_user"]
+
+    def library_refuses(*args, **kwargs):
+        raise AssertionError("the library's check ran")
+
+    monkeypatch.setattr(flask_jwt_extended, "verify_jwt_in_request", library_refuses)
+    with app.test_request_context("/api/auth/me", headers=headers):
+        caller = verify_access_token()
+        assert (g._jwt_extended_jwt, g._jwt_extended_jwt_header, g._jwt_extended_jwt_location) == by_library
+        assert caller == library_caller == flask_jwt_extended.get_current_user()
+        assert caller.username == "asha"
+    with app.test_request_context("/api/auth/me", headers={"Authorization": f"Bearer {other}"}):
+        with pytest.raises(AssertionError, match="library's check"):
+            verify_access_token()
+    monkeypatch.undo()
+    assert client.post("/api/auth/logout", headers=headers).status_code == 204
+    after = client.get("/api/auth/me", headers=headers)
+    assert after.status_code == 401 and after.get_json()["error"]["code"] == "token_revoked"
+
+
 def test_logout_survives_a_redis_flush(client, app):
     """SQLite keeps the revocation even if Redis forgets it."""
     signup(client)

@@ -327,14 +327,16 @@ _INSERT_HOLD = """
     VALUES (?, ?, ?, 0, ?, ?) RETURNING id"""
 _INSERT_HELD = """
     INSERT INTO held_seats (hold_id, screening_id, seat_label, seat_no, price, expires_at) VALUES (?, ?, ?, ?, ?, ?)"""
-_HOLD = "SELECT id, screening_id, user_id, expires_at, renewals, total_price FROM seat_holds WHERE id = ?"
-_HELD_SEATS = "SELECT seat_label, seat_no, price FROM held_seats WHERE hold_id = ? ORDER BY seat_no"
+_HOLD_WITH_SEATS = """
+    SELECT k.id, k.screening_id, k.user_id, k.expires_at, k.renewals, k.total_price, h.seat_label, h.seat_no, h.price
+    FROM seat_holds AS k LEFT JOIN held_seats AS h ON h.hold_id = k.id WHERE k.id = ? ORDER BY h.seat_no"""
 _MY_LIVE_HOLD = "SELECT id FROM seat_holds WHERE user_id = ? AND screening_id = ? AND expires_at > ?"
 
 
-def drop_user_hold(sqlite, user_id: int, screening_id: int) -> None:
-    """A user has at most one hold per screening: a new one replaces the old (its seats go with it)."""
-    sqlite.execute(_DROP_USER_HOLD, (user_id, screening_id))
+def drop_user_hold(sqlite, user_id: int, screening_id: int) -> bool:
+    """A user has at most one hold per screening: a new one replaces the old (its seats go with it).
+    Answers whether there was one (live or expired)."""
+    return sqlite.execute(_DROP_USER_HOLD, (user_id, screening_id)).rowcount > 0
 
 
 def insert_hold(
@@ -367,11 +369,13 @@ def insert_hold(
 
 def read_hold(sqlite, hold_id: int) -> dict | None:
     """{id, screening_id, user_id, expires_at (aware UTC), renewals, total_price, seats (labels in layout
-    order), seat_numbers, unit_prices {label: rupees}}, or None."""
-    hold = named_rows(sqlite, Hold, _HOLD, (hold_id,)).fetchone()
-    if hold is None:
+    order), seat_numbers, unit_prices {label: rupees}}, or None. One statement: the hold's row once per seat
+    (a hold always has seats; a LEFT JOIN still answers one without)."""
+    rows = sqlite.execute(_HOLD_WITH_SEATS, (hold_id,)).fetchall()
+    if not rows:
         return None
-    seats = named_rows(sqlite, HeldSeat, _HELD_SEATS, (hold_id,)).fetchall()
+    hold = Hold._make(rows[0][:6])
+    seats = [HeldSeat._make(row[6:]) for row in rows if row[6] is not None]
     return {
         "id": hold.id,
         "screening_id": hold.screening_id,

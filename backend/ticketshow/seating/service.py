@@ -293,7 +293,7 @@ def hold(
             )
         offered = waitlist.offer_if_waiting(sqlite, screening_id, now)  # lapsed holds reach the waiting list first
         with waitlist.keeping_offers(sqlite, offered) as kept:  # a refused hold keeps the offers
-            ledger.drop_user_hold(sqlite, user_id, screening_id)
+            replaced = ledger.drop_user_hold(sqlite, user_id, screening_id)
             if seats is not None:
                 lost = ledger.taken_among(sqlite, screening_id, seats, now)  # indexed lookups of these seats only
                 if lost:
@@ -331,7 +331,8 @@ def hold(
             seat_prices = ledger.prices(layout, price, chosen)
             expires_at = _expiry(now)
             hold_id = ledger.insert_hold(sqlite, user_id, screening_id, layout, seat_prices, now, expires_at)
-            offered += waitlist.offer_if_waiting(sqlite, screening_id, now)  # seats of the replaced hold
+            if replaced:  # its seats are free again: who waits has them first (else nothing was freed here)
+                offered += waitlist.offer_if_waiting(sqlite, screening_id, now)
     waitlist.notify(offered)
     if kept.error:
         raise kept.error
