@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import time
 
+import flask_jwt_extended
 import redis
 from flask import current_app, g, request
-from flask_jwt_extended import JWTManager
+from flask_jwt_extended import JWTManager, view_decorators
+from flask_jwt_extended.exceptions import RevokedTokenError, UserClaimsVerificationError, UserLookupError
 from flask_sqlalchemy import SQLAlchemy
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -68,17 +70,13 @@ def verify_access_token():
     (no header, another form of it, a token not yet verified here, an expired or refresh token, OPTIONS)
     goes through the library, which raises what it always raised. Revocation is read on every request.
     """
-    from flask_jwt_extended import verify_jwt_in_request
-    from flask_jwt_extended.exceptions import RevokedTokenError, UserClaimsVerificationError, UserLookupError
-    from flask_jwt_extended.view_decorators import get_unverified_jwt_headers
-
     current = request._get_current_object()
     found = _PLAIN_BEARER.fullmatch(current.environ.get("HTTP_AUTHORIZATION", ""))
     if found is not None and current.method != "OPTIONS":
         token = found.group(1)
         app = current_app._get_current_object()
         claims = app.extensions.get("ticketshow_verified_tokens", {}).get(token)
-        seen = getattr(get_unverified_jwt_headers, "_seen", None)  # extensions._RememberedHeaders
+        seen = getattr(view_decorators.get_unverified_jwt_headers, "_seen", None)  # _RememberedHeaders below
         header = seen.get(token) if seen is not None else None
         manager = app.extensions.get("flask-jwt-extended")
         if (
@@ -107,7 +105,7 @@ def verify_access_token():
             state._jwt_extended_jwt = claims
             state._jwt_extended_jwt_location = "headers"
             return user
-    verify_jwt_in_request()
+    flask_jwt_extended.verify_jwt_in_request()  # looked up here: a test may stand in for it
     return g._jwt_extended_jwt_user["loaded_user"]
 
 
@@ -138,8 +136,6 @@ class _RememberedHeaders:
 
 def remember_token_headers() -> None:
     """Install _RememberedHeaders where flask-jwt-extended looks the parser up (once per process)."""
-    from flask_jwt_extended import view_decorators
-
     if not isinstance(view_decorators.get_unverified_jwt_headers, _RememberedHeaders):
         view_decorators.get_unverified_jwt_headers = _RememberedHeaders(view_decorators.get_unverified_jwt_headers)
 
