@@ -106,7 +106,8 @@ def verify_access_token():
             state._jwt_extended_jwt_location = "headers"
             return user
     flask_jwt_extended.verify_jwt_in_request()  # looked up here: a test may stand in for it
-    return g._jwt_extended_jwt_user["loaded_user"]
+    loaded = g.get("_jwt_extended_jwt_user")  # none after an exempt method (OPTIONS): nothing was verified
+    return loaded["loaded_user"] if loaded else None
 
 
 class _RememberedHeaders:
