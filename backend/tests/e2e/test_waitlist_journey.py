@@ -44,6 +44,11 @@ def test_join_the_waiting_list_then_book_the_offered_seats(ui, live_server):
     panel.get_by_role("button", name="Join the waiting list").click()
     expect(page.get_by_test_id("waitlist-position")).to_contain_text("number 1")
     ui.shot("waitlist-joined")
+    # leaving would lose the place for good: it asks, and staying changes nothing
+    panel.get_by_role("button", name="Leave the waiting list").click()
+    page.get_by_role("dialog").get_by_role("button", name="Stay in line").click()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(page.get_by_test_id("waitlist-position")).to_contain_text("number 1")
 
     # the other user cancels: the seats are offered to the waiting user in the same request
     cancelled = requests.post(f"{live_server.url}/api/bookings/{booking['id']}/cancel", headers=holder_headers)
@@ -65,4 +70,59 @@ def test_join_the_waiting_list_then_book_the_offered_seats(ui, live_server):
     assert [(e["state"], e["quantity"]) for e in entries["items"]] == [("booked", 2)]
     mine = requests.get(f"{live_server.url}/api/bookings", headers=stage.headers(waiter, PASSWORD)).json()
     assert [(b["quantity"], b["total_price"], sorted(b["seats"])) for b in mine["items"]] == [(2, 360.0, ["A1", "A2"])]
+    assert ui.console_errors == []
+
+
+def test_declining_an_offer_asks_first_and_the_seats_go_to_the_next_in_line(ui, live_server):
+    """Declining gives the held seats to the next person at once and cannot be undone, and it sits beside Book:
+    one stray tap must not throw the seats away. Leaving a list (losing one's place) asks the same way."""
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    box = stage.post("/api/theatres", {"name": f"Tiny {tag}", "place": "Adyar", "capacity": 1})
+    show = stage.post(
+        "/api/shows",
+        {
+            "name": f"One Seat {tag}",
+            "rating": 4,
+            "tags": ["drama"],
+            "ticket_price": 150,
+            "screenings": [{"theatre_id": box["id"], "starts_at": at(2)}],
+        },
+    )
+    screening_id = stage.screening_ids(show["id"])[0]
+    holder, waiter, next_in_line = (f"{who}-{tag}-{ui.viewport}" for who in ("holder", "waiter", "next"))
+    for name in (holder, waiter, next_in_line):
+        stage.post("/api/auth/signup", {"username": name, "email": f"{name}@example.com", "password": PASSWORD})
+    holder_headers = stage.headers(holder, PASSWORD)
+    booking = stage.post("/api/bookings", {"screening_id": screening_id, "quantity": 1}, holder_headers)
+    for name in (waiter, next_in_line):
+        stage.post(f"/api/screenings/{screening_id}/waitlist", {"quantity": 1}, stage.headers(name, PASSWORD))
+    assert requests.post(f"{live_server.url}/api/bookings/{booking['id']}/cancel", headers=holder_headers).ok
+
+    log_in(page, waiter, PASSWORD)
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto("/my-bookings")
+    offer = page.get_by_test_id("waitlist-entry-offered")
+    offer.get_by_role("button", name="Decline").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Decline this seat?")
+    expect(dialog).to_contain_text("A1")
+    ui.shot("waitlist-decline-asks")
+    dialog.get_by_role("button", name="Keep it").click()
+    expect(dialog).to_be_hidden()
+    expect(offer).to_contain_text("Seats for you")  # nothing was sent
+    assert [
+        e["state"]
+        for e in requests.get(f"{live_server.url}/api/waitlist", headers=stage.headers(waiter, PASSWORD)).json()[
+            "items"
+        ]
+    ] == ["offered"]
+
+    offer.get_by_role("button", name="Decline").click()
+    page.get_by_role("dialog").get_by_role("button", name="Decline").click()
+    expect(page.get_by_test_id("waitlist-entry-offered")).to_have_count(0)
+    nexts = requests.get(f"{live_server.url}/api/waitlist", headers=stage.headers(next_in_line, PASSWORD)).json()[
+        "items"
+    ]
+    assert [(e["state"], e["hold"]["seats"]) for e in nexts] == [("offered", ["A1"])]
     assert ui.console_errors == []
