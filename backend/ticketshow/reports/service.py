@@ -17,6 +17,7 @@ import signal
 import threading
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -400,6 +401,26 @@ def _prerender(job: tuple[int, date]) -> bool:
         db.session.expunge_all()
 
 
+@contextmanager
+def _without_broker_after_fork():
+    """Processes forked meanwhile skip kombu's after-fork clean-up of the broker connections they inherit.
+
+    The clean-up closes each pooled connection in the child, and a channel left in a BRPOP is closed by
+    reading that BRPOP's answer from the socket the parent shares: when the parent has read it, the child
+    waits forever (seen: the test suite hung in a PDF child in `Channel._brpop_read`). The PDF children never
+    use the broker, and their inherited sockets close when they exit."""
+    import multiprocessing.util
+
+    registry = multiprocessing.util._afterfork_registry  # noqa: SLF001  (stdlib's registry of after-fork hooks)
+    kombu_hooks = {key: hook for key, hook in list(registry.items()) if key[2].__module__.startswith("kombu.")}
+    for key in kombu_hooks:
+        registry.pop(key, None)
+    try:
+        yield
+    finally:
+        registry.update(kombu_hooks)
+
+
 def prerender_pdfs(first: date, user_ids: list[int], processes: int | None = None) -> int:
     """Render the month's PDF reports of `user_ids` into the report cache (render_pdf) in `processes`
     processes at once (default pdf_processes(), at most one per user): this one and `processes` - 1 forked
@@ -420,7 +441,9 @@ def prerender_pdfs(first: date, user_ids: list[int], processes: int | None = Non
     # is daemonic, and multiprocessing refuses to start children there ("daemonic processes are not allowed to
     # have children"), so the run used to render every PDF itself, on one core. fork: the children start with
     # the app and the code loaded, and take the app object without pickling.
-    with billiard.get_context("fork").Pool(processes - 1, initializer=_pool_start, initargs=(app,)) as pool:
+    with _without_broker_after_fork():
+        pool = billiard.get_context("fork").Pool(processes - 1, initializer=_pool_start, initargs=(app,))
+    with pool:
         chunk = max(1, min(16, len(theirs) // (4 * (processes - 1))))
         theirs_done = pool.imap_unordered(_prerender, theirs, chunksize=chunk)  # under way from here on
         rendered = sum(_prerender(job) for job in ours) + sum(theirs_done)
