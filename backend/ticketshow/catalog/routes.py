@@ -380,18 +380,11 @@ def create_screening(data):
 @policy.allow(policy.can_manage_theatre, theatre=policy.theatre_of_screening)
 @bp.input(ScreeningUpdateIn, arg_name="data")
 @bp.output(ScreeningOut)
-@bp.doc(
-    tags=["Screenings"],
-    responses={
-        409: _BUSY + "; `has_bookings` (`details.bookings`, `details.seats`): a new `starts_at` for a screening "
-        "with future bookings (delete it with force=true, which tells their owners, and create a new one)"
-    },
-)
+@bp.doc(tags=["Screenings"], responses={409: _BUSY})
 def update_screening(screening_id: int, data):
     """Change a screening
 
-    Moves a screening to another time or changes its base price; fields left out keep their value. A
-    screening with future bookings keeps its time: its bookers hold tickets for it and a move tells nobody.
+    Moves a screening to another time or changes its base price; fields left out keep their value.
     """
     return service.update_screening(screening_id, data)
 

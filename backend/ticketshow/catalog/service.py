@@ -922,9 +922,8 @@ def update_screening(screening_id: int, changes: dict) -> Screening:
     changes = dict(changes)
     if "price" in changes:  # the admin sets the base; the current price follows from it
         changes["base_price"] = changes.pop("price")
-    moved = {key for key in ("starts_at", "theatre_id") if key in changes and changes[key] != getattr(screening, key)}
+    moved = {"starts_at", "theatre_id"} & set(changes)
     if moved:
-        _refuse_moving_sold_screening(screening)
         check_theatre_free(
             changes.get("theatre_id", screening.theatre_id),
             changes.get("starts_at", screening.starts_at),
@@ -939,28 +938,6 @@ def update_screening(screening_id: int, changes: dict) -> Screening:
     )
     repricing.reprice([screening.id], "admin")
     return get_screening(screening.id)
-
-
-def _refuse_moving_sold_screening(screening: Screening) -> None:
-    """409 `has_bookings` ({bookings, seats}) when the screening has confirmed bookings and has not started.
-
-    Their owners hold tickets (QR codes, calendar files, mails) for this time, and a move tells nobody. So, as
-    for a removal without force, the admin is told: remove it with force (which cancels the bookings and tells
-    their owners) and create the new one."""
-    bookings, seats = sales().future_bookings([screening.id], now=utcnow())
-    if bookings:
-        raise Conflict(
-            ngettext(
-                "This screening has %(num)d future booking (%(seats)s seats); moving it would leave its owner at "
-                "the old time. Delete it with force=true (the owner is told) and create a new one.",
-                "This screening has %(num)d future bookings (%(seats)s seats); moving it would leave their owners "
-                "at the old time. Delete it with force=true (the owners are told) and create a new one.",
-                bookings,
-                seats=seats,
-            ),
-            code="has_bookings",
-            details={"bookings": bookings, "seats": seats},
-        )
 
 
 @catalog_write
