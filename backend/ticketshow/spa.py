@@ -31,17 +31,7 @@ def register_spa(app) -> None:
     @app.get("/media/<path:filename>")
     @policy.public
     @app.input(ImageQuery, location="query", arg_name="query")
-    @app.doc(
-        tags=["Shows"],
-        operation_id="getImage",
-        responses={
-            200: {
-                "description": "The image (WebP)",
-                "content": {"image/webp": {"schema": {"type": "string", "contentMediaType": "image/webp"}}},
-            },
-            404: "`not_found`: no such image",
-        },
-    )
+    @app.doc(hide=True)  # files, as /assets: the OpenAPI document is the /api contract (docs/api.md has `w`)
     def media(filename: str, query: dict):
         """Get a poster or theatre photo
 

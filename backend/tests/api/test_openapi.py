@@ -188,8 +188,7 @@ def test_tags_declared_once_each_with_a_description(spec):
 def test_paths_are_well_formed_and_unambiguous(spec):
     shapes = {}
     for path, item in spec["paths"].items():
-        # The API, and the images its `image_url`s point to (GET /media/{filename}?w= for a narrower copy).
-        assert path.startswith("/api/") or path == "/media/{filename}", path
+        assert path.startswith("/api/"), path
         assert not path.endswith("/") and "?" not in path, path
         shape = re.sub(r"\{[^}]+\}", "{}", path)
         assert shape not in shapes, f"{path} and {shapes[shape]} are identical paths"
