@@ -12,24 +12,32 @@ from tests.e2e.test_booking_journey import PASSWORD, Backstage, at
 from tests.e2e.test_foundation_journey import log_in
 
 
-def test_join_the_waiting_list_then_book_the_offered_seats(ui, live_server):
-    page, tag = ui.page, os.urandom(3).hex()
-    stage = Backstage(live_server.url)
-    box = stage.post("/api/theatres", {"name": f"Box {tag}", "place": "Adyar", "capacity": 2})
-    show = stage.post(
+def small_house(stage, theatre, show, capacity, price, tag, ui, *who):
+    """A theatre of `capacity` seats with one screening two days ahead at `price` rupees, and a signed-up user
+    for each of `who`: (the screening's id, their usernames)."""
+    box = stage.post("/api/theatres", {"name": theatre, "place": "Adyar", "capacity": capacity})
+    created = stage.post(
         "/api/shows",
         {
-            "name": f"Full House {tag}",
+            "name": show,
             "rating": 4,
             "tags": ["drama"],
-            "ticket_price": 180,
+            "ticket_price": price,
             "screenings": [{"theatre_id": box["id"], "starts_at": at(2)}],
         },
     )
-    screening_id = stage.screening_ids(show["id"])[0]
-    holder, waiter = f"holder-{tag}-{ui.viewport}", f"waiter-{tag}-{ui.viewport}"
-    for name in (holder, waiter):
+    names = [f"{role}-{tag}-{ui.viewport}" for role in who]
+    for name in names:
         stage.post("/api/auth/signup", {"username": name, "email": f"{name}@example.com", "password": PASSWORD})
+    return stage.screening_ids(created["id"])[0], names
+
+
+def test_join_the_waiting_list_then_book_the_offered_seats(ui, live_server):
+    page, tag = ui.page, os.urandom(3).hex()
+    stage = Backstage(live_server.url)
+    screening_id, (holder, waiter) = small_house(
+        stage, f"Box {tag}", f"Full House {tag}", 2, 180, tag, ui, "holder", "waiter"
+    )
     holder_headers = stage.headers(holder, PASSWORD)
     booking = stage.post("/api/bookings", {"screening_id": screening_id, "quantity": 2}, holder_headers)
 
@@ -78,21 +86,9 @@ def test_declining_an_offer_asks_first_and_the_seats_go_to_the_next_in_line(ui, 
     one stray tap must not throw the seats away. Leaving a list (losing one's place) asks the same way."""
     page, tag = ui.page, os.urandom(3).hex()
     stage = Backstage(live_server.url)
-    box = stage.post("/api/theatres", {"name": f"Tiny {tag}", "place": "Adyar", "capacity": 1})
-    show = stage.post(
-        "/api/shows",
-        {
-            "name": f"One Seat {tag}",
-            "rating": 4,
-            "tags": ["drama"],
-            "ticket_price": 150,
-            "screenings": [{"theatre_id": box["id"], "starts_at": at(2)}],
-        },
+    screening_id, (holder, waiter, next_in_line) = small_house(
+        stage, f"Tiny {tag}", f"One Seat {tag}", 1, 150, tag, ui, "holder", "waiter", "next"
     )
-    screening_id = stage.screening_ids(show["id"])[0]
-    holder, waiter, next_in_line = (f"{who}-{tag}-{ui.viewport}" for who in ("holder", "waiter", "next"))
-    for name in (holder, waiter, next_in_line):
-        stage.post("/api/auth/signup", {"username": name, "email": f"{name}@example.com", "password": PASSWORD})
     holder_headers = stage.headers(holder, PASSWORD)
     booking = stage.post("/api/bookings", {"screening_id": screening_id, "quantity": 1}, holder_headers)
     for name in (waiter, next_in_line):
