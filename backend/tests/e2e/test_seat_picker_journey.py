@@ -455,6 +455,9 @@ def test_layout_editor(ui, live_server):
     page.get_by_role("button", name="Add", exact=True).click()
     width = page.viewport_size["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # its paint tool shows the name's start, shortened at the end (centred, it lost both ends)
+    tool = page.locator("label[for^='tool-']", has_text="Balcony")
+    assert tool.evaluate("t => t.querySelector('bdi').getBoundingClientRect().left >= t.getBoundingClientRect().left")
     page.get_by_role("button", name=re.compile("^Remove category Balcony")).click()
     # a right-to-left name is isolated in the legend: its percentage stays after it
     new_name.fill("مقاعد مميزة")
